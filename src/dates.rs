@@ -1,0 +1,35 @@
+//! Dates and timestamps as stored (ISO text in both databases) and shown (Bulgarian style).
+
+use time::{
+    Date, OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description,
+};
+
+pub fn parse_iso_date(text: &str) -> Result<Date, time::error::Parse> {
+    Date::parse(text, format_description!("[year]-[month]-[day]"))
+}
+
+/// "2021-09-30" -> "30.09.2021 г."; text that is not a date is returned as is.
+pub fn display_bg(iso: &str) -> String {
+    match parse_iso_date(iso) {
+        Ok(d) => format!("{:02}.{:02}.{} г.", d.day(), u8::from(d.month()), d.year()),
+        Err(_) => iso.to_string(),
+    }
+}
+
+/// The current UTC time as RFC 3339 text, the form every timestamp column uses.
+pub fn now_rfc3339() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_display_in_bulgarian_style() {
+        assert_eq!(display_bg("2021-09-30"), "30.09.2021 г.");
+        assert_eq!(display_bg("неясно"), "неясно");
+    }
+}

@@ -1,0 +1,1 @@
+//! Documents -> draft plan (pure), then save. Being built: see issue 4.
