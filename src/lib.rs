@@ -1,7 +1,16 @@
 //! planmon: monitoring of municipal action plans for the integration of Roma and other
 //! vulnerable groups, from import of the adopted plan to the annual report.
 
+pub mod cli;
+pub mod config;
 pub mod dates;
+pub mod db;
+pub mod demo;
+pub mod i18n;
 pub mod import;
 pub mod money;
 pub mod plan;
+pub mod registry;
+pub mod search;
+pub mod server;
+pub mod web;

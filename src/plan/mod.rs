@@ -6,6 +6,7 @@ pub mod format;
 pub mod pages;
 pub mod rules;
 pub mod store;
+pub mod views;
 
 use crate::money::{Currency, Money, decimal_minor};
 use serde::{Deserialize, Serialize};

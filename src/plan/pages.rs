@@ -1,1 +1,187 @@
-//! placeholder
+//! Public plan pages: the home page with every municipality's plans, a plan, a measure.
+
+use super::store::{self, PlanListItem, StoredPlan};
+use super::views::{self, FinRow, MeasureView, PlanCard, PriorityView};
+use super::{Unplaced, format::to_plan_json, rules};
+use crate::i18n::Tr;
+use crate::money::Currency;
+use crate::web::{AppError, AppState, parse_id, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use std::sync::Arc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/plans/{id}", get(plan_page))
+        .route("/plans/{id}/plan.json", get(plan_json))
+        .route("/plans/{id}/measures/{key}", get(measure_page))
+}
+
+pub struct MunicipalityGroup {
+    pub name: String,
+    pub district: Option<String>,
+    pub plans: Vec<PlanCard>,
+}
+
+#[derive(Template)]
+#[template(path = "plan/home.html")]
+struct HomePage {
+    tr: Tr,
+    groups: Vec<MunicipalityGroup>,
+    plan_count: usize,
+}
+
+fn group_by_municipality(items: &[PlanListItem]) -> Vec<MunicipalityGroup> {
+    let mut groups: Vec<MunicipalityGroup> = Vec::new();
+    for p in items {
+        match groups.last_mut() {
+            Some(g) if g.name == p.municipality => g.plans.push(views::plan_card(p)),
+            _ => groups.push(MunicipalityGroup {
+                name: p.municipality.clone(),
+                district: p.district.clone(),
+                plans: vec![views::plan_card(p)],
+            }),
+        }
+    }
+    groups
+}
+
+async fn home(tr: Tr, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let items = store::list_plans(&state.db).await?;
+    render(&HomePage {
+        tr,
+        plan_count: items.len(),
+        groups: group_by_municipality(&items),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "plan/plan.html")]
+struct PlanPage {
+    tr: Tr,
+    id: i64,
+    title: String,
+    municipality: String,
+    district: Option<String>,
+    period: String,
+    adoption: String,
+    version: i64,
+    source: Option<String>,
+    counts: rules::Counts,
+    planned_bgn: String,
+    planned_eur: String,
+    fin_note: String,
+    priority_rows: Vec<FinRow>,
+    source_rows: Vec<FinRow>,
+    priorities: Vec<PriorityView>,
+    unplaced: Vec<Unplaced>,
+    notes: Vec<String>,
+}
+
+pub async fn load(state: &AppState, id: &str) -> Result<Arc<StoredPlan>, AppError> {
+    let id = parse_id(id, "план")?;
+    state
+        .plan(id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Няма план с номер {id}.")))
+}
+
+async fn plan_page(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let sp = load(&state, &id).await?;
+    let plan = &sp.plan;
+    let bgn = rules::plan_financing(plan, Currency::Bgn);
+    let eur = rules::plan_financing(plan, Currency::Eur);
+    render(&PlanPage {
+        tr,
+        id: sp.id,
+        title: plan.title.clone(),
+        municipality: plan.municipality.clone(),
+        district: plan.district.clone(),
+        period: views::period_text(plan.period.from, plan.period.to),
+        adoption: views::adoption_text(plan.adoption.as_ref()),
+        version: sp.version,
+        source: plan.source.as_ref().and_then(|s| s.file_name.clone()),
+        counts: rules::counts(plan),
+        planned_bgn: bgn.total.display_bg(),
+        planned_eur: eur.total.display_bg(),
+        fin_note: views::plan_fin_note(&sp),
+        priority_rows: views::priority_fin_rows(&sp),
+        source_rows: views::source_fin_rows(&sp),
+        priorities: views::priority_views(&sp),
+        unplaced: plan.unplaced.clone(),
+        notes: plan.notes.clone(),
+    })
+}
+
+/// The plan in planmon plan JSON, as a download (open data).
+async fn plan_json(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let sp = load(&state, &id).await?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=utf-8".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"plan-{}.json\"", sp.id),
+            ),
+        ],
+        to_plan_json(&sp.plan),
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "plan/measure.html")]
+struct MeasurePage {
+    tr: Tr,
+    plan_id: i64,
+    plan_title: String,
+    municipality: String,
+    priority: String,
+    priority_anchor: String,
+    objective: String,
+    m: MeasureView,
+}
+
+async fn measure_page(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path((id, key)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let sp = load(&state, &id).await?;
+    let mut ordinal = 0;
+    for (pi, p) in sp.plan.priorities.iter().enumerate() {
+        for o in &p.objectives {
+            for m in &o.measures {
+                ordinal += 1;
+                if m.key == key {
+                    return render(&MeasurePage {
+                        tr,
+                        plan_id: sp.id,
+                        plan_title: sp.plan.title.clone(),
+                        municipality: sp.plan.municipality.clone(),
+                        priority: views::priority_heading(p, pi),
+                        priority_anchor: format!("priority-{}", pi + 1),
+                        objective: views::objective_heading(o),
+                        m: views::measure_view(&sp, m, ordinal),
+                    });
+                }
+            }
+        }
+    }
+    Err(AppError::not_found(format!("В плана няма мярка „{key}“.")))
+}

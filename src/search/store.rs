@@ -1,0 +1,94 @@
+//! Search queries on both backends.
+
+use super::{SearchQuery, fts5_query, tsquery};
+use crate::db::{Backend, Db};
+use sqlx::{Any, QueryBuilder};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Hit {
+    pub plan_id: i64,
+    pub plan_title: String,
+    pub municipality: String,
+    pub key: String,
+    pub code: Option<String>,
+    pub activities: String,
+    pub tasks: String,
+    pub status: Option<String>,
+    pub priority_title: String,
+    pub national_area: Option<String>,
+    pub objective_title: String,
+}
+
+pub const LIMIT: i64 = 200;
+
+/// Matching measures, best first (by text rank, then by plan order).
+pub async fn search(db: &Db, q: &SearchQuery) -> sqlx::Result<Vec<Hit>> {
+    let mut b: QueryBuilder<Any> = QueryBuilder::new(
+        "SELECT m.plan_id, p.title AS plan_title, mu.name AS municipality, m.key, m.code, \
+                m.activities, m.tasks, m.status, pr.title AS priority_title, pr.national_area, \
+                o.title AS objective_title \
+         FROM measures m \
+         JOIN objectives o ON o.id = m.objective_id \
+         JOIN priorities pr ON pr.id = o.priority_id \
+         JOIN plans p ON p.id = m.plan_id \
+         JOIN municipalities mu ON mu.id = p.municipality_id ",
+    );
+    let text = match db.backend {
+        Backend::Sqlite => fts5_query(&q.text),
+        Backend::Postgres => tsquery(&q.text),
+    };
+    match (&text, db.backend) {
+        (Some(t), Backend::Sqlite) => {
+            b.push("JOIN measure_search s ON s.rowid = m.id WHERE measure_search MATCH ");
+            b.push_bind(t.clone());
+        }
+        (Some(t), Backend::Postgres) => {
+            b.push("WHERE to_tsvector('simple', m.search_text) @@ to_tsquery('simple', ");
+            b.push_bind(t.clone());
+            b.push(")");
+        }
+        (None, _) => {
+            b.push("WHERE 1 = 1");
+        }
+    }
+    if let Some(area) = q.area {
+        b.push(" AND pr.national_area = ");
+        b.push_bind(area.code());
+    }
+    if let Some(slug) = &q.institution {
+        b.push(
+            " AND EXISTS (SELECT 1 FROM measure_institutions mi JOIN institutions i ON i.id = mi.institution_id \
+             WHERE mi.measure_id = m.id AND i.slug = ",
+        );
+        b.push_bind(slug.clone());
+        b.push(")");
+    }
+    if let Some(status) = &q.status {
+        b.push(" AND m.status = ");
+        b.push_bind(status.clone());
+    }
+    b.push(" ORDER BY ");
+    match (&text, db.backend) {
+        (Some(_), Backend::Sqlite) => {
+            b.push("s.rank, ");
+        }
+        (Some(t), Backend::Postgres) => {
+            b.push("ts_rank(to_tsvector('simple', m.search_text), to_tsquery('simple', ");
+            b.push_bind(t.clone());
+            b.push(")) DESC, ");
+        }
+        (None, _) => {}
+    }
+    b.push("mu.name, m.plan_id, m.position LIMIT ");
+    b.push_bind(LIMIT);
+    b.build_query_as().fetch_all(&db.pool).await
+}
+
+/// The statuses plans declare, for the status filter.
+pub async fn statuses(db: &Db) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT status FROM measures WHERE status IS NOT NULL ORDER BY status",
+    )
+    .fetch_all(&db.pool)
+    .await
+}

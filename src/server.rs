@@ -1,0 +1,41 @@
+//! Starting the server: database, migrations, registry, optional demo data, listening.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::web::{AppState, router};
+use anyhow::Context;
+use std::time::Instant;
+
+/// Connects, migrates and seeds the registry: what every command that uses the database needs.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url()).await?;
+    db.migrate().await?;
+    crate::registry::store::seed_builtin(&db)
+        .await
+        .context("не мога да заредя регистъра на институциите")?;
+    Ok(db)
+}
+
+pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let db = open_database(&config).await?;
+    if demo {
+        let ids = crate::demo::load(&db).await?;
+        println!("Демонстрационни данни: планове {ids:?}");
+    }
+    let listener = tokio::net::TcpListener::bind(&config.addr)
+        .await
+        .with_context(|| format!("не мога да слушам на адрес {}", config.addr))?;
+    let addr = listener.local_addr()?;
+    let app = router(AppState::new(db, config));
+    println!(
+        "planmon е готов на http://{addr} (за {} ms)",
+        started.elapsed().as_millis()
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

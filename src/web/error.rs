@@ -1,0 +1,141 @@
+//! One error type at the web edge, mapped once to a status code and a Bulgarian message:
+//! an HTML page for pages, JSON for `/api`.
+
+use crate::i18n::Tr;
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("необходим е вход")]
+    Unauthorized,
+    #[error("нямате право на това действие")]
+    Forbidden,
+    #[error("файлът е твърде голям")]
+    TooLarge,
+    #[error("вътрешна грешка: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn not_found(what: impl Into<String>) -> AppError {
+        AppError::NotFound(what.into())
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message shown to people: internal details stay in the log.
+    fn public_message(&self) -> String {
+        match self {
+            AppError::Internal(_) => "Възникна вътрешна грешка. Опитайте отново по-късно.".into(),
+            other => other.to_string(),
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::plan::store::StoreError> for AppError {
+    fn from(e: crate::plan::store::StoreError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(e: askama::Error) -> Self {
+        AppError::Internal(format!("template: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    tr: Tr,
+    status: u16,
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let status = self.status();
+        let tr = Tr::default();
+        let title = match status {
+            StatusCode::NOT_FOUND => tr.t("error.not_found"),
+            StatusCode::BAD_REQUEST => tr.t("error.bad_request"),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => tr.t("error.forbidden"),
+            StatusCode::PAYLOAD_TOO_LARGE => tr.t("error.too_large"),
+            _ => tr.t("error.internal"),
+        };
+        let page = ErrorPage {
+            tr,
+            status: status.as_u16(),
+            title,
+            message: self.public_message(),
+        };
+        match page.render() {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(_) => (status, self.public_message()).into_response(),
+        }
+    }
+}
+
+/// The same errors for `/api`: `{"error": {"status": 404, "message": "…"}}`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let status = self.0.status();
+        let body = serde_json::json!({
+            "error": { "status": status.as_u16(), "message": self.0.public_message() }
+        });
+        (status, Json(body)).into_response()
+    }
+}
+
+/// Renders a template into a page.
+pub fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
+    Ok(Html(t.render()?))
+}
+
+/// Parses an id from a URL; anything else is "not found", never a 500 or a panic.
+pub fn parse_id(text: &str, what: &str) -> Result<i64, AppError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| AppError::not_found(format!("Няма {what} с номер „{text}“.")))
+}
