@@ -65,6 +65,12 @@ impl Tr {
         }
     }
 
+    /// "1 мярка", "5 мерки": the number with the singular or plural word.
+    pub fn count(&self, n: &usize, one: &str, many: &str) -> String {
+        let word = if *n == 1 { self.t(one) } else { self.t(many) };
+        format!("{n} {word}")
+    }
+
     pub fn lang_code(&self) -> &'static str {
         self.lang.code()
     }

@@ -282,7 +282,7 @@ pub fn source_fin_rows(sp: &StoredPlan) -> Vec<FinRow> {
             href: None,
             measures: r.measures,
             note: if r.shared > 0 {
-                format!("{} мерки споделят сумата си с други източници", r.shared)
+                format!("обща сума с други източници: {}", r.shared)
             } else {
                 String::new()
             },

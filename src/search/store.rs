@@ -2,7 +2,7 @@
 
 use super::{SearchQuery, fts5_query, tsquery};
 use crate::db::{Backend, Db};
-use sqlx::{Any, QueryBuilder};
+use sqlx::AssertSqlSafe;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Hit {
@@ -21,9 +21,31 @@ pub struct Hit {
 
 pub const LIMIT: i64 = 200;
 
+/// SQL with `$N` placeholders numbered as text is pushed, and the text values to bind
+/// (sqlx's `QueryBuilder` writes `?` for the Any driver, which PostgreSQL does not accept).
+#[derive(Default)]
+struct Sql {
+    text: String,
+    binds: Vec<String>,
+}
+
+impl Sql {
+    fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+
+    fn bind(&mut self, value: &str) -> &mut Self {
+        self.binds.push(value.to_string());
+        self.text.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+}
+
 /// Matching measures, best first (by text rank, then by plan order).
 pub async fn search(db: &Db, q: &SearchQuery) -> sqlx::Result<Vec<Hit>> {
-    let mut b: QueryBuilder<Any> = QueryBuilder::new(
+    let mut sql = Sql::default();
+    sql.push(
         "SELECT m.plan_id, p.title AS plan_title, mu.name AS municipality, m.key, m.code, \
                 m.activities, m.tasks, m.status, pr.title AS priority_title, pr.national_area, \
                 o.title AS objective_title \
@@ -39,49 +61,50 @@ pub async fn search(db: &Db, q: &SearchQuery) -> sqlx::Result<Vec<Hit>> {
     };
     match (&text, db.backend) {
         (Some(t), Backend::Sqlite) => {
-            b.push("JOIN measure_search s ON s.rowid = m.id WHERE measure_search MATCH ");
-            b.push_bind(t.clone());
+            sql.push("JOIN measure_search s ON s.rowid = m.id WHERE measure_search MATCH ")
+                .bind(t);
         }
         (Some(t), Backend::Postgres) => {
-            b.push("WHERE to_tsvector('simple', m.search_text) @@ to_tsquery('simple', ");
-            b.push_bind(t.clone());
-            b.push(")");
+            sql.push("WHERE to_tsvector('simple', m.search_text) @@ to_tsquery('simple', ")
+                .bind(t)
+                .push(")");
         }
         (None, _) => {
-            b.push("WHERE 1 = 1");
+            sql.push("WHERE 1 = 1");
         }
     }
     if let Some(area) = q.area {
-        b.push(" AND pr.national_area = ");
-        b.push_bind(area.code());
+        sql.push(" AND pr.national_area = ").bind(area.code());
     }
     if let Some(slug) = &q.institution {
-        b.push(
+        sql.push(
             " AND EXISTS (SELECT 1 FROM measure_institutions mi JOIN institutions i ON i.id = mi.institution_id \
              WHERE mi.measure_id = m.id AND i.slug = ",
-        );
-        b.push_bind(slug.clone());
-        b.push(")");
+        )
+        .bind(slug)
+        .push(")");
     }
     if let Some(status) = &q.status {
-        b.push(" AND m.status = ");
-        b.push_bind(status.clone());
+        sql.push(" AND m.status = ").bind(status);
     }
-    b.push(" ORDER BY ");
+    sql.push(" ORDER BY ");
     match (&text, db.backend) {
         (Some(_), Backend::Sqlite) => {
-            b.push("s.rank, ");
+            sql.push("s.rank, ");
         }
         (Some(t), Backend::Postgres) => {
-            b.push("ts_rank(to_tsvector('simple', m.search_text), to_tsquery('simple', ");
-            b.push_bind(t.clone());
-            b.push(")) DESC, ");
+            sql.push("ts_rank(to_tsvector('simple', m.search_text), to_tsquery('simple', ")
+                .bind(t)
+                .push(")) DESC, ");
         }
         (None, _) => {}
     }
-    b.push("mu.name, m.plan_id, m.position LIMIT ");
-    b.push_bind(LIMIT);
-    b.build_query_as().fetch_all(&db.pool).await
+    sql.push(&format!("mu.name, m.plan_id, m.position LIMIT {LIMIT}"));
+    let mut query = sqlx::query_as::<_, Hit>(AssertSqlSafe(sql.text));
+    for value in sql.binds {
+        query = query.bind(value);
+    }
+    query.fetch_all(&db.pool).await
 }
 
 /// The statuses plans declare, for the status filter.

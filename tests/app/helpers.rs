@@ -1,0 +1,217 @@
+//! `TestApp`: the real router on a fresh database — a temporary SQLite file, or a new
+//! PostgreSQL database when `TEST_DATABASE_URL` is set — with request helpers.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use planmon::config::Config;
+use planmon::db::Db;
+use planmon::plan::Plan;
+use planmon::plan::format::parse_plan_json;
+use planmon::web::{AppState, router};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub db: Db,
+    pub state: AppState,
+    pub database_url: String,
+    _dir: tempfile::TempDir,
+    pg_drop: Option<(String, String)>,
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: String,
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn unique_name() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "planmon_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst),
+        nanos
+    )
+}
+
+/// `postgres://u@h:5432/test` -> (`postgres://u@h:5432/NAME`, the admin URL as given).
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let prefix = match base.rfind('/') {
+        Some(i) if i > "postgres://".len() => &base[..i],
+        _ => base,
+    };
+    match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    }
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (database_url, pg_drop) = match std::env::var("TEST_DATABASE_URL") {
+            Ok(admin) if !admin.is_empty() => {
+                let name = unique_name();
+                let admin_db = Db::connect(&admin)
+                    .await
+                    .expect("connect TEST_DATABASE_URL");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&admin_db.pool)
+                    .await
+                    .expect("create test database");
+                admin_db.close().await;
+                (with_database(&admin, &name), Some((admin, name)))
+            }
+            _ => (
+                format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+                None,
+            ),
+        };
+        let config = Config {
+            database_url: Some(database_url.clone()),
+            data_dir: dir.path().to_path_buf(),
+            admin_token: Some("test-admin-token".into()),
+            ..Config::default()
+        };
+        let db = planmon::server::open_database(&config)
+            .await
+            .expect("open database");
+        let state = AppState::new(db.clone(), config);
+        TestApp {
+            db,
+            state,
+            database_url,
+            _dir: dir,
+            pg_drop,
+        }
+    }
+
+    #[expect(dead_code, reason = "kept for backend-specific assertions")]
+    pub fn is_postgres(&self) -> bool {
+        self.pg_drop.is_some()
+    }
+
+    pub async fn request(&self, req: Request<Body>) -> TestResponse {
+        let response = router(self.state.clone())
+            .oneshot(req)
+            .await
+            .expect("router never fails");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        TestResponse {
+            status,
+            content_type,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.request(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let r = self.get(path).await;
+        let v = serde_json::from_str(&r.body)
+            .unwrap_or_else(|e| panic!("{path} is not JSON ({e}): {}", r.body));
+        (r.status, v)
+    }
+
+    /// Stores a plan and returns its id.
+    pub async fn create_plan(&self, plan: &Plan) -> i64 {
+        planmon::plan::store::create_plan(&self.db, plan, None)
+            .await
+            .expect("create plan")
+    }
+
+    /// Loads the two seed plans; returns (Пловдив id, Казанлък id).
+    pub async fn load_demo(&self) -> (i64, i64) {
+        let ids = planmon::demo::load(&self.db).await.expect("demo data");
+        (ids[0], ids[1])
+    }
+
+    pub async fn plan_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM plans")
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.pg_drop.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which this thread blocks: clean up from a thread
+        // with its own runtime, and let FORCE end the test's own connections.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(db) = Db::connect(&admin).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&db.pool)
+                    .await;
+                    db.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A small plan written for tests: two priorities, a per-unit amount, a EUR amount, an
+/// institution spelled two ways, a funding source under two names.
+pub fn sample_plan() -> Plan {
+    parse_plan_json(include_str!("../fixtures/plans/sample.plan.json")).expect("sample plan")
+}
+
+/// Removes what changes between runs (timestamps) so snapshots stay stable.
+pub fn redact_json(mut v: serde_json::Value) -> serde_json::Value {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, val) in map.iter_mut() {
+                    if k.ends_with("_at") {
+                        *val = serde_json::Value::String("[timestamp]".into());
+                    } else {
+                        walk(val);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut v);
+    v
+}

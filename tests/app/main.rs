@@ -1,0 +1,9 @@
+//! One integration test binary: every feature's tests against the real router, on SQLite or,
+//! when `TEST_DATABASE_URL` is set, on PostgreSQL.
+
+mod cli;
+mod helpers;
+mod plan_pages;
+mod plan_store;
+mod plans_api;
+mod search;

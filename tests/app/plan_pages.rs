@@ -1,0 +1,163 @@
+//! Public pages: home, plan, measure, institutions, errors, and accessibility basics.
+
+use crate::helpers::{TestApp, sample_plan};
+use axum::http::StatusCode;
+
+/// Checks the WCAG basics a page must meet: language, one h1, labelled fields, tables with
+/// captions and header cells, a skip link to the main landmark.
+pub fn assert_accessible_basics(html: &str) {
+    assert!(
+        html.contains("<html lang=\"bg\">"),
+        "page language is declared"
+    );
+    assert_eq!(html.matches("<h1").count(), 1, "exactly one h1");
+    assert!(html.contains("<main id=\"main\""), "main landmark");
+    assert!(html.contains("href=\"#main\""), "skip link");
+    for part in html
+        .split("<input")
+        .skip(1)
+        .chain(html.split("<select").skip(1))
+    {
+        if let Some(id) = part.split("id=\"").nth(1).and_then(|s| s.split('"').next()) {
+            assert!(
+                html.contains(&format!("<label for=\"{id}\"")),
+                "field {id} has a label"
+            );
+        }
+    }
+    for table in html.split("<table").skip(1) {
+        let table = table.split("</table>").next().unwrap_or_default();
+        assert!(table.contains("<caption>"), "table has a caption");
+        assert!(
+            table.contains("<th scope=\"col\""),
+            "table has column headers"
+        );
+    }
+}
+
+#[tokio::test]
+async fn home_page_lists_municipalities_with_their_plans() {
+    let app = TestApp::spawn().await;
+    app.load_demo().await;
+    let r = app.get("/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("text/html"));
+    assert!(r.body.contains("Община Пловдив") && r.body.contains("Община Казанлък"));
+    assert!(
+        r.body.contains("13\u{a0}216\u{a0}650 лв."),
+        "planned money of Пловдив"
+    );
+    assert!(r.body.contains("52 мерки"));
+    assert_accessible_basics(&r.body);
+}
+
+#[tokio::test]
+async fn plan_page_shows_the_whole_tree_with_totals() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    let r = app.get(&format!("/plans/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_accessible_basics(&r.body);
+    insta::assert_snapshot!("sample_plan_page", r.body);
+}
+
+#[tokio::test]
+async fn plan_page_of_a_seed_plan_renders_every_measure() {
+    let app = TestApp::spawn().await;
+    let (plovdiv, kazanlak) = app.load_demo().await;
+    for (id, measures) in [(plovdiv, 52), (kazanlak, 90)] {
+        let r = app.get(&format!("/plans/{id}")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(
+            r.body.matches("<article class=\"measure\"").count(),
+            measures
+        );
+        assert_accessible_basics(&r.body);
+    }
+}
+
+#[tokio::test]
+async fn measure_page_has_a_stable_address_by_key() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    let r = app.get(&format!("/plans/{id}/measures/m1")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_accessible_basics(&r.body);
+    insta::assert_snapshot!("sample_measure_page", r.body);
+    let r = app.get(&format!("/plans/{id}/measures/nope")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn unknown_plan_is_a_bulgarian_404_page() {
+    let app = TestApp::spawn().await;
+    for path in ["/plans/12345", "/plans/x", "/no/such/page"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.content_type.starts_with("text/html"));
+        assert!(r.body.contains("Не е намерено"), "{path}");
+        assert_accessible_basics(&r.body);
+    }
+}
+
+#[tokio::test]
+async fn institution_page_gathers_every_spelling_across_plans() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    let list = app.get("/institutions").await;
+    assert_accessible_basics(&list.body);
+    assert!(
+        list.body
+            .contains("href=\"/institutions/zdravni-mediatori\"")
+    );
+    let r = app.get("/institutions/zdravni-mediatori").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains(&format!("/plans/{id}/measures/m1")));
+    assert!(r.body.contains(&format!("/plans/{id}/measures/m3")));
+    assert!(
+        r.body.contains("„Здравните медиатори“"),
+        "the other spelling is shown"
+    );
+    assert_accessible_basics(&r.body);
+    assert_eq!(
+        app.get("/institutions/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn plan_json_download_is_the_plan_format() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    let r = app.get(&format!("/plans/{id}/plan.json")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let plan = planmon::plan::format::parse_plan_json(&r.body).expect("valid plan JSON");
+    assert_eq!(plan, sample_plan());
+}
+
+#[tokio::test]
+async fn english_follows_when_chosen() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .request(
+            axum::http::Request::get("/")
+                .header("cookie", "lang=en")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(r.body.contains("<html lang=\"en\">"));
+    assert!(r.body.contains("Municipal action plans"));
+}
+
+#[tokio::test]
+async fn accessibility_statement_and_stylesheet_are_served() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/accessibility").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("WCAG 2.1"));
+    assert_accessible_basics(&r.body);
+    let css = app.get("/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.body.contains("@media print"));
+}
