@@ -1,6 +1,12 @@
 -- Municipalities, plans and their structure, the institution/source registry, search.
 -- Timestamps and dates are ISO-8601 text (UTC); money is integer minor units.
 
+-- Small facts about the database itself (e.g. the version of the alias key normalisation).
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
 CREATE TABLE national_areas (
     code TEXT PRIMARY KEY,
     number INTEGER NOT NULL UNIQUE,

@@ -13,6 +13,9 @@ pub enum RegistryKind {
     FundingSource,
 }
 
+/// Changes whenever `name_key` changes, so stored alias keys are recomputed at start-up.
+pub const NAME_KEY_VERSION: &str = "2";
+
 /// The comparison key of a name: case, quotes, punctuation, spacing and Bulgarian definite
 /// articles do not matter, so "Здравните медиатори" and "Здравни Медиатори" share a key.
 pub fn name_key(name: &str) -> String {

@@ -1,7 +1,7 @@
 //! Registry storage: institutions and funding sources, their aliases, and the lookups that
 //! turn a name as written in a plan into a registry entry.
 
-use super::{RegistryKind, builtin, name_key, slugify};
+use super::{NAME_KEY_VERSION, RegistryKind, builtin, name_key, slugify};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
 use sqlx::{AnyConnection, AssertSqlSafe};
@@ -68,21 +68,28 @@ async fn create(
     builtin: bool,
 ) -> sqlx::Result<i64> {
     let t = tables(kind);
+    let existing: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
+        "SELECT id FROM {} WHERE name = $1",
+        t.entries
+    )))
+    .bind(name)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
     let base = slugify(name);
     let mut slug = base.clone();
     let mut n = 1;
-    loop {
-        let taken: Option<i64> = sqlx::query_scalar(AssertSqlSafe(format!(
-            "SELECT id FROM {} WHERE slug = $1 OR name = $2",
-            t.entries
-        )))
-        .bind(&slug)
-        .bind(name)
-        .fetch_optional(&mut *conn)
-        .await?;
-        if taken.is_none() {
-            break;
-        }
+    while sqlx::query_scalar::<_, i64>(AssertSqlSafe(format!(
+        "SELECT id FROM {} WHERE slug = $1",
+        t.entries
+    )))
+    .bind(&slug)
+    .fetch_optional(&mut *conn)
+    .await?
+    .is_some()
+    {
         n += 1;
         slug = format!("{base}-{n}");
     }
@@ -123,10 +130,27 @@ pub async fn add_alias(
     Ok(done.rows_affected() > 0)
 }
 
-/// Loads the built-in registry, adding entries and aliases that are missing. Idempotent.
+/// Loads the built-in registry, adding entries and aliases that are missing, after re-keying
+/// stored aliases if the name normalisation changed since they were written. Idempotent.
 pub async fn seed_builtin(db: &Db) -> anyhow::Result<()> {
     let registry = builtin()?;
     let mut tx = db.pool.begin().await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = 'name_key_version'")
+            .fetch_optional(&mut *tx)
+            .await?;
+    if stored.as_deref() != Some(NAME_KEY_VERSION) {
+        for kind in [RegistryKind::Institution, RegistryKind::FundingSource] {
+            rekey_aliases(&mut tx, kind).await?;
+        }
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('name_key_version', $1) \
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(NAME_KEY_VERSION)
+        .execute(&mut *tx)
+        .await?;
+    }
     for (kind, entries) in [
         (RegistryKind::Institution, &registry.institutions),
         (RegistryKind::FundingSource, &registry.sources),
@@ -146,6 +170,26 @@ pub async fn seed_builtin(db: &Db) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Recomputes every alias key with the current `name_key`. When two spellings now share a key,
+/// the alias of the older entry wins and the other is dropped (its entry keeps its measures).
+async fn rekey_aliases(conn: &mut AnyConnection, kind: RegistryKind) -> sqlx::Result<()> {
+    let t = tables(kind);
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT key, alias, {fk} FROM {} ORDER BY {fk}, alias",
+        t.aliases,
+        fk = t.fk
+    )))
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query(AssertSqlSafe(format!("DELETE FROM {}", t.aliases)))
+        .execute(&mut *conn)
+        .await?;
+    for (_, alias, id) in rows {
+        add_alias(&mut *conn, kind, id, &alias).await?;
+    }
     Ok(())
 }
 

@@ -130,3 +130,55 @@ async fn an_unreachable_database_is_a_clear_error_not_a_panic() {
         .expect_err("unsupported");
     assert!(err.to_string().contains("неподдържан"), "{err}");
 }
+
+#[tokio::test]
+async fn registry_seeding_is_idempotent_and_rekeys_after_a_normalisation_change() {
+    let app = TestApp::spawn().await;
+    let count = |sql: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(&pool)
+                .await
+                .expect("count")
+        }
+    };
+    let entries = count("SELECT COUNT(*) FROM institutions").await;
+    let aliases = count("SELECT COUNT(*) FROM institution_aliases").await;
+    // Pretend the keys were written by an older normalisation.
+    sqlx::query("UPDATE institution_aliases SET key = 'old:' || key")
+        .execute(&app.db.pool)
+        .await
+        .expect("update");
+    sqlx::query("DELETE FROM settings")
+        .execute(&app.db.pool)
+        .await
+        .expect("reset");
+    planmon::registry::store::seed_builtin(&app.db)
+        .await
+        .expect("seed again");
+    assert_eq!(count("SELECT COUNT(*) FROM institutions").await, entries);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM institution_aliases").await,
+        aliases
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM institution_aliases WHERE key LIKE 'old:%'").await,
+        0
+    );
+    // An entry whose alias went missing is found by its name, not created twice.
+    sqlx::query("DELETE FROM institution_aliases WHERE alias = 'Училища'")
+        .execute(&app.db.pool)
+        .await
+        .expect("delete");
+    let id = app.create_plan(&sample_plan()).await;
+    let sp = store::load_plan(&app.db, id)
+        .await
+        .expect("load")
+        .expect("exists");
+    assert_eq!(sp.institutions["Училища"].slug, "uchilishta");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM institutions WHERE name = 'Училища'").await,
+        1
+    );
+}
