@@ -13,4 +13,5 @@ pub mod plan;
 pub mod registry;
 pub mod search;
 pub mod server;
+pub mod snapshot;
 pub mod web;
