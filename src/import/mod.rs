@@ -1,5 +1,139 @@
 //! Importing a plan from the document it was adopted as: readers turn each file format into the
 //! neutral [`document::Document`]; the recogniser turns a document into a draft plan (pure, no
-//! database); the caller then saves it. See issue 4 and docs/ARCHITECTURE.md.
+//! database); the caller then saves it. See docs/ARCHITECTURE.md.
+//!
+//! Ownership while the importer is being built: `read_document` and the format readers
+//! (docx, html, spreadsheets) belong to the formats work; `recognise` and the text reader to the
+//! recogniser work. Both keep these signatures.
 
 pub mod document;
+
+use crate::plan::{Adoption, Plan, YearRange};
+use document::{Document, Location};
+use serde::Serialize;
+
+/// The largest file accepted; bigger files are refused before reading.
+pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
+
+/// The formats planmon reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceFormat {
+    /// Text extracted from Word or PDF (tab-separated rows, Markdown, HTML fragments).
+    Text,
+    Docx,
+    Html,
+    Xlsx,
+    Ods,
+    Csv,
+    /// planmon plan JSON.
+    Json,
+}
+
+impl SourceFormat {
+    pub fn code(self) -> &'static str {
+        match self {
+            SourceFormat::Text => "text",
+            SourceFormat::Docx => "docx",
+            SourceFormat::Html => "html",
+            SourceFormat::Xlsx => "xlsx",
+            SourceFormat::Ods => "ods",
+            SourceFormat::Csv => "csv",
+            SourceFormat::Json => "json",
+        }
+    }
+}
+
+/// What the caller may tell the importer.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Use this municipality instead of the one recognised.
+    pub municipality: Option<String>,
+}
+
+/// A file that cannot be read at all. Each variant says what and where, in Bulgarian.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: файлът е празен")]
+    Empty { file: String },
+    #[error("{file}: файлът е твърде голям ({size} байта; най-много {max} байта)")]
+    TooLarge {
+        file: String,
+        size: usize,
+        max: usize,
+    },
+    #[error("{file}: форматът не е разпознат ({detail})")]
+    UnknownFormat { file: String, detail: String },
+    #[error("{file}: файлът е защитен с парола или шифриран и не може да бъде прочетен")]
+    Encrypted { file: String },
+    #[error("{file}: файлът е повреден или непълен: {detail}")]
+    Corrupt { file: String, detail: String },
+    #[error("{file}, {at}: {detail}")]
+    Invalid {
+        file: String,
+        at: String,
+        detail: String,
+    },
+}
+
+/// What kind of thing a warning is about, so the review page can group and mark rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WarningKind {
+    /// Cells of a row were moved back into their columns.
+    ShiftedColumns,
+    /// A bare number taken as BGN.
+    UnitMissing,
+    /// Source text that has no place in the plan (also listed in `plan.unplaced`).
+    Unplaced,
+    /// An institution or funding source not in the registry: proposed, not merged.
+    NewName,
+    /// Header metadata that the document does not state (left empty).
+    MissingMetadata,
+    /// A row continued across a page break was joined to the row before it.
+    JoinedRow,
+    /// Anything else worth a look.
+    Other,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportWarning {
+    pub kind: WarningKind,
+    /// Where in the source, in Bulgarian ("ред 32, колона 6").
+    pub at: String,
+    /// The measure the warning concerns, when it concerns one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub measure_key: Option<String>,
+    pub message: String,
+}
+
+impl ImportWarning {
+    pub fn new(kind: WarningKind, at: &Location, message: impl Into<String>) -> ImportWarning {
+        ImportWarning {
+            kind,
+            at: at.describe_bg(),
+            measure_key: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// What was recognised in a document, whether or not it holds a measure table.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Recognised {
+    pub municipality: Option<String>,
+    pub title: Option<String>,
+    pub period: Option<YearRange>,
+    pub adoption: Option<Adoption>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportOutcome {
+    pub format: SourceFormat,
+    pub recognised: Recognised,
+    /// The plan, or None when no measure table was found.
+    pub plan: Option<Plan>,
+    pub warnings: Vec<ImportWarning>,
+    /// The document as read, for the review page's source view.
+    pub document: Document,
+}
