@@ -1,12 +1,14 @@
 //! The JSON API for plans under `/api/v1`.
 
 use super::store::{self, PlanListItem};
-use super::{Adoption, Measure, Plan};
+use super::{Adoption, Measure};
 use crate::money::{Currency, Money};
 use crate::web::{ApiError, AppError, AppState};
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
 
@@ -92,12 +94,12 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<PlanSummaryJson>
     Ok(Json(items.iter().map(PlanSummaryJson::from).collect()))
 }
 
-async fn one(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Plan>, ApiError> {
+async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
     let sp = super::pages::load(&state, &id).await?;
-    Ok(Json(sp.plan.clone()))
+    let body = sp.memo.get_or_try("api-json", || {
+        serde_json::to_string(&sp.plan).map_err(|e| ApiError(AppError::Internal(e.to_string())))
+    })?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 async fn measure(

@@ -95,12 +95,19 @@ async fn plan_page(
     tr: Tr,
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Html<axum::body::Bytes>, AppError> {
     let sp = load(&state, &id).await?;
+    let key = format!("page:{}", tr.lang_code());
+    sp.memo
+        .get_or_try(&key, || render_plan_page(tr, &sp))
+        .map(Html)
+}
+
+fn render_plan_page(tr: Tr, sp: &StoredPlan) -> Result<String, AppError> {
     let plan = &sp.plan;
     let bgn = rules::plan_financing(plan, Currency::Bgn);
     let eur = rules::plan_financing(plan, Currency::Eur);
-    render(&PlanPage {
+    let page = PlanPage {
         tr,
         id: sp.id,
         title: plan.title.clone(),
@@ -113,13 +120,14 @@ async fn plan_page(
         counts: rules::counts(plan),
         planned_bgn: bgn.total.display_bg(),
         planned_eur: eur.total.display_bg(),
-        fin_note: views::plan_fin_note(&sp),
-        priority_rows: views::priority_fin_rows(&sp),
-        source_rows: views::source_fin_rows(&sp),
-        priorities: views::priority_views(&sp),
+        fin_note: views::plan_fin_note(sp),
+        priority_rows: views::priority_fin_rows(sp),
+        source_rows: views::source_fin_rows(sp),
+        priorities: views::priority_views(sp),
         unplaced: plan.unplaced.clone(),
         notes: plan.notes.clone(),
-    })
+    };
+    Ok(page.render()?)
 }
 
 /// The plan in planmon plan JSON, as a download (open data).
@@ -139,7 +147,8 @@ async fn plan_json(
                 format!("attachment; filename=\"plan-{}.json\"", sp.id),
             ),
         ],
-        to_plan_json(&sp.plan),
+        sp.memo
+            .get_or_try("plan-json", || Ok::<_, AppError>(to_plan_json(&sp.plan)))?,
     )
         .into_response())
 }

@@ -70,6 +70,39 @@ pub struct StoredPlan {
     pub institutions: HashMap<String, EntryRef>,
     /// Registry entry of each funding source as written.
     pub sources: HashMap<String, EntryRef>,
+    /// Renderings of this revision (pages, JSON), built once and reused.
+    pub memo: Memo,
+}
+
+/// Renderings of one stored plan revision, by key (e.g. "page:bg", "json"). A new revision is a
+/// new `StoredPlan` with an empty memo, so nothing stale is ever served.
+#[derive(Debug, Default)]
+pub struct Memo(std::sync::Mutex<HashMap<String, axum::body::Bytes>>);
+
+impl Clone for Memo {
+    fn clone(&self) -> Memo {
+        Memo::default()
+    }
+}
+
+impl Memo {
+    /// The rendering stored under `key`, made by `make` the first time.
+    pub fn get_or_try<E>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<String, E>,
+    ) -> Result<axum::body::Bytes, E> {
+        if let Ok(map) = self.0.lock()
+            && let Some(hit) = map.get(key)
+        {
+            return Ok(hit.clone());
+        }
+        let made = axum::body::Bytes::from(make()?);
+        if let Ok(mut map) = self.0.lock() {
+            map.insert(key.to_string(), made.clone());
+        }
+        Ok(made)
+    }
 }
 
 /// One line of the plan lists (home page, API).
@@ -698,6 +731,7 @@ pub async fn load_plan(db: &Db, id: i64) -> Result<Option<StoredPlan>, StoreErro
         plan,
         institutions: institution_refs,
         sources: source_refs,
+        memo: Memo::default(),
     }))
 }
 

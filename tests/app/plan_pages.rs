@@ -161,3 +161,41 @@ async fn accessibility_statement_and_stylesheet_are_served() {
     assert_eq!(css.status, StatusCode::OK);
     assert!(css.body.contains("@media print"));
 }
+
+#[tokio::test]
+async fn a_rendered_plan_page_is_reused_until_the_plan_changes() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    let first = app.get(&format!("/plans/{id}")).await;
+    let json_first = app.get(&format!("/api/v1/plans/{id}")).await;
+    assert_eq!(first.body, app.get(&format!("/plans/{id}")).await.body);
+    assert!(json_first.content_type.starts_with("application/json"));
+
+    let mut changed = sample_plan();
+    changed.title = "Изменен план за действие".into();
+    planmon::plan::store::save_version(&app.db, id, &changed, None)
+        .await
+        .expect("save");
+    let page = app.get(&format!("/plans/{id}")).await;
+    assert!(
+        page.body.contains("Изменен план за действие"),
+        "page shows the new title"
+    );
+    let (_, json) = app.get_json(&format!("/api/v1/plans/{id}")).await;
+    assert_eq!(
+        json["title"], "Изменен план за действие",
+        "API shows the new title"
+    );
+    let english = app
+        .request(
+            axum::http::Request::get(format!("/plans/{id}"))
+                .header("cookie", "lang=en")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_ne!(
+        english.body, page.body,
+        "each language has its own rendering"
+    );
+}
