@@ -107,17 +107,36 @@ struct Back {
     back: Option<String>,
 }
 
-/// Sets the interface language and returns to the page the switch was clicked on.
-async fn switch_language(Path(code): Path<String>, Query(q): Query<Back>) -> Response {
+/// Sets the interface language and returns to the page the switch was clicked on: the `back`
+/// query parameter, else the referring page when it is on this site, else the home page.
+async fn switch_language(
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+    headers: axum::http::HeaderMap,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
-    // Only local paths, so the switch cannot be used to redirect elsewhere.
     let back = q
         .back
-        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .or_else(|| referring_path(&headers))
+        // Only local paths, so the switch cannot be used to redirect elsewhere.
+        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/lang/"))
         .unwrap_or_else(|| "/".into());
     let cookie = format!(
         "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()
     );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+/// The path of the Referer when it points at this host.
+fn referring_path(headers: &axum::http::HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let rest = referer
+        .strip_prefix("http://")
+        .or_else(|| referer.strip_prefix("https://"))?;
+    let path_at = rest.find('/').unwrap_or(rest.len());
+    (&rest[..path_at] == host)
+        .then(|| rest[path_at..].to_string())
+        .filter(|p| !p.is_empty())
 }

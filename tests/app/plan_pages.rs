@@ -199,3 +199,33 @@ async fn a_rendered_plan_page_is_reused_until_the_plan_changes() {
         "each language has its own rendering"
     );
 }
+
+#[tokio::test]
+async fn switching_language_returns_to_the_referring_page_on_this_site_only() {
+    let app = TestApp::spawn().await;
+    let switch = |referer: &'static str| {
+        axum::http::Request::get("/lang/en")
+            .header("host", "planmon.example")
+            .header("referer", referer)
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    let router = || planmon::web::router(app.state.clone());
+    use tower::ServiceExt;
+    let here = router()
+        .oneshot(switch("http://planmon.example/plans/3?x=1"))
+        .await
+        .expect("response");
+    assert_eq!(here.headers()["location"], "/plans/3?x=1");
+    assert!(
+        here.headers()["set-cookie"]
+            .to_str()
+            .expect("ascii")
+            .starts_with("lang=en")
+    );
+    let elsewhere = router()
+        .oneshot(switch("https://evil.example/phish"))
+        .await
+        .expect("response");
+    assert_eq!(elsewhere.headers()["location"], "/");
+}
