@@ -7,6 +7,11 @@
 //! recogniser work. Both keep these signatures.
 
 pub mod document;
+pub mod recognise;
+pub mod text;
+
+pub use recognise::recognise;
+pub use text::read_text;
 
 use crate::plan::{Adoption, Plan, YearRange};
 use document::{Document, Location};

@@ -3,6 +3,7 @@
 
 mod cli;
 mod helpers;
+mod import_seeds;
 mod plan_pages;
 mod plan_store;
 mod plans_api;

@@ -1,0 +1,334 @@
+//! Measure-table columns: recognising a header row by column names, and putting the cells of a
+//! row that lost cells (merged cells, extraction shifts) back into their columns.
+
+use super::amount;
+use super::split;
+
+/// What a column of a measure table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Col {
+    Code,
+    Objective,
+    Task,
+    Activity,
+    Status,
+    Period,
+    Institution,
+    /// Money ("Средства").
+    Amount,
+    /// Funding sources ("Източник").
+    Source,
+    /// A financing column not split into money and source: both are read from it.
+    Financing,
+    Indicator,
+    Current,
+    Target,
+    /// A column planmon does not know; its text goes to the unplaced list.
+    Other,
+}
+
+/// The column a header cell names, by the usual words and their variants.
+pub fn classify(header: &str) -> Option<Col> {
+    let t = header.trim().to_lowercase();
+    if t.is_empty() || t.chars().count() > 120 {
+        return None;
+    }
+    let has = |w: &str| t.contains(w);
+    let starts = |w: &str| t.starts_with(w);
+    Some(
+        if t == "№" || starts("№ ") || t == "no" || t == "код" || starts("номер") {
+            Col::Code
+        } else if has("целева") || has("целеви стойност") || has("цел за 20")
+        {
+            Col::Target
+        } else if has("текуща") || has("базова") || has("изходна") || has("начална стойност")
+        {
+            Col::Current
+        } else if has("индикатор") || has("показател") {
+            Col::Indicator
+        } else if starts("цел") {
+            Col::Objective
+        } else if starts("задач") {
+            Col::Task
+        } else if starts("дейност")
+            || starts("мерк")
+            || starts("мярк")
+            || starts("описание на мярк")
+        {
+            Col::Activity
+        } else if starts("статус") || starts("състояние") {
+            Col::Status
+        } else if starts("срок") || has("период") || starts("времев") || starts("година")
+        {
+            Col::Period
+        } else if has("отговор") || has("институц") || has("изпълнител") || starts("партньор")
+        {
+            Col::Institution
+        } else if has("източник") {
+            Col::Source
+        } else if starts("средства") || starts("сума") || starts("стойност") || starts("бюджет")
+        {
+            Col::Amount
+        } else if starts("финансиране") {
+            Col::Financing
+        } else {
+            return None;
+        },
+    )
+}
+
+/// Status words plans use in a status column.
+pub fn is_status(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    t.chars().count() <= 40
+        && [
+            "текущ",
+            "предстои",
+            "изпълн",
+            "частично",
+            "в процес",
+            "неизпълн",
+            "отпад",
+            "постоянен",
+            "завърш",
+            "не е започнал",
+        ]
+        .iter()
+        .any(|s| t.starts_with(s))
+}
+
+/// "2022-2024 г.", "2023", "2021 –": short text that is only years.
+pub fn is_period(text: &str) -> bool {
+    let t = text.trim();
+    if t.is_empty() || t.chars().count() > 40 {
+        return false;
+    }
+    let has_year = t
+        .split(|c: char| !c.is_ascii_digit())
+        .any(|s| s.len() == 4 && s.parse::<i32>().is_ok_and(|y| (1990..=2100).contains(&y)));
+    let rest: String = t
+        .to_lowercase()
+        .replace("год", "")
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    has_year && rest.chars().all(|c| c == 'г' || c == 'д' || c == 'о') && rest.len() <= 8
+}
+
+/// "1.2.", "3", "1.1.1".
+pub fn is_code(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.len() <= 12
+        && t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && !t.contains("..")
+}
+
+fn is_money(text: &str) -> bool {
+    let t = text.trim();
+    t == "-" || !amount::amounts_with_unit(t).is_empty() || amount::bare_amount(t).is_some()
+}
+
+fn is_indicator_like(text: &str) -> bool {
+    let w = text.split_whitespace().next().unwrap_or("");
+    let w = split::word_marker(w, true).map_or(w, |(_, rest)| rest);
+    let w = if w.is_empty() {
+        text.split_whitespace().nth(1).unwrap_or("")
+    } else {
+        w
+    };
+    matches!(w, "Брой" | "Бр." | "Броя" | "Броят")
+}
+
+/// How well a cell's text fits a column: positive fits, negative does not.
+fn fit(col: Col, text: &str, prev_numbers: Option<&[u32]>, numbers: &[u32]) -> i32 {
+    if text.is_empty() {
+        return 0;
+    }
+    let period = is_period(text);
+    let mut s = match col {
+        Col::Period => {
+            if period {
+                3
+            } else {
+                -3
+            }
+        }
+        Col::Code => {
+            if is_code(text) {
+                2
+            } else {
+                -3
+            }
+        }
+        Col::Status => {
+            if is_status(text) {
+                2
+            } else {
+                -2
+            }
+        }
+        Col::Amount => {
+            if is_money(text) {
+                2
+            } else {
+                -1
+            }
+        }
+        Col::Indicator => i32::from(is_indicator_like(text)),
+        _ => 0,
+    };
+    if col != Col::Period && period && !matches!(col, Col::Current | Col::Target) {
+        s -= 3;
+    }
+    if is_status(text) && col != Col::Status {
+        s -= 1;
+    }
+    if is_code(text) && !matches!(col, Col::Code | Col::Current | Col::Target | Col::Amount) {
+        s -= 1;
+    }
+    if is_indicator_like(text) && !matches!(col, Col::Indicator | Col::Current | Col::Target) {
+        s -= 1;
+    }
+    if let (Some(prev), Some(first)) = (prev_numbers, numbers.first())
+        && prev.last().is_some_and(|l| *first == l + 1)
+    {
+        s += 2;
+    }
+    s
+}
+
+/// The cells of a row that has fewer cells than the header, put back into their columns.
+/// Returns, for each column, the index of the cell it gets (None for a missing cell), and the
+/// score. `prev` gives the list numbers of the previous row by column, for numbering continuity.
+pub fn align(
+    kinds: &[Col],
+    texts: &[String],
+    numbers: &[Vec<u32>],
+    prev: &[Vec<u32>],
+) -> Vec<(Vec<Option<usize>>, i32)> {
+    let n = texts.len();
+    let m = kinds.len();
+    if n >= m || m - n > 3 || m > 16 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let missing = m - n;
+    let mut combo: Vec<usize> = (0..missing).collect();
+    loop {
+        let mut map = Vec::with_capacity(m);
+        let mut next = 0;
+        for c in 0..m {
+            if combo.contains(&c) {
+                map.push(None);
+            } else {
+                map.push(Some(next));
+                next += 1;
+            }
+        }
+        let score: i32 = map
+            .iter()
+            .enumerate()
+            .filter_map(|(c, cell)| cell.map(|i| (c, i)))
+            .map(|(c, i)| {
+                let p = prev.get(c).map(Vec::as_slice).filter(|p| !p.is_empty());
+                fit(kinds[c], &texts[i], p, &numbers[i])
+            })
+            .sum();
+        out.push((map, score));
+        // Next combination in lexicographic order.
+        let mut i = missing;
+        loop {
+            if i == 0 {
+                return out;
+            }
+            i -= 1;
+            if combo[i] < m - missing + i {
+                combo[i] += 1;
+                for j in i + 1..missing {
+                    combo[j] = combo[j - 1] + 1;
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// The score of a full row in its own columns, to tell a shifted row from a sound one.
+pub fn score_identity(kinds: &[Col], texts: &[String]) -> i32 {
+    kinds
+        .iter()
+        .zip(texts)
+        .map(|(k, t)| fit(*k, t, None, &[]))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_and_their_variants_are_recognised() {
+        assert_eq!(classify("Времени период"), Some(Col::Period));
+        assert_eq!(classify("Отговор на институция"), Some(Col::Institution));
+        assert_eq!(
+            classify("Източник на финансиране (преки бюджетни разходи, друго – млн. евро)"),
+            Some(Col::Source)
+        );
+        assert_eq!(
+            classify("Целева стойност с натрупване 2021-2023 г."),
+            Some(Col::Target)
+        );
+        assert_eq!(classify("Текуща стойност За 2019 г."), Some(Col::Current));
+        assert_eq!(classify("Цели"), Some(Col::Objective));
+        assert_eq!(classify("Мерки"), Some(Col::Activity));
+        assert_eq!(classify("Статус на мярката"), Some(Col::Status));
+        assert_eq!(classify("Финансиране"), Some(Col::Financing));
+        assert_eq!(classify("Средства"), Some(Col::Amount));
+        assert_eq!(classify("Повишаване на обхвата"), None);
+    }
+
+    #[test]
+    fn periods_and_codes_are_told_from_text() {
+        assert!(is_period("2022-2024 г."));
+        assert!(is_period("2021 - 2023 г.."));
+        assert!(is_period("2021 -"));
+        assert!(!is_period("Община Пловдив 2022"));
+        assert!(is_code("1.1.1"));
+        assert!(!is_code("1. Подобряване"));
+    }
+
+    #[test]
+    fn a_row_missing_its_money_cell_is_realigned_by_content() {
+        let kinds = [
+            Col::Objective,
+            Col::Task,
+            Col::Activity,
+            Col::Institution,
+            Col::Period,
+            Col::Amount,
+            Col::Source,
+            Col::Indicator,
+        ];
+        let texts: Vec<String> = [
+            "Цел",
+            "Задача",
+            "Дейност",
+            "Община",
+            "2022-2024 г.",
+            "Проекти",
+            "Брой лица",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let nums = vec![Vec::new(); 7];
+        let best = align(&kinds, &texts, &nums, &[])
+            .into_iter()
+            .max_by_key(|(_, s)| *s)
+            .expect("options");
+        assert_eq!(best.0[5], None);
+        assert_eq!(best.0[6], Some(5));
+    }
+}

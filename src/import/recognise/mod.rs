@@ -1,0 +1,825 @@
+//! The plan recogniser: a [`Document`] from any reader → a draft [`Plan`] (pure, no database).
+//!
+//! It reads the header (municipality, title, period, adoption), follows priority and objective
+//! headings, finds measure tables by the names in their header rows, puts shifted cells back
+//! into their columns, joins rows continued across page breaks, and splits cells into tasks,
+//! activities, institutions, sources, amounts and indicators. Text it cannot place goes to
+//! `plan.unplaced` with its location, so nothing is lost.
+
+pub mod amount;
+pub mod columns;
+pub mod header;
+mod measure;
+pub mod split;
+
+use super::document::{Block, Document, Location, Row};
+use super::{ImportOptions, ImportOutcome, ImportWarning, Recognised, SourceFormat, WarningKind};
+use crate::plan::{NationalArea, Plan, Unplaced};
+use columns::Col;
+use std::collections::HashSet;
+
+/// Reads a plan out of a document.
+pub fn recognise(doc: &Document, format: SourceFormat, options: &ImportOptions) -> ImportOutcome {
+    let mut b = Builder::default();
+    for block in &doc.blocks {
+        match block {
+            Block::Heading { text, at, .. } | Block::Paragraph { text, at } => b.text(text, at),
+            Block::Table(t) => {
+                for (i, row) in t.rows.iter().enumerate() {
+                    b.row(row, i == 0);
+                }
+            }
+        }
+    }
+    b.finish(doc, format, options)
+}
+
+/// A measure while it is being read: its cells by column, joined across page breaks.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawMeasure {
+    pub cols: Vec<(Col, Vec<String>)>,
+    pub at: Location,
+}
+
+impl RawMeasure {
+    pub fn lines(&self, col: Col) -> Vec<String> {
+        self.cols
+            .iter()
+            .filter(|(c, _)| *c == col)
+            .flat_map(|(_, l)| l.iter().cloned())
+            .collect()
+    }
+
+    /// Continues a column: the first line joins the last one unless it opens a new list item.
+    fn merge(&mut self, col: Col, lines: &[String]) {
+        if lines.is_empty() {
+            return;
+        }
+        match self.cols.iter_mut().find(|(c, _)| *c == col) {
+            Some((_, existing)) if !existing.is_empty() => {
+                if split::starts_with_marker(lines) {
+                    existing.extend(lines.iter().cloned());
+                } else {
+                    if let Some(last) = existing.last_mut() {
+                        last.push(' ');
+                        last.push_str(&lines[0]);
+                    }
+                    existing.extend(lines[1..].iter().cloned());
+                }
+            }
+            Some((_, existing)) => existing.extend(lines.iter().cloned()),
+            None => self.cols.push((col, lines.to_vec())),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct RawObjective {
+    code: Option<String>,
+    title: String,
+    measures: Vec<RawMeasure>,
+}
+
+#[derive(Debug, Default)]
+struct RawPriority {
+    number: Option<u32>,
+    title: String,
+    operational_objective: Option<String>,
+    objectives: Vec<RawObjective>,
+}
+
+/// The measure table being read: its columns from the header row.
+#[derive(Debug)]
+struct TableCtx {
+    kinds: Vec<Col>,
+    rows_since_header: usize,
+    /// The header may be shifted one cell left (no cell over the code column).
+    maybe_shifted: bool,
+}
+
+#[derive(Debug, Default)]
+struct Builder {
+    header_texts: Vec<String>,
+    started: bool,
+    priorities: Vec<RawPriority>,
+    ctx: Option<TableCtx>,
+    /// An objective just opened by a heading, whose title may continue in the next row.
+    objective_open: bool,
+    /// (priority, objective, measure) of the last measure.
+    last: Option<(usize, usize, usize)>,
+    /// Alignment used by the previous short row of the same table block.
+    last_alignment: Option<(usize, Vec<Option<usize>>)>,
+    prev_numbers: Vec<Vec<u32>>,
+    seen: HashSet<String>,
+    unplaced: Vec<Unplaced>,
+    warnings: Vec<ImportWarning>,
+    tables_found: bool,
+}
+
+/// Lowercase letters only: page headers repeat with different spacing and digits.
+fn furniture_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// "Приоритет №1 Образование", "1. ПРИОРИТЕТ „ОБРАЗОВАНИЕ“" → (number, title).
+fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
+    if text.chars().count() > 200 {
+        return None;
+    }
+    let lead: String = text.chars().take_while(char::is_ascii_digit).collect();
+    let rest = text[lead.len()..].trim_start_matches(['.', ')', ' ']);
+    let lower = rest.to_lowercase();
+    let after = lower.strip_prefix("приоритет")?;
+    if after.chars().next().is_some_and(char::is_alphabetic) {
+        return None;
+    }
+    let tail = &rest[rest.len() - after.len()..];
+    let tail = tail.trim_start_matches([' ', '№', ':', '-', '–']);
+    let num: String = tail.chars().take_while(char::is_ascii_digit).collect();
+    let title = tail[num.len()..]
+        .trim_start_matches(['.', ':', ' ', '-', '–', ')'])
+        .trim()
+        .trim_matches(['„', '“', '”', '"', '«', '»'])
+        .trim()
+        .to_string();
+    if title.is_empty() {
+        return None;
+    }
+    let number = lead.parse().ok().or_else(|| num.parse().ok());
+    Some((number, title))
+}
+
+/// "Цел 1. …", "Цел 6: : …", "Цел: …" → (code, title).
+fn objective_heading(text: &str) -> Option<(Option<String>, String)> {
+    let rest = text
+        .strip_prefix("Цел")
+        .or_else(|| text.strip_prefix("ЦЕЛ"))?;
+    let next = rest.chars().next()?;
+    if next.is_alphabetic() {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let code: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let title = rest[code.len()..]
+        .trim_start_matches(['.', ':', ' ', '-', '–'])
+        .trim()
+        .to_string();
+    if code.is_empty() && !next.eq(&':') && !rest.starts_with(':') {
+        return None;
+    }
+    Some(((!code.is_empty()).then_some(code), title))
+}
+
+/// "1. Подобряване …" in an objectives column → (code "1", title).
+fn numbered_title(text: &str) -> (Option<String>, String) {
+    if let Some(h) = objective_heading(text) {
+        return h;
+    }
+    let word = text.split_whitespace().next().unwrap_or("");
+    if let Some((n, rest)) = split::word_marker(word, true) {
+        let after = text[word.len()..].trim();
+        let title = if rest.is_empty() {
+            after.to_string()
+        } else {
+            format!("{rest} {after}").trim().to_string()
+        };
+        return (Some(n.to_string()), title);
+    }
+    (None, text.trim().to_string())
+}
+
+impl Builder {
+    fn priority(&mut self) -> &mut RawPriority {
+        if self.priorities.is_empty() {
+            self.priorities.push(RawPriority {
+                title: "Мерки".into(),
+                ..RawPriority::default()
+            });
+        }
+        let last = self.priorities.len() - 1;
+        &mut self.priorities[last]
+    }
+
+    fn open_objective(&mut self, code: Option<String>, title: String) {
+        self.priority().objectives.push(RawObjective {
+            code,
+            title,
+            measures: Vec::new(),
+        });
+    }
+
+    fn unplace(&mut self, at: &Location, text: &str) {
+        let text = text.trim();
+        if text.is_empty() {
+            return;
+        }
+        self.warnings.push(ImportWarning::new(
+            WarningKind::Unplaced,
+            at,
+            format!(
+                "текстът не е разпознат като част от плана: „{}“",
+                short(text)
+            ),
+        ));
+        self.unplaced.push(Unplaced {
+            location: at.describe_bg(),
+            text: text.to_string(),
+        });
+    }
+
+    fn text(&mut self, text: &str, at: &Location) {
+        let key = furniture_key(text);
+        if let Some((number, title)) = priority_heading(text) {
+            self.started = true;
+            self.ctx = None;
+            self.objective_open = false;
+            self.priorities.push(RawPriority {
+                number,
+                title,
+                ..RawPriority::default()
+            });
+            return;
+        }
+        if !self.started {
+            self.header_texts.push(text.to_string());
+            self.seen.insert(key);
+            return;
+        }
+        let lower = text.to_lowercase();
+        if let Some(rest) = lower.strip_prefix("оперативна цел") {
+            let body = text[text.len() - rest.len()..]
+                .trim_start_matches([':', ' ', '*'])
+                .trim()
+                .to_string();
+            self.priority().operational_objective = Some(body);
+            return;
+        }
+        if let Some((code, title)) = objective_heading(text) {
+            self.open_objective(code, title);
+            self.objective_open = true;
+            return;
+        }
+        if self.seen.contains(&key) {
+            return;
+        }
+        self.seen.insert(key);
+        self.unplace(at, text);
+    }
+
+    fn row(&mut self, row: &Row, first_in_block: bool) {
+        let texts: Vec<String> = row.cells.iter().map(|c| c.joined()).collect();
+        let filled: Vec<usize> = (0..texts.len()).filter(|i| !texts[*i].is_empty()).collect();
+        if filled.is_empty() {
+            return;
+        }
+        if first_in_block {
+            self.last_alignment = None;
+        }
+        // A header row, or the second row of a two-row header ("Средства | Източник").
+        let classified: Vec<Option<Col>> = texts.iter().map(|t| columns::classify(t)).collect();
+        let named = classified.iter().filter(|c| c.is_some()).count();
+        if let Some(ctx) = &mut self.ctx
+            && ctx.rows_since_header == 0
+            && filled.iter().all(|i| classified[*i].is_some())
+        {
+            for i in &filled {
+                if let Some(c) = classified[*i] {
+                    if *i < ctx.kinds.len() {
+                        ctx.kinds[*i] = c;
+                    }
+                }
+            }
+            return;
+        }
+        let data_like = filled
+            .iter()
+            .any(|i| columns::is_code(&texts[*i]) || columns::is_period(&texts[*i]));
+        if named >= 3 && named * 2 >= filled.len() && !data_like {
+            let mut kinds: Vec<Col> = classified.iter().map(|c| c.unwrap_or(Col::Other)).collect();
+            if texts[0].is_empty() {
+                kinds[0] = Col::Code;
+            }
+            let maybe_shifted = kinds[0] != Col::Code && texts.last().is_some_and(String::is_empty);
+            self.ctx = Some(TableCtx {
+                kinds,
+                rows_since_header: 0,
+                maybe_shifted,
+            });
+            self.started = true;
+            self.tables_found = true;
+            self.objective_open = false;
+            self.prev_numbers.clear();
+            return;
+        }
+        if filled.len() == 1 {
+            let text = &texts[filled[0]];
+            if let Some((code, title)) = objective_heading(text) {
+                self.started = true;
+                self.open_objective(code, title);
+                self.objective_open = true;
+                return;
+            }
+            if self.objective_open {
+                if let Some(o) = self.priority().objectives.last_mut() {
+                    o.title = format!("{} {}", o.title, text).trim().to_string();
+                }
+                return;
+            }
+        }
+        let Some(ctx) = self.ctx.as_mut() else {
+            for i in filled {
+                self.unplace(&row.at.with_column(i + 1), &texts[i]);
+            }
+            return;
+        };
+        if ctx.maybe_shifted {
+            ctx.maybe_shifted = false;
+            if columns::is_code(&texts[0]) {
+                ctx.kinds.insert(0, Col::Code);
+                ctx.kinds.pop();
+            }
+        }
+        self.objective_open = false;
+        let kinds = ctx.kinds.clone();
+        if texts.len() < kinds.len()
+            && first_in_block
+            && filled.len() <= 2
+            && self.last.is_some()
+            && filled.iter().all(|i| {
+                let t = &texts[*i];
+                !(columns::is_code(t) || columns::is_period(t) || columns::is_status(t))
+                    && amount::bare_amount(t).is_none()
+                    && amount::amounts_with_unit(t).is_empty()
+            })
+        {
+            ctx.rows_since_header += 1;
+            let cells = filled
+                .iter()
+                .map(|i| (kinds[*i], row.cells[*i].lines.clone(), *i + 1))
+                .collect();
+            self.join(
+                row,
+                AlignedRow {
+                    cells,
+                    shifted: true,
+                },
+            );
+            return;
+        }
+        let after_header = ctx.rows_since_header == 0;
+        ctx.rows_since_header += 1;
+        let (cells, shifted) = self.aligned(row, &kinds, &texts);
+        let aligned = AlignedRow { cells, shifted };
+        let cont = aligned.is_continuation(first_in_block);
+        if cont && after_header && aligned.is_fragment() {
+            // The header row continues across a page break ("… млн." / "евро)").
+            if let Some(ctx) = self.ctx.as_mut() {
+                ctx.rows_since_header = 0;
+            }
+            return;
+        }
+        if cont && self.last.is_some() {
+            self.join(row, aligned);
+            return;
+        }
+        self.measure_row(row, aligned, first_in_block);
+    }
+
+    /// The row's cells in their columns: (column, lines, 1-based source cell).
+    fn aligned(&mut self, row: &Row, kinds: &[Col], texts: &[String]) -> (Vec<Cell3>, bool) {
+        let m = kinds.len();
+        let mut n = texts.len();
+        for i in m..n {
+            if !texts[i].is_empty() {
+                self.unplace(&row.at.with_column(i + 1), &texts[i]);
+            }
+        }
+        n = n.min(m);
+        let numbers: Vec<Vec<u32>> = row.cells[..n]
+            .iter()
+            .map(|c| split::numbers(&c.lines))
+            .collect();
+        let identity: Vec<Option<usize>> = (0..m).map(|c| (c < n).then_some(c)).collect();
+        let mut mapping = identity.clone();
+        let mut trimmed = n;
+        if n == m && texts[n - 1].is_empty() {
+            let base = columns::score_identity(kinds, &texts[..n]);
+            if let Some((map, score)) = best(
+                columns::align(
+                    kinds,
+                    &texts[..n - 1],
+                    &numbers[..n - 1],
+                    &self.prev_numbers,
+                ),
+                !texts[0].is_empty(),
+            ) && score > base
+            {
+                mapping = map;
+                trimmed = n - 1;
+            }
+        } else if n < m {
+            let options = columns::align(kinds, &texts[..n], &numbers, &self.prev_numbers);
+            if let Some((map, score)) = best(options.clone(), !texts[0].is_empty()) {
+                mapping = map;
+                if let Some((ln, lmap)) = &self.last_alignment
+                    && *ln == n
+                    && options.iter().any(|(m2, s)| m2 == lmap && *s == score)
+                {
+                    mapping = lmap.clone();
+                }
+                self.last_alignment = Some((n, mapping.clone()));
+            }
+        }
+        let shifted = mapping
+            .iter()
+            .take(trimmed.max(1))
+            .enumerate()
+            .any(|(c, i)| i.is_some_and(|i| i != c && !texts[i].is_empty()));
+        let cells: Vec<Cell3> = mapping
+            .iter()
+            .enumerate()
+            .map(|(c, i)| match i {
+                Some(i) => (kinds[c], row.cells[*i].lines.clone(), *i + 1),
+                None => (kinds[c], Vec::new(), 0),
+            })
+            .collect();
+        self.prev_numbers = cells.iter().map(|(_, l, _)| split::numbers(l)).collect();
+        (cells, shifted)
+    }
+
+    fn last_measure(&mut self) -> Option<&mut RawMeasure> {
+        let (p, o, m) = self.last?;
+        self.priorities
+            .get_mut(p)?
+            .objectives
+            .get_mut(o)?
+            .measures
+            .get_mut(m)
+    }
+
+    /// Joins a row that continues the previous one across a page break.
+    fn join(&mut self, row: &Row, mut aligned: AlignedRow) {
+        let Some((p, o, _)) = self.last else { return };
+        // A fragment that continues a numbered list goes to the column whose numbering it
+        // continues (extraction may have put it under another column).
+        if let Some(m) = self.last_measure().map(|m| m.clone()) {
+            let continues = |col: Col, first: u32| {
+                split::numbers(&m.lines(col))
+                    .last()
+                    .is_some_and(|l| l + 1 == first)
+            };
+            for cell in &mut aligned.cells {
+                let Some(first) = split::numbers(&cell.1).first().copied() else {
+                    continue;
+                };
+                if continues(cell.0, first) {
+                    continue;
+                }
+                if let Some(t) = [Col::Activity, Col::Task, Col::Indicator]
+                    .into_iter()
+                    .find(|c| continues(*c, first))
+                {
+                    cell.0 = t;
+                }
+            }
+        }
+        for (col, lines, _) in &aligned.cells {
+            if lines.is_empty() {
+                continue;
+            }
+            if *col == Col::Objective {
+                if let Some(obj) = self
+                    .priorities
+                    .get_mut(p)
+                    .and_then(|x| x.objectives.get_mut(o))
+                {
+                    obj.title = format!("{} {}", obj.title, lines.join(" "))
+                        .trim()
+                        .to_string();
+                }
+                continue;
+            }
+            if let Some(m) = self.last_measure() {
+                m.merge(*col, lines);
+            }
+        }
+        self.warnings.push(ImportWarning::new(
+            WarningKind::JoinedRow,
+            &row.at,
+            "редът продължава предишния (прекъсване на страница) и е присъединен към него",
+        ));
+    }
+
+    fn measure_row(&mut self, row: &Row, mut aligned: AlignedRow, first_in_block: bool) {
+        // After a page break, a cell that starts mid-item and continues the numbering of the
+        // previous row's cell belongs to that row.
+        if first_in_block && let Some(prev) = self.last_measure().map(|m| m.clone()) {
+            let mut moved = Vec::new();
+            for cell in &mut aligned.cells {
+                if !matches!(cell.0, Col::Task | Col::Activity | Col::Indicator)
+                    || cell.1.is_empty()
+                    || split::starts_with_marker(&cell.1)
+                {
+                    continue;
+                }
+                let first = split::numbers(&cell.1).first().copied();
+                let last = split::numbers(&prev.lines(cell.0)).last().copied();
+                if let (Some(f), Some(l)) = (first, last)
+                    && f == l + 1
+                {
+                    moved.push((cell.0, std::mem::take(&mut cell.1)));
+                }
+            }
+            if !moved.is_empty() {
+                if let Some(m) = self.last_measure() {
+                    for (col, lines) in &moved {
+                        m.merge(*col, lines);
+                    }
+                }
+                self.warnings.push(ImportWarning::new(
+                    WarningKind::JoinedRow,
+                    &row.at,
+                    "текстът в началото на реда продължава предишния ред след прекъсване на страница и е преместен към него",
+                ));
+            }
+        }
+        let objective_text = aligned
+            .cells
+            .iter()
+            .filter(|c| c.0 == Col::Objective)
+            .flat_map(|c| c.1.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !objective_text.is_empty() {
+            let (code, title) = numbered_title(&objective_text);
+            self.open_objective(code, title);
+        } else if self.priority().objectives.is_empty() {
+            self.open_objective(None, String::new());
+        }
+        if aligned.shifted {
+            self.warnings.push(ImportWarning::new(
+                WarningKind::ShiftedColumns,
+                &row.at,
+                "клетките на реда са разместени (слети клетки) и са върнати в колоните им",
+            ));
+        }
+        let m = RawMeasure {
+            cols: aligned
+                .cells
+                .into_iter()
+                .filter(|c| c.0 != Col::Objective)
+                .map(|(c, l, _)| (c, l))
+                .collect(),
+            at: row.at.clone(),
+        };
+        let p = self.priorities.len() - 1;
+        let pr = &mut self.priorities[p];
+        let o = pr.objectives.len() - 1;
+        pr.objectives[o].measures.push(m);
+        self.last = Some((p, o, pr.objectives[o].measures.len() - 1));
+    }
+
+    fn finish(
+        mut self,
+        doc: &Document,
+        format: SourceFormat,
+        options: &ImportOptions,
+    ) -> ImportOutcome {
+        let recognised = self.recognised();
+        let mut warnings = std::mem::take(&mut self.warnings);
+        let measures_found = self
+            .priorities
+            .iter()
+            .any(|p| p.objectives.iter().any(|o| !o.measures.is_empty()));
+        if recognised.adoption.is_none() {
+            warnings.push(ImportWarning::new(
+                WarningKind::MissingMetadata,
+                &Location::default(),
+                "документът не посочва решение на общинския съвет за приемане на плана",
+            ));
+        }
+        if !measures_found {
+            return ImportOutcome {
+                format,
+                recognised,
+                plan: None,
+                warnings,
+                document: doc.clone(),
+            };
+        }
+        let municipality = options
+            .municipality
+            .clone()
+            .or_else(|| recognised.municipality.clone())
+            .unwrap_or_else(|| {
+                warnings.push(ImportWarning::new(
+                    WarningKind::MissingMetadata,
+                    &Location::default(),
+                    "общината не е посочена в документа",
+                ));
+                "Неизвестна община".to_string()
+            });
+        let title = recognised.title.clone().unwrap_or_else(|| {
+            warnings.push(ImportWarning::new(
+                WarningKind::MissingMetadata,
+                &Location::default(),
+                "заглавието на плана не е намерено",
+            ));
+            "План за действие".to_string()
+        });
+        let mut ctx = measure::Finisher::new();
+        let mut plan_priorities = Vec::new();
+        for p in std::mem::take(&mut self.priorities) {
+            plan_priorities.push(
+                ctx.priority(
+                    p.number,
+                    &p.title,
+                    p.operational_objective,
+                    p.objectives
+                        .into_iter()
+                        .map(|o| (o.code, o.title, o.measures))
+                        .collect(),
+                ),
+            );
+        }
+        let period = recognised
+            .period
+            .or_else(|| ctx.years())
+            .unwrap_or_else(|| {
+                warnings.push(ImportWarning::new(
+                    WarningKind::MissingMetadata,
+                    &Location::default(),
+                    "периодът на плана не е намерен",
+                ));
+                crate::plan::YearRange {
+                    from: 2021,
+                    to: 2021,
+                }
+            });
+        if recognised.period.is_none() {
+            warnings.push(ImportWarning::new(
+                WarningKind::MissingMetadata,
+                &Location::default(),
+                "периодът на плана не е посочен в заглавието; взет е от сроковете на мерките",
+            ));
+        }
+        let mut plan = Plan::new(&municipality, &title, period);
+        plan.adoption = recognised.adoption.clone();
+        plan.priorities = plan_priorities;
+        plan.assign_keys();
+        let (mut unplaced, mut more) = ctx.into_parts(&plan);
+        self.unplaced.append(&mut unplaced);
+        warnings.append(&mut more);
+        plan.unplaced = std::mem::take(&mut self.unplaced);
+        for p in &mut plan.priorities {
+            if p.national_area.is_none() {
+                p.national_area = NationalArea::from_title(&p.title);
+            }
+        }
+        ImportOutcome {
+            format,
+            recognised,
+            plan: Some(plan),
+            warnings,
+            document: doc.clone(),
+        }
+    }
+
+    fn recognised(&self) -> Recognised {
+        let texts = &self.header_texts;
+        let mut title = None;
+        if let Some(i) = texts
+            .iter()
+            .position(|t| t.to_lowercase().starts_with("план за действие"))
+        {
+            let mut parts = vec![header::sentence_case(&texts[i])];
+            for next in texts.iter().skip(i + 1).take(2) {
+                if header::period_in(&parts.join(" ")).is_some() {
+                    break;
+                }
+                let lowerish = next.chars().next().is_some_and(char::is_lowercase);
+                let caps = header::sentence_case(next) != *next;
+                if lowerish || caps {
+                    let s = header::sentence_case(next);
+                    let s = if caps {
+                        let mut c = s.chars();
+                        c.next()
+                            .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
+                            .unwrap_or_default()
+                    } else {
+                        s
+                    };
+                    parts.push(s);
+                } else {
+                    break;
+                }
+            }
+            title = Some(parts.join(" "));
+        }
+        let period = title.as_deref().and_then(header::period_in).or_else(|| {
+            texts
+                .iter()
+                .filter(|t| !header::about_strategy(t))
+                .find_map(|t| header::period_in(t))
+        });
+        let municipality = title
+            .as_deref()
+            .and_then(header::municipality_in)
+            .or_else(|| texts.iter().find_map(|t| header::municipality_in(t)));
+        let adoption = texts.iter().find_map(|t| header::adoption_in(t));
+        Recognised {
+            municipality,
+            title,
+            period,
+            adoption,
+        }
+    }
+}
+
+/// (column, lines, 1-based source cell or 0 when the cell is missing).
+type Cell3 = (Col, Vec<String>, usize);
+
+struct AlignedRow {
+    cells: Vec<Cell3>,
+    shifted: bool,
+}
+
+impl AlignedRow {
+    fn has(&self, cols: &[Col]) -> bool {
+        self.cells
+            .iter()
+            .any(|(c, l, _)| cols.contains(c) && l.iter().any(|x| !x.trim().is_empty()))
+    }
+
+    /// A row with no code, status, period, institution or financing of its own only continues
+    /// the row before it; so does the first row after a page break whose text starts mid-sentence.
+    fn is_continuation(&self, first_in_block: bool) -> bool {
+        let own = [
+            Col::Code,
+            Col::Status,
+            Col::Period,
+            Col::Institution,
+            Col::Amount,
+            Col::Source,
+            Col::Financing,
+        ];
+        if !self.has(&own) {
+            return true;
+        }
+        if !first_in_block || self.has(&[Col::Code]) {
+            return false;
+        }
+        self.cells
+            .iter()
+            .filter(|(c, _, _)| {
+                !matches!(
+                    c,
+                    Col::Period | Col::Amount | Col::Status | Col::Current | Col::Target
+                )
+            })
+            .find_map(|(_, l, _)| l.first())
+            .and_then(|t| t.chars().find(|c| c.is_alphabetic()))
+            .is_some_and(char::is_lowercase)
+    }
+
+    /// At most one short piece of text.
+    fn is_fragment(&self) -> bool {
+        let filled: Vec<&Vec<String>> = self
+            .cells
+            .iter()
+            .map(|(_, l, _)| l)
+            .filter(|l| !l.is_empty())
+            .collect();
+        filled.len() <= 1 && filled.iter().all(|l| l.join(" ").chars().count() <= 40)
+    }
+}
+
+/// The best-scoring alignment; on a tie the earliest missing column wins, except that a filled
+/// first cell stays in the first column.
+fn best(
+    options: Vec<(Vec<Option<usize>>, i32)>,
+    first_filled: bool,
+) -> Option<(Vec<Option<usize>>, i32)> {
+    let top = options.iter().map(|(_, s)| *s).max()?;
+    let mut ties: Vec<(Vec<Option<usize>>, i32)> =
+        options.into_iter().filter(|(_, s)| *s == top).collect();
+    if first_filled {
+        ties.sort_by_key(|(m, _)| m.first().is_some_and(Option::is_none));
+    }
+    ties.into_iter().next()
+}
+
+fn short(text: &str) -> String {
+    let t: String = text.chars().take(80).collect();
+    if t.len() < text.len() {
+        format!("{t}…")
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,494 @@
+//! Splitting a cell's lines into list items, indicators, values and names.
+//!
+//! Extraction flattens many line breaks into spaces, so besides the lines a cell keeps, items are
+//! also split at list markers that continue a numbering ("1. … 2. …"), at dash bullets glued to
+//! their word ("-семеен консултинг"), at sentence ends, and, for names, where one name obviously
+//! ends and the next begins ("МЗ РЗИ", "Община Пловдив Проекти"). The item's own punctuation is
+//! kept; list markers and name separators are dropped.
+
+use crate::registry::AliasIndex;
+
+/// Short words after which a capitalised word still belongs to the same name or sentence.
+const FUNCTION_WORDS: [&str; 20] = [
+    "на",
+    "за",
+    "по",
+    "от",
+    "в",
+    "във",
+    "към",
+    "и",
+    "или",
+    "чрез",
+    "с",
+    "със",
+    "при",
+    "до",
+    "към",
+    "както",
+    "към",
+    "без",
+    "между",
+    "под",
+];
+
+/// Abbreviations ending with a dot that do not end a sentence.
+const ABBREVIATIONS: [&str; 22] = [
+    "гр", "кв", "с", "ул", "вкл", "др", "т.ч", "т", "ч", "бул", "ал", "чл", "бр", "г", "напр",
+    "ж.к", "им", "пл", "стр", "св", "ст", "вж",
+];
+
+fn is_function_word(w: &str) -> bool {
+    FUNCTION_WORDS.contains(&w)
+}
+
+fn starts_upper(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn starts_lower(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// An abbreviation in capitals ("МЗ", "РЗИ", "ЦОП-Казанлък" does not count).
+fn is_acronym(w: &str) -> bool {
+    let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+}
+
+/// A list marker at the start of a word: "3." / "3.Брой" / (at line start) "1Брой".
+/// Returns the number and the rest of the word after the marker.
+pub fn word_marker(word: &str, line_start: bool) -> Option<(u32, &str)> {
+    let digits = word.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let n: u32 = word[..digits].parse().ok()?;
+    let rest = &word[digits..];
+    if let Some(after) = rest.strip_prefix('.') {
+        if after.is_empty() || after.chars().next().is_some_and(char::is_alphabetic) {
+            return Some((n, after));
+        }
+        return None;
+    }
+    if line_start && rest.chars().next().is_some_and(char::is_uppercase) {
+        return Some((n, rest));
+    }
+    if line_start && rest.is_empty() && n > 0 {
+        // "1 Брой" at the start of a line: a marker without its dot.
+        return None;
+    }
+    None
+}
+
+/// One piece of a line between item boundaries, with the number of the marker that opened it.
+struct Piece {
+    number: Option<u32>,
+    words: Vec<String>,
+}
+
+/// Finds list markers in a line; returns pieces. Mid-line markers count when they continue the
+/// numbering, or restart it at 1 after punctuation.
+fn numbered_pieces(line: &str, last: &mut Option<u32>) -> Vec<Piece> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let mut pieces = vec![Piece {
+        number: None,
+        words: Vec::new(),
+    }];
+    for (i, w) in words.iter().enumerate() {
+        let prev = if i > 0 { Some(words[i - 1]) } else { None };
+        let marker = word_marker(w, i == 0).filter(|(n, _)| {
+            let Some(p) = prev else {
+                return *n <= 50;
+            };
+            if ["чл.", "ал.", "т.", "№", "Цел", "цел"].contains(&p) {
+                return false;
+            }
+            let after_punct = p.ends_with(['.', ';', ':', ',', ')', '“', '”', '"']);
+            match *last {
+                Some(l) => *n == l + 1 || (*n == 1 && after_punct),
+                None => after_punct && *n <= 50 || *n == 1,
+            }
+        });
+        match marker {
+            Some((n, rest)) => {
+                *last = Some(n);
+                pieces.push(Piece {
+                    number: Some(n),
+                    words: if rest.is_empty() {
+                        Vec::new()
+                    } else {
+                        vec![rest.to_string()]
+                    },
+                });
+            }
+            None => {
+                if let Some(p) = pieces.last_mut() {
+                    p.words.push((*w).to_string());
+                }
+            }
+        }
+    }
+    pieces
+        .into_iter()
+        .filter(|p| !p.words.is_empty() || p.number.is_some())
+        .collect()
+}
+
+/// The list numbers found in a cell, in order.
+pub fn numbers(lines: &[String]) -> Vec<u32> {
+    let mut last = None;
+    let mut out = Vec::new();
+    for line in lines {
+        for p in numbered_pieces(line, &mut last) {
+            if let Some(n) = p.number {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Whether the first line of a cell opens with a list marker or bullet.
+pub fn starts_with_marker(lines: &[String]) -> bool {
+    let Some(first) = lines.first() else {
+        return false;
+    };
+    let word = first.split_whitespace().next().unwrap_or("");
+    word_marker(word, true).is_some() || is_bullet(word)
+}
+
+fn is_bullet(word: &str) -> bool {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some('-' | '–' | '•' | '·' | '*' | '▪' | '\u{f0b7}') => {
+            let rest: String = chars.collect();
+            rest.is_empty() || rest.chars().next().is_some_and(char::is_alphabetic)
+        }
+        _ => false,
+    }
+}
+
+fn strip_bullet(word: &str) -> &str {
+    word.trim_start_matches(['-', '–', '•', '·', '*', '▪', '\u{f0b7}'])
+}
+
+/// Tasks and activities: one item per line, list item, bullet or sentence.
+pub fn list_items(lines: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut last = None;
+    for line in lines {
+        for piece in numbered_pieces(line, &mut last) {
+            let mut current: Vec<String> = Vec::new();
+            for (wi, w) in piece.words.iter().enumerate() {
+                let lone_dash = strip_bullet(w).is_empty();
+                if is_bullet(w) && (wi == 0 || !lone_dash) {
+                    flush(&mut out, &mut current);
+                    let rest = strip_bullet(w);
+                    if !rest.is_empty() {
+                        current.push(rest.to_string());
+                    }
+                    continue;
+                }
+                if !current.is_empty() && starts_upper(w) {
+                    let prev = current.last().map(String::as_str).unwrap_or("");
+                    if ends_sentence(prev) || is_verbal_noun_start(prev, w) || prev == "." {
+                        flush(&mut out, &mut current);
+                    }
+                }
+                current.push(w.clone());
+            }
+            flush(&mut out, &mut current);
+        }
+    }
+    out
+}
+
+fn flush(out: &mut Vec<String>, current: &mut Vec<String>) {
+    if !current.is_empty() {
+        out.push(current.join(" "));
+        current.clear();
+    }
+}
+
+/// "среда." ends a sentence; "гр." or "вкл." does not.
+fn ends_sentence(word: &str) -> bool {
+    let Some(stem) = word.strip_suffix('.') else {
+        return false;
+    };
+    if stem.is_empty() || stem.ends_with('.') {
+        return false;
+    }
+    let lower = stem.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) || lower.chars().count() == 1 {
+        return false;
+    }
+    !is_acronym(stem) || stem.chars().count() > 5
+}
+
+/// "ученици Популяризиране": a capitalised verbal noun after a lowercase word starts a new item
+/// whose line break the extraction flattened.
+fn is_verbal_noun_start(prev: &str, word: &str) -> bool {
+    if !prev.chars().last().is_some_and(char::is_lowercase) || is_function_word(prev) {
+        return false;
+    }
+    if is_acronym(word) {
+        return false;
+    }
+    let lower = word.to_lowercase();
+    ["ане", "яне", "ение", "ения", "ания", "яния"]
+        .iter()
+        .any(|s| lower.ends_with(s))
+        && lower.chars().count() > 6
+}
+
+/// Indicators: one per line that opens a statement ("Брой …", a list item); lines that do not
+/// (a breakdown "- по чл. 36 …", a sub-heading) stay with the indicator before them.
+pub fn indicator_items(lines: &[String]) -> Vec<String> {
+    statements(lines, false)
+}
+
+/// Current and target values: split like the indicators they mirror; short lines ("0", "12")
+/// are values of their own.
+pub fn value_items(lines: &[String]) -> Vec<String> {
+    statements(lines, true)
+}
+
+fn is_count_word(w: &str) -> bool {
+    matches!(w, "Брой" | "Бр." | "Броя" | "Броят" | "Бр" | "БРОЙ")
+}
+
+fn statements(lines: &[String], values: bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut last = None;
+    for (li, line) in lines.iter().enumerate() {
+        let short = values && line.chars().count() <= 25;
+        for (pi, piece) in numbered_pieces(line, &mut last).into_iter().enumerate() {
+            let mut current: Vec<String> = Vec::new();
+            let opens = piece.number.is_some()
+                || short
+                || piece.words.first().is_some_and(|w| is_count_word(w))
+                || (li == 0 && pi == 0);
+            let mut joined_to_previous = !opens && !out.is_empty() && pi == 0;
+            for w in &piece.words {
+                if !current.is_empty() {
+                    let prev = current.last().map(String::as_str).unwrap_or("");
+                    let new_count = is_count_word(w) && !is_function_word(prev)
+                        || (w == "брой" && prev.ends_with(';'));
+                    if new_count {
+                        emit(&mut out, &mut current, joined_to_previous);
+                        joined_to_previous = false;
+                    }
+                }
+                current.push(w.clone());
+            }
+            emit(&mut out, &mut current, joined_to_previous);
+        }
+    }
+    out
+}
+
+fn emit(out: &mut Vec<String>, current: &mut Vec<String>, join: bool) {
+    if current.is_empty() {
+        return;
+    }
+    let text = current.join(" ");
+    current.clear();
+    match out.last_mut() {
+        Some(prev) if join => {
+            prev.push(' ');
+            prev.push_str(&text);
+        }
+        _ => out.push(text),
+    }
+}
+
+/// Institutions and funding sources: split on commas, semicolons, lines and at the boundaries
+/// between names that the extraction flattened; never on " и " or "/".
+pub fn name_items(lines: &[String], known: &AliasIndex) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in lines {
+        for part in line.split([',', ';']) {
+            let words: Vec<&str> = part.split_whitespace().collect();
+            let mut current: Vec<&str> = Vec::new();
+            for (k, w) in words.iter().enumerate() {
+                if k > 0 && !current.is_empty() && name_boundary(&words, k, known) {
+                    out.push(current.join(" "));
+                    current.clear();
+                }
+                current.push(w);
+            }
+            if !current.is_empty() {
+                out.push(current.join(" "));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty() && s != "-" && s != "–")
+        .collect()
+}
+
+/// Whether a new name begins at word `k`.
+fn name_boundary(words: &[&str], k: usize, known: &AliasIndex) -> bool {
+    let prev = words[k - 1];
+    let w = words[k];
+    let wrapped = prev.starts_with('/') && prev.ends_with('/');
+    if (prev.ends_with(['-', '/', '–']) && !wrapped) || is_function_word(prev) {
+        return false;
+    }
+    if w.starts_with(['„', '"', '“', '(', '/', '-', '–'])
+        || w.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
+        return false;
+    }
+    if spans_known_name(words, k, known) {
+        return false;
+    }
+    let starts_known = starts_known_name(words, k, known);
+    if starts_lower(w) {
+        if is_function_word(w) {
+            return false;
+        }
+        return starts_known || is_acronym(prev);
+    }
+    if !starts_upper(w) {
+        return false;
+    }
+    let prev_lower = prev.to_lowercase();
+    let place_word = [
+        "община",
+        "общината",
+        "гр.",
+        "град",
+        "с.",
+        "село",
+        "област",
+        "района",
+    ]
+    .contains(&prev_lower.as_str());
+    if place_word && !starts_known {
+        return false;
+    }
+    true
+}
+
+/// A known name covers words k-1 and k together ("РУО МОН", "Здравни Медиатори").
+fn spans_known_name(words: &[&str], k: usize, known: &AliasIndex) -> bool {
+    let lo = k.saturating_sub(6);
+    for s in lo..k {
+        for e in (k + 1)..=(words.len().min(s + 8)) {
+            if known.lookup(&words[s..e].join(" ")).is_some() {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn starts_known_name(words: &[&str], k: usize, known: &AliasIndex) -> bool {
+    (k + 1..=words.len().min(k + 8)).any(|e| known.lookup(&words[k..e].join(" ")).is_some())
+}
+
+/// Removes a trailing separator (",", ";") but keeps a trailing ".".
+pub fn clean_name(s: &str) -> String {
+    s.trim().trim_end_matches([',', ';']).trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn l(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| (*x).to_string()).collect()
+    }
+
+    fn known() -> AliasIndex {
+        let b = crate::registry::builtin().expect("registry");
+        let mut all = b.institutions.clone();
+        all.extend(b.sources.clone());
+        AliasIndex::from_entries(&all)
+    }
+
+    #[test]
+    fn numbered_items_are_split_and_markers_removed() {
+        assert_eq!(
+            list_items(&l(&["1. Първо нещо; 2. Второ нещо в 4 махали. 3. Трето"])),
+            vec!["Първо нещо;", "Второ нещо в 4 махали.", "Трето"]
+        );
+    }
+
+    #[test]
+    fn dash_bullets_glued_to_words_split_but_spaced_dashes_do_not() {
+        assert_eq!(
+            list_items(&l(&[
+                "-семеен консултинг -Интеграция на деца",
+                "Заетост - различни форми."
+            ])),
+            vec![
+                "семеен консултинг",
+                "Интеграция на деца",
+                "Заетост - различни форми."
+            ]
+        );
+    }
+
+    #[test]
+    fn sentences_split_but_abbreviations_do_not() {
+        assert_eq!(
+            list_items(&l(&[
+                "Ремонт в гр. Казанлък. Обучение на ученици, вкл. от групи."
+            ])),
+            vec![
+                "Ремонт в гр. Казанлък.",
+                "Обучение на ученици, вкл. от групи."
+            ]
+        );
+    }
+
+    #[test]
+    fn several_count_statements_are_several_indicators() {
+        assert_eq!(
+            indicator_items(&l(&["Брой консултации беседи, Бр. прегледи"])),
+            vec!["Брой консултации беседи,", "Бр. прегледи"]
+        );
+        assert_eq!(
+            indicator_items(&l(&["Бр. проведени мероприятия и брой участници"])),
+            vec!["Бр. проведени мероприятия и брой участници"]
+        );
+        assert_eq!(
+            indicator_items(&l(&["Брой лица, от тях в:", "- заетост;", "- обучение."])),
+            vec!["Брой лица, от тях в: - заетост; - обучение."]
+        );
+    }
+
+    #[test]
+    fn names_split_on_separators_and_flattened_breaks_but_not_on_and() {
+        let k = known();
+        assert_eq!(
+            name_items(&l(&["Община Пловдив АСП; МОН Проекти"]), &k),
+            vec!["Община Пловдив", "АСП", "МОН", "Проекти"]
+        );
+        assert_eq!(
+            name_items(
+                &l(&["НПО и Община Пловдив, РУО МОН, Здравни Медиатори"]),
+                &k
+            ),
+            vec!["НПО и Община Пловдив", "РУО МОН", "Здравни Медиатори"]
+        );
+        assert_eq!(
+            name_items(
+                &l(&["Община Казанлък/ МКБППМН РУО ДСП РУ на МВР Училища Детски градини"]),
+                &k
+            ),
+            vec![
+                "Община Казанлък/ МКБППМН",
+                "РУО",
+                "ДСП",
+                "РУ на МВР",
+                "Училища",
+                "Детски градини"
+            ]
+        );
+    }
+}

@@ -1,0 +1,140 @@
+//! The recogniser's rules, each on a small synthetic document.
+
+use super::recognise;
+use crate::import::text::read_text;
+use crate::import::{ImportOptions, ImportOutcome, SourceFormat, WarningKind};
+use crate::plan::Measure;
+
+const HEADER: &str =
+    "Цели\tЗадачи\tДейности\tОтговорна институция\tСрок\tСредства\tИзточник\tИндикатори\n";
+
+fn run(text: &str) -> ImportOutcome {
+    let doc = read_text(text.as_bytes()).expect("reads");
+    recognise(&doc, SourceFormat::Text, &ImportOptions::default())
+}
+
+fn doc(rows: &str) -> String {
+    format!(
+        "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово за периода 2024-2026 г.\n\nПриоритет 1 Образование\n\n{HEADER}{rows}"
+    )
+}
+
+fn measures(out: &ImportOutcome) -> Vec<Measure> {
+    out.plan
+        .as_ref()
+        .expect("plan")
+        .measures()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_row_missing_its_money_cell_is_put_back_and_flagged() {
+    let out = run(&doc(
+        "1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024-2026 г.\tОбщински бюджет\tБрой деца\n",
+    ));
+    let m = &measures(&out)[0];
+    assert_eq!(m.funding_sources, vec!["Общински бюджет"]);
+    assert_eq!(m.indicators[0].name, "Брой деца");
+    assert!(m.amounts.is_empty());
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::ShiftedColumns)
+    );
+}
+
+#[test]
+fn a_row_continued_after_a_page_break_is_joined() {
+    let out = run(&doc(
+        "1. Цел\t1. Ремонти на подземната\tРемонт\tОбщина Тестово,\t2024 г.\t10 000 лв.\tПроекти\tИзпълнение на\n\n\nПЛАН ЗА ДЕЙСТВИЕ\n\n\tинфраструктура\t\tМРРБ\t\t\t\tсроковете\n",
+    ));
+    let ms = measures(&out);
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].tasks, vec!["Ремонти на подземната инфраструктура"]);
+    assert_eq!(ms[0].institutions, vec!["Община Тестово", "МРРБ"]);
+    assert_eq!(ms[0].indicators[0].name, "Изпълнение на сроковете");
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::JoinedRow)
+    );
+}
+
+#[test]
+fn a_bare_number_is_taken_as_leva_and_flagged() {
+    let out = run(&doc(
+        "1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024 г.\t200 000\tПроекти\tБрой\n",
+    ));
+    let a = &measures(&out)[0].amounts[0];
+    assert_eq!(a.minor, 20_000_000);
+    assert!(a.unit_missing);
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.kind == WarningKind::UnitMissing)
+    );
+}
+
+#[test]
+fn empty_merged_cells_are_not_filled_from_the_row_above() {
+    let out = run(&doc(
+        "1. Цел\tЗадача\tДейност А\tОбщина Тестово\t2024 г.\t-\tПроекти\tБрой А\n\t\tДейност Б\t\t\t\t\tБрой Б\n\t\tДейност В\tНПО\t\t\t\tБрой В\n",
+    ));
+    let ms = measures(&out);
+    assert_eq!(
+        ms.len(),
+        2,
+        "the second row has no institution or money: it continues"
+    );
+    assert_eq!(ms[1].tasks, Vec::<String>::new());
+    assert_eq!(ms[1].period, None);
+    assert_eq!(ms[1].institutions, vec!["НПО"]);
+}
+
+#[test]
+fn a_document_without_a_measure_table_gives_no_plan_but_its_header() {
+    let out = run(
+        "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово за периода 2024-2026 г.\n\nПриет с Решение № 12 по Протокол № 3 от 28.02.2024 г. на Общински съвет Тестово.\n",
+    );
+    assert!(out.plan.is_none());
+    assert_eq!(out.recognised.municipality.as_deref(), Some("Тестово"));
+    let a = out.recognised.adoption.expect("adoption");
+    assert_eq!(a.decision_number.as_deref(), Some("12"));
+    assert_eq!(a.date.as_deref(), Some("2024-02-28"));
+}
+
+#[test]
+fn a_council_of_ministers_decision_and_the_strategy_period_are_not_the_plans() {
+    let out = run(&format!(
+        "Национална стратегия 2021-2030, Решение № 278 на Министерски съвет от 05.05.2022 г.\n\n{}",
+        doc("1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024 г.\t-\tПроекти\tБрой\n")
+    ));
+    assert_eq!(out.recognised.adoption, None);
+    let plan = out.plan.expect("plan");
+    assert_eq!((plan.period.from, plan.period.to), (2024, 2026));
+}
+
+#[test]
+fn an_unknown_layout_is_read_by_its_column_names() {
+    let text = "Община Тестово\n\nМерки\tСрок\tОтговорни институции\tФинансиране\tПоказатели\tЦелева стойност\nОбучение на учители\t2025\tРУО, Училища\t1,5 мил. лв. Общински бюджет\tБрой учители\t40\n";
+    let out = run(text);
+    let m = &measures(&out)[0];
+    assert_eq!(m.activities, vec!["Обучение на учители"]);
+    assert_eq!(m.institutions, vec!["РУО", "Училища"]);
+    assert_eq!(m.amounts[0].minor, 150_000_000);
+    assert_eq!(m.funding_sources, vec!["Общински бюджет"]);
+    assert_eq!(m.indicators[0].target.as_deref(), Some("40"));
+}
+
+#[test]
+fn text_outside_the_plan_structure_is_kept_as_unplaced() {
+    let out = run(&doc(
+        "1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024 г.\tПо проекти\tПроекти\tБрой\n\nЗабележка: планът е отворен документ.\n",
+    ));
+    let plan = out.plan.expect("plan");
+    let texts: Vec<&str> = plan.unplaced.iter().map(|u| u.text.as_str()).collect();
+    assert!(texts.contains(&"По проекти"), "{texts:?}");
+    assert!(texts.contains(&"Забележка: планът е отворен документ."));
+    assert!(out.warnings.iter().any(|w| w.kind == WarningKind::Unplaced));
+}
