@@ -1,11 +1,21 @@
-//! The command line: `serve`, `migrate`, `import`, `export`.
+//! The command line: `serve`, `migrate`, `import`, `inspect`, `export`.
 
 use crate::config::Config;
 use crate::plan::format::{parse_plan_json, to_plan_json};
 use crate::plan::store;
 use anyhow::{Context, bail};
+
+/// `println!` into a String.
+macro_rules! outln {
+    ($o:expr, $($arg:tt)*) => {{
+        $o.push_str(&format!($($arg)*));
+        $o.push('\n');
+    }};
+}
+use crate::import::{ImportOptions, ImportOutcome, load};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -40,7 +50,8 @@ pub enum Command {
     Migrate,
     /// Read a plan from a file and store it.
     Import {
-        /// The file: planmon plan JSON.
+        /// The file: the plan document (text extracted from Word/PDF, .txt/.md) or planmon plan
+        /// JSON (.json).
         file: PathBuf,
         /// Use this municipality name instead of the one in the file.
         #[arg(long)]
@@ -54,6 +65,14 @@ pub enum Command {
         /// Store the file as a new version of this existing plan instead of a new plan.
         #[arg(long, value_name = "PLAN_ID")]
         new_version_of: Option<i64>,
+    },
+    /// Show what planmon recognises in a document (header, counts, warnings); stores nothing.
+    Inspect {
+        /// The plan document.
+        file: PathBuf,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Write a stored plan to a file or to standard output.
     Export {
@@ -105,6 +124,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             json,
             new_version_of,
         } => import(&config, file, municipality, dry_run, json, new_version_of).await,
+        Command::Inspect { file, json } => inspect(&config, &file, json),
         Command::Export {
             plan,
             format: ExportFormat::Json,
@@ -152,14 +172,29 @@ async fn import(
             config.max_upload_bytes
         );
     }
-    let text = std::str::from_utf8(&bytes)
-        .with_context(|| format!("{}: файлът не е текст в UTF-8", file.display()))?;
-    let mut plan = parse_plan_json(text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let is_json = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let mut plan = if is_json {
+        let text = std::str::from_utf8(&bytes)
+            .with_context(|| format!("{}: файлът не е текст в UTF-8", file.display()))?;
+        parse_plan_json(text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+    } else {
+        let options = ImportOptions {
+            municipality: municipality.clone(),
+        };
+        let out = read_with_progress(&file, &bytes, &options)?;
+        for w in &out.warnings {
+            eprintln!("предупреждение: {}: {}", w.at, w.message);
+        }
+        out.plan
+            .with_context(|| format!("{}: {}", file.display(), load::NO_TABLE))?
+    };
     if let Some(m) = municipality {
         plan.municipality = m;
     }
     if json {
-        print!("{}", to_plan_json(&plan));
+        write_stdout(&to_plan_json(&plan))?;
     }
     if dry_run {
         let c = crate::plan::rules::counts(&plan);
@@ -189,4 +224,110 @@ async fn import(
         }
     }
     Ok(())
+}
+
+fn file_name(file: &Path) -> String {
+    file.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string())
+}
+
+/// Reads and recognises a document, with a spinner on large files when stderr is a terminal.
+fn read_with_progress(
+    file: &Path,
+    bytes: &[u8],
+    options: &ImportOptions,
+) -> anyhow::Result<ImportOutcome> {
+    let spinner = (bytes.len() > 1_000_000 && std::io::stderr().is_terminal()).then(|| {
+        let pb = indicatif::ProgressBar::new_spinner();
+        pb.set_message(format!("{}: чете се и се разпознава…", file.display()));
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+        pb
+    });
+    let out = load::import_bytes(&file_name(file), bytes, options);
+    if let Some(pb) = spinner {
+        pb.finish_and_clear();
+    }
+    Ok(out?)
+}
+
+fn inspect(config: &Config, file: &Path, json: bool) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(file).with_context(|| format!("не мога да прочета {}", file.display()))?;
+    if bytes.len() > config.max_upload_bytes {
+        bail!(
+            "{}: файлът е {} байта, повече от разрешените {}",
+            file.display(),
+            bytes.len(),
+            config.max_upload_bytes
+        );
+    }
+    let out = read_with_progress(file, &bytes, &ImportOptions::default())?;
+    let name = file_name(file);
+    let s = load::summary(&name, &out);
+    if json {
+        write_stdout(&(serde_json::to_string_pretty(&s)? + "\n"))?;
+        return Ok(());
+    }
+    let mut o = String::new();
+    let none = "—".to_string();
+    outln!(o, "Файл: {name} ({})", out.format.code());
+    outln!(
+        o,
+        "Община: {}",
+        s.recognised.municipality.as_ref().unwrap_or(&none)
+    );
+    outln!(
+        o,
+        "Заглавие: {}",
+        s.recognised.title.as_ref().unwrap_or(&none)
+    );
+    outln!(
+        o,
+        "Период: {}",
+        s.recognised
+            .period
+            .map_or(none.clone(), |p| format!("{}-{}", p.from, p.to))
+    );
+    outln!(
+        o,
+        "Приет с: {}",
+        s.recognised.adoption.as_ref().map_or(
+            "не е посочено решение на общинския съвет".to_string(),
+            |a| format!(
+                "решение № {}, протокол № {}, {}",
+                a.decision_number.as_deref().unwrap_or("?"),
+                a.protocol_number.as_deref().unwrap_or("?"),
+                a.date.as_deref().unwrap_or("без дата")
+            )
+        )
+    );
+    match s.counts {
+        Some(c) => outln!(
+            o,
+            "Съдържание: {} приоритета, {} цели, {} мерки, {} индикатора; неразпознат текст: {}",
+            c.priorities,
+            c.objectives,
+            c.measures,
+            c.indicators,
+            s.unplaced
+        ),
+        None => outln!(o, "Съдържание: {}", load::NO_TABLE),
+    }
+    outln!(o, "Предупреждения: {}", out.warnings.len());
+    for w in &out.warnings {
+        outln!(o, "  - {}: {}", w.at, w.message);
+    }
+    write_stdout(&o)?;
+    Ok(())
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+fn write_stdout(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }

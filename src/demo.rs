@@ -1,26 +1,38 @@
-//! Demo data: the two seed plans (official public documents) loaded on `serve --demo`.
+//! Demo data: the two seed plans (official public documents) imported from their text on
+//! `serve --demo`, through the same importer a coordinator uses.
 
 use crate::db::Db;
-use crate::plan::format::parse_plan_json;
-use crate::plan::store;
+use crate::import::{ImportOptions, load};
+use crate::plan::{Plan, store};
 
-/// The seed plans shipped with planmon, as (file name, contents).
-pub const SEED_PLANS: [(&str, &str); 2] = [
+/// The seed documents shipped with planmon, as (file name, contents).
+pub const SEED_DOCUMENTS: [(&str, &[u8]); 2] = [
     (
-        "plovdiv-2022-2024.plan.json",
-        include_str!("../demo/plovdiv-2022-2024.plan.json"),
+        "plovdiv-2022-2024.txt",
+        include_bytes!("../demo/plovdiv-2022-2024.txt"),
     ),
     (
-        "kazanlak-2021-2023.plan.json",
-        include_str!("../demo/kazanlak-2021-2023.plan.json"),
+        "kazanlak-2021-2023.txt",
+        include_bytes!("../demo/kazanlak-2021-2023.txt"),
     ),
 ];
+
+/// The seed plans, imported from their documents.
+pub fn seed_plans() -> anyhow::Result<Vec<Plan>> {
+    SEED_DOCUMENTS
+        .iter()
+        .map(|(name, bytes)| {
+            load::import_bytes(name, bytes, &ImportOptions::default())?
+                .plan
+                .ok_or_else(|| anyhow::anyhow!("{name}: {}", load::NO_TABLE))
+        })
+        .collect()
+}
 
 /// Loads the seed plans that are not stored yet; returns the ids of all of them.
 pub async fn load(db: &Db) -> anyhow::Result<Vec<i64>> {
     let mut ids = Vec::new();
-    for (name, text) in SEED_PLANS {
-        let plan = parse_plan_json(text).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+    for plan in seed_plans()? {
         let id = match store::find_plan(db, &plan.municipality, &plan.title, plan.period).await? {
             Some(id) => id,
             None => store::create_plan(db, &plan, Some("демонстрационни данни")).await?,

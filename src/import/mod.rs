@@ -7,6 +7,7 @@
 //! recogniser work. Both keep these signatures.
 
 pub mod document;
+pub mod load;
 pub mod recognise;
 pub mod text;
 

@@ -3,7 +3,7 @@
 //! Such text mixes tab-separated table rows, Markdown headings and emphasis, and HTML fragments
 //! inside cells (`<p>`, `<ol>`, `<li>`, `<br>`, `<b>`). A run of tab-separated lines is a table;
 //! a blank line ends it (that is how page breaks come out), so a table split by a page break
-//! arrives as two tables and the recogniser joins them. Separator lines such as `--	---` are
+//! arrives as two tables and the recogniser joins them. Separator lines (`--`, `---` in every cell) are
 //! dropped. Inside a cell, paragraph and list-item boundaries, `<br>` and runs of two or more
 //! spaces (line breaks the extraction flattened) become separate lines.
 

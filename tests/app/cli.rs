@@ -140,3 +140,99 @@ async fn missing_files_and_plans_are_errors_with_the_name() {
         .expect_err("missing plan");
     assert!(format!("{err:#}").contains("777"));
 }
+
+fn seed_path(name: &str) -> String {
+    format!("{}/demo/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[tokio::test]
+async fn importing_a_plan_document_stores_the_recognised_plan() {
+    let app = TestApp::spawn().await;
+    planmon(&app, &["import", &seed_path("plovdiv-2022-2024.txt")])
+        .await
+        .expect("import");
+    assert_eq!(app.plan_count().await, 1);
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM plans")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id");
+    let plan = planmon::plan::store::load_plan(&app.db, id)
+        .await
+        .expect("load")
+        .expect("exists")
+        .plan;
+    assert_eq!(plan.municipality, "Пловдив");
+    assert_eq!(plan.measures().count(), 52);
+}
+
+#[tokio::test]
+async fn a_dry_run_of_a_document_stores_nothing() {
+    let app = TestApp::spawn().await;
+    planmon(
+        &app,
+        &[
+            "import",
+            &seed_path("kazanlak-2021-2023.txt"),
+            "--dry-run",
+            "--json",
+            "--municipality",
+            "Казанлък",
+        ],
+    )
+    .await
+    .expect("dry run");
+    assert_eq!(app.plan_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_document_without_a_measure_table_is_inspected_but_not_imported() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("decision.txt");
+    std::fs::write(
+        &input,
+        "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово 2024-2026 г.\n\nПриет с Решение № 12 по Протокол № 3 от 28.02.2024 г. на Общински съвет Тестово.\n",
+    )
+    .expect("write");
+    let path = input.to_str().expect("path");
+    planmon(&app, &["inspect", path, "--json"])
+        .await
+        .expect("inspect works without a table");
+    let err = planmon(&app, &["import", path])
+        .await
+        .expect_err("no plan to import");
+    assert!(
+        err.to_string().contains("не е намерена таблица с мерки"),
+        "{err}"
+    );
+    assert_eq!(app.plan_count().await, 0);
+    let bytes = std::fs::read(&input).expect("read");
+    let out = planmon::import::load::import_bytes(
+        "decision.txt",
+        &bytes,
+        &planmon::import::ImportOptions::default(),
+    )
+    .expect("reads");
+    let summary =
+        serde_json::to_value(planmon::import::load::summary("decision.txt", &out)).expect("json");
+    insta::assert_json_snapshot!("inspect_without_table", summary);
+}
+
+#[tokio::test]
+async fn an_empty_or_binary_document_is_an_error_naming_the_file() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").expect("write");
+    let err = planmon(&app, &["import", empty.to_str().expect("path")])
+        .await
+        .expect_err("empty");
+    assert!(err.to_string().contains("empty.txt"), "{err}");
+    let zip = dir.path().join("plan.docx");
+    std::fs::write(&zip, b"PK\x03\x04not really a docx").expect("write");
+    let err = planmon(&app, &["inspect", zip.to_str().expect("path")])
+        .await
+        .expect_err("unsupported");
+    assert!(err.to_string().contains("plan.docx"), "{err}");
+    assert_eq!(app.plan_count().await, 0);
+}

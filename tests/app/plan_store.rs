@@ -7,14 +7,13 @@ use planmon::plan::store;
 #[tokio::test]
 async fn seed_plans_survive_a_store_and_load_unchanged() {
     let app = TestApp::spawn().await;
-    for (name, text) in planmon::demo::SEED_PLANS {
-        let plan = parse_plan_json(text).expect(name);
+    for plan in planmon::demo::seed_plans().expect("seed plans import") {
         let id = app.create_plan(&plan).await;
         let loaded = store::load_plan(&app.db, id)
             .await
             .expect("load")
             .expect("exists");
-        assert_eq!(loaded.plan, plan, "{name}");
+        assert_eq!(loaded.plan, plan, "{}", plan.municipality);
     }
 }
 

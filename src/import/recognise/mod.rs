@@ -286,10 +286,10 @@ impl Builder {
             && filled.iter().all(|i| classified[*i].is_some())
         {
             for i in &filled {
-                if let Some(c) = classified[*i] {
-                    if *i < ctx.kinds.len() {
-                        ctx.kinds[*i] = c;
-                    }
+                if let Some(c) = classified[*i]
+                    && *i < ctx.kinds.len()
+                {
+                    ctx.kinds[*i] = c;
                 }
             }
             return;
@@ -392,9 +392,9 @@ impl Builder {
     fn aligned(&mut self, row: &Row, kinds: &[Col], texts: &[String]) -> (Vec<Cell3>, bool) {
         let m = kinds.len();
         let mut n = texts.len();
-        for i in m..n {
-            if !texts[i].is_empty() {
-                self.unplace(&row.at.with_column(i + 1), &texts[i]);
+        for (i, t) in texts.iter().enumerate().skip(m) {
+            if !t.is_empty() {
+                self.unplace(&row.at.with_column(i + 1), t);
             }
         }
         n = n.min(m);
@@ -717,7 +717,12 @@ impl Builder {
                     break;
                 }
             }
-            title = Some(parts.join(" "));
+            let joined = parts.join(" ");
+            // "… 2021-2023 г. (ПЛАН ЗА ДЕЙСТВИЕ)": the heading repeating what it is.
+            let joined = joined
+                .strip_suffix("(план за действие)")
+                .map_or(joined.clone(), |t| t.trim_end().to_string());
+            title = Some(joined);
         }
         let period = title.as_deref().and_then(header::period_in).or_else(|| {
             texts
