@@ -2,40 +2,13 @@
 //! what was recognised (for `planmon inspect` and the review page).
 
 use super::document::Document;
-use super::{ImportError, ImportOptions, ImportOutcome, MAX_FILE_BYTES, SourceFormat, recognise};
+use super::{ImportError, ImportOptions, ImportOutcome, SourceFormat, recognise};
 use crate::plan::SourceDocument;
 use serde::Serialize;
 
-/// Reads a document of any supported format (planmon plan JSON is handled by the caller).
+/// Reads a document of any supported format: the content decides (see [`super::read`]).
 pub fn read_any(file_name: &str, bytes: &[u8]) -> Result<(SourceFormat, Document), ImportError> {
-    if bytes.is_empty() {
-        return Err(ImportError::Empty {
-            file: file_name.to_string(),
-        });
-    }
-    if bytes.len() > MAX_FILE_BYTES {
-        return Err(ImportError::TooLarge {
-            file: file_name.to_string(),
-            size: bytes.len(),
-            max: MAX_FILE_BYTES,
-        });
-    }
-    let lower = file_name.to_lowercase();
-    let binary = bytes.starts_with(b"PK\x03\x04")
-        || bytes.starts_with(b"%PDF")
-        || bytes.starts_with(b"\xD0\xCF\x11\xE0")
-        || bytes.iter().take(4096).any(|b| *b == 0);
-    if binary
-        || [".docx", ".xlsx", ".ods", ".pdf", ".doc", ".xls"]
-            .iter()
-            .any(|e| lower.ends_with(e))
-    {
-        return Err(ImportError::UnknownFormat {
-            file: file_name.to_string(),
-            detail: "засега се четат текст (.txt, .md) и planmon plan JSON".to_string(),
-        });
-    }
-    Ok((SourceFormat::Text, super::text::read_text(bytes)?))
+    super::read::read_document(file_name, bytes)
 }
 
 /// Reads and recognises one file.
@@ -45,7 +18,10 @@ pub fn import_bytes(
     options: &ImportOptions,
 ) -> Result<ImportOutcome, ImportError> {
     let (format, doc) = read_any(file_name, bytes)?;
-    let mut out = recognise(&doc, format, options);
+    let mut out = match format {
+        SourceFormat::Json => plan_json_outcome(file_name, bytes, doc, options)?,
+        _ => recognise(&doc, format, options),
+    };
     if let Some(plan) = &mut out.plan {
         plan.source = Some(SourceDocument {
             file_name: Some(file_name.to_string()),
@@ -54,6 +30,37 @@ pub fn import_bytes(
         });
     }
     Ok(out)
+}
+
+/// planmon plan JSON needs no recognising: it is the plan.
+fn plan_json_outcome(
+    file_name: &str,
+    bytes: &[u8],
+    document: Document,
+    options: &ImportOptions,
+) -> Result<ImportOutcome, ImportError> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut plan =
+        crate::plan::format::parse_plan_json(&text).map_err(|e| ImportError::Invalid {
+            file: file_name.to_string(),
+            at: "plan JSON".to_string(),
+            detail: e.to_string(),
+        })?;
+    if let Some(m) = &options.municipality {
+        plan.municipality = m.clone();
+    }
+    Ok(ImportOutcome {
+        format: SourceFormat::Json,
+        recognised: super::Recognised {
+            municipality: Some(plan.municipality.clone()),
+            title: Some(plan.title.clone()),
+            period: Some(plan.period),
+            adoption: plan.adoption.clone(),
+        },
+        plan: Some(plan),
+        warnings: Vec::new(),
+        document,
+    })
 }
 
 /// What `planmon inspect --json` prints.

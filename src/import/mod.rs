@@ -7,10 +7,17 @@
 //! recogniser work. Both keep these signatures.
 
 pub mod document;
+pub mod docx;
+pub mod html;
 pub mod load;
+pub mod pages;
+pub mod read;
 pub mod recognise;
+pub mod sheet;
+pub mod template;
 pub mod text;
 
+pub use read::read_document;
 pub use recognise::recognise;
 pub use text::read_text;
 

@@ -50,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::plan::api::routes())
         .merge(crate::registry::pages::routes())
         .merge(crate::search::pages::routes())
+        .merge(crate::import::pages::routes())
         .route("/healthz", get(healthz))
         .route("/accessibility", get(accessibility))
         .route("/lang/{code}", get(switch_language))

@@ -3,6 +3,8 @@
 
 mod cli;
 mod helpers;
+mod import_formats;
+mod import_fuzz;
 mod import_seeds;
 mod plan_pages;
 mod plan_store;

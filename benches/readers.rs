@@ -1,0 +1,37 @@
+//! Each format reader on the seed fixtures (tests/fixtures/import/): time per file and MB/s.
+//! Run: cargo bench --bench readers
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+
+fn fixture(path: &str) -> Vec<u8> {
+    let path = format!("{}/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn readers(c: &mut Criterion) {
+    for seed in ["plovdiv-2022-2024", "kazanlak-2021-2023"] {
+        let mut group = c.benchmark_group(seed);
+        for ext in ["docx", "html", "xlsx", "ods", "csv"] {
+            let name = format!("{seed}.{ext}");
+            let bytes = fixture(&format!("tests/fixtures/import/{name}"));
+            group.throughput(Throughput::Bytes(bytes.len() as u64));
+            group.bench_function(ext, |b| {
+                b.iter(|| planmon::import::read_document(&name, black_box(&bytes)))
+            });
+        }
+        let text = fixture(&format!("demo/{seed}.txt"));
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function("txt", |b| {
+            b.iter(|| planmon::import::read_document("plan.txt", black_box(&text)))
+        });
+        group.finish();
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(2));
+    targets = readers
+}
+criterion_main!(benches);

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Builds the import fixtures in tests/fixtures/import/ from the seed texts in demo/.
+
+Each seed text becomes an HTML page that keeps its blocks, table rows and cells exactly:
+  * a line of `#` marks becomes a heading of that level,
+  * other lines without tabs become paragraphs (their HTML fragments are kept as HTML),
+  * runs of tab-separated lines become a table, one row per line, one cell per tab field
+    (a table goes on across blank lines when the next text line is a table row too),
+  * a table's two-row header (a row whose next row only fills columns under an empty cell or
+    under a cell followed by empty cells, like "Финансиране" over "Средства | Източник") becomes
+    real merged cells: colspan for the group heading, rowspan for the others.
+LibreOffice then converts the page to DOCX (Word tables with gridSpan/vMerge), XLSX and ODS.
+CSV (one per seed) is written directly: one row per paragraph or table row.
+
+Run: python3 scripts/make-fixtures.py   (needs libreoffice-writer-nogui, libreoffice-calc-nogui)
+The outputs are committed, so tests do not need LibreOffice.
+"""
+
+import csv
+import html
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEEDS = ["plovdiv-2022-2024", "kazanlak-2021-2023"]
+OUT = os.path.join(ROOT, "tests", "fixtures", "import")
+
+
+def blocks(text):
+    """[("h", level, text) | ("p", text) | ("table", [[cell]])] in document order."""
+    lines = text.split("\n")
+    out = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" in line:
+            rows = []
+            while i < len(lines):
+                if "\t" in lines[i]:
+                    rows.append(lines[i].split("\t"))
+                    i += 1
+                    continue
+                j = i
+                while j < len(lines) and lines[j].strip() == "":
+                    j += 1
+                if j > i and j < len(lines) and "\t" in lines[j]:
+                    i = j
+                    continue
+                break
+            out.append(("table", rows))
+            continue
+        stripped = line.strip()
+        if stripped:
+            hashes = len(stripped) - len(stripped.lstrip("#"))
+            if 1 <= hashes <= 6 and stripped[hashes:hashes + 1] in (" ", ""):
+                out.append(("h", hashes, stripped[hashes:].strip()))
+            else:
+                out.append(("p", stripped))
+        i += 1
+    return out
+
+
+def header_merge(top, sub):
+    """Spans for a two-row header, or None: {col: (colspan, rowspan)} for `top`, and the set of
+    columns of `sub` that are covered by a rowspan."""
+    width = max(len(top), len(sub))
+    top = top + [""] * (width - len(top))
+    sub = sub + [""] * (width - len(sub))
+    filled_top = [c for c in range(width) if top[c].strip()]
+    filled_sub = [c for c in range(width) if sub[c].strip()]
+    if len(filled_sub) < 2 or len(filled_top) < 2:
+        return None
+    anchors = {}
+    for c in filled_sub:
+        left = [a for a in filled_top if a <= c]
+        if not left:
+            return None
+        a = left[-1]
+        if any(top[k].strip() for k in range(a + 1, c + 1)):
+            return None
+        anchors.setdefault(a, []).append(c)
+    # A real group heading spans at least two sub-headings.
+    if not all(len(v) >= 2 and v[0] == a for a, v in anchors.items()):
+        return None
+    spans = {}
+    for c in filled_top:
+        if c in anchors:
+            spans[c] = (anchors[c][-1] - c + 1, 1)
+        else:
+            spans[c] = (1, 2)
+    return spans
+
+
+def cell_html(raw):
+    # HTML fragments of the extraction stay HTML; everything else is text.
+    return raw.strip()
+
+
+def table_html(rows):
+    parts = ["<table border=\"1\">"]
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        merge = header_merge(row, rows[i + 1]) if i + 1 < len(rows) else None
+        if merge:
+            sub = rows[i + 1]
+            parts.append("<tr>")
+            c = 0
+            width = max(len(row), len(sub))
+            padded = row + [""] * (width - len(row))
+            covered = set()
+            while c < width:
+                if c in merge:
+                    colspan, rowspan = merge[c]
+                    attrs = ""
+                    if colspan > 1:
+                        attrs += f" colspan=\"{colspan}\""
+                    if rowspan > 1:
+                        attrs += f" rowspan=\"{rowspan}\""
+                        covered.add(c)
+                    parts.append(f"<th{attrs}>{cell_html(padded[c])}</th>")
+                    c += colspan
+                else:
+                    parts.append(f"<th>{cell_html(padded[c])}</th>")
+                    c += 1
+            parts.append("</tr><tr>")
+            sub = sub + [""] * (width - len(sub))
+            for c in range(width):
+                if c not in covered:
+                    parts.append(f"<th>{cell_html(sub[c])}</th>")
+            parts.append("</tr>")
+            i += 2
+            continue
+        parts.append("<tr>")
+        for cell in row:
+            parts.append(f"<td>{cell_html(cell)}</td>")
+        parts.append("</tr>")
+        i += 1
+    parts.append("</table>")
+    return "\n".join(parts)
+
+
+def page(title, doc):
+    body = []
+    for b in doc:
+        if b[0] == "h":
+            body.append(f"<h{b[1]}>{html.escape(b[2])}</h{b[1]}>")
+        elif b[0] == "p":
+            body.append(f"<p>{b[1]}</p>")
+        else:
+            body.append(table_html(b[1]))
+    return (
+        "<!DOCTYPE html>\n<html lang=\"bg\"><head><meta charset=\"utf-8\">"
+        f"<title>{html.escape(title)}</title></head><body>\n" + "\n".join(body) + "\n</body></html>\n"
+    )
+
+
+def write_csv(path, doc):
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, delimiter=";")
+        for b in doc:
+            if b[0] == "table":
+                for row in b[1]:
+                    w.writerow([c.strip() for c in row])
+            else:
+                w.writerow([b[-1]])
+
+
+def convert(src, fmt, outdir):
+    profile = tempfile.mkdtemp(prefix="lo-profile-")
+    try:
+        subprocess.run(
+            ["libreoffice", f"-env:UserInstallation=file://{profile}", "--headless",
+             "--convert-to", fmt, "--outdir", outdir, src],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    have_lo = shutil.which("libreoffice") is not None
+    if not have_lo:
+        print("libreoffice not found: only HTML and CSV are written", file=sys.stderr)
+    for seed in SEEDS:
+        with open(os.path.join(ROOT, "demo", seed + ".txt"), encoding="utf-8") as f:
+            text = f.read()
+        doc = blocks(text)
+        html_path = os.path.join(OUT, seed + ".html")
+        with open(html_path, "w", encoding="utf-8") as f:
+            f.write(page(seed, doc))
+        write_csv(os.path.join(OUT, seed + ".csv"), doc)
+        if have_lo:
+            # Writer for the Word document, Calc (imports HTML tables) for the spreadsheets.
+            convert(html_path, "docx:MS Word 2007 XML", OUT)
+            with tempfile.TemporaryDirectory() as tmp:
+                calc_src = os.path.join(tmp, seed + ".html")
+                shutil.copy(html_path, calc_src)
+                for fmt, ext in (("xlsx:Calc MS Excel 2007 XML", "xlsx"), ("ods", "ods")):
+                    subprocess.run(
+                        ["libreoffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                         "--infilter=calc_HTML_WebQuery", "--convert-to", fmt, "--outdir", OUT, calc_src],
+                        check=True, stdout=subprocess.DEVNULL,
+                    )
+        print(f"{seed}: {sum(1 for b in doc if b[0] == 'table')} tables, {len(doc)} blocks")
+
+
+if __name__ == "__main__":
+    main()

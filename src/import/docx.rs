@@ -1,0 +1,681 @@
+//! DOCX reader: paragraphs (Heading styles become headings), tables with horizontal (gridSpan)
+//! and vertical (vMerge) merges, nested tables flattened into the cell's lines, numbered and
+//! bulleted paragraphs as lines with their simple numbering rendered, `<w:br/>` as line breaks.
+
+use super::MAX_FILE_BYTES;
+use super::document::{Block, Cell, Document, Location, Row, Table};
+use super::read::zip_entry;
+use super::ImportError;
+use quick_xml::{Reader, XmlVersion};
+use quick_xml::events::{BytesStart, Event};
+use std::collections::HashMap;
+use std::io::{Read, Seek};
+
+/// The largest unpacked XML part read (a zip bomb stops here).
+const MAX_PART_BYTES: usize = 4 * MAX_FILE_BYTES;
+
+pub fn read_docx<R: Read + Seek>(
+    file: &str,
+    archive: &mut zip::ZipArchive<R>,
+) -> Result<Document, ImportError> {
+    let xml = part_text(file, archive, "word/document.xml")?;
+    let has = |archive: &zip::ZipArchive<R>, name: &str| archive.index_for_name(name).is_some();
+    let styles = match has(archive, "word/styles.xml") {
+        true => heading_styles(&part_text(file, archive, "word/styles.xml")?),
+        false => HashMap::new(),
+    };
+    let numbering = match has(archive, "word/numbering.xml") {
+        true => Numbering::parse(&part_text(file, archive, "word/numbering.xml")?),
+        false => Numbering::default(),
+    };
+    parse_document(&xml, &styles, numbering).map_err(|detail| ImportError::Corrupt {
+        file: file.to_string(),
+        detail: format!("word/document.xml: {detail}"),
+    })
+}
+
+fn part_text<R: Read + Seek>(
+    file: &str,
+    archive: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<String, ImportError> {
+    let bytes = zip_entry(file, archive, name, MAX_PART_BYTES)?;
+    String::from_utf8(bytes).map_err(|_| ImportError::Corrupt {
+        file: file.to_string(),
+        detail: format!("частта {name} не е текст в UTF-8"),
+    })
+}
+
+fn local(name: &str) -> &str {
+    match name.rfind(':') {
+        Some(i) => &name[i + 1..],
+        None => name,
+    }
+}
+
+/// The value of the attribute with this local name (`w:val` → `val`).
+fn attr(e: &BytesStart, name: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| local(a.key.as_ref()) == name)
+        .and_then(|a| {
+            a.normalized_value(XmlVersion::Implicit1_0)
+                .ok()
+                .map(|v| v.into_owned())
+        })
+}
+
+/// Paragraph style id → heading level, from `word/styles.xml`: styles with an outline level or
+/// named "heading N" / "Title".
+fn heading_styles(xml: &str) -> HashMap<String, u8> {
+    let mut out = HashMap::new();
+    let mut reader = Reader::from_str(xml);
+    let mut current: Option<String> = None;
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(e.name().as_ref()) {
+                "style" => current = attr(&e, "styleId"),
+                "name" => {
+                    if let (Some(id), Some(name)) = (&current, attr(&e, "val")) {
+                        let name = name.to_lowercase();
+                        let level = if name == "title" {
+                            Some(1)
+                        } else {
+                            name.strip_prefix("heading ")
+                                .and_then(|n| n.trim().parse::<u8>().ok())
+                        };
+                        if let Some(l) = level.filter(|l| (1..=6).contains(l)) {
+                            out.insert(id.clone(), l);
+                        }
+                    }
+                }
+                "outlineLvl" => {
+                    if let (Some(id), Some(l)) = (&current, attr(&e, "val")) {
+                        if let Ok(l) = l.parse::<u8>() {
+                            if l < 6 {
+                                out.entry(id.clone()).or_insert(l + 1);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            },
+            Ok(Event::End(e)) if local(e.name().as_ref()) == "style" => current = None,
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Numbering definitions, enough to render simple list numbers ("1.", "а)", "•").
+#[derive(Default)]
+struct Numbering {
+    /// numId → abstractNumId
+    nums: HashMap<String, String>,
+    /// (abstractNumId, level) → (format, level text)
+    levels: HashMap<(String, u8), (String, String)>,
+    /// Running counters per (numId, level).
+    counters: HashMap<(String, u8), u32>,
+}
+
+impl Numbering {
+    fn parse(xml: &str) -> Numbering {
+        let mut n = Numbering::default();
+        let mut reader = Reader::from_str(xml);
+        let mut abs: Option<String> = None;
+        let mut lvl: Option<u8> = None;
+        let mut num: Option<String> = None;
+        let (mut fmt, mut text) = (String::new(), String::new());
+        loop {
+            match reader.read_event() {
+                Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(e.name().as_ref()) {
+                    "abstractNum" => abs = attr(&e, "abstractNumId"),
+                    "lvl" => {
+                        lvl = attr(&e, "ilvl").and_then(|v| v.parse().ok());
+                        fmt.clear();
+                        text.clear();
+                    }
+                    "numFmt" => fmt = attr(&e, "val").unwrap_or_default(),
+                    "lvlText" => text = attr(&e, "val").unwrap_or_default(),
+                    "num" => num = attr(&e, "numId"),
+                    "abstractNumId" => {
+                        if let (Some(id), Some(a)) = (&num, attr(&e, "val")) {
+                            n.nums.insert(id.clone(), a);
+                        }
+                    }
+                    _ => {}
+                },
+                Ok(Event::End(e)) => match local(e.name().as_ref()) {
+                    "lvl" => {
+                        if let (Some(a), Some(l)) = (&abs, lvl) {
+                            n.levels
+                                .insert((a.clone(), l), (fmt.clone(), text.clone()));
+                        }
+                        lvl = None;
+                    }
+                    "abstractNum" => abs = None,
+                    "num" => num = None,
+                    _ => {}
+                },
+                Ok(Event::Eof) | Err(_) => break,
+                _ => {}
+            }
+        }
+        n
+    }
+
+    /// The marker of the next item of list `num_id` at `level`, or None when the numbering is
+    /// not simple enough to render.
+    fn next_marker(&mut self, num_id: &str, level: u8) -> Option<String> {
+        let abs = self.nums.get(num_id)?.clone();
+        let counter = self.counters.entry((num_id.to_string(), level)).or_insert(0);
+        *counter += 1;
+        let value = *counter;
+        // A new item resets the deeper levels.
+        self.counters
+            .retain(|(id, l), _| id != num_id || *l <= level);
+        let (fmt, text) = self.levels.get(&(abs.clone(), level))?.clone();
+        if fmt == "bullet" {
+            return Some("•".to_string());
+        }
+        if fmt == "none" || text.is_empty() {
+            return None;
+        }
+        let mut out = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' {
+                out.push(c);
+                continue;
+            }
+            let l = chars.next()?.to_digit(10)? as u8;
+            let l = l.checked_sub(1)?;
+            let v = if l == level {
+                value
+            } else {
+                *self.counters.get(&(num_id.to_string(), l)).unwrap_or(&1)
+            };
+            let lfmt = &self.levels.get(&(abs.clone(), l))?.0;
+            out.push_str(&format_number(lfmt, v)?);
+        }
+        Some(out)
+    }
+}
+
+fn format_number(fmt: &str, v: u32) -> Option<String> {
+    const BG: &[char] = &[
+        'а', 'б', 'в', 'г', 'д', 'е', 'ж', 'з', 'и', 'к', 'л', 'м', 'н', 'о', 'п', 'р', 'с', 'т',
+        'у', 'ф', 'х', 'ц', 'ч', 'ш', 'щ', 'ю', 'я',
+    ];
+    let letter = |set: &[char]| set.get((v as usize).checked_sub(1)?).map(|c| c.to_string());
+    let latin: Vec<char> = ('a'..='z').collect();
+    match fmt {
+        "decimal" | "" => Some(v.to_string()),
+        "decimalZero" => Some(format!("{v:02}")),
+        "lowerLetter" => letter(&latin),
+        "upperLetter" => letter(&latin).map(|s| s.to_uppercase()),
+        "russianLower" | "bulgarianLower" => letter(BG),
+        "russianUpper" | "bulgarianUpper" => letter(BG).map(|s| s.to_uppercase()),
+        "lowerRoman" => roman(v).map(|s| s.to_lowercase()),
+        "upperRoman" => roman(v),
+        _ => None,
+    }
+}
+
+fn roman(mut v: u32) -> Option<String> {
+    if v == 0 || v > 3999 {
+        return None;
+    }
+    let table = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (n, s) in table {
+        while v >= n {
+            out.push_str(s);
+            v -= n;
+        }
+    }
+    Some(out)
+}
+
+/// One paragraph being read: its lines (split at `<w:br/>`), style and numbering.
+#[derive(Default)]
+struct Para {
+    lines: Vec<String>,
+    style: Option<String>,
+    outline: Option<u8>,
+    num: Option<(String, u8)>,
+}
+
+impl Para {
+    fn push(&mut self, s: &str) {
+        match self.lines.last_mut() {
+            Some(l) => l.push_str(s),
+            None => self.lines.push(s.to_string()),
+        }
+    }
+
+    fn line_break(&mut self) {
+        if self.lines.is_empty() {
+            self.lines.push(String::new());
+        }
+        self.lines.push(String::new());
+    }
+}
+
+/// A table being read: its finished rows and the row and cell open now.
+struct OpenTable {
+    table: Table,
+    row: Option<Row>,
+    cell: Option<Cell>,
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn parse_document(
+    xml: &str,
+    styles: &HashMap<String, u8>,
+    mut numbering: Numbering,
+) -> Result<Document, String> {
+    let mut reader = Reader::from_str(xml);
+    let mut blocks = Vec::new();
+    let mut tables: Vec<OpenTable> = Vec::new();
+    let mut paras: Vec<Para> = Vec::new();
+    let mut in_text = false;
+    let mut paragraph_no = 0usize;
+    let mut table_no = 0usize;
+    // Text inside these is not document text (deleted revisions, field codes, drawings' alt
+    // text is kept out too).
+    let mut skip_depth = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| format!("невалиден XML около байт {} ({e})", reader.buffer_position()))?;
+        match event {
+            Event::Start(e) => {
+                let name = local(e.name().as_ref()).to_string();
+                if skip_depth > 0 {
+                    skip_depth += 1;
+                    continue;
+                }
+                match name.as_str() {
+                    "delText" | "instrText" | "del" | "moveFrom" | "Fallback" => skip_depth = 1,
+                    "p" => paras.push(Para::default()),
+                    "t" => in_text = true,
+                    "tbl" => {
+                        if tables.is_empty() {
+                            table_no += 1;
+                        }
+                        tables.push(OpenTable {
+                            table: Table {
+                                rows: Vec::new(),
+                                at: Location {
+                                    table: Some(table_no),
+                                    ..Location::default()
+                                },
+                            },
+                            row: None,
+                            cell: None,
+                        });
+                    }
+                    "tr" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.row = Some(Row {
+                                cells: Vec::new(),
+                                at: Location {
+                                    table: Some(table_no),
+                                    row: Some(t.table.rows.len() + 1),
+                                    ..Location::default()
+                                },
+                            });
+                        }
+                    }
+                    "tc" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.cell = Some(Cell {
+                                lines: Vec::new(),
+                                col_span: 1,
+                                merged_from_above: false,
+                            });
+                        }
+                    }
+                    _ => empty_element(&e, paras.last_mut(), &mut tables),
+                }
+            }
+            Event::Empty(e) => {
+                if skip_depth == 0 {
+                    empty_element(&e, paras.last_mut(), &mut tables);
+                }
+            }
+            Event::Text(t) => {
+                if skip_depth == 0 && in_text {
+                    if let Some(p) = paras.last_mut() {
+                        p.push(&t.xml10_content());
+                    }
+                }
+            }
+            Event::GeneralRef(r) => {
+                if skip_depth == 0 && in_text {
+                    if let Some(p) = paras.last_mut() {
+                        let c = match r.resolve_char_ref() {
+                            Ok(Some(c)) => Some(c),
+                            _ => match r.xml10_content().as_ref() {
+                                "amp" => Some('&'),
+                                "lt" => Some('<'),
+                                "gt" => Some('>'),
+                                "quot" => Some('"'),
+                                "apos" => Some('\''),
+                                _ => None,
+                            },
+                        };
+                        if let Some(c) = c {
+                            p.push(c.encode_utf8(&mut [0; 4]));
+                        }
+                    }
+                }
+            }
+            Event::CData(t) => {
+                if skip_depth == 0 && in_text {
+                    if let Some(p) = paras.last_mut() {
+                        p.push(&t.xml10_content());
+                    }
+                }
+            }
+            Event::End(e) => {
+                if skip_depth > 0 {
+                    skip_depth -= 1;
+                    continue;
+                }
+                match local(e.name().as_ref()) {
+                    "t" => in_text = false,
+                    "p" => {
+                        if let Some(p) = paras.pop() {
+                            finish_paragraph(
+                                p,
+                                styles,
+                                &mut numbering,
+                                &mut tables,
+                                &mut blocks,
+                                &mut paragraph_no,
+                            );
+                        }
+                    }
+                    "tc" => {
+                        if let Some(t) = tables.last_mut() {
+                            if let (Some(row), Some(cell)) = (t.row.as_mut(), t.cell.take()) {
+                                row.cells.push(cell);
+                            }
+                        }
+                    }
+                    "tr" => {
+                        if let Some(t) = tables.last_mut() {
+                            if let Some(row) = t.row.take() {
+                                t.table.rows.push(row);
+                            }
+                        }
+                    }
+                    "tbl" => {
+                        if let Some(done) = tables.pop() {
+                            match tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                                // A nested table: its cells' lines go into the outer cell.
+                                Some(outer) => {
+                                    for row in done.table.rows {
+                                        for cell in row.cells {
+                                            outer.lines.extend(cell.lines);
+                                        }
+                                    }
+                                }
+                                None => {
+                                    if tables.is_empty() {
+                                        blocks.push(Block::Table(done.table));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(Document { blocks })
+}
+
+/// Elements that matter as empty tags (or whose start tag carries all they say).
+fn empty_element(e: &BytesStart, mut para: Option<&mut Para>, tables: &mut [OpenTable]) {
+    match local(e.name().as_ref()) {
+        "br" | "cr" => {
+            // A page or column break inside a paragraph splits it like a line break.
+            if let Some(p) = para.as_deref_mut() {
+                p.line_break();
+            }
+        }
+        "tab" => {
+            if let Some(p) = para.as_deref_mut() {
+                p.push(" ");
+            }
+        }
+        "noBreakHyphen" => {
+            if let Some(p) = para.as_deref_mut() {
+                p.push("-");
+            }
+        }
+        "pStyle" => {
+            if let Some(p) = para.as_deref_mut() {
+                p.style = attr(e, "val");
+            }
+        }
+        "outlineLvl" => {
+            if let Some(p) = para.as_deref_mut() {
+                p.outline = attr(e, "val").and_then(|v| v.parse().ok());
+            }
+        }
+        "ilvl" => {
+            if let Some(p) = para.as_deref_mut() {
+                let l = attr(e, "val").and_then(|v| v.parse().ok()).unwrap_or(0);
+                let id = p.num.take().map(|(id, _)| id).unwrap_or_default();
+                p.num = Some((id, l));
+            }
+        }
+        "numId" => {
+            if let Some(p) = para.as_deref_mut() {
+                let l = p.num.take().map(|(_, l)| l).unwrap_or(0);
+                p.num = Some((attr(e, "val").unwrap_or_default(), l));
+            }
+        }
+        "gridSpan" => {
+            if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                c.col_span = attr(e, "val")
+                    .and_then(|v| v.parse().ok())
+                    .filter(|&n| n >= 1)
+                    .unwrap_or(1);
+            }
+        }
+        "vMerge" => {
+            if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                // No value (or "continue") continues the merge from the row above.
+                c.merged_from_above = attr(e, "val").is_none_or(|v| v == "continue");
+            }
+        }
+        _ => {}
+    }
+}
+
+fn finish_paragraph(
+    p: Para,
+    styles: &HashMap<String, u8>,
+    numbering: &mut Numbering,
+    tables: &mut [OpenTable],
+    blocks: &mut Vec<Block>,
+    paragraph_no: &mut usize,
+) {
+    let mut lines: Vec<String> = p.lines.iter().map(|l| collapse(l)).collect();
+    // numId 0 means "no numbering" in Word.
+    if let Some((num_id, level)) = p.num.as_ref().filter(|(id, _)| !id.is_empty() && id != "0")
+    {
+        if lines.iter().any(|l| !l.is_empty()) {
+            if let Some(marker) = numbering.next_marker(num_id, *level) {
+                if let Some(first) = lines.iter_mut().find(|l| !l.is_empty()) {
+                    *first = format!("{marker} {first}");
+                }
+            }
+        }
+    }
+    lines.retain(|l| !l.is_empty());
+    // Inside a table the paragraph becomes lines of the outermost open cell.
+    if let Some(cell) = tables.iter_mut().find_map(|t| t.cell.as_mut()) {
+        cell.lines.extend(lines);
+        return;
+    }
+    if lines.is_empty() {
+        return;
+    }
+    *paragraph_no += 1;
+    let at = Location::line(*paragraph_no);
+    let level = p
+        .outline
+        .filter(|&l| l < 6)
+        .map(|l| l + 1)
+        .or_else(|| p.style.as_ref().and_then(|s| styles.get(s).copied()));
+    let text = lines.join("\n");
+    match level {
+        Some(level) => blocks.push(Block::Heading {
+            level,
+            text: lines.join(" "),
+            at,
+        }),
+        None => blocks.push(Block::Paragraph { text, at }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(body: &str) -> Document {
+        let xml = format!(
+            r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
+        );
+        let styles = HashMap::from([("Heading2".to_string(), 2u8)]);
+        parse_document(&xml, &styles, Numbering::default()).expect("valid xml")
+    }
+
+    fn cell_lines(d: &Document) -> Vec<Vec<Vec<String>>> {
+        d.blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .flat_map(|t| t.rows.iter())
+            .map(|r| r.cells.iter().map(|c| c.lines.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn heading_styles_and_paragraphs_become_blocks() {
+        let d = doc(
+            r#"<w:p><w:pPr><w:pStyle w:val="Heading2"/></w:pPr><w:r><w:t>Приоритет 1</w:t></w:r></w:p>
+               <w:p><w:r><w:t xml:space="preserve">Текст  &amp; </w:t></w:r><w:r><w:t>още</w:t></w:r></w:p>
+               <w:p/>"#,
+        );
+        assert_eq!(
+            d.blocks,
+            vec![
+                Block::Heading {
+                    level: 2,
+                    text: "Приоритет 1".into(),
+                    at: Location::line(1)
+                },
+                Block::Paragraph {
+                    text: "Текст & още".into(),
+                    at: Location::line(2)
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn merges_breaks_and_nested_tables_are_kept() {
+        let d = doc(
+            r#"<w:tbl>
+              <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>Цели</w:t></w:r></w:p></w:tc>
+                    <w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Финансиране</w:t></w:r></w:p></w:tc></w:tr>
+              <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>
+                    <w:tc><w:p><w:r><w:t>ред 1</w:t><w:br/><w:t>ред 2</w:t></w:r></w:p></w:tc>
+                    <w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>вложен</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>
+            </w:tbl>"#,
+        );
+        let Some(Block::Table(t)) = d.blocks.first() else {
+            panic!("a table: {d:?}");
+        };
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].cells[1].col_span, 2);
+        assert!(!t.rows[0].cells[0].merged_from_above);
+        assert!(t.rows[1].cells[0].merged_from_above);
+        assert_eq!(t.rows[1].at.row, Some(2));
+        assert_eq!(
+            cell_lines(&d)[1],
+            vec![
+                Vec::<String>::new(),
+                vec!["ред 1".to_string(), "ред 2".to_string()],
+                vec!["вложен".to_string()]
+            ]
+        );
+    }
+
+    #[test]
+    fn simple_numbering_is_rendered_and_deleted_text_is_dropped() {
+        let numbering = Numbering::parse(
+            r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="7"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/><w:lvlText w:val="o"/></w:lvl></w:abstractNum><w:num w:numId="3"><w:abstractNumId w:val="7"/></w:num></w:numbering>"#,
+        );
+        let item = |level: u8, text: &str| {
+            format!(
+                r#"<w:p><w:pPr><w:numPr><w:ilvl w:val="{level}"/><w:numId w:val="3"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r><w:del><w:r><w:delText>изтрито</w:delText></w:r></w:del></w:p>"#
+            )
+        };
+        let xml = format!(
+            r#"<w:document xmlns:w="w"><w:body>{}{}{}</w:body></w:document>"#,
+            item(0, "Първо"),
+            item(1, "Подточка"),
+            item(0, "Второ")
+        );
+        let d = parse_document(&xml, &HashMap::new(), numbering).expect("valid");
+        let texts: Vec<String> = d
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Paragraph { text, .. } => text.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(texts, vec!["1. Първо", "• Подточка", "2. Второ"]);
+    }
+
+    #[test]
+    fn broken_xml_is_an_error_not_a_panic() {
+        let r = parse_document("<w:document><w:body><w:p>", &HashMap::new(), Numbering::default());
+        // An unclosed document ends at EOF; a mismatched tag is an error.
+        assert!(r.is_ok());
+        let r = parse_document("<a></b>", &HashMap::new(), Numbering::default());
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,383 @@
+//! HTML reader (html5ever through `scraper`, so any page a browser shows can be read): headings
+//! h1-h6, paragraphs, lists and tables with colspan/rowspan (rowspan shadows become cells
+//! marked `merged_from_above`); `<br>`, paragraphs and list items inside a cell are its lines.
+
+use super::document::{Block, Cell, Document, Location, Row, Table};
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Html, Node};
+
+/// HTML's own limits on spans (colspan ≤ 1000, rowspan ≤ 65534); a tighter cap on rowspan
+/// keeps a hostile page from allocating much.
+const MAX_COLSPAN: u32 = 1000;
+const MAX_ROWSPAN: u32 = 10_000;
+
+pub fn read_html(text: &str) -> Document {
+    let html = Html::parse_document(text);
+    let mut w = Walker::default();
+    for child in html.tree.root().children() {
+        w.walk(child);
+    }
+    w.flush();
+    Document { blocks: w.blocks }
+}
+
+#[derive(Default)]
+struct Walker {
+    blocks: Vec<Block>,
+    buf: String,
+    paragraph_no: usize,
+    table_no: usize,
+}
+
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "head" | "script" | "style" | "template" | "noscript" | "svg" | "math" | "iframe"
+    )
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "main"
+            | "nav"
+            | "aside"
+            | "blockquote"
+            | "pre"
+            | "figure"
+            | "figcaption"
+            | "caption"
+            | "address"
+            | "hr"
+            | "form"
+            | "fieldset"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+    )
+}
+
+fn heading_level(name: &str) -> Option<u8> {
+    match name {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Walker {
+    fn walk(&mut self, node: NodeRef<'_, Node>) {
+        match node.value() {
+            Node::Text(t) => self.buf.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if is_skipped(name) {
+                    return;
+                }
+                if name == "br" {
+                    self.buf.push('\n');
+                    return;
+                }
+                if let Some(level) = heading_level(name) {
+                    self.flush();
+                    let text = collapse(&lines_of(node).join(" "));
+                    if !text.is_empty() {
+                        self.paragraph_no += 1;
+                        self.blocks.push(Block::Heading {
+                            level,
+                            text,
+                            at: Location::default(),
+                        });
+                    }
+                    return;
+                }
+                if name == "table" {
+                    self.flush();
+                    self.table_no += 1;
+                    if let Some(el) = ElementRef::wrap(node) {
+                        let t = read_table(el, self.table_no);
+                        if !t.rows.is_empty() {
+                            self.blocks.push(Block::Table(t));
+                        }
+                    }
+                    return;
+                }
+                let block = is_block(name);
+                if block {
+                    self.flush();
+                }
+                for child in node.children() {
+                    self.walk(child);
+                }
+                if block {
+                    self.flush();
+                }
+            }
+            _ => {
+                for child in node.children() {
+                    self.walk(child);
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let lines: Vec<String> = self
+            .buf
+            .split('\n')
+            .map(collapse)
+            .filter(|l| !l.is_empty())
+            .collect();
+        self.buf.clear();
+        if !lines.is_empty() {
+            self.paragraph_no += 1;
+            self.blocks.push(Block::Paragraph {
+                text: lines.join("\n"),
+                at: Location::default(),
+            });
+        }
+    }
+}
+
+/// The lines of an element's content: block elements, `<br>` and nested table cells end a line.
+fn lines_of(node: NodeRef<'_, Node>) -> Vec<String> {
+    fn go(node: NodeRef<'_, Node>, cur: &mut String, out: &mut Vec<String>) {
+        match node.value() {
+            Node::Text(t) => cur.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if is_skipped(name) {
+                    return;
+                }
+                if name == "br" {
+                    end_line(cur, out);
+                    return;
+                }
+                let block = is_block(name);
+                if block {
+                    end_line(cur, out);
+                }
+                for c in node.children() {
+                    go(c, cur, out);
+                }
+                if block {
+                    end_line(cur, out);
+                }
+            }
+            _ => {
+                for c in node.children() {
+                    go(c, cur, out);
+                }
+            }
+        }
+    }
+    fn end_line(cur: &mut String, out: &mut Vec<String>) {
+        let l = collapse(cur);
+        if !l.is_empty() {
+            out.push(l);
+        }
+        cur.clear();
+    }
+    let mut cur = String::new();
+    let mut out = Vec::new();
+    for c in node.children() {
+        go(c, &mut cur, &mut out);
+    }
+    end_line(&mut cur, &mut out);
+    out
+}
+
+fn children_named<'a>(el: ElementRef<'a>, names: &'a [&str]) -> impl Iterator<Item = ElementRef<'a>> {
+    el.children()
+        .filter_map(ElementRef::wrap)
+        .filter(move |c| names.contains(&c.value().name()))
+}
+
+fn span(el: ElementRef<'_>, name: &str, max: u32) -> u32 {
+    el.value()
+        .attr(name)
+        .and_then(|v| v.trim().parse::<u32>().ok())
+        .filter(|&n| n >= 1)
+        .unwrap_or(1)
+        .min(max)
+}
+
+fn read_table(table: ElementRef<'_>, table_no: usize) -> Table {
+    let mut trs = Vec::new();
+    for child in children_named(table, &["tr", "thead", "tbody", "tfoot"]) {
+        if child.value().name() == "tr" {
+            trs.push(child);
+        } else {
+            trs.extend(children_named(child, &["tr"]));
+        }
+    }
+    // Per grid column: rows still covered by a rowspan above, and the spanning cell's width.
+    let mut pending: Vec<(u32, u32)> = Vec::new();
+    let mut rows = Vec::new();
+    for (i, tr) in trs.into_iter().enumerate() {
+        let mut cells = Vec::new();
+        let mut col = 0usize;
+        let shadow = |col: &mut usize, cells: &mut Vec<Cell>, pending: &mut Vec<(u32, u32)>| {
+            while let Some(p) = pending.get_mut(*col).filter(|p| p.0 > 0) {
+                p.0 -= 1;
+                let width = p.1;
+                cells.push(Cell {
+                    lines: Vec::new(),
+                    col_span: width,
+                    merged_from_above: true,
+                });
+                *col += width as usize;
+            }
+        };
+        for td in children_named(tr, &["td", "th"]) {
+            shadow(&mut col, &mut cells, &mut pending);
+            let colspan = span(td, "colspan", MAX_COLSPAN);
+            let rowspan = span(td, "rowspan", MAX_ROWSPAN);
+            cells.push(Cell {
+                lines: lines_of(*td),
+                col_span: colspan,
+                merged_from_above: false,
+            });
+            if rowspan > 1 {
+                if pending.len() <= col {
+                    pending.resize(col + 1, (0, 1));
+                }
+                pending[col] = (rowspan - 1, colspan);
+            }
+            col += colspan as usize;
+        }
+        // Shadows after the row's last cell.
+        while col < pending.len() {
+            if pending[col].0 > 0 {
+                shadow(&mut col, &mut cells, &mut pending);
+            } else {
+                col += 1;
+            }
+        }
+        rows.push(Row {
+            cells,
+            at: Location {
+                table: Some(table_no),
+                row: Some(i + 1),
+                ..Location::default()
+            },
+        });
+    }
+    Table {
+        rows,
+        at: Location {
+            table: Some(table_no),
+            ..Location::default()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(d: &Document) -> &Table {
+        d.blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Table(t) => Some(t),
+                _ => None,
+            })
+            .expect("a table")
+    }
+
+    #[test]
+    fn headings_paragraphs_and_list_items_become_blocks() {
+        let d = read_html(
+            "<!DOCTYPE html><html><head><title>x</title><style>p{}</style></head><body>\
+             <h1>План за   действие</h1><p>Община <b>Пловдив</b><br>2022</p><ul><li>едно</li><li>две</li></ul></body></html>",
+        );
+        let texts: Vec<String> = d
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Heading { level, text, .. } => format!("h{level} {text}"),
+                Block::Paragraph { text, .. } => text.clone(),
+                Block::Table(_) => "table".into(),
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec!["h1 План за действие", "Община Пловдив\n2022", "едно", "две"]
+        );
+    }
+
+    #[test]
+    fn colspan_and_rowspan_shadows_keep_the_grid() {
+        let d = read_html(
+            "<table><tr><th rowspan=2>Цели</th><th colspan=2>Финансиране</th><th rowspan=2>Индикатори</th></tr>\
+             <tr><th>Средства</th><th>Източник</th></tr>\
+             <tr><td><p>а</p><p>б</p></td><td>1</td><td>ОБ<br>ДБ</td><td><table><tr><td>x</td><td>y</td></tr></table></td></tr></table>",
+        );
+        let t = table(&d);
+        assert_eq!(t.rows.len(), 3);
+        assert_eq!(t.rows[0].cells[1].col_span, 2);
+        let second: Vec<(bool, String)> = t.rows[1]
+            .cells
+            .iter()
+            .map(|c| (c.merged_from_above, c.joined()))
+            .collect();
+        assert_eq!(
+            second,
+            vec![
+                (true, String::new()),
+                (false, "Средства".into()),
+                (false, "Източник".into()),
+                (true, String::new())
+            ]
+        );
+        let third: Vec<Vec<String>> = t.rows[2].cells.iter().map(|c| c.lines.clone()).collect();
+        assert_eq!(
+            third,
+            vec![
+                vec!["а".to_string(), "б".into()],
+                vec!["1".into()],
+                vec!["ОБ".into(), "ДБ".into()],
+                vec!["x".into(), "y".into()]
+            ]
+        );
+        assert_eq!(t.rows[2].at.describe_bg(), "таблица 1, ред 3 от таблицата");
+    }
+
+    #[test]
+    fn absurd_spans_are_capped() {
+        let d = read_html("<table><tr><td rowspan=999999999 colspan=99999>a</td></tr><tr><td>b</td></tr></table>");
+        let t = table(&d);
+        assert_eq!(t.rows[0].cells[0].col_span, MAX_COLSPAN);
+        assert!(t.rows[1].cells[0].merged_from_above);
+    }
+}
