@@ -9,14 +9,15 @@ Each seed text becomes an HTML page that keeps its blocks, table rows and cells 
   * a table's two-row header (a row whose next row only fills columns under an empty cell or
     under a cell followed by empty cells, like "Финансиране" over "Средства | Източник") becomes
     real merged cells: colspan for the group heading, rowspan for the others.
-LibreOffice then converts the page to DOCX (Word tables with gridSpan/vMerge), XLSX and ODS.
-CSV (one per seed) is written directly: one row per paragraph or table row.
+LibreOffice then converts the page to DOCX (Word tables with gridSpan/vMerge). The XLSX (with
+merged ranges) and the CSV are written by `cargo run --example make_sheet_fixtures` from what
+planmon's HTML reader reads in the page: headings and paragraphs as one-cell rows, each table
+cell's lines as lines of the spreadsheet cell. LibreOffice converts the XLSX to ODS.
 
 Run: python3 scripts/make-fixtures.py   (needs libreoffice-writer-nogui, libreoffice-calc-nogui)
 The outputs are committed, so tests do not need LibreOffice.
 """
 
-import csv
 import html
 import os
 import shutil
@@ -158,17 +159,6 @@ def page(title, doc):
     )
 
 
-def write_csv(path, doc):
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f, delimiter=";")
-        for b in doc:
-            if b[0] == "table":
-                for row in b[1]:
-                    w.writerow([c.strip() for c in row])
-            else:
-                w.writerow([b[-1]])
-
-
 def convert(src, fmt, outdir):
     profile = tempfile.mkdtemp(prefix="lo-profile-")
     try:
@@ -185,7 +175,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     have_lo = shutil.which("libreoffice") is not None
     if not have_lo:
-        print("libreoffice not found: only HTML and CSV are written", file=sys.stderr)
+        print("libreoffice not found: DOCX and ODS are not written", file=sys.stderr)
     for seed in SEEDS:
         with open(os.path.join(ROOT, "demo", seed + ".txt"), encoding="utf-8") as f:
             text = f.read()
@@ -193,19 +183,15 @@ def main():
         html_path = os.path.join(OUT, seed + ".html")
         with open(html_path, "w", encoding="utf-8") as f:
             f.write(page(seed, doc))
-        write_csv(os.path.join(OUT, seed + ".csv"), doc)
+        xlsx = os.path.join(OUT, seed + ".xlsx")
+        subprocess.run(
+            ["cargo", "run", "--quiet", "--example", "make_sheet_fixtures", "--",
+             html_path, xlsx, os.path.join(OUT, seed + ".csv")],
+            check=True, cwd=ROOT,
+        )
         if have_lo:
-            # Writer for the Word document, Calc (imports HTML tables) for the spreadsheets.
             convert(html_path, "docx:MS Word 2007 XML", OUT)
-            with tempfile.TemporaryDirectory() as tmp:
-                calc_src = os.path.join(tmp, seed + ".html")
-                shutil.copy(html_path, calc_src)
-                for fmt, ext in (("xlsx:Calc MS Excel 2007 XML", "xlsx"), ("ods", "ods")):
-                    subprocess.run(
-                        ["libreoffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                         "--infilter=calc_HTML_WebQuery", "--convert-to", fmt, "--outdir", OUT, calc_src],
-                        check=True, stdout=subprocess.DEVNULL,
-                    )
+            convert(xlsx, "ods", OUT)
         print(f"{seed}: {sum(1 for b in doc if b[0] == 'table')} tables, {len(doc)} blocks")
 
 

@@ -2,12 +2,12 @@
 //! and vertical (vMerge) merges, nested tables flattened into the cell's lines, numbered and
 //! bulleted paragraphs as lines with their simple numbering rendered, `<w:br/>` as line breaks.
 
+use super::ImportError;
 use super::MAX_FILE_BYTES;
 use super::document::{Block, Cell, Document, Location, Row, Table};
 use super::read::zip_entry;
-use super::ImportError;
-use quick_xml::{Reader, XmlVersion};
 use quick_xml::events::{BytesStart, Event};
+use quick_xml::{Reader, XmlVersion};
 use std::collections::HashMap;
 use std::io::{Read, Seek};
 
@@ -90,12 +90,11 @@ fn heading_styles(xml: &str) -> HashMap<String, u8> {
                     }
                 }
                 "outlineLvl" => {
-                    if let (Some(id), Some(l)) = (&current, attr(&e, "val")) {
-                        if let Ok(l) = l.parse::<u8>() {
-                            if l < 6 {
-                                out.entry(id.clone()).or_insert(l + 1);
-                            }
-                        }
+                    if let (Some(id), Some(l)) = (&current, attr(&e, "val"))
+                        && let Ok(l) = l.parse::<u8>()
+                        && l < 6
+                    {
+                        out.entry(id.clone()).or_insert(l + 1);
                     }
                 }
                 _ => {}
@@ -149,8 +148,7 @@ impl Numbering {
                 Ok(Event::End(e)) => match local(e.name().as_ref()) {
                     "lvl" => {
                         if let (Some(a), Some(l)) = (&abs, lvl) {
-                            n.levels
-                                .insert((a.clone(), l), (fmt.clone(), text.clone()));
+                            n.levels.insert((a.clone(), l), (fmt.clone(), text.clone()));
                         }
                         lvl = None;
                     }
@@ -169,7 +167,10 @@ impl Numbering {
     /// not simple enough to render.
     fn next_marker(&mut self, num_id: &str, level: u8) -> Option<String> {
         let abs = self.nums.get(num_id)?.clone();
-        let counter = self.counters.entry((num_id.to_string(), level)).or_insert(0);
+        let counter = self
+            .counters
+            .entry((num_id.to_string(), level))
+            .or_insert(0);
         *counter += 1;
         let value = *counter;
         // A new item resets the deeper levels.
@@ -304,9 +305,12 @@ fn parse_document(
     // text is kept out too).
     let mut skip_depth = 0usize;
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("невалиден XML около байт {} ({e})", reader.buffer_position()))?;
+        let event = reader.read_event().map_err(|e| {
+            format!(
+                "невалиден XML около байт {} ({e})",
+                reader.buffer_position()
+            )
+        })?;
         match event {
             Event::Start(e) => {
                 let name = local(e.name().as_ref()).to_string();
@@ -358,43 +362,44 @@ fn parse_document(
                     _ => empty_element(&e, paras.last_mut(), &mut tables),
                 }
             }
-            Event::Empty(e) => {
-                if skip_depth == 0 {
-                    empty_element(&e, paras.last_mut(), &mut tables);
-                }
+            Event::Empty(e) if skip_depth == 0 => {
+                empty_element(&e, paras.last_mut(), &mut tables);
             }
             Event::Text(t) => {
-                if skip_depth == 0 && in_text {
-                    if let Some(p) = paras.last_mut() {
-                        p.push(&t.xml10_content());
-                    }
+                if skip_depth == 0
+                    && in_text
+                    && let Some(p) = paras.last_mut()
+                {
+                    p.push(&t.xml10_content());
                 }
             }
             Event::GeneralRef(r) => {
-                if skip_depth == 0 && in_text {
-                    if let Some(p) = paras.last_mut() {
-                        let c = match r.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c),
-                            _ => match r.xml10_content().as_ref() {
-                                "amp" => Some('&'),
-                                "lt" => Some('<'),
-                                "gt" => Some('>'),
-                                "quot" => Some('"'),
-                                "apos" => Some('\''),
-                                _ => None,
-                            },
-                        };
-                        if let Some(c) = c {
-                            p.push(c.encode_utf8(&mut [0; 4]));
-                        }
+                if skip_depth == 0
+                    && in_text
+                    && let Some(p) = paras.last_mut()
+                {
+                    let c = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        _ => match r.xml10_content().as_ref() {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                    };
+                    if let Some(c) = c {
+                        p.push(c.encode_utf8(&mut [0; 4]));
                     }
                 }
             }
             Event::CData(t) => {
-                if skip_depth == 0 && in_text {
-                    if let Some(p) = paras.last_mut() {
-                        p.push(&t.xml10_content());
-                    }
+                if skip_depth == 0
+                    && in_text
+                    && let Some(p) = paras.last_mut()
+                {
+                    p.push(&t.xml10_content());
                 }
             }
             Event::End(e) => {
@@ -417,17 +422,17 @@ fn parse_document(
                         }
                     }
                     "tc" => {
-                        if let Some(t) = tables.last_mut() {
-                            if let (Some(row), Some(cell)) = (t.row.as_mut(), t.cell.take()) {
-                                row.cells.push(cell);
-                            }
+                        if let Some(t) = tables.last_mut()
+                            && let (Some(row), Some(cell)) = (t.row.as_mut(), t.cell.take())
+                        {
+                            row.cells.push(cell);
                         }
                     }
                     "tr" => {
-                        if let Some(t) = tables.last_mut() {
-                            if let Some(row) = t.row.take() {
-                                t.table.rows.push(row);
-                            }
+                        if let Some(t) = tables.last_mut()
+                            && let Some(row) = t.row.take()
+                        {
+                            t.table.rows.push(row);
                         }
                     }
                     "tbl" => {
@@ -496,7 +501,7 @@ fn empty_element(e: &BytesStart, mut para: Option<&mut Para>, tables: &mut [Open
             }
         }
         "numId" => {
-            if let Some(p) = para.as_deref_mut() {
+            if let Some(p) = para {
                 let l = p.num.take().map(|(_, l)| l).unwrap_or(0);
                 p.num = Some((attr(e, "val").unwrap_or_default(), l));
             }
@@ -530,14 +535,11 @@ fn finish_paragraph(
     let mut lines: Vec<String> = p.lines.iter().map(|l| collapse(l)).collect();
     // numId 0 means "no numbering" in Word.
     if let Some((num_id, level)) = p.num.as_ref().filter(|(id, _)| !id.is_empty() && id != "0")
+        && lines.iter().any(|l| !l.is_empty())
+        && let Some(marker) = numbering.next_marker(num_id, *level)
+        && let Some(first) = lines.iter_mut().find(|l| !l.is_empty())
     {
-        if lines.iter().any(|l| !l.is_empty()) {
-            if let Some(marker) = numbering.next_marker(num_id, *level) {
-                if let Some(first) = lines.iter_mut().find(|l| !l.is_empty()) {
-                    *first = format!("{marker} {first}");
-                }
-            }
-        }
+        *first = format!("{marker} {first}");
     }
     lines.retain(|l| !l.is_empty());
     // Inside a table the paragraph becomes lines of the outermost open cell.
@@ -615,15 +617,13 @@ mod tests {
 
     #[test]
     fn merges_breaks_and_nested_tables_are_kept() {
-        let d = doc(
-            r#"<w:tbl>
+        let d = doc(r#"<w:tbl>
               <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>Цели</w:t></w:r></w:p></w:tc>
                     <w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>Финансиране</w:t></w:r></w:p></w:tc></w:tr>
               <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>
                     <w:tc><w:p><w:r><w:t>ред 1</w:t><w:br/><w:t>ред 2</w:t></w:r></w:p></w:tc>
                     <w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>вложен</w:t></w:r></w:p></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>
-            </w:tbl>"#,
-        );
+            </w:tbl>"#);
         let Some(Block::Table(t)) = d.blocks.first() else {
             panic!("a table: {d:?}");
         };
@@ -672,7 +672,11 @@ mod tests {
 
     #[test]
     fn broken_xml_is_an_error_not_a_panic() {
-        let r = parse_document("<w:document><w:body><w:p>", &HashMap::new(), Numbering::default());
+        let r = parse_document(
+            "<w:document><w:body><w:p>",
+            &HashMap::new(),
+            Numbering::default(),
+        );
         // An unclosed document ends at EOF; a mismatched tag is an error.
         assert!(r.is_ok());
         let r = parse_document("<a></b>", &HashMap::new(), Numbering::default());

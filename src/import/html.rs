@@ -216,7 +216,10 @@ fn lines_of(node: NodeRef<'_, Node>) -> Vec<String> {
     out
 }
 
-fn children_named<'a>(el: ElementRef<'a>, names: &'a [&str]) -> impl Iterator<Item = ElementRef<'a>> {
+fn children_named<'a>(
+    el: ElementRef<'a>,
+    names: &'a [&str],
+) -> impl Iterator<Item = ElementRef<'a>> {
     el.children()
         .filter_map(ElementRef::wrap)
         .filter(move |c| names.contains(&c.value().name()))
@@ -375,7 +378,9 @@ mod tests {
 
     #[test]
     fn absurd_spans_are_capped() {
-        let d = read_html("<table><tr><td rowspan=999999999 colspan=99999>a</td></tr><tr><td>b</td></tr></table>");
+        let d = read_html(
+            "<table><tr><td rowspan=999999999 colspan=99999>a</td></tr><tr><td>b</td></tr></table>",
+        );
         let t = table(&d);
         assert_eq!(t.rows[0].cells[0].col_span, MAX_COLSPAN);
         assert!(t.rows[1].cells[0].merged_from_above);

@@ -38,8 +38,9 @@ pub fn read_document_with_limit(
     if bytes.starts_with(b"%PDF") {
         return Err(ImportError::UnknownFormat {
             file,
-            detail: "PDF файл: извлечете текста му (или запишете документа като DOCX) и опитайте отново"
-                .into(),
+            detail:
+                "PDF файл: извлечете текста му (или запишете документа като DOCX) и опитайте отново"
+                    .into(),
         });
     }
     let text = decode_text(&file, bytes)?;
@@ -87,7 +88,10 @@ fn read_zip(file: &str, bytes: &[u8]) -> Result<(SourceFormat, Document), Import
         .collect();
     let has = |n: &str| names.iter().any(|x| x == n);
     if has("word/document.xml") {
-        return Ok((SourceFormat::Docx, super::docx::read_docx(file, &mut archive)?));
+        return Ok((
+            SourceFormat::Docx,
+            super::docx::read_docx(file, &mut archive)?,
+        ));
     }
     if has("xl/workbook.xml") {
         return Ok((SourceFormat::Xlsx, super::sheet::read_xlsx(file, bytes)?));
@@ -121,7 +125,11 @@ fn describe_zip(names: &[String]) -> String {
         return "празен ZIP архив, а не документ DOCX, XLSX или ODS".into();
     }
     let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
-    let more = if names.len() > shown.len() { ", …" } else { "" };
+    let more = if names.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
     format!(
         "ZIP архив с {} файла ({}{more}), а не документ DOCX, XLSX или ODS",
         names.len(),
@@ -219,8 +227,7 @@ fn read_text_like(
     {
         return Ok((SourceFormat::Json, lines_document(text)));
     }
-    if matches!(ext, Some("csv" | "tsv")) || (!matches!(ext, Some("txt" | "md")) && is_csv(text))
-    {
+    if matches!(ext, Some("csv" | "tsv")) || (!matches!(ext, Some("txt" | "md")) && is_csv(text)) {
         return Ok((SourceFormat::Csv, super::sheet::read_csv(file, text)?));
     }
     Ok((SourceFormat::Text, read_plain_text(text)?))
@@ -238,7 +245,11 @@ fn is_html(head: &str, ext: Option<&str>) -> bool {
 /// same number (two or more) of `;` or `,` separated fields. Tab-separated text stays text: the
 /// text reader knows the extracted-document conventions that go with it.
 fn is_csv(text: &str) -> bool {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .collect();
     if lines.len() < 2 {
         return false;
     }

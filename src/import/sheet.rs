@@ -16,10 +16,12 @@ pub fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
     let mut blocks = Vec::new();
     for (n, name) in wb.sheet_names().into_iter().enumerate() {
-        let range = wb.worksheet_range(&name).map_err(|e| ImportError::Corrupt {
-            file: file.to_string(),
-            detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
-        })?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| ImportError::Corrupt {
+                file: file.to_string(),
+                detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
+            })?;
         // Merged regions are optional: a sheet whose merge list is broken is still read.
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         if let Some(t) = sheet_table(&name, n + 1, &range, &merges) {
@@ -37,10 +39,12 @@ pub fn read_ods(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
     let mut wb: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
     let mut blocks = Vec::new();
     for (n, name) in wb.sheet_names().into_iter().enumerate() {
-        let range = wb.worksheet_range(&name).map_err(|e| ImportError::Corrupt {
-            file: file.to_string(),
-            detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
-        })?;
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| ImportError::Corrupt {
+                file: file.to_string(),
+                detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
+            })?;
         if let Some(t) = sheet_table(&name, n + 1, &range, &[]) {
             blocks.push(Block::Table(t));
         }

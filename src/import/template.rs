@@ -28,7 +28,11 @@ pub const COLUMNS: [(&str, f64, &str); 14] = [
         28.0,
         "Институциите, разделени със запетая или на нови редове.",
     ),
-    ("Срок", 12.0, "Срокът или периодът, напр. „2024“ или „2024-2026 г.“."),
+    (
+        "Срок",
+        12.0,
+        "Срокът или периодът, напр. „2024“ или „2024-2026 г.“.",
+    ),
     (
         "Статус",
         16.0,
@@ -108,10 +112,7 @@ pub fn template_xlsx() -> Result<Vec<u8>, XlsxError> {
         plan.set_column_format(col, &wrap)?;
     }
     plan.set_freeze_panes(HEADER_ROW + 1, 0)?;
-    let status_col = COLUMNS
-        .iter()
-        .position(|c| c.0 == "Статус")
-        .unwrap_or(7) as u16;
+    let status_col = COLUMNS.iter().position(|c| c.0 == "Статус").unwrap_or(7) as u16;
     let validation = DataValidation::new()
         .allow_list_strings(&STATUSES)?
         .ignore_blank(true);

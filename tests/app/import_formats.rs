@@ -9,7 +9,10 @@ use planmon::import::{ImportError, SourceFormat, read_document};
 pub const SEEDS: [&str; 2] = ["plovdiv-2022-2024", "kazanlak-2021-2023"];
 
 pub fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/import/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/fixtures/import/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
@@ -110,9 +113,13 @@ fn each_format_of_the_seed_plans_is_recognised_by_its_content() {
         ] {
             let name = format!("{seed}.{ext}");
             assert_eq!(read(&name).0, format, "{name}");
-            // The extension is only a hint: a misnamed file is read by what it is.
-            let misnamed = read_document("plan.bin", &fixture(&name)).map(|(f, _)| f);
-            assert_eq!(misnamed.ok(), Some(format), "{name} named plan.bin");
+            // The extension is only a hint: a misnamed file is read by what it is. (A CSV whose
+            // rows have uneven field counts, like these with one-cell paragraph rows, is only
+            // told from extracted text by its name.)
+            if format != SourceFormat::Csv {
+                let misnamed = read_document("plan.bin", &fixture(&name)).map(|(f, _)| f);
+                assert_eq!(misnamed.ok(), Some(format), "{name} named plan.bin");
+            }
         }
         let (format, _) = read_document("plan.txt", &seed_text(seed)).expect("text reads");
         assert_eq!(format, SourceFormat::Text);
@@ -126,7 +133,13 @@ fn the_docx_and_html_fixtures_hold_the_same_table_cells_as_the_seed_text() {
         let expected = table_rows(&text);
         assert!(expected.len() > 20, "{seed}: {} rows", expected.len());
         for ext in ["docx", "html"] {
-            let (_, doc) = read(&format!("{seed}.{ext}"));
+            let (_, mut doc) = read(&format!("{seed}.{ext}"));
+            if ext == "docx" {
+                // The one known difference: LibreOffice turns the source's marker-less lists
+                // (`<ul style="list-style-type: none">`) into Word bullet lists, whose items the
+                // DOCX reader renders with a "•" marker.
+                strip_bullets(&mut doc);
+            }
             let got = table_rows(&doc);
             assert!(
                 got == expected,
@@ -137,18 +150,78 @@ fn the_docx_and_html_fixtures_hold_the_same_table_cells_as_the_seed_text() {
     }
 }
 
+fn strip_bullets(doc: &mut Document) {
+    for b in &mut doc.blocks {
+        if let Block::Table(t) = b {
+            for cell in t.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                for line in &mut cell.lines {
+                    if let Some(rest) = line.strip_prefix("• ") {
+                        *line = rest.to_string();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every block as rows of cells with their lines, the way a spreadsheet holds a document.
+fn sheet_lines(doc: &Document) -> Vec<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    for b in &doc.blocks {
+        match b {
+            Block::Heading { text, .. } | Block::Paragraph { text, .. } => {
+                out.push(vec![text.lines().map(str::to_string).collect()])
+            }
+            Block::Table(t) => out.extend(t.rows.iter().map(|r| {
+                let mut row: Vec<Vec<String>> = Vec::new();
+                for c in &r.cells {
+                    row.push(if c.merged_from_above {
+                        Vec::new()
+                    } else {
+                        c.lines.clone()
+                    });
+                    row.extend((1..c.col_span).map(|_| Vec::new()));
+                }
+                while row.last().is_some_and(Vec::is_empty) {
+                    row.pop();
+                }
+                row
+            })),
+        }
+    }
+    out.retain(|r| !r.is_empty());
+    out
+}
+
 #[test]
-fn the_spreadsheet_fixtures_hold_the_same_rows_as_the_seed_text() {
+fn the_html_fixtures_hold_the_same_blocks_as_the_seed_text() {
     for seed in SEEDS {
         let (_, text) = read_document("plan.txt", &seed_text(seed)).expect("text reads");
-        let expected = sheet_rows(&text);
+        let (_, html) = read(&format!("{seed}.html"));
+        let (expected, got) = (sheet_rows(&text), sheet_rows(&html));
+        assert!(
+            got == expected,
+            "{seed}.html differs from the text: {}",
+            first_difference(&got, &expected)
+        );
+    }
+}
+
+#[test]
+fn the_spreadsheet_fixtures_hold_the_same_cells_and_lines_as_the_html() {
+    for seed in SEEDS {
+        let (_, html) = read(&format!("{seed}.html"));
+        let expected = sheet_lines(&html);
         for ext in ["xlsx", "ods", "csv"] {
             let (_, doc) = read(&format!("{seed}.{ext}"));
-            let got = sheet_rows(&doc);
+            let got = sheet_lines(&doc);
+            let at = got.iter().zip(&expected).position(|(a, b)| a != b);
             assert!(
                 got == expected,
-                "{seed}.{ext} differs from the text: {}",
-                first_difference(&got, &expected)
+                "{seed}.{ext} differs from the HTML at row {at:?} (lengths {} vs {}): {:?}",
+                got.len(),
+                expected.len(),
+                at.map(|i| (&got[i], &expected[i]))
             );
         }
     }
@@ -192,8 +265,14 @@ fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
 
 #[test]
 fn an_empty_file_is_refused_as_empty() {
-    assert!(matches!(error_of("plan.docx", b""), ImportError::Empty { .. }));
-    assert!(matches!(error_of("plan.txt", b" \n\t "), ImportError::Empty { .. }));
+    assert!(matches!(
+        error_of("plan.docx", b""),
+        ImportError::Empty { .. }
+    ));
+    assert!(matches!(
+        error_of("plan.txt", b" \n\t "),
+        ImportError::Empty { .. }
+    ));
 }
 
 #[test]
@@ -201,7 +280,10 @@ fn a_truncated_docx_is_corrupt() {
     let bytes = fixture("plovdiv-2022-2024.docx");
     let e = error_of("plan.docx", &bytes[..bytes.len() / 2]);
     assert!(matches!(e, ImportError::Corrupt { .. }), "{e}");
-    assert!(e.to_string().starts_with("plan.docx: файлът е повреден"), "{e}");
+    assert!(
+        e.to_string().starts_with("plan.docx: файлът е повреден"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -222,7 +304,9 @@ fn an_encrypted_office_file_is_refused_as_encrypted() {
 
 #[test]
 fn random_bytes_named_docx_are_an_unknown_format() {
-    let bytes: Vec<u8> = (0u32..4096).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let bytes: Vec<u8> = (0u32..4096)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let e = error_of("plan.docx", &bytes);
     assert!(matches!(e, ImportError::UnknownFormat { .. }), "{e}");
     let e = error_of("plan.docx", "Обикновен текст".as_bytes());
@@ -231,7 +315,10 @@ fn random_bytes_named_docx_are_an_unknown_format() {
 
 #[test]
 fn a_zip_of_images_named_docx_says_what_is_inside() {
-    let bytes = zip_of(&[("снимка1.png", b"\x89PNG...."), ("снимка2.png", b"\x89PNG....")]);
+    let bytes = zip_of(&[
+        ("снимка1.png", b"\x89PNG...."),
+        ("снимка2.png", b"\x89PNG...."),
+    ]);
     let e = error_of("plan.docx", &bytes);
     assert!(matches!(e, ImportError::UnknownFormat { .. }), "{e}");
     assert!(e.to_string().contains("снимка1.png"), "{e}");
@@ -242,7 +329,10 @@ fn a_zip_of_images_named_docx_says_what_is_inside() {
 fn a_docx_with_broken_xml_is_corrupt_and_says_which_part() {
     let bytes = zip_of(&[
         ("[Content_Types].xml", b"<Types/>"),
-        ("word/document.xml", b"<w:document><w:body><w:p></w:tbl></w:body>"),
+        (
+            "word/document.xml",
+            b"<w:document><w:body><w:p></w:tbl></w:body>",
+        ),
     ]);
     let e = error_of("plan.docx", &bytes);
     assert!(matches!(e, ImportError::Corrupt { .. }), "{e}");
@@ -253,7 +343,10 @@ fn a_docx_with_broken_xml_is_corrupt_and_says_which_part() {
 fn a_spreadsheet_without_a_recognisable_header_still_reads_as_a_table() {
     let (format, doc) = read_document("числа.csv", "1;2;3\n4;5;6\n".as_bytes()).expect("reads");
     assert_eq!(format, SourceFormat::Csv);
-    assert_eq!(table_rows(&doc), vec![vec!["1", "2", "3"], vec!["4", "5", "6"]]);
+    assert_eq!(
+        table_rows(&doc),
+        vec![vec!["1", "2", "3"], vec!["4", "5", "6"]]
+    );
 }
 
 #[test]
@@ -263,12 +356,23 @@ fn a_file_over_the_limit_is_refused_before_reading() {
     assert!(matches!(e, ImportError::TooLarge { max: 1000, .. }), "{e}");
     assert!(e.to_string().contains("твърде голям"), "{e}");
     // The configured limit applies to every format, and the default one too.
-    assert!(planmon::import::read::check_size("x", planmon::import::MAX_FILE_BYTES + 1, planmon::import::MAX_FILE_BYTES).is_err());
+    assert!(
+        planmon::import::read::check_size(
+            "x",
+            planmon::import::MAX_FILE_BYTES + 1,
+            planmon::import::MAX_FILE_BYTES
+        )
+        .is_err()
+    );
 }
 
 #[test]
 fn an_odt_or_pdf_is_refused_with_what_to_do() {
     let odt = zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text")]);
     assert!(error_of("plan.odt", &odt).to_string().contains("DOCX"));
-    assert!(error_of("plan.pdf", b"%PDF-1.7\n...").to_string().contains("PDF"));
+    assert!(
+        error_of("plan.pdf", b"%PDF-1.7\n...")
+            .to_string()
+            .contains("PDF")
+    );
 }
