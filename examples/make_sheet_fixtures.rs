@@ -57,6 +57,8 @@ fn main() -> Result<()> {
                     }
                     rows.push(cells);
                 }
+                // A blank row ends the table, as the next page would.
+                rows.push(Vec::new());
             }
         }
     }

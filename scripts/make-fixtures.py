@@ -1,24 +1,24 @@
 #!/usr/bin/env python3
 """Builds the import fixtures in tests/fixtures/import/ from the seed texts in demo/.
 
-Each seed text becomes an HTML page that keeps its blocks, table rows and cells exactly:
-  * a line of `#` marks becomes a heading of that level,
-  * other lines without tabs become paragraphs (their HTML fragments are kept as HTML),
-  * runs of tab-separated lines become a table, one row per line, one cell per tab field
-    (a table goes on across blank lines when the next text line is a table row too),
-  * a table's two-row header (a row whose next row only fills columns under an empty cell or
-    under a cell followed by empty cells, like "Финансиране" over "Средства | Източник") becomes
-    real merged cells: colspan for the group heading, rowspan for the others.
-LibreOffice then converts the page to DOCX (Word tables with gridSpan/vMerge). The XLSX (with
-merged ranges) and the CSV are written by `cargo run --example make_sheet_fixtures` from what
-planmon's HTML reader reads in the page: headings and paragraphs as one-cell rows, each table
-cell's lines as lines of the spreadsheet cell. LibreOffice converts the XLSX to ODS.
+planmon's own text reader reads each seed (`cargo run --example dump_document`); its blocks
+become an HTML page that keeps them exactly: headings, paragraphs (lines as <br>), and tables
+with one row per row and one cell per cell, each line of a cell a <p> of its own. A table's
+two-row header (a row whose next row only fills columns under an empty cell or under a cell
+followed by empty cells, like "Финансиране" over "Средства | Източник") becomes real merged
+cells: colspan for the group heading, rowspan for the others.
+
+LibreOffice converts the page to DOCX (Word tables with gridSpan/vMerge). The XLSX (with merged
+ranges) and the CSV are written by `cargo run --example make_sheet_fixtures` from what planmon's
+HTML reader reads in the page: headings and paragraphs as one-cell rows, each table cell's lines
+as lines of the spreadsheet cell. LibreOffice converts the XLSX to ODS.
 
 Run: python3 scripts/make-fixtures.py   (needs libreoffice-writer-nogui, libreoffice-calc-nogui)
 The outputs are committed, so tests do not need LibreOffice.
 """
 
 import html
+import json
 import os
 import shutil
 import subprocess
@@ -30,46 +30,38 @@ SEEDS = ["plovdiv-2022-2024", "kazanlak-2021-2023"]
 OUT = os.path.join(ROOT, "tests", "fixtures", "import")
 
 
-def blocks(text):
-    """[("h", level, text) | ("p", text) | ("table", [[cell]])] in document order."""
-    lines = text.split("\n")
-    out = []
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if "\t" in line:
+def blocks(seed_path):
+    """[("h", level, text) | ("p", text) | ("table", [[lines]])] as the text reader reads them."""
+    out = subprocess.run(
+        ["cargo", "run", "--quiet", "--example", "dump_document", "--", seed_path],
+        check=True, cwd=ROOT, stdout=subprocess.PIPE,
+    ).stdout
+    doc = json.loads(out)
+    result = []
+    for b in doc["blocks"]:
+        if "heading" in b:
+            result.append(("h", b["heading"], b["text"]))
+        elif "paragraph" in b:
+            result.append(("p", b["paragraph"]))
+        else:
             rows = []
-            while i < len(lines):
-                if "\t" in lines[i]:
-                    rows.append(lines[i].split("\t"))
-                    i += 1
-                    continue
-                j = i
-                while j < len(lines) and lines[j].strip() == "":
-                    j += 1
-                if j > i and j < len(lines) and "\t" in lines[j]:
-                    i = j
-                    continue
-                break
-            out.append(("table", rows))
-            continue
-        stripped = line.strip()
-        if stripped:
-            hashes = len(stripped) - len(stripped.lstrip("#"))
-            if 1 <= hashes <= 6 and stripped[hashes:hashes + 1] in (" ", ""):
-                out.append(("h", hashes, stripped[hashes:].strip()))
-            else:
-                out.append(("p", stripped))
-        i += 1
-    return out
+            for row in b["table"]:
+                cells = []
+                for c in row:
+                    if c["col_span"] != 1 or c["merged_from_above"]:
+                        raise SystemExit("the text reader gave a merged cell; extend this script")
+                    cells.append(c["lines"])
+                rows.append(cells)
+            result.append(("table", rows))
+    return result
 
 
 def header_merge(top, sub):
     """Spans for a two-row header, or None: {col: (colspan, rowspan)} for `top`, and the set of
     columns of `sub` that are covered by a rowspan."""
     width = max(len(top), len(sub))
-    top = top + [""] * (width - len(top))
-    sub = sub + [""] * (width - len(sub))
+    top = [" ".join(c) for c in top] + [""] * (width - len(top))
+    sub = [" ".join(c) for c in sub] + [""] * (width - len(sub))
     filled_top = [c for c in range(width) if top[c].strip()]
     filled_sub = [c for c in range(width) if sub[c].strip()]
     if len(filled_sub) < 2 or len(filled_top) < 2:
@@ -95,9 +87,8 @@ def header_merge(top, sub):
     return spans
 
 
-def cell_html(raw):
-    # HTML fragments of the extraction stay HTML; everything else is text.
-    return raw.strip()
+def cell_html(lines):
+    return "".join(f"<p>{html.escape(line)}</p>" for line in lines)
 
 
 def table_html(rows):
@@ -111,7 +102,7 @@ def table_html(rows):
             parts.append("<tr>")
             c = 0
             width = max(len(row), len(sub))
-            padded = row + [""] * (width - len(row))
+            padded = row + [[]] * (width - len(row))
             covered = set()
             while c < width:
                 if c in merge:
@@ -128,7 +119,7 @@ def table_html(rows):
                     parts.append(f"<th>{cell_html(padded[c])}</th>")
                     c += 1
             parts.append("</tr><tr>")
-            sub = sub + [""] * (width - len(sub))
+            sub = sub + [[]] * (width - len(sub))
             for c in range(width):
                 if c not in covered:
                     parts.append(f"<th>{cell_html(sub[c])}</th>")
@@ -150,7 +141,7 @@ def page(title, doc):
         if b[0] == "h":
             body.append(f"<h{b[1]}>{html.escape(b[2])}</h{b[1]}>")
         elif b[0] == "p":
-            body.append(f"<p>{b[1]}</p>")
+            body.append("<p>" + "<br>".join(html.escape(l) for l in b[1].split("\n")) + "</p>")
         else:
             body.append(table_html(b[1]))
     return (
@@ -177,9 +168,7 @@ def main():
     if not have_lo:
         print("libreoffice not found: DOCX and ODS are not written", file=sys.stderr)
     for seed in SEEDS:
-        with open(os.path.join(ROOT, "demo", seed + ".txt"), encoding="utf-8") as f:
-            text = f.read()
-        doc = blocks(text)
+        doc = blocks(os.path.join(ROOT, "demo", seed + ".txt"))
         html_path = os.path.join(OUT, seed + ".html")
         with open(html_path, "w", encoding="utf-8") as f:
             f.write(page(seed, doc))

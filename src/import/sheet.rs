@@ -24,9 +24,7 @@ pub fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
             })?;
         // Merged regions are optional: a sheet whose merge list is broken is still read.
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        if let Some(t) = sheet_table(&name, n + 1, &range, &merges) {
-            blocks.push(Block::Table(t));
-        }
+        blocks.extend(sheet_tables(&name, n + 1, &range, &merges));
     }
     Ok(Document { blocks })
 }
@@ -45,9 +43,7 @@ pub fn read_ods(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
                 file: file.to_string(),
                 detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
             })?;
-        if let Some(t) = sheet_table(&name, n + 1, &range, &[]) {
-            blocks.push(Block::Table(t));
-        }
+        blocks.extend(sheet_tables(&name, n + 1, &range, &[]));
     }
     Ok(Document { blocks })
 }
@@ -89,13 +85,18 @@ fn merge_at(merges: &[Dimensions], row: u32, col: u32) -> Merge {
     Merge::None
 }
 
-fn sheet_table(
+/// A sheet's tables: runs of rows separated by blank rows (several tables laid out on one sheet,
+/// as a document's pages often are, stay apart).
+fn sheet_tables(
     name: &str,
     sheet_no: usize,
     range: &Range<Data>,
     merges: &[Dimensions],
-) -> Option<Table> {
-    let (r0, c0) = range.start()?;
+) -> Vec<Block> {
+    let Some((r0, c0)) = range.start() else {
+        return Vec::new();
+    };
+    let mut tables = Vec::new();
     let mut rows = Vec::new();
     for (i, data_row) in range.rows().enumerate() {
         let abs_row = r0 + i as u32;
@@ -124,6 +125,9 @@ fn sheet_table(
             cells = padded;
         }
         if cells.iter().all(|c| c.is_empty() && !c.merged_from_above) {
+            if !rows.is_empty() {
+                tables.push(std::mem::take(&mut rows));
+            }
             continue;
         }
         rows.push(Row {
@@ -135,17 +139,22 @@ fn sheet_table(
             },
         });
     }
-    if rows.is_empty() {
-        return None;
+    if !rows.is_empty() {
+        tables.push(rows);
     }
-    Some(Table {
-        rows,
-        at: Location {
-            sheet: Some(name.to_string()),
-            table: Some(sheet_no),
-            ..Location::default()
-        },
-    })
+    tables
+        .into_iter()
+        .map(|rows| {
+            Block::Table(Table {
+                rows,
+                at: Location {
+                    sheet: Some(name.to_string()),
+                    table: Some(sheet_no),
+                    ..Location::default()
+                },
+            })
+        })
+        .collect()
 }
 
 /// The delimiter that splits the first records into the most, and the most even, fields.
@@ -182,6 +191,7 @@ pub fn read_csv(file: &str, text: &str) -> Result<Document, ImportError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
+    let mut tables: Vec<Vec<Row>> = Vec::new();
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| ImportError::Invalid {
@@ -194,7 +204,11 @@ pub fn read_csv(file: &str, text: &str) -> Result<Document, ImportError> {
         })?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
+        // A blank row ends a table, as in a sheet.
         if cells.iter().all(Cell::is_empty) {
+            if !rows.is_empty() {
+                tables.push(std::mem::take(&mut rows));
+            }
             continue;
         }
         rows.push(Row {
@@ -202,18 +216,23 @@ pub fn read_csv(file: &str, text: &str) -> Result<Document, ImportError> {
             at: Location::line(line),
         });
     }
-    if rows.is_empty() {
-        return Ok(Document::default());
+    if !rows.is_empty() {
+        tables.push(rows);
     }
-    Ok(Document {
-        blocks: vec![Block::Table(Table {
-            rows,
-            at: Location {
-                table: Some(1),
-                ..Location::default()
-            },
-        })],
-    })
+    let blocks = tables
+        .into_iter()
+        .enumerate()
+        .map(|(i, rows)| {
+            Block::Table(Table {
+                rows,
+                at: Location {
+                    table: Some(i + 1),
+                    ..Location::default()
+                },
+            })
+        })
+        .collect();
+    Ok(Document { blocks })
 }
 
 #[cfg(test)]
@@ -231,7 +250,7 @@ mod tests {
     fn csv_with_semicolons_and_quoted_line_breaks_is_one_table() {
         let d = read_csv(
             "a.csv",
-            "Мерки;Срок;Отговорна институция\n\"Ремонт\nна училище\";2023;Община, РУО\n;;\n",
+            "Мерки;Срок;Отговорна институция\n\"Ремонт\nна училище\";2023;Община, РУО\n;;\n\"\"\n",
         )
         .expect("reads");
         let t = only_table(&d);
@@ -255,7 +274,10 @@ mod tests {
         range.set_value((0, 2), Data::String("Индикатори".into()));
         range.set_value((1, 2), Data::String("x".into()));
         let merges = [Dimensions::new((0, 0), (1, 1))];
-        let t = sheet_table("План", 1, &range, &merges).expect("a table");
+        let tables = sheet_tables("План", 1, &range, &merges);
+        let Some(Block::Table(t)) = tables.first() else {
+            panic!("a table");
+        };
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[0].cells.len(), 2);
         assert_eq!(t.rows[0].cells[0].col_span, 2);
