@@ -181,13 +181,18 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(tables.len(), 2, "the plan sheet and the instructions");
-        let plan = tables[0];
-        let header = plan
-            .rows
+        // The header data, then (after a blank row) the measure table, then the instructions.
+        assert!(tables.len() >= 3, "{} tables", tables.len());
+        let plan = tables
             .iter()
-            .find(|r| r.cells.iter().any(|c| c.joined() == "Дейност/Мярка"))
-            .expect("the header row");
+            .find(|t| {
+                t.rows
+                    .iter()
+                    .any(|r| r.cells.iter().any(|c| c.joined() == "Дейност/Мярка"))
+            })
+            .expect("the measure table");
+        let header = &plan.rows[0];
+        assert_eq!(tables[0].rows[0].cells[0].joined(), "Община");
         let names: Vec<String> = header.cells.iter().map(|c| c.joined()).collect();
         let expected: Vec<&str> = COLUMNS.iter().map(|c| c.0).collect();
         assert_eq!(names, expected);
