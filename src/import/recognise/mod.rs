@@ -26,12 +26,34 @@ pub fn recognise(doc: &Document, format: SourceFormat, options: &ImportOptions) 
             Block::Heading { text, at, .. } | Block::Paragraph { text, at } => b.text(text, at),
             Block::Table(t) => {
                 for (i, row) in t.rows.iter().enumerate() {
-                    b.row(row, i == 0);
+                    b.row(&grid_row(row), i == 0);
                 }
             }
         }
     }
     b.finish(doc, format, options)
+}
+
+/// The row as a grid, the way a text extraction lays it out: a cell spanning n columns is
+/// followed by n-1 empty cells, so every format lines its cells up with the header's columns.
+/// A cell continuing a vertical merge is already empty.
+fn grid_row(row: &Row) -> std::borrow::Cow<'_, Row> {
+    if row.cells.iter().all(|c| c.col_span <= 1) {
+        return std::borrow::Cow::Borrowed(row);
+    }
+    let mut cells = Vec::with_capacity(row.cells.len());
+    for c in &row.cells {
+        let span = c.col_span.clamp(1, 64);
+        cells.push(super::document::Cell {
+            col_span: 1,
+            ..c.clone()
+        });
+        cells.extend((1..span).map(|_| super::document::Cell::text("")));
+    }
+    std::borrow::Cow::Owned(Row {
+        cells,
+        at: row.at.clone(),
+    })
 }
 
 /// A measure while it is being read: its cells by column, joined across page breaks.
@@ -274,6 +296,19 @@ impl Builder {
         let filled: Vec<usize> = (0..texts.len()).filter(|i| !texts[*i].is_empty()).collect();
         if filled.is_empty() {
             return;
+        }
+        // A row holding only its first cell, before any table or naming a priority or repeating
+        // a page header, is running text laid out in a sheet (spreadsheets and CSV have no
+        // paragraphs): read it as text.
+        if filled == [0] {
+            let text = &texts[0];
+            if !self.started
+                || priority_heading(text).is_some()
+                || self.seen.contains(&furniture_key(text))
+            {
+                self.text(text, &row.at);
+                return;
+            }
         }
         if first_in_block {
             self.last_alignment = None;

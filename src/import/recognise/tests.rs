@@ -138,3 +138,95 @@ fn text_outside_the_plan_structure_is_kept_as_unplaced() {
     assert!(texts.contains(&"Забележка: планът е отворен документ."));
     assert!(out.warnings.iter().any(|w| w.kind == WarningKind::Unplaced));
 }
+
+/// A sheet as a spreadsheet reader gives it: one table, every row padded to the same width.
+fn sheet(rows: &[&[&str]]) -> crate::import::document::Document {
+    use crate::import::document::{Block, Cell, Document, Location, Row, Table};
+    let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let rows = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Row {
+            cells: (0..width)
+                .map(|j| Cell::text(r.get(j).copied().unwrap_or("")))
+                .collect(),
+            at: Location {
+                sheet: Some("План".into()),
+                row: Some(i + 1),
+                ..Location::default()
+            },
+        })
+        .collect();
+    Document {
+        blocks: vec![Block::Table(Table {
+            rows,
+            at: Location::default(),
+        })],
+    }
+}
+
+#[test]
+fn one_cell_sheet_rows_are_read_as_the_header_and_priority_headings() {
+    let doc = sheet(&[
+        &["ПЛАН ЗА ДЕЙСТВИЕ"],
+        &["на Община Тестово за периода 2024-2026 г."],
+        &["Приоритет 1 Образование"],
+        &["Цели", "Задачи", "Дейности", "Отговорна институция", "Срок"],
+        &["1. Цел", "Задача", "Ремонт", "Община Тестово", "2024 г."],
+        &["Приоритет 2 Здравеопазване"],
+        &["Цели", "Задачи", "Дейности", "Отговорна институция", "Срок"],
+        &["1. Цел", "Задача", "Беседи", "Община Тестово", "2025 г."],
+    ]);
+    let out = recognise(&doc, SourceFormat::Xlsx, &ImportOptions::default());
+    let plan = out.plan.expect("plan");
+    assert_eq!(plan.municipality, "Тестово");
+    assert_eq!(plan.period.from, 2024);
+    let titles: Vec<&str> = plan.priorities.iter().map(|p| p.title.as_str()).collect();
+    assert_eq!(titles, ["Образование", "Здравеопазване"]);
+    assert!(plan.unplaced.is_empty(), "{:?}", plan.unplaced);
+}
+
+#[test]
+fn a_merged_header_cell_covers_the_columns_it_spans() {
+    use crate::import::document::{Block, Cell, Document, Location, Row, Table};
+    let row = |cells: Vec<Cell>| Row {
+        cells,
+        at: Location::default(),
+    };
+    let t = |s: &str| Cell::text(s);
+    let doc = Document {
+        blocks: vec![
+            Block::Paragraph {
+                text: "ПЛАН ЗА ДЕЙСТВИЕ на Община Тестово 2024-2026 г.".into(),
+                at: Location::line(1),
+            },
+            Block::Table(Table {
+                rows: vec![
+                    row(vec![
+                        t("Дейности"),
+                        t("Отговорна институция"),
+                        Cell {
+                            col_span: 2,
+                            ..t("Финансиране")
+                        },
+                        t("Индикатори"),
+                    ]),
+                    row(vec![t(""), t(""), t("Средства"), t("Източник"), t("")]),
+                    row(vec![
+                        t("Ремонт"),
+                        t("Община Тестово"),
+                        t("15 000 лв."),
+                        t("Общински бюджет"),
+                        t("Брой училища"),
+                    ]),
+                ],
+                at: Location::default(),
+            }),
+        ],
+    };
+    let out = recognise(&doc, SourceFormat::Docx, &ImportOptions::default());
+    let m = &measures(&out)[0];
+    assert_eq!(m.funding_sources, vec!["Общински бюджет"]);
+    assert_eq!(m.indicators[0].name, "Брой училища");
+    assert_eq!(m.amounts[0].minor, 1_500_000);
+}
