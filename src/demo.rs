@@ -4,6 +4,7 @@
 use crate::db::Db;
 use crate::import::{ImportOptions, load};
 use crate::plan::{Plan, store};
+use crate::snapshot::{sample, store as snapshots};
 
 /// The seed documents shipped with planmon, as (file name, contents).
 pub const SEED_DOCUMENTS: [(&str, &[u8]); 2] = [
@@ -40,4 +41,26 @@ pub async fn load(db: &Db) -> anyhow::Result<Vec<i64>> {
         ids.push(id);
     }
     Ok(ids)
+}
+
+/// Stores a generated sample round for the first year of each plan, unless a round for that
+/// year is stored already (a real closed round always wins). Returns how many were stored.
+pub async fn load_sample_rounds(db: &Db, plan_ids: &[i64]) -> anyhow::Result<usize> {
+    let mut stored = 0;
+    for &id in plan_ids {
+        let Some(sp) = store::load_plan(db, id).await? else {
+            continue;
+        };
+        let year = sp.plan.period.from;
+        let canonical = |name: &str| {
+            sp.institutions
+                .get(name)
+                .map_or_else(|| name.trim().to_string(), |e| e.name.clone())
+        };
+        let round = sample::sample_round_with(id, sp.version, &sp.plan, year, &canonical);
+        if snapshots::save_sample_snapshot(db, &round).await?.is_some() {
+            stored += 1;
+        }
+    }
+    Ok(stored)
 }

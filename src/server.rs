@@ -22,6 +22,10 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         let ids = crate::demo::load(&db).await?;
         println!("Демонстрационни данни: планове {ids:?}");
+        let rounds = crate::demo::load_sample_rounds(&db, &ids).await?;
+        if rounds > 0 {
+            println!("Примерни отчетни периоди: {rounds}");
+        }
     }
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await

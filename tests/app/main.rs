@@ -9,4 +9,5 @@ mod import_seeds;
 mod plan_pages;
 mod plan_store;
 mod plans_api;
+mod round_snapshots;
 mod search;

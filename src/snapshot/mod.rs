@@ -4,6 +4,10 @@
 //! A snapshot holds the plan exactly as it was when the round closed, so later amendments of
 //! the plan or edits of updates cannot change a report built from it. Measures and indicators
 //! are referred to by their keys ("m12", "i2"), which are stable across plan versions.
+//! `store` keeps snapshots in `round_snapshots`; `sample` generates a realistic demo round.
+
+pub mod sample;
+pub mod store;
 
 use crate::money::{Currency, Money, decimal_minor};
 use crate::plan::Plan;
