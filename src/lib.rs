@@ -10,6 +10,7 @@ pub mod demo;
 pub mod i18n;
 pub mod import;
 pub mod money;
+pub mod monitoring;
 pub mod plan;
 pub mod registry;
 pub mod search;

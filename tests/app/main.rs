@@ -6,6 +6,7 @@ mod helpers;
 mod import_formats;
 mod import_fuzz;
 mod import_seeds;
+mod monitoring_store;
 mod plan_pages;
 mod plan_store;
 mod plans_api;

@@ -1,0 +1,154 @@
+//! Evidence for an update: files of a few document and image types, size-limited, checked by
+//! content and stored once under `data_dir/evidence` by their SHA-256; or links.
+
+use super::token::sha256_hex;
+use std::path::{Path, PathBuf};
+
+/// Largest evidence file accepted.
+pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
+
+/// (extension, media type, how the content must start; empty = text).
+const TYPES: [(&str, &str, &[u8]); 9] = [
+    ("pdf", "application/pdf", b"%PDF"),
+    ("png", "image/png", b"\x89PNG"),
+    ("jpg", "image/jpeg", b"\xff\xd8\xff"),
+    ("jpeg", "image/jpeg", b"\xff\xd8\xff"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        b"PK\x03\x04",
+    ),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        b"PK\x03\x04",
+    ),
+    (
+        "odt",
+        "application/vnd.oasis.opendocument.text",
+        b"PK\x03\x04",
+    ),
+    ("txt", "text/plain; charset=utf-8", b""),
+    ("csv", "text/csv; charset=utf-8", b""),
+];
+
+/// The media type of an acceptable file, or what is wrong with it.
+pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<&'static str, String> {
+    if bytes.is_empty() {
+        return Err("Файлът е празен.".into());
+    }
+    if bytes.len() > MAX_EVIDENCE_BYTES {
+        return Err(format!(
+            "Файлът е {} MB, а най-много се приемат {} MB.",
+            bytes.len().div_ceil(1024 * 1024),
+            MAX_EVIDENCE_BYTES / (1024 * 1024)
+        ));
+    }
+    let ext = Path::new(file_name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_lowercase)
+        .unwrap_or_default();
+    let Some((_, media, magic)) = TYPES.iter().find(|(e, _, _)| *e == ext) else {
+        return Err(format!(
+            "Файлове от вида „{ext}“ не се приемат; приемат се PDF, PNG, JPEG, DOCX, XLSX, ODT, TXT и CSV."
+        ));
+    };
+    let content_ok = if magic.is_empty() {
+        std::str::from_utf8(bytes).is_ok()
+    } else {
+        bytes.starts_with(magic)
+    };
+    if !content_ok {
+        return Err(format!(
+            "Съдържанието на „{file_name}“ не е на файл от вида „{ext}“."
+        ));
+    }
+    Ok(media)
+}
+
+/// A link must be an http(s) address.
+pub fn check_link(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(r) if !r.is_empty() && !url.chars().any(char::is_whitespace) && url.len() <= 2000 => {
+            Ok(url.to_string())
+        }
+        _ => Err(format!(
+            "„{url}“ не е адрес, започващ с http:// или https://."
+        )),
+    }
+}
+
+/// Keeps only the file's own name, without folders, for display and downloads.
+pub fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "file".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Writes the file under `data_dir` by its checksum (idempotent); returns (relative path,
+/// hex SHA-256).
+pub fn store_file(data_dir: &Path, bytes: &[u8]) -> std::io::Result<(String, String)> {
+    let sha = sha256_hex(bytes);
+    let relative = PathBuf::from("evidence").join(&sha[..2]).join(&sha);
+    let full = data_dir.join(&relative);
+    if !full.exists() {
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = full.with_extension("part");
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, &full)?;
+    }
+    Ok((relative.to_string_lossy().into_owned(), sha))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_accepted_by_extension_and_content() {
+        assert_eq!(
+            check_file("отчет.pdf", b"%PDF-1.7 ..."),
+            Ok("application/pdf")
+        );
+        assert!(
+            check_file("отчет.pdf", b"MZ\x90\x00").is_err(),
+            "an exe named .pdf"
+        );
+        assert!(check_file("script.exe", b"MZ").is_err());
+        assert!(check_file("празен.txt", b"").is_err());
+        let big = vec![b'a'; MAX_EVIDENCE_BYTES + 1];
+        let err = check_file("big.txt", &big).unwrap_err();
+        assert!(err.contains("най-много се приемат 10 MB"), "{err}");
+    }
+
+    #[test]
+    fn links_must_be_web_addresses() {
+        assert!(check_link("https://plovdiv.bg/doc.pdf").is_ok());
+        assert!(check_link("javascript:alert(1)").is_err());
+        assert!(check_link("http://").is_err());
+    }
+
+    #[test]
+    fn stored_files_are_named_by_checksum() {
+        let dir = tempfile::tempdir().unwrap();
+        let (path, sha) = store_file(dir.path(), b"evidence").unwrap();
+        assert!(path.ends_with(&sha));
+        assert_eq!(std::fs::read(dir.path().join(&path)).unwrap(), b"evidence");
+        assert_eq!(clean_file_name("C:\\x\\..\\отчет.pdf"), "отчет.pdf");
+    }
+}

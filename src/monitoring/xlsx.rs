@@ -1,0 +1,1 @@
+//! The XLSX template per institution and round.
