@@ -7,12 +7,17 @@
 
 pub mod access;
 pub mod evidence;
+pub mod freeze;
 pub mod input;
 pub mod links;
 pub mod pages;
 pub mod store;
 pub mod token;
+pub mod update_pages;
+pub mod update_view;
+pub mod views;
 pub mod xlsx;
+pub mod xlsx_pages;
 
 use crate::snapshot::{IndicatorValue, ReportedStatus, ReviewState, Value};
 use std::collections::BTreeMap;

@@ -1,1 +1,460 @@
-//! Reporting pages.
+//! Reporting pages. Staff (coordinator, reviewer, reporter with an account) work under
+//! `/rounds/{id}`; an institution without an account works under `/s/{token}` (its personal
+//! submission link) on the same handlers, which see only that institution's measures.
+
+use super::access::{Access, Grant};
+use super::store::{self, MonitoringError, RoundRow};
+use super::views::{self, RoundDashboard};
+use super::{WorkflowError, freeze, links};
+use crate::i18n::Tr;
+use crate::web::{AppError, AppState, parse_id};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{id}/rounds", get(plan_rounds).post(open_round))
+        .route("/rounds/{rid}", get(dashboard))
+        .route("/rounds/{rid}/assignments", post(add_assignment))
+        .route(
+            "/rounds/{rid}/assignments/{uid}/remove",
+            post(remove_assignment),
+        )
+        .route("/rounds/{rid}/links", post(create_link))
+        .route("/rounds/{rid}/links/{lid}/revoke", post(revoke_link))
+        .route("/rounds/{rid}/reminders", post(reminders))
+        .route("/rounds/{rid}/approve", post(bulk_approve))
+        .route("/rounds/{rid}/close", post(close_round))
+        .merge(super::update_pages::routes())
+}
+
+/// Who is asking about which round, and the address prefix of its pages.
+pub struct Ctx {
+    pub round: RoundRow,
+    pub access: Access,
+    /// "/rounds/3" or "/s/TOKEN".
+    pub base: String,
+    /// The institution a submission link speaks for.
+    pub link_institution: Option<i64>,
+    pub csrf: String,
+}
+
+impl Ctx {
+    pub fn require(&self, allowed: bool) -> Result<(), AppError> {
+        if allowed {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The grants of a visitor with an account. Until accounts exist, the configured
+/// administration token (`Authorization: Bearer …`) stands for the administrator.
+pub fn staff_access(state: &AppState, headers: &HeaderMap) -> Access {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (&state.config.admin_token, bearer) {
+        (Some(expected), Some(given))
+            if super::token::hash(expected) == super::token::hash(given) =>
+        {
+            Access::new(vec![Grant::Administrator], "администратор")
+        }
+        _ => Access::default(),
+    }
+}
+
+pub async fn load_round(state: &AppState, rid: &str) -> Result<RoundRow, AppError> {
+    let id = parse_id(rid, "отчетен кръг")?;
+    store::get_round(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Няма отчетен кръг с номер {id}.")))
+}
+
+/// A staff visitor on a round: anyone who may see some of it; otherwise "not found", so ids of
+/// other municipalities' rounds reveal nothing.
+pub async fn staff_ctx(state: &AppState, headers: &HeaderMap, rid: &str) -> Result<Ctx, AppError> {
+    let access = staff_access(state, headers);
+    if access.grants.is_empty() {
+        return Err(AppError::Unauthorized);
+    }
+    let round = load_round(state, rid).await?;
+    let scope = round.scope();
+    if !access.can_oversee(scope) && access.own_institutions(scope).is_empty() {
+        return Err(AppError::not_found(format!(
+            "Няма отчетен кръг с номер {rid}."
+        )));
+    }
+    Ok(Ctx {
+        base: format!("/rounds/{}", round.id),
+        round,
+        access,
+        link_institution: None,
+        csrf: String::new(),
+    })
+}
+
+/// The visitor of a personal submission link: valid only while the round is open and the link
+/// is not revoked.
+pub async fn link_ctx(state: &AppState, token: &str) -> Result<Ctx, AppError> {
+    let invalid = || {
+        AppError::not_found(
+            "Тази връзка за подаване на отчет не е валидна: отменена е или отчетният кръг е приключил. \
+             Обърнете се към координатора в общината.",
+        )
+    };
+    let (link_id, round_id, institution_id) = links::resolve(&state.db, token)
+        .await?
+        .ok_or_else(invalid)?;
+    let round = store::get_round(&state.db, round_id)
+        .await?
+        .ok_or_else(invalid)?;
+    Ok(Ctx {
+        base: format!("/s/{token}"),
+        access: Access::new(
+            vec![Grant::Link {
+                link_id,
+                round_id,
+                institution_id,
+            }],
+            format!("link:{link_id}"),
+        ),
+        round,
+        link_institution: Some(institution_id),
+        csrf: String::new(),
+    })
+}
+
+impl From<MonitoringError> for AppError {
+    fn from(e: MonitoringError) -> AppError {
+        match e {
+            MonitoringError::NotFound(m) => AppError::NotFound(m),
+            MonitoringError::Refused(m) => AppError::BadRequest(m),
+            MonitoringError::Workflow(w) => AppError::BadRequest(w.to_string()),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/rounds.html")]
+struct RoundsPage {
+    tr: Tr,
+    csrf: String,
+    plan_id: i64,
+    plan_title: String,
+    municipality: String,
+    years: Vec<i32>,
+    rounds: Vec<views::RoundLine>,
+    error: Option<String>,
+}
+
+async fn plan_rounds(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    rounds_page(tr, &state, &headers, &id, None).await.map(Html)
+}
+
+async fn rounds_page(
+    tr: Tr,
+    state: &AppState,
+    headers: &HeaderMap,
+    id: &str,
+    error: Option<String>,
+) -> Result<String, AppError> {
+    let sp = crate::plan::pages::load(state, id).await?;
+    let municipality_id = views::municipality_of(state, sp.id).await?;
+    let access = staff_access(state, headers);
+    if !access.can_manage_municipality(municipality_id) {
+        return Err(AppError::Forbidden);
+    }
+    let rounds = store::rounds_of_plan(&state.db, sp.id).await?;
+    let taken: Vec<i64> = rounds.iter().map(|r| r.year).collect();
+    let page = RoundsPage {
+        tr,
+        csrf: String::new(),
+        plan_id: sp.id,
+        plan_title: sp.plan.title.clone(),
+        municipality: sp.plan.municipality.clone(),
+        years: (sp.plan.period.from..=sp.plan.period.to)
+            .filter(|y| !taken.contains(&i64::from(*y)))
+            .collect(),
+        rounds: rounds.iter().map(views::round_line).collect(),
+        error,
+    };
+    Ok(page.render()?)
+}
+
+#[derive(Deserialize)]
+struct OpenForm {
+    year: String,
+    #[serde(default)]
+    deadline: String,
+}
+
+async fn open_round(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(f): Form<OpenForm>,
+) -> Result<Response, AppError> {
+    let sp = crate::plan::pages::load(&state, &id).await?;
+    let municipality_id = views::municipality_of(&state, sp.id).await?;
+    if !staff_access(&state, &headers).can_manage_municipality(municipality_id) {
+        return Err(AppError::Forbidden);
+    }
+    let fail = |msg: String| async {
+        let html = rounds_page(tr, &state, &headers, &id, Some(msg)).await?;
+        Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+    };
+    let Ok(year) = f.year.trim().parse::<i32>() else {
+        return fail(format!("Година: „{}“ не е година.", f.year)).await;
+    };
+    let deadline = f.deadline.trim();
+    if !deadline.is_empty() && crate::dates::parse_iso_date(deadline).is_err() {
+        return fail(format!("Срок: „{deadline}“ не е дата (ГГГГ-ММ-ДД).")).await;
+    }
+    let deadline = (!deadline.is_empty()).then_some(deadline);
+    match store::open_round(&state.db, sp.id, year, deadline).await {
+        Ok(rid) => Ok(Redirect::to(&format!("/rounds/{rid}")).into_response()),
+        Err(MonitoringError::Refused(m)) => fail(m).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn dashboard(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(rid): Path<String>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let scope = ctx.round.scope();
+    if !ctx.access.can_oversee(scope) {
+        // A reporter with an account goes straight to its institution.
+        let own = ctx.access.own_institutions(scope);
+        let first = own.first().copied().unwrap_or_default();
+        return Ok(Redirect::to(&format!("{}/institutions/{first}", ctx.base)).into_response());
+    }
+    let page = RoundDashboard::build(&state, &ctx, tr, None).await?;
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Runs a coordinator action and comes back to the dashboard, or shows it with the error.
+async fn after_action(
+    tr: Tr,
+    state: &AppState,
+    ctx: &Ctx,
+    result: Result<(), MonitoringError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&ctx.base).into_response()),
+        Err(MonitoringError::Refused(m) | MonitoringError::NotFound(m)) => {
+            let page = RoundDashboard::build(state, ctx, tr, Some(m)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+        }
+        Err(MonitoringError::Workflow(w)) => {
+            let page = RoundDashboard::build(state, ctx, tr, Some(w.to_string())).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    measure_key: String,
+    institution: String,
+}
+
+async fn add_assignment(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(rid): Path<String>,
+    Form(f): Form<AssignForm>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    let r =
+        store::add_assignment(&state.db, &ctx.round, f.measure_key.trim(), &f.institution).await;
+    after_action(tr, &state, &ctx, r).await
+}
+
+async fn remove_assignment(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, uid)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    let uid = parse_id(&uid, "задача")?;
+    let r = store::remove_assignment(&state.db, &ctx.round, uid).await;
+    after_action(tr, &state, &ctx, r).await
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    institution_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/links_issued.html")]
+struct LinksIssuedPage {
+    tr: Tr,
+    base: String,
+    title: String,
+    /// (institution, what is missing, address)
+    lines: Vec<(String, String, String)>,
+    text: String,
+}
+
+fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+    match &state.config.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        }
+    }
+}
+
+async fn create_link(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(rid): Path<String>,
+    Form(f): Form<LinkForm>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    let institution_id = parse_id(&f.institution_id, "институция")?;
+    match links::create(&state.db, &ctx.round, institution_id).await {
+        Ok((_, token)) => {
+            let name = store::updates(&state.db, ctx.round.id, Some(institution_id))
+                .await?
+                .first()
+                .map(|u| u.institution.clone())
+                .unwrap_or_default();
+            let url = format!("{}/s/{token}", public_base(&state, &headers));
+            let page = LinksIssuedPage {
+                tr,
+                base: ctx.base.clone(),
+                title: tr.t("mon.link_issued").to_string(),
+                text: format!("{name}: {url}"),
+                lines: vec![(name, String::new(), url)],
+            };
+            Ok(Html(page.render()?).into_response())
+        }
+        Err(e) => after_action(tr, &state, &ctx, Err(e)).await,
+    }
+}
+
+async fn revoke_link(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, lid)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    let lid = parse_id(&lid, "връзка")?;
+    let r = links::revoke(&state.db, ctx.round.id, lid).await;
+    after_action(tr, &state, &ctx, r).await
+}
+
+/// The reminder: a fresh personal link for every institution that still owes reports, as a
+/// list to copy into e-mails (planmon sends no e-mail itself).
+async fn reminders(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(rid): Path<String>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    let updates = store::updates(&state.db, ctx.round.id, None).await?;
+    let owing = views::owing_institutions(&updates);
+    let base = public_base(&state, &headers);
+    let deadline = ctx
+        .round
+        .deadline
+        .as_deref()
+        .map(crate::dates::display_bg)
+        .unwrap_or_else(|| "—".into());
+    let mut lines = Vec::new();
+    for (institution_id, name, missing) in owing {
+        let (_, token) = links::create(&state.db, &ctx.round, institution_id).await?;
+        lines.push((
+            name,
+            format!("{missing} {}", tr.t("mon.reports_missing")),
+            format!("{base}/s/{token}"),
+        ));
+    }
+    let text = lines
+        .iter()
+        .map(|(n, m, u)| format!("{n} — {m}, {} {deadline}: {u}", tr.t("mon.deadline_lc")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let page = LinksIssuedPage {
+        tr,
+        base: ctx.base.clone(),
+        title: tr.t("mon.reminder_title").to_string(),
+        lines,
+        text,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+async fn bulk_approve(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(rid): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    ctx.require(ctx.access.can_review(ctx.round.scope()))?;
+    let ids: Vec<i64> = f
+        .iter()
+        .filter(|(k, _)| k == "update")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.access.actor)
+        .await
+        .map(|_| ());
+    after_action(tr, &state, &ctx, r).await
+}
+
+async fn close_round(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(rid): Path<String>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    let r = freeze::close(&state.db, &ctx.round).await.map(|_| ());
+    if matches!(
+        r,
+        Err(MonitoringError::Workflow(WorkflowError::RoundClosed))
+    ) {
+        return Err(AppError::BadRequest("Кръгът вече е приключен.".into()));
+    }
+    after_action(tr, &state, &ctx, r).await
+}

@@ -51,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::registry::pages::routes())
         .merge(crate::search::pages::routes())
         .merge(crate::import::pages::routes())
+        .merge(crate::monitoring::pages::routes())
         .route("/healthz", get(healthz))
         .route("/accessibility", get(accessibility))
         .route("/lang/{code}", get(switch_language))

@@ -18,7 +18,9 @@ pub fn assert_accessible_basics(html: &str) {
         .skip(1)
         .chain(html.split("<select").skip(1))
     {
-        if let Some(id) = part.split("id=\"").nth(1).and_then(|s| s.split('"').next()) {
+        // Only the tag itself: a field without an id must not borrow the next element's id.
+        let tag = part.split('>').next().unwrap_or_default();
+        if let Some(id) = tag.split(" id=\"").nth(1).and_then(|s| s.split('"').next()) {
             assert!(
                 html.contains(&format!("<label for=\"{id}\"")),
                 "field {id} has a label"

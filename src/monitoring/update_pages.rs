@@ -1,0 +1,506 @@
+//! An institution's page in a round and the page of one update (the report on one measure):
+//! the form, review, evidence and history. Each page is reachable by staff under
+//! `/rounds/{id}` and by a submission link under `/s/{token}`.
+
+use super::input::{FieldErrors, parse_update};
+use super::pages::{Ctx, link_ctx, staff_ctx};
+use super::store::{self, MonitoringError, UpdateRow};
+use super::update_view::{self, UpdatePage};
+use super::views::{self, find_measure, measure_label};
+use super::{Action, evidence};
+use crate::i18n::Tr;
+use crate::snapshot::Evidence;
+use crate::web::{AppError, AppState, parse_id, render};
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+/// Request body limit of upload forms: the largest evidence file and the form around it.
+const UPLOAD_LIMIT: usize = evidence::MAX_EVIDENCE_BYTES + 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/rounds/{rid}/institutions/{iid}", get(staff_institution))
+        .route("/s/{token}", get(link_institution))
+        .route(
+            "/rounds/{rid}/updates/{uid}",
+            get(staff_update).post(staff_save),
+        )
+        .route("/s/{token}/updates/{uid}", get(link_update).post(link_save))
+        .route("/rounds/{rid}/updates/{uid}/review", post(staff_review))
+        .route(
+            "/rounds/{rid}/updates/{uid}/evidence",
+            post(staff_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/s/{token}/updates/{uid}/evidence",
+            post(link_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route("/rounds/{rid}/evidence/{eid}", get(staff_download))
+        .route("/s/{token}/evidence/{eid}", get(link_download))
+        .merge(super::xlsx_pages::routes())
+}
+
+pub struct MissingLine {
+    pub id: i64,
+    pub label: String,
+    pub headline: String,
+    pub state: super::State,
+    pub missing: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/institution.html")]
+struct InstitutionPage {
+    tr: Tr,
+    csrf: String,
+    base: String,
+    via_link: bool,
+    round: views::RoundHeader,
+    institution: String,
+    institution_id: i64,
+    lines: Vec<MissingLine>,
+    done: usize,
+    can_upload: bool,
+    upload_errors: Vec<String>,
+}
+
+/// What an update still lacks before it can be handed in.
+fn missing_parts(tr: Tr, u: &UpdateRow, m: Option<&crate::plan::Measure>) -> Vec<String> {
+    if u.state.is_received() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    if u.status.is_none() {
+        out.push(tr.t("mon.missing_status").to_string());
+    }
+    if let Some(m) = m {
+        let without = m
+            .indicators
+            .iter()
+            .filter(|i| !u.values.iter().any(|v| v.indicator_key == i.key))
+            .count();
+        if without > 0 {
+            out.push(format!("{} {without}", tr.t("mon.missing_values")));
+        }
+    }
+    if u.narrative.trim().is_empty() {
+        out.push(tr.t("mon.missing_narrative").to_string());
+    }
+    if u.state != super::State::NotReceived || !out.is_empty() {
+        out.push(tr.t("mon.missing_submit").to_string());
+    }
+    out
+}
+
+pub async fn institution_page(
+    tr: Tr,
+    state: &AppState,
+    ctx: &Ctx,
+    institution_id: i64,
+    upload_errors: Vec<String>,
+) -> Result<String, AppError> {
+    if !ctx.access.can_view(ctx.round.scope(), institution_id) {
+        return Err(AppError::not_found("Няма такава институция в този кръг."));
+    }
+    let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
+    let Some(first) = updates.first() else {
+        return Err(AppError::not_found(
+            "Тази институция няма мерки в този кръг.",
+        ));
+    };
+    let sp = state.plan(ctx.round.plan_id).await?;
+    let plan = sp.as_ref().map(|s| &s.plan);
+    let lines = updates
+        .iter()
+        .map(|u| {
+            let (label, headline) = measure_label(plan, &u.measure_key);
+            MissingLine {
+                id: u.id,
+                label,
+                headline,
+                state: u.state,
+                missing: missing_parts(tr, u, plan.and_then(|p| find_measure(p, &u.measure_key))),
+            }
+        })
+        .collect();
+    let page = InstitutionPage {
+        tr,
+        csrf: ctx.csrf.clone(),
+        base: ctx.base.clone(),
+        via_link: ctx.link_institution.is_some(),
+        round: views::round_header(&ctx.round),
+        institution: first.institution.clone(),
+        institution_id,
+        done: updates.iter().filter(|u| u.state.is_received()).count(),
+        lines,
+        can_upload: ctx.round.is_open() && ctx.access.can_edit(ctx.round.scope(), institution_id),
+        upload_errors,
+    };
+    Ok(page.render()?)
+}
+
+async fn staff_institution(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, iid)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let iid = parse_id(&iid, "институция")?;
+    institution_page(tr, &state, &ctx, iid, Vec::new())
+        .await
+        .map(Html)
+}
+
+async fn link_institution(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let ctx = link_ctx(&state, &token).await?;
+    let iid = ctx.link_institution.unwrap_or_default();
+    institution_page(tr, &state, &ctx, iid, Vec::new())
+        .await
+        .map(Html)
+}
+
+/// The update, when this visitor may see it; otherwise "not found" (nothing is revealed).
+async fn visible_update(state: &AppState, ctx: &Ctx, uid: &str) -> Result<UpdateRow, AppError> {
+    let uid = parse_id(uid, "отчет")?;
+    store::get_update(&state.db, ctx.round.id, uid)
+        .await?
+        .filter(|u| ctx.access.can_view(ctx.round.scope(), u.institution_id))
+        .ok_or_else(|| AppError::not_found(format!("Няма отчет с номер {uid} в този кръг.")))
+}
+
+#[derive(Deserialize)]
+struct Done {
+    done: Option<String>,
+}
+
+async fn show(
+    tr: Tr,
+    state: &AppState,
+    ctx: &Ctx,
+    uid: &str,
+    done: Option<String>,
+) -> Result<Response, AppError> {
+    let u = visible_update(state, ctx, uid).await?;
+    let fields = update_view::stored_fields(&u);
+    let mut page = UpdatePage::build(state, ctx, tr, &u, &fields, FieldErrors::default()).await?;
+    page.done =
+        done.filter(|d| ["saved", "submitted", "reviewed", "evidence"].contains(&d.as_str()));
+    Ok(render(&page)?.into_response())
+}
+
+async fn staff_update(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, uid)): Path<(String, String)>,
+    Query(q): Query<Done>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    show(tr, &state, &ctx, &uid, q.done).await
+}
+
+async fn link_update(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path((token, uid)): Path<(String, String)>,
+    Query(q): Query<Done>,
+) -> Result<Response, AppError> {
+    let ctx = link_ctx(&state, &token).await?;
+    show(tr, &state, &ctx, &uid, q.done).await
+}
+
+/// Saves (or submits, with `action=submit`) the values of an update. Errors come back in the
+/// form next to their fields, and nothing is stored.
+async fn save(
+    tr: Tr,
+    state: &AppState,
+    ctx: &Ctx,
+    uid: &str,
+    fields: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    let u = visible_update(state, ctx, uid).await?;
+    ctx.require(ctx.access.can_edit(ctx.round.scope(), u.institution_id))?;
+    let sp = state.plan(ctx.round.plan_id).await?;
+    let measure = sp
+        .as_ref()
+        .and_then(|s| find_measure(&s.plan, &u.measure_key))
+        .ok_or_else(|| AppError::not_found("Мярката вече не е в плана."))?;
+    let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
+    let result = match parse_update(measure, ctx.round.year as i32, &fields) {
+        Ok(input) => store::save_update(
+            &state.db,
+            ctx.round.id,
+            u.id,
+            &input,
+            submit,
+            &ctx.access.actor,
+        )
+        .await
+        .map_err(Err),
+        Err(errors) => Err(Ok(errors)),
+    };
+    match result {
+        Ok(_) => {
+            let done = if submit { "submitted" } else { "saved" };
+            Ok(Redirect::to(&format!("{}/updates/{}?done={done}", ctx.base, u.id)).into_response())
+        }
+        Err(outcome) => {
+            let mut errors = FieldErrors::default();
+            match outcome {
+                Ok(field_errors) => errors = field_errors,
+                Err(MonitoringError::Workflow(w)) => errors.add("form", w.to_string()),
+                Err(MonitoringError::Refused(m)) => errors.add("form", m),
+                Err(e) => return Err(e.into()),
+            }
+            let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+        }
+    }
+}
+
+async fn staff_save(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, uid)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    save(tr, &state, &ctx, &uid, fields).await
+}
+
+async fn link_save(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path((token, uid)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let ctx = link_ctx(&state, &token).await?;
+    save(tr, &state, &ctx, &uid, fields).await
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    action: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn staff_review(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, uid)): Path<(String, String)>,
+    Form(f): Form<ReviewForm>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let u = visible_update(&state, &ctx, &uid).await?;
+    ctx.require(ctx.access.can_review(ctx.round.scope()))?;
+    let action = match f.action.as_str() {
+        "approve" => Action::Approve,
+        "return" => Action::Return { reason: f.reason },
+        _ => return Err(AppError::BadRequest("Непознато действие.".into())),
+    };
+    match store::review(&state.db, ctx.round.id, u.id, &action, &ctx.access.actor).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("{}/updates/{}?done=reviewed", ctx.base, u.id)).into_response(),
+        ),
+        Err(MonitoringError::Workflow(w)) => {
+            let mut errors = FieldErrors::default();
+            errors.add("reason", w.to_string());
+            let fields = update_view::stored_fields(&u);
+            let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Adds a file or a link as evidence. A bad file or link is reported next to its field.
+async fn add_evidence(
+    tr: Tr,
+    state: &AppState,
+    ctx: &Ctx,
+    uid: &str,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    let u = visible_update(state, ctx, uid).await?;
+    ctx.require(ctx.access.can_edit(ctx.round.scope(), u.institution_id))?;
+    let (mut title, mut url, mut file) = (String::new(), String::new(), None);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::TooLarge)?
+    {
+        match field.name().unwrap_or_default() {
+            "title" => title = field.text().await.map_err(|_| AppError::TooLarge)?,
+            "url" => url = field.text().await.map_err(|_| AppError::TooLarge)?,
+            "file" => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+                if !name.is_empty() || !bytes.is_empty() {
+                    file = Some((name, bytes));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut errors = FieldErrors::default();
+    let title = title.trim().to_string();
+    let mut item = Evidence {
+        title: title.clone(),
+        url: None,
+        file_name: None,
+        media_type: None,
+        size: None,
+        sha256: None,
+    };
+    let mut bytes_to_store = None;
+    match (&file, url.trim().is_empty()) {
+        (Some((name, bytes)), _) => match evidence::check_file(name, bytes) {
+            Ok(media) => {
+                let name = evidence::clean_file_name(name);
+                item.title = if title.is_empty() {
+                    name.clone()
+                } else {
+                    title.clone()
+                };
+                item.file_name = Some(name);
+                item.media_type = Some(media.to_string());
+                item.size = Some(bytes.len() as u64);
+                bytes_to_store = Some(bytes.clone());
+            }
+            Err(m) => errors.add("evidence_file", m),
+        },
+        (None, false) => match evidence::check_link(&url) {
+            Ok(link) => {
+                item.title = if title.is_empty() {
+                    link.clone()
+                } else {
+                    title.clone()
+                };
+                item.url = Some(link);
+            }
+            Err(m) => errors.add("evidence_url", m),
+        },
+        (None, true) => errors.add("evidence_file", "Изберете файл или въведете адрес."),
+    }
+    if item.title.chars().count() > 300 {
+        errors.add("evidence_title", "Заглавието е по-дълго от 300 знака.");
+    }
+    if errors.is_empty() {
+        let stored = match &bytes_to_store {
+            Some(bytes) => {
+                let (path, sha) = evidence::store_file(&state.config.data_dir, bytes)
+                    .map_err(|e| AppError::Internal(format!("evidence file: {e}")))?;
+                item.sha256 = Some(sha);
+                Some(path)
+            }
+            None => None,
+        };
+        match store::add_evidence(&state.db, ctx.round.id, u.id, &item, stored.as_deref()).await {
+            Ok(_) => {
+                return Ok(
+                    Redirect::to(&format!("{}/updates/{}?done=evidence", ctx.base, u.id))
+                        .into_response(),
+                );
+            }
+            Err(MonitoringError::Workflow(w)) => errors.add("evidence_file", w.to_string()),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let fields = update_view::stored_fields(&u);
+    let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+}
+
+async fn staff_evidence(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, uid)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    add_evidence(tr, &state, &ctx, &uid, multipart).await
+}
+
+async fn link_evidence(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path((token, uid)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let ctx = link_ctx(&state, &token).await?;
+    add_evidence(tr, &state, &ctx, &uid, multipart).await
+}
+
+async fn download(state: &AppState, ctx: &Ctx, eid: &str) -> Result<Response, AppError> {
+    let eid = parse_id(eid, "доказателство")?;
+    let all = store::evidence(&state.db, ctx.round.id, None).await?;
+    let e = all
+        .into_iter()
+        .find(|e| e.id == eid)
+        .ok_or_else(|| AppError::not_found("Няма такъв файл в този кръг."))?;
+    let u = visible_update(state, ctx, &e.update_id.to_string()).await?;
+    let _ = u;
+    let path = e
+        .stored_path
+        .as_deref()
+        .ok_or_else(|| AppError::not_found("Това доказателство е връзка, не файл."))?;
+    let bytes = std::fs::read(state.config.data_dir.join(path))
+        .map_err(|err| AppError::Internal(format!("evidence {eid}: {err}")))?;
+    let name = e.file_name.unwrap_or_else(|| "file".into());
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                e.media_type
+                    .unwrap_or_else(|| "application/octet-stream".into()),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{ascii}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn staff_download(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, eid)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    download(&state, &ctx, &eid).await
+}
+
+async fn link_download(
+    State(state): State<AppState>,
+    Path((token, eid)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let ctx = link_ctx(&state, &token).await?;
+    download(&state, &ctx, &eid).await
+}

@@ -1,0 +1,208 @@
+//! The reporting part of the security matrix: what a submission link, an anonymous visitor and
+//! bad input can and cannot do. Nothing refused is ever stored.
+
+use crate::helpers::TestApp;
+use crate::monitoring_pages::{issue_link, open_round_by_form};
+use crate::monitoring_web::{ADMIN, get, post, post_multipart};
+use axum::http::StatusCode;
+use planmon::monitoring::State;
+use planmon::monitoring::evidence::MAX_EVIDENCE_BYTES;
+use planmon::monitoring::store;
+
+async fn history_len(app: &TestApp, update_id: i64) -> usize {
+    store::history(&app.db, update_id)
+        .await
+        .expect("history")
+        .len()
+}
+
+#[tokio::test]
+async fn without_an_account_or_link_no_round_page_opens() {
+    let app = TestApp::spawn().await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    for path in [
+        format!("/rounds/{round_id}"),
+        format!("/plans/{plan_id}/rounds"),
+    ] {
+        let r = get(&app, &path, None).await;
+        assert!(
+            matches!(r.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+            "{path}: {}",
+            r.status
+        );
+    }
+    let r = post(&app, &format!("/rounds/{round_id}/close"), None, &[]).await;
+    assert!(r.status.is_client_error());
+    let round = store::get_round(&app.db, round_id)
+        .await
+        .expect("round")
+        .expect("exists");
+    assert!(round.is_open());
+}
+
+#[tokio::test]
+async fn a_link_cannot_open_or_change_another_institutions_report() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = open_round_by_form(&app).await;
+    let (link, mine) = issue_link(&app, round_id).await;
+    let all = store::updates(&app.db, round_id, None)
+        .await
+        .expect("updates");
+    let other = all
+        .iter()
+        .find(|u| u.institution_id != mine.institution_id)
+        .expect("another institution");
+    let path = format!("{link}/updates/{}", other.id);
+    assert_eq!(get(&app, &path, None).await.status, StatusCode::NOT_FOUND);
+    let r = post(
+        &app,
+        &path,
+        None,
+        &[("status", "completed"), ("action", "submit")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let home = get(&app, &link, None).await;
+    assert!(!home.body.contains(&format!("/updates/{}\"", other.id)));
+    let after = store::get_update(&app.db, round_id, other.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(after.state, State::NotReceived);
+    assert_eq!(history_len(&app, other.id).await, 0);
+}
+
+#[tokio::test]
+async fn a_link_cannot_reach_an_update_of_another_round_by_its_id() {
+    let app = TestApp::spawn().await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let other_round = store::open_round(&app.db, plan_id, 2025, None)
+        .await
+        .expect("2025");
+    let (link, mine) = issue_link(&app, round_id).await;
+    let theirs = store::updates(&app.db, other_round, Some(mine.institution_id))
+        .await
+        .expect("updates");
+    let same_institution_other_round = theirs.first().expect("assigned in 2025 too");
+    let path = format!("{link}/updates/{}", same_institution_other_round.id);
+    assert_eq!(get(&app, &path, None).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = open_round_by_form(&app).await;
+    let (revoked, u) = issue_link(&app, round_id).await;
+    let (kept, _) = issue_link(&app, round_id).await;
+    let link_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM submission_links")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("link id");
+    let r = post(
+        &app,
+        &format!("/rounds/{round_id}/links/{link_id}/revoke"),
+        Some(ADMIN),
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = get(&app, &revoked, None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("отменена е или отчетният кръг е приключил"));
+    assert_eq!(get(&app, &kept, None).await.status, StatusCode::OK);
+
+    let r = post(&app, &format!("/rounds/{round_id}/close"), Some(ADMIN), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(get(&app, &kept, None).await.status, StatusCode::NOT_FOUND);
+    let r = post(
+        &app,
+        &format!("{kept}/updates/{}", u.id),
+        None,
+        &[("status", "completed"), ("action", "submit")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(history_len(&app, u.id).await, 0);
+}
+
+#[tokio::test]
+async fn bad_values_come_back_next_to_their_fields_and_nothing_is_stored() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = open_round_by_form(&app).await;
+    let (link, u) = issue_link(&app, round_id).await;
+    let path = format!("{link}/updates/{}", u.id);
+    let r = post(
+        &app,
+        &path,
+        None,
+        &[
+            ("status", "completed"),
+            ("value.i1", "сто"),
+            ("value.i7", "5"),
+            ("spent.0.source", "Общински бюджет"),
+            ("spent.0.amount", "-200"),
+            ("people_reached", "1,5"),
+            ("narrative", "текст"),
+            ("action", "submit"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in [
+        "„сто“ не е число.",
+        "Изразходваната сума не може да е отрицателна.",
+        "не е цяло неотрицателно число",
+    ] {
+        assert!(r.body.contains(message), "{message}");
+    }
+    assert!(
+        r.body.contains("id=\"err-i1\""),
+        "the error sits next to its field"
+    );
+    assert!(
+        r.body.contains("value=\"сто\""),
+        "what was typed is kept in the form"
+    );
+    let r = post(&app, &path, None, &[("value.i7", "5")]).await;
+    assert!(r.body.contains("Индикатор „i7“ не е от тази мярка."));
+    let after = store::get_update(&app.db, round_id, u.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(after.state, State::NotReceived);
+    assert!(after.values.is_empty() && after.spent.is_empty() && after.narrative.is_empty());
+    assert_eq!(history_len(&app, u.id).await, 0);
+}
+
+#[tokio::test]
+async fn an_oversized_or_disguised_file_is_refused_next_to_the_field() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = open_round_by_form(&app).await;
+    let (link, u) = issue_link(&app, round_id).await;
+    let path = format!("{link}/updates/{}/evidence", u.id);
+    let big = vec![b'a'; MAX_EVIDENCE_BYTES + 1];
+    let r = post_multipart(&app, &path, None, &[], Some(("отчет.txt", &big))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("най-много се приемат 10 MB"),
+        "{}",
+        r.status
+    );
+    assert!(r.body.contains("id=\"file-error\""));
+    let r = post_multipart(&app, &path, None, &[], Some(("снимка.pdf", b"MZ\x90\x00"))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("не е на файл от вида „pdf“"));
+    let r = post_multipart(&app, &path, None, &[("url", "javascript:alert(1)")], None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        store::evidence(&app.db, round_id, None)
+            .await
+            .expect("evidence")
+            .is_empty()
+    );
+    let files = std::fs::read_dir(app.state.config.data_dir.join("evidence")).map(|d| d.count());
+    assert!(
+        files.is_err() || files.is_ok_and(|n| n == 0),
+        "no file written"
+    );
+}
