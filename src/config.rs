@@ -17,8 +17,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
-    /// Token that opens the administration pages until accounts exist (`Authorization: Bearer`
-    /// or the `token` form field). No token configured means administration is closed.
+    /// Token that opens the administration pages (the import review) until accounts exist:
+    /// `Authorization: Bearer TOKEN`, or the login form at /admin/login, which keeps it in a
+    /// cookie. No token configured means administration is closed.
     pub admin_token: Option<String>,
     /// Log filter, e.g. "info" or "planmon=debug".
     pub log: String,

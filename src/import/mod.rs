@@ -13,7 +13,9 @@ pub mod load;
 pub mod pages;
 pub mod read;
 pub mod recognise;
+pub mod review;
 pub mod sheet;
+pub mod store;
 pub mod template;
 pub mod text;
 
@@ -23,13 +25,13 @@ pub use text::read_text;
 
 use crate::plan::{Adoption, Plan, YearRange};
 use document::{Document, Location};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The largest file accepted; bigger files are refused before reading.
 pub const MAX_FILE_BYTES: usize = 50 * 1024 * 1024;
 
 /// The formats planmon reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SourceFormat {
     /// Text extracted from Word or PDF (tab-separated rows, Markdown, HTML fragments).
@@ -90,7 +92,7 @@ pub enum ImportError {
 }
 
 /// What kind of thing a warning is about, so the review page can group and mark rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
     /// Cells of a row were moved back into their columns.
@@ -109,13 +111,13 @@ pub enum WarningKind {
     Other,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ImportWarning {
     pub kind: WarningKind,
     /// Where in the source, in Bulgarian ("ред 32, колона 6").
     pub at: String,
     /// The measure the warning concerns, when it concerns one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure_key: Option<String>,
     pub message: String,
 }
@@ -132,7 +134,7 @@ impl ImportWarning {
 }
 
 /// What was recognised in a document, whether or not it holds a measure table.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Recognised {
     pub municipality: Option<String>,
     pub title: Option<String>,

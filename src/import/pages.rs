@@ -1,13 +1,34 @@
-//! Import pages: the spreadsheet template download.
+//! Import pages: the public spreadsheet template, and behind the administration token the upload
+//! form, the review page and the save (one transaction) or discard of a draft.
 
-use crate::web::{AppError, AppState};
+use super::review::{self, Draft, FieldError, MetaForm, ReviewView};
+use super::store::{self, DraftItem, Saved};
+use super::{ImportError, ImportOptions, load};
+use crate::i18n::Tr;
+use crate::plan::rules::{self, Counts};
+use crate::plan::store as plans;
+use crate::web::admin::Admin;
+use crate::web::{AppError, AppState, parse_id, render};
+use askama::Template;
 use axum::Router;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{DefaultBodyLimit, Form, Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/import/template.xlsx", get(template))
+    Router::new()
+        .route("/import/template.xlsx", get(template))
+        .route(
+            "/admin/import",
+            // The upload's size is checked against `max_upload_bytes` while it is read.
+            get(upload_form)
+                .post(upload)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route("/admin/import/{id}", get(review_page).post(save))
+        .route("/admin/import/{id}/discard", post(discard))
 }
 
 async fn template() -> Result<Response, AppError> {
@@ -27,4 +48,388 @@ async fn template() -> Result<Response, AppError> {
         bytes,
     )
         .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "import/upload.html")]
+struct UploadPage {
+    tr: Tr,
+    error: Option<String>,
+    municipality: String,
+    drafts: Vec<DraftItem>,
+    max_mb: usize,
+}
+
+async fn upload_page(
+    tr: Tr,
+    state: &AppState,
+    status: StatusCode,
+    error: Option<String>,
+    municipality: String,
+) -> Result<Response, AppError> {
+    let page = UploadPage {
+        tr,
+        error,
+        municipality,
+        drafts: store::list_drafts(&state.db).await?,
+        max_mb: state.config.max_upload_bytes / (1024 * 1024),
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn upload_form(
+    _: Admin,
+    tr: Tr,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
+    upload_page(tr, &state, StatusCode::OK, None, String::new()).await
+}
+
+/// What the upload form sent.
+#[derive(Default)]
+struct Upload {
+    file_name: String,
+    bytes: Vec<u8>,
+    municipality: String,
+}
+
+/// Why an upload was refused, with the status to answer with.
+struct Refused(StatusCode, String);
+
+/// Reads the multipart form, refusing it as soon as it passes `max` bytes.
+async fn read_upload(mut form: Multipart, max: usize) -> Result<Upload, Refused> {
+    let broken = |e: axum::extract::multipart::MultipartError| {
+        Refused(
+            StatusCode::BAD_REQUEST,
+            format!("Файлът не пристигна цял; опитайте отново ({e})."),
+        )
+    };
+    let mut up = Upload::default();
+    let mut total = 0usize;
+    while let Some(mut field) = form.next_field().await.map_err(broken)? {
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let mut data = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(broken)? {
+            total += chunk.len();
+            if total > max {
+                let file = file_name.unwrap_or_else(|| "файлът".into());
+                return Err(Refused(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("{file}: файлът е твърде голям (най-много {max} байта)"),
+                ));
+            }
+            data.extend_from_slice(&chunk);
+        }
+        match name.as_str() {
+            "file" => {
+                up.file_name = file_name.unwrap_or_default();
+                up.bytes = data;
+            }
+            "municipality" => up.municipality = String::from_utf8_lossy(&data).trim().to_string(),
+            _ => {}
+        }
+    }
+    if up.file_name.trim().is_empty() && up.bytes.is_empty() {
+        return Err(Refused(
+            StatusCode::BAD_REQUEST,
+            "Изберете файл с плана.".into(),
+        ));
+    }
+    if up.file_name.trim().is_empty() {
+        up.file_name = "файл".into();
+    }
+    Ok(up)
+}
+
+fn import_status(e: &ImportError) -> StatusCode {
+    match e {
+        ImportError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Reads and recognises the upload, keeps it as a draft and opens its review. A file that cannot
+/// be imported stores nothing and comes back to the form with the reason.
+async fn upload(
+    _: Admin,
+    tr: Tr,
+    State(state): State<AppState>,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Response, AppError> {
+    let Ok(form) = form else {
+        let msg = "Изпратете файла чрез формата за качване.".to_string();
+        return upload_page(
+            tr,
+            &state,
+            StatusCode::BAD_REQUEST,
+            Some(msg),
+            String::new(),
+        )
+        .await;
+    };
+    let up = match read_upload(form, state.config.max_upload_bytes).await {
+        Ok(up) => up,
+        Err(Refused(status, msg)) => {
+            return upload_page(tr, &state, status, Some(msg), String::new()).await;
+        }
+    };
+    let options = ImportOptions {
+        municipality: (!up.municipality.is_empty()).then(|| up.municipality.clone()),
+    };
+    let name = up.file_name.clone();
+    let bytes = up.bytes;
+    // Reading a large document is CPU work: keep it off the request threads.
+    let read = tokio::task::spawn_blocking(move || load::import_bytes(&name, &bytes, &options))
+        .await
+        .map_err(|e| AppError::Internal(format!("import task: {e}")))?;
+    let out = match read {
+        Ok(out) => out,
+        Err(e) => {
+            let status = import_status(&e);
+            return upload_page(tr, &state, status, Some(e.to_string()), up.municipality).await;
+        }
+    };
+    let Some(draft) = Draft::new(&up.file_name, out, None) else {
+        let msg = format!("{}: {}", up.file_name, load::NO_TABLE);
+        return upload_page(
+            tr,
+            &state,
+            StatusCode::BAD_REQUEST,
+            Some(msg),
+            up.municipality,
+        )
+        .await;
+    };
+    let id = store::insert_draft(&state.db, &draft).await?;
+    Ok(Redirect::to(&format!("/admin/import/{id}")).into_response())
+}
+
+/// A choice of where to save: a new plan, or a new version of a stored plan.
+struct TargetOption {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// A header field of the review form with its value as typed and its error, if any.
+struct FieldView {
+    id: &'static str,
+    /// Translation keys.
+    label: &'static str,
+    hint: Option<&'static str>,
+    /// The input's type ("text", "number"), or "textarea".
+    input: &'static str,
+    multiline: bool,
+    value: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "import/review.html")]
+struct ReviewPage {
+    tr: Tr,
+    id: i64,
+    file_name: String,
+    format: &'static str,
+    counts: Counts,
+    warning_count: usize,
+    errors: Vec<FieldError>,
+    fields: Vec<FieldView>,
+    targets: Vec<TargetOption>,
+    target_error: Option<String>,
+    view: ReviewView,
+    unplaced: Vec<crate::plan::Unplaced>,
+}
+
+fn field_views(meta: &MetaForm, errors: &[FieldError]) -> Vec<FieldView> {
+    let error = |id: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == id)
+            .map(|e| e.message.clone())
+    };
+    let f = |id, label, hint, input, value: &String| FieldView {
+        id,
+        label,
+        hint,
+        input,
+        multiline: input == "textarea",
+        value: value.clone(),
+        error: error(id),
+    };
+    vec![
+        f(
+            "municipality",
+            "import.f_municipality",
+            None,
+            "text",
+            &meta.municipality,
+        ),
+        f("title", "import.f_title", None, "textarea", &meta.title),
+        f(
+            "period_from",
+            "import.f_period_from",
+            None,
+            "number",
+            &meta.period_from,
+        ),
+        f(
+            "period_to",
+            "import.f_period_to",
+            None,
+            "number",
+            &meta.period_to,
+        ),
+        f(
+            "decision_number",
+            "import.f_decision",
+            Some("import.adoption_hint"),
+            "text",
+            &meta.decision_number,
+        ),
+        f(
+            "protocol_number",
+            "import.f_protocol",
+            None,
+            "text",
+            &meta.protocol_number,
+        ),
+        f(
+            "adoption_date",
+            "import.f_date",
+            Some("import.date_hint"),
+            "text",
+            &meta.adoption_date,
+        ),
+        f(
+            "adoption_body",
+            "import.f_body",
+            None,
+            "text",
+            &meta.adoption_body,
+        ),
+    ]
+}
+
+async fn render_review(
+    tr: Tr,
+    state: &AppState,
+    id: i64,
+    draft: &Draft,
+    meta: MetaForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, AppError> {
+    let mut targets = vec![TargetOption {
+        value: "new".into(),
+        label: tr.t("import.target_new").to_string(),
+        selected: meta.target == "new" || meta.target.is_empty(),
+    }];
+    targets.extend(
+        plans::list_plans(&state.db)
+            .await?
+            .into_iter()
+            .map(|p| TargetOption {
+                value: p.id.to_string(),
+                label: format!(
+                    "{} {} — {} ({}–{})",
+                    tr.t("import.target_version"),
+                    p.municipality,
+                    p.title,
+                    p.period.from,
+                    p.period.to
+                ),
+                selected: meta.target == p.id.to_string(),
+            }),
+    );
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = ReviewPage {
+        tr,
+        id,
+        file_name: draft.file_name.clone(),
+        format: draft.format.code(),
+        counts: rules::counts(&draft.plan),
+        warning_count: draft.warnings.len(),
+        fields: field_views(&meta, &errors),
+        target_error: errors
+            .iter()
+            .find(|e| e.field == "target")
+            .map(|e| e.message.clone()),
+        errors,
+        targets,
+        view: review::review_view(draft),
+        unplaced: draft.plan.unplaced.clone(),
+    };
+    Ok((status, render(&page)?).into_response())
+}
+
+async fn draft_of(state: &AppState, id: &str) -> Result<(i64, Draft), AppError> {
+    let id = parse_id(id, "внасяне")?;
+    let draft = store::load_draft(&state.db, id).await?.ok_or_else(|| {
+        AppError::not_found(format!(
+            "Няма внасяне с номер {id}: може вече да е записано или отказано."
+        ))
+    })?;
+    Ok((id, draft))
+}
+
+async fn review_page(
+    _: Admin,
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let (id, draft) = draft_of(&state, &id).await?;
+    let p = &draft.plan;
+    // A plan already stored under the same municipality, title and period is most likely the
+    // one this document amends: offer it first.
+    let same = plans::find_plan(&state.db, &p.municipality, &p.title, p.period).await?;
+    let meta = MetaForm::of(p, draft.target.or(same));
+    render_review(tr, &state, id, &draft, meta, Vec::new()).await
+}
+
+/// Applies the review and saves the plan and the draft's removal in one transaction.
+async fn save(
+    _: Admin,
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (id, mut draft) = draft_of(&state, &id).await?;
+    let (meta, measures) = review::read_form(&fields);
+    review::apply_measures(&mut draft.plan, &measures);
+    let target = match review::apply_meta(&mut draft.plan, &meta) {
+        Ok(t) => t,
+        Err(errors) => return render_review(tr, &state, id, &draft, meta, errors).await,
+    };
+    match store::save_draft(&state.db, id, &draft, target).await? {
+        Saved::Plan(plan) | Saved::Version { id: plan, .. } => {
+            Ok(Redirect::to(&format!("/plans/{plan}")).into_response())
+        }
+        Saved::NoSuchPlan(plan) => {
+            let errors = vec![FieldError {
+                field: "target".into(),
+                message: format!("Няма план с номер {plan}."),
+            }];
+            render_review(tr, &state, id, &draft, meta, errors).await
+        }
+        Saved::NoSuchDraft => Err(AppError::not_found(format!(
+            "Няма внасяне с номер {id}: може вече да е записано или отказано."
+        ))),
+    }
+}
+
+async fn discard(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id, "внасяне")?;
+    store::delete_draft(&state.db, id).await?;
+    Ok(Redirect::to("/admin/import").into_response())
 }

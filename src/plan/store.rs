@@ -155,8 +155,19 @@ fn from_json<T: for<'de> Deserialize<'de>>(text: &str, what: &str) -> Result<T, 
 /// Stores a new plan (version 1) and returns its id. All or nothing.
 pub async fn create_plan(db: &Db, plan: &Plan, note: Option<&str>) -> Result<i64, StoreError> {
     let mut tx = db.pool.begin().await?;
+    let id = create_plan_in(&mut tx, plan, note).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// [`create_plan`] inside the caller's transaction, for saves that change more than the plan.
+pub async fn create_plan_in(
+    conn: &mut AnyConnection,
+    plan: &Plan,
+    note: Option<&str>,
+) -> Result<i64, StoreError> {
     let municipality_id =
-        upsert_municipality(&mut tx, &plan.municipality, plan.district.as_deref()).await?;
+        upsert_municipality(conn, &plan.municipality, plan.district.as_deref()).await?;
     let now = now_rfc3339();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO plans (municipality_id, title, period_from, period_to, created_at, updated_at) \
@@ -167,10 +178,9 @@ pub async fn create_plan(db: &Db, plan: &Plan, note: Option<&str>) -> Result<i64
     .bind(i64::from(plan.period.from))
     .bind(i64::from(plan.period.to))
     .bind(&now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    write_plan(&mut tx, id, municipality_id, plan, 1, note, &now).await?;
-    tx.commit().await?;
+    write_plan(conn, id, municipality_id, plan, 1, note, &now).await?;
     Ok(id)
 }
 
@@ -183,22 +193,33 @@ pub async fn save_version(
     note: Option<&str>,
 ) -> Result<Option<i64>, StoreError> {
     let mut tx = db.pool.begin().await?;
+    let version = save_version_in(&mut tx, id, plan, note).await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// [`save_version`] inside the caller's transaction; None when there is no plan `id`.
+pub async fn save_version_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    plan: &Plan,
+    note: Option<&str>,
+) -> Result<Option<i64>, StoreError> {
     let Some(version): Option<i64> = sqlx::query_scalar("SELECT version FROM plans WHERE id = $1")
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut *conn)
         .await?
     else {
         return Ok(None);
     };
     let municipality_id =
-        upsert_municipality(&mut tx, &plan.municipality, plan.district.as_deref()).await?;
+        upsert_municipality(conn, &plan.municipality, plan.district.as_deref()).await?;
     sqlx::query("DELETE FROM priorities WHERE plan_id = $1")
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     let now = now_rfc3339();
-    write_plan(&mut tx, id, municipality_id, plan, version + 1, note, &now).await?;
-    tx.commit().await?;
+    write_plan(conn, id, municipality_id, plan, version + 1, note, &now).await?;
     Ok(Some(version + 1))
 }
 

@@ -1,5 +1,6 @@
 //! The web server: shared state, the router, middleware, static files and small pages.
 
+pub mod admin;
 pub mod assets;
 pub mod error;
 
@@ -52,6 +53,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::search::pages::routes())
         .merge(crate::import::pages::routes())
         .merge(crate::monitoring::pages::routes())
+        .merge(admin::routes())
         .route("/healthz", get(healthz))
         .route("/accessibility", get(accessibility))
         .route("/lang/{code}", get(switch_language))

@@ -23,8 +23,22 @@ pub struct TestApp {
 pub struct TestResponse {
     pub status: StatusCode,
     pub content_type: String,
+    pub headers: axum::http::HeaderMap,
     pub body: String,
 }
+
+impl TestResponse {
+    /// The `Location` of a redirect.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// The administration token every test app is configured with.
+pub const ADMIN_TOKEN: &str = "test-admin-token";
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -59,6 +73,11 @@ fn with_database(url: &str, name: &str) -> String {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// [`TestApp::spawn`] with a configuration changed by `adjust`.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let (database_url, pg_drop) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin) if !admin.is_empty() => {
@@ -78,12 +97,13 @@ impl TestApp {
                 None,
             ),
         };
-        let config = Config {
+        let mut config = Config {
             database_url: Some(database_url.clone()),
             data_dir: dir.path().to_path_buf(),
-            admin_token: Some("test-admin-token".into()),
+            admin_token: Some(ADMIN_TOKEN.into()),
             ..Config::default()
         };
+        adjust(&mut config);
         let db = planmon::server::open_database(&config)
             .await
             .expect("open database");
@@ -108,8 +128,8 @@ impl TestApp {
             .await
             .expect("router never fails");
         let status = response.status();
-        let content_type = response
-            .headers()
+        let headers = response.headers().clone();
+        let content_type = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
@@ -123,6 +143,7 @@ impl TestApp {
         TestResponse {
             status,
             content_type,
+            headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }

@@ -1,0 +1,409 @@
+//! The web import: upload → review → save behind the administration token, on both databases;
+//! bad files give a Bulgarian error and store nothing.
+
+use crate::helpers::{ADMIN_TOKEN, TestApp, TestResponse};
+use crate::import_formats::{fixture, seed_text};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+const BOUNDARY: &str = "planmon-test-boundary";
+
+/// A multipart upload of one file (and the optional municipality field).
+fn upload_request(file_name: &str, bytes: &[u8], municipality: &str, auth: bool) -> Request<Body> {
+    let mut body = Vec::new();
+    body.extend(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(
+        format!(
+            "\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"municipality\"\r\n\r\n{municipality}\r\n--{BOUNDARY}--\r\n"
+        )
+        .as_bytes(),
+    );
+    let mut req = Request::post("/admin/import").header(
+        header::CONTENT_TYPE,
+        format!("multipart/form-data; boundary={BOUNDARY}"),
+    );
+    if auth {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"));
+    }
+    req.body(Body::from(body)).expect("request")
+}
+
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn post_form(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
+    Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
+        .body(Body::from(form_body(fields)))
+        .expect("request")
+}
+
+fn get_admin(path: &str) -> Request<Body> {
+    Request::get(path)
+        .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
+        .body(Body::empty())
+        .expect("request")
+}
+
+async fn count(app: &TestApp, table: &str) -> i64 {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+}
+
+/// Uploads a file and returns the review page's path.
+async fn upload(app: &TestApp, file_name: &str, bytes: &[u8]) -> String {
+    let r = app
+        .request(upload_request(file_name, bytes, "", true))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        r.location().starts_with("/admin/import/"),
+        "{}",
+        r.location()
+    );
+    r.location().to_string()
+}
+
+async fn assert_refused(app: &TestApp, r: &TestResponse, status: StatusCode, says: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    assert!(r.body.contains(says), "expected „{says}“ in:\n{}", r.body);
+    assert!(r.body.contains("Нищо не е записано."), "{}", r.body);
+    assert!(r.body.contains("lang=\"bg\""));
+    assert_eq!(count(app, "import_drafts").await, 0);
+    assert_eq!(app.plan_count().await, 0);
+}
+
+#[tokio::test]
+async fn the_import_pages_need_the_admin_token() {
+    let app = TestApp::spawn().await;
+    let r = app.get("/admin/import").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/admin/login?back=/admin/import");
+    let bytes = seed_text("plovdiv-2022-2024");
+    let r = app
+        .request(upload_request("plan.txt", &bytes, "", false))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let wrong = Request::get("/admin/import")
+        .header(header::AUTHORIZATION, "Bearer guessed")
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(app.request(wrong).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(count(&app, "import_drafts").await, 0);
+
+    // The login form: a wrong key is refused, the right one sets the cookie that opens the page.
+    let login = |token: &str| {
+        Request::post("/admin/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form_body(&[
+                ("token", token),
+                ("back", "/admin/import"),
+            ])))
+            .expect("request")
+    };
+    let r = app.request(login("guessed")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("Грешен ключ за достъп."));
+    let r = app.request(login(ADMIN_TOKEN)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/admin/import");
+    let cookie = r
+        .headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie")
+        .to_string();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
+    let pair = cookie.split(';').next().expect("name=value");
+    let r = app
+        .request(
+            Request::get("/admin/import")
+                .header(header::COOKIE, pair)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("enctype=\"multipart/form-data\""));
+}
+
+#[tokio::test]
+async fn without_a_configured_token_the_administration_is_closed() {
+    let app = TestApp::spawn_with(|c| c.admin_token = None).await;
+    assert_eq!(
+        app.request(get_admin("/admin/import")).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = app.get("/admin/login").await;
+    assert!(r.body.contains("Администрацията е затворена"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn an_uploaded_docx_is_reviewed_then_saved_as_a_plan_in_one_step() {
+    let app = TestApp::spawn().await;
+    let review = upload(
+        &app,
+        "plovdiv-2022-2024.docx",
+        &fixture("plovdiv-2022-2024.docx"),
+    )
+    .await;
+    assert_eq!(count(&app, "import_drafts").await, 1);
+    assert_eq!(
+        app.plan_count().await,
+        0,
+        "nothing is a plan before the review is saved"
+    );
+
+    let r = app.request(get_admin(&review)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    // The structure, the source beside it, warnings by their rows, unplaced text, new names.
+    for expected in [
+        "value=\"Пловдив\"",
+        "Разпознатата структура",
+        "Изходният текст",
+        "class=\"flagged\"",
+        "Неразпознат текст",
+        "Нови наименования",
+        "name=\"m.m1.activities\"",
+    ] {
+        assert!(r.body.contains(expected), "review page lacks {expected}");
+    }
+
+    // The coordinator adds the adoption the document does not state and corrects a measure.
+    let r = app
+        .request(post_form(
+            &review,
+            &[
+                ("municipality", "Пловдив"),
+                ("title", "План за действие на Община Пловдив 2022-2024"),
+                ("period_from", "2022"),
+                ("period_to", "2024"),
+                ("decision_number", "123"),
+                ("protocol_number", "7"),
+                ("adoption_date", "30.06.2022"),
+                ("adoption_body", ""),
+                ("target", "new"),
+                ("m.m1.status", "Текущ"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i64 = r
+        .location()
+        .strip_prefix("/plans/")
+        .and_then(|s| s.parse().ok())
+        .expect("plan page");
+    assert_eq!(count(&app, "import_drafts").await, 0);
+    let plan = planmon::plan::store::load_plan(&app.db, id)
+        .await
+        .expect("load")
+        .expect("stored")
+        .plan;
+    assert_eq!(plan.measures().count(), 52);
+    assert_eq!(plan.title, "План за действие на Община Пловдив 2022-2024");
+    let a = plan.adoption.clone().expect("adoption");
+    assert_eq!(
+        (a.decision_number.as_deref(), a.date.as_deref()),
+        (Some("123"), Some("2022-06-30"))
+    );
+    assert_eq!(
+        plan.measures().next().and_then(|m| m.status.as_deref()),
+        Some("Текущ")
+    );
+    assert_eq!(plan.source.and_then(|s| s.format).as_deref(), Some("docx"));
+    assert_eq!(
+        app.get(&format!("/plans/{id}")).await.status,
+        StatusCode::OK
+    );
+    // The draft is gone: saving twice is not possible.
+    assert_eq!(
+        app.request(get_admin(&review)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_reviewed_import_can_become_a_new_version_of_a_stored_plan() {
+    let app = TestApp::spawn().await;
+    let (plovdiv, _) = app.load_demo().await;
+    let review = upload(&app, "plovdiv.html", &fixture("plovdiv-2022-2024.html")).await;
+    let r = app.request(get_admin(&review)).await;
+    // The stored plan with the same municipality, title and period is offered first.
+    assert!(
+        r.body
+            .contains(&format!("<option value=\"{plovdiv}\" selected>")),
+        "{}",
+        r.body
+    );
+    let p = planmon::plan::store::load_plan(&app.db, plovdiv)
+        .await
+        .expect("load")
+        .expect("stored")
+        .plan;
+    let (from, to) = (p.period.from.to_string(), p.period.to.to_string());
+    let target = plovdiv.to_string();
+    let r = app
+        .request(post_form(
+            &review,
+            &[
+                ("municipality", &p.municipality),
+                ("title", &p.title),
+                ("period_from", &from),
+                ("period_to", &to),
+                ("target", &target),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), format!("/plans/{plovdiv}"));
+    assert_eq!(app.plan_count().await, 2);
+    let versions = planmon::plan::store::versions(&app.db, plovdiv)
+        .await
+        .expect("versions");
+    assert_eq!(versions.len(), 2);
+}
+
+#[tokio::test]
+async fn wrong_review_fields_come_back_next_to_the_field_and_nothing_is_saved() {
+    let app = TestApp::spawn().await;
+    let review = upload(&app, "kazanlak.txt", &seed_text("kazanlak-2021-2023")).await;
+    let r = app
+        .request(post_form(
+            &review,
+            &[
+                ("municipality", "Казанлък"),
+                ("title", "План"),
+                ("period_from", "двайсет"),
+                ("period_to", "2023"),
+                ("adoption_date", "31.02.2021"),
+                ("target", "new"),
+                ("m.m2.institutions", "Община Казанлък\nРЗИ"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("Въведете година с четири цифри"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("id=\"period_from-error\""));
+    assert!(r.body.contains("Въведете датата във вида ДД.ММ.ГГГГ"));
+    // What was typed stays in the form.
+    assert!(r.body.contains("value=\"двайсет\""));
+    assert!(r.body.contains("Община Казанлък\nРЗИ"));
+    assert_eq!(app.plan_count().await, 0);
+    assert_eq!(count(&app, "import_drafts").await, 1);
+
+    // A version of a plan that does not exist is refused too.
+    let r = app
+        .request(post_form(
+            &review,
+            &[
+                ("municipality", "Казанлък"),
+                ("title", "План"),
+                ("period_from", "2021"),
+                ("period_to", "2023"),
+                ("target", "999"),
+            ],
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Няма план с номер 999."));
+    assert_eq!(app.plan_count().await, 0);
+    assert_eq!(count(&app, "import_drafts").await, 1, "the draft is kept");
+}
+
+#[tokio::test]
+async fn bad_files_give_a_bulgarian_error_naming_the_file_and_store_nothing() {
+    let app = TestApp::spawn().await;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("празен.txt", Vec::new(), "празен.txt: файлът е празен"),
+        (
+            "plan.docx",
+            (0u32..3000)
+                .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+                .collect(),
+            "plan.docx: форматът не е разпознат",
+        ),
+        (
+            "plan.docx",
+            fixture("plovdiv-2022-2024.docx")[..5000].to_vec(),
+            "plan.docx: файлът е повреден или непълен",
+        ),
+        (
+            "decision.txt",
+            "Решение № 12 на Общински съвет Тестово от 28.02.2024 г."
+                .as_bytes()
+                .to_vec(),
+            "decision.txt: не е намерена таблица с мерки",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let r = app.request(upload_request(name, &bytes, "", true)).await;
+        assert_refused(&app, &r, StatusCode::BAD_REQUEST, says).await;
+    }
+}
+
+#[tokio::test]
+async fn an_upload_over_the_configured_limit_is_refused_while_it_arrives() {
+    let app = TestApp::spawn_with(|c| c.max_upload_bytes = 4096).await;
+    let bytes = fixture("plovdiv-2022-2024.docx");
+    assert!(bytes.len() > 4096);
+    let r = app
+        .request(upload_request("plan.docx", &bytes, "", true))
+        .await;
+    assert_refused(
+        &app,
+        &r,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "plan.docx: файлът е твърде голям (най-много 4096 байта)",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_draft_can_be_discarded() {
+    let app = TestApp::spawn().await;
+    let review = upload(&app, "plan.csv", &fixture("kazanlak-2021-2023.csv")).await;
+    let r = app
+        .request(post_form(&format!("{review}/discard"), &[]))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(count(&app, "import_drafts").await, 0);
+    assert_eq!(app.plan_count().await, 0);
+}
+
+#[tokio::test]
+async fn the_review_page_of_a_small_plan() {
+    let app = TestApp::spawn().await;
+    let text = "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово за периода 2024-2026 г.\n\nПриоритет 1 Образование\n\nЦели\tЗадачи\tДейности\tОтговорна институция\tСрок\tСредства\tИзточник\tИндикатори\n1. Достъп до образование\tЗадача\tРемонт на училището\tОбщина Тестово, Нова агенция за всичко\t2024 г.\t200 000\tОбщински бюджет\tБрой ремонтирани училища\n\nБележка под линия без място в плана.\n";
+    let review = upload(&app, "тестово.txt", text.as_bytes()).await;
+    let r = app.request(get_admin(&review)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let page = r.body.replace(&review, "/admin/import/[id]");
+    insta::assert_snapshot!("import_review_small_plan", page);
+}
