@@ -5,7 +5,7 @@ use crate::helpers::{TestApp, sample_plan};
 use planmon::monitoring::input::parse_update;
 use planmon::monitoring::store::{self, MonitoringError};
 use planmon::monitoring::{Action, State, UpdateInput, WorkflowError, links};
-use planmon::snapshot::ReportedStatus;
+use planmon::snapshot::{ReportedStatus, ReviewState};
 
 pub async fn open_sample_round(app: &TestApp) -> (i64, i64) {
     let plan_id = app.create_plan(&sample_plan()).await;
@@ -254,4 +254,68 @@ async fn a_link_opens_only_its_round_and_institution_until_revoked() {
             .expect("resolve")
             .is_none()
     );
+}
+
+#[tokio::test]
+async fn a_closed_round_is_a_snapshot_that_later_edits_cannot_change() {
+    let app = TestApp::spawn().await;
+    let (plan_id, round_id) = open_sample_round(&app).await;
+    let all = store::updates(&app.db, round_id, None)
+        .await
+        .expect("updates");
+    let db = &app.db;
+    store::save_update(db, round_id, all[0].id, &completed(), true, "a")
+        .await
+        .expect("submit");
+    store::review(db, round_id, all[0].id, &Action::Approve, "b")
+        .await
+        .expect("approve");
+    store::save_update(db, round_id, all[1].id, &completed(), false, "a")
+        .await
+        .expect("draft");
+    let round = store::get_round(db, round_id)
+        .await
+        .expect("round")
+        .expect("exists");
+    let closed = planmon::monitoring::freeze::close(db, &round)
+        .await
+        .expect("close");
+
+    assert_eq!(closed.year, 2024);
+    assert_eq!(closed.assignments.len(), all.len());
+    assert_eq!(
+        closed.updates.len(),
+        2,
+        "reports never started are not in the updates"
+    );
+    assert_eq!(
+        closed
+            .updates
+            .iter()
+            .filter(|u| u.state == ReviewState::Approved)
+            .count(),
+        1
+    );
+    assert_eq!(closed.plan, sample_plan());
+
+    // Later: the plan is amended and someone tries to change a report.
+    let mut amended = sample_plan();
+    amended.title = "Изменен план".into();
+    planmon::plan::store::save_version(db, plan_id, &amended, Some("изменение"))
+        .await
+        .expect("amend");
+    let r = store::save_update(db, round_id, all[1].id, &completed(), true, "a").await;
+    assert!(matches!(
+        r,
+        Err(MonitoringError::Workflow(WorkflowError::RoundClosed))
+    ));
+    let again = planmon::monitoring::freeze::close(db, &round).await;
+    assert!(again.is_err(), "a round closes once");
+
+    let stored = planmon::snapshot::store::load_snapshot(db, plan_id, 2024)
+        .await
+        .expect("load")
+        .expect("stored");
+    assert_eq!(stored.snapshot, closed);
+    assert_eq!(stored.snapshot.plan.title, sample_plan().title);
 }
