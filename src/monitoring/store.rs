@@ -409,13 +409,42 @@ pub async fn save_update(
     actor: &str,
 ) -> Result<State> {
     let mut tx = db.pool.begin().await?;
-    let from = current(&mut tx, round_id, id).await?;
+    let state = save_in(&mut tx, round_id, id, input, submit, actor).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+/// Saves several updates of one round at once (a spreadsheet upload): all or none.
+pub async fn save_many(
+    db: &Db,
+    round_id: i64,
+    items: &[(i64, UpdateInput)],
+    submit: bool,
+    actor: &str,
+) -> Result<usize> {
+    let mut tx = db.pool.begin().await?;
+    for (id, input) in items {
+        save_in(&mut tx, round_id, *id, input, submit, actor).await?;
+    }
+    tx.commit().await?;
+    Ok(items.len())
+}
+
+async fn save_in(
+    conn: &mut AnyConnection,
+    round_id: i64,
+    id: i64,
+    input: &UpdateInput,
+    submit: bool,
+    actor: &str,
+) -> Result<State> {
+    let from = current(&mut *conn, round_id, id).await?;
     let action = if submit { Action::Submit } else { Action::Save };
     let (to, step) = transition(from, &action, input.status.is_some())?;
     let mut spent = input.spent.clone();
     for s in &mut spent {
         if let Some(name) = &s.source {
-            s.source = Some(canonical_source(&mut tx, name).await?);
+            s.source = Some(canonical_source(&mut *conn, name).await?);
         }
     }
     let now = now_rfc3339();
@@ -435,7 +464,7 @@ pub async fn save_update(
     .bind(i64::from(submit))
     .bind(id)
     .bind(from.code())
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
         return Err(MonitoringError::Refused(
@@ -450,8 +479,7 @@ pub async fn save_update(
         reason: None,
         at: &now,
     };
-    record_step(&mut tx, id, s).await?;
-    tx.commit().await?;
+    record_step(conn, id, s).await?;
     Ok(to)
 }
 

@@ -1,8 +1,253 @@
-//! Spreadsheet template download and upload pages.
+//! The spreadsheet template of an institution in a round: download, and upload by the
+//! coordinator or through the institution's link. An upload is stored whole or not at all;
+//! every problem is reported with its sheet, row and column.
 
-use crate::web::AppState;
+use super::input::parse_update;
+use super::pages::{Ctx, link_ctx, staff_ctx};
+use super::store::{self, MonitoringError};
+use super::update_pages::institution_page;
+use super::update_view::stored_fields;
+use super::views::{find_measure, measure_label};
+use super::xlsx::{self, SheetError, TemplateHeader, TemplateItem};
+use crate::i18n::Tr;
+use crate::web::{AppError, AppState, parse_id};
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+const UPLOAD_LIMIT: usize = super::evidence::MAX_EVIDENCE_BYTES + 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route(
+            "/rounds/{rid}/institutions/{iid}/template.xlsx",
+            get(staff_template),
+        )
+        .route("/s/{token}/template.xlsx", get(link_template))
+        .route(
+            "/rounds/{rid}/institutions/{iid}/upload",
+            post(staff_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .route(
+            "/s/{token}/upload",
+            post(link_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+}
+
+async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Response, AppError> {
+    if !ctx.access.can_view(ctx.round.scope(), institution_id) {
+        return Err(AppError::not_found("Няма такава институция в този кръг."));
+    }
+    let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
+    let Some(first) = updates.first() else {
+        return Err(AppError::not_found(
+            "Тази институция няма мерки в този кръг.",
+        ));
+    };
+    let sp = state
+        .plan(ctx.round.plan_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Планът не е намерен."))?;
+    let items: Vec<TemplateItem<'_>> = updates
+        .iter()
+        .filter_map(|u| {
+            let measure = find_measure(&sp.plan, &u.measure_key)?;
+            Some(TemplateItem {
+                measure,
+                label: measure_label(Some(&sp.plan), &u.measure_key).0,
+                fields: stored_fields(u),
+            })
+        })
+        .collect();
+    let deadline = ctx
+        .round
+        .deadline
+        .as_deref()
+        .map(crate::dates::display_bg)
+        .unwrap_or_else(|| "не е определен".into());
+    let header = TemplateHeader {
+        round_id: ctx.round.id,
+        institution_id,
+        institution: &first.institution,
+        plan_title: &sp.plan.title,
+        year: ctx.round.year,
+        deadline: &deadline,
+    };
+    let bytes = xlsx::write_template(&header, &items)
+        .map_err(|e| AppError::Internal(format!("template: {e}")))?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"otchet-{}-{}-{}.xlsx\"",
+                    ctx.round.year, ctx.round.id, institution_id
+                ),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+async fn staff_template(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, iid)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let iid = parse_id(&iid, "институция")?;
+    template(&state, &ctx, iid).await
+}
+
+async fn link_template(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let ctx = link_ctx(&state, &token).await?;
+    let iid = ctx.link_institution.unwrap_or_default();
+    template(&state, &ctx, iid).await
+}
+
+/// Checks a whole uploaded template; returns the updates to save or every error found.
+async fn check_upload(
+    state: &AppState,
+    ctx: &Ctx,
+    institution_id: i64,
+    bytes: &[u8],
+) -> Result<Result<Vec<(i64, super::UpdateInput)>, Vec<String>>, AppError> {
+    let rows = match xlsx::read_template(bytes, ctx.round.id, institution_id) {
+        Ok(rows) => rows,
+        Err(SheetError::Cells(m)) => return Ok(Err(vec![m])),
+        Err(e) => return Ok(Err(vec![e.to_string()])),
+    };
+    let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
+    let sp = state
+        .plan(ctx.round.plan_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("Планът не е намерен."))?;
+    let mut errors = Vec::new();
+    let mut items = Vec::new();
+    for row in rows.iter().filter(|r| r.has_data()) {
+        let at = format!("лист „{}“, ред {}", xlsx::MEASURES_SHEET, row.row);
+        let Some(u) = updates.iter().find(|u| u.measure_key == row.measure_key) else {
+            errors.push(format!(
+                "{at}: мярка „{}“ не е възложена на институцията в този кръг.",
+                row.measure_key
+            ));
+            continue;
+        };
+        if !u.state.is_editable() {
+            errors.push(format!(
+                "{at}: отчетът по тази мярка е {} и не може да се променя.",
+                Tr::default().t(u.state.label_key())
+            ));
+            continue;
+        }
+        let Some(measure) = find_measure(&sp.plan, &u.measure_key) else {
+            errors.push(format!("{at}: мярката вече не е в плана."));
+            continue;
+        };
+        match parse_update(measure, ctx.round.year as i32, &row.fields) {
+            Ok(input) => items.push((u.id, input)),
+            Err(field_errors) => {
+                for e in field_errors.0 {
+                    let place = row
+                        .cells
+                        .get(&e.field)
+                        .map(|c| c.describe())
+                        .unwrap_or_else(|| at.clone());
+                    errors.push(format!("{place}: {}", e.message));
+                }
+            }
+        }
+    }
+    if errors.is_empty() && items.is_empty() {
+        errors.push("Таблицата е празна: не е попълнена нито една мярка.".into());
+    }
+    Ok(if errors.is_empty() {
+        Ok(items)
+    } else {
+        Err(errors)
+    })
+}
+
+async fn upload(
+    tr: Tr,
+    state: &AppState,
+    ctx: &Ctx,
+    institution_id: i64,
+    mut multipart: Multipart,
+) -> Result<Response, AppError> {
+    if !ctx.access.can_view(ctx.round.scope(), institution_id) {
+        return Err(AppError::not_found("Няма такава институция в този кръг."));
+    }
+    ctx.require(ctx.access.can_edit(ctx.round.scope(), institution_id))?;
+    let (mut bytes, mut submit) = (None, false);
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::TooLarge)?
+    {
+        match field.name().unwrap_or_default() {
+            "file" => bytes = Some(field.bytes().await.map_err(|_| AppError::TooLarge)?),
+            "submit" => submit = field.text().await.map_err(|_| AppError::TooLarge)? == "1",
+            _ => {}
+        }
+    }
+    let bytes = bytes.unwrap_or_default();
+    let outcome = if bytes.is_empty() {
+        Err(vec!["Изберете попълнената таблица.".to_string()])
+    } else {
+        check_upload(state, ctx, institution_id, &bytes).await?
+    };
+    let errors = match outcome {
+        Ok(items) => {
+            match store::save_many(&state.db, ctx.round.id, &items, submit, &ctx.access.actor).await
+            {
+                Ok(_) => {
+                    let back = match ctx.link_institution {
+                        Some(_) => ctx.base.clone(),
+                        None => format!("{}/institutions/{institution_id}", ctx.base),
+                    };
+                    return Ok(Redirect::to(&back).into_response());
+                }
+                Err(MonitoringError::Workflow(w)) => vec![w.to_string()],
+                Err(MonitoringError::Refused(m)) => vec![m],
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(errors) => errors,
+    };
+    let html = institution_page(tr, state, ctx, institution_id, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
+}
+
+async fn staff_upload(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((rid, iid)): Path<(String, String)>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let iid = parse_id(&iid, "институция")?;
+    upload(tr, &state, &ctx, iid, multipart).await
+}
+
+async fn link_upload(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let ctx = link_ctx(&state, &token).await?;
+    let iid = ctx.link_institution.unwrap_or_default();
+    upload(tr, &state, &ctx, iid, multipart).await
 }

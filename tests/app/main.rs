@@ -11,6 +11,7 @@ mod monitoring_pages;
 mod monitoring_security;
 mod monitoring_store;
 mod monitoring_web;
+mod monitoring_xlsx;
 mod plan_pages;
 mod plan_store;
 mod plans_api;
