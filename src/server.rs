@@ -26,6 +26,10 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         if rounds > 0 {
             println!("Примерни отчетни периоди: {rounds}");
         }
+        let opened = crate::monitoring::demo::load(&db, &ids).await?;
+        if opened > 0 {
+            println!("Демонстрационни отчетни кръгове: {opened}");
+        }
     }
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await

@@ -6,6 +6,7 @@
 //! SQL in `store.rs`; pages in `pages.rs` and `link_pages.rs`; the XLSX template in `xlsx.rs`.
 
 pub mod access;
+pub mod demo;
 pub mod evidence;
 pub mod freeze;
 pub mod input;

@@ -319,3 +319,40 @@ async fn a_closed_round_is_a_snapshot_that_later_edits_cannot_change() {
     assert_eq!(stored.snapshot, closed);
     assert_eq!(stored.snapshot.plan.title, sample_plan().title);
 }
+
+#[tokio::test]
+async fn the_demo_closes_the_first_year_of_each_seed_plan_and_leaves_the_second_open() {
+    let app = TestApp::spawn().await;
+    let (plovdiv, kazanlak) = app.load_demo().await;
+    let n = planmon::monitoring::demo::load(&app.db, &[plovdiv, kazanlak])
+        .await
+        .expect("demo rounds");
+    assert_eq!(n, 4);
+    for plan_id in [plovdiv, kazanlak] {
+        let rounds = store::rounds_of_plan(&app.db, plan_id)
+            .await
+            .expect("rounds");
+        assert_eq!(rounds.len(), 2);
+        let (second, first) = (&rounds[0], &rounds[1]);
+        assert!(!first.is_open() && second.is_open());
+        let snap = planmon::snapshot::store::load_snapshot(&app.db, plan_id, first.year as i32)
+            .await
+            .expect("load")
+            .expect("the closed round's snapshot");
+        assert_eq!(snap.origin, planmon::snapshot::store::Origin::Round);
+        let states: Vec<ReviewState> = snap.snapshot.updates.iter().map(|u| u.state).collect();
+        assert!(states.contains(&ReviewState::Approved), "{states:?}");
+        assert!(
+            snap.snapshot.assignments.len() > snap.snapshot.updates.len(),
+            "some institutions did not report"
+        );
+        let open = store::updates(&app.db, second.id, None)
+            .await
+            .expect("updates");
+        assert!(open.iter().any(|u| u.state.is_received()));
+    }
+    let again = planmon::monitoring::demo::load(&app.db, &[plovdiv, kazanlak])
+        .await
+        .expect("idempotent");
+    assert_eq!(again, 0);
+}

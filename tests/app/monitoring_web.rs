@@ -50,6 +50,18 @@ pub async fn send(app: &TestApp, req: Request<Body>) -> Reply {
     }
 }
 
+/// Anonymous form token sent as cookie and header (double submit).
+const ANON_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// The form token a page at `path` expects: derived from the link on submission-link pages,
+/// else the anonymous double-submit token.
+pub fn csrf_for(path: &str) -> String {
+    match path.strip_prefix("/s/").and_then(|p| p.split('/').next()) {
+        Some(token) => planmon::monitoring::token::hash(&format!("planmon-csrf:{token}")),
+        None => ANON_CSRF.to_string(),
+    }
+}
+
 fn with_auth(
     b: axum::http::request::Builder,
     bearer: Option<&str>,
@@ -58,6 +70,14 @@ fn with_auth(
         Some(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
         None => b,
     }
+}
+
+/// A POST as a browser sends it from one of our pages: with the page's form token.
+fn form_post(path: &str, bearer: Option<&str>) -> axum::http::request::Builder {
+    let path_only = path.split('?').next().unwrap_or(path);
+    with_auth(Request::post(path), bearer)
+        .header("x-csrf-token", csrf_for(path_only))
+        .header(header::COOKIE, format!("pm_csrf={ANON_CSRF}"))
 }
 
 pub async fn get(app: &TestApp, path: &str, bearer: Option<&str>) -> Reply {
@@ -78,7 +98,7 @@ pub async fn post(
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
         .collect::<Vec<_>>()
         .join("&");
-    let req = with_auth(Request::post(path), bearer)
+    let req = form_post(path, bearer)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .expect("request");
@@ -126,7 +146,7 @@ pub async fn post_multipart(
         body.extend(b"\r\n");
     }
     body.extend(format!("--{boundary}--\r\n").as_bytes());
-    let req = with_auth(Request::post(path), bearer)
+    let req = form_post(path, bearer)
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
@@ -146,6 +166,7 @@ pub fn link_path(body: &str) -> String {
 pub fn redact(html: &str) -> String {
     let rules = [
         (r"/s/[0-9a-f]{64}", "/s/[token]"),
+        (r#"csrf_token([="a-z ]*)[0-9a-f]{64}"#, "csrf_token$1[csrf]"),
         (
             r"/(rounds|institutions|updates|evidence|links|plans)/\d+",
             "/$1/[id]",
