@@ -2,9 +2,12 @@
 //! ones) to status counts, indicator progress, computed statuses, money and reporting rates.
 //! No database here; pages and the annual report call `analyse` and format the result.
 
+pub mod charts;
 pub mod computed;
+pub mod format;
 pub mod indicators;
 pub mod money;
+pub mod pages;
 pub mod reporting;
 pub mod status;
 pub mod trend;

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::plan::pages::routes())
         .merge(crate::plan::api::routes())
+        .merge(crate::analytics::pages::routes())
         .merge(crate::registry::pages::routes())
         .merge(crate::search::pages::routes())
         .merge(crate::import::pages::routes())

@@ -15,5 +15,6 @@ mod monitoring_xlsx;
 mod plan_pages;
 mod plan_store;
 mod plans_api;
+mod progress_pages;
 mod round_snapshots;
 mod search;
