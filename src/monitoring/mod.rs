@@ -9,6 +9,7 @@ pub mod access;
 pub mod demo;
 pub mod evidence;
 pub mod freeze;
+pub mod index;
 pub mod input;
 pub mod links;
 pub mod pages;

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/rounds", get(super::index::index))
         .route("/plans/{id}/rounds", get(plan_rounds).post(open_round))
         .route("/rounds/{rid}", get(dashboard))
         .route("/rounds/{rid}/assignments", post(add_assignment))

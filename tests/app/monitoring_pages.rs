@@ -250,3 +250,15 @@ async fn evidence_files_are_stored_with_their_checksum_and_links_are_kept() {
     assert_eq!(download.bytes, pdf);
     assert_eq!(download.content_type, "application/pdf");
 }
+
+#[tokio::test]
+async fn the_rounds_index_lists_each_plan_with_its_rounds() {
+    let app = TestApp::spawn().await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let r = get(&app, "/rounds", Some(ADMIN)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_accessible_basics(&r.body);
+    assert!(r.body.contains(&format!("href=\"/rounds/{round_id}\"")));
+    assert!(r.body.contains(&format!("href=\"/plans/{plan_id}/rounds\"")));
+    assert_eq!(get(&app, "/rounds", None).await.status, StatusCode::UNAUTHORIZED);
+}

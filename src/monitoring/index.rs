@@ -1,0 +1,77 @@
+//! `/rounds`: the reporting work of the visitor — every plan they coordinate or review, with
+//! its rounds, and the rounds where their institution reports.
+
+use super::pages::staff_access;
+use super::store;
+use super::views::{RoundLine, round_line};
+use crate::i18n::Tr;
+use crate::web::{AppError, AppState, render};
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Html;
+
+pub struct PlanRounds {
+    pub plan_id: i64,
+    pub title: String,
+    pub municipality: String,
+    pub can_manage: bool,
+    pub rounds: Vec<RoundLine>,
+    /// For a reporter: (round id, institution id) pairs to go straight to.
+    pub own: Vec<(i64, i64, i64)>,
+}
+
+#[derive(Template)]
+#[template(path = "monitoring/index.html")]
+struct IndexPage {
+    tr: Tr,
+    plans: Vec<PlanRounds>,
+}
+
+pub async fn index(
+    tr: Tr,
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Html<String>, AppError> {
+    let access = staff_access(&state, &headers);
+    if access.grants.is_empty() {
+        return Err(AppError::Unauthorized);
+    }
+    let plans: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT p.id, p.title, p.municipality_id, mu.name FROM plans p \
+         JOIN municipalities mu ON mu.id = p.municipality_id ORDER BY mu.name, p.period_from DESC, p.id",
+    )
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut out = Vec::new();
+    for (plan_id, title, municipality_id, municipality) in plans {
+        let rounds = store::rounds_of_plan(&state.db, plan_id).await?;
+        let oversee = access.can_manage_municipality(municipality_id)
+            || rounds.iter().any(|r| access.can_oversee(r.scope()));
+        let own: Vec<(i64, i64, i64)> = rounds
+            .iter()
+            .flat_map(|r| {
+                access
+                    .own_institutions(r.scope())
+                    .into_iter()
+                    .map(move |i| (r.id, r.year, i))
+            })
+            .collect();
+        if !oversee && own.is_empty() {
+            continue;
+        }
+        out.push(PlanRounds {
+            plan_id,
+            title,
+            municipality,
+            can_manage: access.can_manage_municipality(municipality_id),
+            rounds: if oversee {
+                rounds.iter().map(round_line).collect()
+            } else {
+                Vec::new()
+            },
+            own,
+        });
+    }
+    render(&IndexPage { tr, plans: out })
+}
