@@ -3,7 +3,7 @@
 use crate::config::Config;
 use crate::plan::format::{parse_plan_json, to_plan_json};
 use crate::plan::store;
-use anyhow::{Context, bail};
+use anyhow::Context;
 
 /// `println!` into a String.
 macro_rules! outln {
@@ -162,16 +162,7 @@ async fn import(
     json: bool,
     new_version_of: Option<i64>,
 ) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(&file).with_context(|| format!("не мога да прочета {}", file.display()))?;
-    if bytes.len() > config.max_upload_bytes {
-        bail!(
-            "{}: файлът е {} байта, повече от разрешените {}",
-            file.display(),
-            bytes.len(),
-            config.max_upload_bytes
-        );
-    }
+    let bytes = read_file(config, &file)?;
     let is_json = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
@@ -226,6 +217,16 @@ async fn import(
     Ok(())
 }
 
+/// Reads a file to import, refusing it before reading when it is larger than the limit.
+fn read_file(config: &Config, file: &Path) -> anyhow::Result<Vec<u8>> {
+    let size = std::fs::metadata(file)
+        .with_context(|| format!("не мога да прочета {}", file.display()))?
+        .len();
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    crate::import::read::check_size(&file.display().to_string(), size, config.max_upload_bytes)?;
+    std::fs::read(file).with_context(|| format!("не мога да прочета {}", file.display()))
+}
+
 fn file_name(file: &Path) -> String {
     file.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -252,16 +253,7 @@ fn read_with_progress(
 }
 
 fn inspect(config: &Config, file: &Path, json: bool) -> anyhow::Result<()> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("не мога да прочета {}", file.display()))?;
-    if bytes.len() > config.max_upload_bytes {
-        bail!(
-            "{}: файлът е {} байта, повече от разрешените {}",
-            file.display(),
-            bytes.len(),
-            config.max_upload_bytes
-        );
-    }
+    let bytes = read_file(config, file)?;
     let out = read_with_progress(file, &bytes, &ImportOptions::default())?;
     let name = file_name(file);
     let s = load::summary(&name, &out);

@@ -236,3 +236,73 @@ async fn an_empty_or_binary_document_is_an_error_naming_the_file() {
     assert!(err.to_string().contains("plan.docx"), "{err}");
     assert_eq!(app.plan_count().await, 0);
 }
+
+#[tokio::test]
+async fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A 200 MB file that takes no disk space: refused from its size alone.
+    let big = dir.path().join("plan.docx");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(200 * 1024 * 1024))
+        .expect("sparse file");
+    for command in ["import", "inspect"] {
+        let err = planmon(&app, &[command, big.to_str().expect("path")])
+            .await
+            .expect_err("too large");
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("plan.docx: файлът е твърде голям (209715200 байта"),
+            "{msg}"
+        );
+    }
+    assert_eq!(app.plan_count().await, 0);
+}
+
+#[tokio::test]
+async fn a_spreadsheet_without_a_recognisable_header_is_not_imported() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("числа.csv");
+    std::fs::write(&input, "Име;Телефон;Бележка\nИван;0888;без\nМария;0899;с\n").expect("write");
+    let err = planmon(&app, &["import", input.to_str().expect("path")])
+        .await
+        .expect_err("no measure table");
+    let msg = format!("{err:#}");
+    assert!(
+        msg.contains("числа.csv") && msg.contains("не е намерена таблица с мерки"),
+        "{msg}"
+    );
+    assert_eq!(app.plan_count().await, 0);
+}
+
+/// The real binary: a bad file is an error on standard error and a non-zero exit code.
+#[tokio::test]
+async fn the_binary_exits_non_zero_on_a_bad_file_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases: [(&str, &[u8], &str); 3] = [
+        ("empty.txt", b"", "empty.txt: файлът е празен"),
+        ("plan.docx", b"PK\x03\x04broken", "plan.docx: файлът е повреден"),
+        (
+            "plan.xlsx",
+            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0",
+            "plan.xlsx: файлът е защитен с парола",
+        ),
+    ];
+    for (name, bytes, says) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_planmon"))
+            .args(["--database-url", &app.database_url, "import"])
+            .arg(&path)
+            .env_remove("PLANMON_CONFIG")
+            .current_dir(dir.path())
+            .output()
+            .expect("run planmon");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{name}: {stderr}");
+        assert!(stderr.contains(says), "{name}: {stderr}");
+    }
+    assert_eq!(app.plan_count().await, 0);
+}
