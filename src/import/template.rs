@@ -80,6 +80,9 @@ pub const HEADER_FIELDS: [(&str, &str); 4] = [
     ),
 ];
 
+/// The name of the template's sheet of instructions, which the importer leaves out.
+pub const INSTRUCTIONS_SHEET: &str = "Указания";
+
 const STATUSES: [&str; 4] = ["Текущ", "Изпълнява се", "Частично се изпълнява", "Предстои"];
 
 /// Rows kept ready for measures, with the status list and wrapping applied.
@@ -125,7 +128,7 @@ pub fn template_xlsx() -> Result<Vec<u8>, XlsxError> {
     )?;
 
     let help = wb.add_worksheet();
-    help.set_name("Указания")?;
+    help.set_name(INSTRUCTIONS_SHEET)?;
     help.set_column_width(0, 28)?;
     help.set_column_width(1, 100)?;
     let title = Format::new().set_bold().set_font_size(14);

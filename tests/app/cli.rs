@@ -283,7 +283,11 @@ async fn the_binary_exits_non_zero_on_a_bad_file_and_stores_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cases: [(&str, &[u8], &str); 3] = [
         ("empty.txt", b"", "empty.txt: файлът е празен"),
-        ("plan.docx", b"PK\x03\x04broken", "plan.docx: файлът е повреден"),
+        (
+            "plan.docx",
+            b"PK\x03\x04broken",
+            "plan.docx: файлът е повреден",
+        ),
         (
             "plan.xlsx",
             b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1E\0n\0c\0r\0y\0p\0t\0e\0d\0P\0a\0c\0k\0a\0g\0e\0",

@@ -34,8 +34,8 @@ fn fixtures() -> &'static Vec<Vec<u8>> {
             .collect();
         for s in SEEDS {
             let text = seed_text(s);
-            if let Ok(Some(plan)) = import_bytes("plan.txt", &text, &ImportOptions::default())
-                .map(|o| o.plan)
+            if let Ok(Some(plan)) =
+                import_bytes("plan.txt", &text, &ImportOptions::default()).map(|o| o.plan)
             {
                 all.push(to_plan_json(&plan).into_bytes());
             }
@@ -62,8 +62,9 @@ fn import_never_panics(name: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
         && let Some(plan) = out.plan
     {
         let json = to_plan_json(&plan);
-        let back = parse_plan_json(&json)
-            .map_err(|e| TestCaseError::fail(format!("{name}: plan JSON does not read back: {e}")))?;
+        let back = parse_plan_json(&json).map_err(|e| {
+            TestCaseError::fail(format!("{name}: plan JSON does not read back: {e}"))
+        })?;
         prop_assert_eq!(to_plan_json(&back), json);
     }
     Ok(())

@@ -6,6 +6,7 @@ mod helpers;
 mod import_formats;
 mod import_fuzz;
 mod import_seeds;
+mod import_template;
 mod import_web;
 mod monitoring_pages;
 mod monitoring_security;

@@ -23,6 +23,10 @@ pub enum Col {
     Indicator,
     Current,
     Target,
+    /// The priority area, in a sheet with one row per measure (planmon's template).
+    Priority,
+    /// The currency of the amounts beside it ("BGN", "EUR"; planmon's template).
+    Currency,
     /// A column planmon does not know; its text goes to the unplaced list.
     Other,
 }
@@ -38,6 +42,13 @@ pub fn classify(header: &str) -> Option<Col> {
     Some(
         if t == "№" || starts("№ ") || t == "no" || t == "код" || starts("номер") {
             Col::Code
+        } else if matches!(
+            t.as_str(),
+            "приоритет" | "приоритети" | "приоритетна област" | "приоритетно направление"
+        ) {
+            Col::Priority
+        } else if t == "валута" {
+            Col::Currency
         } else if has("целева") || has("целеви стойност") || has("цел за 20")
         {
             Col::Target

@@ -6,6 +6,7 @@ use super::columns::Col;
 use super::split;
 use crate::import::document::Location;
 use crate::import::{ImportWarning, WarningKind};
+use crate::money::Currency;
 use crate::plan::{
     Indicator, Measure, MeasurePeriod, NationalArea, Objective, Plan, Priority, Unplaced, YearRange,
 };
@@ -130,6 +131,19 @@ impl Finisher {
             self.years.extend(p.to);
         }
         let mut amounts = Vec::new();
+        // A currency column gives the unit of the bare numbers beside it, line by line (one
+        // line for all of them).
+        let currencies: Vec<Option<Currency>> = raw
+            .lines(Col::Currency)
+            .iter()
+            .map(|c| Currency::parse(c))
+            .collect();
+        for line in raw.lines(Col::Currency) {
+            if Currency::parse(&line).is_none() && !line.trim().is_empty() {
+                self.unplace(&at, &line);
+            }
+        }
+        let mut bare = 0usize;
         for line in raw.lines(Col::Amount) {
             let t = line.trim();
             if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '–' | '—' | '.')) {
@@ -144,6 +158,17 @@ impl Finisher {
                 }
             } else if let Some(mut a) = amount::bare_amount(t) {
                 a.text = Some(t.to_string());
+                let unit = match currencies.as_slice() {
+                    [one] => *one,
+                    many => many.get(bare).copied().flatten(),
+                };
+                bare += 1;
+                if let Some(currency) = unit {
+                    a.currency = currency;
+                    a.unit_missing = false;
+                    amounts.push(a);
+                    continue;
+                }
                 self.warn(
                     WarningKind::UnitMissing,
                     &at,

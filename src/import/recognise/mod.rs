@@ -21,10 +21,21 @@ use std::collections::HashSet;
 /// Reads a plan out of a document.
 pub fn recognise(doc: &Document, format: SourceFormat, options: &ImportOptions) -> ImportOutcome {
     let mut b = Builder::default();
+    let mut sheet = None;
     for block in &doc.blocks {
         match block {
             Block::Heading { text, at, .. } | Block::Paragraph { text, at } => b.text(text, at),
             Block::Table(t) => {
+                let this = t.rows.first().and_then(|r| r.at.sheet.as_deref());
+                // The instructions planmon's own template carries are not part of any plan.
+                if this == Some(crate::import::template::INSTRUCTIONS_SHEET) {
+                    continue;
+                }
+                // A table on another sheet names its columns again.
+                if this != sheet {
+                    b.ctx = None;
+                    sheet = this;
+                }
                 for (i, row) in t.rows.iter().enumerate() {
                     b.row(&grid_row(row), i == 0);
                 }
@@ -104,6 +115,8 @@ struct RawObjective {
 
 #[derive(Debug, Default)]
 struct RawPriority {
+    /// The text of the priority column that opened it, in a one-row-per-measure sheet.
+    from_column: Option<String>,
     number: Option<u32>,
     title: String,
     operational_objective: Option<String>,
@@ -136,6 +149,8 @@ struct Builder {
     unplaced: Vec<Unplaced>,
     warnings: Vec<ImportWarning>,
     tables_found: bool,
+    /// Header data given as "label | value" rows (planmon's template); it wins over the text.
+    labelled: Recognised,
 }
 
 /// Lowercase letters only: page headers repeat with different spacing and digits.
@@ -252,6 +267,69 @@ impl Builder {
         });
     }
 
+    /// A "label | value" row of the plan's header data, as planmon's template has them.
+    fn labelled_row(&mut self, label: &str, value: &str) -> bool {
+        let label = label.trim().trim_end_matches(':').trim().to_lowercase();
+        let value = value.trim();
+        match label.as_str() {
+            "община" => {
+                let bare = if value.to_lowercase().starts_with("община ") {
+                    &value["община ".len()..]
+                } else {
+                    value
+                };
+                let name = header::municipality_in(&format!("Община {}", bare.trim()));
+                self.labelled.municipality = name;
+            }
+            "наименование на плана" | "наименование" | "заглавие" =>
+            {
+                self.labelled.title = Some(value.to_string());
+            }
+            "период" | "период на плана" => {
+                self.labelled.period = header::period_in(value).or_else(|| {
+                    let y: i32 = value.trim_end_matches(['г', '.', ' ']).parse().ok()?;
+                    (1990..=2100)
+                        .contains(&y)
+                        .then_some(crate::plan::YearRange { from: y, to: y })
+                });
+            }
+            "решение на общинския съвет" | "приет с" | "решение за приемане" =>
+            {
+                self.labelled.adoption = header::adoption_in(&format!("общинския съвет: {value}"));
+            }
+            _ => return false,
+        }
+        true
+    }
+
+    /// Opens the priority named in a priority column, unless it is the one already open.
+    fn priority_from_column(&mut self, text: &str) {
+        if self
+            .priorities
+            .last()
+            .and_then(|p| p.from_column.as_deref())
+            == Some(text)
+        {
+            return;
+        }
+        let (number, title) = priority_heading(text).unwrap_or_else(|| {
+            let (code, title) = numbered_title(text);
+            (code.and_then(|c| c.parse().ok()), title)
+        });
+        // The placeholder opened before any priority was named is replaced, not kept empty.
+        if self.priorities.last().is_some_and(|p| {
+            p.from_column.is_none() && p.number.is_none() && p.objectives.is_empty()
+        }) {
+            self.priorities.pop();
+        }
+        self.priorities.push(RawPriority {
+            from_column: Some(text.to_string()),
+            number,
+            title,
+            ..RawPriority::default()
+        });
+    }
+
     fn text(&mut self, text: &str, at: &Location) {
         let key = furniture_key(text);
         if let Some((number, title)) = priority_heading(text) {
@@ -295,6 +373,9 @@ impl Builder {
         let texts: Vec<String> = row.cells.iter().map(|c| c.joined()).collect();
         let filled: Vec<usize> = (0..texts.len()).filter(|i| !texts[*i].is_empty()).collect();
         if filled.is_empty() {
+            return;
+        }
+        if !self.started && filled == [0, 1] && self.labelled_row(&texts[0], &texts[1]) {
             return;
         }
         // A row holding only its first cell, before any table or naming a priority or repeating
@@ -581,6 +662,16 @@ impl Builder {
                 ));
             }
         }
+        let priority_text = aligned
+            .cells
+            .iter()
+            .filter(|c| c.0 == Col::Priority)
+            .flat_map(|c| c.1.iter().cloned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !priority_text.is_empty() {
+            self.priority_from_column(&priority_text);
+        }
         let objective_text = aligned
             .cells
             .iter()
@@ -605,7 +696,7 @@ impl Builder {
             cols: aligned
                 .cells
                 .into_iter()
-                .filter(|c| c.0 != Col::Objective)
+                .filter(|c| !matches!(c.0, Col::Objective | Col::Priority))
                 .map(|(c, l, _)| (c, l))
                 .collect(),
             at: row.at.clone(),
@@ -770,11 +861,12 @@ impl Builder {
             .and_then(header::municipality_in)
             .or_else(|| texts.iter().find_map(|t| header::municipality_in(t)));
         let adoption = texts.iter().find_map(|t| header::adoption_in(t));
+        let l = self.labelled.clone();
         Recognised {
-            municipality,
-            title,
-            period,
-            adoption,
+            municipality: l.municipality.or(municipality),
+            title: l.title.or(title),
+            period: l.period.or(period),
+            adoption: l.adoption.or(adoption),
         }
     }
 }
