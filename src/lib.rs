@@ -2,8 +2,8 @@
 //! vulnerable groups, from import of the adopted plan to the annual report.
 
 pub mod account;
-pub mod audit;
 pub mod analytics;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod dates;
