@@ -9,6 +9,12 @@
 //!    missing or wrong. The token is read from the `csrf_token` field of a url-encoded form,
 //!    else the `csrf_token` query parameter (multipart forms put it in their `action` URL:
 //!    `action="/x?csrf_token={{ csrf }}"`), else the `X-CSRF-Token` header.
+//!    Two kinds of request carry no ambient credential and are checked differently:
+//!    - under a submission link (`/s/{link token}/…`) the token is [`link_csrf`] of the link
+//!      token, so link pages need no cookie;
+//!    - a request with the configured administration token (`Authorization: Bearer …`) is not
+//!      checked: browsers never attach that header by themselves, so it cannot be forged
+//!      cross-site.
 //!
 //! Handlers then use:
 //! - `user: CurrentUser` (not logged in → redirect to `/login?next=…`) or
@@ -19,7 +25,7 @@
 //!   `{% include "_csrf.html" %}` (a hidden `csrf_token` field) inside every POST form.
 //!   Submission-link pages (no account) work the same way through the anonymous cookie.
 
-use crate::account::secret::{random_token, tokens_equal};
+use crate::account::secret::{random_token, token_hash, tokens_equal};
 use crate::account::{self, Grant, Permission, Scope};
 use crate::audit::Actor;
 use crate::web::{AppError, AppState};
@@ -193,6 +199,32 @@ pub fn client_ip(parts_ext: &axum::http::Extensions) -> Option<String> {
         .map(|c| c.0.ip().to_string())
 }
 
+/// The CSRF token of the pages of a submission link: derived from the link's token, which is
+/// the credential of those pages (it is in their URL, not in a cookie).
+pub fn link_csrf(link_token: &str) -> String {
+    token_hash(&format!("planmon-csrf:{link_token}"))
+}
+
+/// The link token of a `/s/{token}/…` path.
+fn link_token_of(path: &str) -> Option<&str> {
+    path.strip_prefix("/s/")?
+        .split('/')
+        .next()
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether the request carries the configured administration token.
+fn has_admin_token(state: &AppState, headers: &HeaderMap) -> bool {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (&state.config.admin_token, given) {
+        (Some(expected), Some(given)) => tokens_equal(&token_hash(expected), &token_hash(given)),
+        _ => false,
+    }
+}
+
 fn looks_like_token(t: &str) -> bool {
     t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
@@ -209,7 +241,9 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             Err(e) => return e.into_response(),
         }
     };
+    let link = link_token_of(parts.uri.path()).map(link_csrf);
     let csrf = match (&user, cookie(&parts.headers, CSRF_COOKIE)) {
+        _ if link.is_some() => (link.unwrap_or_default(), false),
         (Some((_, token)), _) => (token.clone(), false),
         (None, Some(t)) if looks_like_token(t) => (t.to_string(), false),
         (None, _) => match random_token() {
@@ -217,7 +251,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             Err(e) => return AppError::Internal(e.to_string()).into_response(),
         },
     };
-    let body = if is_safe(&parts.method) {
+    let body = if is_safe(&parts.method) || has_admin_token(&state, &parts.headers) {
         body
     } else {
         match check_csrf(&parts, body, &csrf.0, state.config.max_upload_bytes).await {
@@ -344,6 +378,15 @@ mod tests {
             "pm_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
         );
         assert!(!cookie_header("pm_session", "t", 60, false).contains("Secure"));
+    }
+
+    #[test]
+    fn link_pages_have_their_own_token_derived_from_the_link() {
+        assert_eq!(link_token_of("/s/abc/updates/3"), Some("abc"));
+        assert_eq!(link_token_of("/s/abc"), Some("abc"));
+        assert_eq!(link_token_of("/rounds/1"), None);
+        assert_ne!(link_csrf("abc"), link_csrf("abd"));
+        assert!(looks_like_token(&link_csrf("abc")));
     }
 
     #[test]

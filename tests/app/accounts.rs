@@ -544,3 +544,52 @@ async fn login_page_as_people_see_it() {
     let csrf = r.csrf_field().expect("csrf");
     insta::assert_snapshot!(r.body.replace(&csrf, "[csrf]"));
 }
+
+#[tokio::test]
+async fn submission_link_forms_need_the_token_of_their_link() {
+    use crate::monitoring_pages::{issue_link, open_round_by_form};
+    let app = TestApp::spawn().await;
+    let (_, round_id) = open_round_by_form(&app).await;
+    let (link, u) = issue_link(&app, round_id).await;
+    let token = link.trim_start_matches("/s/");
+    let page = app.get(&format!("{link}/updates/{}", u.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.csrf_field(),
+        Some(planmon::web::auth::link_csrf(token)),
+        "the page carries its link's token"
+    );
+    let path = format!("{link}/updates/{}", u.id);
+    let fields = [("status", "изпълнена"), ("narrative", "Проведени 4 срещи.")];
+    let none = app.post_raw(&path, &Session::default(), &fields).await;
+    assert_eq!(none.status, StatusCode::FORBIDDEN);
+    let other_link = Session {
+        cookie: String::new(),
+        csrf: planmon::web::auth::link_csrf(&"0".repeat(64)),
+    };
+    let wrong = app.post_form(&path, &other_link, &fields).await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    let history: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM update_history")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("history");
+    assert_eq!(history, 0, "nothing was saved");
+}
+
+#[tokio::test]
+async fn only_the_configured_administration_token_skips_the_form_token() {
+    let app = TestApp::spawn().await;
+    let plan = app.create_plan(&sample_plan()).await;
+    let path = format!("/plans/{plan}/rounds");
+    for (bearer, expected) in [
+        ("Bearer wrong-token", StatusCode::FORBIDDEN),
+        ("Bearer test-admin-token", StatusCode::SEE_OTHER),
+    ] {
+        let req = Request::post(path.as_str())
+            .header(header::AUTHORIZATION, bearer)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("year=2024&deadline=2025-03-31"))
+            .expect("request");
+        assert_eq!(app.request(req).await.status, expected, "{bearer}");
+    }
+}
