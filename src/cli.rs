@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `import`, `inspect`, `export`.
+//! The command line: `serve`, `migrate`, `import`, `inspect`, `export`, `user`.
 
 use crate::config::Config;
 use crate::plan::format::{parse_plan_json, to_plan_json};
@@ -87,6 +87,53 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Manage accounts: `user add --admin EMAIL` creates the first administrator.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. Without --password-stdin a password is generated and printed once.
+    Add {
+        /// The login name (e-mail address).
+        email: String,
+        /// Make the account an administrator (all municipalities, user management).
+        #[arg(long, conflicts_with = "role")]
+        admin: bool,
+        /// A role: coordinator, reviewer (with --municipality) or reporter (with --municipality
+        /// and --institution).
+        #[arg(long)]
+        role: Option<String>,
+        /// Municipality of the role, by name (as in the plans) or slug.
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Institution of a reporter, by any of its names in the registry.
+        #[arg(long)]
+        institution: Option<String>,
+        /// The person's name, shown next to the e-mail.
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from the first line of standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Grant one more role to an existing account.
+    Grant {
+        email: String,
+        #[arg(long, conflicts_with = "role")]
+        admin: bool,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long)]
+        municipality: Option<String>,
+        #[arg(long)]
+        institution: Option<String>,
+    },
+    /// List the accounts with their roles.
+    List,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -125,6 +172,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             new_version_of,
         } => import(&config, file, municipality, dry_run, json, new_version_of).await,
         Command::Inspect { file, json } => inspect(&config, &file, json),
+        Command::User { command } => user(&config, command).await,
         Command::Export {
             plan,
             format: ExportFormat::Json,
@@ -152,6 +200,79 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
+    use crate::account::cli::{RoleRequest, add, grant_role, list};
+    let db = crate::server::open_database(config).await?;
+    match command {
+        UserCommand::Add {
+            email,
+            admin,
+            role,
+            municipality,
+            institution,
+            name,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("не мога да прочета паролата от стандартния вход")?;
+                Some(line.trim_end_matches(['\r', '\n']).to_string())
+            } else {
+                None
+            };
+            let request = RoleRequest {
+                admin,
+                role,
+                municipality,
+                institution,
+            };
+            let generated = add(&db, &email, &name, password, &request).await?;
+            eprintln!("Потребителят {} е създаден.", email.trim().to_lowercase());
+            if let Some(p) = generated {
+                println!("Парола (показва се само сега): {p}");
+            }
+        }
+        UserCommand::Grant {
+            email,
+            admin,
+            role,
+            municipality,
+            institution,
+        } => {
+            let request = RoleRequest {
+                admin,
+                role,
+                municipality,
+                institution,
+            };
+            if grant_role(&db, &email, &request).await? {
+                eprintln!("Ролята е възложена.");
+            } else {
+                eprintln!("Потребителят вече има тази роля.");
+            }
+        }
+        UserCommand::List => write_stdout(&list(&db).await?)?,
+    }
+    Ok(())
+}
+
+/// Records a plan stored from the command line in the audit log.
+async fn audit_plan(db: &crate::db::Db, action: &str, id: i64, note: &str) -> anyhow::Result<()> {
+    let municipality: Option<i64> =
+        sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    crate::audit::Event::new(crate::audit::Actor::cli(), action, "plan", id)
+        .municipality(municipality)
+        .after(&serde_json::json!({ "note": note }))
+        .record(&db.pool)
+        .await?;
+    Ok(())
 }
 
 async fn import(
@@ -207,10 +328,12 @@ async fn import(
             let v = store::save_version(&db, id, &plan, Some(&note))
                 .await?
                 .with_context(|| format!("няма план с номер {id}"))?;
+            audit_plan(&db, "plan.new_version", id, &note).await?;
             eprintln!("Планът {id} е записан като версия {v}.");
         }
         None => {
             let id = store::create_plan(&db, &plan, Some(&note)).await?;
+            audit_plan(&db, "plan.create", id, &note).await?;
             eprintln!("Планът е записан с номер {id}.");
         }
     }

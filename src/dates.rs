@@ -23,6 +23,21 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
+/// A UTC time as `YYYY-MM-DDTHH:MM:SSZ`: fixed width, so stamps compare correctly as text in
+/// SQL (sessions expiry, login throttling windows, audit filters).
+pub fn utc_stamp(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    t.format(format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+    ))
+    .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
+}
+
+/// `utc_stamp` of now.
+pub fn now_stamp() -> String {
+    utc_stamp(OffsetDateTime::now_utc())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +46,11 @@ mod tests {
     fn iso_dates_display_in_bulgarian_style() {
         assert_eq!(display_bg("2021-09-30"), "30.09.2021 г.");
         assert_eq!(display_bg("неясно"), "неясно");
+    }
+
+    #[test]
+    fn stamps_have_fixed_width_in_utc() {
+        let t = time::macros::datetime!(2026-03-05 01:02:03.456 +02:00);
+        assert_eq!(utc_stamp(t), "2026-03-04T23:02:03Z");
     }
 }

@@ -1,7 +1,9 @@
 //! planmon: monitoring of municipal action plans for the integration of Roma and other
 //! vulnerable groups, from import of the adopted plan to the annual report.
 
+pub mod account;
 pub mod analytics;
+pub mod audit;
 pub mod cli;
 pub mod config;
 pub mod dates;

@@ -30,12 +30,23 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         if opened > 0 {
             println!("Демонстрационни отчетни кръгове: {opened}");
         }
+        let logins = crate::account::demo::accounts(&db).await?;
+        println!(
+            "Демонстрационни профили (паролите се показват само сега и се сменят при всяко стартиране с --demo):"
+        );
+        for l in logins {
+            println!("  {:<48} {:<24} {}", l.email, l.password, l.role);
+        }
     }
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await
         .with_context(|| format!("не мога да слушам на адрес {}", config.addr))?;
     let addr = listener.local_addr()?;
-    let app = router(AppState::new(db, config));
+    crate::account::store::purge_expired(&db)
+        .await
+        .context("не мога да изчистя изтеклите сесии")?;
+    let app = router(AppState::new(db, config))
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     println!(
         "planmon е готов на http://{addr} (за {} ms)",
         started.elapsed().as_millis()

@@ -130,7 +130,7 @@ pub async fn link_ctx(state: &AppState, token: &str) -> Result<Ctx, AppError> {
         round,
         link_institution: Some(institution_id),
         // The form token of link pages is derived from the link (the pages' only credential).
-        csrf: super::token::hash(&format!("planmon-csrf:{token}")),
+        csrf: crate::web::auth::link_csrf(token),
     })
 }
 

@@ -59,6 +59,14 @@ impl FromRequestParts<AppState> for Admin {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // A logged-in administrator (accounts) needs no token.
+        if parts
+            .extensions
+            .get::<super::auth::CurrentUser>()
+            .is_some_and(super::auth::CurrentUser::is_admin)
+        {
+            return Ok(Admin);
+        }
         let Some(expected) = state.config.admin_token.as_deref() else {
             return Err(AppError::Forbidden.into_response());
         };
@@ -85,6 +93,7 @@ pub fn routes() -> Router<AppState> {
 #[template(path = "admin/login.html")]
 struct LoginPage {
     tr: Tr,
+    csrf: super::auth::CsrfToken,
     back: String,
     error: Option<&'static str>,
     closed: bool,
@@ -103,11 +112,13 @@ fn safe_back(back: Option<String>) -> String {
 
 async fn login_form(
     tr: Tr,
+    csrf: super::auth::CsrfToken,
     State(state): State<AppState>,
     Query(q): Query<Back>,
 ) -> Result<Response, AppError> {
     let page = LoginPage {
         tr,
+        csrf,
         back: safe_back(q.back),
         error: None,
         closed: state.config.admin_token.is_none(),
@@ -123,6 +134,7 @@ struct LoginForm {
 
 async fn login(
     tr: Tr,
+    csrf: super::auth::CsrfToken,
     State(state): State<AppState>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
@@ -133,6 +145,7 @@ async fn login(
     if !same_secret(form.token.trim(), expected) {
         let page = LoginPage {
             tr,
+            csrf,
             back,
             error: Some("admin.wrong_token"),
             closed: false,

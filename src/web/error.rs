@@ -17,6 +17,11 @@ pub enum AppError {
     Unauthorized,
     #[error("нямате право на това действие")]
     Forbidden,
+    #[error(
+        "Формулярът не е приет: липсва или е невалиден кодът му за защита (CSRF). \
+         Презаредете страницата и изпратете формуляра отново."
+    )]
+    Csrf,
     #[error("файлът е твърде голям")]
     TooLarge,
     #[error("вътрешна грешка: {0}")]
@@ -33,7 +38,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -63,6 +68,17 @@ impl From<sqlx::Error> for AppError {
 impl From<crate::plan::store::StoreError> for AppError {
     fn from(e: crate::plan::store::StoreError) -> Self {
         AppError::Internal(e.to_string())
+    }
+}
+
+impl From<crate::account::AccountError> for AppError {
+    fn from(e: crate::account::AccountError) -> Self {
+        use crate::account::AccountError as E;
+        match e {
+            E::Sql(e) => AppError::Internal(e.to_string()),
+            E::Hash(e) => AppError::Internal(e),
+            other => AppError::BadRequest(other.to_string()),
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod auth;
 pub mod error;
 
 use crate::config::Config;
@@ -55,11 +56,17 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::import::pages::routes())
         .merge(crate::monitoring::pages::routes())
         .merge(admin::routes())
+        .merge(crate::account::pages::routes())
+        .merge(crate::audit::pages::routes())
         .route("/healthz", get(healthz))
         .route("/accessibility", get(accessibility))
         .route("/lang/{code}", get(switch_language))
         .route("/static/{*file}", get(assets::serve))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::layer,
+        ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,

@@ -35,10 +35,37 @@ impl TestResponse {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
     }
+
+    /// The value a `Set-Cookie` header gives cookie `name`.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| {
+                let first = v.split(';').next()?;
+                let (k, val) = first.split_once('=')?;
+                (k == name).then(|| val.to_string())
+            })
+    }
+
+    /// The value of the first hidden `csrf_token` field on the page.
+    pub fn csrf_field(&self) -> Option<String> {
+        let rest = self.body.split("name=\"csrf_token\" value=\"").nth(1)?;
+        rest.split('"').next().map(str::to_string)
+    }
 }
 
 /// The administration token every test app is configured with.
 pub const ADMIN_TOKEN: &str = "test-admin-token";
+
+/// A browser: its cookies and the CSRF token its last page carried. `Session::default()` is a
+/// browser with no cookies at all.
+#[derive(Debug, Clone, Default)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
@@ -160,6 +187,125 @@ impl TestApp {
         (r.status, v)
     }
 
+    /// GET with the browser's cookies.
+    pub async fn get_as(&self, path: &str, s: &Session) -> TestResponse {
+        self.request(
+            Request::get(path)
+                .header(header::COOKIE, &s.cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// POSTs a url-encoded form with the browser's cookies and exactly the given fields (add
+    /// `("csrf_token", &s.csrf)` yourself, or use `post_form`).
+    pub async fn post_raw(&self, path: &str, s: &Session, fields: &[(&str, &str)]) -> TestResponse {
+        let body = serde_urlencoded::to_string(fields).expect("form");
+        self.request(
+            Request::post(path)
+                .header(header::COOKIE, &s.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// POSTs a url-encoded form with the browser's cookies and its CSRF token.
+    pub async fn post_form(
+        &self,
+        path: &str,
+        s: &Session,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        let mut all = vec![("csrf_token", s.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(path, s, &all).await
+    }
+
+    /// A browser that opened the login page: it has the anonymous CSRF cookie and token (the
+    /// same way a submission-link page gets them).
+    pub async fn anonymous(&self) -> Session {
+        let r = self.get("/login").await;
+        let token = r.set_cookie("pm_csrf").expect("anonymous csrf cookie");
+        Session {
+            cookie: format!("pm_csrf={token}"),
+            csrf: r.csrf_field().expect("csrf field on the login page"),
+        }
+    }
+
+    /// Creates an account with the given roles, straight in the database.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        password: &str,
+        grants: &[(planmon::account::Role, planmon::account::Scope)],
+    ) -> i64 {
+        use planmon::account::{Email, secret, store};
+        let hash = secret::hash_password(password).expect("hash");
+        let mut tx = self.db.pool.begin().await.expect("tx");
+        let email = Email::try_from(email).expect("email");
+        let id = store::create_user(&mut tx, &email, "", &hash, false)
+            .await
+            .expect("create user");
+        for (role, scope) in grants {
+            store::add_grant(&mut tx, id, *role, scope)
+                .await
+                .expect("grant");
+        }
+        tx.commit().await.expect("commit");
+        id
+    }
+
+    /// Logs in through the login form; the session's cookie and CSRF token.
+    pub async fn login(&self, email: &str, password: &str) -> Session {
+        let anon = self.anonymous().await;
+        let r = self
+            .post_form("/login", &anon, &[("email", email), ("password", password)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login failed: {}", r.body);
+        let token = r.set_cookie("pm_session").expect("session cookie");
+        let mut s = Session {
+            cookie: format!("pm_session={token}"),
+            csrf: String::new(),
+        };
+        let page = self.get_as("/account", &s).await;
+        s.csrf = page.csrf_field().expect("csrf field on the account page");
+        s
+    }
+
+    /// A user with these roles, logged in.
+    pub async fn user_session(
+        &self,
+        email: &str,
+        grants: &[(planmon::account::Role, planmon::account::Scope)],
+    ) -> Session {
+        self.create_user(email, TEST_PASSWORD, grants).await;
+        self.login(email, TEST_PASSWORD).await
+    }
+
+    /// A logged-in administrator.
+    pub async fn admin_session(&self) -> Session {
+        self.user_session(
+            "admin@test.example",
+            &[(
+                planmon::account::Role::Administrator,
+                planmon::account::Scope::Global,
+            )],
+        )
+        .await
+    }
+
+    /// The id of a municipality by name.
+    pub async fn municipality_id(&self, name: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM municipalities WHERE name = $1")
+            .bind(name)
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("municipality")
+    }
+
     /// Stores a plan and returns its id.
     pub async fn create_plan(&self, plan: &Plan) -> i64 {
         planmon::plan::store::create_plan(&self.db, plan, None)
@@ -209,6 +355,9 @@ impl Drop for TestApp {
         .join();
     }
 }
+
+/// The password of accounts made by `user_session`.
+pub const TEST_PASSWORD: &str = "тестова парола за вход";
 
 /// A small plan written for tests: two priorities, a per-unit amount, a EUR amount, an
 /// institution spelled two ways, a funding source under two names.

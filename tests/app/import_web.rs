@@ -106,7 +106,8 @@ async fn the_import_pages_need_the_admin_token() {
     let r = app
         .request(upload_request("plan.txt", &bytes, "", false))
         .await;
-    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Refused before anything else: the form carries no CSRF token (nor the admin token).
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
     let wrong = Request::get("/admin/import")
         .header(header::AUTHORIZATION, "Bearer guessed")
         .body(Body::empty())
@@ -115,10 +116,13 @@ async fn the_import_pages_need_the_admin_token() {
     assert_eq!(count(&app, "import_drafts").await, 0);
 
     // The login form: a wrong key is refused, the right one sets the cookie that opens the page.
+    let browser = app.anonymous().await;
     let login = |token: &str| {
         Request::post("/admin/login")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, &browser.cookie)
             .body(Body::from(form_body(&[
+                ("csrf_token", &browser.csrf),
                 ("token", token),
                 ("back", "/admin/import"),
             ])))

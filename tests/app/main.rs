@@ -1,6 +1,8 @@
 //! One integration test binary: every feature's tests against the real router, on SQLite or,
 //! when `TEST_DATABASE_URL` is set, on PostgreSQL.
 
+mod accounts;
+mod audit;
 mod cli;
 mod helpers;
 mod import_formats;

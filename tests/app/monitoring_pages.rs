@@ -259,6 +259,12 @@ async fn the_rounds_index_lists_each_plan_with_its_rounds() {
     assert_eq!(r.status, StatusCode::OK);
     assert_accessible_basics(&r.body);
     assert!(r.body.contains(&format!("href=\"/rounds/{round_id}\"")));
-    assert!(r.body.contains(&format!("href=\"/plans/{plan_id}/rounds\"")));
-    assert_eq!(get(&app, "/rounds", None).await.status, StatusCode::UNAUTHORIZED);
+    assert!(
+        r.body
+            .contains(&format!("href=\"/plans/{plan_id}/rounds\""))
+    );
+    assert_eq!(
+        get(&app, "/rounds", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }

@@ -1,0 +1,316 @@
+//! Login, logout, the account page and password change.
+
+use super::secret::{dummy_verify, hash_password, verify_password};
+use super::store::{self, SESSION_HOURS};
+use super::{Email, THROTTLE_MINUTES, check_new_password, throttled};
+use crate::audit::{Actor, Event};
+use crate::i18n::Tr;
+use crate::web::auth::{
+    CsrfToken, CurrentUser, SESSION_COOKIE, client_ip, cookie_header, secure_cookies,
+};
+use crate::web::{AppError, AppState, render};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{Extensions, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/account", get(account_page))
+        .route(
+            "/account/password",
+            get(password_page).post(change_password),
+        )
+        .merge(super::admin::routes())
+}
+
+/// Only paths on this site, so `next` cannot send people elsewhere.
+fn local_path(next: Option<&str>) -> String {
+    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
+        .unwrap_or("/account")
+        .to_string()
+}
+
+#[derive(Template)]
+#[template(path = "account/login.html")]
+struct LoginPage {
+    tr: Tr,
+    csrf: CsrfToken,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Next {
+    next: Option<String>,
+}
+
+async fn login_page(
+    tr: Tr,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    Query(q): Query<Next>,
+) -> Result<Response, AppError> {
+    let next = local_path(q.next.as_deref());
+    if user.is_some() {
+        return Ok(Redirect::to(&next).into_response());
+    }
+    Ok(render(&LoginPage {
+        tr,
+        csrf,
+        next,
+        email: String::new(),
+        error: None,
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    extensions: Extensions,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let ip = client_ip(&extensions);
+    let email_text = form.email.trim().to_lowercase();
+    let next = local_path(form.next.as_deref());
+    let refuse = |status: StatusCode, key: &str| -> Result<Response, AppError> {
+        let page = LoginPage {
+            tr,
+            csrf: csrf.clone(),
+            next: next.clone(),
+            email: email_text.clone(),
+            error: Some(tr.t(key).to_string()),
+        };
+        Ok((status, render(&page)?).into_response())
+    };
+    let failures = store::recent_failures(
+        &state.db,
+        &email_text,
+        ip.as_deref(),
+        time::Duration::minutes(THROTTLE_MINUTES),
+    )
+    .await?;
+    let attempted = Actor {
+        label: email_text.clone(),
+        ip: ip.clone(),
+        ..Actor::system()
+    };
+    if throttled(failures) {
+        Event::new(attempted, "user.login_throttled", "user", None::<i64>)
+            .record(&state.db.pool)
+            .await?;
+        return refuse(StatusCode::TOO_MANY_REQUESTS, "login.throttled");
+    }
+    let creds = match Email::try_from(email_text.as_str()) {
+        Ok(email) => store::credentials(&state.db, &email).await?,
+        Err(_) => None,
+    };
+    let password = form.password;
+    let user_id = tokio::task::spawn_blocking(move || match creds {
+        Some((id, true, hash)) if verify_password(&password, &hash) => Some(id),
+        _ => {
+            dummy_verify(&password);
+            None
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    store::record_attempt(&state.db, &email_text, ip.as_deref(), user_id.is_some()).await?;
+    let Some(user_id) = user_id else {
+        Event::new(attempted, "user.login_failed", "user", None::<i64>)
+            .record(&state.db.pool)
+            .await?;
+        return refuse(StatusCode::UNAUTHORIZED, "login.wrong");
+    };
+    let mut tx = state.db.pool.begin().await?;
+    let (_, token) = store::create_session(&mut tx, user_id, ip.as_deref()).await?;
+    Event::new(
+        Actor::user(user_id, &email_text, ip),
+        "user.login",
+        "user",
+        user_id,
+    )
+    .record(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let cookie = cookie_header(
+        SESSION_COOKIE,
+        &token,
+        SESSION_HOURS * 3600,
+        secure_cookies(&state),
+    );
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+) -> Result<Response, AppError> {
+    if let Some(user) = user {
+        let mut tx = state.db.pool.begin().await?;
+        store::delete_session(&mut tx, user.session_id).await?;
+        Event::new(user.actor(), "user.logout", "user", user.id)
+            .record(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    let cookie = cookie_header(SESSION_COOKIE, "", 0, secure_cookies(&state));
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}
+
+/// A grant as shown: the role's name and where it applies.
+pub struct GrantView {
+    pub id: i64,
+    pub role_key: &'static str,
+    pub scope: String,
+}
+
+pub async fn grant_views(
+    state: &AppState,
+    grants: &[super::Grant],
+) -> Result<Vec<GrantView>, AppError> {
+    let (municipalities, institutions) = store::scope_names(&state.db).await?;
+    let name = |map: &std::collections::HashMap<i64, String>, id: &i64| {
+        map.get(id).cloned().unwrap_or_else(|| format!("№ {id}"))
+    };
+    Ok(grants
+        .iter()
+        .map(|g| GrantView {
+            id: g.id,
+            role_key: g.role.label_key(),
+            scope: match &g.scope {
+                super::Scope::Global => String::new(),
+                super::Scope::National => "национално ниво".into(),
+                super::Scope::District(d) => format!("област {d}"),
+                super::Scope::Municipality(m) => format!("Община {}", name(&municipalities, m)),
+                super::Scope::Institution {
+                    municipality,
+                    institution,
+                } => format!(
+                    "{}, Община {}",
+                    name(&institutions, institution),
+                    name(&municipalities, municipality)
+                ),
+            },
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+struct AccountPage {
+    tr: Tr,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    grants: Vec<GrantView>,
+    can_audit: bool,
+    notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+struct Notice {
+    changed: Option<String>,
+}
+
+async fn account_page(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Query(q): Query<Notice>,
+) -> Result<Response, AppError> {
+    let grants = grant_views(&state, &user.grants).await?;
+    let can_audit = user.municipalities_with(super::Permission::ViewAudit) != Some(vec![]);
+    Ok(render(&AccountPage {
+        tr,
+        csrf,
+        grants,
+        can_audit,
+        notice: q.changed.map(|_| "password.changed"),
+        user,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    tr: Tr,
+    csrf: CsrfToken,
+    error: Option<String>,
+}
+
+async fn password_page(tr: Tr, csrf: CsrfToken, _user: CurrentUser) -> Result<Response, AppError> {
+    Ok(render(&PasswordPage {
+        tr,
+        csrf,
+        error: None,
+    })?
+    .into_response())
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let fail = |message: String| -> Result<Response, AppError> {
+        let page = PasswordPage {
+            tr,
+            csrf: csrf.clone(),
+            error: Some(message),
+        };
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+    };
+    if let Err(e) = check_new_password(&form.new) {
+        return fail(format!("{}: {e}.", tr.t("password.new")));
+    }
+    if form.new != form.confirm {
+        return fail(tr.t("password.mismatch").to_string());
+    }
+    let stored = store::password_hash(&state.db, user.id)
+        .await?
+        .unwrap_or_default();
+    let new = form.new;
+    let current = form.current;
+    let hashed = tokio::task::spawn_blocking(move || {
+        verify_password(&current, &stored).then(|| hash_password(&new))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(hash) = hashed else {
+        return fail(tr.t("password.wrong_current").to_string());
+    };
+    let hash = hash?;
+    let mut tx = state.db.pool.begin().await?;
+    store::set_password(&mut tx, user.id, &hash, Some(user.session_id)).await?;
+    Event::new(user.actor(), "user.password_change", "user", user.id)
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/account?changed=1").into_response())
+}

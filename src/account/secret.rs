@@ -1,0 +1,118 @@
+//! Secrets: argon2id password hashes, random tokens (sessions, CSRF, generated passwords) and
+//! the SHA-256 digests under which tokens are stored.
+
+use super::AccountError;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use sha2::{Digest, Sha256};
+
+/// argon2id with the library's defaults (19 MiB, 2 passes, 1 lane: the OWASP baseline).
+fn argon2() -> Argon2<'static> {
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::default())
+}
+
+/// Hashes a password into a PHC string (`$argon2id$v=19$…`). Slow on purpose: call it from
+/// `spawn_blocking` in request handlers.
+pub fn hash_password(password: &str) -> Result<String, AccountError> {
+    let mut salt_bytes = [0u8; 16];
+    fill_random(&mut salt_bytes)?;
+    let salt =
+        SaltString::encode_b64(&salt_bytes).map_err(|e| AccountError::Hash(e.to_string()))?;
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AccountError::Hash(e.to_string()))
+}
+
+/// Whether `password` matches the stored PHC string; a malformed hash never matches.
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash of a password nobody has, checked when the e-mail is unknown so that a wrong e-mail
+/// takes as long to refuse as a wrong password.
+pub fn dummy_verify(password: &str) {
+    static DUMMY: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| hash_password("planmon-dummy-password").unwrap_or_default());
+    let _ = verify_password(password, &DUMMY);
+}
+
+fn fill_random(buf: &mut [u8]) -> Result<(), AccountError> {
+    getrandom::fill(buf).map_err(|e| AccountError::Hash(format!("random: {e}")))
+}
+
+/// 32 random bytes as 64 hex digits: session tokens, CSRF tokens, submission-link tokens.
+pub fn random_token() -> Result<String, AccountError> {
+    let mut bytes = [0u8; 32];
+    fill_random(&mut bytes)?;
+    Ok(hex::encode(bytes))
+}
+
+/// SHA-256 of a token, hex: what the database keeps instead of the token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A generated password of 20 characters from an alphabet without look-alikes (0/O, 1/l/I).
+pub fn generate_password() -> Result<String, AccountError> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 20];
+    fill_random(&mut bytes)?;
+    // 256 % 57 leaves a bias under 0.5% per character: irrelevant at 20 characters.
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect())
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+pub fn tokens_equal(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("дълга фраза за вход").expect("hash");
+        assert!(h.starts_with("$argon2id$v=19$"), "{h}");
+        assert!(verify_password("дълга фраза за вход", &h));
+        assert!(!verify_password("друга фраза за вход", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn two_hashes_of_one_password_differ_by_salt() {
+        let a = hash_password("еднаква парола").expect("hash");
+        let b = hash_password("еднаква парола").expect("hash");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn tokens_are_random_hex_and_stored_as_digests() {
+        let a = random_token().expect("token");
+        let b = random_token().expect("token");
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+        assert!(tokens_equal(&a, &a.clone()));
+        assert!(!tokens_equal(&a, &b));
+        assert!(!tokens_equal("ab", "abc"));
+    }
+
+    #[test]
+    fn generated_passwords_are_long_enough_and_differ() {
+        let a = generate_password().expect("password");
+        assert_eq!(a.chars().count(), 20);
+        assert!(super::super::check_new_password(&a).is_ok());
+        assert_ne!(a, generate_password().expect("password"));
+    }
+}

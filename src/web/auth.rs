@@ -1,0 +1,397 @@
+//! Who is asking, and may the form be trusted: sessions, the `CurrentUser` extractor and CSRF.
+//!
+//! [`layer`] runs on every request (installed by `web::router`). It
+//! 1. reads the `pm_session` cookie and, when it names a live session, puts a [`CurrentUser`]
+//!    (with its role grants) into the request;
+//! 2. works out the CSRF token of the request: the session's token for a logged-in user, else
+//!    the anonymous `pm_csrf` cookie (double-submit; set on the response when a page used it);
+//! 3. refuses with 403 and a Bulgarian message every POST/PUT/PATCH/DELETE whose token is
+//!    missing or wrong. The token is read from the `csrf_token` field of a url-encoded form,
+//!    else the `csrf_token` query parameter (multipart forms put it in their `action` URL:
+//!    `action="/x?csrf_token={{ csrf }}"`), else the `X-CSRF-Token` header.
+//!    Two kinds of request carry no ambient credential and are checked differently:
+//!    - under a submission link (`/s/{link token}/…`) the token is [`link_csrf`] of the link
+//!      token, so link pages need no cookie;
+//!    - a request with the configured administration token (`Authorization: Bearer …`) is not
+//!      checked: browsers never attach that header by themselves, so it cannot be forged
+//!      cross-site.
+//!
+//! Handlers then use:
+//! - `user: CurrentUser` (not logged in → redirect to `/login?next=…`) or
+//!   `user: Option<CurrentUser>`; `user.can(Permission::X, &Scope::Municipality(id))`,
+//!   `user.require(…)?` (403 otherwise), `user.municipalities_with(p)` (`None` = all),
+//!   `user.actor()` for audit events;
+//! - `csrf: CsrfToken` handed to the template, which writes
+//!   `{% include "_csrf.html" %}` (a hidden `csrf_token` field) inside every POST form.
+//!   Submission-link pages (no account) work the same way through the anonymous cookie.
+
+use crate::account::secret::{random_token, token_hash, tokens_equal};
+use crate::account::{self, Grant, Permission, Scope};
+use crate::audit::Actor;
+use crate::web::{AppError, AppState};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::convert::Infallible;
+use std::fmt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub const SESSION_COOKIE: &str = "pm_session";
+pub const CSRF_COOKIE: &str = "pm_csrf";
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The logged-in user of a request.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub demo: bool,
+    pub grants: Vec<Grant>,
+    pub session_id: i64,
+    pub ip: Option<String>,
+}
+
+impl CurrentUser {
+    pub fn can(&self, p: Permission, target: &Scope) -> bool {
+        account::can(&self.grants, p, target)
+    }
+
+    /// `Ok` when allowed, else 403 "нямате право на това действие".
+    pub fn require(&self, p: Permission, target: &Scope) -> Result<(), AppError> {
+        if self.can(p, target) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.can(Permission::ManageUsers, &Scope::Global)
+    }
+
+    /// Municipalities where `p` is allowed; `None` means all (administrators).
+    pub fn municipalities_with(&self, p: Permission) -> Option<Vec<i64>> {
+        account::municipalities_with(&self.grants, p)
+    }
+
+    /// The actor of audit events this user causes.
+    pub fn actor(&self) -> Actor {
+        Actor::user(self.id, &self.email, self.ip.clone())
+    }
+}
+
+/// Not logged in: go to the login page and come back.
+#[derive(Debug)]
+pub struct LoginRequired {
+    next: String,
+}
+
+impl IntoResponse for LoginRequired {
+    fn into_response(self) -> Response {
+        let query = serde_urlencoded::to_string([("next", self.next.as_str())]).unwrap_or_default();
+        Redirect::to(&format!("/login?{query}")).into_response()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = LoginRequired;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or_else(|| LoginRequired {
+                next: parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_string())
+                    .unwrap_or_else(|| "/".into()),
+            })
+    }
+}
+
+impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        _state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        Ok(parts.extensions.get::<CurrentUser>().cloned())
+    }
+}
+
+/// The CSRF token a form on this page must send back; displays as the token itself.
+#[derive(Debug, Clone)]
+pub struct CsrfToken(String);
+
+impl CsrfToken {
+    pub fn value(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CsrfToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The request's token, and whether a handler used the anonymous one (so it must be set).
+#[derive(Debug, Clone)]
+struct RequestCsrf {
+    token: String,
+    used: Arc<AtomicBool>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let c = parts
+            .extensions
+            .get::<RequestCsrf>()
+            .ok_or_else(|| AppError::Internal("the auth layer is not installed".into()))?;
+        c.used.store(true, Ordering::Relaxed);
+        Ok(CsrfToken(c.token.clone()))
+    }
+}
+
+/// The value of cookie `name`, if sent.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value with the flags every planmon cookie carries.
+pub fn cookie_header(name: &str, value: &str, max_age: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}")
+}
+
+/// Whether cookies must be `Secure`: the public address is https.
+pub fn secure_cookies(state: &AppState) -> bool {
+    state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"))
+}
+
+/// The client address, when the server was started with connect info.
+pub fn client_ip(parts_ext: &axum::http::Extensions) -> Option<String> {
+    parts_ext
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// The CSRF token of the pages of a submission link: derived from the link's token, which is
+/// the credential of those pages (it is in their URL, not in a cookie).
+pub fn link_csrf(link_token: &str) -> String {
+    token_hash(&format!("planmon-csrf:{link_token}"))
+}
+
+/// The link token of a `/s/{token}/…` path.
+fn link_token_of(path: &str) -> Option<&str> {
+    path.strip_prefix("/s/")?
+        .split('/')
+        .next()
+        .filter(|t| !t.is_empty())
+}
+
+/// Whether the request carries the configured administration token.
+fn has_admin_token(state: &AppState, headers: &HeaderMap) -> bool {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (&state.config.admin_token, given) {
+        (Some(expected), Some(given)) => tokens_equal(&token_hash(expected), &token_hash(given)),
+        _ => false,
+    }
+}
+
+fn looks_like_token(t: &str) -> bool {
+    t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The middleware described in the module comment.
+pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let (mut parts, body) = req.into_parts();
+    let ip = client_ip(&parts.extensions);
+    let user = if parts.uri.path().starts_with("/static/") {
+        None
+    } else {
+        match load_user(&state, &parts.headers, ip).await {
+            Ok(u) => u,
+            Err(e) => return e.into_response(),
+        }
+    };
+    let link = link_token_of(parts.uri.path()).map(link_csrf);
+    let csrf = match (&user, cookie(&parts.headers, CSRF_COOKIE)) {
+        _ if link.is_some() => (link.unwrap_or_default(), false),
+        (Some((_, token)), _) => (token.clone(), false),
+        (None, Some(t)) if looks_like_token(t) => (t.to_string(), false),
+        (None, _) => match random_token() {
+            Ok(t) => (t, true),
+            Err(e) => return AppError::Internal(e.to_string()).into_response(),
+        },
+    };
+    let body = if is_safe(&parts.method) || has_admin_token(&state, &parts.headers) {
+        body
+    } else {
+        match check_csrf(&parts, body, &csrf.0, state.config.max_upload_bytes).await {
+            Ok(body) => body,
+            Err(e) => return e.into_response(),
+        }
+    };
+    let used = Arc::new(AtomicBool::new(false));
+    parts.extensions.insert(RequestCsrf {
+        token: csrf.0.clone(),
+        used: used.clone(),
+    });
+    if let Some((u, _)) = user {
+        parts.extensions.insert(u);
+    }
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if csrf.1 && used.load(Ordering::Relaxed) {
+        let c = cookie_header(CSRF_COOKIE, &csrf.0, 60 * 60 * 24, secure_cookies(&state));
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            response.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    response
+}
+
+async fn load_user(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: Option<String>,
+) -> Result<Option<(CurrentUser, String)>, AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| looks_like_token(t)) else {
+        return Ok(None);
+    };
+    let Some(s) = account::store::session_user(&state.db, token).await? else {
+        return Ok(None);
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    let grants = account::store::grants(&mut conn, s.user_id).await?;
+    Ok(Some((
+        CurrentUser {
+            id: s.user_id,
+            email: s.email,
+            name: s.name,
+            demo: s.demo,
+            grants,
+            session_id: s.session_id,
+            ip,
+        },
+        s.csrf,
+    )))
+}
+
+fn is_safe(m: &Method) -> bool {
+    matches!(
+        *m,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// Finds the submitted token (form field, query, header) and compares it with `expected`.
+/// Returns the body unchanged for the handler.
+async fn check_csrf(
+    parts: &Parts,
+    body: Body,
+    expected: &str,
+    limit: usize,
+) -> Result<Body, AppError> {
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let from_query = parts.uri.query().and_then(|q| field(q.as_bytes()));
+    let from_header = parts
+        .headers
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let (body, from_form) = if is_form {
+        let bytes = axum::body::to_bytes(body, limit)
+            .await
+            .map_err(|_| AppError::TooLarge)?;
+        let token = field(&bytes);
+        (Body::from(bytes), token)
+    } else {
+        (body, None)
+    };
+    let ok = [from_form, from_query, from_header]
+        .into_iter()
+        .flatten()
+        .any(|t| tokens_equal(&t, expected));
+    if ok { Ok(body) } else { Err(AppError::Csrf) }
+}
+
+fn field(urlencoded: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(urlencoded)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_found_by_name_among_several() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("lang=bg; pm_session=abc; pm_csrf=def"),
+        );
+        assert_eq!(cookie(&h, "pm_session"), Some("abc"));
+        assert_eq!(cookie(&h, "pm_csrf"), Some("def"));
+        assert_eq!(cookie(&h, "nope"), None);
+    }
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_when_asked() {
+        let c = cookie_header("pm_session", "t", 60, true);
+        assert_eq!(
+            c,
+            "pm_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=60; Secure"
+        );
+        assert!(!cookie_header("pm_session", "t", 60, false).contains("Secure"));
+    }
+
+    #[test]
+    fn link_pages_have_their_own_token_derived_from_the_link() {
+        assert_eq!(link_token_of("/s/abc/updates/3"), Some("abc"));
+        assert_eq!(link_token_of("/s/abc"), Some("abc"));
+        assert_eq!(link_token_of("/rounds/1"), None);
+        assert_ne!(link_csrf("abc"), link_csrf("abd"));
+        assert!(looks_like_token(&link_csrf("abc")));
+    }
+
+    #[test]
+    fn csrf_field_is_read_from_a_urlencoded_body() {
+        assert_eq!(field(b"a=1&csrf_token=xyz&b=2").as_deref(), Some("xyz"));
+        assert_eq!(field(b"a=1").as_deref(), None);
+    }
+}
