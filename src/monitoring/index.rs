@@ -1,14 +1,13 @@
 //! `/rounds`: the reporting work of the visitor — every plan they coordinate or review, with
 //! its rounds, and the rounds where their institution reports.
 
-use super::pages::staff_access;
+use super::pages::Staff;
 use super::store;
 use super::views::{RoundLine, round_line};
 use crate::i18n::Tr;
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Html;
 
 pub struct PlanRounds {
@@ -31,12 +30,9 @@ struct IndexPage {
 pub async fn index(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
 ) -> Result<Html<String>, AppError> {
-    let access = staff_access(&state, &headers);
-    if access.grants.is_empty() {
-        return Err(AppError::Unauthorized);
-    }
+    let access = staff.access;
     let plans: Vec<(i64, String, i64, String)> = sqlx::query_as(
         "SELECT p.id, p.title, p.municipality_id, mu.name FROM plans p \
          JOIN municipalities mu ON mu.id = p.municipality_id ORDER BY mu.name, p.period_from DESC, p.id",

@@ -6,10 +6,13 @@ use super::access::{Access, Grant};
 use super::store::{self, MonitoringError, RoundRow};
 use super::views::{self, RoundDashboard};
 use super::{WorkflowError, freeze, links};
+use crate::account::{Role, Scope};
 use crate::i18n::Tr;
+use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -55,20 +58,77 @@ impl Ctx {
     }
 }
 
-/// The grants of a visitor with an account. Until accounts exist, the configured
-/// administration token (`Authorization: Bearer …`) stands for the administrator.
-pub fn staff_access(state: &AppState, headers: &HeaderMap) -> Access {
+/// The grants of a visitor with an account: the user's role grants, and the configured
+/// administration token (`Authorization: Bearer …`) for scripts.
+pub fn staff_access(state: &AppState, headers: &HeaderMap, user: Option<&CurrentUser>) -> Access {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    match (&state.config.admin_token, bearer) {
-        (Some(expected), Some(given))
-            if super::token::hash(expected) == super::token::hash(given) =>
-        {
-            Access::new(vec![Grant::Administrator], "администратор")
+    if let (Some(expected), Some(given)) = (&state.config.admin_token, bearer)
+        && super::token::hash(expected) == super::token::hash(given)
+    {
+        return Access::new(vec![Grant::Administrator], "администратор (API)");
+    }
+    let Some(user) = user else {
+        return Access::default();
+    };
+    let grants = user
+        .grants
+        .iter()
+        .filter_map(|g| match (g.role, &g.scope) {
+            (Role::Administrator, _) => Some(Grant::Administrator),
+            (Role::Coordinator, Scope::Municipality(m)) => Some(Grant::Coordinator {
+                municipality_id: *m,
+            }),
+            (Role::Reviewer, Scope::Municipality(m)) => Some(Grant::Reviewer {
+                municipality_id: *m,
+            }),
+            (
+                Role::Reporter,
+                Scope::Institution {
+                    municipality,
+                    institution,
+                },
+            ) => Some(Grant::Reporter {
+                municipality_id: *municipality,
+                institution_id: *institution,
+            }),
+            _ => None,
+        })
+        .collect();
+    Access::new(grants, user.email.clone())
+}
+
+/// A visitor of the staff pages: what they may do and the form token of their session.
+pub struct Staff {
+    pub access: Access,
+    pub csrf: String,
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let user = parts.extensions.get::<CurrentUser>().cloned();
+        let access = staff_access(state, &parts.headers, user.as_ref());
+        if access.grants.is_empty() {
+            return Err(match user {
+                Some(_) => AppError::Forbidden.into_response(),
+                // Not logged in: the login page, then back here.
+                None => match CurrentUser::from_request_parts(parts, state).await {
+                    Err(login) => login.into_response(),
+                    Ok(_) => AppError::Forbidden.into_response(),
+                },
+            });
         }
-        _ => Access::default(),
+        let csrf = CsrfToken::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(Staff {
+            access,
+            csrf: csrf.value().to_string(),
+        })
     }
 }
 
@@ -81,13 +141,10 @@ pub async fn load_round(state: &AppState, rid: &str) -> Result<RoundRow, AppErro
 
 /// A staff visitor on a round: anyone who may see some of it; otherwise "not found", so ids of
 /// other municipalities' rounds reveal nothing.
-pub async fn staff_ctx(state: &AppState, headers: &HeaderMap, rid: &str) -> Result<Ctx, AppError> {
-    let access = staff_access(state, headers);
-    if access.grants.is_empty() {
-        return Err(AppError::Unauthorized);
-    }
+pub async fn staff_ctx(state: &AppState, staff: Staff, rid: &str) -> Result<Ctx, AppError> {
     let round = load_round(state, rid).await?;
     let scope = round.scope();
+    let access = staff.access;
     if !access.can_oversee(scope) && access.own_institutions(scope).is_empty() {
         return Err(AppError::not_found(format!(
             "Няма отчетен кръг с номер {rid}."
@@ -98,7 +155,7 @@ pub async fn staff_ctx(state: &AppState, headers: &HeaderMap, rid: &str) -> Resu
         round,
         access,
         link_institution: None,
-        csrf: String::new(),
+        csrf: staff.csrf,
     })
 }
 
@@ -161,30 +218,29 @@ struct RoundsPage {
 async fn plan_rounds(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    rounds_page(tr, &state, &headers, &id, None).await.map(Html)
+    rounds_page(tr, &state, &staff, &id, None).await.map(Html)
 }
 
 async fn rounds_page(
     tr: Tr,
     state: &AppState,
-    headers: &HeaderMap,
+    staff: &Staff,
     id: &str,
     error: Option<String>,
 ) -> Result<String, AppError> {
     let sp = crate::plan::pages::load(state, id).await?;
     let municipality_id = views::municipality_of(state, sp.id).await?;
-    let access = staff_access(state, headers);
-    if !access.can_manage_municipality(municipality_id) {
+    if !staff.access.can_manage_municipality(municipality_id) {
         return Err(AppError::Forbidden);
     }
     let rounds = store::rounds_of_plan(&state.db, sp.id).await?;
     let taken: Vec<i64> = rounds.iter().map(|r| r.year).collect();
     let page = RoundsPage {
         tr,
-        csrf: String::new(),
+        csrf: staff.csrf.clone(),
         plan_id: sp.id,
         plan_title: sp.plan.title.clone(),
         municipality: sp.plan.municipality.clone(),
@@ -207,17 +263,17 @@ struct OpenForm {
 async fn open_round(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(id): Path<String>,
     Form(f): Form<OpenForm>,
 ) -> Result<Response, AppError> {
     let sp = crate::plan::pages::load(&state, &id).await?;
     let municipality_id = views::municipality_of(&state, sp.id).await?;
-    if !staff_access(&state, &headers).can_manage_municipality(municipality_id) {
+    if !staff.access.can_manage_municipality(municipality_id) {
         return Err(AppError::Forbidden);
     }
     let fail = |msg: String| async {
-        let html = rounds_page(tr, &state, &headers, &id, Some(msg)).await?;
+        let html = rounds_page(tr, &state, &staff, &id, Some(msg)).await?;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
     };
     let Ok(year) = f.year.trim().parse::<i32>() else {
@@ -238,10 +294,10 @@ async fn open_round(
 async fn dashboard(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(rid): Path<String>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     let scope = ctx.round.scope();
     if !ctx.access.can_oversee(scope) {
         // A reporter with an account goes straight to its institution.
@@ -283,11 +339,11 @@ struct AssignForm {
 async fn add_assignment(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(rid): Path<String>,
     Form(f): Form<AssignForm>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let r =
         store::add_assignment(&state.db, &ctx.round, f.measure_key.trim(), &f.institution).await;
@@ -297,10 +353,10 @@ async fn add_assignment(
 async fn remove_assignment(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, uid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let uid = parse_id(&uid, "задача")?;
     let r = store::remove_assignment(&state.db, &ctx.round, uid).await;
@@ -340,10 +396,11 @@ async fn create_link(
     tr: Tr,
     State(state): State<AppState>,
     headers: HeaderMap,
+    staff: Staff,
     Path(rid): Path<String>,
     Form(f): Form<LinkForm>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let institution_id = parse_id(&f.institution_id, "институция")?;
     match links::create(&state.db, &ctx.round, institution_id).await {
@@ -370,10 +427,10 @@ async fn create_link(
 async fn revoke_link(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, lid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let lid = parse_id(&lid, "връзка")?;
     let r = links::revoke(&state.db, ctx.round.id, lid).await;
@@ -386,9 +443,10 @@ async fn reminders(
     tr: Tr,
     State(state): State<AppState>,
     headers: HeaderMap,
+    staff: Staff,
     Path(rid): Path<String>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let updates = store::updates(&state.db, ctx.round.id, None).await?;
     let owing = views::owing_institutions(&updates);
@@ -426,11 +484,11 @@ async fn reminders(
 async fn bulk_approve(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(rid): Path<String>,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_review(ctx.round.scope()))?;
     let ids: Vec<i64> = f
         .iter()
@@ -446,10 +504,10 @@ async fn bulk_approve(
 async fn close_round(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path(rid): Path<String>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let r = freeze::close(&state.db, &ctx.round).await.map(|_| ());
     if matches!(

@@ -3,7 +3,7 @@
 //! `/rounds/{id}` and by a submission link under `/s/{token}`.
 
 use super::input::{FieldErrors, parse_update};
-use super::pages::{Ctx, link_ctx, staff_ctx};
+use super::pages::{Ctx, Staff, link_ctx, staff_ctx};
 use super::store::{self, MonitoringError, UpdateRow};
 use super::update_view::{self, UpdatePage};
 use super::views::{self, find_measure, measure_label};
@@ -13,7 +13,7 @@ use crate::snapshot::Evidence;
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -147,10 +147,10 @@ pub async fn institution_page(
 async fn staff_institution(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, iid)): Path<(String, String)>,
 ) -> Result<Html<String>, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     let iid = parse_id(&iid, "институция")?;
     institution_page(tr, &state, &ctx, iid, Vec::new())
         .await
@@ -201,11 +201,11 @@ async fn show(
 async fn staff_update(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, uid)): Path<(String, String)>,
     Query(q): Query<Done>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     show(tr, &state, &ctx, &uid, q.done).await
 }
 
@@ -271,11 +271,11 @@ async fn save(
 async fn staff_save(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, uid)): Path<(String, String)>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     save(tr, &state, &ctx, &uid, fields).await
 }
 
@@ -299,11 +299,11 @@ struct ReviewForm {
 async fn staff_review(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, uid)): Path<(String, String)>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     let u = visible_update(&state, &ctx, &uid).await?;
     ctx.require(ctx.access.can_review(ctx.round.scope()))?;
     let action = match f.action.as_str() {
@@ -427,11 +427,11 @@ async fn add_evidence(
 async fn staff_evidence(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, uid)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     add_evidence(tr, &state, &ctx, &uid, multipart).await
 }
 
@@ -490,10 +490,10 @@ async fn download(state: &AppState, ctx: &Ctx, eid: &str) -> Result<Response, Ap
 
 async fn staff_download(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, eid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     download(&state, &ctx, &eid).await
 }
 

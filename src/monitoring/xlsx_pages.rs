@@ -3,7 +3,7 @@
 //! every problem is reported with its sheet, row and column.
 
 use super::input::parse_update;
-use super::pages::{Ctx, link_ctx, staff_ctx};
+use super::pages::{Ctx, Staff, link_ctx, staff_ctx};
 use super::store::{self, MonitoringError};
 use super::update_pages::institution_page;
 use super::update_view::stored_fields;
@@ -13,7 +13,7 @@ use crate::i18n::Tr;
 use crate::web::{AppError, AppState, parse_id};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -98,10 +98,10 @@ async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Re
 
 async fn staff_template(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, iid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     let iid = parse_id(&iid, "институция")?;
     template(&state, &ctx, iid).await
 }
@@ -232,11 +232,11 @@ async fn upload(
 async fn staff_upload(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
+    staff: Staff,
     Path((rid, iid)): Path<(String, String)>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, &headers, &rid).await?;
+    let ctx = staff_ctx(&state, staff, &rid).await?;
     let iid = parse_id(&iid, "институция")?;
     upload(tr, &state, &ctx, iid, multipart).await
 }

@@ -263,8 +263,9 @@ async fn the_rounds_index_lists_each_plan_with_its_rounds() {
         r.body
             .contains(&format!("href=\"/plans/{plan_id}/rounds\""))
     );
-    assert_eq!(
-        get(&app, "/rounds", None).await.status,
-        StatusCode::UNAUTHORIZED
+    let anonymous = get(&app, "/rounds", None).await;
+    assert!(
+        anonymous.location.starts_with("/login"),
+        "to the login page"
     );
 }

@@ -1,10 +1,11 @@
 //! The reporting part of the security matrix: what a submission link, an anonymous visitor and
 //! bad input can and cannot do. Nothing refused is ever stored.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, sample_plan};
 use crate::monitoring_pages::{issue_link, open_round_by_form};
 use crate::monitoring_web::{ADMIN, get, post, post_multipart};
 use axum::http::StatusCode;
+use planmon::account::{Role, Scope};
 use planmon::monitoring::State;
 use planmon::monitoring::evidence::MAX_EVIDENCE_BYTES;
 use planmon::monitoring::store;
@@ -25,14 +26,18 @@ async fn without_an_account_or_link_no_round_page_opens() {
         format!("/plans/{plan_id}/rounds"),
     ] {
         let r = get(&app, &path, None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
         assert!(
-            matches!(r.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
-            "{path}: {}",
-            r.status
+            r.location.starts_with("/login?next="),
+            "{path}: to the login page"
         );
     }
     let r = post(&app, &format!("/rounds/{round_id}/close"), None, &[]).await;
-    assert!(r.status.is_client_error());
+    assert!(
+        r.status.is_client_error() || r.location.starts_with("/login"),
+        "{}",
+        r.status
+    );
     let round = store::get_round(&app.db, round_id)
         .await
         .expect("round")
@@ -204,5 +209,187 @@ async fn an_oversized_or_disguised_file_is_refused_next_to_the_field() {
     assert!(
         files.is_err() || files.is_ok_and(|n| n == 0),
         "no file written"
+    );
+}
+
+/// A round of the sample plan and the municipality it belongs to.
+async fn round_with_municipality(app: &TestApp) -> (i64, i64) {
+    let (_, round_id) = open_round_by_form(app).await;
+    let round = store::get_round(&app.db, round_id)
+        .await
+        .expect("round")
+        .expect("exists");
+    (round_id, round.municipality_id)
+}
+
+#[tokio::test]
+async fn a_reviewer_approves_and_returns_but_cannot_change_values() {
+    let app = TestApp::spawn().await;
+    let (round_id, municipality) = round_with_municipality(&app).await;
+    let (link, u) = issue_link(&app, round_id).await;
+    post(
+        &app,
+        &format!("{link}/updates/{}", u.id),
+        None,
+        &[("status", "completed"), ("action", "submit")],
+    )
+    .await;
+    let reviewer = app
+        .user_session(
+            "reviewer@test.example",
+            &[(Role::Reviewer, Scope::Municipality(municipality))],
+        )
+        .await;
+    let page = app
+        .get_as(&format!("/rounds/{round_id}/updates/{}", u.id), &reviewer)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("name=\"status\""),
+        "no value form for a reviewer"
+    );
+    let edit = app
+        .post_form(
+            &format!("/rounds/{round_id}/updates/{}", u.id),
+            &reviewer,
+            &[("status", "not_done"), ("action", "save")],
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::FORBIDDEN);
+    let approve = app
+        .post_form(
+            &format!("/rounds/{round_id}/updates/{}/review", u.id),
+            &reviewer,
+            &[("action", "approve")],
+        )
+        .await;
+    assert_eq!(approve.status, StatusCode::SEE_OTHER);
+    let after = store::get_update(&app.db, round_id, u.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(after.state, State::Approved);
+    assert_eq!(
+        after.status,
+        Some(planmon::snapshot::ReportedStatus::Completed)
+    );
+    let steps = store::history(&app.db, u.id).await.expect("history");
+    assert_eq!(
+        steps.last().map(|s| s.actor.as_str()),
+        Some("reviewer@test.example")
+    );
+}
+
+#[tokio::test]
+async fn a_coordinator_of_another_municipality_cannot_reach_the_round_by_its_id() {
+    let app = TestApp::spawn().await;
+    let (round_id, _) = round_with_municipality(&app).await;
+    let mut other = sample_plan();
+    other.municipality = "Другоселище".into();
+    app.create_plan(&other).await;
+    let elsewhere = app.municipality_id("Другоселище").await;
+    let coordinator = app
+        .user_session(
+            "coord@test.example",
+            &[(Role::Coordinator, Scope::Municipality(elsewhere))],
+        )
+        .await;
+    let u = store::updates(&app.db, round_id, None)
+        .await
+        .expect("updates")[0]
+        .clone();
+    for path in [
+        format!("/rounds/{round_id}"),
+        format!("/rounds/{round_id}/updates/{}", u.id),
+        format!("/rounds/{round_id}/institutions/{}", u.institution_id),
+    ] {
+        assert_eq!(
+            app.get_as(&path, &coordinator).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let close = app
+        .post_form(&format!("/rounds/{round_id}/close"), &coordinator, &[])
+        .await;
+    assert_eq!(close.status, StatusCode::NOT_FOUND);
+    let round = store::get_round(&app.db, round_id)
+        .await
+        .expect("round")
+        .expect("exists");
+    assert!(round.is_open());
+}
+
+#[tokio::test]
+async fn a_reporter_sees_only_its_institution_and_forms_need_their_token() {
+    let app = TestApp::spawn().await;
+    let (round_id, municipality) = round_with_municipality(&app).await;
+    let all = store::updates(&app.db, round_id, None)
+        .await
+        .expect("updates");
+    let mine = all[0].clone();
+    let theirs = all
+        .iter()
+        .find(|u| u.institution_id != mine.institution_id)
+        .expect("another institution")
+        .clone();
+    let reporter = app
+        .user_session(
+            "school@test.example",
+            &[(
+                Role::Reporter,
+                Scope::Institution {
+                    municipality,
+                    institution: mine.institution_id,
+                },
+            )],
+        )
+        .await;
+    let own = app
+        .get_as(
+            &format!("/rounds/{round_id}/updates/{}", mine.id),
+            &reporter,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    let other = app
+        .get_as(
+            &format!("/rounds/{round_id}/updates/{}", theirs.id),
+            &reporter,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let dashboard = app.get_as(&format!("/rounds/{round_id}"), &reporter).await;
+    assert!(
+        dashboard.status.is_redirection(),
+        "a reporter goes to its institution"
+    );
+    let no_token = app
+        .post_raw(
+            &format!("/rounds/{round_id}/updates/{}", mine.id),
+            &reporter,
+            &[("status", "completed"), ("action", "save")],
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    let saved = app
+        .post_form(
+            &format!("/rounds/{round_id}/updates/{}", mine.id),
+            &reporter,
+            &[("status", "completed"), ("action", "save")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let after = store::get_update(&app.db, round_id, mine.id)
+        .await
+        .expect("get")
+        .expect("exists");
+    assert_eq!(after.state, State::Draft);
+    assert_eq!(
+        store::history(&app.db, mine.id)
+            .await
+            .expect("history")
+            .len(),
+        1
     );
 }
