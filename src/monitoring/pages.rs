@@ -7,6 +7,7 @@ use super::store::{self, MonitoringError, RoundRow};
 use super::views::{self, RoundDashboard};
 use super::{WorkflowError, freeze, links};
 use crate::account::{Role, Scope};
+use crate::audit::{Actor, Event};
 use crate::i18n::Tr;
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id};
@@ -46,9 +47,28 @@ pub struct Ctx {
     /// The institution a submission link speaks for.
     pub link_institution: Option<i64>,
     pub csrf: String,
+    /// Who the audit log names for changes made here.
+    pub audit: Actor,
 }
 
 impl Ctx {
+    /// Appends an audit event about this round (after the change it describes is stored).
+    pub async fn audit(
+        &self,
+        state: &AppState,
+        action: &str,
+        entity: &str,
+        id: i64,
+        after: serde_json::Value,
+    ) -> Result<(), AppError> {
+        Event::new(self.audit.clone(), action, entity, id)
+            .municipality(self.round.municipality_id)
+            .after(&after)
+            .record(&state.db.pool)
+            .await?;
+        Ok(())
+    }
+
     pub fn require(&self, allowed: bool) -> Result<(), AppError> {
         if allowed {
             Ok(())
@@ -104,6 +124,7 @@ pub fn staff_access(state: &AppState, headers: &HeaderMap, user: Option<&Current
 pub struct Staff {
     pub access: Access,
     pub csrf: String,
+    pub audit: Actor,
 }
 
 impl FromRequestParts<AppState> for Staff {
@@ -125,9 +146,17 @@ impl FromRequestParts<AppState> for Staff {
         let csrf = CsrfToken::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
+        let audit = match &user {
+            Some(u) => u.actor(),
+            None => Actor {
+                label: "администратор (API)".into(),
+                ..Actor::system()
+            },
+        };
         Ok(Staff {
             access,
             csrf: csrf.value().to_string(),
+            audit,
         })
     }
 }
@@ -156,6 +185,7 @@ pub async fn staff_ctx(state: &AppState, staff: Staff, rid: &str) -> Result<Ctx,
         access,
         link_institution: None,
         csrf: staff.csrf,
+        audit: staff.audit,
     })
 }
 
@@ -188,6 +218,7 @@ pub async fn link_ctx(state: &AppState, token: &str) -> Result<Ctx, AppError> {
         link_institution: Some(institution_id),
         // The form token of link pages is derived from the link (the pages' only credential).
         csrf: crate::web::auth::link_csrf(token),
+        audit: Actor::link(link_id, &format!("институция {institution_id}"), None),
     })
 }
 
@@ -285,7 +316,14 @@ async fn open_round(
     }
     let deadline = (!deadline.is_empty()).then_some(deadline);
     match store::open_round(&state.db, sp.id, year, deadline).await {
-        Ok(rid) => Ok(Redirect::to(&format!("/rounds/{rid}")).into_response()),
+        Ok(rid) => {
+            Event::new(staff.audit.clone(), "round.open", "round", rid)
+                .municipality(municipality_id)
+                .after(&serde_json::json!({"plan_id": sp.id, "year": year, "deadline": deadline}))
+                .record(&state.db.pool)
+                .await?;
+            Ok(Redirect::to(&format!("/rounds/{rid}")).into_response())
+        }
         Err(MonitoringError::Refused(m)) => fail(m).await,
         Err(e) => Err(e.into()),
     }
@@ -404,7 +442,10 @@ async fn create_link(
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let institution_id = parse_id(&f.institution_id, "институция")?;
     match links::create(&state.db, &ctx.round, institution_id).await {
-        Ok((_, token)) => {
+        Ok((link_id, token)) => {
+            let after = serde_json::json!({"institution_id": institution_id});
+            ctx.audit(&state, "link.create", "submission_link", link_id, after)
+                .await?;
             let name = store::updates(&state.db, ctx.round.id, Some(institution_id))
                 .await?
                 .first()
@@ -434,6 +475,16 @@ async fn revoke_link(
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let lid = parse_id(&lid, "връзка")?;
     let r = links::revoke(&state.db, ctx.round.id, lid).await;
+    if r.is_ok() {
+        ctx.audit(
+            &state,
+            "link.revoke",
+            "submission_link",
+            lid,
+            serde_json::json!({}),
+        )
+        .await?;
+    }
     after_action(tr, &state, &ctx, r).await
 }
 
@@ -495,9 +546,13 @@ async fn bulk_approve(
         .filter(|(k, _)| k == "update")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.access.actor)
-        .await
-        .map(|_| ());
+    let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.access.actor).await;
+    if let Ok(n) = r {
+        let after = serde_json::json!({"approved": n, "updates": ids});
+        ctx.audit(&state, "update.bulk_approve", "round", ctx.round.id, after)
+            .await?;
+    }
+    let r = r.map(|_| ());
     after_action(tr, &state, &ctx, r).await
 }
 
@@ -510,6 +565,11 @@ async fn close_round(
     let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let r = freeze::close(&state.db, &ctx.round).await.map(|_| ());
+    if r.is_ok() {
+        let after = serde_json::json!({"year": ctx.round.year, "state": "closed"});
+        ctx.audit(&state, "round.close", "round", ctx.round.id, after)
+            .await?;
+    }
     if matches!(
         r,
         Err(MonitoringError::Workflow(WorkflowError::RoundClosed))

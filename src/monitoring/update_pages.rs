@@ -250,7 +250,17 @@ async fn save(
         Err(errors) => Err(Ok(errors)),
     };
     match result {
-        Ok(_) => {
+        Ok(state_now) => {
+            let action = match state_now {
+                super::State::Resubmitted => "update.resubmit",
+                _ if submit => "update.submit",
+                _ => "update.save",
+            };
+            let after = serde_json::json!({
+                "state": state_now.code(),
+                "status": fields.iter().find(|(k, _)| k == "status").map(|(_, v)| v),
+            });
+            ctx.audit(state, action, "update", u.id, after).await?;
             let done = if submit { "submitted" } else { "saved" };
             Ok(Redirect::to(&format!("{}/updates/{}?done={done}", ctx.base, u.id)).into_response())
         }
@@ -312,9 +322,18 @@ async fn staff_review(
         _ => return Err(AppError::BadRequest("Непознато действие.".into())),
     };
     match store::review(&state.db, ctx.round.id, u.id, &action, &ctx.access.actor).await {
-        Ok(_) => Ok(
-            Redirect::to(&format!("{}/updates/{}?done=reviewed", ctx.base, u.id)).into_response(),
-        ),
+        Ok(to) => {
+            let (name, reason) = match &action {
+                Action::Return { reason } => ("update.return", Some(reason.clone())),
+                _ => ("update.approve", None),
+            };
+            let after = serde_json::json!({"state": to.code(), "reason": reason});
+            ctx.audit(&state, name, "update", u.id, after).await?;
+            Ok(
+                Redirect::to(&format!("{}/updates/{}?done=reviewed", ctx.base, u.id))
+                    .into_response(),
+            )
+        }
         Err(MonitoringError::Workflow(w)) => {
             let mut errors = FieldErrors::default();
             errors.add("reason", w.to_string());

@@ -211,7 +211,10 @@ async fn upload(
         Ok(items) => {
             match store::save_many(&state.db, ctx.round.id, &items, submit, &ctx.access.actor).await
             {
-                Ok(_) => {
+                Ok(n) => {
+                    let after = serde_json::json!({"institution_id": institution_id, "updates": n, "submitted": submit});
+                    ctx.audit(state, "update.upload", "round", ctx.round.id, after)
+                        .await?;
                     let back = match ctx.link_institution {
                         Some(_) => ctx.base.clone(),
                         None => format!("{}/institutions/{institution_id}", ctx.base),

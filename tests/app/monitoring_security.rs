@@ -278,6 +278,23 @@ async fn a_reviewer_approves_and_returns_but_cannot_change_values() {
         steps.last().map(|s| s.actor.as_str()),
         Some("reviewer@test.example")
     );
+    let events: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, actor_label FROM audit_events WHERE entity_type = 'update' ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("audit");
+    assert!(
+        events.iter().any(|(a, _)| a == "update.submit"),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&(
+            "update.approve".to_string(),
+            "reviewer@test.example".to_string()
+        )),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]
