@@ -74,6 +74,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the annual monitoring report of a plan's closed reporting round.
+    Report {
+        /// The plan's number (as in /plans/NUMBER).
+        #[arg(long)]
+        plan: i64,
+        /// The reporting year.
+        #[arg(long)]
+        year: i32,
+        #[arg(long, value_enum, default_value_t = crate::report::render::Format::Docx)]
+        format: crate::report::render::Format,
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write a stored plan to a file or to standard output.
     Export {
         /// The plan's number (as in /plans/NUMBER).
@@ -173,6 +187,21 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         } => import(&config, file, municipality, dry_run, json, new_version_of).await,
         Command::Inspect { file, json } => inspect(&config, &file, json),
         Command::User { command } => user(&config, command).await,
+        Command::Report {
+            plan,
+            year,
+            format,
+            output,
+        } => {
+            let db = crate::server::open_database(&config).await?;
+            let bytes = crate::report::pages::report_bytes(&db, plan, year, format)
+                .await?
+                .with_context(|| format!("план {plan} няма приключил отчетен кръг за {year} г."))?;
+            std::fs::write(&output, bytes)
+                .with_context(|| format!("не мога да запиша {}", output.display()))?;
+            eprintln!("Докладът е записан в {}.", output.display());
+            Ok(())
+        }
         Command::Export {
             plan,
             format: ExportFormat::Json,

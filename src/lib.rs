@@ -15,6 +15,7 @@ pub mod money;
 pub mod monitoring;
 pub mod plan;
 pub mod registry;
+pub mod report;
 pub mod search;
 pub mod server;
 pub mod snapshot;

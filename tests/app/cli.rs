@@ -5,7 +5,7 @@ use clap::Parser;
 use planmon::cli::{Cli, load_config, run};
 use planmon::plan::format::to_plan_json;
 
-async fn planmon(app: &TestApp, args: &[&str]) -> anyhow::Result<()> {
+pub async fn planmon(app: &TestApp, args: &[&str]) -> anyhow::Result<()> {
     let mut argv = vec!["planmon", "--database-url", app.database_url.as_str()];
     argv.extend_from_slice(args);
     let cli = Cli::try_parse_from(argv)?;

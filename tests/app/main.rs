@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod annual_report;
 mod cli;
 mod helpers;
 mod import_formats;

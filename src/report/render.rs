@@ -1,0 +1,57 @@
+//! One entry point for the three formats.
+
+use super::Report;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Html,
+    Docx,
+    Pdf,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Html => "text/html; charset=utf-8",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Pdf => "application/pdf",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Format> {
+        match text {
+            "html" => Some(Format::Html),
+            "docx" => Some(Format::Docx),
+            "pdf" => Some(Format::Pdf),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("не мога да създам HTML: {0}")]
+    Html(#[from] askama::Error),
+    #[error(transparent)]
+    Docx(#[from] super::docx::DocxError),
+    #[error(transparent)]
+    Pdf(#[from] super::pdf::PdfError),
+}
+
+pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
+        Format::Html => super::html::render(report)?.into_bytes(),
+        Format::Docx => super::docx::render(report)?,
+        Format::Pdf => super::pdf::render(report)?,
+    })
+}
