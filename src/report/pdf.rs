@@ -410,6 +410,6 @@ mod tests {
     #[test]
     fn hex_colours_become_pdf_colours() {
         assert_eq!(color("#1a7f37"), Color::Rgb(0x1a, 0x7f, 0x37));
-        assert_eq!(color("bad"), Color::Rgb(0, 0, 0));
+        assert_eq!(color("#zzzzzz"), Color::Rgb(0, 0, 0));
     }
 }

@@ -2,8 +2,8 @@
 //! when `TEST_DATABASE_URL` is set, on PostgreSQL.
 
 mod accounts;
-mod audit;
 mod annual_report;
+mod audit;
 mod cli;
 mod helpers;
 mod import_formats;
