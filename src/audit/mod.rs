@@ -37,6 +37,8 @@ pub enum ActorKind {
     Link,
     System,
     Cli,
+    /// The configured administration token (`admin_token`), before or beside accounts.
+    Token,
 }
 
 impl ActorKind {
@@ -46,6 +48,7 @@ impl ActorKind {
             ActorKind::Link => "link",
             ActorKind::System => "system",
             ActorKind::Cli => "cli",
+            ActorKind::Token => "token",
         }
     }
 }
@@ -87,6 +90,28 @@ impl Actor {
             user_id: None,
             label: "система".into(),
             ip: None,
+        }
+    }
+
+    /// Whoever holds the configured administration token.
+    pub fn admin_token(ip: Option<String>) -> Actor {
+        Actor {
+            kind: ActorKind::Token,
+            user_id: None,
+            label: "ключ за администриране".into(),
+            ip,
+        }
+    }
+
+    /// The logged-in user, else the holder of the administration token (pages behind
+    /// `web::admin::Admin`, which accepts both).
+    pub fn user_or_token(
+        user: Option<&crate::web::auth::CurrentUser>,
+        ip: Option<String>,
+    ) -> Actor {
+        match user {
+            Some(u) => u.actor(),
+            None => Actor::admin_token(ip),
         }
     }
 

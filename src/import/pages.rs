@@ -395,6 +395,8 @@ async fn review_page(
 /// Applies the review and saves the plan and the draft's removal in one transaction.
 async fn save(
     _: Admin,
+    user: Option<crate::web::auth::CurrentUser>,
+    extensions: axum::http::Extensions,
     tr: Tr,
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -407,7 +409,9 @@ async fn save(
         Ok(t) => t,
         Err(errors) => return render_review(tr, &state, id, &draft, meta, errors).await,
     };
-    match store::save_draft(&state.db, id, &draft, target).await? {
+    let actor =
+        crate::audit::Actor::user_or_token(user.as_ref(), crate::web::auth::client_ip(&extensions));
+    match store::save_draft(&state.db, id, &draft, target, actor).await? {
         Saved::Plan(plan) | Saved::Version { id: plan, .. } => {
             Ok(Redirect::to(&format!("/plans/{plan}")).into_response())
         }

@@ -79,6 +79,7 @@ pub async fn save_draft(
     id: i64,
     draft: &Draft,
     target: Target,
+    actor: crate::audit::Actor,
 ) -> Result<Saved, StoreError> {
     let mut tx = db.pool.begin().await?;
     let removed = sqlx::query("DELETE FROM import_drafts WHERE id = $1")
@@ -89,17 +90,32 @@ pub async fn save_draft(
         return Ok(Saved::NoSuchDraft);
     }
     let note = format!("внесен от файл {} след преглед", draft.file_name);
-    let saved = match target {
+    let (saved, plan, action) = match target {
         Target::NewPlan => {
-            Saved::Plan(plans::create_plan_in(&mut tx, &draft.plan, Some(&note)).await?)
+            let plan = plans::create_plan_in(&mut tx, &draft.plan, Some(&note)).await?;
+            (Saved::Plan(plan), plan, "plan.create")
         }
         Target::NewVersionOf(plan) => {
             match plans::save_version_in(&mut tx, plan, &draft.plan, Some(&note)).await? {
-                Some(version) => Saved::Version { id: plan, version },
+                Some(version) => (
+                    Saved::Version { id: plan, version },
+                    plan,
+                    "plan.new_version",
+                ),
                 None => return Ok(Saved::NoSuchPlan(plan)),
             }
         }
     };
+    let municipality: Option<i64> =
+        sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
+            .bind(plan)
+            .fetch_optional(&mut *tx)
+            .await?;
+    crate::audit::Event::new(actor, action, "plan", plan)
+        .municipality(municipality)
+        .after(&serde_json::json!({ "note": note, "title": draft.plan.title }))
+        .record(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(saved)
 }

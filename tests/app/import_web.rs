@@ -66,6 +66,17 @@ fn get_admin(path: &str) -> Request<Body> {
         .expect("request")
 }
 
+/// The audit events about plans: (action, actor, plan id, municipality id).
+async fn plan_events(app: &TestApp) -> Vec<(String, String, String, Option<i64>)> {
+    sqlx::query_as(
+        "SELECT action, actor_label, entity_id, municipality_id FROM audit_events \
+         WHERE entity_type = 'plan' ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("audit events")
+}
+
 async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(&app.db.pool)
@@ -242,6 +253,16 @@ async fn an_uploaded_docx_is_reviewed_then_saved_as_a_plan_in_one_step() {
         app.get(&format!("/plans/{id}")).await.status,
         StatusCode::OK
     );
+    // The audit log says who stored which plan, in which municipality.
+    assert_eq!(
+        plan_events(&app).await,
+        vec![(
+            "plan.create".to_string(),
+            "ключ за администриране".to_string(),
+            id.to_string(),
+            Some(app.municipality_id("Пловдив").await)
+        )]
+    );
     // The draft is gone: saving twice is not possible.
     assert_eq!(
         app.request(get_admin(&review)).await.status,
@@ -283,6 +304,11 @@ async fn a_reviewed_import_can_become_a_new_version_of_a_stored_plan() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/plans/{plovdiv}"));
+    let events = plan_events(&app).await;
+    assert_eq!(
+        events.last().map(|e| (e.0.as_str(), e.2.clone())),
+        Some(("plan.new_version", plovdiv.to_string()))
+    );
     assert_eq!(app.plan_count().await, 2);
     let versions = planmon::plan::store::versions(&app.db, plovdiv)
         .await
