@@ -97,6 +97,16 @@ fn read_zip(file: &str, bytes: &[u8]) -> Result<(SourceFormat, Document), Import
         return Ok((SourceFormat::Xlsx, super::sheet::read_xlsx(file, bytes)?));
     }
     if has("mimetype") {
+        // A password-protected OpenDocument file says so in its manifest; its content is
+        // unreadable without the password.
+        if has("META-INF/manifest.xml") {
+            let manifest = zip_entry(file, &mut archive, "META-INF/manifest.xml", 1 << 20)?;
+            if String::from_utf8_lossy(&manifest).contains("encryption-data") {
+                return Err(ImportError::Encrypted {
+                    file: file.to_string(),
+                });
+            }
+        }
         let mime = zip_entry(file, &mut archive, "mimetype", 200)?;
         let mime = String::from_utf8_lossy(&mime).trim().to_string();
         if mime == "application/vnd.oasis.opendocument.spreadsheet" {

@@ -275,6 +275,33 @@ fn an_encrypted_office_file_is_refused_as_encrypted() {
 }
 
 #[test]
+fn a_password_protected_ods_is_refused_as_encrypted() {
+    let bytes = zip_of(&[
+        ("mimetype", b"application/vnd.oasis.opendocument.spreadsheet"),
+        (
+            "META-INF/manifest.xml",
+            b"<manifest:manifest><manifest:file-entry manifest:full-path=\"content.xml\"><manifest:encryption-data manifest:checksum-type=\"SHA1/1K\"/></manifest:file-entry></manifest:manifest>",
+        ),
+        ("content.xml", b"\x8f\x13 encrypted bytes"),
+    ]);
+    let e = error_of("таблица.ods", &bytes);
+    assert!(matches!(e, ImportError::Encrypted { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("таблица.ods: файлът е защитен с парола"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_spreadsheet_named_docx_is_read_as_the_spreadsheet_it_is() {
+    let (format, _) = read("plovdiv-2022-2024.xlsx");
+    let (renamed, _) =
+        read_document("plan.docx", &fixture("plovdiv-2022-2024.xlsx")).expect("reads");
+    assert_eq!((format, renamed), (SourceFormat::Xlsx, SourceFormat::Xlsx));
+}
+
+#[test]
 fn random_bytes_named_docx_are_an_unknown_format() {
     let bytes: Vec<u8> = (0u32..4096)
         .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
