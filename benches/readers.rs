@@ -1,4 +1,5 @@
-//! Each format reader on the seed fixtures (tests/fixtures/import/): time per file and MB/s.
+//! Each format on the seed fixtures (tests/fixtures/import/), time per file and MB/s: the reader
+//! alone (group SEED), and the whole import, reading and recognising (group SEED/import).
 //! Run: cargo bench --bench readers
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -26,12 +27,30 @@ fn readers(c: &mut Criterion) {
             b.iter(|| planmon::import::read_document("plan.txt", black_box(&text)))
         });
         group.finish();
+        let mut group = c.benchmark_group(format!("{seed}/import"));
+        let options = planmon::import::ImportOptions::default();
+        for ext in ["txt", "docx", "html", "xlsx", "ods", "csv"] {
+            let bytes = if ext == "txt" {
+                fixture(&format!("demo/{seed}.txt"))
+            } else {
+                fixture(&format!("tests/fixtures/import/{seed}.{ext}"))
+            };
+            let name = format!("{seed}.{ext}");
+            group.throughput(Throughput::Bytes(bytes.len() as u64));
+            group.bench_function(ext, |b| {
+                b.iter(|| planmon::import::load::import_bytes(&name, black_box(&bytes), &options))
+            });
+        }
+        group.finish();
     }
 }
 
 criterion_group! {
     name = benches;
-    config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(2));
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(std::time::Duration::from_secs(1))
+        .measurement_time(std::time::Duration::from_secs(2));
     targets = readers
 }
 criterion_main!(benches);
