@@ -8,6 +8,7 @@ use crate::i18n::Tr;
 use crate::plan::rules::{self, Counts};
 use crate::plan::store as plans;
 use crate::web::admin::Admin;
+use crate::web::auth::CsrfToken;
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::Router;
@@ -54,6 +55,7 @@ async fn template() -> Result<Response, AppError> {
 #[template(path = "import/upload.html")]
 struct UploadPage {
     tr: Tr,
+    csrf: CsrfToken,
     error: Option<String>,
     municipality: String,
     drafts: Vec<DraftItem>,
@@ -62,6 +64,7 @@ struct UploadPage {
 
 async fn upload_page(
     tr: Tr,
+    csrf: CsrfToken,
     state: &AppState,
     status: StatusCode,
     error: Option<String>,
@@ -69,6 +72,7 @@ async fn upload_page(
 ) -> Result<Response, AppError> {
     let page = UploadPage {
         tr,
+        csrf,
         error,
         municipality,
         drafts: store::list_drafts(&state.db).await?,
@@ -80,9 +84,10 @@ async fn upload_page(
 async fn upload_form(
     _: Admin,
     tr: Tr,
+    csrf: CsrfToken,
     State(state): State<AppState>,
 ) -> Result<Response, AppError> {
-    upload_page(tr, &state, StatusCode::OK, None, String::new()).await
+    upload_page(tr, csrf, &state, StatusCode::OK, None, String::new()).await
 }
 
 /// What the upload form sent.
@@ -154,6 +159,7 @@ fn import_status(e: &ImportError) -> StatusCode {
 async fn upload(
     _: Admin,
     tr: Tr,
+    csrf: CsrfToken,
     State(state): State<AppState>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
@@ -161,6 +167,7 @@ async fn upload(
         let msg = "Изпратете файла чрез формата за качване.".to_string();
         return upload_page(
             tr,
+            csrf,
             &state,
             StatusCode::BAD_REQUEST,
             Some(msg),
@@ -171,7 +178,7 @@ async fn upload(
     let up = match read_upload(form, state.config.max_upload_bytes).await {
         Ok(up) => up,
         Err(Refused(status, msg)) => {
-            return upload_page(tr, &state, status, Some(msg), String::new()).await;
+            return upload_page(tr, csrf, &state, status, Some(msg), String::new()).await;
         }
     };
     let options = ImportOptions {
@@ -187,13 +194,22 @@ async fn upload(
         Ok(out) => out,
         Err(e) => {
             let status = import_status(&e);
-            return upload_page(tr, &state, status, Some(e.to_string()), up.municipality).await;
+            return upload_page(
+                tr,
+                csrf,
+                &state,
+                status,
+                Some(e.to_string()),
+                up.municipality,
+            )
+            .await;
         }
     };
     let Some(draft) = Draft::new(&up.file_name, out, None) else {
         let msg = format!("{}: {}", up.file_name, load::NO_TABLE);
         return upload_page(
             tr,
+            csrf,
             &state,
             StatusCode::BAD_REQUEST,
             Some(msg),
@@ -229,6 +245,7 @@ struct FieldView {
 #[template(path = "import/review.html")]
 struct ReviewPage {
     tr: Tr,
+    csrf: CsrfToken,
     id: i64,
     file_name: String,
     format: &'static str,
@@ -314,6 +331,7 @@ fn field_views(meta: &MetaForm, errors: &[FieldError]) -> Vec<FieldView> {
 
 async fn render_review(
     tr: Tr,
+    csrf: CsrfToken,
     state: &AppState,
     id: i64,
     draft: &Draft,
@@ -349,6 +367,7 @@ async fn render_review(
     };
     let page = ReviewPage {
         tr,
+        csrf,
         id,
         file_name: draft.file_name.clone(),
         format: draft.format.code(),
@@ -380,6 +399,7 @@ async fn draft_of(state: &AppState, id: &str) -> Result<(i64, Draft), AppError> 
 async fn review_page(
     _: Admin,
     tr: Tr,
+    csrf: CsrfToken,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
@@ -389,7 +409,7 @@ async fn review_page(
     // one this document amends: offer it first.
     let same = plans::find_plan(&state.db, &p.municipality, &p.title, p.period).await?;
     let meta = MetaForm::of(p, draft.target.or(same));
-    render_review(tr, &state, id, &draft, meta, Vec::new()).await
+    render_review(tr, csrf, &state, id, &draft, meta, Vec::new()).await
 }
 
 /// Applies the review and saves the plan and the draft's removal in one transaction.
@@ -398,6 +418,7 @@ async fn save(
     user: Option<crate::web::auth::CurrentUser>,
     extensions: axum::http::Extensions,
     tr: Tr,
+    csrf: CsrfToken,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
@@ -407,7 +428,7 @@ async fn save(
     review::apply_measures(&mut draft.plan, &measures);
     let target = match review::apply_meta(&mut draft.plan, &meta) {
         Ok(t) => t,
-        Err(errors) => return render_review(tr, &state, id, &draft, meta, errors).await,
+        Err(errors) => return render_review(tr, csrf, &state, id, &draft, meta, errors).await,
     };
     let actor =
         crate::audit::Actor::user_or_token(user.as_ref(), crate::web::auth::client_ip(&extensions));
@@ -420,7 +441,7 @@ async fn save(
                 field: "target".into(),
                 message: format!("Няма план с номер {plan}."),
             }];
-            render_review(tr, &state, id, &draft, meta, errors).await
+            render_review(tr, csrf, &state, id, &draft, meta, errors).await
         }
         Saved::NoSuchDraft => Err(AppError::not_found(format!(
             "Няма внасяне с номер {id}: може вече да е записано или отказано."

@@ -163,6 +163,64 @@ async fn the_import_pages_need_the_admin_token() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("enctype=\"multipart/form-data\""));
+
+    // A browser then uploads, reviews and saves with the cookie and the forms' CSRF tokens
+    // (no Bearer header): the upload form carries its token in its action URL.
+    let cookies = format!("{pair}; {}", browser.cookie);
+    let r = app
+        .request(
+            Request::get("/admin/import")
+                .header(header::COOKIE, &cookies)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let action = r
+        .body
+        .split("action=\"/admin/import?csrf_token=")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("upload form action with its token")
+        .to_string();
+    assert_eq!(action, browser.csrf);
+    let mut req = upload_request("plan.txt", &bytes, "", false);
+    *req.uri_mut() = format!("/admin/import?csrf_token={action}")
+        .parse()
+        .expect("uri");
+    req.headers_mut()
+        .insert(header::COOKIE, cookies.parse().expect("cookie header"));
+    let r = app.request(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let review = r.location().to_string();
+    let r = app
+        .request(
+            Request::get(&review)
+                .header(header::COOKIE, &cookies)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains(&format!("value=\"{}\"", browser.csrf)),
+        "the forms carry the token"
+    );
+    let save = Request::post(&review)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &cookies)
+        .body(Body::from(form_body(&[
+            ("csrf_token", &browser.csrf),
+            ("municipality", "Пловдив"),
+            ("title", "План"),
+            ("period_from", "2022"),
+            ("period_to", "2024"),
+            ("target", "new"),
+        ])))
+        .expect("request");
+    let r = app.request(save).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().starts_with("/plans/"));
+    assert_eq!(app.plan_count().await, 1);
 }
 
 #[tokio::test]
@@ -435,5 +493,9 @@ async fn the_review_page_of_a_small_plan() {
     let r = app.request(get_admin(&review)).await;
     assert_eq!(r.status, StatusCode::OK);
     let page = r.body.replace(&review, "/admin/import/[id]");
+    // The forms' CSRF token is random.
+    let page = regex::Regex::new("name=\"csrf_token\" value=\"[0-9a-f]+\"")
+        .expect("pattern")
+        .replace_all(&page, "name=\"csrf_token\" value=\"[csrf]\"");
     insta::assert_snapshot!("import_review_small_plan", page);
 }
