@@ -413,6 +413,10 @@ async fn review_page(
 }
 
 /// Applies the review and saves the plan and the draft's removal in one transaction.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "an axum handler: each argument is an extractor"
+)]
 async fn save(
     _: Admin,
     user: Option<crate::web::auth::CurrentUser>,
