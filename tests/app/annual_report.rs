@@ -182,30 +182,3 @@ async fn the_report_command_writes_each_format() {
     let err = missing.expect_err("no round").to_string();
     assert!(err.contains("2030"), "{err}");
 }
-
-/// Timings for the note (not a pass/fail check): `cargo nextest run --test app
-/// report_timings --run-ignored only --no-capture`.
-#[test]
-#[ignore = "prints timings"]
-fn report_timings_for_the_plovdiv_demo_round() {
-    let plans = planmon::demo::seed_plans().expect("seeds");
-    let snap = sample_round(1, 1, &plans[0], plans[0].period.from);
-    for format in [Format::Html, Format::Docx, Format::Pdf] {
-        let start = std::time::Instant::now();
-        let r = build(
-            &snap,
-            &[],
-            &Narrative::default(),
-            "Проект".into(),
-            true,
-            &|s| s.trim().to_string(),
-        );
-        let bytes = render(&r, format).expect("render");
-        println!(
-            "{}: {} ms, {} bytes",
-            format.extension(),
-            start.elapsed().as_millis(),
-            bytes.len()
-        );
-    }
-}
