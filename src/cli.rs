@@ -31,6 +31,9 @@ pub struct Cli {
     /// Database to use: sqlite://FILE or postgres://USER@HOST/DB (overrides the configuration).
     #[arg(long, global = true)]
     pub database_url: Option<String>,
+    /// Folder of uploaded files and adopted reports (overrides the configuration).
+    #[arg(long, global = true)]
+    pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -84,6 +87,10 @@ pub enum Command {
         year: i32,
         #[arg(long, value_enum, default_value_t = crate::report::render::Format::Docx)]
         format: crate::report::render::Format,
+        /// A stored version of the report; the newest when left out (an adopted version is
+        /// written exactly as the council adopted it).
+        #[arg(long)]
+        version: Option<i64>,
         /// Output file.
         #[arg(short, long)]
         output: PathBuf,
@@ -161,6 +168,9 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
     if let Some(url) = &cli.database_url {
         config.database_url = Some(url.clone());
     }
+    if let Some(dir) = &cli.data_dir {
+        config.data_dir = dir.clone();
+    }
     Ok(config)
 }
 
@@ -191,12 +201,20 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             plan,
             year,
             format,
+            version,
             output,
         } => {
             let db = crate::server::open_database(&config).await?;
-            let bytes = crate::report::pages::report_bytes(&db, plan, year, format)
-                .await?
-                .with_context(|| format!("план {plan} няма приключил отчетен кръг за {year} г."))?;
+            let bytes = crate::report::pages::report_bytes(
+                &db,
+                &config.data_dir,
+                plan,
+                year,
+                version,
+                format,
+            )
+            .await?
+            .with_context(|| format!("план {plan} няма приключил отчетен кръг за {year} г."))?;
             std::fs::write(&output, bytes)
                 .with_context(|| format!("не мога да запиша {}", output.display()))?;
             eprintln!("Докладът е записан в {}.", output.display());

@@ -9,8 +9,8 @@
 //! | role | scope | may |
 //! |---|---|---|
 //! | administrator | global | everything |
-//! | coordinator | municipality | plans, rounds, submission links, updates on behalf of institutions, the audit log |
-//! | reviewer | municipality | read updates, approve or return them |
+//! | coordinator | municipality | plans, rounds, submission links, updates on behalf of institutions, the annual report (narrative, adoption, publishing), the audit log |
+//! | reviewer | municipality | read updates, approve or return them; approve or return the annual report |
 //! | reporter | institution in a municipality | read and submit its own updates |
 //!
 //! District and national scopes are stored already and cover nothing yet, so they can be granted
@@ -73,9 +73,15 @@ impl Role {
             Role::Administrator => true,
             Role::Coordinator => matches!(
                 p,
-                ManagePlans | ManageRounds | ManageLinks | ViewUpdates | SubmitUpdates | ViewAudit
+                ManagePlans
+                    | ManageRounds
+                    | ManageLinks
+                    | ViewUpdates
+                    | SubmitUpdates
+                    | ViewAudit
+                    | ManageReports
             ),
-            Role::Reviewer => matches!(p, ViewUpdates | ReviewUpdates),
+            Role::Reviewer => matches!(p, ViewUpdates | ReviewUpdates | ApproveReports),
             Role::Reporter => matches!(p, ViewUpdates | SubmitUpdates),
         }
     }
@@ -108,6 +114,11 @@ pub enum Permission {
     ReviewUpdates,
     /// Read the audit log.
     ViewAudit,
+    /// Write the annual report's narrative, submit it, record the council's adoption, publish
+    /// it, start a correction.
+    ManageReports,
+    /// Approve the annual report for the monitoring body, or return it.
+    ApproveReports,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

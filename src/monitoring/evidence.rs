@@ -98,11 +98,21 @@ pub fn clean_file_name(name: &str) -> String {
     }
 }
 
-/// Writes the file under `data_dir` by its checksum (idempotent); returns (relative path,
-/// hex SHA-256).
+/// Writes the file under `data_dir/evidence` by its checksum (idempotent); returns (relative
+/// path, hex SHA-256).
 pub fn store_file(data_dir: &Path, bytes: &[u8]) -> std::io::Result<(String, String)> {
+    store_blob(data_dir, "evidence", bytes)
+}
+
+/// Writes the file under `data_dir/folder` by its checksum (idempotent); returns (relative
+/// path, hex SHA-256).
+pub fn store_blob(
+    data_dir: &Path,
+    folder: &str,
+    bytes: &[u8],
+) -> std::io::Result<(String, String)> {
     let sha = sha256_hex(bytes);
-    let relative = PathBuf::from("evidence").join(&sha[..2]).join(&sha);
+    let relative = PathBuf::from(folder).join(&sha[..2]).join(&sha);
     let full = data_dir.join(&relative);
     if !full.exists() {
         if let Some(parent) = full.parent() {

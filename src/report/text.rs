@@ -61,27 +61,49 @@ fn status_list(c: &StatusCounts) -> String {
     }
 }
 
+/// "1 мярка", "5 мерки": a number with the singular or the plural (count form) of its noun.
+fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Ends a sentence with one full stop, also after an abbreviation ("15 000 лв.").
+fn full_stop(text: String) -> String {
+    if text.ends_with('.') {
+        text
+    } else {
+        text + "."
+    }
+}
+
 pub fn summary(snap: &RoundSnapshot, a: &Analysis) -> Vec<String> {
     let c = &a.statuses.plan;
     let r = &a.reporting;
     let m = &a.money.total;
     let mut out = vec![
         format!(
-            "През {} г. планът включва {} мерки в {} приоритетни области. По статус: {}. \
+            "През {} г. планът включва {} в {}. По статус: {}. \
              Изпълнени са {} от мерките.",
             snap.year,
-            c.total,
-            snap.plan.priorities.len(),
+            count(c.total, "мярка", "мерки"),
+            count(
+                snap.plan.priorities.len(),
+                "приоритетна област",
+                "приоритетни области"
+            ),
             status_list(c),
             c.completed_share().map_or("—".into(), percent)
         ),
         format!(
-            "Отчети са представили {} от {} институции; получени са {} от {} очаквани отчета, \
+            "Отчети са представили {} от {}; получени са {} от {}, \
              {} от тях след срока{}.",
             r.institutions_reported(),
-            r.institutions.len(),
+            count(r.institutions.len(), "институция", "институции"),
             r.received,
-            r.assignments,
+            count(r.assignments, "очакван отчет", "очаквани отчета"),
             r.late,
             snap.deadline
                 .as_deref()
@@ -99,30 +121,30 @@ pub fn summary(snap: &RoundSnapshot, a: &Analysis) -> Vec<String> {
     ];
     if m.unfunded > 0 {
         out.push(format!(
-            "{} мерки нямат планирани средства в плана.",
-            m.unfunded
+            "{} без планирани средства в плана.",
+            count(m.unfunded, "мярка е", "мерки са")
         ));
     }
     if a.disagreements() > 0 {
         out.push(format!(
-            "При {} мерки заявеният статус се разминава със статуса, изчислен от стойностите на \
+            "При {} заявеният статус се разминава със статуса, изчислен от стойностите на \
              индикаторите и изтеклото време; те са отбелязани в главите по приоритети.",
-            a.disagreements()
+            count(a.disagreements(), "мярка", "мерки")
         ));
     }
     out
 }
 
 pub fn priority_summary(title: &str, c: &StatusCounts, money: &MoneyRow) -> Vec<String> {
-    vec![format!(
-        "Приоритетна област „{}“ включва {} мерки ({}). Изразходвани са {} от планирани за \
-         периода {}.",
+    vec![full_stop(format!(
+        "Приоритетна област „{}“ включва {} ({}). Изразходвани са {} от планирани за \
+         периода {}",
         title.trim(),
-        c.total,
+        count(c.total, "мярка", "мерки"),
         status_list(c),
         money.spent.display_bg(),
         money.planned.display_bg()
-    )]
+    ))]
 }
 
 pub fn conclusions(a: &Analysis) -> Vec<String> {
@@ -135,8 +157,8 @@ pub fn conclusions(a: &Analysis) -> Vec<String> {
     )];
     if c.no_report > 0 {
         out.push(format!(
-            "За {} мерки не е получен отчет, което затруднява оценката на напредъка.",
-            c.no_report
+            "За {} не е получен отчет, което затруднява оценката на напредъка.",
+            count(c.no_report, "мярка", "мерки")
         ));
     }
     out
@@ -146,9 +168,11 @@ pub fn recommendations(a: &Analysis) -> Vec<String> {
     let mut out = Vec::new();
     let silent = a.reporting.silent().count();
     if silent > 0 {
-        out.push(format!(
-            "Да се осигури отчитане от {silent} институции, които не са представили отчет."
-        ));
+        out.push(if silent == 1 {
+            "Да се осигури отчитане от институцията, която не е представила отчет.".into()
+        } else {
+            format!("Да се осигури отчитане от {silent} институции, които не са представили отчет.")
+        });
     }
     if a.reporting.late > 0 {
         out.push("Отчетите да се представят в определения срок.".into());
@@ -165,4 +189,18 @@ pub fn recommendations(a: &Analysis) -> Vec<String> {
         out.push("Изпълнението на плана да продължи съгласно графика.".into());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_take_the_singular_for_one_and_sentences_end_once() {
+        assert_eq!(count(1, "мярка", "мерки"), "1 мярка");
+        assert_eq!(count(0, "мярка", "мерки"), "0 мерки");
+        assert_eq!(count(7, "мярка", "мерки"), "7 мерки");
+        assert_eq!(full_stop("15 000 лв.".into()), "15 000 лв.");
+        assert_eq!(full_stop("Изпълнено".into()), "Изпълнено.");
+    }
 }

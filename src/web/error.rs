@@ -22,6 +22,9 @@ pub enum AppError {
          Презаредете страницата и изпратете формуляра отново."
     )]
     Csrf,
+    /// The action does not fit the state of what it acts on (409).
+    #[error("{0}")]
+    Conflict(String),
     #[error("файлът е твърде голям")]
     TooLarge,
     #[error("вътрешна грешка: {0}")]
@@ -39,6 +42,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

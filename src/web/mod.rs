@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::search::pages::routes())
         .merge(crate::import::pages::routes())
         .merge(crate::monitoring::pages::routes())
+        .merge(crate::report::pages::routes())
         .merge(admin::routes())
         .merge(crate::account::pages::routes())
         .merge(crate::audit::pages::routes())

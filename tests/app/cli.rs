@@ -6,7 +6,14 @@ use planmon::cli::{Cli, load_config, run};
 use planmon::plan::format::to_plan_json;
 
 pub async fn planmon(app: &TestApp, args: &[&str]) -> anyhow::Result<()> {
-    let mut argv = vec!["planmon", "--database-url", app.database_url.as_str()];
+    let data_dir = app.state.config.data_dir.display().to_string();
+    let mut argv = vec![
+        "planmon",
+        "--database-url",
+        app.database_url.as_str(),
+        "--data-dir",
+        data_dir.as_str(),
+    ];
     argv.extend_from_slice(args);
     let cli = Cli::try_parse_from(argv)?;
     let config = load_config(&cli)?;

@@ -25,6 +25,8 @@ pub struct TestResponse {
     pub content_type: String,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    /// The body as sent (for files).
+    pub bytes: Vec<u8>,
 }
 
 impl TestResponse {
@@ -172,6 +174,7 @@ impl TestApp {
             content_type,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

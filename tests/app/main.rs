@@ -20,5 +20,6 @@ mod plan_pages;
 mod plan_store;
 mod plans_api;
 mod progress_pages;
+mod report_workflow;
 mod round_snapshots;
 mod search;

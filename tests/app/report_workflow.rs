@@ -1,0 +1,870 @@
+//! The annual report's workflow on the web, on both databases: the coordinator writes the
+//! narrative, the monitoring body approves, the council's adoption is recorded with its
+//! decision, the report is published with its adoption shown; an adopted version never
+//! changes and a correction is a new version.
+
+use crate::cli::planmon;
+use crate::helpers::{Session, TestApp, TestResponse, sample_plan};
+use crate::monitoring_web::redact;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use planmon::account::{Role, Scope};
+use planmon::snapshot::sample::sample_round;
+use planmon::snapshot::store::save_snapshot;
+
+struct Fixture {
+    app: TestApp,
+    plan_id: i64,
+    municipality_id: i64,
+    coordinator: Session,
+    reviewer: Session,
+}
+
+async fn fixture() -> Fixture {
+    let app = TestApp::spawn().await;
+    let plan = sample_plan();
+    let plan_id = app.create_plan(&plan).await;
+    save_snapshot(&app.db.pool, &sample_round(plan_id, 1, &plan, 2024))
+        .await
+        .expect("closed round");
+    let municipality_id: i64 =
+        sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("municipality");
+    let coordinator = app
+        .user_session(
+            "coordinator@test.example",
+            &[(Role::Coordinator, Scope::Municipality(municipality_id))],
+        )
+        .await;
+    let reviewer = app
+        .user_session(
+            "reviewer@test.example",
+            &[(Role::Reviewer, Scope::Municipality(municipality_id))],
+        )
+        .await;
+    Fixture {
+        app,
+        plan_id,
+        municipality_id,
+        coordinator,
+        reviewer,
+    }
+}
+
+/// A multipart POST with the browser's cookies; the CSRF token goes in the URL as the page's
+/// form does it.
+async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    s: &Session,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> TestResponse {
+    let boundary = "planmon-report-boundary";
+    let mut body: Vec<u8> = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    app.request(
+        Request::post(format!("{path}?csrf_token={}", s.csrf))
+            .header(header::COOKIE, &s.cookie)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(Body::from(body))
+            .expect("request"),
+    )
+    .await
+}
+
+/// [`redact`] and what changes with the renderer: report ids, checksums, file sizes.
+fn redact_report(html: &str) -> String {
+    let mut out = redact(html);
+    for (pattern, with) in [
+        (r"/reports/\d+", "/reports/[id]"),
+        ("[0-9a-f]{64}", "[sha256]"),
+        (r"\d+(,\d)? (KB|MB)", "[size]"),
+    ] {
+        let re = regex::Regex::new(pattern).expect("regex");
+        out = re.replace_all(&out, with).into_owned();
+    }
+    out
+}
+
+fn see_other(r: &TestResponse, what: &str) {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{what}: {}", r.body);
+}
+
+/// Form fields: (name, value).
+type Fields<'a> = &'a [(&'a str, &'a str)];
+/// A file to upload: (name, bytes).
+type Upload<'a> = (&'a str, &'a [u8]);
+
+const DECISION_PDF: &[u8] = b"%PDF-1.4\n% the council decision\n";
+
+impl Fixture {
+    /// Starts the report for 2024; its id.
+    async fn start(&self) -> i64 {
+        let r = self
+            .app
+            .post_form(
+                &format!("/plans/{}/reports", self.plan_id),
+                &self.coordinator,
+                &[("year", "2024")],
+            )
+            .await;
+        see_other(&r, "start");
+        r.location()
+            .strip_prefix("/reports/")
+            .and_then(|id| id.parse().ok())
+            .expect("the new report's page")
+    }
+
+    async fn post(
+        &self,
+        rid: i64,
+        action: &str,
+        s: &Session,
+        fields: &[(&str, &str)],
+    ) -> TestResponse {
+        self.app
+            .post_form(&format!("/reports/{rid}/{action}"), s, fields)
+            .await
+    }
+
+    async fn state(&self, rid: i64) -> String {
+        sqlx::query_scalar("SELECT state FROM annual_reports WHERE id = $1")
+            .bind(rid)
+            .fetch_one(&self.app.db.pool)
+            .await
+            .expect("state")
+    }
+
+    /// Takes a started report through submission and approval.
+    async fn approve(&self, rid: i64) {
+        see_other(
+            &self.post(rid, "submit", &self.coordinator, &[]).await,
+            "submit",
+        );
+        see_other(
+            &self
+                .post(
+                    rid,
+                    "approve",
+                    &self.reviewer,
+                    &[("note", "Одобрен на заседание.")],
+                )
+                .await,
+            "approve",
+        );
+    }
+
+    async fn adopt(&self, rid: i64, number: &str) {
+        let r = post_multipart(
+            &self.app,
+            &format!("/reports/{rid}/adopt"),
+            &self.coordinator,
+            &[
+                ("decision_number", number),
+                ("protocol_number", "7"),
+                ("date", "2025-03-27"),
+            ],
+            Some(("решение.pdf", DECISION_PDF)),
+        )
+        .await;
+        see_other(&r, "adopt");
+    }
+
+    /// Starts, writes, approves, adopts and publishes the report for 2024.
+    async fn published(&self) -> i64 {
+        let rid = self.start().await;
+        see_other(
+            &self
+                .post(
+                    rid,
+                    "narrative",
+                    &self.coordinator,
+                    &[("introduction", "Въведение от координатора.")],
+                )
+                .await,
+            "narrative",
+        );
+        self.approve(rid).await;
+        self.adopt(rid, "123").await;
+        see_other(
+            &self.post(rid, "publish", &self.coordinator, &[]).await,
+            "publish",
+        );
+        rid
+    }
+
+    /// Replaces the closed round of 2024 with one whose plan has another title.
+    async fn change_round(&self, title: &str) {
+        let mut plan = sample_plan();
+        plan.title = title.into();
+        save_snapshot(
+            &self.app.db.pool,
+            &sample_round(self.plan_id, 1, &plan, 2024),
+        )
+        .await
+        .expect("replace round");
+    }
+}
+
+#[tokio::test]
+async fn a_report_goes_from_draft_to_published_with_its_adoption_shown() {
+    let fx = fixture().await;
+    let rid = fx.start().await;
+    let page = fx
+        .app
+        .get_as(&format!("/reports/{rid}"), &fx.coordinator)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("<textarea id=\"introduction\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<textarea id=\"priority_0\""));
+
+    let saved = fx
+        .post(
+            rid,
+            "narrative",
+            &fx.coordinator,
+            &[
+                ("introduction", "Въведение от координатора."),
+                ("priority_0", "Обобщение за първата област."),
+                ("recommendations", "Първа препоръка.\n\nВтора препоръка."),
+            ],
+        )
+        .await;
+    see_other(&saved, "narrative");
+    let draft = fx
+        .app
+        .get_as(&format!("/reports/{rid}/download/html"), &fx.coordinator)
+        .await;
+    assert_eq!(draft.status, StatusCode::OK);
+    for text in [
+        "Въведение от координатора.",
+        "Обобщение за първата област.",
+        "<li>Първа препоръка.</li>",
+        "<li>Втора препоръка.</li>",
+        ">Проект<",
+    ] {
+        assert!(draft.body.contains(text), "{text}");
+    }
+    // Nothing is public before publishing.
+    let year_page = format!("/plans/{}/reports/2024", fx.plan_id);
+    assert_eq!(fx.app.get(&year_page).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        fx.app
+            .get(&format!("/reports/{rid}/download/html"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    fx.approve(rid).await;
+    assert_eq!(fx.state(rid).await, "approved");
+    fx.adopt(rid, "123").await;
+    assert_eq!(fx.state(rid).await, "adopted");
+    assert_eq!(fx.app.get(&year_page).await.status, StatusCode::NOT_FOUND);
+    see_other(
+        &fx.post(rid, "publish", &fx.coordinator, &[]).await,
+        "publish",
+    );
+    assert_eq!(fx.state(rid).await, "published");
+
+    let public = fx.app.get(&year_page).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(
+        public
+            .body
+            .contains("Решение № 123 по Протокол № 7 от 27.03.2025 г. на Общински съвет"),
+        "{}",
+        public.body
+    );
+    let html = fx.app.get(&format!("/reports/{rid}/download/html")).await;
+    assert_eq!(html.status, StatusCode::OK);
+    assert!(
+        html.body
+            .contains("Приет с Решение № 123 по Протокол № 7 от 27.03.2025 г.")
+    );
+    assert!(html.body.contains("Въведение от координатора."));
+    let decision = fx
+        .app
+        .get(&format!("/reports/{rid}/download/decision"))
+        .await;
+    assert_eq!(decision.bytes, DECISION_PDF);
+    let list = fx.app.get(&format!("/plans/{}/reports", fx.plan_id)).await;
+    assert!(
+        list.body.contains(&year_page),
+        "the list links the year's page"
+    );
+
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_events WHERE entity_type = 'annual_report' ORDER BY id",
+    )
+    .fetch_all(&fx.app.db.pool)
+    .await
+    .expect("audit");
+    assert_eq!(
+        actions,
+        [
+            "report.create",
+            "report.narrative",
+            "report.submit",
+            "report.approve",
+            "report.adopt",
+            "report.publish"
+        ]
+    );
+    insta::assert_snapshot!("report_public_page", redact_report(&public.body));
+}
+
+#[tokio::test]
+async fn the_draft_workspace_shows_the_generated_text_beside_each_field() {
+    let fx = fixture().await;
+    let rid = fx.start().await;
+    let page = fx
+        .app
+        .get_as(&format!("/reports/{rid}"), &fx.coordinator)
+        .await;
+    assert!(
+        page.body
+            .contains("<details id=\"introduction-generated\">")
+    );
+    assert!(page.body.contains("<html lang=\"bg\">"));
+    insta::assert_snapshot!("report_workspace_draft", redact_report(&page.body));
+}
+
+#[tokio::test]
+async fn an_adopted_report_never_changes_and_is_served_as_adopted() {
+    let fx = fixture().await;
+    let rid = fx.published().await;
+    let files: Vec<(String, String)> = sqlx::query_as(
+        "SELECT format, sha256 FROM annual_report_files WHERE report_id = $1 ORDER BY format",
+    )
+    .bind(rid)
+    .fetch_all(&fx.app.db.pool)
+    .await
+    .expect("files");
+    assert_eq!(
+        files.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+        ["docx", "html", "pdf"]
+    );
+    let before = fx
+        .app
+        .get(&format!("/reports/{rid}/download/docx"))
+        .await
+        .bytes;
+    assert_eq!(
+        planmon::monitoring::token::sha256_hex(&before),
+        files[0].1,
+        "the DOCX served is the one kept at adoption"
+    );
+    fx.change_round("Съвсем друг план").await;
+    let after = fx.app.get(&format!("/reports/{rid}/download/html")).await;
+    assert!(
+        !after.body.contains("Съвсем друг план"),
+        "the adopted text stays"
+    );
+    assert_eq!(
+        fx.app
+            .get(&format!("/reports/{rid}/download/docx"))
+            .await
+            .bytes,
+        before
+    );
+
+    let edit = fx
+        .post(
+            rid,
+            "narrative",
+            &fx.coordinator,
+            &[("introduction", "Нов текст.")],
+        )
+        .await;
+    assert_eq!(edit.status, StatusCode::CONFLICT);
+    assert!(
+        edit.body
+            .contains("приет от Общинския съвет и не се променя"),
+        "{}",
+        edit.body
+    );
+
+    // The database itself refuses.
+    for sql in [
+        "UPDATE annual_reports SET narrative = '{}' WHERE id = $1",
+        "UPDATE annual_reports SET decision_number = '999' WHERE id = $1",
+        "UPDATE annual_reports SET state = 'draft' WHERE id = $1",
+        "DELETE FROM annual_reports WHERE id = $1",
+        "UPDATE annual_report_files SET sha256 = 'x' WHERE report_id = $1",
+        "DELETE FROM annual_report_files WHERE report_id = $1",
+    ] {
+        let r = sqlx::query(sql).bind(rid).execute(&fx.app.db.pool).await;
+        assert!(r.is_err(), "the database allowed: {sql}");
+    }
+    assert_eq!(fx.state(rid).await, "published");
+}
+
+#[tokio::test]
+async fn approval_freezes_what_the_monitoring_body_saw() {
+    let fx = fixture().await;
+    let rid = fx.start().await;
+    fx.change_round("План след повторно приключване").await;
+    let draft = fx
+        .app
+        .get_as(&format!("/reports/{rid}/download/html"), &fx.coordinator)
+        .await;
+    assert!(
+        draft.body.contains("План след повторно приключване"),
+        "a draft follows the round"
+    );
+    fx.approve(rid).await;
+    fx.change_round("План след одобрението").await;
+    let approved = fx
+        .app
+        .get_as(&format!("/reports/{rid}/download/html"), &fx.coordinator)
+        .await;
+    assert!(approved.body.contains("План след повторно приключване"));
+    assert!(!approved.body.contains("План след одобрението"));
+    assert!(approved.body.contains("Одобрен от наблюдателния орган"));
+}
+
+#[tokio::test]
+async fn a_correction_is_a_new_version_that_replaces_the_published_one_once_published() {
+    let fx = fixture().await;
+    let v1 = fx.published().await;
+    let r = fx
+        .post(v1, "correct", &fx.coordinator, &[("reason", "")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a correction says what it corrects"
+    );
+    let r = fx
+        .post(
+            v1,
+            "correct",
+            &fx.coordinator,
+            &[("reason", "Поправена техническа грешка в таблица 2.")],
+        )
+        .await;
+    see_other(&r, "correct");
+    let v2: i64 = r
+        .location()
+        .trim_start_matches("/reports/")
+        .split('?')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("the new version");
+    assert_ne!(v1, v2);
+    assert_eq!(fx.state(v2).await, "draft");
+    let narrative: String =
+        sqlx::query_scalar("SELECT narrative FROM annual_reports WHERE id = $1")
+            .bind(v2)
+            .fetch_one(&fx.app.db.pool)
+            .await
+            .expect("narrative");
+    assert!(
+        narrative.contains("Въведение от координатора."),
+        "the text is carried over"
+    );
+
+    let year_page = format!("/plans/{}/reports/2024", fx.plan_id);
+    let public = fx.app.get(&year_page).await;
+    assert!(
+        public.body.contains("Решение № 123"),
+        "v1 stays public meanwhile"
+    );
+
+    let again = fx
+        .post(v1, "correct", &fx.coordinator, &[("reason", "Още една.")])
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "only the newest version is corrected"
+    );
+
+    fx.approve(v2).await;
+    fx.adopt(v2, "145").await;
+    see_other(
+        &fx.post(v2, "publish", &fx.coordinator, &[]).await,
+        "publish v2",
+    );
+    let public = fx.app.get(&year_page).await;
+    assert!(public.body.contains("Решение № 145"), "{}", public.body);
+    assert!(
+        public
+            .body
+            .contains("Поправена техническа грешка в таблица 2.")
+    );
+    assert!(public.body.contains("заменена от по-нова версия"));
+    assert!(public.body.contains(&format!("/reports/{v1}/download/pdf")));
+    let html = fx.app.get(&format!("/reports/{v2}/download/html")).await;
+    assert!(html.body.contains("Версия 2, поправка на версия 1"));
+}
+
+/// A second municipality (with a plan of its own).
+async fn other_municipality(app: &TestApp) -> i64 {
+    let mut other = sample_plan();
+    other.municipality = "Другаде".into();
+    app.create_plan(&other).await;
+    app.municipality_id("Другаде").await
+}
+
+#[tokio::test]
+async fn only_the_right_roles_act_on_a_report() {
+    let fx = fixture().await;
+    let rid = fx.start().await;
+    let other_m = other_municipality(&fx.app).await;
+    let stranger = fx
+        .app
+        .user_session(
+            "other@test.example",
+            &[(Role::Coordinator, Scope::Municipality(other_m))],
+        )
+        .await;
+    let reporter = fx
+        .app
+        .user_session(
+            "reporter@test.example",
+            &[(
+                Role::Reporter,
+                Scope::Institution {
+                    municipality: fx.municipality_id,
+                    institution: 1,
+                },
+            )],
+        )
+        .await;
+    let page = format!("/reports/{rid}");
+    assert_eq!(
+        fx.app.get_as(&page, &stranger).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        fx.app.get_as(&page, &reporter).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let anonymous = fx.app.get(&page).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+    assert!(anonymous.location().starts_with("/login"));
+    assert_eq!(
+        fx.app.get_as(&page, &fx.reviewer).await.status,
+        StatusCode::OK
+    );
+
+    for (who, action) in [
+        (&fx.reviewer, "narrative"),
+        (&fx.reviewer, "submit"),
+        (&stranger, "submit"),
+        (&reporter, "submit"),
+    ] {
+        let r = fx.post(rid, action, who, &[("introduction", "x")]).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{action}");
+    }
+    let r = fx
+        .app
+        .post_form(
+            &format!("/plans/{}/reports", fx.plan_id),
+            &fx.reviewer,
+            &[("year", "2024")],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the reviewer does not start reports"
+    );
+    see_other(
+        &fx.post(rid, "submit", &fx.coordinator, &[]).await,
+        "submit",
+    );
+    let r = fx.post(rid, "approve", &fx.coordinator, &[]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "the coordinator does not approve"
+    );
+    let r = fx.post(rid, "approve", &stranger, &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(fx.state(rid).await, "submitted");
+    // Without the form token nothing happens.
+    let r = fx
+        .app
+        .post_raw(
+            &format!("/reports/{rid}/approve"),
+            &fx.reviewer,
+            &[("note", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(fx.state(rid).await, "submitted");
+}
+
+#[tokio::test]
+async fn a_bad_adoption_form_is_refused_field_by_field_and_changes_nothing() {
+    let fx = fixture().await;
+    let rid = fx.start().await;
+    fx.approve(rid).await;
+    let path = format!("/reports/{rid}/adopt");
+    let cases: [(Fields, Option<Upload>, &str); 5] = [
+        (
+            &[
+                ("decision_number", ""),
+                ("protocol_number", ""),
+                ("date", ""),
+            ],
+            Some(("решение.pdf", DECISION_PDF)),
+            "Въведете номера на решението.",
+        ),
+        (
+            &[
+                ("decision_number", "1"),
+                ("protocol_number", "2"),
+                ("date", "27.03.2025"),
+            ],
+            Some(("решение.pdf", DECISION_PDF)),
+            "„27.03.2025“ не е дата (ГГГГ-ММ-ДД).",
+        ),
+        (
+            &[
+                ("decision_number", "1"),
+                ("protocol_number", "2"),
+                ("date", "2099-01-01"),
+            ],
+            Some(("решение.pdf", DECISION_PDF)),
+            "Датата на решението е в бъдещето.",
+        ),
+        (
+            &[
+                ("decision_number", "1"),
+                ("protocol_number", "2"),
+                ("date", "2025-03-27"),
+            ],
+            Some(("решение.pdf", b"MZ\x90\x00 not a pdf")),
+            "не е на файл от вида „pdf“",
+        ),
+        (
+            &[
+                ("decision_number", "1"),
+                ("protocol_number", "2"),
+                ("date", "2025-03-27"),
+            ],
+            None,
+            "Приложете решението на Общинския съвет като файл или посочете адреса",
+        ),
+    ];
+    for (fields, file, message) in cases {
+        let r = post_multipart(&fx.app, &path, &fx.coordinator, fields, file).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
+        assert!(r.body.contains(message), "{message}: {}", r.body);
+        assert!(r.body.contains("aria-invalid=\"true\""));
+    }
+    assert_eq!(fx.state(rid).await, "approved");
+    let files: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM annual_report_files")
+        .fetch_one(&fx.app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(files, 0);
+    // A link to the decision on the council's site is enough.
+    let r = post_multipart(
+        &fx.app,
+        &path,
+        &fx.coordinator,
+        &[
+            ("decision_number", "88"),
+            ("protocol_number", "5"),
+            ("date", "2025-02-20"),
+            ("url", "https://council.example/decisions/88"),
+        ],
+        None,
+    )
+    .await;
+    see_other(&r, "adopt with a link");
+    assert_eq!(fx.state(rid).await, "adopted");
+}
+
+#[tokio::test]
+async fn returning_a_report_needs_a_reason_and_reopens_the_draft() {
+    let fx = fixture().await;
+    let rid = fx.start().await;
+    see_other(
+        &fx.post(rid, "submit", &fx.coordinator, &[]).await,
+        "submit",
+    );
+    let r = fx
+        .post(rid, "narrative", &fx.coordinator, &[("introduction", "x")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::CONFLICT,
+        "a submitted text is not edited"
+    );
+    let r = fx
+        .post(rid, "return", &fx.reviewer, &[("note", "  ")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.body
+            .contains("Напишете защо докладът се връща за редакция.")
+    );
+    let r = fx
+        .post(
+            rid,
+            "return",
+            &fx.reviewer,
+            &[("note", "Допълнете изводите за образованието.")],
+        )
+        .await;
+    see_other(&r, "return");
+    assert_eq!(fx.state(rid).await, "draft");
+    let page = fx
+        .app
+        .get_as(&format!("/reports/{rid}"), &fx.coordinator)
+        .await;
+    assert!(page.body.contains("Допълнете изводите за образованието."));
+    see_other(
+        &fx.post(
+            rid,
+            "narrative",
+            &fx.coordinator,
+            &[("conclusions", "Допълнено.")],
+        )
+        .await,
+        "edit again",
+    );
+}
+
+#[tokio::test]
+async fn a_report_starts_only_from_a_closed_round_and_once_per_year() {
+    let fx = fixture().await;
+    let path = format!("/plans/{}/reports", fx.plan_id);
+    let r = fx
+        .app
+        .post_form(&path, &fx.coordinator, &[("year", "2030")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(
+        r.body.contains("За 2030 г. няма приключен отчетен кръг"),
+        "{}",
+        r.body
+    );
+    let r = fx
+        .app
+        .post_form(&path, &fx.coordinator, &[("year", "две хиляди")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("не е година"));
+    fx.start().await;
+    let r = fx
+        .app
+        .post_form(&path, &fx.coordinator, &[("year", "2024")])
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("вече е започнат"));
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM annual_reports")
+        .fetch_one(&fx.app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn a_narrative_for_a_priority_the_plan_does_not_have_is_refused() {
+    let fx = fixture().await;
+    let rid = fx.start().await;
+    let r = fx
+        .post(
+            rid,
+            "narrative",
+            &fx.coordinator,
+            &[("priority_99", "Текст.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("не е приоритетна област на този план"));
+    let narrative: String =
+        sqlx::query_scalar("SELECT narrative FROM annual_reports WHERE id = $1")
+            .bind(rid)
+            .fetch_one(&fx.app.db.pool)
+            .await
+            .expect("narrative");
+    assert_eq!(narrative, "{}");
+}
+
+#[tokio::test]
+async fn the_report_command_writes_the_adopted_version_as_adopted() {
+    let fx = fixture().await;
+    let rid = fx.published().await;
+    let kept = fx
+        .app
+        .get(&format!("/reports/{rid}/download/pdf"))
+        .await
+        .bytes;
+    fx.change_round("Друг план").await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r.pdf");
+    planmon(
+        &fx.app,
+        &[
+            "report",
+            "--plan",
+            &fx.plan_id.to_string(),
+            "--year",
+            "2024",
+            "--format",
+            "pdf",
+            "-o",
+            out.to_str().expect("path"),
+        ],
+    )
+    .await
+    .expect("report");
+    assert_eq!(std::fs::read(&out).expect("file"), kept);
+    let wrong = planmon(
+        &fx.app,
+        &[
+            "report",
+            "--plan",
+            &fx.plan_id.to_string(),
+            "--year",
+            "2024",
+            "--version",
+            "9",
+            "-o",
+            out.to_str().expect("path"),
+        ],
+    )
+    .await;
+    assert!(
+        wrong
+            .expect_err("no version 9")
+            .to_string()
+            .contains("версия 9")
+    );
+}
