@@ -187,6 +187,8 @@ struct DashboardPage {
     trend: Vec<TrendRow>,
     differences: Vec<DiffRow>,
     silent: Vec<(String, usize)>,
+    /// The public page of the year's report, once the council adopted it and it is published.
+    report_href: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -231,6 +233,7 @@ async fn plan_dashboard(
         trend: Vec::new(),
         differences: Vec::new(),
         silent: Vec::new(),
+        report_href: None,
     };
     if let Some(stored) = chosen {
         let history: Vec<_> = all.iter().map(|s| s.snapshot.clone()).collect();
@@ -255,6 +258,9 @@ async fn plan_dashboard(
             .map(|i| (i.name.clone(), i.assigned))
             .collect();
         page.round = Some(RoundView::new(stored, &a));
+        page.report_href = crate::report::store::public_version(&state.db, id, a.year)
+            .await?
+            .map(|_| format!("/plans/{id}/reports/{}", a.year));
     }
     render(&page)
 }

@@ -321,6 +321,14 @@ async fn a_report_goes_from_draft_to_published_with_its_adoption_shown() {
         list.body.contains(&year_page),
         "the list links the year's page"
     );
+    let progress = fx
+        .app
+        .get(&format!("/plans/{}/progress?year=2024", fx.plan_id))
+        .await;
+    assert!(
+        progress.body.contains(&year_page),
+        "the dashboard links the adopted report"
+    );
 
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_events WHERE entity_type = 'annual_report' ORDER BY id",
