@@ -1,7 +1,10 @@
 //! Writes the spreadsheet fixtures (XLSX with merged cells, CSV) of a plan from its HTML fixture,
-//! so the spreadsheets hold exactly the cells the HTML reader reads: headings and paragraphs as
-//! one-cell rows, table cells with their lines on separate lines of the cell, colspan and
-//! rowspan as merged ranges. Called by scripts/make-fixtures.py.
+//! the way a person would have typed the plan into a spreadsheet: the recogniser's repaired
+//! document (`planmon::import::recognise::repaired`), where every measure is one row with each
+//! cell under its header's column, so the page breaks and merged cells that shifted the text
+//! extraction's cells are gone. Headings and paragraphs are one-cell rows, a cell's lines are
+//! lines of the spreadsheet cell, the header's colspan and rowspan are merged ranges. Called by
+//! scripts/make-fixtures.py.
 //!
 //! Usage: cargo run --example make_sheet_fixtures -- PLAN.html OUT.xlsx OUT.csv
 
@@ -19,7 +22,8 @@ fn main() -> Result<()> {
         bail!("usage: make_sheet_fixtures PLAN.html OUT.xlsx OUT.csv");
     };
     let bytes = std::fs::read(html).with_context(|| html.clone())?;
-    let (_, doc) = planmon::import::read_document(html, &bytes)?;
+    let (format, doc) = planmon::import::read_document(html, &bytes)?;
+    let doc = planmon::import::recognise::repaired(&doc, format);
 
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut regions: Vec<Region> = Vec::new();

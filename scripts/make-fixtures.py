@@ -9,9 +9,10 @@ followed by empty cells, like "Финансиране" over "Средства | 
 cells: colspan for the group heading, rowspan for the others.
 
 LibreOffice converts the page to DOCX (Word tables with gridSpan/vMerge). The XLSX (with merged
-ranges) and the CSV are written by `cargo run --example make_sheet_fixtures` from what planmon's
-HTML reader reads in the page: headings and paragraphs as one-cell rows, each table cell's lines
-as lines of the spreadsheet cell. LibreOffice converts the XLSX to ODS.
+header ranges) and the CSV are written by `cargo run --example make_sheet_fixtures` from the
+page as the recogniser repairs it (one row per measure, every cell under its column, as a
+person types a plan into a sheet): headings and paragraphs as one-cell rows, each table cell's
+lines as lines of the spreadsheet cell. LibreOffice converts the XLSX to ODS.
 
 Run: python3 scripts/make-fixtures.py   (needs libreoffice-writer-nogui, libreoffice-calc-nogui)
 The outputs are committed, so tests do not need LibreOffice.

@@ -10,6 +10,7 @@ pub mod amount;
 pub mod columns;
 pub mod header;
 mod measure;
+mod repair;
 pub mod split;
 
 use super::document::{Block, Document, Location, Row};
@@ -20,11 +21,47 @@ use std::collections::HashSet;
 
 /// Reads a plan out of a document.
 pub fn recognise(doc: &Document, format: SourceFormat, options: &ImportOptions) -> ImportOutcome {
-    let mut b = Builder::default();
+    let b = Builder {
+        sheet: is_sheet(format),
+        ..Builder::default()
+    };
+    read_blocks(doc, b).finish(doc, format, options)
+}
+
+/// Spreadsheets have no paragraphs: their running text is in one-cell rows.
+fn is_sheet(format: SourceFormat) -> bool {
+    matches!(
+        format,
+        SourceFormat::Xlsx | SourceFormat::Ods | SourceFormat::Csv
+    )
+}
+
+/// The document with its measure tables repaired, as a spreadsheet of the plan would hold them:
+/// one row per measure, each cell in its header's column (see [`repair`]).
+pub fn repaired(doc: &Document, format: SourceFormat) -> Document {
+    let b = read_blocks(
+        doc,
+        Builder {
+            sheet: is_sheet(format),
+            trace: Some(repair::Trace::default()),
+            ..Builder::default()
+        },
+    );
+    b.trace
+        .map(repair::Trace::into_document)
+        .unwrap_or_default()
+}
+
+fn read_blocks(doc: &Document, mut b: Builder) -> Builder {
     let mut sheet = None;
     for block in &doc.blocks {
         match block {
-            Block::Heading { text, at, .. } | Block::Paragraph { text, at } => b.text(text, at),
+            Block::Heading { text, at, .. } | Block::Paragraph { text, at } => {
+                if let Some(t) = &mut b.trace {
+                    t.text_block(block);
+                }
+                b.text(text, at)
+            }
             Block::Table(t) => {
                 let this = t.rows.first().and_then(|r| r.at.sheet.as_deref());
                 // The instructions planmon's own template carries are not part of any plan.
@@ -36,13 +73,22 @@ pub fn recognise(doc: &Document, format: SourceFormat, options: &ImportOptions) 
                     b.ctx = None;
                     sheet = this;
                 }
+                if let Some(tr) = &mut b.trace {
+                    tr.table_start(t);
+                }
                 for (i, row) in t.rows.iter().enumerate() {
+                    if let Some(tr) = &mut b.trace {
+                        tr.row_start(row);
+                    }
                     b.row(&grid_row(row), i == 0);
+                    if let Some(tr) = &mut b.trace {
+                        tr.row_end();
+                    }
                 }
             }
         }
     }
-    b.finish(doc, format, options)
+    b
 }
 
 /// The row as a grid, the way a text extraction lays it out: a cell spanning n columns is
@@ -83,26 +129,27 @@ impl RawMeasure {
             .collect()
     }
 
-    /// Continues a column: the first line joins the last one unless it opens a new list item.
+    /// Continues a column (see [`merge_lines`]).
     fn merge(&mut self, col: Col, lines: &[String]) {
         if lines.is_empty() {
             return;
         }
         match self.cols.iter_mut().find(|(c, _)| *c == col) {
-            Some((_, existing)) if !existing.is_empty() => {
-                if split::starts_with_marker(lines) {
-                    existing.extend(lines.iter().cloned());
-                } else {
-                    if let Some(last) = existing.last_mut() {
-                        last.push(' ');
-                        last.push_str(&lines[0]);
-                    }
-                    existing.extend(lines[1..].iter().cloned());
-                }
-            }
-            Some((_, existing)) => existing.extend(lines.iter().cloned()),
+            Some((_, existing)) => merge_lines(existing, lines),
             None => self.cols.push((col, lines.to_vec())),
         }
+    }
+}
+
+/// Continues a cell's lines: the first line joins the last one unless it opens a new list item.
+fn merge_lines(existing: &mut Vec<String>, lines: &[String]) {
+    match (existing.last_mut(), lines.first()) {
+        (Some(last), Some(first)) if !split::starts_with_marker(lines) => {
+            last.push(' ');
+            last.push_str(first);
+            existing.extend(lines[1..].iter().cloned());
+        }
+        _ => existing.extend(lines.iter().cloned()),
     }
 }
 
@@ -151,6 +198,12 @@ struct Builder {
     tables_found: bool,
     /// Header data given as "label | value" rows (planmon's template); it wins over the text.
     labelled: Recognised,
+    /// When asked for, the document as read, repaired (see [`repaired`]).
+    trace: Option<repair::Trace>,
+    /// The document is a spreadsheet (see [`is_sheet`]).
+    sheet: bool,
+    /// The last row was a sheet's running text after a blank row.
+    text_run: bool,
 }
 
 /// Lowercase letters only: page headers repeat with different spacing and digits.
@@ -360,6 +413,9 @@ impl Builder {
         if let Some((code, title)) = objective_heading(text) {
             self.open_objective(code, title);
             self.objective_open = true;
+            if let Some(t) = &mut self.trace {
+                t.objective_opened(0);
+            }
             return;
         }
         if self.seen.contains(&key) {
@@ -380,13 +436,19 @@ impl Builder {
         }
         // A row holding only its first cell, before any table or naming a priority or repeating
         // a page header, is running text laid out in a sheet (spreadsheets and CSV have no
-        // paragraphs): read it as text.
+        // paragraphs): read it as text. So is, in a spreadsheet, such a row after a blank row
+        // (notes after the table), and the one-cell rows right after it, unless they continue
+        // an objective's title.
+        let text_run = self.sheet && (first_in_block || self.text_run) && !self.objective_open;
+        self.text_run = false;
         if filled == [0] {
             let text = &texts[0];
             if !self.started
                 || priority_heading(text).is_some()
                 || self.seen.contains(&furniture_key(text))
+                || text_run
             {
+                self.text_run = text_run;
                 self.text(text, &row.at);
                 return;
             }
@@ -408,6 +470,9 @@ impl Builder {
                     ctx.kinds[*i] = c;
                 }
             }
+            if let Some(t) = &mut self.trace {
+                t.header_row(false);
+            }
             return;
         }
         let data_like = filled
@@ -424,6 +489,9 @@ impl Builder {
                 rows_since_header: 0,
                 maybe_shifted,
             });
+            if let Some(t) = &mut self.trace {
+                t.header_row(true);
+            }
             self.started = true;
             self.tables_found = true;
             self.objective_open = false;
@@ -436,6 +504,9 @@ impl Builder {
                 self.started = true;
                 self.open_objective(code, title);
                 self.objective_open = true;
+                if let Some(t) = &mut self.trace {
+                    t.objective_opened(filled[0]);
+                }
                 return;
             }
             if self.objective_open {
@@ -456,6 +527,9 @@ impl Builder {
             if columns::is_code(&texts[0]) {
                 ctx.kinds.insert(0, Col::Code);
                 ctx.kinds.pop();
+                if let Some(t) = &mut self.trace {
+                    t.header_shifted();
+                }
             }
         }
         self.objective_open = false;
@@ -602,6 +676,17 @@ impl Builder {
                 }
             }
         }
+        if let Some(t) = &mut self.trace {
+            let kinds = self.ctx.as_ref().map(|c| c.kinds.as_slice()).unwrap_or(&[]);
+            t.joined();
+            for (col, lines, _) in aligned.cells.iter().filter(|c| !c.1.is_empty()) {
+                if *col == Col::Objective {
+                    t.merge_into_objective(&lines.join(" "));
+                } else if let Some(i) = kinds.iter().position(|k| k == col) {
+                    t.merge_into_measure(i, lines);
+                }
+            }
+        }
         for (col, lines, _) in &aligned.cells {
             if lines.is_empty() {
                 continue;
@@ -655,6 +740,13 @@ impl Builder {
                         m.merge(*col, lines);
                     }
                 }
+                if let Some(t) = &mut self.trace {
+                    for (col, lines) in &moved {
+                        if let Some(i) = aligned.cells.iter().position(|c| c.0 == *col) {
+                            t.merge_into_measure(i, lines);
+                        }
+                    }
+                }
                 self.warnings.push(ImportWarning::new(
                     WarningKind::JoinedRow,
                     &row.at,
@@ -682,6 +774,11 @@ impl Builder {
         if !objective_text.is_empty() {
             let (code, title) = numbered_title(&objective_text);
             self.open_objective(code, title);
+            if let Some(t) = &mut self.trace
+                && let Some(i) = aligned.cells.iter().position(|c| c.0 == Col::Objective)
+            {
+                t.objective_opened(i);
+            }
         } else if self.priority().objectives.is_empty() {
             self.open_objective(None, String::new());
         }
@@ -691,6 +788,9 @@ impl Builder {
                 &row.at,
                 "клетките на реда са разместени (слети клетки) и са върнати в колоните им",
             ));
+        }
+        if let Some(t) = &mut self.trace {
+            t.measure(&aligned.cells);
         }
         let m = RawMeasure {
             cols: aligned

@@ -230,3 +230,73 @@ fn a_merged_header_cell_covers_the_columns_it_spans() {
     assert_eq!(m.indicators[0].name, "Брой училища");
     assert_eq!(m.amounts[0].minor, 1_500_000);
 }
+
+#[test]
+fn notes_after_a_blank_row_of_a_sheet_are_text_not_part_of_the_last_measure() {
+    use crate::import::document::Block;
+    let mut doc = sheet(&[
+        &["ПЛАН ЗА ДЕЙСТВИЕ"],
+        &["на Община Тестово за периода 2024-2026 г."],
+        &["Приоритет 1 Образование"],
+        &["Цели", "Задачи", "Дейности", "Отговорна институция", "Срок"],
+        &["1. Цел", "Задача", "Ремонт", "Община Тестово", "2024 г."],
+    ]);
+    // After a blank row, the reader starts a new table.
+    let notes = sheet(&[
+        &["1 При удължаване на епидемичната обстановка стойностите подлежат на промяна."],
+        &["III. Механизми за мониторинг и оценка"],
+    ]);
+    doc.blocks.extend(notes.blocks);
+    for format in [SourceFormat::Xlsx, SourceFormat::Csv] {
+        let out = recognise(&doc, format, &ImportOptions::default());
+        let ms = measures(&out);
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].activities, ["Ремонт"]);
+        assert_eq!(ms[0].code, None);
+        let unplaced: Vec<&str> = out
+            .plan
+            .as_ref()
+            .expect("plan")
+            .unplaced
+            .iter()
+            .map(|u| u.text.as_str())
+            .collect();
+        assert_eq!(unplaced.len(), 2, "{unplaced:?}");
+        assert!(unplaced[1].starts_with("III. Механизми"));
+    }
+    assert!(matches!(doc.blocks.last(), Some(Block::Table(_))));
+}
+
+#[test]
+fn the_repaired_document_has_one_row_per_measure_with_every_cell_in_its_column() {
+    use crate::import::document::Block;
+    let text = doc(concat!(
+        "1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024-2026 г.\tОбщински бюджет\tБрой деца\n",
+        "\t1. Ремонти на подземната\tРемонт\tОбщина Тестово,\t2024 г.\t10 000 лв.\tПроекти\tИзпълнение на\n",
+        "\n\nПЛАН ЗА ДЕЙСТВИЕ\n\n",
+        "\tинфраструктура\t\tМРРБ\t\t\t\tсроковете\n",
+    ));
+    let source = read_text(text.as_bytes()).expect("reads");
+    let repaired = super::repaired(&source, SourceFormat::Text);
+    let rows: Vec<Vec<String>> = repaired
+        .blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .flat_map(|t| &t.rows)
+        .map(|r| r.cells.iter().map(|c| c.lines.join(" | ")).collect())
+        .collect();
+    // The header, and two measures: the continuation after the page break is gone.
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[1][5], "", "no money: the source moves to its column");
+    assert_eq!(rows[1][6], "Общински бюджет");
+    assert_eq!(rows[1][7], "Брой деца");
+    assert_eq!(rows[2][1], "1. Ремонти на подземната инфраструктура");
+    assert_eq!(rows[2][3], "Община Тестово, МРРБ");
+    assert_eq!(rows[2][7], "Изпълнение на сроковете");
+    // Read back as a spreadsheet, it is the same plan.
+    let again = recognise(&repaired, SourceFormat::Xlsx, &ImportOptions::default());
+    assert_eq!(measures(&again), measures(&run(&text)));
+}
