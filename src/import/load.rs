@@ -26,10 +26,16 @@ pub fn import_bytes(
         plan.source = Some(SourceDocument {
             file_name: Some(file_name.to_string()),
             format: Some(format.code().to_string()),
-            sha256: None,
+            sha256: Some(sha256_hex(bytes)),
         });
     }
     Ok(out)
+}
+
+/// The file's SHA-256 as 64 lower-case hex digits: which file a plan was imported from.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// planmon plan JSON needs no recognising: it is the plan.
@@ -98,6 +104,21 @@ pub fn summary<'a>(file: &'a str, out: &'a ImportOutcome) -> Summary<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_source_of_an_imported_plan_names_the_file_its_format_and_its_sha256() {
+        let text = "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово 2024-2026 г.\n\nДейности\tОтговорна институция\tСрок\n1. Ремонт\tОбщина Тестово\t2024 г.\n";
+        let out =
+            import_bytes("план.txt", text.as_bytes(), &ImportOptions::default()).expect("imports");
+        let source = out.plan.and_then(|p| p.source).expect("source");
+        assert_eq!(source.file_name.as_deref(), Some("план.txt"));
+        assert_eq!(source.format.as_deref(), Some("text"));
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(source.sha256, Some(sha256_hex(text.as_bytes())));
+    }
 
     #[test]
     fn empty_binary_and_oversized_files_are_refused_with_their_name() {

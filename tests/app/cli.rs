@@ -170,6 +170,15 @@ async fn importing_a_plan_document_stores_the_recognised_plan() {
         .plan;
     assert_eq!(plan.municipality, "Пловдив");
     assert_eq!(plan.measures().count(), 52);
+    // The stored plan says which file it came from, down to its checksum.
+    let bytes = std::fs::read(seed_path("plovdiv-2022-2024.txt")).expect("seed");
+    let source = plan.source.expect("source");
+    assert_eq!(source.file_name.as_deref(), Some("plovdiv-2022-2024.txt"));
+    assert_eq!(
+        source.sha256,
+        Some(planmon::import::load::sha256_hex(&bytes))
+    );
+    assert_eq!(source.sha256.as_ref().map(String::len), Some(64));
 }
 
 #[tokio::test]

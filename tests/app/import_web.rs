@@ -306,7 +306,14 @@ async fn an_uploaded_docx_is_reviewed_then_saved_as_a_plan_in_one_step() {
         plan.measures().next().and_then(|m| m.status.as_deref()),
         Some("Текущ")
     );
-    assert_eq!(plan.source.and_then(|s| s.format).as_deref(), Some("docx"));
+    let source = plan.source.clone().expect("source");
+    assert_eq!(source.format.as_deref(), Some("docx"));
+    assert_eq!(
+        source.sha256,
+        Some(planmon::import::load::sha256_hex(&fixture(
+            "plovdiv-2022-2024.docx"
+        )))
+    );
     assert_eq!(
         app.get(&format!("/plans/{id}")).await.status,
         StatusCode::OK
