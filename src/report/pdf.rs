@@ -185,30 +185,65 @@ fn para(text: &str) -> impl Element + use<> {
     Paragraph::new(text.to_string()).padded(genpdf::Margins::trbl(0, 0, 2, 0))
 }
 
+/// The width text can take on a page: A4 less the margins set in [`render`], in mm.
+const TEXT_WIDTH_MM: f64 = 170.0;
+/// A generous width of one DejaVu Sans character at the 8 pt of table cells, in mm (regular,
+/// bold). Erring wide only breaks a word sooner; erring narrow would lose it.
+const CELL_CHAR_MM: (f64, f64) = (1.75, 1.95);
+
+/// Breaks every word longer than `max_chars` into pieces that fit, each but the last ending in
+/// a hyphen: genpdf leaves out a word wider than its cell, and a table must lose nothing.
+fn fit_words(text: &str, max_chars: usize) -> String {
+    let max_chars = max_chars.max(3);
+    text.split(' ')
+        .map(|word| {
+            let chars: Vec<char> = word.chars().collect();
+            if chars.len() <= max_chars {
+                return word.to_string();
+            }
+            chars
+                .chunks(max_chars - 1)
+                .map(|c| c.iter().collect::<String>())
+                .collect::<Vec<_>>()
+                .join("- ")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn table(t: &DataTable) -> Result<TableLayout, genpdf::error::Error> {
     let cols = t.headers.len().max(1);
     // The first column (names) gets more room.
     let mut weights = vec![2; cols];
     weights[0] = 4;
-    let mut table = TableLayout::new(weights);
-    table.set_cell_decorator(FrameCellDecorator::new(true, true, false));
-    let cell = |s: &str, bold: bool| {
+    let total: usize = weights.iter().sum();
+    // Characters that fit on a line of each column (less 2 mm of padding and frame).
+    let fits = |col: usize, bold: bool| {
+        let width = TEXT_WIDTH_MM * weights[col] as f64 / total as f64 - 2.0;
+        let per_char = if bold { CELL_CHAR_MM.1 } else { CELL_CHAR_MM.0 };
+        (width / per_char).floor() as usize
+    };
+    let cell = |s: &str, col: usize, bold: bool| {
         let st = if bold {
             Style::new().bold().with_font_size(8)
         } else {
             Style::new().with_font_size(8)
         };
-        Paragraph::new(s.to_string()).styled(st).padded(1)
+        Paragraph::new(fit_words(s, fits(col, bold)))
+            .styled(st)
+            .padded(1)
     };
+    let mut table = TableLayout::new(weights.clone());
+    table.set_cell_decorator(FrameCellDecorator::new(true, true, false));
     let mut row = table.row();
-    for h in &t.headers {
-        row.push_element(cell(h, true));
+    for (i, h) in t.headers.iter().enumerate() {
+        row.push_element(cell(h, i, true));
     }
     row.push()?;
     for r in &t.rows {
         let mut row = table.row();
         for i in 0..cols {
-            row.push_element(cell(r.get(i).map_or("", String::as_str), false));
+            row.push_element(cell(r.get(i).map_or("", String::as_str), i, false));
         }
         row.push()?;
     }
@@ -406,6 +441,16 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_too_long_for_a_cell_are_broken_and_nothing_is_lost() {
+        assert_eq!(fit_words("в процес на", 7), "в процес на");
+        let fitted = fit_words("частично изпълнена", 7);
+        assert_eq!(fitted, "частич- но изпълн- ена");
+        assert!(fitted.split(' ').all(|w| w.chars().count() <= 7));
+        assert_eq!(fitted.replace("- ", ""), "частично изпълнена");
+        assert_eq!(fit_words("", 7), "");
+    }
 
     #[test]
     fn hex_colours_become_pdf_colours() {
