@@ -10,6 +10,7 @@ pub mod document;
 pub mod docx;
 pub mod html;
 pub mod load;
+pub mod names;
 pub mod pages;
 pub mod read;
 pub mod recognise;

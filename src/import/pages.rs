@@ -1,12 +1,14 @@
 //! Import pages: the public spreadsheet template, and behind the administration token the upload
 //! form, the review page and the save (one transaction) or discard of a draft.
 
+use super::names::{self, NameChoice};
 use super::review::{self, Draft, FieldError, MetaForm, ReviewView};
 use super::store::{self, DraftItem, Saved};
 use super::{ImportError, ImportOptions, load};
 use crate::i18n::Tr;
 use crate::plan::rules::{self, Counts};
 use crate::plan::store as plans;
+use crate::registry::RegistryKind;
 use crate::web::admin::Admin;
 use crate::web::auth::CsrfToken;
 use crate::web::{AppError, AppState, parse_id, render};
@@ -257,6 +259,72 @@ struct ReviewPage {
     target_error: Option<String>,
     view: ReviewView,
     unplaced: Vec<crate::plan::Unplaced>,
+    names: Vec<NameRow>,
+}
+
+/// A new name on the review form, with its choices: add it to the registry, or record it as a
+/// spelling of an entry already there.
+struct NameRow {
+    /// The form's index of the name (`nn.N.…`).
+    n: usize,
+    name: String,
+    kind: &'static str,
+    /// Translation key of the "add as new" choice.
+    add_label: &'static str,
+    keys: Vec<String>,
+    options: Vec<TargetOption>,
+    error: Option<String>,
+}
+
+/// The new names' rows, each with the registry entries of its list and the choice as sent.
+async fn name_rows(
+    state: &AppState,
+    draft: &Draft,
+    choices: &[(usize, NameChoice)],
+    errors: &[FieldError],
+) -> Result<Vec<NameRow>, AppError> {
+    let names = names::new_names(draft);
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let institutions = store::registry_entries(&state.db, RegistryKind::Institution).await?;
+    let sources = store::registry_entries(&state.db, RegistryKind::FundingSource).await?;
+    Ok(names
+        .into_iter()
+        .enumerate()
+        .map(|(n, new)| {
+            let chosen = choices
+                .iter()
+                .find(|(_, c)| c.name == new.name && c.kind == new.kind)
+                .and_then(|(_, c)| c.to);
+            let entries = match new.kind {
+                RegistryKind::Institution => &institutions,
+                RegistryKind::FundingSource => &sources,
+            };
+            NameRow {
+                n,
+                kind: new.kind_code(),
+                add_label: match new.kind {
+                    RegistryKind::Institution => "import.name_add_institution",
+                    RegistryKind::FundingSource => "import.name_add_source",
+                },
+                options: entries
+                    .iter()
+                    .map(|e| TargetOption {
+                        value: e.id.to_string(),
+                        label: e.name.clone(),
+                        selected: chosen == Some(e.id),
+                    })
+                    .collect(),
+                error: errors
+                    .iter()
+                    .find(|e| e.field == format!("nn.{n}.to"))
+                    .map(|e| e.message.clone()),
+                name: new.name,
+                keys: new.keys,
+            }
+        })
+        .collect())
 }
 
 fn field_views(meta: &MetaForm, errors: &[FieldError]) -> Vec<FieldView> {
@@ -365,7 +433,9 @@ async fn render_review(
     } else {
         StatusCode::BAD_REQUEST
     };
+    let names = name_rows(state, draft, &meta.names, &errors).await?;
     let page = ReviewPage {
+        names,
         tr,
         csrf,
         id,
@@ -428,15 +498,34 @@ async fn save(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let (id, mut draft) = draft_of(&state, &id).await?;
-    let (meta, measures) = review::read_form(&fields);
+    let (mut meta, measures) = review::read_form(&fields);
     review::apply_measures(&mut draft.plan, &measures);
-    let target = match review::apply_meta(&mut draft.plan, &meta) {
-        Ok(t) => t,
-        Err(errors) => return render_review(tr, csrf, &state, id, &draft, meta, errors).await,
+    let (choices, name_errors) = match names::read_name_choices(&fields) {
+        Ok(c) => (c, Vec::new()),
+        Err(e) => (Vec::new(), e),
     };
+    meta.names = choices;
+    let target = match review::apply_meta(&mut draft.plan, &meta) {
+        Ok(t) if name_errors.is_empty() => t,
+        Ok(_) => {
+            return render_review(tr, csrf, &state, id, &draft, meta, name_errors).await;
+        }
+        Err(mut errors) => {
+            errors.extend(name_errors);
+            return render_review(tr, csrf, &state, id, &draft, meta, errors).await;
+        }
+    };
+    // Only the names the reviewed plan still uses.
+    let used = names::new_names(&draft);
+    let choices: Vec<NameChoice> = meta
+        .names
+        .iter()
+        .map(|(_, c)| c.clone())
+        .filter(|c| used.iter().any(|u| u.name == c.name && u.kind == c.kind))
+        .collect();
     let actor =
         crate::audit::Actor::user_or_token(user.as_ref(), crate::web::auth::client_ip(&extensions));
-    match store::save_draft(&state.db, id, &draft, target, actor).await? {
+    match store::save_draft(&state.db, id, &draft, target, &choices, actor).await? {
         Saved::Plan(plan) | Saved::Version { id: plan, .. } => {
             Ok(Redirect::to(&format!("/plans/{plan}")).into_response())
         }
@@ -444,6 +533,18 @@ async fn save(
             let errors = vec![FieldError {
                 field: "target".into(),
                 message: format!("Няма план с номер {plan}."),
+            }];
+            render_review(tr, csrf, &state, id, &draft, meta, errors).await
+        }
+        Saved::NoSuchEntry(name) => {
+            let n = meta
+                .names
+                .iter()
+                .find(|(_, c)| c.name == name)
+                .map_or(0, |(n, _)| *n);
+            let errors = vec![FieldError {
+                field: format!("nn.{n}.to"),
+                message: format!("„{name}“: избраният запис вече не е в регистъра."),
             }];
             render_review(tr, csrf, &state, id, &draft, meta, errors).await
         }

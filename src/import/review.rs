@@ -150,8 +150,8 @@ pub struct ReviewView {
     /// Warnings about the document as a whole, not about one of its rows or measures (missing
     /// metadata). The others are shown next to their source row and their measure.
     pub general: Vec<WarningView>,
-    /// Institution and source names not in the registry: (name, measure keys).
-    pub new_names: Vec<(String, Vec<String>)>,
+    /// Institution and source names not in the registry.
+    pub new_names: Vec<super::names::NewName>,
 }
 
 pub fn review_view(draft: &Draft) -> ReviewView {
@@ -232,7 +232,7 @@ pub fn review_view(draft: &Draft) -> ReviewView {
         priorities,
         source,
         general,
-        new_names: new_names(draft),
+        new_names: super::names::new_names(draft),
     }
 }
 
@@ -260,32 +260,8 @@ fn indicator_text(i: &crate::plan::Indicator) -> String {
     }
 }
 
-/// The names the recogniser did not find in the registry, from its "new name" warnings: each
-/// name once, with every measure that names it.
-fn new_names(draft: &Draft) -> Vec<(String, Vec<String>)> {
-    let mut out: Vec<(String, Vec<String>)> = Vec::new();
-    for w in draft
-        .warnings
-        .iter()
-        .filter(|w| w.kind == WarningKind::NewName)
-    {
-        let name = quoted(&w.message).unwrap_or_else(|| w.message.clone());
-        if out.iter().any(|(n, _)| *n == name) {
-            continue;
-        }
-        let keys = draft
-            .plan
-            .measures()
-            .filter(|m| m.institutions.contains(&name) || m.funding_sources.contains(&name))
-            .map(|m| m.key.clone())
-            .collect();
-        out.push((name, keys));
-    }
-    out
-}
-
 /// The text between „ and “ in a message.
-fn quoted(message: &str) -> Option<String> {
+pub(super) fn quoted(message: &str) -> Option<String> {
     let start = message.find('„')? + '„'.len_utf8();
     let len = message[start..].find('“')?;
     Some(message[start..start + len].to_string())
@@ -304,6 +280,8 @@ pub struct MetaForm {
     pub adoption_body: String,
     /// "new", or the id of the plan this import becomes a new version of.
     pub target: String,
+    /// The choices for the new names as sent (`nn.N.…`, see `names::read_name_choices`).
+    pub names: Vec<(usize, super::names::NameChoice)>,
 }
 
 impl MetaForm {
@@ -319,6 +297,7 @@ impl MetaForm {
             adoption_date: a.date.unwrap_or_default(),
             adoption_body: a.body.unwrap_or_default(),
             target: target.map_or_else(|| "new".into(), |t| t.to_string()),
+            names: Vec::new(),
         }
     }
 }
@@ -342,7 +321,7 @@ pub struct FieldError {
     pub message: String,
 }
 
-fn field_error(field: &str, message: &str) -> FieldError {
+pub(super) fn field_error(field: &str, message: &str) -> FieldError {
     FieldError {
         field: field.to_string(),
         message: message.to_string(),
@@ -546,7 +525,11 @@ mod tests {
             "{row:?} / {:?}",
             d.warnings
         );
-        assert_eq!(v.new_names[0].0, "Нова агенция за всичко");
+        assert_eq!(v.new_names[0].name, "Нова агенция за всичко");
+        assert_eq!(
+            v.new_names[0].kind,
+            crate::registry::RegistryKind::Institution
+        );
     }
 
     #[test]

@@ -9,7 +9,12 @@ use axum::http::{Request, StatusCode, header};
 const BOUNDARY: &str = "planmon-test-boundary";
 
 /// A multipart upload of one file (and the optional municipality field).
-fn upload_request(file_name: &str, bytes: &[u8], municipality: &str, auth: bool) -> Request<Body> {
+pub(crate) fn upload_request(
+    file_name: &str,
+    bytes: &[u8],
+    municipality: &str,
+    auth: bool,
+) -> Request<Body> {
     let mut body = Vec::new();
     body.extend(
         format!(
@@ -43,7 +48,7 @@ fn encode(text: &str) -> String {
         .collect()
 }
 
-fn form_body(fields: &[(&str, &str)]) -> String {
+pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
         .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
@@ -51,7 +56,7 @@ fn form_body(fields: &[(&str, &str)]) -> String {
         .join("&")
 }
 
-fn post_form(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
+pub(crate) fn post_form(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
     Request::post(path)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
@@ -59,7 +64,7 @@ fn post_form(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
         .expect("request")
 }
 
-fn get_admin(path: &str) -> Request<Body> {
+pub(crate) fn get_admin(path: &str) -> Request<Body> {
     Request::get(path)
         .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
         .body(Body::empty())
@@ -77,7 +82,7 @@ async fn plan_events(app: &TestApp) -> Vec<(String, String, String, Option<i64>)
     .expect("audit events")
 }
 
-async fn count(app: &TestApp, table: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, table: &str) -> i64 {
     sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
         .fetch_one(&app.db.pool)
         .await
@@ -85,7 +90,7 @@ async fn count(app: &TestApp, table: &str) -> i64 {
 }
 
 /// Uploads a file and returns the review page's path.
-async fn upload(app: &TestApp, file_name: &str, bytes: &[u8]) -> String {
+pub(crate) async fn upload(app: &TestApp, file_name: &str, bytes: &[u8]) -> String {
     let r = app
         .request(upload_request(file_name, bytes, "", true))
         .await;

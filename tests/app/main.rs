@@ -8,6 +8,7 @@ mod cli;
 mod helpers;
 mod import_formats;
 mod import_fuzz;
+mod import_names;
 mod import_seeds;
 mod import_template;
 mod import_web;
