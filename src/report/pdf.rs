@@ -20,6 +20,8 @@ const BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
 pub enum PdfError {
     #[error("не мога да създам PDF: {0}")]
     Render(#[from] genpdf::error::Error),
+    #[error("не мога да компресирам PDF: {0}")]
+    Compress(String),
 }
 
 /// The fonts for chart pictures, loaded once.
@@ -435,6 +437,22 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
     }
     let mut out = Vec::new();
     doc.render(&mut out)?;
+    compress(&out)
+}
+
+/// genpdf writes page contents and fonts uncompressed; Flate-compressing every stream makes
+/// the file several times smaller and changes nothing a reader sees.
+fn compress(pdf: &[u8]) -> Result<Vec<u8>, PdfError> {
+    let mut doc = lopdf::Document::load_mem(pdf).map_err(|e| PdfError::Compress(e.to_string()))?;
+    for object in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            stream.allows_compression = true;
+        }
+    }
+    doc.compress();
+    let mut out = Vec::new();
+    doc.save_to(&mut out)
+        .map_err(|e| PdfError::Compress(e.to_string()))?;
     Ok(out)
 }
 

@@ -123,9 +123,27 @@ fn libreoffice_opens_the_docx_and_converts_it_to_pdf() {
 fn the_pdf_embeds_its_fonts() {
     let bytes = render(&report(), Format::Pdf).expect("pdf");
     assert!(bytes.starts_with(b"%PDF"));
-    let text = String::from_utf8_lossy(&bytes);
-    assert!(text.contains("/FontFile2"), "TrueType font embedded");
-    assert!(text.contains("DejaVu"), "the bundled font");
+    let doc = lopdf::Document::load_mem(&bytes).expect("a PDF lopdf reads");
+    let fonts: Vec<Vec<u8>> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"FontFile2").ok())
+        .filter_map(|r| r.as_reference().ok())
+        .filter_map(|id| doc.get_object(id).ok()?.as_stream().ok())
+        .map(|s| {
+            assert!(
+                s.dict.get(b"Filter").is_ok(),
+                "the embedded font is compressed"
+            );
+            s.decompressed_content().expect("inflate the font")
+        })
+        .collect();
+    assert!(!fonts.is_empty(), "TrueType fonts embedded");
+    assert!(
+        fonts.iter().all(|f| f.windows(6).any(|w| w == b"DejaVu")),
+        "the bundled font"
+    );
 }
 
 #[tokio::test]
