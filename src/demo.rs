@@ -64,3 +64,22 @@ pub async fn load_sample_rounds(db: &Db, plan_ids: &[i64]) -> anyhow::Result<usi
     }
     Ok(stored)
 }
+
+/// Starts a draft annual report for every closed round of the demo plans that has none, so the
+/// report's workflow can be tried at once. Returns how many were started.
+pub async fn load_report_drafts(db: &Db, plan_ids: &[i64]) -> anyhow::Result<usize> {
+    let mut started = 0;
+    for &id in plan_ids {
+        for s in snapshots::list_snapshots(db, id).await? {
+            let year = s.snapshot.year;
+            if crate::report::store::versions(db, id, year)
+                .await?
+                .is_empty()
+            {
+                crate::report::store::create(db, id, year, &crate::audit::Actor::system()).await?;
+                started += 1;
+            }
+        }
+    }
+    Ok(started)
+}

@@ -30,6 +30,10 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         if opened > 0 {
             println!("Демонстрационни отчетни кръгове: {opened}");
         }
+        let drafts = crate::demo::load_report_drafts(&db, &ids).await?;
+        if drafts > 0 {
+            println!("Проекти на годишни доклади: {drafts}");
+        }
         let logins = crate::account::demo::accounts(&db).await?;
         println!(
             "Демонстрационни профили (паролите се показват само сега и се сменят при всяко стартиране с --demo):"

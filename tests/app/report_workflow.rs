@@ -876,3 +876,25 @@ async fn the_report_command_writes_the_adopted_version_as_adopted() {
             .contains("версия 9")
     );
 }
+
+#[tokio::test]
+async fn demo_data_starts_a_draft_report_for_each_closed_round_once() {
+    let app = TestApp::spawn().await;
+    let (plovdiv, kazanlak) = app.load_demo().await;
+    planmon::demo::load_sample_rounds(&app.db, &[plovdiv, kazanlak])
+        .await
+        .expect("rounds");
+    let started = planmon::demo::load_report_drafts(&app.db, &[plovdiv, kazanlak])
+        .await
+        .expect("drafts");
+    assert_eq!(started, 2);
+    let states: Vec<String> = sqlx::query_scalar("SELECT state FROM annual_reports ORDER BY id")
+        .fetch_all(&app.db.pool)
+        .await
+        .expect("states");
+    assert_eq!(states, ["draft", "draft"]);
+    let again = planmon::demo::load_report_drafts(&app.db, &[plovdiv, kazanlak])
+        .await
+        .expect("drafts");
+    assert_eq!(again, 0, "a second start adds nothing");
+}
