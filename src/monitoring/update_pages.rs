@@ -10,10 +10,11 @@ use super::views::{self, find_measure, measure_label};
 use super::{Action, evidence};
 use crate::i18n::Tr;
 use crate::snapshot::Evidence;
+use crate::web::download::{self, Disposition};
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -480,31 +481,15 @@ async fn download(state: &AppState, ctx: &Ctx, eid: &str) -> Result<Response, Ap
     let bytes = std::fs::read(state.config.data_dir.join(path))
         .map_err(|err| AppError::Internal(format!("evidence {eid}: {err}")))?;
     let name = e.file_name.unwrap_or_else(|| "file".into());
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                e.media_type
-                    .unwrap_or_else(|| "application/octet-stream".into()),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{ascii}\""),
-            ),
-        ],
+    let media = e
+        .media_type
+        .unwrap_or_else(|| "application/octet-stream".into());
+    Ok(download::file(
+        &media,
+        &name,
+        Disposition::Attachment,
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 async fn staff_download(

@@ -21,10 +21,11 @@ use crate::monitoring::evidence;
 use crate::monitoring::input::FieldErrors;
 use crate::snapshot::store as snapshots;
 use crate::web::auth::{CsrfToken, CurrentUser};
+use crate::web::download::{self, Disposition};
 use crate::web::{AppError, AppState, parse_id, render as render_page};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -948,22 +949,6 @@ async fn adopt(
 // ---------------------------------------------------------------------------------------------
 // Documents
 
-fn attachment(media_type: &str, file_name: &str, bytes: Vec<u8>, inline: bool) -> Response {
-    let disposition = if inline { "inline" } else { "attachment" };
-    (
-        [
-            (header::CONTENT_TYPE, media_type.to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("{disposition}; filename=\"{file_name}\""),
-            ),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-        ],
-        bytes,
-    )
-        .into_response()
-}
-
 async fn download(
     State(state): State<AppState>,
     user: Option<CurrentUser>,
@@ -985,23 +970,13 @@ async fn download(
         };
         let bytes = std::fs::read(state.config.data_dir.join(path))
             .map_err(|e| AppError::Internal(format!("decision file: {e}")))?;
-        let ascii: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_graphic() || c == ' ' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        return Ok(attachment(
+        return Ok(download::file(
             r.decision_media_type
                 .as_deref()
                 .unwrap_or("application/octet-stream"),
-            &ascii,
+            name,
+            Disposition::Attachment,
             bytes,
-            false,
         ));
     }
     let format = Format::parse(&what)
@@ -1014,11 +989,16 @@ async fn download(
         r.version,
         format.extension()
     );
-    Ok(attachment(
+    let disposition = if format == Format::Html {
+        Disposition::Inline
+    } else {
+        Disposition::Attachment
+    };
+    Ok(download::file(
         format.media_type(),
         &name,
+        disposition,
         bytes,
-        format == Format::Html,
     ))
 }
 

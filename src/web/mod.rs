@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod download;
 pub mod error;
 
 use crate::config::Config;

@@ -316,6 +316,15 @@ async fn a_report_goes_from_draft_to_published_with_its_adoption_shown() {
         .get(&format!("/reports/{rid}/download/decision"))
         .await;
     assert_eq!(decision.bytes, DECISION_PDF);
+    let saved_as = decision
+        .headers
+        .get(header::CONTENT_DISPOSITION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    assert!(
+        saved_as.contains("filename*=UTF-8''%D1%80%D0%B5%D1%88%D0%B5%D0%BD%D0%B8%D0%B5.pdf"),
+        "the decision keeps its Cyrillic name: {saved_as}"
+    );
     let list = fx.app.get(&format!("/plans/{}/reports", fx.plan_id)).await;
     assert!(
         list.body.contains(&year_page),
