@@ -6,6 +6,7 @@
 //! (docx, html, spreadsheets) belong to the formats work; `recognise` and the text reader to the
 //! recogniser work. Both keep these signatures.
 
+pub mod access;
 pub mod document;
 pub mod docx;
 pub mod html;

@@ -1,6 +1,8 @@
-//! Import pages: the public spreadsheet template, and behind the administration token the upload
-//! form, the review page and the save (one transaction) or discard of a draft.
+//! Import pages: the public spreadsheet template, and for those who may import (see
+//! [`super::access`]) the upload form, the review page and the save (one transaction) or
+//! discard of a draft.
 
+use super::access::{self, Importer};
 use super::names::{self, NameChoice};
 use super::review::{self, Draft, FieldError, MetaForm, ReviewView};
 use super::store::{self, DraftItem, Saved};
@@ -9,7 +11,6 @@ use crate::i18n::Tr;
 use crate::plan::rules::{self, Counts};
 use crate::plan::store as plans;
 use crate::registry::RegistryKind;
-use crate::web::admin::Admin;
 use crate::web::auth::CsrfToken;
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
@@ -64,32 +65,41 @@ struct UploadPage {
     max_mb: usize,
 }
 
+/// The upload form, with the drafts of the importer's municipalities.
 async fn upload_page(
-    tr: Tr,
-    csrf: CsrfToken,
+    (importer, tr, csrf): (&Importer, Tr, CsrfToken),
     state: &AppState,
     status: StatusCode,
     error: Option<String>,
     municipality: String,
 ) -> Result<Response, AppError> {
+    let mut drafts = store::list_drafts(&state.db).await?;
+    drafts.retain(|d| importer.may_import_for(&d.municipality));
     let page = UploadPage {
         tr,
         csrf,
         error,
         municipality,
-        drafts: store::list_drafts(&state.db).await?,
+        drafts,
         max_mb: state.config.max_upload_bytes / (1024 * 1024),
     };
     Ok((status, render(&page)?).into_response())
 }
 
 async fn upload_form(
-    _: Admin,
+    importer: Importer,
     tr: Tr,
     csrf: CsrfToken,
     State(state): State<AppState>,
 ) -> Result<Response, AppError> {
-    upload_page(tr, csrf, &state, StatusCode::OK, None, String::new()).await
+    upload_page(
+        (&importer, tr, csrf),
+        &state,
+        StatusCode::OK,
+        None,
+        String::new(),
+    )
+    .await
 }
 
 /// What the upload form sent.
@@ -159,7 +169,7 @@ fn import_status(e: &ImportError) -> StatusCode {
 /// Reads and recognises the upload, keeps it as a draft and opens its review. A file that cannot
 /// be imported stores nothing and comes back to the form with the reason.
 async fn upload(
-    _: Admin,
+    importer: Importer,
     tr: Tr,
     csrf: CsrfToken,
     State(state): State<AppState>,
@@ -168,8 +178,7 @@ async fn upload(
     let Ok(form) = form else {
         let msg = "Изпратете файла чрез формата за качване.".to_string();
         return upload_page(
-            tr,
-            csrf,
+            (&importer, tr, csrf),
             &state,
             StatusCode::BAD_REQUEST,
             Some(msg),
@@ -180,7 +189,14 @@ async fn upload(
     let up = match read_upload(form, state.config.max_upload_bytes).await {
         Ok(up) => up,
         Err(Refused(status, msg)) => {
-            return upload_page(tr, csrf, &state, status, Some(msg), String::new()).await;
+            return upload_page(
+                (&importer, tr, csrf),
+                &state,
+                status,
+                Some(msg),
+                String::new(),
+            )
+            .await;
         }
     };
     let options = ImportOptions {
@@ -197,8 +213,7 @@ async fn upload(
         Err(e) => {
             let status = import_status(&e);
             return upload_page(
-                tr,
-                csrf,
+                (&importer, tr, csrf),
                 &state,
                 status,
                 Some(e.to_string()),
@@ -210,8 +225,7 @@ async fn upload(
     let Some(draft) = Draft::new(&up.file_name, out, None) else {
         let msg = format!("{}: {}", up.file_name, load::NO_TABLE);
         return upload_page(
-            tr,
-            csrf,
+            (&importer, tr, csrf),
             &state,
             StatusCode::BAD_REQUEST,
             Some(msg),
@@ -219,6 +233,18 @@ async fn upload(
         )
         .await;
     };
+    // A coordinator imports plans of their own municipalities only.
+    if !importer.may_import_for(&draft.plan.municipality) {
+        let msg = importer.refusal(&draft.plan.municipality);
+        return upload_page(
+            (&importer, tr, csrf),
+            &state,
+            StatusCode::FORBIDDEN,
+            Some(msg),
+            up.municipality,
+        )
+        .await;
+    }
     let id = store::insert_draft(&state.db, &draft).await?;
     Ok(Redirect::to(&format!("/admin/import/{id}")).into_response())
 }
@@ -398,8 +424,7 @@ fn field_views(meta: &MetaForm, errors: &[FieldError]) -> Vec<FieldView> {
 }
 
 async fn render_review(
-    tr: Tr,
-    csrf: CsrfToken,
+    (importer, tr, csrf): (&Importer, Tr, CsrfToken),
     state: &AppState,
     id: i64,
     draft: &Draft,
@@ -415,6 +440,7 @@ async fn render_review(
         plans::list_plans(&state.db)
             .await?
             .into_iter()
+            .filter(|p| importer.may_import_for(&p.municipality))
             .map(|p| TargetOption {
                 value: p.id.to_string(),
                 label: format!(
@@ -456,40 +482,43 @@ async fn render_review(
     Ok((status, render(&page)?).into_response())
 }
 
-async fn draft_of(state: &AppState, id: &str) -> Result<(i64, Draft), AppError> {
+/// The draft, when it is there and is a plan of a municipality the importer may import for.
+async fn draft_of(
+    state: &AppState,
+    importer: &Importer,
+    id: &str,
+) -> Result<(i64, Draft), AppError> {
     let id = parse_id(id, "внасяне")?;
     let draft = store::load_draft(&state.db, id).await?.ok_or_else(|| {
         AppError::not_found(format!(
             "Няма внасяне с номер {id}: може вече да е записано или отказано."
         ))
     })?;
+    if !importer.may_import_for(&draft.plan.municipality) {
+        return Err(AppError::Forbidden);
+    }
     Ok((id, draft))
 }
 
 async fn review_page(
-    _: Admin,
+    importer: Importer,
     tr: Tr,
     csrf: CsrfToken,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let (id, draft) = draft_of(&state, &id).await?;
+    let (id, draft) = draft_of(&state, &importer, &id).await?;
     let p = &draft.plan;
     // A plan already stored under the same municipality, title and period is most likely the
     // one this document amends: offer it first.
     let same = plans::find_plan(&state.db, &p.municipality, &p.title, p.period).await?;
     let meta = MetaForm::of(p, draft.target.or(same));
-    render_review(tr, csrf, &state, id, &draft, meta, Vec::new()).await
+    render_review((&importer, tr, csrf), &state, id, &draft, meta, Vec::new()).await
 }
 
 /// Applies the review and saves the plan and the draft's removal in one transaction.
-#[expect(
-    clippy::too_many_arguments,
-    reason = "an axum handler: each argument is an extractor"
-)]
 async fn save(
-    _: Admin,
-    user: Option<crate::web::auth::CurrentUser>,
+    importer: Importer,
     extensions: axum::http::Extensions,
     tr: Tr,
     csrf: CsrfToken,
@@ -497,7 +526,7 @@ async fn save(
     Path(id): Path<String>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let (id, mut draft) = draft_of(&state, &id).await?;
+    let (id, mut draft) = draft_of(&state, &importer, &id).await?;
     let (mut meta, measures) = review::read_form(&fields);
     review::apply_measures(&mut draft.plan, &measures);
     let (choices, name_errors) = match names::read_name_choices(&fields) {
@@ -508,13 +537,43 @@ async fn save(
     let target = match review::apply_meta(&mut draft.plan, &meta) {
         Ok(t) if name_errors.is_empty() => t,
         Ok(_) => {
-            return render_review(tr, csrf, &state, id, &draft, meta, name_errors).await;
+            return render_review((&importer, tr, csrf), &state, id, &draft, meta, name_errors)
+                .await;
         }
         Err(mut errors) => {
             errors.extend(name_errors);
-            return render_review(tr, csrf, &state, id, &draft, meta, errors).await;
+            return render_review((&importer, tr, csrf), &state, id, &draft, meta, errors).await;
         }
     };
+    // The reviewed plan, and the plan it becomes a version of, must be of the importer's
+    // municipalities too.
+    let mut scope_errors = Vec::new();
+    if !importer.may_import_for(&draft.plan.municipality) {
+        scope_errors.push(FieldError {
+            field: "municipality".into(),
+            message: importer.refusal(&draft.plan.municipality),
+        });
+    }
+    if let review::Target::NewVersionOf(plan) = target
+        && let Some(m) = access::plan_municipality(&state, plan).await?
+        && !importer.may_import_for(&m)
+    {
+        scope_errors.push(FieldError {
+            field: "target".into(),
+            message: importer.refusal(&m),
+        });
+    }
+    if !scope_errors.is_empty() {
+        return render_review(
+            (&importer, tr, csrf),
+            &state,
+            id,
+            &draft,
+            meta,
+            scope_errors,
+        )
+        .await;
+    }
     // Only the names the reviewed plan still uses.
     let used = names::new_names(&draft);
     let choices: Vec<NameChoice> = meta
@@ -523,8 +582,10 @@ async fn save(
         .map(|(_, c)| c.clone())
         .filter(|c| used.iter().any(|u| u.name == c.name && u.kind == c.kind))
         .collect();
-    let actor =
-        crate::audit::Actor::user_or_token(user.as_ref(), crate::web::auth::client_ip(&extensions));
+    let actor = crate::audit::Actor::user_or_token(
+        importer.user.as_ref(),
+        crate::web::auth::client_ip(&extensions),
+    );
     match store::save_draft(&state.db, id, &draft, target, &choices, actor).await? {
         Saved::Plan(plan) | Saved::Version { id: plan, .. } => {
             Ok(Redirect::to(&format!("/plans/{plan}")).into_response())
@@ -534,7 +595,7 @@ async fn save(
                 field: "target".into(),
                 message: format!("Няма план с номер {plan}."),
             }];
-            render_review(tr, csrf, &state, id, &draft, meta, errors).await
+            render_review((&importer, tr, csrf), &state, id, &draft, meta, errors).await
         }
         Saved::NoSuchEntry(name) => {
             let n = meta
@@ -546,7 +607,7 @@ async fn save(
                 field: format!("nn.{n}.to"),
                 message: format!("„{name}“: избраният запис вече не е в регистъра."),
             }];
-            render_review(tr, csrf, &state, id, &draft, meta, errors).await
+            render_review((&importer, tr, csrf), &state, id, &draft, meta, errors).await
         }
         Saved::NoSuchDraft => Err(AppError::not_found(format!(
             "Няма внасяне с номер {id}: може вече да е записано или отказано."
@@ -555,11 +616,11 @@ async fn save(
 }
 
 async fn discard(
-    _: Admin,
+    importer: Importer,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let id = parse_id(&id, "внасяне")?;
+    let (id, _) = draft_of(&state, &importer, &id).await?;
     store::delete_draft(&state.db, id).await?;
     Ok(Redirect::to("/admin/import").into_response())
 }

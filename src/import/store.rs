@@ -38,20 +38,46 @@ pub async fn load_draft(db: &Db, id: i64) -> Result<Option<Draft>, StoreError> {
 }
 
 /// A draft waiting for review, for the list on the upload page.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct DraftItem {
     pub id: i64,
     pub file_name: String,
     pub format: String,
     pub created_at: String,
+    /// The municipality of the draft's plan.
+    pub municipality: String,
 }
 
+/// Only the part of a stored draft the list needs.
+#[derive(serde::Deserialize)]
+struct DraftHead {
+    plan: PlanHead,
+}
+
+#[derive(serde::Deserialize)]
+struct PlanHead {
+    municipality: String,
+}
+
+/// The latest 50 drafts.
 pub async fn list_drafts(db: &Db) -> sqlx::Result<Vec<DraftItem>> {
-    sqlx::query_as(
-        "SELECT id, file_name, format, created_at FROM import_drafts ORDER BY id DESC LIMIT 50",
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, file_name, format, created_at, body FROM import_drafts ORDER BY id DESC LIMIT 50",
     )
     .fetch_all(&db.pool)
-    .await
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, file_name, format, created_at, body)| DraftItem {
+            id,
+            file_name,
+            format,
+            created_at,
+            municipality: serde_json::from_str::<DraftHead>(&body)
+                .map(|d| d.plan.municipality)
+                .unwrap_or_default(),
+        })
+        .collect())
 }
 
 pub async fn delete_draft(db: &Db, id: i64) -> sqlx::Result<bool> {

@@ -6,6 +6,7 @@ mod annual_report;
 mod audit;
 mod cli;
 mod helpers;
+mod import_access;
 mod import_formats;
 mod import_fuzz;
 mod import_names;
