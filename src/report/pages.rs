@@ -24,8 +24,9 @@ use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::download::{self, Disposition};
 use crate::web::{AppError, AppState, parse_id, render as render_page};
 use askama::Template;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Multipart, Path, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -415,12 +416,47 @@ struct AdoptionForm {
     url: String,
 }
 
-/// Who is looking at a workspace page.
-struct Visit<'a> {
-    state: &'a AppState,
+/// A logged-in visitor of the workspace: the state, their language, form token and account.
+struct Visit {
+    state: AppState,
     tr: Tr,
-    csrf: &'a CsrfToken,
-    user: &'a CurrentUser,
+    csrf: CsrfToken,
+    user: CurrentUser,
+}
+
+impl FromRequestParts<AppState> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let user = CurrentUser::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let csrf = CsrfToken::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Ok(tr) = Tr::from_request_parts(parts, state).await;
+        Ok(Visit {
+            state: state.clone(),
+            tr,
+            csrf,
+            user,
+        })
+    }
+}
+
+impl Visit {
+    /// The report `rid` names.
+    async fn report(&self, rid: &str) -> Result<ReportRow, AppError> {
+        load(&self.state.db, rid).await
+    }
+
+    fn rights(&self, r: &ReportRow) -> Rights {
+        Rights::of(Some(&self.user), r.municipality_id)
+    }
+
+    fn actor(&self) -> crate::audit::Actor {
+        self.user.actor()
+    }
 }
 
 /// What a refused form brings back to the page.
@@ -431,17 +467,8 @@ struct Retry {
     adoption_form: AdoptionForm,
 }
 
-async fn workspace_page(
-    v: &Visit<'_>,
-    r: ReportRow,
-    retry: Retry,
-) -> Result<WorkspacePage, AppError> {
-    let Visit {
-        state,
-        tr,
-        csrf,
-        user,
-    } = *v;
+async fn workspace_page(v: &Visit, r: ReportRow, retry: Retry) -> Result<WorkspacePage, AppError> {
+    let (state, tr, csrf, user) = (&v.state, v.tr, &v.csrf, &v.user);
     let Retry {
         narrative,
         errors,
@@ -558,20 +585,11 @@ struct DoneQuery {
 }
 
 async fn workspace(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    v: Visit,
     Path(rid): Path<String>,
     axum::extract::Query(q): axum::extract::Query<DoneQuery>,
 ) -> Result<Html<String>, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
+    let r = v.report(&rid).await?;
     let mut page = workspace_page(&v, r, Retry::default()).await?;
     page.done = q
         .done
@@ -582,7 +600,7 @@ async fn workspace(
 
 /// Shows the workspace again with what went wrong (409 for the workflow, 422 for fields).
 async fn refused(
-    v: &Visit<'_>,
+    v: &Visit,
     r: ReportRow,
     retry: Retry,
     status: StatusCode,
@@ -593,7 +611,7 @@ async fn refused(
 
 /// Runs a workflow step; a step that does not fit the state re-shows the page with why.
 async fn step(
-    v: &Visit<'_>,
+    v: &Visit,
     r: ReportRow,
     done: &str,
     result: Result<(), ReportError>,
@@ -650,22 +668,13 @@ fn narrative_from(form: &HashMap<String, String>, priorities: usize) -> (Narrati
 }
 
 async fn save_narrative(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    v: Visit,
     Path(rid): Path<String>,
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    require(Rights::of(Some(&user), r.municipality_id).manage)?;
-    let priorities = store::unsaved_document(&state.db, r.plan_id, r.year())
+    let r = v.report(&rid).await?;
+    require(v.rights(&r).manage)?;
+    let priorities = store::unsaved_document(&v.state.db, r.plan_id, r.year())
         .await?
         .map_or(0, |g| g.chapters.len());
     let (narrative, errors) = narrative_from(&form, priorities);
@@ -677,45 +686,21 @@ async fn save_narrative(
         };
         return refused(&v, r, retry, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
-    let result = store::save_narrative(&state.db, &r, &narrative, &user.actor()).await;
+    let result = store::save_narrative(&v.state.db, &r, &narrative, &v.actor()).await;
     step(&v, r, "saved", result).await
 }
 
-async fn submit(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path(rid): Path<String>,
-) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    require(Rights::of(Some(&user), r.municipality_id).manage)?;
-    let result = store::submit(&state.db, &r, &user.actor()).await;
+async fn submit(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
+    let r = v.report(&rid).await?;
+    require(v.rights(&r).manage)?;
+    let result = store::submit(&v.state.db, &r, &v.actor()).await;
     step(&v, r, "submitted", result).await
 }
 
-async fn withdraw(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path(rid): Path<String>,
-) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    require(Rights::of(Some(&user), r.municipality_id).manage)?;
-    let result = store::withdraw(&state.db, &r, &user.actor()).await;
+async fn withdraw(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
+    let r = v.report(&rid).await?;
+    require(v.rights(&r).manage)?;
+    let result = store::withdraw(&v.state.db, &r, &v.actor()).await;
     step(&v, r, "withdrawn", result).await
 }
 
@@ -726,64 +711,34 @@ struct NoteForm {
 }
 
 async fn approve(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    v: Visit,
     Path(rid): Path<String>,
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    require(Rights::of(Some(&user), r.municipality_id).approve)?;
-    let result = store::approve(&state.db, &r, &form.note, &user.actor()).await;
+    let r = v.report(&rid).await?;
+    require(v.rights(&r).approve)?;
+    let result = store::approve(&v.state.db, &r, &form.note, &v.actor()).await;
     step(&v, r, "approved", result).await
 }
 
 async fn send_back(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    v: Visit,
     Path(rid): Path<String>,
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    let rights = Rights::of(Some(&user), r.municipality_id);
+    let r = v.report(&rid).await?;
+    let rights = v.rights(&r);
     // The monitoring body returns what was submitted to it; an approved text not yet adopted
     // can also be reopened by the coordinator (it then needs approval again).
     require(rights.approve || (rights.manage && r.state() == ReportState::Approved))?;
-    let result = store::send_back(&state.db, &r, &form.note, &user.actor()).await;
+    let result = store::send_back(&v.state.db, &r, &form.note, &v.actor()).await;
     step(&v, r, "returned", result).await
 }
 
-async fn publish(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
-    Path(rid): Path<String>,
-) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    require(Rights::of(Some(&user), r.municipality_id).manage)?;
-    let result = store::publish(&state.db, &r, &user.actor()).await;
+async fn publish(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
+    let r = v.report(&rid).await?;
+    require(v.rights(&r).manage)?;
+    let result = store::publish(&v.state.db, &r, &v.actor()).await;
     step(&v, r, "published", result).await
 }
 
@@ -794,22 +749,13 @@ struct CorrectForm {
 }
 
 async fn correct(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    v: Visit,
     Path(rid): Path<String>,
     Form(form): Form<CorrectForm>,
 ) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    require(Rights::of(Some(&user), r.municipality_id).manage)?;
-    match store::correct(&state.db, &r, &form.reason, &user.actor()).await {
+    let r = v.report(&rid).await?;
+    require(v.rights(&r).manage)?;
+    match store::correct(&v.state.db, &r, &form.reason, &v.actor()).await {
         Ok(id) => Ok(Redirect::to(&format!("/reports/{id}?done=corrected")).into_response()),
         Err(e) => step(&v, r, "", Err(e)).await,
     }
@@ -904,21 +850,12 @@ async fn adoption_from(
 }
 
 async fn adopt(
-    tr: Tr,
-    State(state): State<AppState>,
-    csrf: CsrfToken,
-    user: CurrentUser,
+    v: Visit,
     Path(rid): Path<String>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let r = load(&state.db, &rid).await?;
-    let v = Visit {
-        state: &state,
-        tr,
-        csrf: &csrf,
-        user: &user,
-    };
-    require(Rights::of(Some(&user), r.municipality_id).manage)?;
+    let r = v.report(&rid).await?;
+    require(v.rights(&r).manage)?;
     let (form, file, errors) = adoption_from(&r, multipart).await?;
     if !errors.is_empty() {
         let retry = Retry {
@@ -936,11 +873,11 @@ async fn adopt(
         url: Some(form.url.clone()).filter(|u| !u.is_empty()),
     };
     let result = store::adopt(
-        &state.db,
-        &state.config.data_dir,
+        &v.state.db,
+        &v.state.config.data_dir,
         &r,
         &adoption,
-        &user.actor(),
+        &v.actor(),
     )
     .await;
     step(&v, r, "adopted", result).await
