@@ -510,7 +510,8 @@ pub async fn submit(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), Repor
         actor,
         Change {
             from: &[ReportState::Draft],
-            set: "state = 'submitted', submitted_at = $1, submitted_by = $2, review_note = ''",
+            set: "state = 'submitted', submitted_at = $1, submitted_by = $2, \
+                  review_note = ''",
             binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
             action: "report.submit",
             after: serde_json::json!({"state": "submitted"}),
@@ -557,13 +558,14 @@ pub async fn approve(
         actor,
         Change {
             from: &[ReportState::Submitted],
-            set: "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3, review_note = $4",
+            set: "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3, \
+                  review_note = $4",
             binds: vec![
-            Some(frozen),
-            Some(now_rfc3339()),
-            Some(actor.label.clone()),
-            Some(note.trim().to_string()),
-        ],
+                Some(frozen),
+                Some(now_rfc3339()),
+                Some(actor.label.clone()),
+                Some(note.trim().to_string()),
+            ],
             action: "report.approve",
             after: serde_json::json!({"state": "approved", "note": note.trim()}),
         },
@@ -589,7 +591,7 @@ pub async fn send_back(
         Change {
             from: &[ReportState::Submitted, ReportState::Approved],
             set: "state = 'draft', frozen = NULL, approved_at = NULL, approved_by = NULL, \
-         submitted_at = NULL, submitted_by = NULL, review_note = $1",
+                  submitted_at = NULL, submitted_by = NULL, review_note = $1",
             binds: vec![Some(note.trim().to_string())],
             action: "report.return",
             after: serde_json::json!({"state": "draft", "note": note.trim()}),

@@ -126,31 +126,9 @@ pub async fn post_multipart(
     fields: &[(&str, &str)],
     file: Option<(&str, &[u8])>,
 ) -> Reply {
-    let boundary = "planmon-test-boundary";
-    let mut body: Vec<u8> = Vec::new();
-    for (k, v) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    if let Some((name, bytes)) = file {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-                 Content-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend(bytes);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    let (content_type, body) = crate::helpers::multipart(fields, file);
     let req = form_post(path, bearer)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
         .expect("request");
     send(app, req).await
