@@ -674,11 +674,14 @@ async fn a_bad_adoption_form_is_refused_field_by_field_and_changes_nothing() {
             "Приложете решението на Общинския съвет като файл или посочете адреса",
         ),
     ];
-    for (fields, file, message) in cases {
+    for (n, (fields, file, message)) in cases.into_iter().enumerate() {
         let r = post_multipart(&fx.app, &path, &fx.coordinator, fields, file).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{message}");
         assert!(r.body.contains(message), "{message}: {}", r.body);
         assert!(r.body.contains("aria-invalid=\"true\""));
+        if n == 0 {
+            insta::assert_snapshot!("report_adoption_refused", redact_report(&r.body));
+        }
     }
     assert_eq!(fx.state(rid).await, "approved");
     let files: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM annual_report_files")
