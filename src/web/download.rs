@@ -74,7 +74,7 @@ mod tests {
     fn a_cyrillic_name_gets_an_ascii_fallback_and_its_encoded_self() {
         assert_eq!(
             content_disposition(Disposition::Attachment, "решение 12.pdf"),
-            "attachment; filename=\"_______12.pdf\"; \
+            "attachment; filename=\"________12.pdf\"; \
              filename*=UTF-8''%D1%80%D0%B5%D1%88%D0%B5%D0%BD%D0%B8%D0%B5%2012.pdf"
         );
         assert_eq!(
