@@ -270,6 +270,8 @@ pub struct PlanProgress {
     pub title: String,
     pub round: Option<RoundView>,
     pub chart: Option<ChartView>,
+    /// Years with a published annual report (newest first).
+    pub report_years: Vec<i64>,
 }
 
 #[derive(Template)]
@@ -302,7 +304,15 @@ async fn municipality_dashboard(
             title: item.title.clone(),
             round: None,
             chart: None,
+            report_years: Vec::new(),
         };
+        for r in crate::report::store::list_for_plan(&state.db, item.id).await? {
+            if r.state() == crate::report::store::ReportState::Published
+                && !progress.report_years.contains(&r.year)
+            {
+                progress.report_years.push(r.year);
+            }
+        }
         if let (Some(stored), Some(sp)) = (all.last(), state.plan(item.id).await?) {
             let history: Vec<_> = all.iter().map(|s| s.snapshot.clone()).collect();
             let canon = source_canon(&sp);

@@ -316,6 +316,22 @@ async fn a_report_goes_from_draft_to_published_with_its_adoption_shown() {
         progress.body.contains(&year_page),
         "the dashboard links the adopted report"
     );
+    let slug: String = sqlx::query_scalar(
+        "SELECT mu.slug FROM municipalities mu JOIN plans p ON p.municipality_id = mu.id \
+         WHERE p.id = $1",
+    )
+    .bind(fx.plan_id)
+    .fetch_one(&fx.app.db.pool)
+    .await
+    .expect("slug");
+    let municipality = fx
+        .app
+        .get(&format!("/municipalities/{slug}/progress"))
+        .await;
+    assert!(
+        municipality.body.contains(&year_page),
+        "the municipality's page lists its published reports"
+    );
 
     let actions: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_events WHERE entity_type = 'annual_report' ORDER BY id",
