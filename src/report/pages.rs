@@ -373,6 +373,13 @@ struct NarrativeField {
     generated: Vec<String>,
 }
 
+impl NarrativeField {
+    /// The written text as the report will have it, paragraph by paragraph.
+    fn paragraphs(&self) -> Vec<String> {
+        super::paragraphs(&self.value)
+    }
+}
+
 struct Step {
     label_key: &'static str,
     at: String,
