@@ -14,7 +14,6 @@ macro_rules! outln {
 }
 use crate::import::{ImportOptions, ImportOutcome, load};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
@@ -394,7 +393,12 @@ fn read_file(config: &Config, file: &Path) -> anyhow::Result<Vec<u8>> {
         .len();
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     crate::import::read::check_size(&file.display().to_string(), size, config.max_upload_bytes)?;
-    std::fs::read(file).with_context(|| format!("не мога да прочета {}", file.display()))
+    let progress = crate::import::progress::Progress::new(&file_name(file), size as u64);
+    let bytes = std::fs::File::open(file)
+        .and_then(|f| progress.read_file(f, size as u64))
+        .with_context(|| format!("не мога да прочета {}", file.display()));
+    progress.finish();
+    bytes
 }
 
 fn file_name(file: &Path) -> String {
@@ -403,22 +407,19 @@ fn file_name(file: &Path) -> String {
         .unwrap_or_else(|| file.display().to_string())
 }
 
-/// Reads and recognises a document, with a spinner on large files when stderr is a terminal.
+/// Reads and recognises a document, with a progress bar on large files when stderr is a
+/// terminal (see `import::progress`).
 fn read_with_progress(
     file: &Path,
     bytes: &[u8],
     options: &ImportOptions,
 ) -> anyhow::Result<ImportOutcome> {
-    let spinner = (bytes.len() > 1_000_000 && std::io::stderr().is_terminal()).then(|| {
-        let pb = indicatif::ProgressBar::new_spinner();
-        pb.set_message(format!("{}: чете се и се разпознава…", file.display()));
-        pb.enable_steady_tick(std::time::Duration::from_millis(120));
-        pb
+    let name = file_name(file);
+    let progress = crate::import::progress::Progress::new(&name, bytes.len() as u64);
+    let out = load::import_bytes_with_progress(&name, bytes, options, &mut |stage, done, all| {
+        progress.stage(stage, done, all)
     });
-    let out = load::import_bytes(&file_name(file), bytes, options);
-    if let Some(pb) = spinner {
-        pb.finish_and_clear();
-    }
+    progress.finish();
     Ok(out?)
 }
 

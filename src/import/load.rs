@@ -2,7 +2,7 @@
 //! what was recognised (for `planmon inspect` and the review page).
 
 use super::document::Document;
-use super::{ImportError, ImportOptions, ImportOutcome, SourceFormat, recognise};
+use super::{ImportError, ImportOptions, ImportOutcome, SourceFormat};
 use crate::plan::SourceDocument;
 use serde::Serialize;
 
@@ -17,10 +17,34 @@ pub fn import_bytes(
     bytes: &[u8],
     options: &ImportOptions,
 ) -> Result<ImportOutcome, ImportError> {
+    import_bytes_with_progress(file_name, bytes, options, &mut |_, _, _| {})
+}
+
+/// What an import is doing, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// The bytes are read into a document: (0, size) when it starts, (size, size) when done.
+    Parsing,
+    /// The recogniser goes through the document: (blocks and rows done, in all).
+    Recognising,
+}
+
+/// [`import_bytes`], telling `progress` (stage, done, total) as it goes.
+pub fn import_bytes_with_progress(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(Stage, u64, u64),
+) -> Result<ImportOutcome, ImportError> {
+    let size = bytes.len() as u64;
+    progress(Stage::Parsing, 0, size);
     let (format, doc) = read_any(file_name, bytes)?;
+    progress(Stage::Parsing, size, size);
     let mut out = match format {
         SourceFormat::Json => plan_json_outcome(file_name, bytes, doc, options)?,
-        _ => recognise(&doc, format, options),
+        _ => super::recognise::recognise_with_progress(&doc, format, options, &mut |done, all| {
+            progress(Stage::Recognising, done, all)
+        }),
     };
     if let Some(plan) = &mut out.plan {
         plan.source = Some(SourceDocument {
@@ -118,6 +142,32 @@ mod tests {
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
         assert_eq!(source.sha256, Some(sha256_hex(text.as_bytes())));
+    }
+
+    #[test]
+    fn progress_is_told_for_each_stage_and_ends_complete() {
+        let text = "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово 2024-2026 г.\n\nДейности\tОтговорна институция\tСрок\n1. Ремонт\tОбщина Тестово\t2024 г.\n2. Беседи\tРЗИ\t2025 г.\n";
+        let mut seen = Vec::new();
+        let out = import_bytes_with_progress(
+            "t.txt",
+            text.as_bytes(),
+            &ImportOptions::default(),
+            &mut |stage, done, total| seen.push((stage, done, total)),
+        )
+        .expect("imports");
+        assert!(out.plan.is_some());
+        let size = text.len() as u64;
+        assert_eq!(seen[0], (Stage::Parsing, 0, size));
+        assert_eq!(seen[1], (Stage::Parsing, size, size));
+        let recognising: Vec<_> = seen[2..].iter().collect();
+        assert!(
+            recognising
+                .iter()
+                .all(|(s, d, t)| *s == Stage::Recognising && d <= t)
+        );
+        assert!(recognising.windows(2).all(|w| w[0].1 <= w[1].1), "{seen:?}");
+        let last = recognising.last().expect("recognising told");
+        assert_eq!(last.1, last.2, "ends complete");
     }
 
     #[test]

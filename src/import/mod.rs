@@ -13,6 +13,7 @@ pub mod html;
 pub mod load;
 pub mod names;
 pub mod pages;
+pub mod progress;
 pub mod read;
 pub mod recognise;
 pub mod review;

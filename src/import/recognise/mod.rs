@@ -21,11 +21,21 @@ use std::collections::HashSet;
 
 /// Reads a plan out of a document.
 pub fn recognise(doc: &Document, format: SourceFormat, options: &ImportOptions) -> ImportOutcome {
+    recognise_with_progress(doc, format, options, &mut |_, _| {})
+}
+
+/// [`recognise`], telling `progress` (blocks and rows done, in all) as it goes.
+pub fn recognise_with_progress(
+    doc: &Document,
+    format: SourceFormat,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> ImportOutcome {
     let b = Builder {
         sheet: is_sheet(format),
         ..Builder::default()
     };
-    read_blocks(doc, b).finish(doc, format, options)
+    read_blocks(doc, b, progress).finish(doc, format, options)
 }
 
 /// Spreadsheets have no paragraphs: their running text is in one-cell rows.
@@ -46,15 +56,31 @@ pub fn repaired(doc: &Document, format: SourceFormat) -> Document {
             trace: Some(repair::Trace::default()),
             ..Builder::default()
         },
+        &mut |_, _| {},
     );
     b.trace
         .map(repair::Trace::into_document)
         .unwrap_or_default()
 }
 
-fn read_blocks(doc: &Document, mut b: Builder) -> Builder {
+fn read_blocks(doc: &Document, mut b: Builder, progress: &mut dyn FnMut(u64, u64)) -> Builder {
+    let total: u64 = doc
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Table(t) => t.rows.len() as u64 + 1,
+            _ => 1,
+        })
+        .sum();
+    let mut done = 0u64;
+    progress(0, total);
     let mut sheet = None;
     for block in &doc.blocks {
+        done += 1;
+        if let Block::Table(t) = block {
+            done += t.rows.len() as u64;
+        }
+        progress(done, total);
         match block {
             Block::Heading { text, at, .. } | Block::Paragraph { text, at } => {
                 if let Some(t) = &mut b.trace {
