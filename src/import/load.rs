@@ -42,7 +42,7 @@ pub fn import_bytes_with_progress(
     progress(Stage::Parsing, size, size);
     let mut out = match format {
         SourceFormat::Json => plan_json_outcome(file_name, bytes, doc, options)?,
-        _ => super::recognise::recognise_with_progress(&doc, format, options, &mut |done, all| {
+        _ => super::recognise::recognise_document(doc, format, options, &mut |done, all| {
             progress(Stage::Recognising, done, all)
         }),
     };

@@ -294,7 +294,7 @@ fn lines_document(text: &str) -> Document {
 
 /// Text extracted from Word or PDF goes to the text reader.
 fn read_plain_text(text: &str) -> Result<Document, ImportError> {
-    super::text::read_text(text.as_bytes())
+    Ok(super::text::read_str(text))
 }
 
 #[cfg(test)]

@@ -23,6 +23,11 @@ pub fn read_text(bytes: &[u8]) -> Result<Document, ImportError> {
     Ok(parse_text(&text))
 }
 
+/// [`read_text`] of text already decoded.
+pub fn read_str(text: &str) -> Document {
+    parse_text(text.strip_prefix('\u{feff}').unwrap_or(text))
+}
+
 fn parse_text(text: &str) -> Document {
     let mut blocks = Vec::new();
     let mut table: Option<Table> = None;

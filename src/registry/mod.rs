@@ -20,38 +20,50 @@ pub const NAME_KEY_VERSION: &str = "2";
 /// articles do not matter, so "Здравните медиатори" and "Здравни Медиатори" share a key.
 pub fn name_key(name: &str) -> String {
     let lowered = name.to_lowercase();
-    let cleaned: String = lowered
-        .chars()
-        .map(|c| match c {
-            '„' | '“' | '”' | '"' | '\'' | '«' | '»' | '(' | ')' | '.' | ',' | ';' | ':' => {
-                ' '
-            }
-            '-' | '–' | '—' | '‑' | '/' => ' ',
-            c => c,
-        })
-        .collect();
-    let words: Vec<String> = cleaned
-        .split_whitespace()
-        .filter(|w| !w.is_empty())
-        .map(strip_article)
-        .collect();
-    words.join(" ")
+    let mut out = String::with_capacity(lowered.len());
+    let separator = |c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '„' | '“'
+                    | '”'
+                    | '"'
+                    | '\''
+                    | '«'
+                    | '»'
+                    | '('
+                    | ')'
+                    | '.'
+                    | ','
+                    | ';'
+                    | ':'
+                    | '-'
+                    | '–'
+                    | '—'
+                    | '‑'
+                    | '/'
+            )
+    };
+    for word in lowered.split(separator).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(strip_article(word));
+    }
+    out
 }
 
 /// Removes the Bulgarian definite article from one lowercase word, leaving short words alone.
-fn strip_article(word: &str) -> String {
-    let chars: Vec<char> = word.chars().collect();
-    let n = chars.len();
-    if n < 6 {
-        return word.to_string();
-    }
+fn strip_article(word: &str) -> &str {
     const ARTICLES: [&str; 7] = ["ите", "ът", "ят", "ата", "ята", "ото", "ето"];
-    let cut = if ARTICLES.iter().any(|a| word.ends_with(a)) {
-        2
-    } else {
-        0
-    };
-    chars[..n - cut].iter().collect()
+    if word.chars().count() < 6 || !ARTICLES.iter().any(|a| word.ends_with(a)) {
+        return word;
+    }
+    // The last two letters go (of "-ите", "-ата", … the vowel before them stays).
+    word.char_indices()
+        .rev()
+        .nth(1)
+        .map_or(word, |(i, _)| &word[..i])
 }
 
 /// A URL-safe slug from a Bulgarian name (transliterated by the official Bulgarian system).
@@ -154,7 +166,12 @@ impl AliasIndex {
 
     /// The canonical name, if the registry knows this spelling.
     pub fn lookup(&self, name: &str) -> Option<&str> {
-        self.map.get(&name_key(name)).map(String::as_str)
+        self.lookup_key(&name_key(name))
+    }
+
+    /// [`AliasIndex::lookup`] of a key already made by [`name_key`].
+    pub fn lookup_key(&self, key: &str) -> Option<&str> {
+        self.map.get(key).map(String::as_str)
     }
 
     /// The canonical name, or the name itself when unknown.

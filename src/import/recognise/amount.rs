@@ -11,8 +11,8 @@ static AMOUNT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
         (?P<eurpre>€\s*)?
-        (?P<int>\d{1,3}(?:[\u{20}\u{a0}\u{202f}.]\d{3})+|\d+)
-        (?:,(?P<frac>\d{1,2}))?
+        (?P<int>[0-9]{1,3}(?:[\u{20}\u{a0}\u{202f}.][0-9]{3})+|[0-9]+)
+        (?:,(?P<frac>[0-9]{1,2}))?
         \s*(?P<mult>милиона|милион|мил\.?|млн\.?|хиляди|хил\.?)?
         \s*(?P<unit>лв\.?|лева|bgn|€|евро|eur)?",
     )
@@ -27,9 +27,18 @@ pub struct Found {
     pub end: usize,
 }
 
+/// Whether the text has a digit at all: every amount does, and most cells have none, so the
+/// pattern need not run on them. (Amounts are written in ASCII digits.)
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
 /// Amounts with a currency unit, anywhere in the text.
 pub fn amounts_with_unit(text: &str) -> Vec<Found> {
     let mut out = Vec::new();
+    if !has_digit(text) {
+        return out;
+    }
     for c in AMOUNT.captures_iter(text) {
         let Some(whole) = c.get(0) else { continue };
         let euro_prefix = c.name("eurpre").is_some();
@@ -65,6 +74,9 @@ pub fn amounts_with_unit(text: &str) -> Vec<Found> {
 /// A bare number with nothing else in the text ("200 000", "3000"): BGN, unit missing.
 pub fn bare_amount(text: &str) -> Option<Amount> {
     let t = text.trim().trim_end_matches(['.', ';', ',']).trim();
+    if !has_digit(t) {
+        return None;
+    }
     let c = AMOUNT.captures(t)?;
     let whole = c.get(0)?;
     if whole.start() != 0 || whole.end() != t.len() || c.name("mult").is_some() {

@@ -33,10 +33,12 @@ pub enum Col {
 
 /// The column a header cell names, by the usual words and their variants.
 pub fn classify(header: &str) -> Option<Col> {
-    let t = header.trim().to_lowercase();
-    if t.is_empty() || t.chars().count() > 120 {
+    // Long text is no column name: tell it before lowercasing it (every cell is asked).
+    let t = header.trim();
+    if t.is_empty() || t.len() > 4 * 120 || t.chars().count() > 120 {
         return None;
     }
+    let t = t.to_lowercase();
     let has = |w: &str| t.contains(w);
     let starts = |w: &str| t.starts_with(w);
     Some(
@@ -90,33 +92,39 @@ pub fn classify(header: &str) -> Option<Col> {
 
 /// Status words plans use in a status column.
 pub fn is_status(text: &str) -> bool {
-    let t = text.trim().to_lowercase();
-    t.chars().count() <= 40
-        && [
-            "текущ",
-            "предстои",
-            "изпълн",
-            "частично",
-            "в процес",
-            "неизпълн",
-            "отпад",
-            "постоянен",
-            "завърш",
-            "не е започнал",
-        ]
-        .iter()
-        .any(|s| t.starts_with(s))
+    let t = text.trim();
+    if t.len() > 4 * 40 || t.chars().count() > 40 {
+        return false;
+    }
+    let t = t.to_lowercase();
+    [
+        "текущ",
+        "предстои",
+        "изпълн",
+        "частично",
+        "в процес",
+        "неизпълн",
+        "отпад",
+        "постоянен",
+        "завърш",
+        "не е започнал",
+    ]
+    .iter()
+    .any(|s| t.starts_with(s))
 }
 
 /// "2022-2024 г.", "2023", "2021 –": short text that is only years.
 pub fn is_period(text: &str) -> bool {
     let t = text.trim();
-    if t.is_empty() || t.chars().count() > 40 {
+    if t.is_empty() || t.len() > 4 * 40 || t.chars().count() > 40 {
         return false;
     }
     let has_year = t
         .split(|c: char| !c.is_ascii_digit())
         .any(|s| s.len() == 4 && s.parse::<i32>().is_ok_and(|y| (1990..=2100).contains(&y)));
+    if !has_year {
+        return false;
+    }
     let rest: String = t
         .to_lowercase()
         .replace("год", "")
@@ -152,12 +160,43 @@ fn is_indicator_like(text: &str) -> bool {
     matches!(w, "Брой" | "Бр." | "Броя" | "Броят")
 }
 
+/// What a cell's text looks like: worked out once per cell, then used for every alignment
+/// tried (there can be hundreds per row).
+#[derive(Debug, Clone, Copy, Default)]
+struct Looks {
+    empty: bool,
+    period: bool,
+    code: bool,
+    status: bool,
+    money: bool,
+    indicator: bool,
+}
+
+impl Looks {
+    fn of(text: &str) -> Looks {
+        if text.is_empty() {
+            return Looks {
+                empty: true,
+                ..Looks::default()
+            };
+        }
+        Looks {
+            empty: false,
+            period: is_period(text),
+            code: is_code(text),
+            status: is_status(text),
+            money: is_money(text),
+            indicator: is_indicator_like(text),
+        }
+    }
+}
+
 /// How well a cell's text fits a column: positive fits, negative does not.
-fn fit(col: Col, text: &str, prev_numbers: Option<&[u32]>, numbers: &[u32]) -> i32 {
-    if text.is_empty() {
+fn fit(col: Col, text: &Looks, prev_numbers: Option<&[u32]>, numbers: &[u32]) -> i32 {
+    if text.empty {
         return 0;
     }
-    let period = is_period(text);
+    let period = text.period;
     let mut s = match col {
         Col::Period => {
             if period {
@@ -167,39 +206,39 @@ fn fit(col: Col, text: &str, prev_numbers: Option<&[u32]>, numbers: &[u32]) -> i
             }
         }
         Col::Code => {
-            if is_code(text) {
+            if text.code {
                 2
             } else {
                 -3
             }
         }
         Col::Status => {
-            if is_status(text) {
+            if text.status {
                 2
             } else {
                 -2
             }
         }
         Col::Amount => {
-            if is_money(text) {
+            if text.money {
                 2
             } else {
                 -1
             }
         }
-        Col::Indicator => i32::from(is_indicator_like(text)),
+        Col::Indicator => i32::from(text.indicator),
         _ => 0,
     };
     if col != Col::Period && period && !matches!(col, Col::Current | Col::Target) {
         s -= 3;
     }
-    if is_status(text) && col != Col::Status {
+    if text.status && col != Col::Status {
         s -= 1;
     }
-    if is_code(text) && !matches!(col, Col::Code | Col::Current | Col::Target | Col::Amount) {
+    if text.code && !matches!(col, Col::Code | Col::Current | Col::Target | Col::Amount) {
         s -= 1;
     }
-    if is_indicator_like(text) && !matches!(col, Col::Indicator | Col::Current | Col::Target) {
+    if text.indicator && !matches!(col, Col::Indicator | Col::Current | Col::Target) {
         s -= 1;
     }
     if let (Some(prev), Some(first)) = (prev_numbers, numbers.first())
@@ -224,6 +263,7 @@ pub fn align(
     if n >= m || m - n > 3 || m > 16 {
         return Vec::new();
     }
+    let looks: Vec<Looks> = texts.iter().map(|t| Looks::of(t)).collect();
     let mut out = Vec::new();
     let missing = m - n;
     let mut combo: Vec<usize> = (0..missing).collect();
@@ -244,7 +284,7 @@ pub fn align(
             .filter_map(|(c, cell)| cell.map(|i| (c, i)))
             .map(|(c, i)| {
                 let p = prev.get(c).map(Vec::as_slice).filter(|p| !p.is_empty());
-                fit(kinds[c], &texts[i], p, &numbers[i])
+                fit(kinds[c], &looks[i], p, &numbers[i])
             })
             .sum();
         out.push((map, score));
@@ -271,7 +311,7 @@ pub fn score_identity(kinds: &[Col], texts: &[String]) -> i32 {
     kinds
         .iter()
         .zip(texts)
-        .map(|(k, t)| fit(*k, t, None, &[]))
+        .map(|(k, t)| fit(*k, &Looks::of(t), None, &[]))
         .sum()
 }
 

@@ -13,9 +13,20 @@ use crate::plan::{
 use crate::registry::AliasIndex;
 use std::collections::HashSet;
 
+/// The built-in registry's institutions and sources, read once.
+static KNOWN: std::sync::LazyLock<AliasIndex> = std::sync::LazyLock::new(|| {
+    crate::registry::builtin()
+        .map(|b| {
+            let mut all = b.institutions;
+            all.extend(b.sources);
+            AliasIndex::from_entries(&all)
+        })
+        .unwrap_or_default()
+});
+
 /// Turns raw measures into plan measures, collecting unplaced text and warnings on the way.
 pub(super) struct Finisher {
-    known: AliasIndex,
+    known: &'static AliasIndex,
     ordinal: usize,
     unplaced: Vec<Unplaced>,
     /// Warnings with the ordinal of the measure they concern (keys are assigned afterwards).
@@ -26,15 +37,8 @@ pub(super) struct Finisher {
 
 impl Finisher {
     pub fn new() -> Finisher {
-        let known = crate::registry::builtin()
-            .map(|b| {
-                let mut all = b.institutions;
-                all.extend(b.sources);
-                AliasIndex::from_entries(&all)
-            })
-            .unwrap_or_default();
         Finisher {
-            known,
+            known: &KNOWN,
             ordinal: 0,
             unplaced: Vec::new(),
             warnings: Vec::new(),
@@ -105,7 +109,7 @@ impl Finisher {
     }
 
     fn names(&mut self, lines: &[String], at: &Location, what: &str) -> Vec<String> {
-        let items = split::name_items(lines, &self.known);
+        let items = split::name_items(lines, self.known);
         for name in &items {
             if self.known.lookup(name).is_none() && self.new_names.insert(name.clone()) {
                 self.warn(

@@ -35,7 +35,22 @@ pub fn recognise_with_progress(
         sheet: is_sheet(format),
         ..Builder::default()
     };
-    read_blocks(doc, b, progress).finish(doc, format, options)
+    read_blocks(doc, b, progress).finish(doc.clone(), format, options)
+}
+
+/// [`recognise_with_progress`] of a document the caller no longer needs: the outcome keeps it
+/// without a copy.
+pub fn recognise_document(
+    doc: Document,
+    format: SourceFormat,
+    options: &ImportOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> ImportOutcome {
+    let b = Builder {
+        sheet: is_sheet(format),
+        ..Builder::default()
+    };
+    read_blocks(&doc, b, progress).finish(doc, format, options)
 }
 
 /// Spreadsheets have no paragraphs: their running text is in one-cell rows.
@@ -234,10 +249,19 @@ struct Builder {
 
 /// Lowercase letters only: page headers repeat with different spacing and digits.
 fn furniture_key(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            // Cyrillic capitals, the usual case, without the Unicode tables.
+            'А'..='Я' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+            'а'..='я' | 'a'..='z' => out.push(c),
+            'A'..='Z' => out.push(c.to_ascii_lowercase()),
+            c if c.is_ascii() => {}
+            c if c.is_alphabetic() => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// "Приоритет №1 Образование", "1. ПРИОРИТЕТ „ОБРАЗОВАНИЕ“" → (number, title).
@@ -483,7 +507,16 @@ impl Builder {
             self.last_alignment = None;
         }
         // A header row, or the second row of a two-row header ("Средства | Източник").
-        let classified: Vec<Option<Col>> = texts.iter().map(|t| columns::classify(t)).collect();
+        let data_like = filled
+            .iter()
+            .any(|i| columns::is_code(&texts[*i]) || columns::is_period(&texts[*i]));
+        // Only a row right after a header row, or one that is not data, can name columns.
+        let may_name = !data_like || self.ctx.as_ref().is_some_and(|c| c.rows_since_header == 0);
+        let classified: Vec<Option<Col>> = if may_name {
+            texts.iter().map(|t| columns::classify(t)).collect()
+        } else {
+            vec![None; texts.len()]
+        };
         let named = classified.iter().filter(|c| c.is_some()).count();
         if let Some(ctx) = &mut self.ctx
             && ctx.rows_since_header == 0
@@ -501,9 +534,6 @@ impl Builder {
             }
             return;
         }
-        let data_like = filled
-            .iter()
-            .any(|i| columns::is_code(&texts[*i]) || columns::is_period(&texts[*i]));
         if named >= 3 && named * 2 >= filled.len() && !data_like {
             let mut kinds: Vec<Col> = classified.iter().map(|c| c.unwrap_or(Col::Other)).collect();
             if texts[0].is_empty() {
@@ -662,7 +692,11 @@ impl Builder {
                 None => (kinds[c], Vec::new(), 0),
             })
             .collect();
-        self.prev_numbers = cells.iter().map(|(_, l, _)| split::numbers(l)).collect();
+        // The cells' list numbers are those of their source cells, already counted.
+        self.prev_numbers = mapping
+            .iter()
+            .map(|i| i.and_then(|i| numbers.get(i).cloned()).unwrap_or_default())
+            .collect();
         (cells, shifted)
     }
 
@@ -836,7 +870,7 @@ impl Builder {
 
     fn finish(
         mut self,
-        doc: &Document,
+        doc: Document,
         format: SourceFormat,
         options: &ImportOptions,
     ) -> ImportOutcome {
@@ -859,7 +893,7 @@ impl Builder {
                 recognised,
                 plan: None,
                 warnings,
-                document: doc.clone(),
+                document: doc,
             };
         }
         let municipality = options
@@ -936,7 +970,7 @@ impl Builder {
             recognised,
             plan: Some(plan),
             warnings,
-            document: doc.clone(),
+            document: doc,
         }
     }
 

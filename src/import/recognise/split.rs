@@ -97,20 +97,7 @@ fn numbered_pieces(line: &str, last: &mut Option<u32>) -> Vec<Piece> {
     }];
     for (i, w) in words.iter().enumerate() {
         let prev = if i > 0 { Some(words[i - 1]) } else { None };
-        let marker = word_marker(w, i == 0).filter(|(n, _)| {
-            let Some(p) = prev else {
-                return *n <= 50;
-            };
-            if ["чл.", "ал.", "т.", "№", "Цел", "цел"].contains(&p) {
-                return false;
-            }
-            let after_punct = p.ends_with(['.', ';', ':', ',', ')', '“', '”', '"']);
-            match *last {
-                Some(l) => *n == l + 1 || (*n == 1 && after_punct),
-                None => after_punct && *n <= 50 || *n == 1,
-            }
-        });
-        match marker {
+        match marker(prev, w, *last) {
             Some((n, rest)) => {
                 *last = Some(n);
                 pieces.push(Piece {
@@ -135,15 +122,37 @@ fn numbered_pieces(line: &str, last: &mut Option<u32>) -> Vec<Piece> {
         .collect()
 }
 
-/// The list numbers found in a cell, in order.
+/// The list marker that word `w` is, after word `prev` of the same line (None at the line's
+/// start), when the list so far ended at `last`.
+fn marker<'a>(prev: Option<&str>, w: &'a str, last: Option<u32>) -> Option<(u32, &'a str)> {
+    word_marker(w, prev.is_none()).filter(|(n, _)| {
+        let Some(p) = prev else {
+            return *n <= 50;
+        };
+        if ["чл.", "ал.", "т.", "№", "Цел", "цел"].contains(&p) {
+            return false;
+        }
+        let after_punct = p.ends_with(['.', ';', ':', ',', ')', '“', '”', '"']);
+        match last {
+            Some(l) => *n == l + 1 || (*n == 1 && after_punct),
+            None => after_punct && *n <= 50 || *n == 1,
+        }
+    })
+}
+
+/// The list numbers found in a cell, in order (the markers of [`numbered_pieces`], without
+/// building the pieces: this runs on every cell of every row).
 pub fn numbers(lines: &[String]) -> Vec<u32> {
     let mut last = None;
     let mut out = Vec::new();
     for line in lines {
-        for p in numbered_pieces(line, &mut last) {
-            if let Some(n) = p.number {
+        let mut prev = None;
+        for w in line.split_whitespace() {
+            if let Some((n, _)) = marker(prev, w, last) {
+                last = Some(n);
                 out.push(n);
             }
+            prev = Some(w);
         }
     }
     out
@@ -310,9 +319,10 @@ pub fn name_items(lines: &[String], known: &AliasIndex) -> Vec<String> {
     for line in lines {
         for part in line.split([',', ';']) {
             let words: Vec<&str> = part.split_whitespace().collect();
+            let keys = Keys::of(&words);
             let mut current: Vec<&str> = Vec::new();
             for (k, w) in words.iter().enumerate() {
-                if k > 0 && !current.is_empty() && name_boundary(&words, k, known) {
+                if k > 0 && !current.is_empty() && name_boundary(&words, k, &keys, known) {
                     out.push(current.join(" "));
                     current.clear();
                 }
@@ -329,8 +339,30 @@ pub fn name_items(lines: &[String], known: &AliasIndex) -> Vec<String> {
         .collect()
 }
 
+/// The registry key of each word, so the key of a run of words is the join of theirs (the key
+/// normalises word by word) and is not recomputed for each of the runs tried.
+struct Keys(Vec<String>);
+
+impl Keys {
+    fn of(words: &[&str]) -> Keys {
+        Keys(words.iter().map(|w| crate::registry::name_key(w)).collect())
+    }
+
+    /// Whether words `s..e` together are a known name.
+    fn known(&self, s: usize, e: usize, known: &AliasIndex) -> bool {
+        let mut key = String::new();
+        for k in self.0[s..e].iter().filter(|k| !k.is_empty()) {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.push_str(k);
+        }
+        !key.is_empty() && known.lookup_key(&key).is_some()
+    }
+}
+
 /// Whether a new name begins at word `k`.
-fn name_boundary(words: &[&str], k: usize, known: &AliasIndex) -> bool {
+fn name_boundary(words: &[&str], k: usize, keys: &Keys, known: &AliasIndex) -> bool {
     let prev = words[k - 1];
     let w = words[k];
     let wrapped = prev.starts_with('/') && prev.ends_with('/');
@@ -342,10 +374,10 @@ fn name_boundary(words: &[&str], k: usize, known: &AliasIndex) -> bool {
     {
         return false;
     }
-    if spans_known_name(words, k, known) {
+    if spans_known_name(words, k, keys, known) {
         return false;
     }
-    let starts_known = starts_known_name(words, k, known);
+    let starts_known = starts_known_name(words, k, keys, known);
     if starts_lower(w) {
         if is_function_word(w) {
             return false;
@@ -374,11 +406,11 @@ fn name_boundary(words: &[&str], k: usize, known: &AliasIndex) -> bool {
 }
 
 /// A known name covers words k-1 and k together ("РУО МОН", "Здравни Медиатори").
-fn spans_known_name(words: &[&str], k: usize, known: &AliasIndex) -> bool {
+fn spans_known_name(words: &[&str], k: usize, keys: &Keys, known: &AliasIndex) -> bool {
     let lo = k.saturating_sub(6);
     for s in lo..k {
         for e in (k + 1)..=(words.len().min(s + 8)) {
-            if known.lookup(&words[s..e].join(" ")).is_some() {
+            if keys.known(s, e, known) {
                 return true;
             }
         }
@@ -386,8 +418,8 @@ fn spans_known_name(words: &[&str], k: usize, known: &AliasIndex) -> bool {
     false
 }
 
-fn starts_known_name(words: &[&str], k: usize, known: &AliasIndex) -> bool {
-    (k + 1..=words.len().min(k + 8)).any(|e| known.lookup(&words[k..e].join(" ")).is_some())
+fn starts_known_name(words: &[&str], k: usize, keys: &Keys, known: &AliasIndex) -> bool {
+    (k + 1..=words.len().min(k + 8)).any(|e| keys.known(k, e, known))
 }
 
 /// Removes a trailing separator (",", ";") but keeps a trailing ".".

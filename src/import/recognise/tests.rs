@@ -300,3 +300,21 @@ fn the_repaired_document_has_one_row_per_measure_with_every_cell_in_its_column()
     let again = recognise(&repaired, SourceFormat::Xlsx, &ImportOptions::default());
     assert_eq!(measures(&again), measures(&run(&text)));
 }
+
+#[test]
+fn the_furniture_key_keeps_only_letters_lowercased_in_any_script() {
+    let generic = |t: &str| -> String {
+        t.chars()
+            .filter(|c| c.is_alphabetic())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    for t in [
+        "ПЛАН ЗА ДЕЙСТВИЕ — стр. 3",
+        "Ѝ Ѐ Ё ЂЈ ӨҮ Äß Plan 2021",
+        "  12.05.2022 г., № 7/1 ",
+        "",
+    ] {
+        assert_eq!(super::furniture_key(t), generic(t), "{t}");
+    }
+}
