@@ -16,6 +16,11 @@ pub fn display_bg(iso: &str) -> String {
     }
 }
 
+/// The day of a timestamp in Bulgarian style: "2024-03-31T10:00:00Z" -> "31.03.2024 г.".
+pub fn display_day(timestamp: &str) -> String {
+    display_bg(timestamp.get(..10).unwrap_or(timestamp))
+}
+
 /// The current UTC time as RFC 3339 text, the form every timestamp column uses.
 pub fn now_rfc3339() -> String {
     OffsetDateTime::now_utc()

@@ -81,7 +81,7 @@ impl RoundView {
                 .snapshot
                 .closed_at
                 .as_deref()
-                .map(|c| crate::dates::display_bg(c.get(..10).unwrap_or(c)))
+                .map(crate::dates::display_day)
                 .unwrap_or_default(),
             sample: stored.origin == Origin::Sample,
             completed_share: a

@@ -12,16 +12,13 @@ use askama::Template;
 use std::collections::BTreeMap;
 
 pub async fn municipality_of(state: &AppState, plan_id: i64) -> Result<i64, AppError> {
-    let id: Option<i64> = sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
-        .bind(plan_id)
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let id = crate::plan::store::municipality_id(&state.db, plan_id).await?;
     id.ok_or_else(|| AppError::not_found(format!("Няма план с номер {plan_id}.")))
 }
 
 /// "2024-03-31T10:00:00Z" -> "31.03.2024 г."
 pub fn day(ts: &str) -> String {
-    display_bg(ts.get(..10).unwrap_or(ts))
+    crate::dates::display_day(ts)
 }
 
 pub struct RoundLine {

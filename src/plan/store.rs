@@ -553,6 +553,16 @@ struct IndicatorRow {
     target_year: Option<i64>,
 }
 
+/// The municipality a plan belongs to; `None` when there is no plan with this id.
+pub async fn municipality_id(db: &Db, plan_id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
 /// Loads a whole plan; `None` when there is no plan with this id.
 pub async fn load_plan(db: &Db, id: i64) -> Result<Option<StoredPlan>, StoreError> {
     let mut conn = db.pool.acquire().await?;

@@ -14,11 +14,12 @@ use super::store::{
     self, CouncilAdoption, MAX_NARRATIVE_CHARS, ReportError, ReportRow, ReportState,
 };
 use crate::account::{Permission, Scope};
-use crate::dates::{display_bg, parse_iso_date};
+use crate::dates::{display_bg, display_day, parse_iso_date};
 use crate::db::Db;
 use crate::i18n::Tr;
 use crate::monitoring::evidence;
 use crate::monitoring::input::FieldErrors;
+use crate::monitoring::views::municipality_of;
 use crate::snapshot::store as snapshots;
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::download::{self, Disposition};
@@ -156,15 +157,15 @@ async fn reports_page(
         .plan(plan_id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Няма план с номер „{plan_id}“.")))?;
-    let municipality_id = plan_municipality(&state.db, plan_id).await?;
+    let municipality_id = municipality_of(state, plan_id).await?;
     let rights = Rights::of(user, municipality_id);
     let all = store::list_for_plan(&state.db, plan_id).await?;
     let open_years = if rights.manage {
-        snapshots::list_snapshots(&state.db, plan_id)
+        snapshots::snapshot_years(&state.db)
             .await?
-            .iter()
-            .map(|s| s.snapshot.year)
-            .filter(|y| !all.iter().any(|r| r.year == i64::from(*y)))
+            .into_iter()
+            .filter(|(p, y)| *p == plan_id && !all.iter().any(|r| r.year == i64::from(*y)))
+            .map(|(_, y)| y)
             .collect()
     } else {
         Vec::new()
@@ -185,14 +186,6 @@ async fn reports_page(
         open_years,
         error,
     })
-}
-
-async fn plan_municipality(db: &Db, plan_id: i64) -> Result<i64, AppError> {
-    let m: Option<i64> = sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
-        .bind(plan_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    m.ok_or_else(|| AppError::not_found(format!("Няма план с номер „{plan_id}“.")))
 }
 
 async fn plan_reports(
@@ -220,7 +213,7 @@ async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, AppError> {
     let plan_id = parse_id(&id, "план")?;
-    let municipality_id = plan_municipality(&state.db, plan_id).await?;
+    let municipality_id = municipality_of(&state, plan_id).await?;
     require(Rights::of(Some(&user), municipality_id).manage)?;
     let result = match form.year.trim().parse::<i32>() {
         Ok(year) => store::create(&state.db, plan_id, year, &user.actor()).await,
@@ -288,8 +281,7 @@ impl AdoptionView {
             published: r
                 .published_at
                 .as_deref()
-                .and_then(|p| p.get(..10))
-                .map(display_bg)
+                .map(display_day)
                 .unwrap_or_default(),
         })
     }
@@ -527,12 +519,7 @@ async fn workspace_page(v: &Visit, r: ReportRow, retry: Retry) -> Result<Workspa
             .map(|g| g.recommendations.clone())
             .unwrap_or_default(),
     });
-    let stamp = |at: &Option<String>| {
-        at.as_deref()
-            .and_then(|a| a.get(..10))
-            .map(display_bg)
-            .unwrap_or_default()
-    };
+    let stamp = |at: &Option<String>| at.as_deref().map(display_day).unwrap_or_default();
     let mut steps = vec![Step {
         label_key: "report.step.created",
         at: stamp(&Some(r.created_at.clone())),
@@ -681,9 +668,10 @@ async fn save_narrative(
 ) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
     require(v.rights(&r).manage)?;
-    let priorities = store::unsaved_document(&v.state.db, r.plan_id, r.year())
+    // A draft is built from the round as it is now: its plan says which priorities exist.
+    let priorities = snapshots::load_snapshot(&v.state.db, r.plan_id, r.year())
         .await?
-        .map_or(0, |g| g.chapters.len());
+        .map_or(0, |s| s.snapshot.plan.priorities.len());
     let (narrative, errors) = narrative_from(&form, priorities);
     if !errors.is_empty() {
         let retry = Retry {

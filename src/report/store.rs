@@ -15,7 +15,7 @@
 use super::render::{Format, RenderError, render};
 use super::{Narrative, Report, build};
 use crate::audit::{Actor, Event};
-use crate::dates::{display_bg, now_rfc3339};
+use crate::dates::{display_bg, display_day, now_rfc3339};
 use crate::db::Db;
 use crate::monitoring::evidence;
 use crate::plan::store::{self as plans, StoreError};
@@ -139,7 +139,6 @@ pub struct ReportRow {
     pub version: i64,
     pub state: String,
     pub narrative: String,
-    pub frozen: Option<String>,
     pub supersedes: Option<i64>,
     pub correction_reason: String,
     pub review_note: String,
@@ -180,8 +179,7 @@ impl ReportRow {
 
     /// The line under the title that says where the report stands.
     pub fn state_line(&self) -> String {
-        let date =
-            |d: &Option<String>| display_bg(d.as_deref().unwrap_or("").get(..10).unwrap_or(""));
+        let date = |d: &Option<String>| display_day(d.as_deref().unwrap_or(""));
         let mut line = match self.state() {
             ReportState::Draft => "Проект".to_string(),
             ReportState::Submitted => format!(
@@ -238,7 +236,7 @@ fn workflow(text: impl Into<String>) -> ReportError {
 }
 
 const SELECT: &str = "SELECT r.id, r.plan_id, p.municipality_id, mu.name AS municipality, \
-     p.title AS plan_title, r.year, r.version, r.state, r.narrative, r.frozen, r.supersedes, \
+     p.title AS plan_title, r.year, r.version, r.state, r.narrative, r.supersedes, \
      r.correction_reason, r.review_note, r.created_at, r.created_by, r.updated_at, \
      r.submitted_at, r.submitted_by, r.approved_at, r.approved_by, r.decision_number, \
      r.protocol_number, r.decision_date, r.decision_url, r.decision_file_name, \
@@ -318,8 +316,14 @@ pub async fn current_inputs(
 /// Builds the report of one version: from its frozen inputs once approved, else from the
 /// round as it is now.
 pub async fn document(db: &Db, row: &ReportRow) -> Result<Report, ReportError> {
-    let inputs = match &row.frozen {
-        Some(text) => serde_json::from_str(text).map_err(|e| {
+    // Read only here: the frozen inputs are large and lists of versions do not need them.
+    let frozen: Option<String> =
+        sqlx::query_scalar("SELECT frozen FROM annual_reports WHERE id = $1")
+            .bind(row.id)
+            .fetch_one(&db.pool)
+            .await?;
+    let inputs = match frozen {
+        Some(text) => serde_json::from_str(&text).map_err(|e| {
             StoreError::Corrupt(format!("замразени данни на доклад {}: {e}", row.id))
         })?,
         None => current_inputs(db, row.plan_id, row.year())
@@ -358,19 +362,10 @@ pub async fn document_bytes(
     Ok(render(&document(db, row).await?, format)?)
 }
 
-async fn municipality_of(db: &Db, plan_id: i64) -> Result<Option<i64>, ReportError> {
-    Ok(
-        sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&db.pool)
-            .await?,
-    )
-}
-
 /// Starts the report of a plan for a year (version 1). Refused without a closed round or when
 /// the year has a report already (a correction of an adopted one is [`correct`]).
 pub async fn create(db: &Db, plan_id: i64, year: i32, actor: &Actor) -> Result<i64, ReportError> {
-    let Some(municipality) = municipality_of(db, plan_id).await? else {
+    let Some(municipality) = plans::municipality_id(db, plan_id).await? else {
         return Err(workflow(format!("Няма план с номер {plan_id}.")));
     };
     if snapshots::load_snapshot(db, plan_id, year).await?.is_none() {

@@ -14,7 +14,7 @@ pub fn plan_genitive(title: &str) -> String {
 }
 
 fn date_of(rfc: Option<&str>) -> Option<String> {
-    rfc.map(|c| crate::dates::display_bg(c.get(..10).unwrap_or(c)))
+    rfc.map(crate::dates::display_day)
 }
 
 pub fn introduction(snap: &RoundSnapshot) -> Vec<String> {
