@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 use std::fmt;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Deserialize, PartialEq)]
@@ -17,10 +18,15 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
-    /// Token that opens the administration pages (the import review) until accounts exist:
-    /// `Authorization: Bearer TOKEN`, or the login form at /admin/login, which keeps it in a
-    /// cookie. No token configured means administration is closed.
+    /// Token for scripts that use the administration pages (the import):
+    /// `Authorization: Bearer TOKEN`; wrong tokens are throttled per address. People log in
+    /// with an account instead. No token configured means scripts are refused.
     pub admin_token: Option<String>,
+    /// Addresses (or `address/prefix` ranges) of reverse proxies whose `X-Forwarded-For` is
+    /// believed for the client's address (throttling, audit). Empty: the peer's address.
+    pub trusted_proxies: Vec<String>,
+    /// Connections served at once; more wait until one closes.
+    pub max_connections: usize,
     /// Log filter, e.g. "info" or "planmon=debug".
     pub log: String,
 }
@@ -34,6 +40,8 @@ impl Default for Config {
             public_url: None,
             max_upload_bytes: 50 * 1024 * 1024,
             admin_token: None,
+            trusted_proxies: Vec::new(),
+            max_connections: 1024,
             log: "info".into(),
         }
     }
@@ -53,6 +61,8 @@ pub enum ConfigError {
     },
     #[error("променливата {name} има невалидна стойност „{value}“")]
     Env { name: String, value: String },
+    #[error("trusted_proxies: „{0}“ не е IP адрес или диапазон (адрес/префикс)")]
+    Proxy(String),
 }
 
 impl Config {
@@ -90,6 +100,20 @@ impl Config {
                 "PLANMON_PUBLIC_URL" => config.public_url = non_empty(),
                 "PLANMON_ADMIN_TOKEN" => config.admin_token = non_empty(),
                 "PLANMON_LOG" => config.log = value.clone(),
+                "PLANMON_TRUSTED_PROXIES" => {
+                    config.trusted_proxies = value
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|p| !p.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                }
+                "PLANMON_MAX_CONNECTIONS" => {
+                    config.max_connections = value.parse().map_err(|_| ConfigError::Env {
+                        name: name.clone(),
+                        value: value.clone(),
+                    })?
+                }
                 "PLANMON_MAX_UPLOAD_BYTES" => {
                     config.max_upload_bytes = value.parse().map_err(|_| ConfigError::Env {
                         name: name.clone(),
@@ -98,6 +122,13 @@ impl Config {
                 }
                 _ => {}
             }
+        }
+        if let Some(bad) = config
+            .trusted_proxies
+            .iter()
+            .find(|p| parse_range(p).is_none())
+        {
+            return Err(ConfigError::Proxy(bad.clone()));
         }
         Ok(config)
     }
@@ -114,6 +145,46 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Whether `ip` is one of the configured reverse proxies.
+    pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
+        self.trusted_proxies
+            .iter()
+            .filter_map(|p| parse_range(p))
+            .any(|(net, prefix)| in_range(ip, net, prefix))
+    }
+}
+
+/// `10.0.0.1` or `10.0.0.0/8` (IPv4 or IPv6) as (address, prefix length).
+fn parse_range(text: &str) -> Option<(IpAddr, u32)> {
+    let (addr, prefix) = match text.split_once('/') {
+        Some((a, p)) => (a, Some(p.parse::<u32>().ok()?)),
+        None => (text, None),
+    };
+    let addr: IpAddr = addr.trim().parse().ok()?;
+    let max = if addr.is_ipv4() { 32 } else { 128 };
+    let prefix = prefix.unwrap_or(max);
+    (prefix <= max).then_some((addr, prefix))
+}
+
+fn in_range(ip: IpAddr, net: IpAddr, prefix: u32) -> bool {
+    let bits = |a: IpAddr| -> (u128, u32) {
+        match a {
+            IpAddr::V4(v) => (u128::from(u32::from(v)), 32),
+            IpAddr::V6(v) => match v.to_ipv4_mapped() {
+                Some(v4) => (u128::from(u32::from(v4)), 32),
+                None => (u128::from(v), 128),
+            },
+        }
+    };
+    let ((ip, ip_len), (net, net_len)) = (bits(ip), bits(net));
+    if ip_len != net_len || prefix > net_len {
+        return false;
+    }
+    let shift = net_len - prefix;
+    shift >= 128 || (ip >> shift) == (net >> shift)
+}
+
 /// Hides passwords in URLs and tokens so configuration can be logged.
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -124,6 +195,8 @@ impl fmt::Debug for Config {
             .field("public_url", &self.public_url)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("admin_token", &self.admin_token.as_ref().map(|_| "***"))
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("max_connections", &self.max_connections)
             .field("log", &self.log)
             .finish()
     }
@@ -178,6 +251,26 @@ mod tests {
         std::fs::write(&file, "adress = \"x\"\n").expect("write");
         let err = Config::load(Some(&file), env(&[])).expect_err("unknown key");
         assert!(err.to_string().contains("adress"), "{err}");
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let c = Config::load(
+            None,
+            env(&[("PLANMON_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.5,::1")]),
+        )
+        .expect("load");
+        let ip = |s: &str| s.parse::<IpAddr>().expect("ip");
+        assert!(c.is_trusted_proxy(ip("10.20.30.40")));
+        assert!(c.is_trusted_proxy(ip("192.168.1.5")));
+        assert!(c.is_trusted_proxy(ip("::1")));
+        assert!(c.is_trusted_proxy(ip("::ffff:10.1.1.1")));
+        assert!(!c.is_trusted_proxy(ip("192.168.1.6")));
+        assert!(!c.is_trusted_proxy(ip("11.0.0.1")));
+        assert!(!Config::default().is_trusted_proxy(ip("127.0.0.1")));
+        let err = Config::load(None, env(&[("PLANMON_TRUSTED_PROXIES", "10.0.0.0/33")]))
+            .expect_err("bad range");
+        assert!(err.to_string().contains("10.0.0.0/33"), "{err}");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::web::listen::Limits;
 use crate::web::{AppState, router};
 use anyhow::Context;
 use std::time::Instant;
@@ -49,16 +50,15 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     crate::account::store::purge_expired(&db)
         .await
         .context("не мога да изчистя изтеклите сесии")?;
-    let app = router(AppState::new(db, config))
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let max_connections = config.max_connections;
+    let app = router(AppState::new(db, config));
     println!(
         "planmon е готов на http://{addr} (за {} ms)",
         started.elapsed().as_millis()
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    crate::web::listen::serve(listener, app, Limits::new(max_connections), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

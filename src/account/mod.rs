@@ -275,9 +275,10 @@ pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_IP: i64 = 20;
 pub const THROTTLE_MINUTES: i64 = 15;
 
-/// Whether a login must be refused without checking the password.
+/// Whether a login must be refused without checking the password: `f` counts the attempts of
+/// the window including this one, so the first `MAX_…` are checked.
 pub fn throttled(f: store::RecentFailures) -> bool {
-    f.for_account >= MAX_FAILURES_PER_ACCOUNT || f.from_ip >= MAX_FAILURES_PER_IP
+    f.for_account > MAX_FAILURES_PER_ACCOUNT || f.from_ip > MAX_FAILURES_PER_IP
 }
 
 /// A login name: an e-mail address, trimmed and in lower case.
@@ -460,9 +461,10 @@ mod tests {
             for_account: a,
             from_ip: i,
         };
-        assert!(!throttled(f(MAX_FAILURES_PER_ACCOUNT - 1, 0)));
-        assert!(throttled(f(MAX_FAILURES_PER_ACCOUNT, 0)));
-        assert!(throttled(f(0, MAX_FAILURES_PER_IP)));
+        assert!(!throttled(f(MAX_FAILURES_PER_ACCOUNT, 1)));
+        assert!(throttled(f(MAX_FAILURES_PER_ACCOUNT + 1, 1)));
+        assert!(!throttled(f(1, MAX_FAILURES_PER_IP)));
+        assert!(throttled(f(1, MAX_FAILURES_PER_IP + 1)));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Login, logout, the account page and password change.
 
-use super::secret::{dummy_verify, hash_password, verify_password};
+use super::secret::{check_login, hash_password, verify_password};
 use super::store::{self, SESSION_HOURS};
 use super::{Email, THROTTLE_MINUTES, check_new_password, throttled};
 use crate::audit::{Actor, Event};
@@ -31,9 +31,8 @@ pub fn routes() -> Router<AppState> {
 
 /// Only paths on this site, so `next` cannot send people elsewhere.
 fn local_path(next: Option<&str>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\"))
-        .unwrap_or("/account")
-        .to_string()
+    next.and_then(crate::web::local_path)
+        .unwrap_or_else(|| "/account".into())
 }
 
 #[derive(Template)]
@@ -98,7 +97,8 @@ async fn login(
         };
         Ok((status, render(&page)?).into_response())
     };
-    let failures = store::recent_failures(
+    // Counted before the check, in one statement, so parallel guesses cannot all pass.
+    let failures = store::count_login(
         &state.db,
         &email_text,
         ip.as_deref(),
@@ -121,22 +121,23 @@ async fn login(
         Err(_) => None,
     };
     let password = form.password;
-    let user_id = tokio::task::spawn_blocking(move || match creds {
-        Some((id, true, hash)) if verify_password(&password, &hash) => Some(id),
-        _ => {
-            dummy_verify(&password);
-            None
-        }
+    let user_id = tokio::task::spawn_blocking(move || {
+        check_login(
+            creds
+                .as_ref()
+                .map(|(id, active, hash)| (*id, *active, hash.as_str())),
+            &password,
+        )
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    store::record_attempt(&state.db, &email_text, ip.as_deref(), user_id.is_some()).await?;
     let Some(user_id) = user_id else {
         Event::new(attempted, "user.login_failed", "user", None::<i64>)
             .record(&state.db.pool)
             .await?;
         return refuse(StatusCode::UNAUTHORIZED, "login.wrong");
     };
+    store::login_succeeded(&state.db, &email_text, ip.as_deref()).await?;
     let mut tx = state.db.pool.begin().await?;
     let (_, token) = store::create_session(&mut tx, user_id, ip.as_deref()).await?;
     Event::new(

@@ -30,12 +30,28 @@ pub fn verify_password(password: &str, stored: &str) -> bool {
         .is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-/// A hash of a password nobody has, checked when the e-mail is unknown so that a wrong e-mail
-/// takes as long to refuse as a wrong password.
-pub fn dummy_verify(password: &str) {
+/// The id of the account a login opens: the password is right and the account active.
+/// `account` is (id, active, stored hash) when the e-mail is known. Exactly one argon2 check
+/// either way (an unknown e-mail is checked against a hash of a password nobody has), so a
+/// wrong e-mail takes as long to refuse as a wrong password. Slow: call from `spawn_blocking`.
+pub fn check_login(account: Option<(i64, bool, &str)>, password: &str) -> Option<i64> {
+    check_login_with(account, password, verify_password)
+}
+
+fn check_login_with(
+    account: Option<(i64, bool, &str)>,
+    password: &str,
+    verify: impl Fn(&str, &str) -> bool,
+) -> Option<i64> {
     static DUMMY: std::sync::LazyLock<String> =
         std::sync::LazyLock::new(|| hash_password("planmon-dummy-password").unwrap_or_default());
-    let _ = verify_password(password, &DUMMY);
+    match account {
+        Some((id, active, hash)) => (verify(password, hash) && active).then_some(id),
+        None => {
+            let _ = verify(password, &DUMMY);
+            None
+        }
+    }
 }
 
 fn fill_random(buf: &mut [u8]) -> Result<(), AccountError> {
@@ -78,6 +94,25 @@ pub fn tokens_equal(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_login_checks_one_password_whether_the_account_exists_or_not() {
+        let right = hash_password("right").expect("hash");
+        for (account, password, opens) in [
+            (None, "right", None),
+            (Some((7, true, right.as_str())), "wrong", None),
+            (Some((7, false, right.as_str())), "right", None),
+            (Some((7, true, right.as_str())), "right", Some(7)),
+        ] {
+            let checks = std::cell::Cell::new(0);
+            let got = check_login_with(account, password, |p, h| {
+                checks.set(checks.get() + 1);
+                verify_password(p, h)
+            });
+            assert_eq!(got, opens, "{account:?} {password}");
+            assert_eq!(checks.get(), 1, "{account:?} {password}");
+        }
+    }
 
     #[test]
     fn passwords_hash_with_argon2id_and_verify() {

@@ -362,72 +362,83 @@ pub async fn delete_session(conn: &mut AnyConnection, session_id: i64) -> sqlx::
     Ok(())
 }
 
-/// Forgets expired sessions and login attempts older than a day.
+/// Forgets expired sessions and throttling windows older than a day.
 pub async fn purge_expired(db: &Db) -> sqlx::Result<()> {
     let now = OffsetDateTime::now_utc();
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(utc_stamp(now))
         .execute(&db.pool)
         .await?;
-    sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+    sqlx::query("DELETE FROM login_throttle WHERE since < $1")
         .bind(utc_stamp(now - Duration::days(1)))
         .execute(&db.pool)
         .await?;
     Ok(())
 }
 
-/// Failed logins counted for throttling, within the window and since the last success.
+/// Attempts counted for throttling within the window, this one included.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RecentFailures {
     pub for_account: i64,
     pub from_ip: i64,
 }
 
-pub async fn record_attempt(
-    db: &Db,
-    email: &str,
-    ip: Option<&str>,
-    success: bool,
-) -> sqlx::Result<()> {
-    sqlx::query("INSERT INTO login_attempts (email, ip, success, at) VALUES ($1, $2, $3, $4)")
-        .bind(email)
-        .bind(ip)
-        .bind(i64::from(success))
-        .bind(now_stamp())
-        .execute(&db.pool)
-        .await?;
+/// Counts one more attempt against `key` (`account:EMAIL`, `address:IP`, `token:IP`) and
+/// returns how many the current window holds, this one included; a window older than `window`
+/// starts over. One statement, so parallel attempts each get their own number and at most the
+/// limit of them are let through to the password check.
+pub async fn count_attempt(db: &Db, key: &str, window: Duration) -> sqlx::Result<i64> {
+    let now = OffsetDateTime::now_utc();
+    sqlx::query_scalar(
+        "INSERT INTO login_throttle (key, attempts, since) VALUES ($1, 1, $2) \
+         ON CONFLICT (key) DO UPDATE SET \
+           attempts = CASE WHEN login_throttle.since < $3 THEN 1 \
+                           ELSE login_throttle.attempts + 1 END, \
+           since = CASE WHEN login_throttle.since < $3 THEN $2 ELSE login_throttle.since END \
+         RETURNING attempts",
+    )
+    .bind(key)
+    .bind(utc_stamp(now))
+    .bind(utc_stamp(now - window))
+    .fetch_one(&db.pool)
+    .await
+}
+
+/// Takes back a counted attempt that succeeded: `start_over` forgets the key's window (an
+/// account after its right password), otherwise the success is just not counted (an address).
+pub async fn forget_attempt(db: &Db, key: &str, start_over: bool) -> sqlx::Result<()> {
+    let sql = if start_over {
+        "DELETE FROM login_throttle WHERE key = $1"
+    } else {
+        "UPDATE login_throttle SET attempts = attempts - 1 WHERE key = $1 AND attempts > 0"
+    };
+    sqlx::query(sql).bind(key).execute(&db.pool).await?;
     Ok(())
 }
 
-pub async fn recent_failures(
+/// Counts a login attempt for the account and the address it comes from.
+pub async fn count_login(
     db: &Db,
     email: &str,
     ip: Option<&str>,
     window: Duration,
 ) -> sqlx::Result<RecentFailures> {
-    let since = utc_stamp(OffsetDateTime::now_utc() - window);
-    let for_account: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND success = 0 AND at >= $2 \
-         AND at > COALESCE((SELECT MAX(at) FROM login_attempts \
-                             WHERE email = $1 AND success = 1), '')",
-    )
-    .bind(email)
-    .bind(&since)
-    .fetch_one(&db.pool)
-    .await?;
-    let from_ip: i64 =
-        match ip {
-            Some(ip) => sqlx::query_scalar(
-                "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND success = 0 AND at >= $2",
-            )
-            .bind(ip)
-            .bind(&since)
-            .fetch_one(&db.pool)
-            .await?,
-            None => 0,
-        };
+    let for_account = count_attempt(db, &format!("account:{email}"), window).await?;
+    let from_ip = match ip {
+        Some(ip) => count_attempt(db, &format!("address:{ip}"), window).await?,
+        None => 0,
+    };
     Ok(RecentFailures {
         for_account,
         from_ip,
     })
+}
+
+/// A successful login: the account starts over, the address does not count it.
+pub async fn login_succeeded(db: &Db, email: &str, ip: Option<&str>) -> sqlx::Result<()> {
+    forget_attempt(db, &format!("account:{email}"), true).await?;
+    if let Some(ip) = ip {
+        forget_attempt(db, &format!("address:{ip}"), false).await?;
+    }
+    Ok(())
 }

@@ -417,23 +417,23 @@ struct LinksIssuedPage {
     text: String,
 }
 
-fn public_base(state: &AppState, headers: &HeaderMap) -> String {
+/// The public address links are written with: the configured `public_url`, never the
+/// request's `Host` header (which the client chooses).
+fn public_base(state: &AppState) -> Result<String, AppError> {
     match &state.config.public_url {
-        Some(u) => u.trim_end_matches('/').to_string(),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
-            format!("http://{host}")
-        }
+        Some(u) => Ok(u.trim_end_matches('/').to_string()),
+        None => Err(AppError::Conflict(
+            "Връзки за подаване не могат да се издават: не е зададен публичният адрес на \
+             системата (настройка public_url или PLANMON_PUBLIC_URL, напр. \
+             https://planmon.obshtina.bg). Помолете администратора да го зададе."
+                .into(),
+        )),
     }
 }
 
 async fn create_link(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
     staff: Staff,
     Path(rid): Path<String>,
     Form(f): Form<LinkForm>,
@@ -441,6 +441,7 @@ async fn create_link(
     let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let institution_id = parse_id(&f.institution_id, "институция")?;
+    let base = public_base(&state)?;
     match links::create(&state.db, &ctx.round, institution_id).await {
         Ok((link_id, token)) => {
             let after = serde_json::json!({"institution_id": institution_id});
@@ -451,7 +452,7 @@ async fn create_link(
                 .first()
                 .map(|u| u.institution.clone())
                 .unwrap_or_default();
-            let url = format!("{}/s/{token}", public_base(&state, &headers));
+            let url = format!("{base}/s/{token}");
             let page = LinksIssuedPage {
                 tr,
                 base: ctx.base.clone(),
@@ -493,7 +494,6 @@ async fn revoke_link(
 async fn reminders(
     tr: Tr,
     State(state): State<AppState>,
-    headers: HeaderMap,
     staff: Staff,
     Path(rid): Path<String>,
 ) -> Result<Response, AppError> {
@@ -501,7 +501,7 @@ async fn reminders(
     ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
     let updates = store::updates(&state.db, ctx.round.id, None).await?;
     let owing = views::owing_institutions(&updates);
-    let base = public_base(&state, &headers);
+    let base = public_base(&state)?;
     let deadline = ctx
         .round
         .deadline

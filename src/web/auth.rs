@@ -14,7 +14,11 @@
 //!      token, so link pages need no cookie;
 //!    - a request with the configured administration token (`Authorization: Bearer …`) is not
 //!      checked: browsers never attach that header by themselves, so it cannot be forged
-//!      cross-site.
+//!      cross-site. A wrong token is refused here and throttled per address.
+//!
+//! It also works out the client's address (behind `trusted_proxies`, from `X-Forwarded-For`),
+//! limits url-encoded bodies (small for anonymous requests), marks every private answer
+//! (session, link, token) `Cache-Control: no-store`, and sends HSTS when the site is https.
 //!
 //! Handlers then use:
 //! - `user: CurrentUser` (not logged in → redirect to `/login?next=…`) or
@@ -37,7 +41,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::convert::Infallible;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -192,11 +196,47 @@ pub fn secure_cookies(state: &AppState) -> bool {
         .is_some_and(|u| u.starts_with("https://"))
 }
 
-/// The client address, when the server was started with connect info.
+/// The client's address as the auth layer worked it out.
+#[derive(Debug, Clone)]
+struct ClientIp(Option<String>);
+
+/// The client address, when the server was started with connect info: the peer, or behind
+/// configured trusted proxies the address they forwarded (see [`forwarded_client`]).
 pub fn client_ip(parts_ext: &axum::http::Extensions) -> Option<String> {
-    parts_ext
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    match parts_ext.get::<ClientIp>() {
+        Some(c) => c.0.clone(),
+        None => parts_ext
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string()),
+    }
+}
+
+/// The client behind `peer`: while the address at hand is a trusted proxy, the next address
+/// from the right of `X-Forwarded-For` (what that proxy saw); the first untrusted one is the
+/// client. Addresses a client wrote itself at the left are never reached past an untrusted hop.
+pub fn forwarded_client(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    trusted: impl Fn(IpAddr) -> bool,
+) -> IpAddr {
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        if !trusted(client) {
+            break;
+        }
+        match hop.parse::<IpAddr>() {
+            Ok(ip) => client = ip,
+            Err(_) => break,
+        }
+    }
+    client
 }
 
 /// The CSRF token of the pages of a submission link: derived from the link's token, which is
@@ -213,17 +253,41 @@ fn link_token_of(path: &str) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Whether the request carries the configured administration token.
-fn has_admin_token(state: &AppState, headers: &HeaderMap) -> bool {
-    let given = headers
+/// Whether the request carries the configured administration token (`Authorization: Bearer`).
+/// A wrong token is refused here (403), and counted: past [`account::MAX_FAILURES_PER_IP`]
+/// attempts from one address within the throttling window, tokens are not even compared (429).
+async fn admin_token(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: Option<&str>,
+) -> Result<bool, AppError> {
+    let Some(given) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match (&state.config.admin_token, given) {
-        (Some(expected), Some(given)) => tokens_equal(&token_hash(expected), &token_hash(given)),
-        _ => false,
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return Ok(false);
+    };
+    let Some(expected) = &state.config.admin_token else {
+        return Err(AppError::Forbidden);
+    };
+    let key = format!("token:{}", ip.unwrap_or("-"));
+    let window = time::Duration::minutes(account::THROTTLE_MINUTES);
+    if account::store::count_attempt(&state.db, &key, window).await? > account::MAX_FAILURES_PER_IP
+    {
+        return Err(AppError::Throttled);
     }
+    if !tokens_equal(&token_hash(expected), &token_hash(given.trim())) {
+        return Err(AppError::Forbidden);
+    }
+    account::store::forget_attempt(&state.db, &key, false).await?;
+    Ok(true)
 }
+
+/// Largest url-encoded form read to find its CSRF token: forms of people without an account
+/// (login) need little; staff forms at most what axum's `Form` takes.
+const ANONYMOUS_FORM_BYTES: usize = 64 * 1024;
+const FORM_BYTES: usize = 2 * 1024 * 1024;
 
 fn looks_like_token(t: &str) -> bool {
     t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
@@ -232,49 +296,113 @@ fn looks_like_token(t: &str) -> bool {
 /// The middleware described in the module comment.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
-    let ip = client_ip(&parts.extensions);
-    let user = if parts.uri.path().starts_with("/static/") {
-        None
-    } else {
-        match load_user(&state, &parts.headers, ip).await {
-            Ok(u) => u,
-            Err(e) => return e.into_response(),
+    let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| {
+        forwarded_client(c.0.ip(), &parts.headers, |ip| {
+            state.config.is_trusted_proxy(ip)
+        })
+        .to_string()
+    });
+    parts.extensions.insert(ClientIp(ip.clone()));
+    let mut response = match authenticate(&state, parts, body, ip).await {
+        Ok(Authenticated {
+            request,
+            private,
+            new_csrf,
+        }) => {
+            let mut response = next.run(request).await;
+            if let Some((token, used)) = new_csrf
+                && used.load(Ordering::Relaxed)
+            {
+                let c = cookie_header(CSRF_COOKIE, &token, 60 * 60 * 24, secure_cookies(&state));
+                if let Ok(v) = HeaderValue::from_str(&c) {
+                    response.headers_mut().append(header::SET_COOKIE, v);
+                }
+            }
+            if private {
+                no_store(&mut response);
+            }
+            response
         }
+        Err(e) => {
+            let mut response = e.into_response();
+            no_store(&mut response);
+            response
+        }
+    };
+    if secure_cookies(&state) {
+        response.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
+}
+
+/// Staff pages, submission-link pages and scripts' answers are for one person: never cached.
+fn no_store(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+}
+
+struct Authenticated {
+    request: Request,
+    /// Answered for one person (a session, a submission link, the administration token).
+    private: bool,
+    /// A new anonymous CSRF token, set as a cookie when a handler used it.
+    new_csrf: Option<(String, Arc<AtomicBool>)>,
+}
+
+/// Steps 1–3 of the module comment.
+async fn authenticate(
+    state: &AppState,
+    mut parts: Parts,
+    body: Body,
+    ip: Option<String>,
+) -> Result<Authenticated, AppError> {
+    let is_static = parts.uri.path().starts_with("/static/");
+    let (user, token) = if is_static {
+        (None, false)
+    } else {
+        (
+            load_user(state, &parts.headers, ip.clone()).await?,
+            admin_token(state, &parts.headers, ip.as_deref()).await?,
+        )
     };
     let link = link_token_of(parts.uri.path()).map(link_csrf);
-    let csrf = match (&user, cookie(&parts.headers, CSRF_COOKIE)) {
-        _ if link.is_some() => (link.unwrap_or_default(), false),
-        (Some((_, token)), _) => (token.clone(), false),
-        (None, Some(t)) if looks_like_token(t) => (t.to_string(), false),
-        (None, _) => match random_token() {
-            Ok(t) => (t, true),
-            Err(e) => return AppError::Internal(e.to_string()).into_response(),
-        },
+    let private = user.is_some() || token || link.is_some();
+    let (csrf, new) = match (&user, cookie(&parts.headers, CSRF_COOKIE), link) {
+        (_, _, Some(link)) => (link, false),
+        (Some((_, token)), _, None) => (token.clone(), false),
+        (None, Some(t), None) if looks_like_token(t) => (t.to_string(), false),
+        (None, _, None) => (random_token()?, true),
     };
-    let body = if is_safe(&parts.method) || has_admin_token(&state, &parts.headers) {
+    let body = if is_safe(&parts.method) || token {
         body
     } else {
-        match check_csrf(&parts, body, &csrf.0, state.config.max_upload_bytes).await {
-            Ok(body) => body,
-            Err(e) => return e.into_response(),
-        }
+        let limit = if private {
+            FORM_BYTES
+        } else {
+            ANONYMOUS_FORM_BYTES
+        };
+        check_csrf(&parts, body, &csrf, limit).await?
     };
     let used = Arc::new(AtomicBool::new(false));
     parts.extensions.insert(RequestCsrf {
-        token: csrf.0.clone(),
+        token: csrf.clone(),
         used: used.clone(),
     });
     if let Some((u, _)) = user {
         parts.extensions.insert(u);
     }
-    let mut response = next.run(Request::from_parts(parts, body)).await;
-    if csrf.1 && used.load(Ordering::Relaxed) {
-        let c = cookie_header(CSRF_COOKIE, &csrf.0, 60 * 60 * 24, secure_cookies(&state));
-        if let Ok(v) = HeaderValue::from_str(&c) {
-            response.headers_mut().append(header::SET_COOKIE, v);
-        }
+    if token {
+        parts.extensions.insert(super::admin::AdminToken);
     }
-    response
+    Ok(Authenticated {
+        request: Request::from_parts(parts, body),
+        private,
+        new_csrf: new.then_some((csrf, used)),
+    })
 }
 
 async fn load_user(
@@ -331,9 +459,15 @@ async fn check_csrf(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let (body, from_form) = if is_form {
-        let bytes = axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| AppError::TooLarge)?;
+        let bytes = axum::body::to_bytes(body, limit).await.map_err(|e| {
+            if std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
+            {
+                AppError::TooLarge
+            } else {
+                AppError::BadRequest("Заявката не пристигна цялата навреме.".into())
+            }
+        })?;
         let token = field(&bytes);
         (Body::from(bytes), token)
     } else {

@@ -27,6 +27,8 @@ pub enum AppError {
     Conflict(String),
     #[error("файлът е твърде голям")]
     TooLarge,
+    #[error("Твърде много неуспешни опити. Опитайте отново след 15 минути.")]
+    Throttled,
     #[error("вътрешна грешка: {0}")]
     Internal(String),
 }
@@ -44,6 +46,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -109,7 +112,9 @@ impl IntoResponse for AppError {
         let title = match status {
             StatusCode::NOT_FOUND => tr.t("error.not_found"),
             StatusCode::BAD_REQUEST => tr.t("error.bad_request"),
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => tr.t("error.forbidden"),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS => {
+                tr.t("error.forbidden")
+            }
             StatusCode::PAYLOAD_TOO_LARGE => tr.t("error.too_large"),
             _ => tr.t("error.internal"),
         };

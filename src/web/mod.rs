@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod download;
 pub mod error;
+pub mod listen;
 
 use crate::config::Config;
 use crate::db::Db;
@@ -57,7 +58,6 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::import::pages::routes())
         .merge(crate::monitoring::pages::routes())
         .merge(crate::report::pages::routes())
-        .merge(admin::routes())
         .merge(crate::account::pages::routes())
         .merge(crate::audit::pages::routes())
         .route("/healthz", get(healthz))
@@ -132,14 +132,33 @@ async fn switch_language(
     let back = q
         .back
         .or_else(|| referring_path(&headers))
-        // Only local paths, so the switch cannot be used to redirect elsewhere.
-        .filter(|b| b.starts_with('/') && !b.starts_with("//") && !b.starts_with("/lang/"))
+        .and_then(|b| local_path(&b))
+        .filter(|b| !b.starts_with("/lang/"))
         .unwrap_or_else(|| "/".into());
     let cookie = format!(
         "lang={}; Path=/; Max-Age=31536000; SameSite=Lax",
         lang.code()
     );
     ([(header::SET_COOKIE, cookie)], Redirect::to(&back)).into_response()
+}
+
+/// `candidate` as a path on this site (path and query, re-encoded so it is a valid header
+/// value), or `None` when a browser would leave the site following it. The candidate is parsed
+/// the way a browser resolves a link (tabs and newlines dropped, a backslash read as `/`), not
+/// prefix-checked: `/%5Cevil.example` and `/%09/evil.example`, once decoded, are other sites.
+pub fn local_path(candidate: &str) -> Option<String> {
+    if !candidate.starts_with('/') {
+        return None;
+    }
+    let base = url::Url::parse("http://planmon.invalid/").ok()?;
+    let joined = base.join(candidate).ok()?;
+    if joined.origin() != base.origin() || joined.username() != "" || joined.password().is_some() {
+        return None;
+    }
+    Some(match joined.query() {
+        Some(q) => format!("{}?{q}", joined.path()),
+        None => joined.path().to_string(),
+    })
 }
 
 /// The path of the Referer when it points at this host.
@@ -153,4 +172,34 @@ fn referring_path(headers: &axum::http::HeaderMap) -> Option<String> {
     (&rest[..path_at] == host)
         .then(|| rest[path_at..].to_string())
         .filter(|p| !p.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_local() {
+        for (given, expected) in [
+            ("/plans/1?tab=2", Some("/plans/1?tab=2")),
+            ("/", Some("/")),
+            ("/a/../b", Some("/b")),
+            (
+                "/search?q=\u{0440}\u{043e}\u{043c}\u{0438}",
+                Some("/search?q=%D1%80%D0%BE%D0%BC%D0%B8"),
+            ),
+            ("/x\r\nSet-Cookie: a=b", Some("/xSet-Cookie:%20a=b")),
+            ("//evil.example/", None),
+            ("/\\evil.example", None),
+            ("/\t/evil.example", None),
+            ("/\n/evil.example", None),
+            ("\\/evil.example", None),
+            ("https://evil.example/", None),
+            ("http://planmon.invalid/x", None),
+            ("evil.example", None),
+            ("", None),
+        ] {
+            assert_eq!(local_path(given).as_deref(), expected, "{given:?}");
+        }
+    }
 }

@@ -241,6 +241,11 @@ async fn login_returns_only_to_pages_on_this_site() {
         ("/audit", "/audit"),
         ("//evil.example/x", "/account"),
         ("https://evil.example/", "/account"),
+        ("/\\evil.example", "/account"),
+        ("/\t/evil.example", "/account"),
+        ("/\\/evil.example", "/account"),
+        // A header cannot be split: the line break is dropped, the path stays on this site.
+        ("/audit\r\nSet-Cookie: x=y", "/auditSet-Cookie:%20x=y"),
     ] {
         let r = app
             .post_form(

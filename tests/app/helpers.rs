@@ -130,6 +130,7 @@ impl TestApp {
             database_url: Some(database_url.clone()),
             data_dir: dir.path().to_path_buf(),
             admin_token: Some(ADMIN_TOKEN.into()),
+            public_url: Some("http://planmon.test".into()),
             ..Config::default()
         };
         adjust(&mut config);

@@ -113,11 +113,13 @@ async fn assert_refused(app: &TestApp, r: &TestResponse, status: StatusCode, say
 }
 
 #[tokio::test]
-async fn the_import_pages_need_the_admin_token() {
+async fn the_import_pages_need_an_administrator_or_the_admin_token() {
     let app = TestApp::spawn().await;
     let r = app.get("/admin/import").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), "/admin/login?back=/admin/import");
+    assert_eq!(r.location(), "/login?next=%2Fadmin%2Fimport");
+    // The token's own login page is gone: people log in with an account.
+    assert_eq!(app.get("/admin/login").await.status, StatusCode::NOT_FOUND);
     let bytes = seed_text("plovdiv-2022-2024");
     let r = app
         .request(upload_request("plan.txt", &bytes, "", false))
@@ -131,55 +133,11 @@ async fn the_import_pages_need_the_admin_token() {
     assert_eq!(app.request(wrong).await.status, StatusCode::FORBIDDEN);
     assert_eq!(count(&app, "import_drafts").await, 0);
 
-    // The login form: a wrong key is refused, the right one sets the cookie that opens the page.
-    let browser = app.anonymous().await;
-    let login = |token: &str| {
-        Request::post("/admin/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, &browser.cookie)
-            .body(Body::from(form_body(&[
-                ("csrf_token", &browser.csrf),
-                ("token", token),
-                ("back", "/admin/import"),
-            ])))
-            .expect("request")
-    };
-    let r = app.request(login("guessed")).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
-    assert!(r.body.contains("Грешен ключ за достъп."));
-    let r = app.request(login(ADMIN_TOKEN)).await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), "/admin/import");
-    let cookie = r
-        .headers
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .expect("cookie")
-        .to_string();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"));
-    let pair = cookie.split(';').next().expect("name=value");
-    let r = app
-        .request(
-            Request::get("/admin/import")
-                .header(header::COOKIE, pair)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    // A logged-in administrator uploads, reviews and saves with the forms' CSRF tokens (no
+    // Bearer header): the upload form carries its token in its action URL.
+    let admin = app.admin_session().await;
+    let r = app.get_as("/admin/import", &admin).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("enctype=\"multipart/form-data\""));
-
-    // A browser then uploads, reviews and saves with the cookie and the forms' CSRF tokens
-    // (no Bearer header): the upload form carries its token in its action URL.
-    let cookies = format!("{pair}; {}", browser.cookie);
-    let r = app
-        .request(
-            Request::get("/admin/import")
-                .header(header::COOKIE, &cookies)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
     let action = r
         .body
         .split("action=\"/admin/import?csrf_token=")
@@ -187,56 +145,47 @@ async fn the_import_pages_need_the_admin_token() {
         .and_then(|rest| rest.split('"').next())
         .expect("upload form action with its token")
         .to_string();
-    assert_eq!(action, browser.csrf);
+    assert_eq!(action, admin.csrf);
     let mut req = upload_request("plan.txt", &bytes, "", false);
     *req.uri_mut() = format!("/admin/import?csrf_token={action}")
         .parse()
         .expect("uri");
     req.headers_mut()
-        .insert(header::COOKIE, cookies.parse().expect("cookie header"));
+        .insert(header::COOKIE, admin.cookie.parse().expect("cookie header"));
     let r = app.request(req).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let review = r.location().to_string();
-    let r = app
-        .request(
-            Request::get(&review)
-                .header(header::COOKIE, &cookies)
-                .body(Body::empty())
-                .expect("request"),
-        )
-        .await;
+    let r = app.get_as(&review, &admin).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
-        r.body.contains(&format!("value=\"{}\"", browser.csrf)),
+        r.body.contains(&format!("value=\"{}\"", admin.csrf)),
         "the forms carry the token"
     );
-    let save = Request::post(&review)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, &cookies)
-        .body(Body::from(form_body(&[
-            ("csrf_token", &browser.csrf),
-            ("municipality", "Пловдив"),
-            ("title", "План"),
-            ("period_from", "2022"),
-            ("period_to", "2024"),
-            ("target", "new"),
-        ])))
-        .expect("request");
-    let r = app.request(save).await;
+    let r = app
+        .post_form(
+            &review,
+            &admin,
+            &[
+                ("municipality", "Пловдив"),
+                ("title", "План"),
+                ("period_from", "2022"),
+                ("period_to", "2024"),
+                ("target", "new"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(r.location().starts_with("/plans/"));
     assert_eq!(app.plan_count().await, 1);
 }
 
 #[tokio::test]
-async fn without_a_configured_token_the_administration_is_closed() {
+async fn without_a_configured_token_scripts_are_refused() {
     let app = TestApp::spawn_with(|c| c.admin_token = None).await;
     assert_eq!(
         app.request(get_admin("/admin/import")).await.status,
         StatusCode::FORBIDDEN
     );
-    let r = app.get("/admin/login").await;
-    assert!(r.body.contains("Администрацията е затворена"), "{}", r.body);
 }
 
 #[tokio::test]

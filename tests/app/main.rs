@@ -25,3 +25,4 @@ mod progress_pages;
 mod report_workflow;
 mod round_snapshots;
 mod search;
+mod security;
