@@ -29,6 +29,39 @@ pub struct Config {
     pub max_connections: usize,
     /// Log filter, e.g. "info" or "planmon=debug".
     pub log: String,
+    /// The open data: licence, publisher, IATI reporting organisation (`[open_data]`).
+    pub open_data: OpenData,
+}
+
+/// How the open data is published (`/data`, the DCAT-AP catalogue, IATI).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OpenData {
+    /// The licence's short name, shown with every dataset.
+    pub licence: String,
+    /// The licence's address.
+    pub licence_url: String,
+    /// Who publishes the data (the DCAT-AP publisher).
+    pub publisher: String,
+    /// The IATI reporting organisation's identifier, e.g. "XM-DAC-…" or "BG-EIK-…".
+    pub reporting_org_ref: String,
+    /// The IATI reporting organisation's name.
+    pub reporting_org_name: String,
+    /// Its IATI OrganisationType code (10 = government).
+    pub reporting_org_type: String,
+}
+
+impl Default for OpenData {
+    fn default() -> Self {
+        OpenData {
+            licence: "CC BY 4.0".into(),
+            licence_url: "https://creativecommons.org/licenses/by/4.0/".into(),
+            publisher: "planmon".into(),
+            reporting_org_ref: "BG-PLANMON".into(),
+            reporting_org_name: "planmon".into(),
+            reporting_org_type: "10".into(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -43,6 +76,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             max_connections: 1024,
             log: "info".into(),
+            open_data: OpenData::default(),
         }
     }
 }
@@ -198,6 +232,7 @@ impl fmt::Debug for Config {
             .field("trusted_proxies", &self.trusted_proxies)
             .field("max_connections", &self.max_connections)
             .field("log", &self.log)
+            .field("open_data", &self.open_data)
             .finish()
     }
 }
@@ -242,6 +277,22 @@ mod tests {
     fn default_database_is_a_sqlite_file_in_the_data_dir() {
         let c = Config::load(None, env(&[("PLANMON_DATA_DIR", "/srv/pm")])).expect("load");
         assert_eq!(c.database_url(), "sqlite:///srv/pm/planmon.db?mode=rwc");
+    }
+
+    #[test]
+    fn the_open_data_licence_defaults_to_cc_by_and_can_be_changed_in_the_file() {
+        assert_eq!(Config::default().open_data.licence, "CC BY 4.0");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("planmon.toml");
+        std::fs::write(
+            &file,
+            "[open_data]\nlicence = \"CC0 1.0\"\nreporting_org_ref = \"BG-EIK-000695235\"\n",
+        )
+        .expect("write");
+        let c = Config::load(Some(&file), env(&[])).expect("load");
+        assert_eq!(c.open_data.licence, "CC0 1.0");
+        assert_eq!(c.open_data.reporting_org_ref, "BG-EIK-000695235");
+        assert_eq!(c.open_data.publisher, OpenData::default().publisher);
     }
 
     #[test]

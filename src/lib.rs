@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod import;
 pub mod money;
 pub mod monitoring;
+pub mod opendata;
 pub mod plan;
 pub mod registry;
 pub mod report;

@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::report::pages::routes())
         .merge(crate::account::pages::routes())
         .merge(crate::audit::pages::routes())
+        .merge(crate::opendata::pages::routes())
         .route("/healthz", get(healthz))
         .route("/accessibility", get(accessibility))
         .route("/lang/{code}", get(switch_language))

@@ -18,6 +18,7 @@ mod monitoring_security;
 mod monitoring_store;
 mod monitoring_web;
 mod monitoring_xlsx;
+mod opendata;
 mod plan_pages;
 mod plan_store;
 mod plans_api;

@@ -1,0 +1,285 @@
+//! The open data page (`/data`) and the dataset downloads, for everything
+//! (`/data/measures.csv`) and per plan (`/data/plans/3/measures.csv`).
+
+use super::{Dataset, PlanSource, Table, build};
+use crate::i18n::Tr;
+use crate::plan::store::{self as plans, StoredPlan};
+use crate::snapshot::store::{Origin, StoredSnapshot, list_snapshots};
+use crate::web::download::{Disposition, file};
+use crate::web::{AppError, AppState, parse_id, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::response::{Html, Response};
+use axum::routing::get;
+use std::sync::Arc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/data", get(data_page))
+        .route("/data/{file}", get(download_all))
+        .route("/data/plans/{id}/{file}", get(download_plan))
+}
+
+/// A plan with the snapshots of its closed rounds (generated samples left out).
+pub struct Loaded {
+    pub plan: Arc<StoredPlan>,
+    pub rounds: Vec<StoredSnapshot>,
+}
+
+impl Loaded {
+    pub fn source(&self) -> PlanSource<'_> {
+        PlanSource {
+            id: self.plan.id,
+            version: self.plan.version,
+            updated_at: &self.plan.updated_at,
+            plan: &self.plan.plan,
+            rounds: self.rounds.iter().map(|s| &s.snapshot).collect(),
+        }
+    }
+}
+
+/// Every plan (or the one asked for) with its closed rounds.
+pub async fn gather(state: &AppState, only: Option<i64>) -> Result<Vec<Loaded>, AppError> {
+    let ids: Vec<i64> = match only {
+        Some(id) => vec![id],
+        None => plans::list_plans(&state.db)
+            .await?
+            .iter()
+            .map(|p| p.id)
+            .collect(),
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let plan = state
+            .plan(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Няма план с номер {id}.")))?;
+        let rounds = list_snapshots(&state.db, id)
+            .await?
+            .into_iter()
+            .filter(|s| s.origin == Origin::Round)
+            .collect();
+        out.push(Loaded { plan, rounds });
+    }
+    Ok(out)
+}
+
+/// When the dataset last changed: the latest save of a plan, and for data from rounds the
+/// latest closing of a round too. `None` when there is nothing.
+pub fn modified(dataset: Dataset, loaded: &[Loaded]) -> Option<String> {
+    let plans = loaded.iter().map(|l| l.plan.updated_at.clone());
+    let rounds = loaded
+        .iter()
+        .flat_map(|l| l.rounds.iter().map(|s| s.created_at.clone()));
+    match dataset {
+        Dataset::Plans | Dataset::Measures => plans.max(),
+        Dataset::Indicators => plans.chain(rounds).max(),
+        Dataset::Progress => rounds.max(),
+    }
+}
+
+pub fn sources(loaded: &[Loaded]) -> Vec<PlanSource<'_>> {
+    loaded.iter().map(Loaded::source).collect()
+}
+
+/// A download format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Csv, Format::Xlsx, Format::Json];
+
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Json => "application/json",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Xlsx => "XLSX",
+            Format::Json => "JSON",
+        }
+    }
+}
+
+/// "measures.csv" → (measures, CSV).
+fn parse_file(name: &str) -> Result<(Dataset, Format), AppError> {
+    let unknown = || AppError::not_found(format!("Няма набор от данни „{name}“."));
+    let (stem, ext) = name.rsplit_once('.').ok_or_else(unknown)?;
+    let dataset = Dataset::from_code(stem).ok_or_else(unknown)?;
+    let format = Format::ALL
+        .into_iter()
+        .find(|f| f.ext() == ext)
+        .ok_or_else(unknown)?;
+    Ok((dataset, format))
+}
+
+/// The bytes of one download.
+pub fn encode(
+    state: &AppState,
+    dataset: Dataset,
+    format: Format,
+    plan_id: Option<i64>,
+    table: &Table,
+    modified: &str,
+) -> Result<Vec<u8>, AppError> {
+    let bg = Tr::default();
+    let title = bg.t(title_key(dataset));
+    let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
+    match format {
+        Format::Csv => super::csv::write(table).map_err(|e| internal(&e)),
+        Format::Xlsx => super::xlsx::write(table, title).map_err(|e| internal(&e)),
+        Format::Json => {
+            let od = &state.config.open_data;
+            let meta = super::json::Meta {
+                dataset: dataset.code(),
+                title,
+                licence: &od.licence,
+                licence_url: &od.licence_url,
+                plan_id,
+                modified,
+                columns: dataset.columns(),
+            };
+            super::json::write(&meta, table).map_err(|e| internal(&e))
+        }
+    }
+}
+
+async fn download(
+    state: &AppState,
+    plan_id: Option<i64>,
+    name: &str,
+) -> Result<Response, AppError> {
+    let (dataset, format) = parse_file(name)?;
+    let loaded = gather(state, plan_id).await?;
+    let table = build(dataset, &sources(&loaded));
+    let modified = modified(dataset, &loaded).unwrap_or_default();
+    let bytes = encode(state, dataset, format, plan_id, &table, &modified)?;
+    let file_name = match plan_id {
+        Some(id) => format!("plan-{id}-{name}"),
+        None => name.to_string(),
+    };
+    Ok(file(
+        format.media_type(),
+        &file_name,
+        Disposition::Attachment,
+        bytes,
+    ))
+}
+
+async fn download_all(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
+    download(&state, None, &name).await
+}
+
+async fn download_plan(
+    State(state): State<AppState>,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id, "план")?;
+    download(&state, Some(id), &name).await
+}
+
+pub fn title_key(d: Dataset) -> &'static str {
+    match d {
+        Dataset::Plans => "data.ds.plans",
+        Dataset::Measures => "data.ds.measures",
+        Dataset::Indicators => "data.ds.indicators",
+        Dataset::Progress => "data.ds.progress",
+    }
+}
+
+pub fn about_key(d: Dataset) -> &'static str {
+    match d {
+        Dataset::Plans => "data.ds.plans.about",
+        Dataset::Measures => "data.ds.measures.about",
+        Dataset::Indicators => "data.ds.indicators.about",
+        Dataset::Progress => "data.ds.progress.about",
+    }
+}
+
+/// A dataset as the page shows it.
+struct DatasetView {
+    code: &'static str,
+    title: &'static str,
+    about: &'static str,
+    modified: String,
+    rows: usize,
+    columns: Vec<(&'static str, String)>,
+}
+
+/// A plan's row in the per-plan downloads.
+struct PlanView {
+    id: i64,
+    title: String,
+    municipality: String,
+}
+
+#[derive(Template)]
+#[template(path = "opendata/data.html")]
+struct DataPage {
+    tr: Tr,
+    licence: String,
+    licence_url: String,
+    datasets: Vec<DatasetView>,
+    plans: Vec<PlanView>,
+    formats: [Format; 3],
+}
+
+async fn data_page(tr: Tr, State(state): State<AppState>) -> Result<Html<String>, AppError> {
+    let loaded = gather(&state, None).await?;
+    let src = sources(&loaded);
+    let datasets = Dataset::ALL
+        .into_iter()
+        .map(|d| DatasetView {
+            code: d.code(),
+            title: tr.t(title_key(d)),
+            about: tr.t(about_key(d)),
+            modified: modified(d, &loaded)
+                .map(|m| crate::dates::display_day(&m))
+                .unwrap_or_else(|| tr.t("data.never").to_string()),
+            rows: build(d, &src).rows.len(),
+            columns: d
+                .columns()
+                .iter()
+                .map(|c| (*c, tr.t(&format!("data.col.{c}")).to_string()))
+                .collect(),
+        })
+        .collect();
+    let plans = loaded
+        .iter()
+        .map(|l| PlanView {
+            id: l.plan.id,
+            title: l.plan.plan.title.clone(),
+            municipality: l.plan.plan.municipality.clone(),
+        })
+        .collect();
+    let od = &state.config.open_data;
+    render(&DataPage {
+        tr,
+        licence: od.licence.clone(),
+        licence_url: od.licence_url.clone(),
+        datasets,
+        plans,
+        formats: Format::ALL,
+    })
+}

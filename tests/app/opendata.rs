@@ -1,0 +1,243 @@
+//! Open data: the /data page and the dataset downloads (CSV, XLSX, JSON), for everything and
+//! per plan.
+
+use crate::helpers::{TestApp, redact_json, sample_plan};
+use crate::plan_pages::assert_accessible_basics;
+use axum::http::StatusCode;
+use calamine::{Data, Reader, Xlsx};
+use planmon::opendata::Dataset;
+use planmon::snapshot::ReviewState;
+use planmon::snapshot::sample::sample_round;
+use planmon::snapshot::store::{save_sample_snapshot, save_snapshot};
+
+/// Dates that change from run to run ("03.12.2026 г.") replaced by a marker.
+fn redact_days(html: &str) -> String {
+    let re = regex::Regex::new(r"\d{2}\.\d{2}\.\d{4} г\.").expect("regex");
+    re.replace_all(html, "[дата]").into_owned()
+}
+
+/// A test plan with a closed round for 2024 and a generated sample for 2025.
+async fn plan_with_rounds(app: &TestApp) -> (i64, planmon::snapshot::RoundSnapshot) {
+    let plan = sample_plan();
+    let id = app.create_plan(&plan).await;
+    let closed = sample_round(id, 1, &plan, 2024);
+    save_snapshot(&app.db.pool, &closed).await.expect("round");
+    save_sample_snapshot(&app.db, &sample_round(id, 1, &plan, 2025))
+        .await
+        .expect("sample");
+    (id, closed)
+}
+
+fn csv_rows(bytes: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM");
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let headers = r
+        .headers()
+        .expect("header row")
+        .iter()
+        .map(String::from)
+        .collect();
+    let rows = r.records().map(|x| x.expect("row")).collect();
+    (headers, rows)
+}
+
+#[tokio::test]
+async fn the_data_page_lists_every_dataset_with_licence_columns_and_downloads() {
+    let app = TestApp::spawn().await;
+    let (id, _) = plan_with_rounds(&app).await;
+    let r = app.get("/data").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_accessible_basics(&r.body);
+    assert!(r.body.contains("rel=\"license\">CC BY 4.0</a>"));
+    for d in Dataset::ALL {
+        for ext in ["csv", "xlsx", "json"] {
+            let all = format!("href=\"/data/{}.{ext}\"", d.code());
+            let one = format!("href=\"/data/plans/{id}/{}.{ext}\"", d.code());
+            assert!(r.body.contains(&all), "{all}");
+            assert!(r.body.contains(&one), "{one}");
+        }
+        for c in d.columns() {
+            assert!(
+                r.body.contains(&format!("<code>{c}</code>")),
+                "{c} documented"
+            );
+        }
+    }
+    assert!(
+        !r.body.contains("data.col."),
+        "every column has a description"
+    );
+    // The menu leads here.
+    assert!(
+        r.body
+            .contains("<li><a href=\"/data\">Отворени данни</a></li>")
+    );
+    insta::assert_snapshot!("data_page", redact_days(&r.body));
+}
+
+#[tokio::test]
+async fn the_licence_shown_is_the_configured_one() {
+    let app = TestApp::spawn_with(|c| {
+        c.open_data.licence = "CC0 1.0".into();
+        c.open_data.licence_url = "https://creativecommons.org/publicdomain/zero/1.0/".into();
+    })
+    .await;
+    let r = app.get("/data").await;
+    assert!(r.body.contains("rel=\"license\">CC0 1.0</a>"), "{}", r.body);
+    app.create_plan(&sample_plan()).await;
+    let (_, json) = app.get_json("/data/plans.json").await;
+    assert_eq!(json["licence"], "CC0 1.0");
+}
+
+#[tokio::test]
+async fn the_english_page_is_in_english() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .request(
+            axum::http::Request::get("/data")
+                .header("cookie", "lang=en")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(r.body.contains("<html lang=\"en\">"));
+    assert!(r.body.contains("<h1>Open data</h1>"));
+    assert!(r.body.contains("Progress per year"));
+}
+
+#[tokio::test]
+async fn measures_json_is_stable() {
+    let app = TestApp::spawn().await;
+    let (id, _) = plan_with_rounds(&app).await;
+    let r = app.get(&format!("/data/plans/{id}/measures.json")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("application/json"));
+    let mut json: serde_json::Value = serde_json::from_str(&r.body).expect("json");
+    assert_eq!(json["plan_id"], id);
+    json["modified"] = "[timestamp]".into();
+    json["plan_id"] = "[id]".into();
+    for rec in json["records"].as_array_mut().expect("records") {
+        rec["plan_id"] = "[id]".into();
+        rec["url"] = "[url]".into();
+    }
+    insta::assert_json_snapshot!("measures_json", redact_json(json));
+}
+
+#[tokio::test]
+async fn csv_downloads_have_a_bom_the_documented_columns_and_a_cyrillic_file_name() {
+    let app = TestApp::spawn().await;
+    let (id, _) = plan_with_rounds(&app).await;
+    let other = app.create_plan(&sample_plan()).await;
+    for d in Dataset::ALL {
+        let r = app.get(&format!("/data/{}.csv", d.code())).await;
+        assert_eq!(r.status, StatusCode::OK, "{d:?}");
+        assert_eq!(r.content_type, "text/csv; charset=utf-8");
+        let (headers, _) = csv_rows(&r.bytes);
+        assert_eq!(headers, d.columns());
+        assert!(
+            r.headers["content-disposition"]
+                .to_str()
+                .expect("ascii")
+                .contains(&format!("{}.csv", d.code()))
+        );
+    }
+    let (_, all) = csv_rows(&app.get("/data/measures.csv").await.bytes);
+    let (_, one) = csv_rows(
+        &app.get(&format!("/data/plans/{id}/measures.csv"))
+            .await
+            .bytes,
+    );
+    assert_eq!(all.len(), 2 * one.len(), "two plans, one plan");
+    assert!(one.iter().all(|r| r[0] == id.to_string()));
+    assert!(all.iter().any(|r| r[0] == other.to_string()));
+    assert!(one.iter().any(|r| &r[1] == "Примерна"), "Cyrillic kept");
+}
+
+#[tokio::test]
+async fn progress_holds_approved_updates_of_closed_rounds_only() {
+    let app = TestApp::spawn().await;
+    let (id, closed) = plan_with_rounds(&app).await;
+    let approved = closed
+        .updates
+        .iter()
+        .filter(|u| u.state == ReviewState::Approved)
+        .count();
+    assert!(
+        approved > 0 && approved < closed.updates.len(),
+        "a mixed round"
+    );
+    let (headers, rows) = csv_rows(
+        &app.get(&format!("/data/plans/{id}/progress.csv"))
+            .await
+            .bytes,
+    );
+    assert_eq!(rows.len(), approved);
+    let year = headers.iter().position(|h| h == "year").expect("year");
+    assert!(
+        rows.iter().all(|r| &r[year] == "2024"),
+        "the 2025 sample is not published"
+    );
+}
+
+#[tokio::test]
+async fn xlsx_downloads_open_with_typed_cells() {
+    let app = TestApp::spawn().await;
+    let (id, _) = plan_with_rounds(&app).await;
+    let r = app.get(&format!("/data/plans/{id}/plans.xlsx")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes)).expect("opens");
+    let range = wb.worksheet_range("Планове").expect("sheet");
+    assert_eq!(range.get((0, 0)), Some(&Data::String("plan_id".into())));
+    assert_eq!(range.get((1, 0)), Some(&Data::Float(id as f64)));
+    assert_eq!(range.get((1, 1)), Some(&Data::String("Примерна".into())));
+}
+
+#[tokio::test]
+async fn text_that_looks_like_a_formula_is_neutralised_in_csv_and_xlsx() {
+    let app = TestApp::spawn().await;
+    let mut plan = sample_plan();
+    let m = plan.measures_mut().next().expect("a measure");
+    m.code = Some("=HYPERLINK(\"http://evil\",\"x\")".into());
+    m.status = Some("@SUM(1)".into());
+    let id = app.create_plan(&plan).await;
+    let (headers, rows) = csv_rows(
+        &app.get(&format!("/data/plans/{id}/measures.csv"))
+            .await
+            .bytes,
+    );
+    let col = |n: &str| headers.iter().position(|h| h == n).expect("column");
+    assert_eq!(
+        &rows[0][col("measure_code")],
+        "'=HYPERLINK(\"http://evil\",\"x\")"
+    );
+    assert_eq!(&rows[0][col("declared_status")], "'@SUM(1)");
+    let r = app.get(&format!("/data/plans/{id}/measures.xlsx")).await;
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes)).expect("opens");
+    let range = wb.worksheet_range("Мерки").expect("sheet");
+    assert_eq!(
+        range.get((1, col("measure_code"))),
+        Some(&Data::String("'=HYPERLINK(\"http://evil\",\"x\")".into()))
+    );
+}
+
+#[tokio::test]
+async fn unknown_datasets_formats_and_plans_are_404s() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    for path in [
+        "/data/people.csv".to_string(),
+        "/data/plans.exe".to_string(),
+        "/data/plans".to_string(),
+        "/data/plans/999/plans.csv".to_string(),
+        "/data/plans/abc/plans.csv".to_string(),
+        format!("/data/plans/{id}/nothing.json"),
+    ] {
+        assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+}
