@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `import`, `inspect`, `export`, `user`.
+//! The command line: `serve`, `migrate`, `import`, `inspect`, `export`, `report`, `check`,
+//! `user`.
 
 use crate::config::Config;
 use crate::plan::format::{parse_plan_json, to_plan_json};
@@ -107,6 +108,9 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Compare the stored files (evidence, adopted reports, decisions) with the database:
+    /// missing or damaged files, files no record refers to. Exits with an error if any.
+    Check,
     /// Manage accounts: `user add --admin EMAIL` creates the first administrator.
     User {
         #[command(subcommand)]
@@ -196,6 +200,16 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         } => import(&config, file, municipality, dry_run, json, new_version_of).await,
         Command::Inspect { file, json } => inspect(&config, &file, json),
         Command::User { command } => user(&config, command).await,
+        Command::Check => {
+            let db = crate::server::open_database(&config).await?;
+            let report = crate::files::check(&db, &config.data_dir).await?;
+            print!("{}", check_text(&report));
+            anyhow::ensure!(
+                report.is_clean(),
+                "съхранените файлове не съответстват на базата данни (вижте списъка по-горе)"
+            );
+            Ok(())
+        }
         Command::Report {
             plan,
             year,
@@ -246,6 +260,26 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// What `planmon check` prints.
+pub fn check_text(r: &crate::files::CheckReport) -> String {
+    let mut o = String::new();
+    outln!(o, "Съхранени файлове в ред: {}", r.ok);
+    for (label, list) in [
+        ("Липсващи файлове (има запис, няма файл)", &r.missing),
+        (
+            "Повредени файлове (съдържанието не отговаря на контролната сума)",
+            &r.damaged,
+        ),
+        ("Файлове без запис в базата данни", &r.orphans),
+    ] {
+        outln!(o, "{label}: {}", list.len());
+        for path in list {
+            outln!(o, "  {path}");
+        }
+    }
+    o
 }
 
 async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod dates;
 pub mod db;
 pub mod demo;
+pub mod files;
 pub mod i18n;
 pub mod import;
 pub mod money;

@@ -1,8 +1,7 @@
 //! Evidence for an update: files of a few document and image types, size-limited, checked by
-//! content and stored once under `data_dir/evidence` by their SHA-256; or links.
+//! content and stored once under `data_dir/evidence` by their SHA-256 (`crate::files`); or links.
 
-use super::token::sha256_hex;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Largest evidence file accepted.
 pub const MAX_EVIDENCE_BYTES: usize = 10 * 1024 * 1024;
@@ -98,33 +97,6 @@ pub fn clean_file_name(name: &str) -> String {
     }
 }
 
-/// Writes the file under `data_dir/evidence` by its checksum (idempotent); returns (relative
-/// path, hex SHA-256).
-pub fn store_file(data_dir: &Path, bytes: &[u8]) -> std::io::Result<(String, String)> {
-    store_blob(data_dir, "evidence", bytes)
-}
-
-/// Writes the file under `data_dir/folder` by its checksum (idempotent); returns (relative
-/// path, hex SHA-256).
-pub fn store_blob(
-    data_dir: &Path,
-    folder: &str,
-    bytes: &[u8],
-) -> std::io::Result<(String, String)> {
-    let sha = sha256_hex(bytes);
-    let relative = PathBuf::from(folder).join(&sha[..2]).join(&sha);
-    let full = data_dir.join(&relative);
-    if !full.exists() {
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        let tmp = full.with_extension("part");
-        std::fs::write(&tmp, bytes)?;
-        std::fs::rename(&tmp, &full)?;
-    }
-    Ok((relative.to_string_lossy().into_owned(), sha))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,11 +126,7 @@ mod tests {
     }
 
     #[test]
-    fn stored_files_are_named_by_checksum() {
-        let dir = tempfile::tempdir().unwrap();
-        let (path, sha) = store_file(dir.path(), b"evidence").unwrap();
-        assert!(path.ends_with(&sha));
-        assert_eq!(std::fs::read(dir.path().join(&path)).unwrap(), b"evidence");
+    fn file_names_lose_their_folders() {
         assert_eq!(clean_file_name("C:\\x\\..\\отчет.pdf"), "отчет.pdf");
     }
 }

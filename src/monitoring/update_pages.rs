@@ -419,17 +419,24 @@ async fn add_evidence(
         errors.add("evidence_title", "Заглавието е по-дълго от 300 знака.");
     }
     if errors.is_empty() {
-        let stored = match &bytes_to_store {
+        let staged = match &bytes_to_store {
             Some(bytes) => {
-                let (path, sha) = evidence::store_file(&state.config.data_dir, bytes)
+                let staged = crate::files::stage(&state.config.data_dir, "evidence", bytes)
                     .map_err(|e| AppError::Internal(format!("evidence file: {e}")))?;
-                item.sha256 = Some(sha);
-                Some(path)
+                item.sha256 = Some(staged.sha256.clone());
+                Some(staged)
             }
             None => None,
         };
-        match store::add_evidence(&state.db, ctx.round.id, u.id, &item, stored.as_deref()).await {
+        let path = staged.as_ref().map(|s| s.path.clone());
+        match store::add_evidence(&state.db, ctx.round.id, u.id, &item, path.as_deref()).await {
             Ok(_) => {
+                // The row is committed: now the file is made permanent.
+                if let Some(staged) = staged {
+                    staged
+                        .keep()
+                        .map_err(|e| AppError::Internal(format!("evidence file: {e}")))?;
+                }
                 return Ok(
                     Redirect::to(&format!("{}/updates/{}?done=evidence", ctx.base, u.id))
                         .into_response(),

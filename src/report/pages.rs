@@ -921,15 +921,13 @@ async fn download(
         r.version,
         format.extension()
     );
-    let disposition = if format == Format::Html {
-        Disposition::Inline
-    } else {
-        Disposition::Attachment
-    };
+    if format == Format::Html {
+        return Ok(download::html_document(&name, bytes));
+    }
     Ok(download::file(
         format.media_type(),
         &name,
-        disposition,
+        Disposition::Attachment,
         bytes,
     ))
 }

@@ -17,6 +17,7 @@ use super::{Narrative, Report, build};
 use crate::audit::{Actor, Event};
 use crate::dates::{display_bg, display_day, now_rfc3339};
 use crate::db::Db;
+use crate::files;
 use crate::monitoring::evidence;
 use crate::plan::store::{self as plans, StoreError};
 use crate::snapshot::RoundSnapshot;
@@ -614,22 +615,27 @@ pub async fn adopt(
     adopted.decision_date = Some(adoption.date.clone());
     let report = document(db, &adopted).await?;
     let mut rendered = Vec::new();
+    // Written under temporary names, made permanent once the adoption has committed.
+    let mut staged = Vec::new();
     for format in [Format::Html, Format::Docx, Format::Pdf] {
         let bytes = render(&report, format)?;
-        let (path, sha) = evidence::store_blob(data_dir, "reports", &bytes)?;
-        rendered.push((format, bytes.len(), sha, path));
+        let file = files::stage(data_dir, "reports", &bytes)?;
+        rendered.push((format, bytes.len(), file.sha256.clone(), file.path.clone()));
+        staged.push(file);
     }
     let decision = match &adoption.file {
         Some((name, bytes)) => {
             let media = evidence::check_file(name, bytes).map_err(workflow)?;
-            let (path, sha) = evidence::store_blob(data_dir, "decisions", bytes)?;
-            Some((
+            let file = files::stage(data_dir, "decisions", bytes)?;
+            let d = (
                 evidence::clean_file_name(name),
                 media,
                 bytes.len(),
-                sha,
-                path,
-            ))
+                file.sha256.clone(),
+                file.path.clone(),
+            );
+            staged.push(file);
+            Some(d)
         }
         None => None,
     };
@@ -687,6 +693,9 @@ pub async fn adopt(
         .record(&mut *tx)
         .await?;
     tx.commit().await?;
+    for file in staged {
+        file.keep()?;
+    }
     Ok(())
 }
 

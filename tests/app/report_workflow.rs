@@ -289,6 +289,30 @@ async fn a_report_goes_from_draft_to_published_with_its_adoption_shown() {
             .contains("Приет с Решение № 123 по Протокол № 7 от 27.03.2025 г.")
     );
     assert!(html.body.contains("Въведение от координатора."));
+    // Its own styles apply (by hash), nothing inline beyond them, no script at all.
+    let csp = html
+        .headers
+        .get(header::CONTENT_SECURITY_POLICY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let style = html
+        .body
+        .split("<style>")
+        .nth(1)
+        .and_then(|rest| rest.split("</style>").next())
+        .expect("the report has its stylesheet");
+    assert_eq!(csp, planmon::web::download::document_csp(&html.body));
+    assert!(
+        csp.contains(&format!(
+            "style-src 'sha256-{}'",
+            base64::Engine::encode(
+                &base64::engine::general_purpose::STANDARD,
+                <sha2::Sha256 as sha2::Digest>::digest(style.as_bytes())
+            )
+        )),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-inline") && csp.contains("default-src 'none'"));
     let decision = fx
         .app
         .get(&format!("/reports/{rid}/download/decision"))

@@ -431,3 +431,81 @@ async fn issued_links_use_the_public_address_not_the_host_header() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains("http://planmon.test/s/"), "{}", r.body);
 }
+
+#[tokio::test]
+async fn an_evidence_file_refused_after_upload_leaves_nothing_on_disk_and_check_finds_strays() {
+    use crate::monitoring_web::post_multipart;
+    let app = TestApp::spawn().await;
+    let data_dir = app.state.config.data_dir.clone();
+    let (_, round_id) = crate::monitoring_pages::open_round_by_form(&app).await;
+    let (link, u) = crate::monitoring_pages::issue_link(&app, round_id).await;
+    let path = format!("{link}/updates/{}/evidence", u.id);
+    let kept = b"%PDF-1.4 the protocol";
+    let r = post_multipart(
+        &app,
+        &path,
+        None,
+        &[("title", "Протокол")],
+        Some(("p.pdf", kept)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let report = planmon::files::check(&app.db, &data_dir)
+        .await
+        .expect("check");
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!(report.ok, 1);
+
+    // The update is submitted meanwhile: the file is written, then the transaction refuses it.
+    sqlx::query("UPDATE round_updates SET state = 'submitted' WHERE id = $1")
+        .bind(u.id)
+        .execute(&app.db.pool)
+        .await
+        .expect("submit");
+    let refused = b"%PDF-1.4 a second file";
+    let r = post_multipart(
+        &app,
+        &path,
+        None,
+        &[("title", "Още")],
+        Some(("q.pdf", refused)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let on_disk = planmon::files::on_disk(&data_dir).expect("disk");
+    assert_eq!(on_disk.len(), 1, "only the kept file: {on_disk:?}");
+    assert!(
+        planmon::files::check(&app.db, &data_dir)
+            .await
+            .expect("check")
+            .is_clean()
+    );
+
+    // `planmon check` reports a stray file, a missing one and a damaged one, and fails.
+    let kept_path = on_disk.iter().next().expect("kept").clone();
+    std::fs::write(data_dir.join("evidence").join("stray.part"), b"x").expect("stray");
+    std::fs::write(data_dir.join(&kept_path), b"changed").expect("damage");
+    let report = planmon::files::check(&app.db, &data_dir)
+        .await
+        .expect("check");
+    assert_eq!(report.damaged, vec![kept_path.clone()]);
+    assert_eq!(report.orphans, vec!["evidence/stray.part".to_string()]);
+    let err = crate::cli::planmon(&app, &["check"])
+        .await
+        .expect_err("not clean");
+    assert!(err.to_string().contains("не съответстват"), "{err}");
+    std::fs::remove_file(data_dir.join(&kept_path)).expect("remove");
+    let report = planmon::files::check(&app.db, &data_dir)
+        .await
+        .expect("check");
+    assert_eq!(report.missing, vec![kept_path]);
+    let text = planmon::cli::check_text(&report);
+    assert!(
+        text.contains("Липсващи файлове (има запис, няма файл): 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Файлове без запис в базата данни: 1\n  evidence/stray.part"),
+        "{text}"
+    );
+}
