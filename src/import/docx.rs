@@ -3,43 +3,51 @@
 //! bulleted paragraphs as lines with their simple numbering rendered, `<w:br/>` as line breaks.
 
 use super::ImportError;
-use super::MAX_FILE_BYTES;
+use super::budget::{ReadBudget, ReadFailure};
 use super::document::{Block, Cell, Document, Location, Row, Table};
 use super::read::zip_entry;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 use std::collections::HashMap;
-use std::io::{Read, Seek};
+use std::io::{BufRead, BufReader, Read, Seek};
 
-/// The largest unpacked XML part read (a zip bomb stops here).
-const MAX_PART_BYTES: usize = 4 * MAX_FILE_BYTES;
+/// The largest styles or numbering part read whole (the document itself is streamed).
+const MAX_PART_BYTES: usize = 16 * 1024 * 1024;
 
+/// Reads `word/document.xml` as a stream through the budget's counter: its unpacked size is
+/// never trusted and never held whole.
 pub fn read_docx<R: Read + Seek>(
     file: &str,
     archive: &mut zip::ZipArchive<R>,
+    budget: &mut ReadBudget,
 ) -> Result<Document, ImportError> {
-    let xml = part_text(file, archive, "word/document.xml")?;
     let has = |archive: &zip::ZipArchive<R>, name: &str| archive.index_for_name(name).is_some();
     let styles = match has(archive, "word/styles.xml") {
-        true => heading_styles(&part_text(file, archive, "word/styles.xml")?),
+        true => heading_styles(&part_text(file, archive, "word/styles.xml", budget)?),
         false => HashMap::new(),
     };
     let numbering = match has(archive, "word/numbering.xml") {
-        true => Numbering::parse(&part_text(file, archive, "word/numbering.xml")?),
+        true => Numbering::parse(&part_text(file, archive, "word/numbering.xml", budget)?),
         false => Numbering::default(),
     };
-    parse_document(&xml, &styles, numbering).map_err(|detail| ImportError::Corrupt {
+    let corrupt = |detail: String| ImportError::Corrupt {
         file: file.to_string(),
         detail: format!("word/document.xml: {detail}"),
-    })
+    };
+    let entry = archive
+        .by_name("word/document.xml")
+        .map_err(|e| corrupt(format!("частта липсва или е повредена ({e})")))?;
+    let source = BufReader::new(budget.counted(entry));
+    parse_document(source, &styles, numbering, budget).map_err(|f| f.into_error(budget, corrupt))
 }
 
 fn part_text<R: Read + Seek>(
     file: &str,
     archive: &mut zip::ZipArchive<R>,
     name: &str,
+    budget: &ReadBudget,
 ) -> Result<String, ImportError> {
-    let bytes = zip_entry(file, archive, name, MAX_PART_BYTES)?;
+    let bytes = zip_entry(file, archive, name, MAX_PART_BYTES, budget)?;
     String::from_utf8(bytes).map_err(|_| ImportError::Corrupt {
         file: file.to_string(),
         detail: format!("частта {name} не е текст в UTF-8"),
@@ -289,12 +297,15 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn parse_document(
-    xml: &str,
+fn parse_document<B: BufRead>(
+    source: B,
     styles: &HashMap<String, u8>,
     mut numbering: Numbering,
-) -> Result<Document, String> {
-    let mut reader = Reader::from_str(xml);
+    budget: &mut ReadBudget,
+) -> Result<Document, ReadFailure> {
+    let mut reader = Reader::from_reader(source);
+    let mut buf = Vec::new();
+    let mut depth = 0usize;
     let mut blocks = Vec::new();
     let mut tables: Vec<OpenTable> = Vec::new();
     let mut paras: Vec<Para> = Vec::new();
@@ -305,14 +316,17 @@ fn parse_document(
     // text is kept out too).
     let mut skip_depth = 0usize;
     loop {
-        let event = reader.read_event().map_err(|e| {
-            format!(
+        buf.clear();
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            ReadFailure::Broken(format!(
                 "невалиден XML около байт {} ({e})",
                 reader.buffer_position()
-            )
+            ))
         })?;
         match event {
             Event::Start(e) => {
+                depth += 1;
+                budget.check_depth(depth)?;
                 let name = local(e.name().as_ref()).to_string();
                 if skip_depth > 0 {
                     skip_depth += 1;
@@ -339,6 +353,7 @@ fn parse_document(
                         });
                     }
                     "tr" => {
+                        budget.charge_row()?;
                         if let Some(t) = tables.last_mut() {
                             t.row = Some(Row {
                                 cells: Vec::new(),
@@ -351,6 +366,7 @@ fn parse_document(
                         }
                     }
                     "tc" => {
+                        budget.charge_cells(1)?;
                         if let Some(t) = tables.last_mut() {
                             t.cell = Some(Cell {
                                 lines: Vec::new(),
@@ -363,6 +379,9 @@ fn parse_document(
                 }
             }
             Event::Empty(e) if skip_depth == 0 => {
+                if local(e.name().as_ref()) == "tc" {
+                    budget.charge_cells(1)?;
+                }
                 empty_element(&e, paras.last_mut(), &mut tables);
             }
             Event::Text(t) => {
@@ -370,7 +389,9 @@ fn parse_document(
                     && in_text
                     && let Some(p) = paras.last_mut()
                 {
-                    p.push(&t.xml10_content());
+                    let text = t.xml10_content();
+                    budget.charge_text(text.len())?;
+                    p.push(&text);
                 }
             }
             Event::GeneralRef(r) => {
@@ -399,10 +420,13 @@ fn parse_document(
                     && in_text
                     && let Some(p) = paras.last_mut()
                 {
-                    p.push(&t.xml10_content());
+                    let text = t.xml10_content();
+                    budget.charge_text(text.len())?;
+                    p.push(&text);
                 }
             }
             Event::End(e) => {
+                depth = depth.saturating_sub(1);
                 if skip_depth > 0 {
                     skip_depth -= 1;
                     continue;
@@ -410,6 +434,9 @@ fn parse_document(
                 match local(e.name().as_ref()) {
                     "t" => in_text = false,
                     "p" => {
+                        if tables.is_empty() {
+                            budget.charge_row()?;
+                        }
                         if let Some(p) = paras.pop() {
                             finish_paragraph(
                                 p,
@@ -577,7 +604,16 @@ mod tests {
             r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
         );
         let styles = HashMap::from([("Heading2".to_string(), 2u8)]);
-        parse_document(&xml, &styles, Numbering::default()).expect("valid xml")
+        parse(&xml, &styles, Numbering::default()).expect("valid xml")
+    }
+
+    fn parse(
+        xml: &str,
+        styles: &HashMap<String, u8>,
+        numbering: Numbering,
+    ) -> Result<Document, ReadFailure> {
+        let mut budget = ReadBudget::new("t.docx", crate::import::budget::ReadLimits::DEFAULT);
+        parse_document(xml.as_bytes(), styles, numbering, &mut budget)
     }
 
     fn cell_lines(d: &Document) -> Vec<Vec<Vec<String>>> {
@@ -658,7 +694,7 @@ mod tests {
             item(1, "Подточка"),
             item(0, "Второ")
         );
-        let d = parse_document(&xml, &HashMap::new(), numbering).expect("valid");
+        let d = parse(&xml, &HashMap::new(), numbering).expect("valid");
         let texts: Vec<String> = d
             .blocks
             .iter()
@@ -672,14 +708,14 @@ mod tests {
 
     #[test]
     fn broken_xml_is_an_error_not_a_panic() {
-        let r = parse_document(
+        let r = parse(
             "<w:document><w:body><w:p>",
             &HashMap::new(),
             Numbering::default(),
         );
         // An unclosed document ends at EOF; a mismatched tag is an error.
         assert!(r.is_ok());
-        let r = parse_document("<a></b>", &HashMap::new(), Numbering::default());
+        let r = parse("<a></b>", &HashMap::new(), Numbering::default());
         assert!(r.is_err());
     }
 }

@@ -2,8 +2,11 @@
 //! h1-h6, paragraphs, lists and tables with colspan/rowspan (rowspan shadows become cells
 //! marked `merged_from_above`); `<br>`, paragraphs and list items inside a cell are its lines.
 
+use super::ImportError;
+use super::budget::{Limit, ReadBudget};
 use super::document::{Block, Cell, Document, Location, Row, Table};
 use ego_tree::NodeRef;
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node};
 
 /// HTML's own limits on spans (colspan ≤ 1000, rowspan ≤ 65534); a tighter cap on rowspan
@@ -11,18 +14,156 @@ use scraper::{ElementRef, Html, Node};
 const MAX_COLSPAN: u32 = 1000;
 const MAX_ROWSPAN: u32 = 10_000;
 
-pub fn read_html(text: &str) -> Document {
+/// Reads a page within `budget`: nesting is checked on the markup before the parser sees it
+/// (a parser's work grows with the depth of what is open) and on the tree after, so the walk
+/// below, which recurses, stays shallow.
+pub fn read_html(text: &str, budget: &mut ReadBudget) -> Result<Document, ImportError> {
+    budget.charge_text(text.len())?;
+    check_markup_depth(text, budget)?;
     let html = Html::parse_document(text);
-    let mut w = Walker::default();
+    let mut depth = 0usize;
+    for edge in html.tree.root().traverse() {
+        match edge {
+            Edge::Open(_) => {
+                depth += 1;
+                budget.check_depth(depth)?;
+            }
+            Edge::Close(_) => depth -= 1,
+        }
+    }
+    let mut w = Walker {
+        budget,
+        blocks: Vec::new(),
+        buf: String::new(),
+        paragraph_no: 0,
+        table_no: 0,
+    };
     for child in html.tree.root().children() {
-        w.walk(child);
+        w.walk(child)?;
     }
     w.flush();
-    Document { blocks: w.blocks }
+    Ok(Document { blocks: w.blocks })
 }
 
-#[derive(Default)]
-struct Walker {
+/// Elements that never hold others (void) or whose end the parser implies (a new `<p>`, `<li>`
+/// or `<td>` closes the last): they do not deepen nesting by themselves.
+fn is_flat(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"param"
+            | b"keygen"
+            | b"p"
+            | b"li"
+            | b"dt"
+            | b"dd"
+            | b"option"
+            | b"optgroup"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"rtc"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"colgroup"
+            | b"caption"
+            | b"html"
+            | b"head"
+            | b"body"
+            | b"frame"
+            | b"basefont"
+            | b"bgsound"
+    )
+}
+
+/// Elements whose content is text up to their end tag.
+fn is_raw_text(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"script"
+            | b"style"
+            | b"textarea"
+            | b"title"
+            | b"xmp"
+            | b"iframe"
+            | b"noembed"
+            | b"noframes"
+            | b"plaintext"
+    )
+}
+
+/// One linear pass over the tags: the elements open at once (an end tag closes back to its
+/// start) may not pass the depth limit. Comments and raw text are skipped as a browser would.
+fn check_markup_depth(text: &str, budget: &ReadBudget) -> Result<(), ImportError> {
+    let b = text.as_bytes();
+    let mut open: Vec<Vec<u8>> = Vec::new();
+    let mut i = 0;
+    let find = |from: usize, needle: &[u8]| -> Option<usize> {
+        b.get(from..)?
+            .windows(needle.len())
+            .position(|w| w.eq_ignore_ascii_case(needle))
+            .map(|p| from + p)
+    };
+    while let Some(lt) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'<')) {
+        i += lt + 1;
+        if b[i..].starts_with(b"!--") {
+            i = find(i + 3, b"-->").map_or(b.len(), |p| p + 3);
+            continue;
+        }
+        let close = b.get(i) == Some(&b'/');
+        let start = i + usize::from(close);
+        let len = b[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+            .count();
+        if len == 0 || !b[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = b[start..start + len].to_ascii_lowercase();
+        let end = find(start + len, b">").unwrap_or(b.len());
+        i = end;
+        if close {
+            if let Some(p) = open.iter().rposition(|n| *n == name) {
+                open.truncate(p);
+            }
+            continue;
+        }
+        if is_raw_text(&name) {
+            let mut closing = b"</".to_vec();
+            closing.extend_from_slice(&name);
+            i = find(i, &closing).unwrap_or(b.len());
+            continue;
+        }
+        let self_closing = end > 0 && b.get(end - 1) == Some(&b'/');
+        if is_flat(&name) || self_closing {
+            continue;
+        }
+        open.push(name);
+        if open.len() as u64 > budget.limits().depth {
+            return Err(budget.over(Limit::Depth));
+        }
+    }
+    Ok(())
+}
+
+struct Walker<'b> {
+    budget: &'b mut ReadBudget,
     blocks: Vec<Block>,
     buf: String,
     paragraph_no: usize,
@@ -94,18 +235,18 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-impl Walker {
-    fn walk(&mut self, node: NodeRef<'_, Node>) {
+impl Walker<'_> {
+    fn walk(&mut self, node: NodeRef<'_, Node>) -> Result<(), ImportError> {
         match node.value() {
             Node::Text(t) => self.buf.push_str(t),
             Node::Element(e) => {
                 let name = e.name();
                 if is_skipped(name) {
-                    return;
+                    return Ok(());
                 }
                 if name == "br" {
                     self.buf.push('\n');
-                    return;
+                    return Ok(());
                 }
                 if let Some(level) = heading_level(name) {
                     self.flush();
@@ -118,25 +259,25 @@ impl Walker {
                             at: Location::default(),
                         });
                     }
-                    return;
+                    return Ok(());
                 }
                 if name == "table" {
                     self.flush();
                     self.table_no += 1;
                     if let Some(el) = ElementRef::wrap(node) {
-                        let t = read_table(el, self.table_no);
+                        let t = read_table(el, self.table_no, self.budget)?;
                         if !t.rows.is_empty() {
                             self.blocks.push(Block::Table(t));
                         }
                     }
-                    return;
+                    return Ok(());
                 }
                 let block = is_block(name);
                 if block {
                     self.flush();
                 }
                 for child in node.children() {
-                    self.walk(child);
+                    self.walk(child)?;
                 }
                 if block {
                     self.flush();
@@ -144,10 +285,11 @@ impl Walker {
             }
             _ => {
                 for child in node.children() {
-                    self.walk(child);
+                    self.walk(child)?;
                 }
             }
         }
+        Ok(())
     }
 
     fn flush(&mut self) {
@@ -234,7 +376,11 @@ fn span(el: ElementRef<'_>, name: &str, max: u32) -> u32 {
         .min(max)
 }
 
-fn read_table(table: ElementRef<'_>, table_no: usize) -> Table {
+fn read_table(
+    table: ElementRef<'_>,
+    table_no: usize,
+    budget: &mut ReadBudget,
+) -> Result<Table, ImportError> {
     let mut trs = Vec::new();
     for child in children_named(table, &["tr", "thead", "tbody", "tfoot"]) {
         if child.value().name() == "tr" {
@@ -247,6 +393,7 @@ fn read_table(table: ElementRef<'_>, table_no: usize) -> Table {
     let mut pending: Vec<(u32, u32)> = Vec::new();
     let mut rows = Vec::new();
     for (i, tr) in trs.into_iter().enumerate() {
+        budget.charge_row()?;
         let mut cells = Vec::new();
         let mut col = 0usize;
         let shadow = |col: &mut usize, cells: &mut Vec<Cell>, pending: &mut Vec<(u32, u32)>| {
@@ -261,9 +408,13 @@ fn read_table(table: ElementRef<'_>, table_no: usize) -> Table {
                 *col += width as usize;
             }
         };
+        let mut own = 0u64;
         for td in children_named(tr, &["td", "th"]) {
             shadow(&mut col, &mut cells, &mut pending);
             let colspan = span(td, "colspan", MAX_COLSPAN);
+            // A wide cell costs its grid columns: the grid below is as wide as they add up.
+            budget.charge_cells(u64::from(colspan))?;
+            own += 1;
             let rowspan = span(td, "rowspan", MAX_ROWSPAN);
             cells.push(Cell {
                 lines: lines_of(*td),
@@ -286,6 +437,8 @@ fn read_table(table: ElementRef<'_>, table_no: usize) -> Table {
                 col += 1;
             }
         }
+        // Shadows of cells above.
+        budget.charge_cells(cells.len() as u64 - own)?;
         rows.push(Row {
             cells,
             at: Location {
@@ -295,18 +448,61 @@ fn read_table(table: ElementRef<'_>, table_no: usize) -> Table {
             },
         });
     }
-    Table {
+    Ok(Table {
         rows,
         at: Location {
             table: Some(table_no),
             ..Location::default()
         },
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::budget::ReadLimits;
+
+    fn html(text: &str) -> Document {
+        read_html(text, &mut ReadBudget::new("t.html", ReadLimits::DEFAULT)).expect("reads")
+    }
+
+    fn over(text: &str) -> Option<Limit> {
+        match read_html(text, &mut ReadBudget::new("t.html", ReadLimits::DEFAULT)) {
+            Err(ImportError::OverBudget { which, .. }) => Some(which),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn five_thousand_nested_tables_are_refused_by_depth_not_by_the_stack() {
+        let page = format!(
+            "<html><body>{}x{}</body></html>",
+            "<table><tr><td>".repeat(5000),
+            "</td></tr></table>".repeat(5000)
+        );
+        assert_eq!(over(&page), Some(Limit::Depth));
+    }
+
+    #[test]
+    fn a_hundred_thousand_nested_divs_are_refused_at_once() {
+        let page = format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+        let started = std::time::Instant::now();
+        assert_eq!(over(&page), Some(Limit::Depth));
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn unclosed_paragraphs_cells_and_closed_divs_are_not_nesting() {
+        let many_p = "<p>абзац".repeat(5000);
+        let rows = "<tr><td>а<td>б".repeat(2000);
+        let divs = "<div><b>x</b></div>".repeat(5000);
+        let d = html(&format!(
+            "<html><body>{many_p}<table>{rows}</table>{divs}<!-- <div><div> --><script>if (a<b) {{ '<div>' }}</script></body></html>"
+        ));
+        assert!(d.blocks.len() > 5000);
+        let nested = format!("{}x{}", "<div>".repeat(200), "</div>".repeat(200));
+        assert!(over(&nested).is_none(), "200 levels are within the limit");
+    }
 
     fn table(d: &Document) -> &Table {
         d.blocks
@@ -320,7 +516,7 @@ mod tests {
 
     #[test]
     fn headings_paragraphs_and_list_items_become_blocks() {
-        let d = read_html(
+        let d = html(
             "<!DOCTYPE html><html><head><title>x</title><style>p{}</style></head><body>\
              <h1>План за   действие</h1><p>Община <b>Пловдив</b><br>2022</p><ul><li>едно</li><li>две</li></ul></body></html>",
         );
@@ -341,7 +537,7 @@ mod tests {
 
     #[test]
     fn colspan_and_rowspan_shadows_keep_the_grid() {
-        let d = read_html(
+        let d = html(
             "<table><tr><th rowspan=2>Цели</th><th colspan=2>Финансиране</th><th rowspan=2>Индикатори</th></tr>\
              <tr><th>Средства</th><th>Източник</th></tr>\
              <tr><td><p>а</p><p>б</p></td><td>1</td><td>ОБ<br>ДБ</td><td><table><tr><td>x</td><td>y</td></tr></table></td></tr></table>",
@@ -378,7 +574,7 @@ mod tests {
 
     #[test]
     fn absurd_spans_are_capped() {
-        let d = read_html(
+        let d = html(
             "<table><tr><td rowspan=999999999 colspan=99999>a</td></tr><tr><td>b</td></tr></table>",
         );
         let t = table(&d);

@@ -1,7 +1,9 @@
 //! One file → an import outcome: size check, reading by format, recognising, and a summary of
 //! what was recognised (for `planmon inspect` and the review page).
 
+use super::budget::{Limit, ReadBudget, ReadLimits};
 use super::document::Document;
+use super::review::Draft;
 use super::{ImportError, ImportOptions, ImportOutcome, SourceFormat};
 use crate::plan::SourceDocument;
 use serde::Serialize;
@@ -46,6 +48,9 @@ pub fn import_bytes_with_progress(
             progress(Stage::Recognising, done, all)
         }),
     };
+    if let Some(plan) = &out.plan {
+        ReadBudget::new(file_name, ReadLimits::DEFAULT).check_measures(plan.measures().count())?;
+    }
     if let Some(plan) = &mut out.plan {
         plan.source = Some(SourceDocument {
             file_name: Some(file_name.to_string()),
@@ -54,6 +59,40 @@ pub fn import_bytes_with_progress(
         });
     }
     Ok(out)
+}
+
+/// Refuses a draft that would be stored larger than [`ReadLimits::draft_bytes`], measured
+/// while it is written out, without holding the text.
+pub fn check_draft(file_name: &str, draft: &Draft) -> Result<(), ImportError> {
+    let budget = ReadBudget::new(file_name, ReadLimits::DEFAULT);
+    let mut sink = LimitedSink {
+        written: 0,
+        max: budget.limits().draft_bytes,
+    };
+    match serde_json::to_writer(&mut sink, draft) {
+        Err(_) if sink.written > sink.max => Err(budget.over(Limit::DraftBytes)),
+        _ => Ok(()),
+    }
+}
+
+/// Counts bytes written and fails past `max`.
+struct LimitedSink {
+    written: u64,
+    max: u64,
+}
+
+impl std::io::Write for LimitedSink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.written += buf.len() as u64;
+        if self.written > self.max {
+            return Err(std::io::Error::other("draft size limit"));
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The file's SHA-256 as 64 lower-case hex digits: which file a plan was imported from.

@@ -7,11 +7,13 @@
 //! recogniser work. Both keep these signatures.
 
 pub mod access;
+pub mod budget;
 pub mod document;
 pub mod docx;
 pub mod html;
 pub mod load;
 pub mod names;
+mod ods;
 pub mod pages;
 pub mod progress;
 pub mod read;
@@ -86,6 +88,14 @@ pub enum ImportError {
     Encrypted { file: String },
     #[error("{file}: файлът е повреден или непълен: {detail}")]
     Corrupt { file: String, detail: String },
+    /// The file needs more than a reader may spend on one file ([`budget::ReadLimits`]).
+    #[error("{file}: файлът надхвърля ограничението за обработка ({limit})")]
+    OverBudget {
+        file: String,
+        /// The limit, in Bulgarian, with its number.
+        limit: String,
+        which: budget::Limit,
+    },
     #[error("{file}, {at}: {detail}")]
     Invalid {
         file: String,

@@ -161,7 +161,9 @@ async fn read_upload(mut form: Multipart, max: usize) -> Result<Upload, Refused>
 
 fn import_status(e: &ImportError) -> StatusCode {
     match e {
-        ImportError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+        ImportError::TooLarge { .. } | ImportError::OverBudget { .. } => {
+            StatusCode::PAYLOAD_TOO_LARGE
+        }
         _ => StatusCode::BAD_REQUEST,
     }
 }
@@ -233,6 +235,16 @@ async fn upload(
         )
         .await;
     };
+    if let Err(e) = load::check_draft(&up.file_name, &draft) {
+        return upload_page(
+            (&importer, tr, csrf),
+            &state,
+            import_status(&e),
+            Some(e.to_string()),
+            up.municipality,
+        )
+        .await;
+    }
     // A coordinator imports plans of their own municipalities only.
     if !importer.may_import_for(&draft.plan.municipality) {
         let msg = importer.refusal(&draft.plan.municipality);

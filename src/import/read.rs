@@ -1,8 +1,9 @@
 //! Format dispatch: decide what a file is from its content (the file name's extension is only a
 //! hint), refuse what cannot be read with a clear error, and hand the bytes to the right reader.
 
+use super::budget::{ReadBudget, ReadLimits};
 use super::document::{Block, Document, Location};
-use super::{ImportError, MAX_FILE_BYTES, SourceFormat};
+use super::{ImportError, SourceFormat};
 use std::io::{Cursor, Read};
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -14,7 +15,7 @@ pub fn read_document(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<(SourceFormat, Document), ImportError> {
-    read_document_with_limit(file_name, bytes, MAX_FILE_BYTES)
+    read_document_within(file_name, bytes, &ReadLimits::DEFAULT)
 }
 
 /// [`read_document`] with a size limit of the caller's choice (tests, configuration).
@@ -23,14 +24,30 @@ pub fn read_document_with_limit(
     bytes: &[u8],
     max_bytes: usize,
 ) -> Result<(SourceFormat, Document), ImportError> {
-    check_size(file_name, bytes.len(), max_bytes)?;
+    let limits = ReadLimits {
+        file_bytes: max_bytes as u64,
+        ..ReadLimits::DEFAULT
+    };
+    read_document_within(file_name, bytes, &limits)
+}
+
+/// [`read_document`] within `limits`: every reader is charged while it reads, and a file that
+/// needs more is refused with [`ImportError::OverBudget`] naming the limit.
+pub fn read_document_within(
+    file_name: &str,
+    bytes: &[u8],
+    limits: &ReadLimits,
+) -> Result<(SourceFormat, Document), ImportError> {
+    check_size(file_name, bytes.len(), limits.file_bytes as usize)?;
+    let mut budget = ReadBudget::new(file_name, *limits);
+    let budget = &mut budget;
     let file = file_name.to_string();
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(ImportError::Empty { file });
     }
     let ext = extension(file_name);
     if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(ZIP_EMPTY_MAGIC) {
-        return read_zip(&file, bytes);
+        return read_zip(&file, bytes, budget);
     }
     if bytes.starts_with(OLE2_MAGIC) {
         return Err(ole2_error(&file, bytes, ext.as_deref()));
@@ -52,7 +69,7 @@ pub fn read_document_with_limit(
             ),
         });
     }
-    read_text_like(&file, &text, ext.as_deref())
+    read_text_like(&file, &text, ext.as_deref(), budget)
 }
 
 /// Checks the size before anything else is done with the bytes.
@@ -76,12 +93,18 @@ fn extension(file_name: &str) -> Option<String> {
     Some(ext.to_ascii_lowercase())
 }
 
-fn read_zip(file: &str, bytes: &[u8]) -> Result<(SourceFormat, Document), ImportError> {
+fn read_zip(
+    file: &str,
+    bytes: &[u8],
+    budget: &mut ReadBudget,
+) -> Result<(SourceFormat, Document), ImportError> {
+    budget.check_zip_directory(bytes)?;
     let mut archive =
         zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Corrupt {
             file: file.to_string(),
             detail: format!("ZIP архивът не може да бъде отворен ({e})"),
         })?;
+    budget.check_zip_entries(archive.len())?;
     let names: Vec<String> = archive
         .file_names()
         .map(|n| n.map(|n| n.into_owned()).unwrap_or_default())
@@ -90,27 +113,33 @@ fn read_zip(file: &str, bytes: &[u8]) -> Result<(SourceFormat, Document), Import
     if has("word/document.xml") {
         return Ok((
             SourceFormat::Docx,
-            super::docx::read_docx(file, &mut archive)?,
+            super::docx::read_docx(file, &mut archive, budget)?,
         ));
     }
     if has("xl/workbook.xml") {
-        return Ok((SourceFormat::Xlsx, super::sheet::read_xlsx(file, bytes)?));
+        return Ok((
+            SourceFormat::Xlsx,
+            super::sheet::read_xlsx(file, bytes, budget)?,
+        ));
     }
     if has("mimetype") {
         // A password-protected OpenDocument file says so in its manifest; its content is
         // unreadable without the password.
         if has("META-INF/manifest.xml") {
-            let manifest = zip_entry(file, &mut archive, "META-INF/manifest.xml", 1 << 20)?;
+            let manifest = zip_entry(file, &mut archive, "META-INF/manifest.xml", 1 << 20, budget)?;
             if String::from_utf8_lossy(&manifest).contains("encryption-data") {
                 return Err(ImportError::Encrypted {
                     file: file.to_string(),
                 });
             }
         }
-        let mime = zip_entry(file, &mut archive, "mimetype", 200)?;
+        let mime = zip_entry(file, &mut archive, "mimetype", 200, budget)?;
         let mime = String::from_utf8_lossy(&mime).trim().to_string();
         if mime == "application/vnd.oasis.opendocument.spreadsheet" {
-            return Ok((SourceFormat::Ods, super::sheet::read_ods(file, bytes)?));
+            return Ok((
+                SourceFormat::Ods,
+                super::sheet::read_ods(file, bytes, budget)?,
+            ));
         }
         if mime.starts_with("application/vnd.oasis.opendocument.text") {
             return Err(ImportError::UnknownFormat {
@@ -154,6 +183,7 @@ pub(crate) fn zip_entry<R: Read + std::io::Seek>(
     archive: &mut zip::ZipArchive<R>,
     name: &str,
     limit: usize,
+    budget: &ReadBudget,
 ) -> Result<Vec<u8>, ImportError> {
     let corrupt = |detail: String| ImportError::Corrupt {
         file: file.to_string(),
@@ -163,10 +193,14 @@ pub(crate) fn zip_entry<R: Read + std::io::Seek>(
         .by_name(name)
         .map_err(|e| corrupt(format!("частта {name} липсва или е повредена ({e})")))?;
     let mut out = Vec::new();
-    entry
+    budget
+        .counted(entry)
         .take(limit as u64 + 1)
         .read_to_end(&mut out)
-        .map_err(|e| corrupt(format!("частта {name} не може да бъде разархивирана ({e})")))?;
+        .map_err(|e| {
+            budget
+                .io_error(|| corrupt(format!("частта {name} не може да бъде разархивирана ({e})")))
+        })?;
     if out.len() > limit {
         return Err(corrupt(format!(
             "частта {name} е по-голяма от {limit} байта след разархивиране"
@@ -227,20 +261,25 @@ fn read_text_like(
     file: &str,
     text: &str,
     ext: Option<&str>,
+    budget: &mut ReadBudget,
 ) -> Result<(SourceFormat, Document), ImportError> {
     let head = text.trim_start_matches('\u{feff}').trim_start();
     if is_html(head, ext) {
-        return Ok((SourceFormat::Html, super::html::read_html(text)));
+        return Ok((SourceFormat::Html, super::html::read_html(text, budget)?));
     }
     if (head.starts_with('{') || head.starts_with('['))
-        && serde_json::from_str::<serde_json::Value>(text).is_ok()
+        // Checked without building a tree: `[0,0,…]` of 50 MB would be gigabytes of values.
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
     {
-        return Ok((SourceFormat::Json, lines_document(text)));
+        return Ok((SourceFormat::Json, lines_document(text, budget)?));
     }
     if matches!(ext, Some("csv" | "tsv")) || (!matches!(ext, Some("txt" | "md")) && is_csv(text)) {
-        return Ok((SourceFormat::Csv, super::sheet::read_csv(file, text)?));
+        return Ok((
+            SourceFormat::Csv,
+            super::sheet::read_csv(file, text, budget)?,
+        ));
     }
-    Ok((SourceFormat::Text, read_plain_text(text)?))
+    Ok((SourceFormat::Text, super::text::read_str(text, budget)?))
 }
 
 fn is_html(head: &str, ext: Option<&str>) -> bool {
@@ -279,22 +318,18 @@ fn is_csv(text: &str) -> bool {
     })
 }
 
-fn lines_document(text: &str) -> Document {
-    let blocks = text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| Block::Paragraph {
-            text: l.to_string(),
-            at: Location::line(i + 1),
-        })
-        .collect();
-    Document { blocks }
-}
-
-/// Text extracted from Word or PDF goes to the text reader.
-fn read_plain_text(text: &str) -> Result<Document, ImportError> {
-    Ok(super::text::read_str(text))
+fn lines_document(text: &str, budget: &mut ReadBudget) -> Result<Document, ImportError> {
+    budget.charge_text(text.len())?;
+    let mut blocks = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if !l.trim().is_empty() {
+            blocks.push(Block::Paragraph {
+                text: l.to_string(),
+                at: Location::line(i + 1),
+            });
+        }
+    }
+    Ok(Document { blocks })
 }
 
 #[cfg(test)]

@@ -4,11 +4,69 @@
 //! sheet holds measures is the recogniser's decision, not the reader's.
 
 use super::ImportError;
+use super::budget::{Limit, ReadBudget};
 use super::document::{Block, Cell, Document, Location, Row, Table};
-use calamine::{Data, Dimensions, Ods, Range, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Dimensions, Ods, Reader, Xlsx, XlsxError, open_workbook_from_rs};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
 
-pub fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
+/// The cells present on one sheet, by 0-based (row, column): what a file holds, never its
+/// declared dimension, so a cell at A1 and one at XFD1048576 are two entries, not 17 billion.
+pub(crate) type SparseSheet = BTreeMap<(u32, u32), String>;
+
+/// Refuses a shared-string table that declares more strings than a file may have cells:
+/// calamine reserves room for the declared count before reading any.
+pub(crate) fn check_shared_strings(bytes: &[u8], budget: &ReadBudget) -> Result<(), ImportError> {
+    use quick_xml::events::Event;
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    for name in names {
+        let Ok(entry) = archive.by_name(&name) else {
+            continue;
+        };
+        // The count is on the root element, within the first few KB.
+        let head = std::io::Read::take(budget.counted(entry), 64 * 1024);
+        let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(head));
+        let mut buf = Vec::new();
+        loop {
+            match reader.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) => {
+                    for key in ["uniqueCount", "count"] {
+                        let n = e.try_get_attribute(key).ok().flatten().and_then(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .ok()?
+                                .trim()
+                                .parse::<u64>()
+                                .ok()
+                        });
+                        if n.is_some_and(|n| n > budget.limits().cells) {
+                            return Err(budget.over(Limit::Cells));
+                        }
+                    }
+                    break;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => buf.clear(),
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn read_xlsx(
+    file: &str,
+    bytes: &[u8],
+    budget: &mut ReadBudget,
+) -> Result<Document, ImportError> {
+    budget.scan_zip(bytes)?;
+    check_shared_strings(bytes, budget)?;
     let corrupt = |e: calamine::XlsxError| ImportError::Corrupt {
         file: file.to_string(),
         detail: format!("таблицата XLSX не може да бъде прочетена ({e})"),
@@ -16,34 +74,73 @@ pub fn read_xlsx(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
     let mut wb: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
     let mut blocks = Vec::new();
     for (n, name) in wb.sheet_names().into_iter().enumerate() {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| ImportError::Corrupt {
-                file: file.to_string(),
-                detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
-            })?;
+        let sheet_error = |e: XlsxError| ImportError::Corrupt {
+            file: file.to_string(),
+            detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
+        };
+        let cells = match xlsx_cells(&mut wb, &name, budget, data_text) {
+            Ok(cells) => cells?,
+            // A chart sheet holds no cells.
+            Err(XlsxError::NotAWorksheet(_)) => continue,
+            Err(e) => return Err(sheet_error(e)),
+        };
         // Merged regions are optional: a sheet whose merge list is broken is still read.
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-        blocks.extend(sheet_tables(&name, n + 1, &range, &merges));
+        blocks.extend(sheet_tables(&name, n + 1, &cells, &merges, budget)?);
     }
     Ok(Document { blocks })
 }
 
-pub fn read_ods(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
-    let corrupt = |e: calamine::OdsError| ImportError::Corrupt {
+/// The cells present on an XLSX sheet, read one by one from its XML, each charged to the
+/// budget. The outer error is calamine's, the inner one the budget's.
+pub(crate) fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    name: &str,
+    budget: &mut ReadBudget,
+    data_text: fn(&Data) -> String,
+) -> Result<Result<SparseSheet, ImportError>, XlsxError> {
+    let mut reader = wb.worksheet_cells_reader(name)?;
+    let mut cells = SparseSheet::new();
+    while let Some(cell) = reader.next_cell()? {
+        let value: Data = cell.get_value().clone().into();
+        if matches!(value, Data::Empty) {
+            continue;
+        }
+        let text = data_text(&value);
+        if let Err(e) = budget.charge_cell(text.len()) {
+            return Ok(Err(e));
+        }
+        cells.insert(cell.get_position(), text);
+    }
+    Ok(Ok(cells))
+}
+
+pub fn read_ods(
+    file: &str,
+    bytes: &[u8],
+    budget: &mut ReadBudget,
+) -> Result<Document, ImportError> {
+    let corrupt = |detail: String| ImportError::Corrupt {
         file: file.to_string(),
-        detail: format!("таблицата ODS не може да бъде прочетена ({e})"),
+        detail: format!("таблицата ODS не може да бъде прочетена ({detail})"),
     };
-    let mut wb: Ods<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(corrupt)?;
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+    budget.check_zip_entries(archive.len())?;
+    let entry = archive
+        .by_name("content.xml")
+        .map_err(|e| corrupt(format!("content.xml: {e}")))?;
+    let reader = std::io::BufReader::new(budget.counted(entry));
+    let sheets =
+        super::ods::read_content(reader, budget).map_err(|f| f.into_error(budget, corrupt))?;
     let mut blocks = Vec::new();
-    for (n, name) in wb.sheet_names().into_iter().enumerate() {
-        let range = wb
-            .worksheet_range(&name)
-            .map_err(|e| ImportError::Corrupt {
-                file: file.to_string(),
-                detail: format!("лист „{name}“ не може да бъде прочетен ({e})"),
-            })?;
-        blocks.extend(sheet_tables(&name, n + 1, &range, &[]));
+    for (n, (name, cells)) in sheets.iter().enumerate() {
+        blocks.extend(sheet_tables(name, n + 1, cells, &[], budget)?);
+    }
+    // Calamine was the reader before; refuse what it refused, a sheet-less document.
+    if sheets.is_empty() {
+        let _ =
+            Ods::<Cursor<&[u8]>>::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
     }
     Ok(Document { blocks })
 }
@@ -85,56 +182,122 @@ fn merge_at(merges: &[Dimensions], row: u32, col: u32) -> Merge {
     Merge::None
 }
 
+/// The most merged regions one sheet may have (each is looked up for every cell of its rows).
+const MAX_MERGES: usize = 10_000;
+
 /// A sheet's tables: runs of rows separated by blank rows (several tables laid out on one sheet,
-/// as a document's pages often are, stay apart).
+/// as a document's pages often are, stay apart). Only rows with cells or merged regions are
+/// visited; every cell made (text, padding, shadow) is charged to the budget.
 fn sheet_tables(
     name: &str,
     sheet_no: usize,
-    range: &Range<Data>,
+    cells: &SparseSheet,
     merges: &[Dimensions],
-) -> Vec<Block> {
-    let Some((r0, c0)) = range.start() else {
-        return Vec::new();
-    };
-    let mut tables = Vec::new();
-    let mut rows = Vec::new();
-    for (i, data_row) in range.rows().enumerate() {
-        let abs_row = r0 + i as u32;
-        let mut cells = Vec::new();
-        for (j, d) in data_row.iter().enumerate() {
-            let abs_col = c0 + j as u32;
-            let text = data_text(d);
-            match merge_at(merges, abs_row, abs_col) {
-                Merge::Covered => {}
-                Merge::Start(w) => cells.push(Cell {
-                    col_span: w,
-                    ..Cell::text(&text)
-                }),
-                Merge::Below(w) => cells.push(Cell {
-                    lines: Vec::new(),
-                    col_span: w,
-                    merged_from_above: true,
-                }),
-                Merge::None => cells.push(Cell::text(&text)),
+    budget: &mut ReadBudget,
+) -> Result<Vec<Block>, ImportError> {
+    if merges.len() > MAX_MERGES {
+        return Err(budget.over(Limit::Cells));
+    }
+    let max_rows = budget.limits().rows as usize;
+    let mut row_nos: BTreeSet<u32> = BTreeSet::new();
+    for &(r, _) in cells.keys() {
+        row_nos.insert(r);
+        if row_nos.len() > max_rows {
+            return Err(budget.over(Limit::Rows));
+        }
+    }
+    for m in merges {
+        for r in m.start.0..=m.end.0 {
+            row_nos.insert(r);
+            if row_nos.len() > max_rows {
+                return Err(budget.over(Limit::Rows));
             }
         }
-        // Columns left of the used range still count, so cell k is column k.
-        if c0 > 0 {
-            let mut padded: Vec<Cell> = (0..c0).map(|_| Cell::text("")).collect();
-            padded.extend(cells);
-            cells = padded;
+    }
+    let mut by_start: Vec<&Dimensions> = merges.iter().collect();
+    by_start.sort_by_key(|m| m.start.0);
+    let mut next_merge = 0;
+    let mut active: Vec<Dimensions> = Vec::new();
+    let mut tables = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
+    let mut prev: Option<u32> = None;
+    for r in row_nos {
+        while let Some(m) = by_start.get(next_merge).filter(|m| m.start.0 <= r) {
+            active.push(**m);
+            next_merge += 1;
         }
-        if cells.iter().all(|c| c.is_empty() && !c.merged_from_above) {
+        active.retain(|m| m.end.0 >= r);
+        if prev.is_some_and(|p| r > p + 1) && !rows.is_empty() {
+            tables.push(std::mem::take(&mut rows));
+        }
+        prev = Some(r);
+        let row_cells = cells.range((r, 0)..=(r, u32::MAX));
+        let last = row_cells
+            .clone()
+            .next_back()
+            .map(|(&(_, c), _)| c)
+            .into_iter()
+            .chain(active.iter().map(|m| m.start.1))
+            .max()
+            .unwrap_or(0);
+        let mut texts = row_cells.map(|(&(_, c), t)| (c, t.as_str())).peekable();
+        let mut out = Vec::new();
+        let mut col = 0u32;
+        while col <= last {
+            budget.charge_cells(1)?;
+            let text = match texts.peek() {
+                Some(&(c, t)) if c == col => {
+                    texts.next();
+                    t
+                }
+                _ => "",
+            };
+            let step = match merge_at(&active, r, col) {
+                Merge::Covered => 1,
+                Merge::Start(w) => {
+                    out.push(Cell {
+                        col_span: w,
+                        ..Cell::text(text)
+                    });
+                    w
+                }
+                Merge::Below(w) => {
+                    out.push(Cell {
+                        lines: Vec::new(),
+                        col_span: w,
+                        merged_from_above: true,
+                    });
+                    w
+                }
+                Merge::None => {
+                    out.push(Cell::text(text));
+                    1
+                }
+            };
+            // Cells under a merged region hold nothing of their own.
+            while texts
+                .peek()
+                .is_some_and(|&(c, _)| c < col.saturating_add(step))
+            {
+                texts.next();
+            }
+            col = match col.checked_add(step) {
+                Some(c) => c,
+                None => break,
+            };
+        }
+        if out.iter().all(|c| c.is_empty() && !c.merged_from_above) {
             if !rows.is_empty() {
                 tables.push(std::mem::take(&mut rows));
             }
             continue;
         }
+        budget.charge_row()?;
         rows.push(Row {
-            cells,
+            cells: out,
             at: Location {
                 sheet: Some(name.to_string()),
-                line: Some(abs_row as usize + 1),
+                line: Some(r as usize + 1),
                 ..Location::default()
             },
         });
@@ -142,7 +305,15 @@ fn sheet_tables(
     if !rows.is_empty() {
         tables.push(rows);
     }
-    tables
+    // Every row as wide as the sheet's widest, so cell k is column k in every table.
+    let width = |row: &Row| -> u64 { row.cells.iter().map(|c| u64::from(c.col_span)).sum() };
+    let widest = tables.iter().flatten().map(width).max().unwrap_or(0);
+    for row in tables.iter_mut().flatten() {
+        let missing = widest - width(row);
+        budget.charge_cells(missing)?;
+        row.cells.extend((0..missing).map(|_| Cell::text("")));
+    }
+    Ok(tables
         .into_iter()
         .map(|rows| {
             Block::Table(Table {
@@ -154,7 +325,7 @@ fn sheet_tables(
                 },
             })
         })
-        .collect()
+        .collect())
 }
 
 /// The delimiter that splits the first records into the most, and the most even, fields.
@@ -184,7 +355,7 @@ fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
-pub fn read_csv(file: &str, text: &str) -> Result<Document, ImportError> {
+pub fn read_csv(file: &str, text: &str, budget: &mut ReadBudget) -> Result<Document, ImportError> {
     let text = text.trim_start_matches('\u{feff}');
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(text))
@@ -203,6 +374,10 @@ pub fn read_csv(file: &str, text: &str) -> Result<Document, ImportError> {
             detail: format!("редът не може да бъде разделен на колони ({e})"),
         })?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        budget.charge_row()?;
+        for field in record.iter() {
+            budget.charge_cell(field.len())?;
+        }
         let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
         // A blank row ends a table, as in a sheet.
         if cells.iter().all(Cell::is_empty) {
@@ -238,6 +413,11 @@ pub fn read_csv(file: &str, text: &str) -> Result<Document, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::budget::ReadLimits;
+
+    fn budget() -> ReadBudget {
+        ReadBudget::new("t", ReadLimits::DEFAULT)
+    }
 
     fn only_table(d: &Document) -> &Table {
         match d.blocks.as_slice() {
@@ -251,6 +431,7 @@ mod tests {
         let d = read_csv(
             "a.csv",
             "Мерки;Срок;Отговорна институция\n\"Ремонт\nна училище\";2023;Община, РУО\n;;\n\"\"\n",
+            &mut budget(),
         )
         .expect("reads");
         let t = only_table(&d);
@@ -269,12 +450,13 @@ mod tests {
 
     #[test]
     fn merged_regions_become_spans_and_shadows() {
-        let mut range = Range::new((0, 0), (2, 2));
-        range.set_value((0, 0), Data::String("Финансиране".into()));
-        range.set_value((0, 2), Data::String("Индикатори".into()));
-        range.set_value((1, 2), Data::String("x".into()));
+        let cells = SparseSheet::from([
+            ((0, 0), "Финансиране".to_string()),
+            ((0, 2), "Индикатори".to_string()),
+            ((1, 2), "x".to_string()),
+        ]);
         let merges = [Dimensions::new((0, 0), (1, 1))];
-        let tables = sheet_tables("План", 1, &range, &merges);
+        let tables = sheet_tables("План", 1, &cells, &merges, &mut budget()).expect("within");
         let Some(Block::Table(t)) = tables.first() else {
             panic!("a table");
         };
@@ -283,5 +465,73 @@ mod tests {
         assert_eq!(t.rows[0].cells[0].col_span, 2);
         assert!(t.rows[1].cells[0].merged_from_above);
         assert_eq!(t.rows[1].at.describe_bg(), "лист „План“, ред 2");
+    }
+
+    #[test]
+    fn cells_far_apart_make_two_small_tables_not_a_dense_grid() {
+        let cells = SparseSheet::from([
+            ((0, 0), "A1".to_string()),
+            ((1_048_575, 16_383), "XFD1048576".to_string()),
+        ]);
+        let mut b = budget();
+        let tables = sheet_tables("Лист", 1, &cells, &[], &mut b).expect("within");
+        assert_eq!(tables.len(), 2);
+        let Some(Block::Table(last)) = tables.last() else {
+            panic!("a table");
+        };
+        assert_eq!(last.rows[0].cells.len(), 16_384);
+        assert_eq!(last.rows[0].cells[16_383].joined(), "XFD1048576");
+        assert_eq!(last.rows[0].at.line, Some(1_048_576));
+    }
+
+    #[test]
+    fn a_row_per_cell_each_far_right_is_stopped_by_the_cell_limit() {
+        let cells: SparseSheet = (0..1000u32)
+            .map(|r| ((r * 2, 16_383), "x".to_string()))
+            .collect();
+        let e = sheet_tables("Лист", 1, &cells, &[], &mut budget()).expect_err("over");
+        assert!(
+            matches!(
+                e,
+                ImportError::OverBudget {
+                    which: Limit::Cells,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_merge_over_a_million_rows_is_stopped_by_the_row_limit() {
+        let cells = SparseSheet::from([((0, 0), "a".to_string())]);
+        let merges = [Dimensions::new((0, 0), (1_048_575, 3))];
+        let e = sheet_tables("Лист", 1, &cells, &merges, &mut budget()).expect_err("over");
+        assert!(
+            matches!(
+                e,
+                ImportError::OverBudget {
+                    which: Limit::Rows,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_million_csv_rows_stop_at_the_row_limit() {
+        let text = "a;b;c\n".repeat(1_000_000);
+        let e = read_csv("big.csv", &text, &mut budget()).expect_err("over");
+        assert!(
+            matches!(
+                e,
+                ImportError::OverBudget {
+                    which: Limit::Rows,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! spaces (line breaks the extraction flattened) become separate lines.
 
 use super::ImportError;
+use super::budget::{ReadBudget, ReadLimits};
 use super::document::{Block, Cell, Document, Location, Row, Table};
 
 /// Reads UTF-8 text, or Windows-1251 when the bytes are not valid UTF-8.
@@ -20,22 +21,25 @@ pub fn read_text(bytes: &[u8]) -> Result<Document, ImportError> {
             t
         }
     };
-    Ok(parse_text(&text))
+    parse_text(&text, &mut ReadBudget::new("текст", ReadLimits::DEFAULT))
 }
 
-/// [`read_text`] of text already decoded.
-pub fn read_str(text: &str) -> Document {
-    parse_text(text.strip_prefix('\u{feff}').unwrap_or(text))
+/// [`read_text`] of text already decoded, charging `budget` for every line and cell.
+pub fn read_str(text: &str, budget: &mut ReadBudget) -> Result<Document, ImportError> {
+    parse_text(text.strip_prefix('\u{feff}').unwrap_or(text), budget)
 }
 
-fn parse_text(text: &str) -> Document {
+fn parse_text(text: &str, budget: &mut ReadBudget) -> Result<Document, ImportError> {
+    budget.charge_text(text.len())?;
     let mut blocks = Vec::new();
     let mut table: Option<Table> = None;
     let mut tables = 0usize;
     for (i, raw) in text.lines().enumerate() {
         let line_no = i + 1;
+        budget.charge_row()?;
         let line = raw.trim_end_matches('\r');
         if line.contains('\t') {
+            budget.charge_cells(line.matches('\t').count() as u64 + 1)?;
             let raw_cells: Vec<&str> = line.split('\t').collect();
             if is_separator(&raw_cells) {
                 continue;
@@ -87,7 +91,7 @@ fn parse_text(text: &str) -> Document {
     if let Some(t) = table.take() {
         blocks.push(Block::Table(t));
     }
-    Document { blocks }
+    Ok(Document { blocks })
 }
 
 /// A Markdown table rule: every cell only dashes and colons, at least one with two dashes.

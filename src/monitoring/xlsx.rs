@@ -4,9 +4,12 @@
 //! another round or institution is refused. Reading gives, per measure, the same named fields
 //! as the web form, each with the cell it came from.
 
+use crate::import::ImportError;
+use crate::import::budget::{ReadBudget, ReadLimits};
+use crate::import::sheet::{SparseSheet, check_shared_strings, xlsx_cells};
 use crate::plan::{IndicatorKind, Measure};
 use crate::snapshot::ReportedStatus;
-use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
+use calamine::{Data, Xlsx, open_workbook_from_rs};
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatBorder, Workbook, XlsxError};
 use std::collections::HashMap;
 use std::io::Cursor;
@@ -264,21 +267,46 @@ fn text(d: &Data) -> String {
     }
 }
 
-fn cell(range: &Range<Data>, row: u32, col: u32) -> String {
-    range.get_value((row, col)).map(text).unwrap_or_default()
+fn cell(sheet: &SparseSheet, row: u32, col: u32) -> String {
+    sheet.get(&(row, col)).cloned().unwrap_or_default()
 }
 
-/// Reads an uploaded template of round `round_id` and institution `institution_id`.
+/// The name an over-budget template is refused under.
+const UPLOAD_NAME: &str = "Таблицата";
+
+fn over_budget(e: ImportError) -> SheetError {
+    SheetError::Cells(e.to_string())
+}
+
+/// The cells present on one sheet of the template, read sparsely within the budget.
+fn sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    name: &str,
+    budget: &mut ReadBudget,
+) -> Result<SparseSheet, SheetError> {
+    xlsx_cells(wb, name, budget, text)
+        .map_err(|_| SheetError::WrongTemplate)?
+        .map_err(over_budget)
+}
+
+/// Reads an uploaded template of round `round_id` and institution `institution_id`, within
+/// the readers' budget ([`ReadLimits`]): cells are read as present, never by the declared
+/// dimension of a sheet.
 pub fn read_template(
     bytes: &[u8],
     round_id: i64,
     institution_id: i64,
 ) -> Result<Vec<SheetMeasure>, SheetError> {
+    let mut budget = ReadBudget::new(UPLOAD_NAME, ReadLimits::DEFAULT);
+    budget
+        .check_file_size(bytes.len())
+        .and_then(|()| budget.check_zip_directory(bytes))
+        .and_then(|()| budget.scan_zip(bytes))
+        .and_then(|()| check_shared_strings(bytes, &budget))
+        .map_err(over_budget)?;
     let mut wb: Xlsx<_> =
         open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| SheetError::NotXlsx)?;
-    let meta = wb
-        .worksheet_range(META_SHEET)
-        .map_err(|_| SheetError::WrongTemplate)?;
+    let meta = sheet(&mut wb, META_SHEET, &mut budget)?;
     let number = |r: u32| cell(&meta, r, 1).parse::<f64>().ok().map(|v| v as i64);
     if cell(&meta, 0, 1) != TEMPLATE_FORMAT
         || number(1) != Some(round_id)
@@ -286,20 +314,22 @@ pub fn read_template(
     {
         return Err(SheetError::WrongTemplate);
     }
-    let ms = wb
-        .worksheet_range(MEASURES_SHEET)
-        .map_err(|_| SheetError::WrongTemplate)?;
-    let is = wb
-        .worksheet_range(INDICATORS_SHEET)
-        .map_err(|_| SheetError::WrongTemplate)?;
+    let ms = sheet(&mut wb, MEASURES_SHEET, &mut budget)?;
+    let is = sheet(&mut wb, INDICATORS_SHEET, &mut budget)?;
     if cell(&ms, MEASURES_HEADER, 0) != MEASURE_COLUMNS[0].0
         || cell(&is, 0, 6) != INDICATOR_COLUMNS[6].0
     {
         return Err(SheetError::WrongTemplate);
     }
     let mut out: Vec<SheetMeasure> = Vec::new();
-    let end = ms.end().map_or(0, |(r, _)| r);
-    for r in (MEASURES_HEADER + 1)..=end {
+    // Rows with something in the key column, as present in the file.
+    let keyed = |s: &SparseSheet, from: u32| -> Vec<u32> {
+        s.keys()
+            .filter(|&&(r, c)| c == 0 && r >= from)
+            .map(|&(r, _)| r)
+            .collect()
+    };
+    for r in keyed(&ms, MEASURES_HEADER + 1) {
         let key = cell(&ms, r, 0);
         if key.is_empty() {
             continue;
@@ -330,13 +360,17 @@ pub fn read_template(
         }
         out.push(m);
     }
-    let end = is.end().map_or(0, |(r, _)| r);
-    for r in 1..=end {
+    // The first row of each key, as a lookup rather than a search per indicator row.
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for (i, m) in out.iter().enumerate() {
+        first.entry(m.measure_key.clone()).or_insert(i);
+    }
+    for r in keyed(&is, 1) {
         let (key, ind) = (cell(&is, r, 0), cell(&is, r, 1));
         if key.is_empty() || ind.is_empty() {
             continue;
         }
-        let Some(m) = out.iter_mut().find(|m| m.measure_key == key) else {
+        let Some(m) = first.get(&key).and_then(|&i| out.get_mut(i)) else {
             return Err(SheetError::Cells(format!(
                 "{}: мярка „{key}“ няма ред в лист „{MEASURES_SHEET}“.",
                 CellRef {

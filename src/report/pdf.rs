@@ -178,39 +178,98 @@ impl Element for ChartElement {
 }
 
 fn heading(text: &str, size: u8) -> impl Element + use<> {
-    Paragraph::new(text.to_string())
+    Text::new(text)
         .styled(Style::new().bold().with_font_size(size))
         .padded(genpdf::Margins::trbl(4, 0, 2, 0))
 }
 
 fn para(text: &str) -> impl Element + use<> {
-    Paragraph::new(text.to_string()).padded(genpdf::Margins::trbl(0, 0, 2, 0))
+    Text::new(text).padded(genpdf::Margins::trbl(0, 0, 2, 0))
 }
 
-/// The width text can take on a page: A4 less the margins set in [`render`], in mm.
-const TEXT_WIDTH_MM: f64 = 170.0;
-/// A generous width of one DejaVu Sans character at the 8 pt of table cells, in mm (regular,
-/// bold). Erring wide only breaks a word sooner; erring narrow would lose it.
-const CELL_CHAR_MM: (f64, f64) = (1.75, 1.95);
+/// A paragraph whose words are broken, by their measured width, to fit the width it is given.
+/// genpdf's own paragraph skips a word wider than its area, then removes the rendered text by
+/// byte count and so cuts a later word, panicking inside a Cyrillic letter; every paragraph of
+/// the report goes through here, so nothing is lost and nothing panics.
+struct Text {
+    parts: Vec<(String, Style)>,
+    alignment: Alignment,
+    inner: Option<Paragraph>,
+}
 
-/// Breaks every word longer than `max_chars` into pieces that fit, each but the last ending in
-/// a hyphen: genpdf leaves out a word wider than its cell, and a table must lose nothing.
-fn fit_words(text: &str, max_chars: usize) -> String {
-    let max_chars = max_chars.max(3);
-    text.split(' ')
-        .map(|word| {
-            let chars: Vec<char> = word.chars().collect();
-            if chars.len() <= max_chars {
-                return word.to_string();
+impl Text {
+    fn new(text: impl Into<String>) -> Text {
+        Text {
+            parts: vec![(text.into(), Style::new())],
+            alignment: Alignment::Left,
+            inner: None,
+        }
+    }
+
+    /// Text that follows in a style of its own.
+    fn and(mut self, text: impl Into<String>, style: Style) -> Text {
+        self.parts.push((text.into(), style));
+        self
+    }
+
+    fn aligned(mut self, alignment: Alignment) -> Text {
+        self.alignment = alignment;
+        self
+    }
+}
+
+impl Element for Text {
+    fn render(
+        &mut self,
+        context: &Context,
+        area: Area<'_>,
+        style: Style,
+    ) -> Result<RenderResult, genpdf::error::Error> {
+        let width = f64::from(area.size().width);
+        let inner = self.inner.get_or_insert_with(|| {
+            let mut p = Paragraph::default().aligned(self.alignment);
+            for (text, own) in std::mem::take(&mut self.parts) {
+                let effective = style.and(own);
+                let fitted = fit_words(&text, width, |c| {
+                    f64::from(effective.char_width(&context.font_cache, c))
+                });
+                p.push_styled(fitted, own);
             }
-            chars
-                .chunks(max_chars - 1)
-                .map(|c| c.iter().collect::<String>())
-                .collect::<Vec<_>>()
-                .join("- ")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            p
+        });
+        inner.render(context, area, style)
+    }
+}
+
+/// Breaks every word (with the space after it, as genpdf measures words) wider than `max`
+/// into pieces that fit, each but the last ending in a hyphen. A piece holds at least one
+/// character, so a width too small for any letter still loses nothing from the text.
+fn fit_words(text: &str, max: f64, char_width: impl Fn(char) -> f64) -> String {
+    // Kerning can make a word a little wider than its letters; keep a margin.
+    let max = max * 0.97;
+    let hyphen = char_width('-') + char_width(' ');
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_inclusive(' ') {
+        let widths: Vec<f64> = word.chars().map(&char_width).collect();
+        let mut remaining: f64 = widths.iter().sum();
+        if remaining <= max {
+            out.push_str(word);
+            continue;
+        }
+        let (mut piece, mut in_piece) = (0.0, 0usize);
+        for (c, w) in word.chars().zip(widths) {
+            // Break before `c` when it and a hyphen do not fit and the rest is not the last piece.
+            if in_piece > 0 && piece + remaining > max && piece + w + hyphen > max {
+                out.push_str("- ");
+                (piece, in_piece) = (0.0, 0);
+            }
+            out.push(c);
+            piece += w;
+            in_piece += 1;
+            remaining -= w;
+        }
+    }
+    out
 }
 
 fn table(t: &DataTable) -> Result<TableLayout, genpdf::error::Error> {
@@ -218,34 +277,25 @@ fn table(t: &DataTable) -> Result<TableLayout, genpdf::error::Error> {
     // The first column (names) gets more room.
     let mut weights = vec![2; cols];
     weights[0] = 4;
-    let total: usize = weights.iter().sum();
-    // Characters that fit on a line of each column (less 2 mm of padding and frame).
-    let fits = |col: usize, bold: bool| {
-        let width = TEXT_WIDTH_MM * weights[col] as f64 / total as f64 - 2.0;
-        let per_char = if bold { CELL_CHAR_MM.1 } else { CELL_CHAR_MM.0 };
-        (width / per_char).floor() as usize
-    };
-    let cell = |s: &str, col: usize, bold: bool| {
+    let cell = |s: &str, bold: bool| {
         let st = if bold {
             Style::new().bold().with_font_size(8)
         } else {
             Style::new().with_font_size(8)
         };
-        Paragraph::new(fit_words(s, fits(col, bold)))
-            .styled(st)
-            .padded(1)
+        Text::new(s).styled(st).padded(1)
     };
     let mut table = TableLayout::new(weights.clone());
     table.set_cell_decorator(FrameCellDecorator::new(true, true, false));
     let mut row = table.row();
-    for (i, h) in t.headers.iter().enumerate() {
-        row.push_element(cell(h, i, true));
+    for h in &t.headers {
+        row.push_element(cell(h, true));
     }
     row.push()?;
     for r in &t.rows {
         let mut row = table.row();
         for i in 0..cols {
-            row.push_element(cell(r.get(i).map_or("", String::as_str), i, false));
+            row.push_element(cell(r.get(i).map_or("", String::as_str), false));
         }
         row.push()?;
     }
@@ -253,7 +303,7 @@ fn table(t: &DataTable) -> Result<TableLayout, genpdf::error::Error> {
 }
 
 fn captioned_table(doc: &mut genpdf::Document, t: &DataTable) -> Result<(), genpdf::error::Error> {
-    doc.push(Paragraph::new(t.caption.clone()).styled(Style::new().bold().with_font_size(9)));
+    doc.push(Text::new(t.caption.clone()).styled(Style::new().bold().with_font_size(9)));
     doc.push(table(t)?);
     doc.push(Break::new(0.5));
     Ok(())
@@ -261,7 +311,7 @@ fn captioned_table(doc: &mut genpdf::Document, t: &DataTable) -> Result<(), genp
 
 fn figure(doc: &mut genpdf::Document, chart: &Chart, n: usize) -> Result<(), genpdf::error::Error> {
     doc.push(
-        Paragraph::new(format!("Фигура {n}. {}", chart.title))
+        Text::new(format!("Фигура {n}. {}", chart.title))
             .styled(Style::new().bold().with_font_size(9)),
     );
     doc.push(ChartElement {
@@ -287,7 +337,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
     deco.set_margins(genpdf::Margins::trbl(18, 18, 18, 22));
     let short = format!("{} · {} г.", r.municipality, r.year);
     deco.set_header(move |page| {
-        Paragraph::new(if page > 1 {
+        Text::new(if page > 1 {
             format!("{short} · стр. {page}")
         } else {
             String::new()
@@ -299,24 +349,22 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
 
     doc.push(Break::new(6.0));
     doc.push(
-        Paragraph::new(format!("ОБЩИНА {}", r.municipality.to_uppercase()))
+        Text::new(format!("ОБЩИНА {}", r.municipality.to_uppercase()))
             .aligned(Alignment::Center)
             .styled(Style::new().with_font_size(13)),
     );
     doc.push(Break::new(2.0));
     doc.push(
-        Paragraph::new(r.title.clone())
+        Text::new(r.title.clone())
             .aligned(Alignment::Center)
             .styled(Style::new().bold().with_font_size(18)),
     );
     doc.push(Break::new(2.0));
-    doc.push(
-        Paragraph::new(format!("{} ({})", r.plan_title, r.plan_period)).aligned(Alignment::Center),
-    );
-    doc.push(Paragraph::new(format!("Приет с {}", r.plan_adoption)).aligned(Alignment::Center));
+    doc.push(Text::new(format!("{} ({})", r.plan_title, r.plan_period)).aligned(Alignment::Center));
+    doc.push(Text::new(format!("Приет с {}", r.plan_adoption)).aligned(Alignment::Center));
     doc.push(Break::new(2.0));
     doc.push(
-        Paragraph::new(r.state_line.clone())
+        Text::new(r.state_line.clone())
             .aligned(Alignment::Center)
             .styled(Style::new().bold()),
     );
@@ -351,9 +399,9 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
     r.summary.iter().for_each(|p| doc.push(para(p)));
     for (k, v) in &r.figures {
         doc.push(
-            Paragraph::default()
-                .styled_string(format!("{k}: "), Style::new().bold())
-                .string(v.clone()),
+            Text::new("")
+                .and(format!("{k}: "), Style::new().bold())
+                .and(v.clone(), Style::new()),
         );
     }
     let mut n = 0;
@@ -371,9 +419,9 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
         doc.push(heading("Мерки", 11));
         for m in &c.measures {
             doc.push(
-                Paragraph::default()
-                    .styled_string(format!("{} ", m.label), Style::new().bold())
-                    .string(m.headline.clone()),
+                Text::new("")
+                    .and(format!("{} ", m.label), Style::new().bold())
+                    .and(m.headline.clone(), Style::new()),
             );
             let mut line = format!("Отговорни: {}. Статус: {}", m.institutions, m.status);
             if !m.computed.is_empty() {
@@ -386,10 +434,10 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
             if m.conflict {
                 line.push_str(" Институциите са отчели различен статус.");
             }
-            doc.push(Paragraph::new(line).styled(Style::new().with_font_size(9)));
+            doc.push(Text::new(line).styled(Style::new().with_font_size(9)));
             if !m.planned.is_empty() {
                 doc.push(
-                    Paragraph::new(format!(
+                    Text::new(format!(
                         "Планирани: {}; изразходвани през годината: {}.",
                         m.planned, m.spent
                     ))
@@ -398,7 +446,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
             }
             for d in &m.done {
                 doc.push(
-                    Paragraph::new(format!("– {d}"))
+                    Text::new(format!("– {d}"))
                         .styled(Style::new().with_font_size(9))
                         .padded(genpdf::Margins::trbl(0, 0, 0, 4)),
                 );
@@ -460,14 +508,60 @@ fn compress(pdf: &[u8]) -> Result<Vec<u8>, PdfError> {
 mod tests {
     use super::*;
 
+    /// Every letter 1 wide, a hyphen and a space 1 each.
+    fn unit(_: char) -> f64 {
+        1.0
+    }
+
     #[test]
-    fn words_too_long_for_a_cell_are_broken_and_nothing_is_lost() {
-        assert_eq!(fit_words("в процес на", 7), "в процес на");
-        let fitted = fit_words("частично изпълнена", 7);
+    fn words_too_wide_are_broken_by_width_and_nothing_is_lost() {
+        assert_eq!(fit_words("в процес на", 100.0, unit), "в процес на");
+        // 0.97 × 9 = 8.73: a piece and its "- " take at most 8.
+        let fitted = fit_words("частично изпълнена", 9.0, unit);
         assert_eq!(fitted, "частич- но изпълн- ена");
-        assert!(fitted.split(' ').all(|w| w.chars().count() <= 7));
+        assert!(fitted.split(' ').all(|w| w.chars().count() < 8));
         assert_eq!(fitted.replace("- ", ""), "частично изпълнена");
-        assert_eq!(fit_words("", 7), "");
+        assert_eq!(fit_words("", 7.0, unit), "");
+        // Too narrow for any letter: one letter a piece, none lost.
+        assert_eq!(fit_words("абв", 0.5, unit).replace("- ", ""), "абв");
+    }
+
+    #[test]
+    fn a_wide_word_is_measured_not_counted() {
+        // "Ш" is three times as wide as "і": the same count of letters breaks sooner.
+        let w = |c: char| if c == 'Ш' { 3.0 } else { 1.0 };
+        let fitted = fit_words("ШШШШШШ", 10.0, w);
+        assert!(fitted.starts_with("ШШ- "), "{fitted}");
+        assert_eq!(fitted.replace("- ", ""), "ШШШШШШ");
+    }
+
+    #[test]
+    fn a_cyrillic_word_wider_than_its_cell_renders_whole_without_panicking() {
+        // The shape that panicked in genpdf: a capitalised word wider than a table cell with
+        // words after it, many rows so the table crosses pages.
+        let word = "ЗДРАВНООБРАЗОВАТЕЛНИШШШЖЖЖЮЮЮМММ";
+        let plan = crate::plan::format::parse_plan_json(include_str!(
+            "../../tests/fixtures/plans/sample.plan.json"
+        ))
+        .expect("plan");
+        let snap = crate::snapshot::sample::sample_round(1, 1, &plan, 2024);
+        let narrative = super::super::Narrative::default();
+        let mut report =
+            super::super::build(&snap, &[], &narrative, "проект".into(), false, &|s| {
+                s.to_string()
+            });
+        let table = &mut report.annexes[0];
+        let cols = table.headers.len();
+        table.rows = (0..80)
+            .map(|i| {
+                (0..cols)
+                    .map(|c| format!("{word}{} {i} ред", word.repeat(c % 2 + 1)))
+                    .collect()
+            })
+            .collect();
+        report.introduction = vec![format!("{word}{word}{word}{word}{word}{word} край")];
+        let pdf = render(&report).expect("renders");
+        assert!(pdf.starts_with(b"%PDF"));
     }
 
     #[test]

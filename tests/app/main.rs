@@ -6,6 +6,8 @@ mod annual_report;
 mod audit;
 mod cli;
 mod helpers;
+mod hostile;
+mod hostile_files;
 mod import_access;
 mod import_formats;
 mod import_fuzz;

@@ -1,0 +1,238 @@
+//! Small files that once took the server down, made in the test (nothing large is committed):
+//! the ones of issue 18 and more of the same kinds. Also the seed corpus of `scripts/fuzz.sh`.
+
+use rust_xlsxwriter::Workbook;
+use std::io::Write;
+use zip::write::SimpleFileOptions;
+
+/// A hostile file: its name (the extension picks the reader) and bytes.
+pub struct Hostile {
+    pub name: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// A workbook whose sheets each hold a cell at A1 and one at XFD1048576 (the last cell a
+/// sheet can have): 14 KB that a dense reader makes 17 billion cells.
+pub fn far_cells_xlsx(sheets: &[&str]) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    for name in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).expect("name");
+        ws.write_string(0, 0, "A1").expect("a1");
+        ws.write_string(1_048_575, 16_383, "XFD1048576")
+            .expect("xfd");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+type Fill<'a> = Box<dyn Fn(&mut dyn Write) + 'a>;
+
+fn zip_of(entries: Vec<(&str, Fill<'_>)>) -> Vec<u8> {
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default().compression_level(Some(9));
+    for (name, fill) in entries {
+        w.start_file(name, options).expect("entry");
+        fill(&mut w);
+    }
+    w.finish().expect("zip").into_inner()
+}
+
+fn bytes(b: &'static [u8]) -> Fill<'static> {
+    Box::new(move |w| w.write_all(b).expect("write"))
+}
+
+/// The parts of a one-sheet workbook, with `strings` as its shared strings.
+fn xlsx_with(strings: Fill<'_>) -> Vec<u8> {
+    let mut entries: Vec<(&str, Fill<'_>)> =
+        XLSX_PARTS.iter().map(|(n, b)| (*n, bytes(b))).collect();
+    entries.push(("xl/worksheets/sheet1.xml", bytes(SHEET_ONE_STRING)));
+    entries.push(("xl/sharedStrings.xml", strings));
+    zip_of(entries)
+}
+
+/// `n` times `piece`, written in chunks.
+fn repeat(out: &mut dyn Write, piece: &[u8], n: usize) {
+    let chunk: Vec<u8> = piece.repeat((1 << 16) / piece.len().max(1) + 1);
+    let per_chunk = chunk.len() / piece.len();
+    let mut left = n;
+    while left > 0 {
+        let k = left.min(per_chunk);
+        out.write_all(&chunk[..k * piece.len()]).expect("write");
+        left -= k;
+    }
+}
+
+/// A DOCX whose one table unpacks to `mb` MB of rows of empty cells.
+pub fn docx_table_bomb(mb: usize) -> Vec<u8> {
+    let row = b"<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>";
+    let rows = mb * 1024 * 1024 / row.len();
+    zip_of(vec![
+        (
+            "[Content_Types].xml",
+            bytes(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
+        ),
+        (
+            "word/document.xml",
+            Box::new(move |w| {
+                w.write_all(br#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:tbl>"#).expect("w");
+                repeat(w, row, rows);
+                w.write_all(b"</w:tbl></w:body></w:document>").expect("w");
+            }),
+        ),
+    ])
+}
+
+const XLSX_PARTS: [(&str, &[u8]); 4] = [
+    (
+        "[Content_Types].xml",
+        br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
+    ),
+    (
+        "_rels/.rels",
+        br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#,
+    ),
+    (
+        "xl/workbook.xml",
+        br#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#,
+    ),
+    (
+        "xl/_rels/workbook.xml.rels",
+        br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#,
+    ),
+];
+
+const SHEET_ONE_STRING: &[u8] = br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>"#;
+
+/// An XLSX whose shared strings unpack to `mb` MB (one string, so no cell limit applies).
+pub fn shared_strings_bomb(mb: usize) -> Vec<u8> {
+    xlsx_with(Box::new(move |w| {
+        w.write_all(br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>"#).expect("w");
+        repeat(w, b"a", mb * 1024 * 1024);
+        w.write_all(b"</t></si></sst>").expect("w");
+    }))
+}
+
+/// An XLSX of a few hundred bytes declaring four billion shared strings.
+pub fn shared_strings_count_lie() -> Vec<u8> {
+    xlsx_with(bytes(
+        br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4000000000" uniqueCount="4000000000"><si><t>x</t></si></sst>"#,
+    ))
+}
+
+/// An ODS whose one row of text is repeated a million times across every column.
+pub fn ods_repeated_text() -> Vec<u8> {
+    let content = br#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>Measure</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    ods(content)
+}
+
+/// An ODS with a cell at A1 and one at XFD1048576, the gap made of empty repeats.
+pub fn ods_far_cells() -> Vec<u8> {
+    let content = br#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row><table:table-cell office:value-type="string"><text:p>A1</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="1048574"><table:table-cell table:number-columns-repeated="16384"/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="16383"/><table:table-cell office:value-type="string"><text:p>XFD</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    ods(content)
+}
+
+fn ods(content: &'static [u8]) -> Vec<u8> {
+    zip_of(vec![
+        (
+            "mimetype",
+            bytes(b"application/vnd.oasis.opendocument.spreadsheet"),
+        ),
+        ("content.xml", bytes(content)),
+    ])
+}
+
+/// `n` tables, each inside the last one's cell.
+pub fn nested_tables_html(n: usize) -> Vec<u8> {
+    format!(
+        "<!DOCTYPE html><html><body>{}x{}</body></html>",
+        "<table><tr><td>".repeat(n),
+        "</td></tr></table>".repeat(n)
+    )
+    .into_bytes()
+}
+
+pub fn nested_divs_html(n: usize) -> Vec<u8> {
+    format!(
+        "<!DOCTYPE html><html><body>{}x{}</body></html>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    )
+    .into_bytes()
+}
+
+/// A CSV of `rows` measure-like rows.
+pub fn csv_rows(rows: usize) -> Vec<u8> {
+    let mut out =
+        b"\xE2\x84\x96;\xD0\x9C\xD1\x8F\xD1\x80\xD0\xBA\xD0\xB0;\xD0\xA1\xD1\x80\xD0\xBE\xD0\xBA\n"
+            .to_vec();
+    for i in 0..rows {
+        out.extend_from_slice(format!("{i};Ремонт {};2024\n", i % 1000).as_bytes());
+    }
+    out
+}
+
+/// Text of one line with a million tabs (a million cells on one row).
+pub fn text_of_tabs() -> Vec<u8> {
+    let mut out = b"# \xD0\x9F\xD0\xBB\xD0\xB0\xD0\xBD\n".to_vec();
+    out.extend(std::iter::repeat_n(b'\t', 1_000_000));
+    out.push(b'\n');
+    out
+}
+
+/// A JSON array of nearly 50 MB of zeros (a tree of it would be gigabytes).
+pub fn json_of_zeros() -> Vec<u8> {
+    let mut out = b"[".to_vec();
+    out.extend(b"0,".repeat(24 * 1024 * 1024));
+    out.extend_from_slice(b"0]");
+    out
+}
+
+/// Every hostile file, for the memory test and the fuzz seeds.
+pub fn all() -> Vec<Hostile> {
+    vec![
+        Hostile {
+            name: "far-cells.xlsx",
+            bytes: far_cells_xlsx(&["Лист1"]),
+        },
+        Hostile {
+            name: "shared-strings-1gib.xlsx",
+            bytes: shared_strings_bomb(1024),
+        },
+        Hostile {
+            name: "shared-strings-count.xlsx",
+            bytes: shared_strings_count_lie(),
+        },
+        Hostile {
+            name: "table-150mb.docx",
+            bytes: docx_table_bomb(150),
+        },
+        Hostile {
+            name: "repeated-text.ods",
+            bytes: ods_repeated_text(),
+        },
+        Hostile {
+            name: "far-cells.ods",
+            bytes: ods_far_cells(),
+        },
+        Hostile {
+            name: "nested-tables.html",
+            bytes: nested_tables_html(5000),
+        },
+        Hostile {
+            name: "nested-divs.html",
+            bytes: nested_divs_html(100_000),
+        },
+        Hostile {
+            name: "million-rows.csv",
+            bytes: csv_rows(1_000_000),
+        },
+        Hostile {
+            name: "tabs.txt",
+            bytes: text_of_tabs(),
+        },
+        Hostile {
+            name: "zeros.json",
+            bytes: json_of_zeros(),
+        },
+    ]
+}
