@@ -3,6 +3,7 @@
 //! writers, and formula-injection neutralisation. See docs/datasets.md.
 
 pub mod csv;
+pub mod dcat;
 pub mod json;
 pub mod pages;
 pub mod xlsx;

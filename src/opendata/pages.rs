@@ -10,13 +10,14 @@ use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::response::{Html, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/data", get(data_page))
+        .route("/data/catalog.jsonld", get(catalog))
         .route("/data/{file}", get(download_all))
         .route("/data/plans/{id}/{file}", get(download_plan))
 }
@@ -282,4 +283,47 @@ async fn data_page(tr: Tr, State(state): State<AppState>) -> Result<Html<String>
         plans,
         formats: Format::ALL,
     })
+}
+
+/// The address the catalogue's links start with: the configured `public_url`, else the address
+/// the server listens on (never the request's `Host` header, which the client chooses).
+pub fn public_base(state: &AppState) -> String {
+    match &state.config.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
+        None => format!("http://{}", state.config.addr),
+    }
+}
+
+async fn catalog(State(state): State<AppState>) -> Result<Response, AppError> {
+    let loaded = gather(&state, None).await?;
+    let base = public_base(&state);
+    let od = &state.config.open_data;
+    let input = super::dcat::CatalogInput {
+        base: &base,
+        publisher: &od.publisher,
+        licence_url: &od.licence_url,
+        modified: Dataset::ALL
+            .into_iter()
+            .map(|d| (d, modified(d, &loaded)))
+            .collect(),
+        plans: loaded
+            .iter()
+            .map(|l| super::dcat::PlanEntry {
+                id: l.plan.id,
+                title: &l.plan.plan.title,
+                municipality: &l.plan.plan.municipality,
+                modified: Dataset::ALL
+                    .into_iter()
+                    .map(|d| (d, modified(d, std::slice::from_ref(l))))
+                    .collect(),
+            })
+            .collect(),
+    };
+    let body = serde_json::to_vec_pretty(&super::dcat::catalog(&input))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/ld+json")],
+        body,
+    )
+        .into_response())
 }

@@ -241,3 +241,54 @@ async fn unknown_datasets_formats_and_plans_are_404s() {
         assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_dcat_catalogue_describes_every_dataset_and_each_download_works() {
+    let app = TestApp::spawn_with(|c| c.public_url = Some("https://pm.example.bg/".into())).await;
+    let (id, _) = plan_with_rounds(&app).await;
+    let r = app.get("/data/catalog.jsonld").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.content_type, "application/ld+json");
+    let cat: serde_json::Value = serde_json::from_str(&r.body).expect("json-ld");
+    assert_eq!(cat["@type"], "dcat:Catalog");
+    assert_eq!(cat["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
+    let datasets = cat["dcat:dataset"].as_array().expect("datasets");
+    assert_eq!(
+        datasets.len(),
+        Dataset::ALL.len() * 2,
+        "all plans and the one plan"
+    );
+    let mut checked = 0;
+    for d in datasets {
+        assert_eq!(d["@type"], "dcat:Dataset");
+        assert_eq!(
+            d["dct:license"]["@id"],
+            "https://creativecommons.org/licenses/by/4.0/"
+        );
+        assert!(d["dct:title"][0]["@value"].is_string());
+        assert!(d["dct:description"][1]["@language"] == "en");
+        for dist in d["dcat:distribution"].as_array().expect("distributions") {
+            let url = dist["dcat:downloadURL"]["@id"].as_str().expect("url");
+            let path = url.strip_prefix("https://pm.example.bg").expect("absolute");
+            let got = app.get(path).await;
+            assert_eq!(got.status, StatusCode::OK, "{path}");
+            let media = dist["dcat:mediaType"]["@id"].as_str().expect("media type");
+            let bare = got.content_type.split(';').next().unwrap_or_default();
+            assert!(media.ends_with(bare), "{media} vs {bare}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, datasets.len() * 3);
+    assert!(
+        datasets
+            .iter()
+            .any(|d| d["@id"] == format!("https://pm.example.bg/data/plans/{id}#ds-measures"))
+    );
+    let mut redacted = cat.clone();
+    for d in redacted["dcat:dataset"].as_array_mut().expect("datasets") {
+        if d["dct:modified"].is_object() {
+            d["dct:modified"]["@value"] = "[timestamp]".into();
+        }
+    }
+    insta::assert_json_snapshot!("dcat_catalog", redacted);
+}
