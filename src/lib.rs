@@ -10,6 +10,7 @@ pub mod dates;
 pub mod db;
 pub mod demo;
 pub mod files;
+pub mod heavy;
 pub mod i18n;
 pub mod import;
 pub mod money;

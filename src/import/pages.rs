@@ -207,9 +207,11 @@ async fn upload(
     let name = up.file_name.clone();
     let bytes = up.bytes;
     // Reading a large document is CPU work: keep it off the request threads.
-    let read = tokio::task::spawn_blocking(move || load::import_bytes(&name, &bytes, &options))
-        .await
-        .map_err(|e| AppError::Internal(format!("import task: {e}")))?;
+    let read = crate::heavy::run("import", move || {
+        load::import_bytes(&name, &bytes, &options)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
     let out = match read {
         Ok(out) => out,
         Err(e) => {

@@ -122,7 +122,13 @@ async fn check_upload(
     institution_id: i64,
     bytes: &[u8],
 ) -> Result<Result<Vec<(i64, super::UpdateInput)>, Vec<String>>, AppError> {
-    let rows = match xlsx::read_template(bytes, ctx.round.id, institution_id) {
+    let (owned, round_id) = (bytes.to_vec(), ctx.round.id);
+    let read = crate::heavy::run("template upload", move || {
+        xlsx::read_template(&owned, round_id, institution_id)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let rows = match read {
         Ok(rows) => rows,
         Err(SheetError::Cells(m)) => return Ok(Err(vec![m])),
         Err(e) => return Ok(Err(vec![e.to_string()])),

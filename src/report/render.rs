@@ -46,6 +46,13 @@ pub enum RenderError {
     Docx(#[from] super::docx::DocxError),
     #[error(transparent)]
     Pdf(#[from] super::pdf::PdfError),
+    #[error("не мога да създам документа: {0}")]
+    Failed(#[from] crate::heavy::Failed),
+}
+
+/// [`render`] off the async workers, within the limit of heavy work at once.
+pub async fn render_off_thread(report: Report, format: Format) -> Result<Vec<u8>, RenderError> {
+    crate::heavy::run("report render", move || render(&report, format)).await?
 }
 
 pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, RenderError> {

@@ -12,7 +12,7 @@
 //!
 //! Every change goes with its audit event in one transaction.
 
-use super::render::{Format, RenderError, render};
+use super::render::{Format, RenderError, render_off_thread};
 use super::{Narrative, Report, build};
 use crate::audit::{Actor, Event};
 use crate::dates::{display_bg, display_day, now_rfc3339};
@@ -360,7 +360,7 @@ pub async fn document_bytes(
     {
         return Ok(std::fs::read(data_dir.join(&f.path))?);
     }
-    Ok(render(&document(db, row).await?, format)?)
+    Ok(render_off_thread(document(db, row).await?, format).await?)
 }
 
 /// Starts the report of a plan for a year (version 1). Refused without a closed round or when
@@ -618,7 +618,7 @@ pub async fn adopt(
     // Written under temporary names, made permanent once the adoption has committed.
     let mut staged = Vec::new();
     for format in [Format::Html, Format::Docx, Format::Pdf] {
-        let bytes = render(&report, format)?;
+        let bytes = render_off_thread(report.clone(), format).await?;
         let file = files::stage(data_dir, "reports", &bytes)?;
         rendered.push((format, bytes.len(), file.sha256.clone(), file.path.clone()));
         staged.push(file);

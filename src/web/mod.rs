@@ -20,6 +20,7 @@ use axum::{Json, Router};
 pub use error::{ApiError, AppError, parse_id, render};
 use serde::Deserialize;
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -85,8 +86,18 @@ pub fn router(state: AppState) -> Router {
                 "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
             ),
         ))
+        .layer(catch_panic())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A panic in any handler becomes the 500 page and an error in the log, never a dropped
+/// connection (what the handler had open, such as a transaction, is dropped and rolls back).
+pub fn catch_panic() -> CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
+    CatchPanicLayer::custom(|payload: Box<dyn std::any::Any + Send>| {
+        let detail = crate::heavy::panic_message(payload.as_ref());
+        AppError::Internal(format!("panic: {detail}")).into_response()
+    })
 }
 
 async fn healthz(State(state): State<AppState>) -> Response {

@@ -202,3 +202,26 @@ fn every_hostile_file_is_read_or_refused_by_planmon_inspect_under_300_mb() {
     }
     eprintln!("{}", report.join("\n"));
 }
+
+#[tokio::test]
+async fn a_panic_in_a_handler_is_answered_with_the_500_page_not_a_dropped_connection() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    async fn boom() -> &'static str {
+        panic!("a handler bug")
+    }
+    let app = axum::Router::new()
+        .route("/boom", axum::routing::get(boom))
+        .layer(planmon::web::catch_panic());
+    let r = app
+        .oneshot(Request::get("/boom").body(Body::empty()).expect("request"))
+        .await
+        .expect("answered");
+    assert_eq!(r.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let body = r.into_body().collect().await.expect("body").to_bytes();
+    let body = String::from_utf8_lossy(&body);
+    assert!(body.contains("Възникна вътрешна грешка"), "{body}");
+    assert!(!body.contains("a handler bug"), "details stay in the log");
+}
