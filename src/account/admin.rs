@@ -4,9 +4,10 @@
 use super::pages::{GrantView, grant_views};
 use super::secret::{generate_password, hash_password};
 use super::store::{self, User};
-use super::{Email, Permission, Role, Scope, check_new_password, scope_for};
+use super::{Email, Role, Scope, check_new_password, scope_for};
 use crate::audit::Event;
 use crate::i18n::Tr;
+use crate::policy::Action;
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
@@ -31,10 +32,6 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{id}/password", post(reset_password))
 }
 
-fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    user.require(Permission::ManageUsers, &Scope::Global)
-}
-
 /// The choices of the role form.
 struct Choices {
     roles: Vec<(&'static str, &'static str)>,
@@ -44,7 +41,7 @@ struct Choices {
 
 async fn choices(state: &AppState) -> Result<Choices, AppError> {
     Ok(Choices {
-        roles: Role::ALL
+        roles: Role::IN_FORM
             .iter()
             .map(|r| (r.code(), r.label_key()))
             .collect(),
@@ -70,7 +67,7 @@ async fn users_page(
     csrf: CsrfToken,
     user: CurrentUser,
 ) -> Result<Response, AppError> {
-    require_admin(&user)?;
+    user.require(&Action::ManageUsers)?;
     Ok(render(&UsersPage {
         tr,
         csrf,
@@ -132,7 +129,7 @@ async fn create_user(
     user: CurrentUser,
     Form(form): Form<NewUserForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&user)?;
+    user.require(&Action::ManageUsers)?;
     match try_create(&state, &user, &form).await {
         Ok((id, email, Some(password))) => Ok(render(&PasswordOnce {
             tr,
@@ -257,7 +254,7 @@ async fn user_page(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    require_admin(&user)?;
+    user.require(&Action::ManageUsers)?;
     let account = load_account(&state, &id).await?;
     user_page_with(&state, tr, csrf, account, None).await
 }
@@ -279,7 +276,7 @@ async fn add_grant(
     Path(id): Path<String>,
     Form(form): Form<GrantForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&user)?;
+    user.require(&Action::ManageUsers)?;
     let account = load_account(&state, &id).await?;
     let (role, scope) = match role_and_scope(&form.role, &form.municipality, &form.institution) {
         Ok(Some(g)) => g,
@@ -303,7 +300,7 @@ async fn remove_grant(
     user: CurrentUser,
     Path((id, grant)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
-    require_admin(&user)?;
+    user.require(&Action::ManageUsers)?;
     let account = load_account(&state, &id).await?;
     let grant = parse_id(&grant, "роля")?;
     let mut tx = state.db.pool.begin().await?;
@@ -330,7 +327,7 @@ async fn set_active(
     Path(id): Path<String>,
     Form(form): Form<ActiveForm>,
 ) -> Result<Response, AppError> {
-    require_admin(&user)?;
+    user.require(&Action::ManageUsers)?;
     let account = load_account(&state, &id).await?;
     let active = form.active == "1";
     if account.id == user.id && !active {
@@ -364,7 +361,7 @@ async fn reset_password(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    require_admin(&user)?;
+    user.require(&Action::ManageUsers)?;
     let account = load_account(&state, &id).await?;
     let password = generate_password()?;
     let to_hash = password.clone();

@@ -236,7 +236,10 @@ async fn account_page(
     Query(q): Query<Notice>,
 ) -> Result<Response, AppError> {
     let grants = grant_views(&state, &user.grants).await?;
-    let can_audit = user.municipalities_with(super::Permission::ViewAudit) != Some(vec![]);
+    let can_audit = !user
+        .principal()
+        .reach(crate::policy::Kind::ViewAudit)
+        .is_empty();
     Ok(render(&AccountPage {
         tr,
         csrf,

@@ -1,10 +1,9 @@
-//! Secrets: argon2id password hashes, random tokens (sessions, CSRF, generated passwords) and
-//! the SHA-256 digests under which tokens are stored.
+//! Passwords: argon2id hashes and generated passwords. Random tokens and their digests are in
+//! `crate::token`.
 
 use super::AccountError;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use sha2::{Digest, Sha256};
 
 /// argon2id with the library's defaults (19 MiB, 2 passes, 1 lane: the OWASP baseline).
 fn argon2() -> Argon2<'static> {
@@ -58,18 +57,6 @@ fn fill_random(buf: &mut [u8]) -> Result<(), AccountError> {
     getrandom::fill(buf).map_err(|e| AccountError::Hash(format!("random: {e}")))
 }
 
-/// 32 random bytes as 64 hex digits: session tokens, CSRF tokens, submission-link tokens.
-pub fn random_token() -> Result<String, AccountError> {
-    let mut bytes = [0u8; 32];
-    fill_random(&mut bytes)?;
-    Ok(hex::encode(bytes))
-}
-
-/// SHA-256 of a token, hex: what the database keeps instead of the token.
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
-
 /// A generated password of 20 characters from an alphabet without look-alikes (0/O, 1/l/I).
 pub fn generate_password() -> Result<String, AccountError> {
     const ALPHABET: &[u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -80,15 +67,6 @@ pub fn generate_password() -> Result<String, AccountError> {
         .iter()
         .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
         .collect())
-}
-
-/// Compares two tokens in time that does not depend on where they differ.
-pub fn tokens_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
 }
 
 #[cfg(test)]
@@ -128,19 +106,6 @@ mod tests {
         let a = hash_password("еднаква парола").expect("hash");
         let b = hash_password("еднаква парола").expect("hash");
         assert_ne!(a, b);
-    }
-
-    #[test]
-    fn tokens_are_random_hex_and_stored_as_digests() {
-        let a = random_token().expect("token");
-        let b = random_token().expect("token");
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, b);
-        assert_eq!(token_hash(&a).len(), 64);
-        assert_ne!(token_hash(&a), a);
-        assert!(tokens_equal(&a, &a.clone()));
-        assert!(!tokens_equal(&a, &b));
-        assert!(!tokens_equal("ab", "abc"));
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! Users, role grants, sessions and login attempts in the database (both backends).
 //! Writes take a connection so callers can put them and their audit event in one transaction.
 
-use super::secret::{random_token, token_hash};
 use super::{AccountError, Email, Grant, Role, Scope};
 use crate::dates::{now_stamp, utc_stamp};
 use crate::db::Db;
+use crate::token::{random_token, token_hash};
 use sqlx::AnyConnection;
 use time::{Duration, OffsetDateTime};
 
@@ -193,7 +193,9 @@ pub async fn add_grant(
             needs: match role.scope_kind() {
                 super::ScopeKind::Institution => "институция и община",
                 super::ScopeKind::Municipality => "община",
-                _ => "глобален обхват",
+                super::ScopeKind::District => "област",
+                super::ScopeKind::National => "национален обхват",
+                super::ScopeKind::Global => "глобален обхват",
             },
         });
     }
@@ -313,8 +315,9 @@ pub async fn create_session(
     user_id: i64,
     ip: Option<&str>,
 ) -> Result<(i64, String), AccountError> {
-    let token = random_token()?;
-    let csrf = random_token()?;
+    let random = || random_token().map_err(|e| AccountError::Hash(format!("random: {e}")));
+    let token = random()?;
+    let csrf = random()?;
     let now = OffsetDateTime::now_utc();
     let id = sqlx::query_scalar(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, ip) \

@@ -103,8 +103,7 @@ impl Actor {
         }
     }
 
-    /// The logged-in user, else the holder of the administration token (pages behind
-    /// `web::admin::Admin`, which accepts both).
+    /// The logged-in user, else the holder of the administration token (pages open to both).
     pub fn user_or_token(
         user: Option<&crate::web::auth::CurrentUser>,
         ip: Option<String>,

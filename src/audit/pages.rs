@@ -2,8 +2,8 @@
 //! administrators everything. Filters by date, user and action.
 
 use super::store::{self, Filter, StoredEvent};
-use crate::account::Permission;
 use crate::i18n::Tr;
+use crate::policy::Kind;
 use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState, render};
 use askama::Template;
@@ -83,10 +83,12 @@ async fn audit_page(
     user: CurrentUser,
     Query(q): Query<AuditQuery>,
 ) -> Result<Html<String>, AppError> {
-    let municipalities = user.municipalities_with(Permission::ViewAudit);
-    if municipalities.as_ref().is_some_and(Vec::is_empty) {
+    // Events of the municipalities where the policy lets the user read the log; `None`: all.
+    let reach = user.principal().reach(Kind::ViewAudit);
+    if reach.is_empty() {
         return Err(AppError::Forbidden);
     }
+    let municipalities = (!reach.everywhere).then_some(reach.municipalities);
     let page = q.page.trim().parse::<i64>().unwrap_or(1).max(1);
     let (from, to, error) = match (date(&q.from), date(&q.to)) {
         (Ok(f), Ok(t)) => (f, t, None),

@@ -1,41 +1,41 @@
-//! Who may import plans on the web: an administrator (account, or the administration token)
-//! for any municipality; a coordinator (`Permission::ManagePlans` on a municipality) for the
-//! municipalities of their grants only, as a new plan or a new version of one of their plans.
+//! Who may import plans on the web, as the policy says (`Action::ImportPlan`): an
+//! administrator (account, or the administration token) for any municipality, a coordinator
+//! for the municipalities of their grants only, as a new plan or a new version of one of their
+//! plans. This module only gathers what the policy needs (the municipality's place by name).
 
-use crate::account::Permission;
-use crate::web::admin::Admin;
+use crate::policy::{Action, Kind, Place, Principal};
 use crate::web::auth::CurrentUser;
 use crate::web::{AppError, AppState};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 
 /// The importer of a request and where they may import.
 #[derive(Debug, Clone)]
 pub struct Importer {
+    pub principal: Principal,
     /// The logged-in user; None for the administration token.
     pub user: Option<CurrentUser>,
-    /// None: every municipality; else the names of the municipalities they may import for.
-    pub municipalities: Option<Vec<String>>,
+    /// Every known municipality: name → (id, place).
+    places: HashMap<String, Place>,
+    /// The names of the municipalities of the importer's grants, in grant order.
+    own: Vec<String>,
 }
 
 impl Importer {
-    /// Whether a plan of the municipality named `name` may be imported.
+    /// Whether a plan of the municipality named `name` may be imported (a name not known yet
+    /// is a new municipality).
     pub fn may_import_for(&self, name: &str) -> bool {
-        self.municipalities
-            .as_ref()
-            .is_none_or(|m| m.iter().any(|n| n == name.trim()))
+        let place = self.places.get(name.trim()).cloned();
+        self.principal.may(&Action::ImportPlan(place))
     }
 
     /// The refusal for a plan of another municipality, in Bulgarian.
     pub fn refusal(&self, name: &str) -> String {
-        let own = self
-            .municipalities
-            .as_ref()
-            .map(|m| m.join(", "))
-            .unwrap_or_default();
         format!(
-            "Можете да внасяте планове само на община {own}, а този план е на община „{}“.",
+            "Можете да внасяте планове само на община {}, а този план е на община „{}“.",
+            self.own.join(", "),
             name.trim()
         )
     }
@@ -48,51 +48,45 @@ impl FromRequestParts<AppState> for Importer {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        let Ok(principal) = Principal::from_request_parts(parts, state).await;
         let user = parts.extensions.get::<CurrentUser>().cloned();
-        if let Some(u) = &user {
-            match u.municipalities_with(Permission::ManagePlans) {
-                None => {
-                    return Ok(Importer {
-                        user,
-                        municipalities: None,
-                    });
-                }
-                Some(ids) if !ids.is_empty() => {
-                    let names = municipality_names(state, &ids)
-                        .await
-                        .map_err(|e| AppError::from(e).into_response())?;
-                    return Ok(Importer {
-                        user,
-                        municipalities: Some(names),
-                    });
-                }
-                Some(_) => {}
-            }
+        if !principal.is_known() {
+            // A browser without an account is sent to the login page, and back afterwards.
+            return Err(match CurrentUser::from_request_parts(parts, state).await {
+                Err(login) if parts.method == axum::http::Method::GET => login.into_response(),
+                _ => AppError::Unauthorized.into_response(),
+            });
         }
-        // Otherwise only the administration token opens the pages; a logged-in user without
-        // the right is refused rather than sent to the token's login form.
-        match Admin::from_request_parts(parts, state).await {
-            Ok(_) => Ok(Importer {
-                user,
-                municipalities: None,
-            }),
-            Err(_) if user.is_some() => Err(AppError::Forbidden.into_response()),
-            Err(refused) => Err(refused),
+        let reach = principal.reach(Kind::ImportPlan);
+        if reach.is_empty() {
+            return Err(AppError::Forbidden.into_response());
         }
+        let rows = municipalities(state)
+            .await
+            .map_err(|e| AppError::from(e).into_response())?;
+        let own = reach
+            .municipalities
+            .iter()
+            .filter_map(|m| rows.iter().find(|(id, ..)| id == m))
+            .map(|(_, name, _)| name.clone())
+            .collect();
+        let places = rows
+            .into_iter()
+            .map(|(id, name, district)| (name, Place::new(id, district)))
+            .collect();
+        Ok(Importer {
+            principal,
+            user,
+            places,
+            own,
+        })
     }
 }
 
-async fn municipality_names(state: &AppState, ids: &[i64]) -> sqlx::Result<Vec<String>> {
-    let mut names = Vec::new();
-    for id in ids {
-        let name: Option<String> =
-            sqlx::query_scalar("SELECT name FROM municipalities WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&state.db.pool)
-                .await?;
-        names.extend(name);
-    }
-    Ok(names)
+async fn municipalities(state: &AppState) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
+    sqlx::query_as("SELECT id, name, district FROM municipalities ORDER BY id")
+        .fetch_all(&state.db.pool)
+        .await
 }
 
 /// The name of the municipality of stored plan `id`, if there is such a plan.

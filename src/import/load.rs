@@ -96,10 +96,7 @@ impl std::io::Write for LimitedSink {
 }
 
 /// The file's SHA-256 as 64 lower-case hex digits: which file a plan was imported from.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(bytes))
-}
+pub use crate::files::sha256_hex;
 
 /// planmon plan JSON needs no recognising: it is the plan.
 fn plan_json_outcome(

@@ -5,6 +5,7 @@ use super::pages::Staff;
 use super::store;
 use super::views::{RoundLine, round_line};
 use crate::i18n::Tr;
+use crate::policy::{Action, Place};
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::extract::State;
@@ -32,23 +33,25 @@ pub async fn index(
     State(state): State<AppState>,
     staff: Staff,
 ) -> Result<Html<String>, AppError> {
-    let access = staff.access;
-    let plans: Vec<(i64, String, i64, String)> = sqlx::query_as(
-        "SELECT p.id, p.title, p.municipality_id, mu.name FROM plans p \
+    let who = staff.who;
+    let plans: Vec<(i64, String, i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT p.id, p.title, p.municipality_id, mu.district, mu.name FROM plans p \
          JOIN municipalities mu ON mu.id = p.municipality_id ORDER BY mu.name, p.period_from DESC, p.id",
     )
     .fetch_all(&state.db.pool)
     .await?;
     let mut out = Vec::new();
-    for (plan_id, title, municipality_id, municipality) in plans {
+    for (plan_id, title, municipality_id, district, municipality) in plans {
         let rounds = store::rounds_of_plan(&state.db, plan_id).await?;
-        let oversee = access.can_manage_municipality(municipality_id)
-            || rounds.iter().any(|r| access.can_oversee(r.scope()));
+        let can_manage = who.may(&Action::OpenRound(Place::new(municipality_id, district)));
+        let oversee = can_manage
+            || rounds
+                .iter()
+                .any(|r| who.may(&Action::OverseeRound(r.record())));
         let own: Vec<(i64, i64, i64)> = rounds
             .iter()
             .flat_map(|r| {
-                access
-                    .own_institutions(r.scope())
+                who.institutions_in(&r.record())
                     .into_iter()
                     .map(move |i| (r.id, r.year, i))
             })
@@ -60,7 +63,7 @@ pub async fn index(
             plan_id,
             title,
             municipality,
-            can_manage: access.can_manage_municipality(municipality_id),
+            can_manage,
             rounds: if oversee {
                 rounds.iter().map(round_line).collect()
             } else {

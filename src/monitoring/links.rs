@@ -2,7 +2,6 @@
 //! hash, valid while the round is open and until revoked.
 
 use super::store::{MonitoringError, RoundRow};
-use super::token;
 use crate::dates::now_rfc3339;
 use crate::db::Db;
 
@@ -41,7 +40,7 @@ pub async fn create(
             "Тази институция няма мерки за отчитане в кръга.".into(),
         ));
     }
-    let token = token::generate()
+    let token = crate::token::random_token()
         .map_err(|e| MonitoringError::Corrupt(format!("генератор на случайни числа: {e}")))?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO submission_links (round_id, institution_id, token_hash, created_at) \
@@ -49,7 +48,7 @@ pub async fn create(
     )
     .bind(round.id)
     .bind(institution_id)
-    .bind(token::hash(&token))
+    .bind(crate::token::token_hash(&token))
     .bind(now_rfc3339())
     .fetch_one(&db.pool)
     .await?;
@@ -89,7 +88,7 @@ pub async fn of_round(db: &Db, round_id: i64) -> Result<Vec<LinkRow>, Monitoring
 /// What a token opens: (link id, round id, institution id), when the link exists, is not
 /// revoked and its round is still open.
 pub async fn resolve(db: &Db, token: &str) -> Result<Option<(i64, i64, i64)>, MonitoringError> {
-    if !token::looks_valid(token) {
+    if !crate::token::looks_valid(token) {
         return Ok(None);
     }
     Ok(sqlx::query_as(
@@ -97,7 +96,7 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<(i64, i64, i64)>, Mo
          JOIN rounds r ON r.id = l.round_id \
          WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND r.state = 'open'",
     )
-    .bind(token::hash(token))
+    .bind(crate::token::token_hash(token))
     .fetch_optional(&db.pool)
     .await?)
 }

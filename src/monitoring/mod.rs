@@ -5,7 +5,6 @@
 //! Pure rules live here and in `input.rs` (reading an update from a form or a spreadsheet row);
 //! SQL in `store.rs`; pages in `pages.rs` and `link_pages.rs`; the XLSX template in `xlsx.rs`.
 
-pub mod access;
 pub mod demo;
 pub mod evidence;
 pub mod freeze;
@@ -14,7 +13,6 @@ pub mod input;
 pub mod links;
 pub mod pages;
 pub mod store;
-pub mod token;
 pub mod update_pages;
 pub mod update_view;
 pub mod views;

@@ -2,19 +2,18 @@
 //! `/rounds/{id}`; an institution without an account works under `/s/{token}` (its personal
 //! submission link) on the same handlers, which see only that institution's measures.
 
-use super::access::{Access, Grant};
 use super::store::{self, MonitoringError, RoundRow};
 use super::views::{self, RoundDashboard};
 use super::{WorkflowError, freeze, links};
-use crate::account::{Role, Scope};
 use crate::audit::{Actor, Event};
 use crate::i18n::Tr;
+use crate::policy::{Action, Link, Principal};
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id};
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, State};
+use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -41,7 +40,9 @@ pub fn routes() -> Router<AppState> {
 /// Who is asking about which round, and the address prefix of its pages.
 pub struct Ctx {
     pub round: RoundRow,
-    pub access: Access,
+    pub who: Principal,
+    /// How the visitor appears in the round's history (an e-mail, "link:7").
+    pub by: String,
     /// "/rounds/3" or "/s/TOKEN".
     pub base: String,
     /// The institution a submission link speaks for.
@@ -69,60 +70,53 @@ impl Ctx {
         Ok(())
     }
 
-    pub fn require(&self, allowed: bool) -> Result<(), AppError> {
-        if allowed {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
+    /// Whether the policy allows `action` to this visitor.
+    pub fn may(&self, action: &Action) -> bool {
+        self.who.may(action)
+    }
+
+    /// 403 unless the policy allows `action`.
+    pub fn require(&self, action: &Action) -> Result<(), AppError> {
+        Ok(self.who.require(action)?)
+    }
+
+    pub fn manage(&self) -> Action {
+        Action::ManageRound(self.round.record())
+    }
+
+    pub fn review(&self) -> Action {
+        Action::ReviewUpdates(self.round.record())
+    }
+
+    pub fn oversee(&self) -> Action {
+        Action::OverseeRound(self.round.record())
+    }
+
+    pub fn view(&self, institution: i64) -> Action {
+        Action::ViewUpdates {
+            round: self.round.record(),
+            institution,
         }
     }
-}
 
-/// The grants of a visitor with an account: the user's role grants, and the configured
-/// administration token (`Authorization: Bearer …`) for scripts.
-pub fn staff_access(state: &AppState, headers: &HeaderMap, user: Option<&CurrentUser>) -> Access {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    if let (Some(expected), Some(given)) = (&state.config.admin_token, bearer)
-        && super::token::hash(expected) == super::token::hash(given)
-    {
-        return Access::new(vec![Grant::Administrator], "администратор (API)");
+    pub fn edit(&self, institution: i64) -> Action {
+        Action::EditUpdates {
+            round: self.round.record(),
+            institution,
+        }
     }
-    let Some(user) = user else {
-        return Access::default();
-    };
-    let grants = user
-        .grants
-        .iter()
-        .filter_map(|g| match (g.role, &g.scope) {
-            (Role::Administrator, _) => Some(Grant::Administrator),
-            (Role::Coordinator, Scope::Municipality(m)) => Some(Grant::Coordinator {
-                municipality_id: *m,
-            }),
-            (Role::Reviewer, Scope::Municipality(m)) => Some(Grant::Reviewer {
-                municipality_id: *m,
-            }),
-            (
-                Role::Reporter,
-                Scope::Institution {
-                    municipality,
-                    institution,
-                },
-            ) => Some(Grant::Reporter {
-                municipality_id: *municipality,
-                institution_id: *institution,
-            }),
-            _ => None,
-        })
-        .collect();
-    Access::new(grants, user.email.clone())
+
+    /// The institutions this visitor speaks for in the round.
+    pub fn own_institutions(&self) -> Vec<i64> {
+        self.who.institutions_in(&self.round.record())
+    }
 }
 
-/// A visitor of the staff pages: what they may do and the form token of their session.
+/// A visitor of the staff pages (an account or the administration token): who they are to the
+/// policy, the form token of their session, and how the history and the audit log name them.
 pub struct Staff {
-    pub access: Access,
+    pub who: Principal,
+    pub by: String,
     pub csrf: String,
     pub audit: Actor,
 }
@@ -132,29 +126,34 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
         let user = parts.extensions.get::<CurrentUser>().cloned();
-        let access = staff_access(state, &parts.headers, user.as_ref());
-        if access.grants.is_empty() {
-            return Err(match user {
-                Some(_) => AppError::Forbidden.into_response(),
-                // Not logged in: the login page, then back here.
-                None => match CurrentUser::from_request_parts(parts, state).await {
+        let Ok(who) = Principal::from_request_parts(parts, state).await;
+        let (by, audit) = match (&who, &user) {
+            (Principal::Token, _) => (
+                "администратор (API)".to_string(),
+                Actor {
+                    label: "администратор (API)".into(),
+                    ..Actor::system()
+                },
+            ),
+            (Principal::User(grants), Some(u)) if !grants.is_empty() => {
+                (u.email.clone(), u.actor())
+            }
+            // Logged in without any role.
+            (_, Some(_)) => return Err(AppError::Forbidden.into_response()),
+            // Not logged in: the login page, then back here.
+            (_, None) => {
+                return Err(match CurrentUser::from_request_parts(parts, state).await {
                     Err(login) => login.into_response(),
                     Ok(_) => AppError::Forbidden.into_response(),
-                },
-            });
-        }
+                });
+            }
+        };
         let csrf = CsrfToken::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let audit = match &user {
-            Some(u) => u.actor(),
-            None => Actor {
-                label: "администратор (API)".into(),
-                ..Actor::system()
-            },
-        };
         Ok(Staff {
-            access,
+            who,
+            by,
             csrf: csrf.value().to_string(),
             audit,
         })
@@ -172,21 +171,21 @@ pub async fn load_round(state: &AppState, rid: &str) -> Result<RoundRow, AppErro
 /// other municipalities' rounds reveal nothing.
 pub async fn staff_ctx(state: &AppState, staff: Staff, rid: &str) -> Result<Ctx, AppError> {
     let round = load_round(state, rid).await?;
-    let scope = round.scope();
-    let access = staff.access;
-    if !access.can_oversee(scope) && access.own_institutions(scope).is_empty() {
+    let ctx = Ctx {
+        base: format!("/rounds/{}", round.id),
+        round,
+        who: staff.who,
+        by: staff.by,
+        link_institution: None,
+        csrf: staff.csrf,
+        audit: staff.audit,
+    };
+    if !ctx.may(&ctx.oversee()) && ctx.own_institutions().is_empty() {
         return Err(AppError::not_found(format!(
             "Няма отчетен кръг с номер {rid}."
         )));
     }
-    Ok(Ctx {
-        base: format!("/rounds/{}", round.id),
-        round,
-        access,
-        link_institution: None,
-        csrf: staff.csrf,
-        audit: staff.audit,
-    })
+    Ok(ctx)
 }
 
 /// The visitor of a personal submission link: valid only while the round is open and the link
@@ -206,14 +205,12 @@ pub async fn link_ctx(state: &AppState, token: &str) -> Result<Ctx, AppError> {
         .ok_or_else(invalid)?;
     Ok(Ctx {
         base: format!("/s/{token}"),
-        access: Access::new(
-            vec![Grant::Link {
-                link_id,
-                round_id,
-                institution_id,
-            }],
-            format!("link:{link_id}"),
-        ),
+        who: Principal::Link(Link {
+            link_id,
+            round_id,
+            institution_id,
+        }),
+        by: format!("link:{link_id}"),
         round,
         link_institution: Some(institution_id),
         // The form token of link pages is derived from the link (the pages' only credential).
@@ -263,10 +260,8 @@ async fn rounds_page(
     error: Option<String>,
 ) -> Result<String, AppError> {
     let sp = crate::plan::pages::load(state, id).await?;
-    let municipality_id = views::municipality_of(state, sp.id).await?;
-    if !staff.access.can_manage_municipality(municipality_id) {
-        return Err(AppError::Forbidden);
-    }
+    let place = views::place_of(state, sp.id).await?;
+    staff.who.require(&Action::OpenRound(place))?;
     let rounds = store::rounds_of_plan(&state.db, sp.id).await?;
     let taken: Vec<i64> = rounds.iter().map(|r| r.year).collect();
     let page = RoundsPage {
@@ -299,10 +294,9 @@ async fn open_round(
     Form(f): Form<OpenForm>,
 ) -> Result<Response, AppError> {
     let sp = crate::plan::pages::load(&state, &id).await?;
-    let municipality_id = views::municipality_of(&state, sp.id).await?;
-    if !staff.access.can_manage_municipality(municipality_id) {
-        return Err(AppError::Forbidden);
-    }
+    let place = views::place_of(&state, sp.id).await?;
+    let municipality_id = place.municipality;
+    staff.who.require(&Action::OpenRound(place))?;
     let fail = |msg: String| async {
         let html = rounds_page(tr, &state, &staff, &id, Some(msg)).await?;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
@@ -336,10 +330,9 @@ async fn dashboard(
     Path(rid): Path<String>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    let scope = ctx.round.scope();
-    if !ctx.access.can_oversee(scope) {
+    if !ctx.may(&ctx.oversee()) {
         // A reporter with an account goes straight to its institution.
-        let own = ctx.access.own_institutions(scope);
+        let own = ctx.own_institutions();
         let first = own.first().copied().unwrap_or_default();
         return Ok(Redirect::to(&format!("{}/institutions/{first}", ctx.base)).into_response());
     }
@@ -382,7 +375,7 @@ async fn add_assignment(
     Form(f): Form<AssignForm>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    ctx.require(&ctx.manage())?;
     let r =
         store::add_assignment(&state.db, &ctx.round, f.measure_key.trim(), &f.institution).await;
     after_action(tr, &state, &ctx, r).await
@@ -395,7 +388,7 @@ async fn remove_assignment(
     Path((rid, uid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    ctx.require(&ctx.manage())?;
     let uid = parse_id(&uid, "задача")?;
     let r = store::remove_assignment(&state.db, &ctx.round, uid).await;
     after_action(tr, &state, &ctx, r).await
@@ -439,7 +432,7 @@ async fn create_link(
     Form(f): Form<LinkForm>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    ctx.require(&ctx.manage())?;
     let institution_id = parse_id(&f.institution_id, "институция")?;
     let base = public_base(&state)?;
     match links::create(&state.db, &ctx.round, institution_id).await {
@@ -473,7 +466,7 @@ async fn revoke_link(
     Path((rid, lid)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    ctx.require(&ctx.manage())?;
     let lid = parse_id(&lid, "връзка")?;
     let r = links::revoke(&state.db, ctx.round.id, lid).await;
     if r.is_ok() {
@@ -498,7 +491,7 @@ async fn reminders(
     Path(rid): Path<String>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    ctx.require(&ctx.manage())?;
     let updates = store::updates(&state.db, ctx.round.id, None).await?;
     let owing = views::owing_institutions(&updates);
     let base = public_base(&state)?;
@@ -540,13 +533,13 @@ async fn bulk_approve(
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    ctx.require(ctx.access.can_review(ctx.round.scope()))?;
+    ctx.require(&ctx.review())?;
     let ids: Vec<i64> = f
         .iter()
         .filter(|(k, _)| k == "update")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.access.actor).await;
+    let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.by).await;
     if let Ok(n) = r {
         let after = serde_json::json!({"approved": n, "updates": ids});
         ctx.audit(&state, "update.bulk_approve", "round", ctx.round.id, after)
@@ -563,7 +556,7 @@ async fn close_round(
     Path(rid): Path<String>,
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
-    ctx.require(ctx.access.can_manage(ctx.round.scope()))?;
+    ctx.require(&ctx.manage())?;
     let r = freeze::close(&state.db, &ctx.round).await.map(|_| ());
     if r.is_ok() {
         let after = serde_json::json!({"year": ctx.round.year, "state": "closed"});

@@ -1,10 +1,10 @@
 //! Storage of rounds, updates (one per assigned measure and institution), their history and
 //! evidence. Every change of an update happens in one transaction with its history row.
 
-use super::access::RoundScope;
 use super::{Action, RoundState, State, UpdateInput, WorkflowError, transition};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
+use crate::policy;
 use crate::registry::{RegistryKind, name_key, store as registry};
 use crate::snapshot::{Evidence, IndicatorValue, ReportedStatus, Spent};
 use sqlx::AnyConnection;
@@ -43,6 +43,7 @@ pub struct RoundRow {
     pub plan_title: String,
     pub municipality_id: i64,
     pub municipality: String,
+    pub district: Option<String>,
     pub year: i64,
     pub plan_version: i64,
     pub deadline: Option<String>,
@@ -52,10 +53,11 @@ pub struct RoundRow {
 }
 
 impl RoundRow {
-    pub fn scope(&self) -> RoundScope {
-        RoundScope {
-            round_id: self.id,
-            municipality_id: self.municipality_id,
+    /// The round as the policy sees it.
+    pub fn record(&self) -> policy::Round {
+        policy::Round {
+            id: self.id,
+            place: policy::Place::new(self.municipality_id, self.district.clone()),
         }
     }
 
@@ -65,7 +67,7 @@ impl RoundRow {
 }
 
 const ROUND_SELECT: &str = "SELECT r.id, r.plan_id, p.title AS plan_title, p.municipality_id, \
-     mu.name AS municipality, r.year, r.plan_version, r.deadline, r.state, r.opened_at, r.closed_at \
+     mu.name AS municipality, mu.district, r.year, r.plan_version, r.deadline, r.state, r.opened_at, r.closed_at \
      FROM rounds r JOIN plans p ON p.id = r.plan_id JOIN municipalities mu ON mu.id = p.municipality_id";
 
 pub async fn get_round(db: &Db, id: i64) -> Result<Option<RoundRow>> {

@@ -105,7 +105,7 @@ pub async fn institution_page(
     institution_id: i64,
     upload_errors: Vec<String>,
 ) -> Result<String, AppError> {
-    if !ctx.access.can_view(ctx.round.scope(), institution_id) {
+    if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
     let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
@@ -139,7 +139,7 @@ pub async fn institution_page(
         institution_id,
         done: updates.iter().filter(|u| u.state.is_received()).count(),
         lines,
-        can_upload: ctx.round.is_open() && ctx.access.can_edit(ctx.round.scope(), institution_id),
+        can_upload: ctx.round.is_open() && ctx.may(&ctx.edit(institution_id)),
         upload_errors,
     };
     Ok(page.render()?)
@@ -175,7 +175,7 @@ async fn visible_update(state: &AppState, ctx: &Ctx, uid: &str) -> Result<Update
     let uid = parse_id(uid, "отчет")?;
     store::get_update(&state.db, ctx.round.id, uid)
         .await?
-        .filter(|u| ctx.access.can_view(ctx.round.scope(), u.institution_id))
+        .filter(|u| ctx.may(&ctx.view(u.institution_id)))
         .ok_or_else(|| AppError::not_found(format!("Няма отчет с номер {uid} в този кръг.")))
 }
 
@@ -230,7 +230,7 @@ async fn save(
     fields: Vec<(String, String)>,
 ) -> Result<Response, AppError> {
     let u = visible_update(state, ctx, uid).await?;
-    ctx.require(ctx.access.can_edit(ctx.round.scope(), u.institution_id))?;
+    ctx.require(&ctx.edit(u.institution_id))?;
     let sp = state.plan(ctx.round.plan_id).await?;
     let measure = sp
         .as_ref()
@@ -238,16 +238,9 @@ async fn save(
         .ok_or_else(|| AppError::not_found("Мярката вече не е в плана."))?;
     let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
     let result = match parse_update(measure, ctx.round.year as i32, &fields) {
-        Ok(input) => store::save_update(
-            &state.db,
-            ctx.round.id,
-            u.id,
-            &input,
-            submit,
-            &ctx.access.actor,
-        )
-        .await
-        .map_err(Err),
+        Ok(input) => store::save_update(&state.db, ctx.round.id, u.id, &input, submit, &ctx.by)
+            .await
+            .map_err(Err),
         Err(errors) => Err(Ok(errors)),
     };
     match result {
@@ -316,13 +309,13 @@ async fn staff_review(
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
     let u = visible_update(&state, &ctx, &uid).await?;
-    ctx.require(ctx.access.can_review(ctx.round.scope()))?;
+    ctx.require(&ctx.review())?;
     let action = match f.action.as_str() {
         "approve" => Action::Approve,
         "return" => Action::Return { reason: f.reason },
         _ => return Err(AppError::BadRequest("Непознато действие.".into())),
     };
-    match store::review(&state.db, ctx.round.id, u.id, &action, &ctx.access.actor).await {
+    match store::review(&state.db, ctx.round.id, u.id, &action, &ctx.by).await {
         Ok(to) => {
             let (name, reason) = match &action {
                 Action::Return { reason } => ("update.return", Some(reason.clone())),
@@ -355,7 +348,7 @@ async fn add_evidence(
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
     let u = visible_update(state, ctx, uid).await?;
-    ctx.require(ctx.access.can_edit(ctx.round.scope(), u.institution_id))?;
+    ctx.require(&ctx.edit(u.institution_id))?;
     let (mut title, mut url, mut file) = (String::new(), String::new(), None);
     while let Some(field) = multipart
         .next_field()

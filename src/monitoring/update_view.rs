@@ -136,7 +136,6 @@ impl UpdatePage {
         errors: FieldErrors,
     ) -> Result<UpdatePage, AppError> {
         let r = &ctx.round;
-        let scope = r.scope();
         let sp = state.plan(r.plan_id).await?;
         let plan = sp.as_ref().map(|s| &s.plan);
         let measure = plan.and_then(|p| find_measure(p, &u.measure_key));
@@ -218,7 +217,7 @@ impl UpdatePage {
             .into_iter()
             .filter(|x| x.measure_key == u.measure_key)
             .collect();
-        let conflicts = if ctx.access.can_oversee(scope) {
+        let conflicts = if ctx.may(&ctx.oversee()) {
             views::conflict_lines(plan, &same_measure)
         } else {
             Vec::new()
@@ -272,10 +271,8 @@ impl UpdatePage {
                 .return_reason
                 .clone()
                 .filter(|_| u.state == State::Returned),
-            editable: r.is_open()
-                && u.state.is_editable()
-                && ctx.access.can_edit(scope, u.institution_id),
-            reviewable: r.is_open() && u.state.awaits_review() && ctx.access.can_review(scope),
+            editable: r.is_open() && u.state.is_editable() && ctx.may(&ctx.edit(u.institution_id)),
+            reviewable: r.is_open() && u.state.awaits_review() && ctx.may(&ctx.review()),
             status_label: ReportedStatus::parse_label(&status)
                 .map(|s| s.label_bg().to_string())
                 .unwrap_or_default(),

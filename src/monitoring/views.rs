@@ -7,13 +7,14 @@ use crate::dates::display_bg;
 use crate::i18n::Tr;
 use crate::plan::views::shorten;
 use crate::plan::{Measure, Plan};
+use crate::policy::Place;
 use crate::web::{AppError, AppState};
 use askama::Template;
 use std::collections::BTreeMap;
 
-pub async fn municipality_of(state: &AppState, plan_id: i64) -> Result<i64, AppError> {
-    let id = crate::plan::store::municipality_id(&state.db, plan_id).await?;
-    id.ok_or_else(|| AppError::not_found(format!("Няма план с номер {plan_id}.")))
+pub async fn place_of(state: &AppState, plan_id: i64) -> Result<Place, AppError> {
+    let place = crate::plan::store::place(&state.db, plan_id).await?;
+    place.ok_or_else(|| AppError::not_found(format!("Няма план с номер {plan_id}.")))
 }
 
 /// "2024-03-31T10:00:00Z" -> "31.03.2024 г."
@@ -221,7 +222,6 @@ impl RoundDashboard {
             }
         }
         let open = r.is_open();
-        let scope = r.scope();
         let lines = updates
             .iter()
             .map(|u| {
@@ -246,8 +246,8 @@ impl RoundDashboard {
             csrf: ctx.csrf.clone(),
             base: ctx.base.clone(),
             round: round_header(r),
-            can_manage: ctx.access.can_manage(scope) && open,
-            can_review: ctx.access.can_review(scope) && open,
+            can_manage: ctx.may(&ctx.manage()) && open,
+            can_review: ctx.may(&ctx.review()) && open,
             error,
             assigned: updates.len(),
             received: updates.iter().filter(|u| u.state.is_received()).count(),

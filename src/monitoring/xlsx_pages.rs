@@ -37,7 +37,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Response, AppError> {
-    if !ctx.access.can_view(ctx.round.scope(), institution_id) {
+    if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
     let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
@@ -191,10 +191,10 @@ async fn upload(
     institution_id: i64,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    if !ctx.access.can_view(ctx.round.scope(), institution_id) {
+    if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
-    ctx.require(ctx.access.can_edit(ctx.round.scope(), institution_id))?;
+    ctx.require(&ctx.edit(institution_id))?;
     let (mut bytes, mut submit) = (None, false);
     while let Some(field) = multipart
         .next_field()
@@ -215,8 +215,7 @@ async fn upload(
     };
     let errors = match outcome {
         Ok(items) => {
-            match store::save_many(&state.db, ctx.round.id, &items, submit, &ctx.access.actor).await
-            {
+            match store::save_many(&state.db, ctx.round.id, &items, submit, &ctx.by).await {
                 Ok(n) => {
                     let after = serde_json::json!({"institution_id": institution_id, "updates": n, "submitted": submit});
                     ctx.audit(state, "update.upload", "round", ctx.round.id, after)

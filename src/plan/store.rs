@@ -553,14 +553,17 @@ struct IndicatorRow {
     target_year: Option<i64>,
 }
 
-/// The municipality a plan belongs to; `None` when there is no plan with this id.
-pub async fn municipality_id(db: &Db, plan_id: i64) -> Result<Option<i64>, StoreError> {
-    Ok(
-        sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
-            .bind(plan_id)
-            .fetch_optional(&db.pool)
-            .await?,
+/// Where a plan belongs (its municipality and district), as the policy needs it; `None` when
+/// there is no plan with this id.
+pub async fn place(db: &Db, plan_id: i64) -> Result<Option<crate::policy::Place>, StoreError> {
+    let row: Option<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT p.municipality_id, mu.district FROM plans p \
+         JOIN municipalities mu ON mu.id = p.municipality_id WHERE p.id = $1",
     )
+    .bind(plan_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(m, d)| crate::policy::Place::new(m, d)))
 }
 
 /// Loads a whole plan; `None` when there is no plan with this id.

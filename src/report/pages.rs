@@ -13,13 +13,13 @@ use super::render::{Format, render};
 use super::store::{
     self, CouncilAdoption, MAX_NARRATIVE_CHARS, ReportError, ReportRow, ReportState,
 };
-use crate::account::{Permission, Scope};
 use crate::dates::{display_bg, display_day, parse_iso_date};
 use crate::db::Db;
 use crate::i18n::Tr;
 use crate::monitoring::evidence;
 use crate::monitoring::input::FieldErrors;
-use crate::monitoring::views::municipality_of;
+use crate::monitoring::views::place_of;
+use crate::policy::Action;
 use crate::snapshot::store as snapshots;
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::download::{self, Disposition};
@@ -63,35 +63,6 @@ impl From<ReportError> for AppError {
             ReportError::Store(s) => s.into(),
             other => AppError::Internal(other.to_string()),
         }
-    }
-}
-
-/// What the visitor may do with the reports of one municipality.
-#[derive(Debug, Clone, Copy, Default)]
-struct Rights {
-    manage: bool,
-    approve: bool,
-}
-
-impl Rights {
-    fn of(user: Option<&CurrentUser>, municipality_id: i64) -> Rights {
-        let scope = Scope::Municipality(municipality_id);
-        user.map_or_else(Rights::default, |u| Rights {
-            manage: u.can(Permission::ManageReports, &scope),
-            approve: u.can(Permission::ApproveReports, &scope),
-        })
-    }
-
-    fn staff(self) -> bool {
-        self.manage || self.approve
-    }
-}
-
-fn require(allowed: bool) -> Result<(), AppError> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
     }
 }
 
@@ -157,10 +128,12 @@ async fn reports_page(
         .plan(plan_id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Няма план с номер „{plan_id}“.")))?;
-    let municipality_id = municipality_of(state, plan_id).await?;
-    let rights = Rights::of(user, municipality_id);
+    let place = place_of(state, plan_id).await?;
+    let who = user.map(CurrentUser::principal).unwrap_or_default();
+    let staff = who.may(&Action::ViewReports(place.clone()));
+    let manage = who.may(&Action::ManageReports(place));
     let all = store::list_for_plan(&state.db, plan_id).await?;
-    let open_years = if rights.manage {
+    let open_years = if manage {
         snapshots::snapshot_years(&state.db)
             .await?
             .into_iter()
@@ -176,11 +149,11 @@ async fn reports_page(
         plan_id,
         plan_title: sp.plan.title.clone(),
         municipality: sp.plan.municipality.clone(),
-        staff: rights.staff(),
-        can_create: rights.manage,
+        staff,
+        can_create: manage,
         versions: all
             .iter()
-            .filter(|r| rights.staff() || r.state() == ReportState::Published)
+            .filter(|r| staff || r.state() == ReportState::Published)
             .map(VersionView::new)
             .collect(),
         open_years,
@@ -213,8 +186,7 @@ async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, AppError> {
     let plan_id = parse_id(&id, "план")?;
-    let municipality_id = municipality_of(&state, plan_id).await?;
-    require(Rights::of(Some(&user), municipality_id).manage)?;
+    user.require(&Action::ManageReports(place_of(&state, plan_id).await?))?;
     let result = match form.year.trim().parse::<i32>() {
         Ok(year) => store::create(&state.db, plan_id, year, &user.actor()).await,
         Err(_) => Err(ReportError::Workflow(format!(
@@ -449,8 +421,9 @@ impl Visit {
         load(&self.state.db, rid).await
     }
 
-    fn rights(&self, r: &ReportRow) -> Rights {
-        Rights::of(Some(&self.user), r.municipality_id)
+    /// 403 unless the policy allows `action`.
+    fn require(&self, action: &Action) -> Result<(), AppError> {
+        self.user.require(action)
     }
 
     fn actor(&self) -> crate::audit::Actor {
@@ -473,8 +446,8 @@ async fn workspace_page(v: &Visit, r: ReportRow, retry: Retry) -> Result<Workspa
         errors,
         adoption_form,
     } = retry;
-    let rights = Rights::of(Some(user), r.municipality_id);
-    require(rights.staff())?;
+    let place = r.place();
+    user.require(&Action::ViewReports(place.clone()))?;
     let generated = store::unsaved_document(&state.db, r.plan_id, r.year()).await?;
     let narrative = narrative.unwrap_or_else(|| r.narrative());
     let mut fields = vec![NarrativeField {
@@ -546,8 +519,8 @@ async fn workspace_page(v: &Visit, r: ReportRow, retry: Retry) -> Result<Workspa
         csrf: csrf.value().to_string(),
         state: r.state(),
         state_line: r.state_line(),
-        rights_manage: rights.manage,
-        rights_approve: rights.approve,
+        rights_manage: user.may(&Action::ManageReports(place.clone())),
+        rights_approve: user.may(&Action::ApproveReports(place)),
         newest,
         fields,
         steps,
@@ -667,7 +640,7 @@ async fn save_narrative(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    require(v.rights(&r).manage)?;
+    v.require(&Action::ManageReports(r.place()))?;
     // A draft is built from the round as it is now: its plan says which priorities exist.
     let priorities = snapshots::load_snapshot(&v.state.db, r.plan_id, r.year())
         .await?
@@ -687,14 +660,14 @@ async fn save_narrative(
 
 async fn submit(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    require(v.rights(&r).manage)?;
+    v.require(&Action::ManageReports(r.place()))?;
     let result = store::submit(&v.state.db, &r, &v.actor()).await;
     step(&v, r, "submitted", result).await
 }
 
 async fn withdraw(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    require(v.rights(&r).manage)?;
+    v.require(&Action::ManageReports(r.place()))?;
     let result = store::withdraw(&v.state.db, &r, &v.actor()).await;
     step(&v, r, "withdrawn", result).await
 }
@@ -711,7 +684,7 @@ async fn approve(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    require(v.rights(&r).approve)?;
+    v.require(&Action::ApproveReports(r.place()))?;
     let result = store::approve(&v.state.db, &r, &form.note, &v.actor()).await;
     step(&v, r, "approved", result).await
 }
@@ -722,17 +695,17 @@ async fn send_back(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    let rights = v.rights(&r);
-    // The monitoring body returns what was submitted to it; an approved text not yet adopted
-    // can also be reopened by the coordinator (it then needs approval again).
-    require(rights.approve || (rights.manage && r.state() == ReportState::Approved))?;
+    v.require(&Action::ReturnReport {
+        place: r.place(),
+        approved: r.state() == ReportState::Approved,
+    })?;
     let result = store::send_back(&v.state.db, &r, &form.note, &v.actor()).await;
     step(&v, r, "returned", result).await
 }
 
 async fn publish(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    require(v.rights(&r).manage)?;
+    v.require(&Action::ManageReports(r.place()))?;
     let result = store::publish(&v.state.db, &r, &v.actor()).await;
     step(&v, r, "published", result).await
 }
@@ -749,7 +722,7 @@ async fn correct(
     Form(form): Form<CorrectForm>,
 ) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    require(v.rights(&r).manage)?;
+    v.require(&Action::ManageReports(r.place()))?;
     match store::correct(&v.state.db, &r, &form.reason, &v.actor()).await {
         Ok(id) => Ok(Redirect::to(&format!("/reports/{id}?done=corrected")).into_response()),
         Err(e) => step(&v, r, "", Err(e)).await,
@@ -850,7 +823,7 @@ async fn adopt(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
-    require(v.rights(&r).manage)?;
+    v.require(&Action::ManageReports(r.place()))?;
     let (form, file, errors) = adoption_from(&r, multipart).await?;
     if !errors.is_empty() {
         let retry = Retry {
@@ -888,7 +861,11 @@ async fn download(
 ) -> Result<Response, AppError> {
     let r = load(&state.db, &rid).await?;
     let public = r.state() == ReportState::Published;
-    if !public && !Rights::of(user.as_ref(), r.municipality_id).staff() {
+    let who = user
+        .as_ref()
+        .map(CurrentUser::principal)
+        .unwrap_or_default();
+    if !public && !who.may(&Action::ViewReports(r.place())) {
         return Err(match user {
             Some(_) => AppError::Forbidden,
             None => AppError::not_found("Докладът още не е публикуван."),

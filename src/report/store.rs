@@ -135,6 +135,7 @@ pub struct ReportRow {
     pub plan_id: i64,
     pub municipality_id: i64,
     pub municipality: String,
+    pub district: Option<String>,
     pub plan_title: String,
     pub year: i64,
     pub version: i64,
@@ -172,6 +173,11 @@ impl ReportRow {
 
     pub fn year(&self) -> i32 {
         i32::try_from(self.year).unwrap_or_default()
+    }
+
+    /// Where the report belongs, for the policy.
+    pub fn place(&self) -> crate::policy::Place {
+        crate::policy::Place::new(self.municipality_id, self.district.clone())
     }
 
     pub fn narrative(&self) -> Narrative {
@@ -236,7 +242,7 @@ fn workflow(text: impl Into<String>) -> ReportError {
     ReportError::Workflow(text.into())
 }
 
-const SELECT: &str = "SELECT r.id, r.plan_id, p.municipality_id, mu.name AS municipality, \
+const SELECT: &str = "SELECT r.id, r.plan_id, p.municipality_id, mu.name AS municipality, mu.district, \
      p.title AS plan_title, r.year, r.version, r.state, r.narrative, r.supersedes, \
      r.correction_reason, r.review_note, r.created_at, r.created_by, r.updated_at, \
      r.submitted_at, r.submitted_by, r.approved_at, r.approved_by, r.decision_number, \
@@ -366,7 +372,7 @@ pub async fn document_bytes(
 /// Starts the report of a plan for a year (version 1). Refused without a closed round or when
 /// the year has a report already (a correction of an adopted one is [`correct`]).
 pub async fn create(db: &Db, plan_id: i64, year: i32, actor: &Actor) -> Result<i64, ReportError> {
-    let Some(municipality) = plans::municipality_id(db, plan_id).await? else {
+    let Some(municipality) = plans::place(db, plan_id).await?.map(|p| p.municipality) else {
         return Err(workflow(format!("Няма план с номер {plan_id}.")));
     };
     if snapshots::load_snapshot(db, plan_id, year).await?.is_none() {

@@ -20,18 +20,24 @@
 //! limits url-encoded bodies (small for anonymous requests), marks every private answer
 //! (session, link, token) `Cache-Control: no-store`, and sends HSTS when the site is https.
 //!
+//! It puts the request's [`Principal`] into the request: the user's grants, or the
+//! administration token (read in one place, [`admin_token`], and compared one way: SHA-256
+//! digests in constant time), or anonymous.
+//!
 //! Handlers then use:
+//! - `who: Principal` (never refused) and ask `crate::policy` with an `Action` that carries
+//!   the record: `who.require(&Action::ManageReports(place))?` (403 otherwise);
 //! - `user: CurrentUser` (not logged in → redirect to `/login?next=…`) or
-//!   `user: Option<CurrentUser>`; `user.can(Permission::X, &Scope::Municipality(id))`,
-//!   `user.require(…)?` (403 otherwise), `user.municipalities_with(p)` (`None` = all),
+//!   `user: Option<CurrentUser>`; `user.require(&Action::…)?`, `user.principal()`,
 //!   `user.actor()` for audit events;
 //! - `csrf: CsrfToken` handed to the template, which writes
 //!   `{% include "_csrf.html" %}` (a hidden `csrf_token` field) inside every POST form.
 //!   Submission-link pages (no account) work the same way through the anonymous cookie.
 
-use crate::account::secret::{random_token, token_hash, tokens_equal};
-use crate::account::{self, Grant, Permission, Scope};
+use crate::account::{self, Grant};
 use crate::audit::Actor;
+use crate::policy::{Action, Principal};
+use crate::token::{looks_valid, random_token, token_hash, tokens_equal};
 use crate::web::{AppError, AppState};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request, State};
@@ -63,26 +69,22 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn can(&self, p: Permission, target: &Scope) -> bool {
-        account::can(&self.grants, p, target)
+    /// The user as a principal of the policy.
+    pub fn principal(&self) -> Principal {
+        Principal::User(self.grants.clone())
+    }
+
+    pub fn may(&self, action: &Action) -> bool {
+        self.principal().may(action)
     }
 
     /// `Ok` when allowed, else 403 "нямате право на това действие".
-    pub fn require(&self, p: Permission, target: &Scope) -> Result<(), AppError> {
-        if self.can(p, target) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden)
-        }
+    pub fn require(&self, action: &Action) -> Result<(), AppError> {
+        Ok(self.principal().require(action)?)
     }
 
     pub fn is_admin(&self) -> bool {
-        self.can(Permission::ManageUsers, &Scope::Global)
-    }
-
-    /// Municipalities where `p` is allowed; `None` means all (administrators).
-    pub fn municipalities_with(&self, p: Permission) -> Option<Vec<i64>> {
-        account::municipalities_with(&self.grants, p)
+        self.may(&Action::ManageUsers)
     }
 
     /// The actor of audit events this user causes.
@@ -130,6 +132,18 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
         _state: &S,
     ) -> Result<Option<Self>, Self::Rejection> {
         Ok(parts.extensions.get::<CurrentUser>().cloned())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Principal {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .unwrap_or_default())
     }
 }
 
@@ -289,10 +303,6 @@ async fn admin_token(
 const ANONYMOUS_FORM_BYTES: usize = 64 * 1024;
 const FORM_BYTES: usize = 2 * 1024 * 1024;
 
-fn looks_like_token(t: &str) -> bool {
-    t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
 /// The middleware described in the module comment.
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let (mut parts, body) = req.into_parts();
@@ -374,8 +384,11 @@ async fn authenticate(
     let (csrf, new) = match (&user, cookie(&parts.headers, CSRF_COOKIE), link) {
         (_, _, Some(link)) => (link, false),
         (Some((_, token)), _, None) => (token.clone(), false),
-        (None, Some(t), None) if looks_like_token(t) => (t.to_string(), false),
-        (None, _, None) => (random_token()?, true),
+        (None, Some(t), None) if looks_valid(t) => (t.to_string(), false),
+        (None, _, None) => (
+            random_token().map_err(|e| AppError::Internal(format!("random: {e}")))?,
+            true,
+        ),
     };
     let body = if is_safe(&parts.method) || token {
         body
@@ -392,11 +405,14 @@ async fn authenticate(
         token: csrf.clone(),
         used: used.clone(),
     });
+    let principal = match &user {
+        _ if token => Principal::Token,
+        Some((u, _)) => u.principal(),
+        None => Principal::Anonymous,
+    };
+    parts.extensions.insert(principal);
     if let Some((u, _)) = user {
         parts.extensions.insert(u);
-    }
-    if token {
-        parts.extensions.insert(super::admin::AdminToken);
     }
     Ok(Authenticated {
         request: Request::from_parts(parts, body),
@@ -410,7 +426,7 @@ async fn load_user(
     headers: &HeaderMap,
     ip: Option<String>,
 ) -> Result<Option<(CurrentUser, String)>, AppError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| looks_like_token(t)) else {
+    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| looks_valid(t)) else {
         return Ok(None);
     };
     let Some(s) = account::store::session_user(&state.db, token).await? else {
@@ -520,7 +536,7 @@ mod tests {
         assert_eq!(link_token_of("/s/abc"), Some("abc"));
         assert_eq!(link_token_of("/rounds/1"), None);
         assert_ne!(link_csrf("abc"), link_csrf("abd"));
-        assert!(looks_like_token(&link_csrf("abc")));
+        assert!(looks_valid(&link_csrf("abc")));
     }
 
     #[test]

@@ -66,6 +66,12 @@ impl AppError {
     }
 }
 
+impl From<crate::policy::Refused> for AppError {
+    fn from(_: crate::policy::Refused) -> Self {
+        AppError::Forbidden
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
         AppError::Internal(e.to_string())

@@ -1,6 +1,5 @@
 //! The web server: shared state, the router, middleware, static files and small pages.
 
-pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod download;

@@ -242,7 +242,7 @@ async fn evidence_files_are_stored_with_their_checksum_and_links_are_kept() {
     assert_eq!(items.len(), 2);
     assert_eq!(
         items[0].sha256.as_deref(),
-        Some(planmon::monitoring::token::sha256_hex(pdf).as_str())
+        Some(planmon::files::sha256_hex(pdf).as_str())
     );
     assert_eq!(items[1].url.as_deref(), Some("https://example.org/snimki"));
     let download = get(&app, &format!("{link}/evidence/{}", items[0].id), None).await;

@@ -57,7 +57,7 @@ const ANON_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456
 /// else the anonymous double-submit token.
 pub fn csrf_for(path: &str) -> String {
     match path.strip_prefix("/s/").and_then(|p| p.split('/').next()) {
-        Some(token) => planmon::monitoring::token::hash(&format!("planmon-csrf:{token}")),
+        Some(token) => planmon::token::token_hash(&format!("planmon-csrf:{token}")),
         None => ANON_CSRF.to_string(),
     }
 }

@@ -414,7 +414,7 @@ async fn an_adopted_report_never_changes_and_is_served_as_adopted() {
         .await
         .bytes;
     assert_eq!(
-        planmon::monitoring::token::sha256_hex(&before),
+        planmon::files::sha256_hex(&before),
         files[0].1,
         "the DOCX served is the one kept at adoption"
     );

@@ -1,0 +1,665 @@
+//! The rule book: the one place that answers "may this principal do this action to this
+//! record". Pure: no database, no web. Handlers build the [`Action`] from the record they
+//! loaded (its municipality and district from the database, never from an id in the URL
+//! alone), take the [`Principal`] of the request (`web::auth` makes it) and ask [`allows`] or
+//! [`Principal::require`].
+//!
+//! | role | granted on | may |
+//! |---|---|---|
+//! | administrator | global | everything |
+//! | coordinator | municipality | import plans, open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct) |
+//! | reviewer | municipality | read rounds and updates, approve or return updates, approve or return the annual report |
+//! | reporter | institution in a municipality | read and submit its own updates |
+//! | district coordinator, district reviewer | district | read the rounds, updates and unpublished annual reports of the municipalities of the district |
+//! | national coordinator, national viewer | national | the same for every municipality |
+//!
+//! District and national roles never change a municipality's data: the roll-up work they do
+//! (issue 13) adds actions of their own here. A submission link is a principal of one
+//! institution in one round (read and submit its updates while the round is open). The
+//! administration token (scripts) is a principal with the administrator's rights.
+
+use crate::account::{Grant, Role, Scope};
+
+/// Where a record lives: its municipality, and the district (област) of that municipality
+/// when known.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub municipality: i64,
+    pub district: Option<String>,
+}
+
+impl Place {
+    pub fn new(municipality: i64, district: Option<String>) -> Place {
+        Place {
+            municipality,
+            district,
+        }
+    }
+}
+
+/// A reporting round, as far as the rules care.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Round {
+    pub id: i64,
+    pub place: Place,
+}
+
+/// What someone wants to do, carrying the record it touches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Create users, grant and revoke roles.
+    ManageUsers,
+    /// Read the audit log of a municipality; `None`: events about no municipality.
+    ViewAudit(Option<Place>),
+    /// Import a plan or a new version of a plan of a municipality; `None`: a municipality not
+    /// known yet.
+    ImportPlan(Option<Place>),
+    /// Open a reporting round for a plan of the municipality.
+    OpenRound(Place),
+    /// See the whole round: the dashboard and every institution's updates.
+    OverseeRound(Round),
+    /// Edit assignments, issue and revoke submission links, send reminders, close the round.
+    ManageRound(Round),
+    /// Read the updates of one institution in a round.
+    ViewUpdates { round: Round, institution: i64 },
+    /// Write and submit the updates of one institution (values, evidence, spreadsheets).
+    EditUpdates { round: Round, institution: i64 },
+    /// Approve or return submitted updates.
+    ReviewUpdates(Round),
+    /// See every version of the annual reports of a municipality, published or not.
+    ViewReports(Place),
+    /// Write the annual report's narrative, submit or withdraw it, record the council's
+    /// adoption, publish it, start a correction.
+    ManageReports(Place),
+    /// Approve the annual report for the monitoring body, or return it.
+    ApproveReports(Place),
+    /// Send an annual report back to its draft: whoever approves reports; an approved text
+    /// not adopted yet also by whoever manages them (it then needs approval again).
+    ReturnReport { place: Place, approved: bool },
+}
+
+/// The kinds of [`Action`], without their records: the rows of the role table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    ManageUsers,
+    ViewAudit,
+    ImportPlan,
+    OpenRound,
+    OverseeRound,
+    ManageRound,
+    ViewUpdates,
+    EditUpdates,
+    ReviewUpdates,
+    ViewReports,
+    ManageReports,
+    ApproveReports,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::ManageUsers,
+        Kind::ViewAudit,
+        Kind::ImportPlan,
+        Kind::OpenRound,
+        Kind::OverseeRound,
+        Kind::ManageRound,
+        Kind::ViewUpdates,
+        Kind::EditUpdates,
+        Kind::ReviewUpdates,
+        Kind::ViewReports,
+        Kind::ManageReports,
+        Kind::ApproveReports,
+    ];
+}
+
+/// What an action touches, for matching against the scope of a grant.
+enum Target<'a> {
+    /// Nothing below the whole system (users, events of no municipality, a new municipality).
+    Global,
+    Place(&'a Place),
+    Institution(&'a Place, i64),
+}
+
+impl Action {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Action::ManageUsers => Kind::ManageUsers,
+            Action::ViewAudit(_) => Kind::ViewAudit,
+            Action::ImportPlan(_) => Kind::ImportPlan,
+            Action::OpenRound(_) => Kind::OpenRound,
+            Action::OverseeRound(_) => Kind::OverseeRound,
+            Action::ManageRound(_) => Kind::ManageRound,
+            Action::ViewUpdates { .. } => Kind::ViewUpdates,
+            Action::EditUpdates { .. } => Kind::EditUpdates,
+            Action::ReviewUpdates(_) => Kind::ReviewUpdates,
+            Action::ViewReports(_) => Kind::ViewReports,
+            Action::ManageReports(_) => Kind::ManageReports,
+            Action::ApproveReports(_) => Kind::ApproveReports,
+            Action::ReturnReport { .. } => Kind::ApproveReports,
+        }
+    }
+
+    fn target(&self) -> Target<'_> {
+        match self {
+            Action::ManageUsers | Action::ViewAudit(None) | Action::ImportPlan(None) => {
+                Target::Global
+            }
+            Action::ViewAudit(Some(p))
+            | Action::ImportPlan(Some(p))
+            | Action::OpenRound(p)
+            | Action::ViewReports(p)
+            | Action::ManageReports(p)
+            | Action::ApproveReports(p)
+            | Action::ReturnReport { place: p, .. } => Target::Place(p),
+            Action::OverseeRound(r) | Action::ManageRound(r) | Action::ReviewUpdates(r) => {
+                Target::Place(&r.place)
+            }
+            Action::ViewUpdates { round, institution }
+            | Action::EditUpdates { round, institution } => {
+                Target::Institution(&round.place, *institution)
+            }
+        }
+    }
+
+    /// The round the action is about, if any.
+    fn round(&self) -> Option<&Round> {
+        match self {
+            Action::OverseeRound(r)
+            | Action::ManageRound(r)
+            | Action::ReviewUpdates(r)
+            | Action::ViewUpdates { round: r, .. }
+            | Action::EditUpdates { round: r, .. } => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// What a role allows inside the scope it is granted on: the role table of the module comment.
+pub fn role_allows(role: Role, kind: Kind) -> bool {
+    use Kind::*;
+    match role {
+        Role::Administrator => true,
+        Role::Coordinator => matches!(
+            kind,
+            ViewAudit
+                | ImportPlan
+                | OpenRound
+                | OverseeRound
+                | ManageRound
+                | ViewUpdates
+                | EditUpdates
+                | ViewReports
+                | ManageReports
+        ),
+        Role::Reviewer => matches!(
+            kind,
+            OverseeRound | ViewUpdates | ReviewUpdates | ViewReports | ApproveReports
+        ),
+        Role::Reporter => matches!(kind, ViewUpdates | EditUpdates),
+        Role::DistrictCoordinator
+        | Role::DistrictReviewer
+        | Role::NationalCoordinator
+        | Role::NationalViewer => matches!(kind, OverseeRound | ViewUpdates | ViewReports),
+    }
+}
+
+/// Whether a grant on `scope` reaches what an action touches.
+fn covers(scope: &Scope, target: &Target<'_>) -> bool {
+    match (scope, target) {
+        (Scope::Global, _) => true,
+        (_, Target::Global) => false,
+        (Scope::National, _) => true,
+        (Scope::District(d), Target::Place(p) | Target::Institution(p, _)) => {
+            p.district.as_deref() == Some(d.as_str())
+        }
+        (Scope::Municipality(m), Target::Place(p) | Target::Institution(p, _)) => {
+            p.municipality == *m
+        }
+        (
+            Scope::Institution {
+                municipality,
+                institution,
+            },
+            Target::Institution(p, i),
+        ) => p.municipality == *municipality && i == institution,
+        (Scope::Institution { .. }, Target::Place(_)) => false,
+    }
+}
+
+/// A personal submission link: one institution in one round.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub link_id: i64,
+    pub round_id: i64,
+    pub institution_id: i64,
+}
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Principal {
+    #[default]
+    Anonymous,
+    /// The configured administration token (`Authorization: Bearer …`), for scripts.
+    Token,
+    /// A logged-in person with their role grants.
+    User(Vec<Grant>),
+    Link(Link),
+}
+
+/// Why an action was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("нямате право на това действие")]
+pub struct Refused;
+
+/// Where a kind of action is allowed, to filter lists.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reach {
+    /// Everywhere (a global grant or the administration token).
+    pub everywhere: bool,
+    pub municipalities: Vec<i64>,
+    pub districts: Vec<String>,
+    pub national: bool,
+}
+
+impl Reach {
+    /// Whether records of `place` are reached.
+    pub fn covers(&self, place: &Place) -> bool {
+        self.everywhere
+            || self.national
+            || self.municipalities.contains(&place.municipality)
+            || place
+                .district
+                .as_ref()
+                .is_some_and(|d| self.districts.contains(d))
+    }
+
+    /// Whether nothing at all is reached.
+    pub fn is_empty(&self) -> bool {
+        !self.everywhere
+            && !self.national
+            && self.municipalities.is_empty()
+            && self.districts.is_empty()
+    }
+}
+
+/// Whether `who` may do `action`.
+pub fn allows(who: &Principal, action: &Action) -> bool {
+    if let Action::ReturnReport {
+        place,
+        approved: true,
+    } = action
+        && allows(who, &Action::ManageReports(place.clone()))
+    {
+        return true;
+    }
+    match who {
+        Principal::Anonymous => false,
+        Principal::Token => true,
+        Principal::User(grants) => grants
+            .iter()
+            .any(|g| role_allows(g.role, action.kind()) && covers(&g.scope, &action.target())),
+        Principal::Link(l) => {
+            matches!(action.kind(), Kind::ViewUpdates | Kind::EditUpdates)
+                && action.round().is_some_and(|r| r.id == l.round_id)
+                && matches!(action.target(), Target::Institution(_, i) if i == l.institution_id)
+        }
+    }
+}
+
+impl Principal {
+    pub fn may(&self, action: &Action) -> bool {
+        allows(self, action)
+    }
+
+    /// `Ok` when allowed, else [`Refused`] (403 at the web edge).
+    pub fn require(&self, action: &Action) -> Result<(), Refused> {
+        if self.may(action) {
+            Ok(())
+        } else {
+            Err(Refused)
+        }
+    }
+
+    /// Whether the principal is anything but anonymous.
+    pub fn is_known(&self) -> bool {
+        *self != Principal::Anonymous
+    }
+
+    /// Whether the principal may manage users: the administrator.
+    pub fn is_admin(&self) -> bool {
+        self.may(&Action::ManageUsers)
+    }
+
+    /// Where actions of `kind` are allowed (municipality and wider scopes; institution and link
+    /// grants reach single institutions and are listed by [`Principal::institutions_in`]).
+    pub fn reach(&self, kind: Kind) -> Reach {
+        let mut r = Reach::default();
+        match self {
+            Principal::Token => r.everywhere = true,
+            Principal::User(grants) => {
+                for g in grants.iter().filter(|g| role_allows(g.role, kind)) {
+                    match &g.scope {
+                        Scope::Global => r.everywhere = true,
+                        Scope::National => r.national = true,
+                        Scope::District(d) if !r.districts.contains(d) => {
+                            r.districts.push(d.clone())
+                        }
+                        Scope::Municipality(m) if !r.municipalities.contains(m) => {
+                            r.municipalities.push(*m)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            Principal::Anonymous | Principal::Link(_) => {}
+        }
+        r
+    }
+
+    /// The institutions whose updates the principal may edit in `round` by an institution
+    /// grant or a link (the institutions it speaks for), sorted.
+    pub fn institutions_in(&self, round: &Round) -> Vec<i64> {
+        let mut ids: Vec<i64> = match self {
+            Principal::User(grants) => grants
+                .iter()
+                .filter_map(|g| match g.scope {
+                    Scope::Institution {
+                        municipality,
+                        institution,
+                    } if municipality == round.place.municipality
+                        && role_allows(g.role, Kind::EditUpdates) =>
+                    {
+                        Some(institution)
+                    }
+                    _ => None,
+                })
+                .collect(),
+            Principal::Link(l) if l.round_id == round.id => vec![l.institution_id],
+            _ => Vec::new(),
+        };
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OWN_M: i64 = 10;
+    const OTHER_M: i64 = 20;
+    const OWN_I: i64 = 5;
+    const OTHER_I: i64 = 6;
+    const OWN_ROUND: i64 = 1;
+
+    fn place(m: i64) -> Place {
+        let district = if m == OWN_M {
+            "Пловдив"
+        } else {
+            "Варна"
+        };
+        Place::new(m, Some(district.into()))
+    }
+
+    fn round(m: i64) -> Round {
+        Round {
+            id: if m == OWN_M { OWN_ROUND } else { 2 },
+            place: place(m),
+        }
+    }
+
+    /// Every action of `kind` on a record of municipality `m` and institution `i`.
+    fn action(kind: Kind, m: i64, i: i64) -> Action {
+        match kind {
+            Kind::ManageUsers => Action::ManageUsers,
+            Kind::ViewAudit => Action::ViewAudit(Some(place(m))),
+            Kind::ImportPlan => Action::ImportPlan(Some(place(m))),
+            Kind::OpenRound => Action::OpenRound(place(m)),
+            Kind::OverseeRound => Action::OverseeRound(round(m)),
+            Kind::ManageRound => Action::ManageRound(round(m)),
+            Kind::ViewUpdates => Action::ViewUpdates {
+                round: round(m),
+                institution: i,
+            },
+            Kind::EditUpdates => Action::EditUpdates {
+                round: round(m),
+                institution: i,
+            },
+            Kind::ReviewUpdates => Action::ReviewUpdates(round(m)),
+            Kind::ViewReports => Action::ViewReports(place(m)),
+            Kind::ManageReports => Action::ManageReports(place(m)),
+            Kind::ApproveReports => Action::ApproveReports(place(m)),
+        }
+    }
+
+    /// The scope each role is granted on in the matrix: the own municipality, its district,
+    /// its institution, the nation or everything.
+    fn own_scope(role: Role) -> Scope {
+        match role {
+            Role::Administrator => Scope::Global,
+            Role::Coordinator | Role::Reviewer => Scope::Municipality(OWN_M),
+            Role::Reporter => Scope::Institution {
+                municipality: OWN_M,
+                institution: OWN_I,
+            },
+            Role::DistrictCoordinator | Role::DistrictReviewer => Scope::District("Пловдив".into()),
+            Role::NationalCoordinator | Role::NationalViewer => Scope::National,
+        }
+    }
+
+    fn user(role: Role) -> Principal {
+        Principal::User(vec![Grant {
+            id: 1,
+            role,
+            scope: own_scope(role),
+        }])
+    }
+
+    /// What the matrix expects, written out as a table independent of `role_allows`.
+    fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
+        use Kind::*;
+        let global_record = kind == ManageUsers;
+        match role {
+            Role::Administrator => true,
+            _ if global_record => false,
+            Role::Coordinator => {
+                own_m
+                    && [
+                        ViewAudit,
+                        ImportPlan,
+                        OpenRound,
+                        OverseeRound,
+                        ManageRound,
+                        ViewUpdates,
+                        EditUpdates,
+                        ViewReports,
+                        ManageReports,
+                    ]
+                    .contains(&kind)
+            }
+            Role::Reviewer => {
+                own_m
+                    && [
+                        OverseeRound,
+                        ViewUpdates,
+                        ReviewUpdates,
+                        ViewReports,
+                        ApproveReports,
+                    ]
+                    .contains(&kind)
+            }
+            Role::Reporter => own_m && own_i && [ViewUpdates, EditUpdates].contains(&kind),
+            Role::DistrictCoordinator | Role::DistrictReviewer => {
+                own_m && [OverseeRound, ViewUpdates, ViewReports].contains(&kind)
+            }
+            Role::NationalCoordinator | Role::NationalViewer => {
+                [OverseeRound, ViewUpdates, ViewReports].contains(&kind)
+            }
+        }
+    }
+
+    #[test]
+    fn every_role_scope_and_action_on_own_and_other_records_follows_the_table() {
+        let mut checked = 0;
+        for role in Role::ALL {
+            let who = user(role);
+            for kind in Kind::ALL {
+                for (m, own_m) in [(OWN_M, true), (OTHER_M, false)] {
+                    for (i, own_i) in [(OWN_I, true), (OTHER_I, false)] {
+                        let a = action(kind, m, i);
+                        assert_eq!(
+                            who.may(&a),
+                            expected(role, kind, own_m, own_i),
+                            "{role:?} on {:?} may {a:?}",
+                            own_scope(role)
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, Role::ALL.len() * Kind::ALL.len() * 4);
+    }
+
+    #[test]
+    fn district_and_national_roles_never_change_a_municipalitys_data() {
+        for role in [
+            Role::DistrictCoordinator,
+            Role::DistrictReviewer,
+            Role::NationalCoordinator,
+            Role::NationalViewer,
+        ] {
+            let who = user(role);
+            assert!(who.may(&action(Kind::ViewReports, OWN_M, OWN_I)));
+            for kind in [
+                Kind::ManageReports,
+                Kind::ApproveReports,
+                Kind::EditUpdates,
+                Kind::ReviewUpdates,
+                Kind::ManageRound,
+                Kind::OpenRound,
+                Kind::ImportPlan,
+            ] {
+                assert!(!who.may(&action(kind, OWN_M, OWN_I)), "{role:?} {kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_municipality_without_a_known_district_is_reached_by_no_district_grant() {
+        let who = user(Role::DistrictCoordinator);
+        let nowhere = Action::ViewReports(Place::new(OWN_M, None));
+        assert!(!who.may(&nowhere));
+        assert!(user(Role::NationalViewer).may(&nowhere));
+    }
+
+    #[test]
+    fn a_link_speaks_for_one_institution_in_one_round_only() {
+        let link = Principal::Link(Link {
+            link_id: 7,
+            round_id: OWN_ROUND,
+            institution_id: OWN_I,
+        });
+        for kind in Kind::ALL {
+            for (m, own_m) in [(OWN_M, true), (OTHER_M, false)] {
+                for (i, own_i) in [(OWN_I, true), (OTHER_I, false)] {
+                    let allowed =
+                        own_m && own_i && matches!(kind, Kind::ViewUpdates | Kind::EditUpdates);
+                    assert_eq!(link.may(&action(kind, m, i)), allowed, "{kind:?} {m} {i}");
+                }
+            }
+        }
+        let same_place_other_round = Round {
+            id: 3,
+            place: place(OWN_M),
+        };
+        assert!(!link.may(&Action::ViewUpdates {
+            round: same_place_other_round.clone(),
+            institution: OWN_I
+        }));
+        assert_eq!(link.institutions_in(&round(OWN_M)), vec![OWN_I]);
+        assert!(link.institutions_in(&same_place_other_round).is_empty());
+    }
+
+    #[test]
+    fn the_administration_token_may_do_everything_and_anonymous_nothing() {
+        for kind in Kind::ALL {
+            let a = action(kind, OWN_M, OWN_I);
+            assert!(Principal::Token.may(&a), "{kind:?}");
+            assert!(!Principal::Anonymous.may(&a), "{kind:?}");
+        }
+        assert_eq!(
+            Principal::Anonymous.require(&Action::ManageUsers),
+            Err(Refused)
+        );
+        assert!(Principal::Token.is_admin());
+    }
+
+    #[test]
+    fn a_coordinator_returns_only_an_approved_report_and_a_reviewer_any() {
+        let returning = |approved| Action::ReturnReport {
+            place: place(OWN_M),
+            approved,
+        };
+        assert!(user(Role::Coordinator).may(&returning(true)));
+        assert!(!user(Role::Coordinator).may(&returning(false)));
+        assert!(user(Role::Reviewer).may(&returning(false)));
+        assert!(!user(Role::NationalCoordinator).may(&returning(true)));
+        let elsewhere = Action::ReturnReport {
+            place: place(OTHER_M),
+            approved: true,
+        };
+        assert!(!user(Role::Coordinator).may(&elsewhere));
+    }
+
+    #[test]
+    fn a_new_municipality_is_imported_only_by_an_administrator() {
+        assert!(user(Role::Administrator).may(&Action::ImportPlan(None)));
+        assert!(!user(Role::Coordinator).may(&Action::ImportPlan(None)));
+        assert!(!user(Role::Coordinator).may(&Action::ViewAudit(None)));
+    }
+
+    #[test]
+    fn reach_lists_where_a_kind_of_action_is_allowed() {
+        let who = Principal::User(vec![
+            Grant {
+                id: 1,
+                role: Role::Coordinator,
+                scope: Scope::Municipality(OWN_M),
+            },
+            Grant {
+                id: 2,
+                role: Role::Reviewer,
+                scope: Scope::Municipality(OTHER_M),
+            },
+            Grant {
+                id: 3,
+                role: Role::DistrictReviewer,
+                scope: Scope::District("Варна".into()),
+            },
+        ]);
+        let audit = who.reach(Kind::ViewAudit);
+        assert_eq!(audit.municipalities, vec![OWN_M]);
+        assert!(audit.districts.is_empty() && !audit.everywhere);
+        let reports = who.reach(Kind::ViewReports);
+        assert_eq!(reports.municipalities, vec![OWN_M, OTHER_M]);
+        assert_eq!(reports.districts, vec!["Варна".to_string()]);
+        assert!(reports.covers(&Place::new(99, Some("Варна".into()))));
+        assert!(!reports.covers(&Place::new(99, Some("Русе".into()))));
+        assert!(user(Role::Administrator).reach(Kind::ViewAudit).everywhere);
+        assert!(user(Role::Reporter).reach(Kind::ViewAudit).is_empty());
+    }
+
+    #[test]
+    fn a_reporter_speaks_for_its_institution_in_rounds_of_its_municipality() {
+        let who = user(Role::Reporter);
+        assert_eq!(who.institutions_in(&round(OWN_M)), vec![OWN_I]);
+        assert!(who.institutions_in(&round(OTHER_M)).is_empty());
+        assert!(
+            user(Role::Coordinator)
+                .institutions_in(&round(OWN_M))
+                .is_empty()
+        );
+    }
+}
