@@ -1,5 +1,5 @@
-//! The command line: `serve`, `migrate`, `import`, `inspect`, `export`, `report`, `check`,
-//! `user`.
+//! The command line: `serve`, `migrate`, `import`, `inspect`, `export`, `report`, `backup`,
+//! `restore`, `check`, `user`.
 
 use crate::config::Config;
 use crate::plan::format::{parse_plan_json, to_plan_json};
@@ -111,6 +111,18 @@ pub enum Command {
     /// Compare the stored files (evidence, adopted reports, decisions) with the database:
     /// missing or damaged files, files no record refers to. Exits with an error if any.
     Check,
+    /// Write the whole system (database and stored files, with checksums) to one archive; safe
+    /// while the server runs.
+    Backup {
+        /// The archive to write (ZIP).
+        file: PathBuf,
+    },
+    /// Restore an archive of `planmon backup` into an empty database (SQLite or PostgreSQL,
+    /// whichever the archive came from) and the data folder.
+    Restore {
+        /// The archive to read.
+        file: PathBuf,
+    },
     /// Manage accounts: `user add --admin EMAIL` creates the first administrator.
     User {
         #[command(subcommand)]
@@ -200,6 +212,28 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
         } => import(&config, file, municipality, dry_run, json, new_version_of).await,
         Command::Inspect { file, json } => inspect(&config, &file, json),
         Command::User { command } => user(&config, command).await,
+        Command::Backup { file } => {
+            let db = crate::db::Db::connect(&config.database_url()).await?;
+            let s = crate::backup::backup(&db, &config.data_dir, &file).await?;
+            eprintln!(
+                "Архивът {} е записан: {} таблици, {} реда, {} файла ({} байта).",
+                file.display(),
+                s.tables,
+                s.rows,
+                s.files,
+                s.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { file } => {
+            let db = crate::db::Db::connect(&config.database_url()).await?;
+            let s = crate::backup::restore(&db, &config.data_dir, &file).await?;
+            eprintln!(
+                "Възстановени са {} таблици, {} реда, {} файла ({} байта).",
+                s.tables, s.rows, s.files, s.bytes
+            );
+            Ok(())
+        }
         Command::Check => {
             let db = crate::server::open_database(&config).await?;
             let report = crate::files::check(&db, &config.data_dir).await?;

@@ -81,6 +81,14 @@ impl Drop for Staged {
 
 /// Every stored file the database refers to: relative path → SHA-256.
 pub async fn referenced(db: &Db) -> sqlx::Result<BTreeMap<String, String>> {
+    let mut conn = db.pool.acquire().await?;
+    referenced_in(&mut conn).await
+}
+
+/// [`referenced`] on a given connection (a backup's snapshot transaction).
+pub async fn referenced_in(
+    conn: &mut sqlx::AnyConnection,
+) -> sqlx::Result<BTreeMap<String, String>> {
     let mut all = BTreeMap::new();
     for sql in [
         "SELECT stored_path, sha256 FROM update_evidence WHERE stored_path IS NOT NULL",
@@ -88,7 +96,7 @@ pub async fn referenced(db: &Db) -> sqlx::Result<BTreeMap<String, String>> {
         "SELECT decision_path, decision_sha256 FROM annual_reports \
          WHERE decision_path IS NOT NULL",
     ] {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(sql).fetch_all(&db.pool).await?;
+        let rows: Vec<(String, Option<String>)> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
         for (path, sha) in rows {
             all.insert(path, sha.unwrap_or_default());
         }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod analytics;
 pub mod audit;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod dates;

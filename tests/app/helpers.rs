@@ -107,9 +107,24 @@ impl TestApp {
 
     /// [`TestApp::spawn`] with a configuration changed by `adjust`.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let postgres = std::env::var("TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
+        TestApp::spawn_on(postgres, None, adjust).await
+    }
+
+    /// A test app on a new database restored from a `planmon backup` archive: PostgreSQL when
+    /// `postgres` (needs `TEST_DATABASE_URL`), else SQLite.
+    pub async fn restored(archive: &std::path::Path, postgres: bool) -> TestApp {
+        TestApp::spawn_on(postgres, Some(archive), |_| {}).await
+    }
+
+    async fn spawn_on(
+        postgres: bool,
+        restore: Option<&std::path::Path>,
+        adjust: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let (database_url, pg_drop) = match std::env::var("TEST_DATABASE_URL") {
-            Ok(admin) if !admin.is_empty() => {
+            Ok(admin) if postgres && !admin.is_empty() => {
                 let name = unique_name();
                 let admin_db = Db::connect(&admin)
                     .await
@@ -134,6 +149,13 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
+        if let Some(archive) = restore {
+            let db = Db::connect(&database_url).await.expect("connect");
+            planmon::backup::restore(&db, &config.data_dir, archive)
+                .await
+                .expect("restore");
+            db.close().await;
+        }
         let db = planmon::server::open_database(&config)
             .await
             .expect("open database");
@@ -147,7 +169,6 @@ impl TestApp {
         }
     }
 
-    #[expect(dead_code, reason = "kept for backend-specific assertions")]
     pub fn is_postgres(&self) -> bool {
         self.pg_drop.is_some()
     }

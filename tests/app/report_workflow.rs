@@ -928,3 +928,230 @@ async fn demo_data_starts_a_draft_report_for_each_closed_round_once() {
         .expect("drafts");
     assert_eq!(again, 0, "a second start adds nothing");
 }
+
+/// Every table's rows and every stored file of `app`, as a backup archive holds them (the
+/// manifest's time and backend left out).
+async fn contents(app: &TestApp) -> std::collections::BTreeMap<String, Vec<u8>> {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("b.zip");
+    planmon::backup::backup(&app.db, &app.state.config.data_dir, &archive)
+        .await
+        .expect("backup");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&archive).expect("open")).expect("zip");
+    let mut all = std::collections::BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("entry name").to_string();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).expect("read");
+        if name == "manifest.json" {
+            let mut m: serde_json::Value = serde_json::from_slice(&bytes).expect("manifest");
+            m["created_at"] = serde_json::Value::Null;
+            m["backend"] = serde_json::Value::Null;
+            bytes = serde_json::to_vec(&m).expect("json");
+        }
+        all.insert(name, bytes);
+    }
+    all
+}
+
+/// A spreadsheet generated on request without the time it was generated (docProps/core.xml).
+fn generated_zip_parts(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).expect("entry");
+        let name = entry.name().expect("name").to_string();
+        if name != "docProps/core.xml" {
+            out.extend(name.as_bytes());
+            entry.read_to_end(&mut out).expect("read");
+        }
+    }
+    out
+}
+
+/// What the public sees, scripts read and staff download: (path, status, body).
+async fn answers(app: &TestApp, paths: &[String]) -> Vec<(String, u16, Vec<u8>)> {
+    let token = regex::Regex::new("[0-9a-f]{64}").expect("regex");
+    let mut out = Vec::new();
+    for path in paths {
+        let r = app.get(path).await;
+        let body = token
+            .replace_all(&r.body, "[token]")
+            .into_owned()
+            .into_bytes();
+        let body = if r.content_type.starts_with("text/") || r.content_type.contains("json") {
+            body
+        } else if r.bytes.starts_with(b"PK") && path.starts_with("/data/") {
+            generated_zip_parts(&r.bytes)
+        } else {
+            r.bytes
+        };
+        out.push((path.clone(), r.status.as_u16(), body));
+    }
+    out
+}
+
+fn same_contents(
+    got: &std::collections::BTreeMap<String, Vec<u8>>,
+    expected: &std::collections::BTreeMap<String, Vec<u8>>,
+    pg: bool,
+) {
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>(),
+        "postgres={pg}"
+    );
+    for (k, v) in expected {
+        if got[k] != *v {
+            let (g, e) = (String::from_utf8_lossy(&got[k]), String::from_utf8_lossy(v));
+            let at = g.chars().zip(e.chars()).take_while(|(a, b)| a == b).count();
+            let near = |t: &str| {
+                t.chars()
+                    .skip(at.saturating_sub(100))
+                    .take(250)
+                    .collect::<String>()
+            };
+            panic!(
+                "postgres={pg}: {k} differs:\n got: {}\nwant: {}",
+                near(&g),
+                near(&e)
+            );
+        }
+    }
+}
+
+fn same_answers(got: &[(String, u16, Vec<u8>)], expected: &[(String, u16, Vec<u8>)], pg: bool) {
+    assert_eq!(got.len(), expected.len());
+    for (g, e) in got.iter().zip(expected) {
+        assert_eq!(
+            (g.0.as_str(), g.1),
+            (e.0.as_str(), e.1),
+            "postgres={pg}: status differs"
+        );
+        if g.2 != e.2 {
+            let (g, e) = (String::from_utf8_lossy(&g.2), String::from_utf8_lossy(&e.2));
+            let at = g.chars().zip(e.chars()).take_while(|(a, b)| a == b).count();
+            let near = |t: &str| {
+                t.chars()
+                    .skip(at.saturating_sub(80))
+                    .take(200)
+                    .collect::<String>()
+            };
+            panic!(
+                "postgres={pg}: {} differs after restore:\n got: {}\nwant: {}",
+                expected
+                    .iter()
+                    .find(|x| x.2 == e.as_bytes())
+                    .map(|x| x.0.as_str())
+                    .unwrap_or("?"),
+                near(&g),
+                near(&e)
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_backup_brings_back_every_row_file_page_and_export_on_either_backend() {
+    let fx = fixture().await;
+    let rid = fx.published().await;
+    let (plovdiv, kazanlak) = fx.app.load_demo().await;
+    let (_, round_id) = crate::monitoring_pages::open_round_by_form(&fx.app).await;
+    let (link, u) = crate::monitoring_pages::issue_link(&fx.app, round_id).await;
+    let evidence = b"%PDF-1.4 protocol kept as evidence";
+    let r = crate::monitoring_web::post_multipart(
+        &fx.app,
+        &format!("{link}/updates/{}/evidence", u.id),
+        None,
+        &[("title", "Протокол")],
+        Some(("протокол.pdf", evidence)),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let evidence_id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM update_evidence")
+        .fetch_one(&fx.app.db.pool)
+        .await
+        .expect("evidence");
+
+    let mut paths: Vec<String> = vec![
+        "/".into(),
+        "/api/v1/plans".into(),
+        "/data".into(),
+        format!("{link}"),
+        format!("{link}/evidence/{evidence_id}"),
+    ];
+    for id in [fx.plan_id, plovdiv, kazanlak] {
+        paths.push(format!("/plans/{id}"));
+        paths.push(format!("/api/v1/plans/{id}"));
+        paths.push(format!("/data/plans/{id}/measures.csv"));
+        paths.push(format!("/data/plans/{id}/indicators.json"));
+    }
+    for file in ["plans.csv", "measures.xlsx", "progress.json"] {
+        paths.push(format!("/data/{file}"));
+    }
+    for what in ["html", "docx", "pdf", "decision"] {
+        paths.push(format!("/reports/{rid}/download/{what}"));
+    }
+    let before = answers(&fx.app, &paths).await;
+    // Search ranks with each backend's own engine (FTS5, tsvector): same backend, same answer.
+    let search = vec!["/search?q=здраве".to_string()];
+    let searched = answers(&fx.app, &search).await;
+    assert!(
+        before
+            .iter()
+            .all(|(p, status, _)| *status == 200 || p == &link),
+        "{:?}",
+        before.iter().map(|(p, s, _)| (p, s)).collect::<Vec<_>>()
+    );
+    let rows = contents(&fx.app).await;
+    assert!(
+        rows.keys().any(|k| k.starts_with("files/reports/")),
+        "{:?}",
+        rows.keys()
+    );
+    assert!(rows.keys().any(|k| k.starts_with("files/decisions/")));
+    assert!(rows.keys().any(|k| k.starts_with("files/evidence/")));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let archive = dir.path().join("planmon-backup.zip");
+    let archive_arg = archive.display().to_string();
+    planmon(&fx.app, &["backup", &archive_arg])
+        .await
+        .expect("backup");
+
+    // Into each backend (PostgreSQL only when the tests run on it), and across them again.
+    let mut targets = vec![false];
+    if fx.app.is_postgres() {
+        targets.push(true);
+    }
+    for postgres in targets {
+        let restored = TestApp::restored(&archive, postgres).await;
+        same_contents(&contents(&restored).await, &rows, postgres);
+        same_answers(&answers(&restored, &paths).await, &before, postgres);
+        if postgres == fx.app.is_postgres() {
+            same_answers(&answers(&restored, &search).await, &searched, postgres);
+        }
+        // The restored system works on: a login, a new link, ids continue.
+        let again = dir.path().join(format!("again-{postgres}.zip"));
+        planmon::backup::backup(&restored.db, &restored.state.config.data_dir, &again)
+            .await
+            .expect("backup of the restored system");
+        let back = TestApp::restored(&again, !postgres && fx.app.is_postgres()).await;
+        same_answers(&answers(&back, &paths).await, &before, postgres);
+        let s = back
+            .user_session("new@test.example", &[(Role::Administrator, Scope::Global)])
+            .await;
+        assert_eq!(back.get_as("/account", &s).await.status, StatusCode::OK);
+    }
+
+    // Only into an empty database: a second restore is refused and changes nothing.
+    let app = TestApp::restored(&archive, false).await;
+    let err = planmon::backup::restore(&app.db, &app.state.config.data_dir, &archive)
+        .await
+        .expect_err("not empty");
+    assert!(err.to_string().contains("не е празна"), "{err}");
+    assert_eq!(contents(&app).await, rows);
+}
