@@ -44,6 +44,10 @@ pub fn import_bytes_with_progress(
     progress(Stage::Parsing, size, size);
     let mut out = match format {
         SourceFormat::Json => plan_json_outcome(file_name, bytes, doc, options)?,
+        // planmon's own plan workbook (`opendata::plan_xlsx`) is read exactly, not recognised.
+        SourceFormat::Xlsx if crate::opendata::plan_xlsx::is_export(&doc) => {
+            plan_xlsx_outcome(file_name, doc, options)?
+        }
         _ => super::recognise::recognise_document(doc, format, options, &mut |done, all| {
             progress(Stage::Recognising, done, all)
         }),
@@ -117,6 +121,35 @@ fn plan_json_outcome(
     }
     Ok(ImportOutcome {
         format: SourceFormat::Json,
+        recognised: super::Recognised {
+            municipality: Some(plan.municipality.clone()),
+            title: Some(plan.title.clone()),
+            period: Some(plan.period),
+            adoption: plan.adoption.clone(),
+        },
+        plan: Some(plan),
+        warnings: Vec::new(),
+        document,
+    })
+}
+
+/// planmon's plan workbook holds every field in its own cell: read, not recognised.
+fn plan_xlsx_outcome(
+    file_name: &str,
+    document: Document,
+    options: &ImportOptions,
+) -> Result<ImportOutcome, ImportError> {
+    let mut plan =
+        crate::opendata::plan_xlsx::read(&document).map_err(|detail| ImportError::Invalid {
+            file: file_name.to_string(),
+            at: "работна книга на planmon".to_string(),
+            detail,
+        })?;
+    if let Some(m) = &options.municipality {
+        plan.municipality = m.clone();
+    }
+    Ok(ImportOutcome {
+        format: SourceFormat::Xlsx,
         recognised: super::Recognised {
             municipality: Some(plan.municipality.clone()),
             title: Some(plan.title.clone()),

@@ -6,6 +6,7 @@ pub mod csv;
 pub mod dcat;
 pub mod json;
 pub mod pages;
+pub mod plan_xlsx;
 pub mod xlsx;
 
 use crate::analytics::indicators::combine_year;

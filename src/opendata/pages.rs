@@ -22,6 +22,9 @@ pub fn routes() -> Router<AppState> {
         .route("/data/plans/{id}/{file}", get(download_plan))
 }
 
+/// The whole plan as an editable workbook that imports back as a new version.
+pub const PLAN_WORKBOOK: &str = "plan.xlsx";
+
 /// A plan with the snapshots of its closed rounds (generated samples left out).
 pub struct Loaded {
     pub plan: Arc<StoredPlan>,
@@ -197,6 +200,20 @@ async fn download_plan(
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let id = parse_id(&id, "план")?;
+    if name == PLAN_WORKBOOK {
+        let sp = state
+            .plan(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Няма план с номер {id}.")))?;
+        let bytes =
+            super::plan_xlsx::write(&sp.plan).map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok(file(
+            Format::Xlsx.media_type(),
+            &format!("plan-{id}.xlsx"),
+            Disposition::Attachment,
+            bytes,
+        ));
+    }
     download(&state, Some(id), &name).await
 }
 

@@ -292,3 +292,118 @@ async fn the_dcat_catalogue_describes_every_dataset_and_each_download_works() {
     }
     insta::assert_json_snapshot!("dcat_catalog", redacted);
 }
+
+/// Reads every sheet of a workbook and writes it again with `edit` applied to the cells, as a
+/// person saving the file from a spreadsheet program would.
+fn rewrite_workbook(
+    bytes: &[u8],
+    edit: impl Fn(&str, u32, u16, &str) -> Option<String>,
+) -> Vec<u8> {
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("opens");
+    let mut out = rust_xlsxwriter::Workbook::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).expect("sheet");
+        let ws = out.add_worksheet();
+        ws.set_name(&name).expect("name");
+        let (r0, c0) = range.start().unwrap_or((0, 0));
+        for (r, row) in range.rows().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r0 + r as u32, (c0 as usize + c) as u16);
+                let text = match cell {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                let text = edit(&name, r, c, &text).unwrap_or(text);
+                if !text.is_empty() {
+                    ws.write_string(r, c, text).expect("write");
+                }
+            }
+        }
+    }
+    out.save_to_buffer().expect("save")
+}
+
+fn import(name: &str, bytes: &[u8]) -> planmon::plan::Plan {
+    planmon::import::load::import_bytes(name, bytes, &Default::default())
+        .expect("imports")
+        .plan
+        .expect("a plan")
+}
+
+#[tokio::test]
+async fn a_plans_workbook_imports_back_as_the_same_plan() {
+    let app = TestApp::spawn().await;
+    let (plovdiv, kazanlak) = app.load_demo().await;
+    let mut tricky = sample_plan();
+    let m = tricky.measures_mut().next().expect("measure");
+    m.code = Some("=1+1".into());
+    m.activities.push("-тире в началото".into());
+    let sample = app.create_plan(&tricky).await;
+    for id in [plovdiv, kazanlak, sample] {
+        let r = app.get(&format!("/data/plans/{id}/plan.xlsx")).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let stored = app.state.plan(id).await.expect("load").expect("plan");
+        let mut back = import("план.xlsx", &r.bytes);
+        assert_eq!(
+            back.source.as_ref().and_then(|s| s.format.as_deref()),
+            Some("xlsx")
+        );
+        back.source = stored.plan.source.clone();
+        assert_eq!(back, stored.plan, "plan {id} round trip");
+    }
+}
+
+#[tokio::test]
+async fn an_edited_workbook_becomes_a_new_version_with_only_the_edit_changed() {
+    let app = TestApp::spawn().await;
+    let plan = sample_plan();
+    let id = app.create_plan(&plan).await;
+    let bytes = app.get(&format!("/data/plans/{id}/plan.xlsx")).await.bytes;
+    // Change the first measure's status (sheet "Мерки", row 2, column "Статус") and the
+    // second indicator's target of the third measure.
+    let edited = rewrite_workbook(&bytes, |sheet, r, c, text| match (sheet, r, c) {
+        ("Мерки", 1, 10) => {
+            assert_eq!(text, "Текущ");
+            Some("Изпълнява се".into())
+        }
+        ("Индикатори", 4, 8) => {
+            assert_eq!(text, "да");
+            Some("не".into())
+        }
+        _ => None,
+    });
+    let mut back = import("plan-edited.xlsx", &edited);
+    let mut expected = plan.clone();
+    {
+        let mut ms = expected.measures_mut();
+        ms.next().expect("m1").status = Some("Изпълнява се".into());
+        let m3 = ms.nth(1).expect("m3");
+        m3.indicators[1].target = Some("не".into());
+    }
+    back.source = expected.source.clone();
+    assert_eq!(back, expected);
+    let version = planmon::plan::store::save_version(&app.db, id, &back, Some("от XLSX"))
+        .await
+        .expect("save")
+        .expect("plan exists");
+    assert_eq!(version, 2);
+    let stored = app.state.plan(id).await.expect("load").expect("plan");
+    assert_eq!(stored.plan, back);
+}
+
+#[tokio::test]
+async fn a_broken_workbook_is_refused_with_sheet_row_and_column() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    let bytes = app.get(&format!("/data/plans/{id}/plan.xlsx")).await.bytes;
+    let broken = rewrite_workbook(&bytes, |sheet, r, c, _| {
+        (sheet == "Суми" && r == 1 && c == 2).then(|| "USD".to_string())
+    });
+    let err = planmon::import::load::import_bytes("b.xlsx", &broken, &Default::default())
+        .expect_err("refused");
+    let msg = err.to_string();
+    assert!(msg.contains("лист „Суми“, ред 2, колона „Валута“"), "{msg}");
+    assert!(msg.contains("USD"), "{msg}");
+}
