@@ -15,6 +15,9 @@ pub mod load;
 pub mod names;
 mod ods;
 pub mod pages;
+pub mod pdf;
+mod pdf_columns;
+pub mod pdf_layout;
 pub mod progress;
 pub mod read;
 pub mod recognise;
@@ -48,6 +51,8 @@ pub enum SourceFormat {
     Csv,
     /// planmon plan JSON.
     Json,
+    /// A PDF's text layer and rulings.
+    Pdf,
 }
 
 impl SourceFormat {
@@ -60,6 +65,7 @@ impl SourceFormat {
             SourceFormat::Ods => "ods",
             SourceFormat::Csv => "csv",
             SourceFormat::Json => "json",
+            SourceFormat::Pdf => "pdf",
         }
     }
 }

@@ -53,12 +53,7 @@ pub fn read_document_within(
         return Err(ole2_error(&file, bytes, ext.as_deref()));
     }
     if bytes.starts_with(b"%PDF") {
-        return Err(ImportError::UnknownFormat {
-            file,
-            detail:
-                "PDF файл: извлечете текста му (или запишете документа като DOCX) и опитайте отново"
-                    .into(),
-        });
+        return Ok((SourceFormat::Pdf, super::pdf::read_pdf(&file, bytes)?));
     }
     let text = decode_text(&file, bytes)?;
     if let Some(e @ ("docx" | "xlsx" | "ods" | "doc" | "xls" | "odt" | "pdf")) = ext.as_deref() {

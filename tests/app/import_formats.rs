@@ -368,14 +368,11 @@ fn a_file_over_the_limit_is_refused_before_reading() {
 }
 
 #[test]
-fn an_odt_or_pdf_is_refused_with_what_to_do() {
+fn an_odt_is_refused_with_what_to_do_and_a_broken_pdf_as_damaged() {
     let odt = zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text")]);
     assert!(error_of("plan.odt", &odt).to_string().contains("DOCX"));
-    assert!(
-        error_of("plan.pdf", b"%PDF-1.7\n...")
-            .to_string()
-            .contains("PDF")
-    );
+    let e = error_of("plan.pdf", b"%PDF-1.7\n...");
+    assert!(e.to_string().contains("PDF"), "{e}");
 }
 
 /// The plan as JSON without what says where it came from: the source file, and where unplaced

@@ -12,6 +12,7 @@ mod import_access;
 mod import_formats;
 mod import_fuzz;
 mod import_names;
+mod import_pdf;
 mod import_seeds;
 mod import_template;
 mod import_web;

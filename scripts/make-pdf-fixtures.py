@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""Builds the PDF and office-format fixtures in tests/fixtures/import/ from the seed DOCX fixtures.
+
+Each seed DOCX (written by scripts/make-fixtures.py) is laid out on other pages and converted
+by LibreOffice, the way a municipality saves its plan from Word:
+
+  SEED.a4-landscape.pdf     A4 landscape, the table's own column widths
+  SEED.a4-portrait.pdf      A4 portrait, the table squeezed to the text width (narrow cells,
+                            long words broken inside them)
+  SEED.letter-landscape.pdf Letter landscape
+  SEED.letter-equal.pdf     Letter portrait, every column the same width
+  SEED.pdftotext.txt        `pdftotext` of the A4 landscape PDF
+  SEED.pdftotext-layout.txt `pdftotext -layout` of the same
+  SEED.odt, SEED.rtf, SEED.doc  the DOCX saved as OpenDocument text, RTF and Word 97-2003
+
+PDFs from another generator (genpdf, with and without ruling lines) are written by
+`cargo run --example make_pdf_fixtures`.
+
+Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui and poppler-utils)
+The outputs are committed, so the tests need neither.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEEDS = ["plovdiv-2022-2024", "kazanlak-2021-2023"]
+OUT = os.path.join(ROOT, "tests", "fixtures", "import")
+
+# (name, page width, page height in twips, landscape, column widths: "own" | "fit" | "equal")
+LAYOUTS = [
+    ("a4-landscape", 16838, 11906, True, "own"),
+    ("a4-portrait", 11906, 16838, False, "fit"),
+    ("letter-landscape", 15840, 12240, True, "own"),
+    ("letter-equal", 12240, 15840, False, "equal"),
+]
+MARGINS = 1134 + 567
+
+
+def relayout(xml, width, height, landscape, widths):
+    orient = ' w:orient="landscape"' if landscape else ""
+    xml = re.sub(r'<w:pgSz [^>]*/>', f'<w:pgSz w:w="{width}" w:h="{height}"{orient}/>', xml)
+    text_width = width - MARGINS
+
+    def grid(m):
+        cols = [int(w) for w in re.findall(r'w:w="(\d+)"', m.group(0))]
+        total = sum(cols) or 1
+        if widths == "equal":
+            new = [text_width // len(cols)] * len(cols)
+        elif widths == "fit":
+            new = [c * text_width // total for c in cols]
+        else:
+            new = cols
+        return "<w:tblGrid>" + "".join(f'<w:gridCol w:w="{w}"/>' for w in new) + "</w:tblGrid>", new
+
+    out = []
+    pos = 0
+    for table in re.finditer(r'<w:tbl>.*?</w:tbl>', xml, flags=re.S):
+        out.append(xml[pos:table.start()])
+        t = table.group(0)
+        g = re.search(r'<w:tblGrid>.*?</w:tblGrid>', t, flags=re.S)
+        if g:
+            new_grid, cols = grid(g)
+            t = t[:g.start()] + new_grid + t[g.end():]
+            t = re.sub(r'<w:tblW w:w="\d+"', f'<w:tblW w:w="{sum(cols)}"', t)
+
+            def cell(m):
+                body = m.group(0)
+                span = re.search(r'<w:gridSpan w:val="(\d+)"', body)
+                return body, int(span.group(1)) if span else 1
+
+            # Each cell's width follows the grid columns it covers.
+            rows = []
+            for row in re.finditer(r'<w:tr>.*?</w:tr>', t, flags=re.S):
+                r = row.group(0)
+                col = 0
+                pieces = []
+                last = 0
+                for c in re.finditer(r'<w:tc>.*?</w:tc>', r, flags=re.S):
+                    body, span = cell(c)
+                    w = sum(cols[col:col + span])
+                    col += span
+                    body = re.sub(r'<w:tcW w:w="\d+"', f'<w:tcW w:w="{w}"', body)
+                    pieces.append(r[last:c.start()] + body)
+                    last = c.end()
+                pieces.append(r[last:])
+                rows.append((row.start(), row.end(), "".join(pieces)))
+            rebuilt = []
+            last = 0
+            for s, e, r in rows:
+                rebuilt.append(t[last:s] + r)
+                last = e
+            rebuilt.append(t[last:])
+            t = "".join(rebuilt)
+        out.append(t)
+        pos = table.end()
+    out.append(xml[pos:])
+    return "".join(out)
+
+
+def write_docx(src, dst, transform):
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = transform(data.decode("utf-8")).encode("utf-8")
+            zout.writestr(item, data)
+
+
+def convert(path, target, outdir):
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", target, "--outdir", outdir, path],
+        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    try:
+        for seed in SEEDS:
+            src = os.path.join(OUT, f"{seed}.docx")
+            for name, w, h, landscape, widths in LAYOUTS:
+                docx = os.path.join(tmp, f"{seed}.{name}.docx")
+                write_docx(src, docx, lambda x: relayout(x, w, h, landscape, widths))
+                convert(docx, "pdf", tmp)
+                shutil.copy(os.path.join(tmp, f"{seed}.{name}.pdf"), OUT)
+            pdf = os.path.join(OUT, f"{seed}.a4-landscape.pdf")
+            for suffix, args in [("pdftotext", []), ("pdftotext-layout", ["-layout"])]:
+                subprocess.run(
+                    ["pdftotext", *args, "-enc", "UTF-8", pdf, os.path.join(OUT, f"{seed}.{suffix}.txt")],
+                    check=True,
+                )
+            for ext, target in [("odt", "odt"), ("rtf", "rtf"), ("doc", "doc:MS Word 97")]:
+                convert(src, target, tmp)
+                shutil.copy(os.path.join(tmp, f"{seed}.{ext}"), OUT)
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == "__main__":
+    main()

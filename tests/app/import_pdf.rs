@@ -1,0 +1,174 @@
+//! PDF plans read directly: the seed DOCX fixtures converted to PDF by LibreOffice on other
+//! pages and column widths (scripts/make-pdf-fixtures.py) import as the text's plan; a scan
+//! without text and a damaged file give a clear error.
+
+use super::import_formats::{SEEDS, fixture, seed_text};
+use planmon::import::load::import_bytes;
+use planmon::import::{ImportError, ImportOptions, SourceFormat, read_document};
+use planmon::plan::Plan;
+
+fn plan_json(mut plan: Plan) -> String {
+    plan.source = None;
+    for u in &mut plan.unplaced {
+        u.location.clear();
+    }
+    planmon::plan::format::to_plan_json(&plan)
+}
+
+fn text_plan(seed: &str) -> Plan {
+    import_bytes("plan.txt", &seed_text(seed), &ImportOptions::default())
+        .expect("the text imports")
+        .plan
+        .expect("a plan from the text")
+}
+
+fn pdf_plan(name: &str) -> Plan {
+    let out = import_bytes(name, &fixture(name), &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(out.format, SourceFormat::Pdf, "{name}");
+    out.plan.unwrap_or_else(|| panic!("{name}: no plan"))
+}
+
+fn first_difference(a: &str, b: &str) -> String {
+    let line = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+    format!(
+        "first at line {line:?}: {:?}",
+        line.map(|l| (a.lines().nth(l), b.lines().nth(l)))
+    )
+}
+
+#[test]
+fn a_plan_saved_as_pdf_in_landscape_imports_as_exactly_the_texts_plan() {
+    let seed = "plovdiv-2022-2024";
+    let expected = plan_json(text_plan(seed));
+    for layout in ["a4-landscape", "letter-landscape"] {
+        let name = format!("{seed}.{layout}.pdf");
+        let got = plan_json(pdf_plan(&name));
+        assert!(
+            got == expected,
+            "{name} imports differently from the text, {}",
+            first_difference(&got, &expected)
+        );
+    }
+}
+
+/// Measures as JSON, one string each, to count how many a PDF gives exactly as the text does.
+fn measures(plan: &Plan) -> Vec<String> {
+    plan.measures()
+        .map(|m| serde_json::to_string(m).expect("json"))
+        .collect()
+}
+
+#[test]
+fn every_pdf_layout_of_the_seeds_gives_the_texts_header_and_nearly_all_its_measures() {
+    for seed in SEEDS {
+        let expected = text_plan(seed);
+        let want = measures(&expected);
+        for layout in [
+            "a4-landscape",
+            "letter-landscape",
+            "a4-portrait",
+            "letter-equal",
+        ] {
+            let name = format!("{seed}.{layout}.pdf");
+            let got = pdf_plan(&name);
+            assert_eq!(got.municipality, expected.municipality, "{name}");
+            assert_eq!(got.period, expected.period, "{name}");
+            assert_eq!(got.adoption, expected.adoption, "{name}");
+            let have = measures(&got);
+            let same = have.iter().filter(|m| want.contains(m)).count();
+            let landscape = layout.ends_with("landscape");
+            // Landscape pages hold the tables as written. Narrow portrait columns break words
+            // (and header names) inside cells and rows across pages far more often: there only
+            // the header and a plan are asserted (see docs/import.md for what still differs).
+            let (least, share) = if landscape { (want.len(), 90) } else { (1, 0) };
+            assert!(
+                have.len() >= least.min(want.len()) && same * 100 >= want.len() * share,
+                "{name}: {} measures, {same} of the text's {} exactly",
+                have.len(),
+                want.len()
+            );
+            if landscape {
+                assert_eq!(have.len(), want.len(), "{name}: measures");
+            }
+        }
+    }
+}
+
+/// A one-page PDF whose page only paints an image, as a scanner writes it.
+fn scanned_pdf() -> Vec<u8> {
+    use lopdf::content::{Content, Operation};
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let image = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Image", "Width" => 1, "Height" => 1,
+            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
+        },
+        vec![0x80],
+    );
+    let image_id = doc.add_object(image);
+    let content = Content {
+        operations: vec![
+            Operation::new("q", vec![]),
+            Operation::new(
+                "cm",
+                vec![
+                    595.into(),
+                    0.into(),
+                    0.into(),
+                    842.into(),
+                    0.into(),
+                    0.into(),
+                ],
+            ),
+            Operation::new("Do", vec![Object::Name(b"Im1".to_vec())]),
+            Operation::new("Q", vec![]),
+        ],
+    };
+    let content_id = doc.add_object(Stream::new(
+        dictionary! {},
+        content.encode().expect("content"),
+    ));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page",
+        "Parent" => pages_id,
+        "Contents" => content_id,
+        "Resources" => dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    });
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => vec![page_id.into()], "Count" => 1,
+        }),
+    );
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn a_scanned_pdf_without_a_text_layer_is_refused_saying_so() {
+    let e = read_document("сканиран.pdf", &scanned_pdf()).expect_err("no text");
+    assert!(matches!(e, ImportError::UnknownFormat { .. }), "{e}");
+    let message = e.to_string();
+    assert!(message.starts_with("сканиран.pdf:"), "{message}");
+    assert!(message.contains("сканиран документ"), "{message}");
+    assert!(message.contains("текстов слой"), "{message}");
+}
+
+#[test]
+fn a_truncated_pdf_is_refused_as_damaged_without_a_panic() {
+    let bytes = fixture("plovdiv-2022-2024.a4-landscape.pdf");
+    for cut in [20, bytes.len() / 3, bytes.len() / 2] {
+        match read_document("plan.pdf", &bytes[..cut]) {
+            Err(e) => assert!(e.to_string().starts_with("plan.pdf:"), "{e}"),
+            // A lenient reader may recover the pages before the cut.
+            Ok((format, _)) => assert_eq!(format, SourceFormat::Pdf),
+        }
+    }
+}
