@@ -4,38 +4,32 @@
 //! analysis that turns glyphs and lines into paragraphs and tables is in
 //! [`super::pdf_layout`].
 //!
-//! What is read is bounded: the file's size (checked before), the pages, the decompressed size
-//! of every stream, the operators per page and the nesting of forms. A PDF with pages but no
-//! text layer (a scan) is refused with a message saying so.
+//! What is read is bounded by the reader's budget ([`ReadBudget`]): the file's size (checked
+//! before), the decompressed size of every stream (the unpacked limit), the text of the glyphs,
+//! the nesting of forms (the depth limit), the rows and cells laid out; and by [`PdfLimits`]:
+//! pages and content operators. A PDF with pages but no text layer (a scan) is refused with a
+//! message saying so.
 
 use super::ImportError;
+use super::budget::ReadBudget;
 use super::document::Document;
 use lopdf::content::Content;
 use lopdf::{Dictionary, Encoding, Object, ObjectId};
 use std::collections::HashMap;
 
-/// How much of a PDF is read at most.
+/// What only a PDF has to bound, beside the reader's budget.
 #[derive(Debug, Clone, Copy)]
 pub struct PdfLimits {
     pub pages: usize,
-    /// Decompressed bytes of any one stream.
-    pub stream_bytes: usize,
     /// Content operators on one page (forms included).
     pub operators: usize,
-    /// Forms inside forms.
-    pub nesting: usize,
-    /// Glyphs in the whole document.
-    pub glyphs: usize,
 }
 
 impl Default for PdfLimits {
     fn default() -> Self {
         PdfLimits {
             pages: 2_000,
-            stream_bytes: 64 << 20,
             operators: 2_000_000,
-            nesting: 8,
-            glyphs: 20_000_000,
         }
     }
 }
@@ -74,19 +68,47 @@ pub struct Page {
 }
 
 /// Reads a PDF into the neutral document.
-pub fn read_pdf(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
-    let pages = read_pages(file, bytes, &PdfLimits::default())?;
-    Ok(super::pdf_layout::layout(&pages))
+pub fn read_pdf(
+    file: &str,
+    bytes: &[u8],
+    budget: &mut ReadBudget,
+) -> Result<Document, ImportError> {
+    let pages = read_pages(file, bytes, &PdfLimits::default(), budget)?;
+    let doc = super::pdf_layout::layout(&pages);
+    charge(&doc, budget)?;
+    Ok(doc)
+}
+
+/// The rows and cells laid out (their text was charged glyph by glyph).
+fn charge(doc: &Document, budget: &mut ReadBudget) -> Result<(), ImportError> {
+    for block in &doc.blocks {
+        match block {
+            super::document::Block::Table(t) => {
+                for row in &t.rows {
+                    budget.charge_row()?;
+                    budget.charge_cells(row.cells.len() as u64)?;
+                }
+            }
+            _ => budget.charge_row()?,
+        }
+    }
+    Ok(())
 }
 
 /// Reads the pages' glyphs and rulings.
-pub fn read_pages(file: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Vec<Page>, ImportError> {
+pub fn read_pages(
+    file: &str,
+    bytes: &[u8],
+    limits: &PdfLimits,
+    budget: &mut ReadBudget,
+) -> Result<Vec<Page>, ImportError> {
+    let stream_bytes = usize::try_from(budget.limits().unpacked_bytes).unwrap_or(usize::MAX);
     let corrupt = |detail: String| ImportError::Corrupt {
         file: file.to_string(),
         detail,
     };
     let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(limits.stream_bytes),
+        max_decompressed_size: Some(stream_bytes),
         ..lopdf::LoadOptions::default()
     };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
@@ -118,15 +140,18 @@ pub fn read_pages(file: &str, bytes: &[u8], limits: &PdfLimits) -> Result<Vec<Pa
     let mut reader = Reader {
         doc: &doc,
         limits,
+        stream_bytes,
         fonts: HashMap::new(),
-        glyphs: 0,
+        budget,
+        over: None,
     };
     let mut pages = Vec::with_capacity(page_ids.len());
     for (n, (_, id)) in page_ids.iter().enumerate() {
-        let page = reader
-            .page(n + 1, *id)
-            .map_err(|detail| corrupt(format!("страница {}: {detail}", n + 1)))?;
-        pages.push(page);
+        let page = reader.page(n + 1, *id);
+        if let Some(e) = reader.over.take() {
+            return Err(e);
+        }
+        pages.push(page.map_err(|detail| corrupt(format!("страница {}: {detail}", n + 1)))?);
     }
     let has_text = pages
         .iter()
@@ -220,11 +245,14 @@ fn number(o: &Object) -> Option<f64> {
     }
 }
 
-struct Reader<'a> {
+struct Reader<'a, 'b> {
     doc: &'a lopdf::Document,
     limits: &'a PdfLimits,
+    stream_bytes: usize,
     fonts: HashMap<usize, Font>,
-    glyphs: usize,
+    budget: &'b mut ReadBudget,
+    /// The budget refusal that stopped the page, if one did.
+    over: Option<ImportError>,
 }
 
 #[derive(Clone)]
@@ -254,7 +282,7 @@ impl Default for State {
     }
 }
 
-impl<'a> Reader<'a> {
+impl<'a> Reader<'a, '_> {
     fn deref(&self, o: &'a Object) -> &'a Object {
         match o {
             Object::Reference(id) => self.doc.get_object(*id).unwrap_or(o),
@@ -282,16 +310,23 @@ impl<'a> Reader<'a> {
         for cid in self.doc.get_page_contents(id) {
             if let Ok(stream) = self.doc.get_object(cid).and_then(Object::as_stream) {
                 let data = stream
-                    .get_plain_content_with_limit(self.limits.stream_bytes)
+                    .get_plain_content_with_limit(self.stream_bytes)
                     .or_else(|_| {
                         stream
                             .content
                             .len()
-                            .le(&self.limits.stream_bytes)
+                            .le(&self.stream_bytes)
                             .then(|| stream.content.clone())
                             .ok_or(())
                     })
                     .map_err(|_| "съдържанието на страницата е твърде голямо".to_string())?;
+                // Every page's content counts towards the unpacked limit of the whole file.
+                if std::io::copy(&mut self.budget.counted(&data[..]), &mut std::io::sink()).is_err()
+                    || self.budget.unpacked_over()
+                {
+                    self.over = Some(self.budget.over(super::budget::Limit::UnpackedBytes));
+                    return Err("съдържанието на страниците е твърде голямо".into());
+                }
                 content.extend_from_slice(&data);
                 content.push(b'\n');
             }
@@ -652,7 +687,11 @@ impl<'a> Reader<'a> {
         };
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => page.images += 1,
-            Ok(b"Form") if depth < self.limits.nesting => {
+            Ok(b"Form") => {
+                if let Err(e) = self.budget.check_depth(depth + 1) {
+                    self.over = Some(e);
+                    return Err("формите са вложени твърде дълбоко".into());
+                }
                 let matrix = stream
                     .dict
                     .get(b"Matrix")
@@ -669,7 +708,7 @@ impl<'a> Reader<'a> {
                     .and_then(|r| self.dict(r))
                     .or(resources);
                 let data = stream
-                    .get_plain_content_with_limit(self.limits.stream_bytes)
+                    .get_plain_content_with_limit(self.stream_bytes)
                     .unwrap_or_else(|_| stream.content.clone());
                 self.run(&data, inner, mul(&matrix, &gs.ctm), page, ops, depth + 1)?;
             }
@@ -712,12 +751,9 @@ impl<'a> Reader<'a> {
             if text.is_empty() {
                 continue;
             }
-            self.glyphs += 1;
-            if self.glyphs > self.limits.glyphs {
-                return Err(format!(
-                    "документът има повече от {} знака",
-                    self.limits.glyphs
-                ));
+            if let Err(e) = self.budget.charge_text(text.len()) {
+                self.over = Some(e);
+                return Err("текстът е твърде голям".into());
             }
             page.glyphs.push(Glyph {
                 x0,

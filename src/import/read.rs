@@ -53,7 +53,10 @@ pub fn read_document_within(
         return Err(ole2_error(&file, bytes, ext.as_deref()));
     }
     if bytes.starts_with(b"%PDF") {
-        return Ok((SourceFormat::Pdf, super::pdf::read_pdf(&file, bytes)?));
+        return Ok((
+            SourceFormat::Pdf,
+            super::pdf::read_pdf(&file, bytes, budget)?,
+        ));
     }
     let text = decode_text(&file, bytes)?;
     if let Some(e @ ("docx" | "xlsx" | "ods" | "doc" | "xls" | "odt" | "pdf")) = ext.as_deref() {

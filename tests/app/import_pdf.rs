@@ -172,3 +172,28 @@ fn a_truncated_pdf_is_refused_as_damaged_without_a_panic() {
         }
     }
 }
+
+#[test]
+fn a_pdf_is_read_within_the_readers_budget() {
+    use planmon::import::budget::ReadLimits;
+    use planmon::import::read::read_document_within;
+    let bytes = fixture("plovdiv-2022-2024.a4-landscape.pdf");
+    for limits in [
+        ReadLimits {
+            text_bytes: 2_000,
+            ..ReadLimits::DEFAULT
+        },
+        ReadLimits {
+            unpacked_bytes: 20_000,
+            ..ReadLimits::DEFAULT
+        },
+        ReadLimits {
+            rows: 10,
+            ..ReadLimits::DEFAULT
+        },
+    ] {
+        let e = read_document_within("plan.pdf", &bytes, &limits).expect_err("over budget");
+        assert!(matches!(e, ImportError::OverBudget { .. }), "{e}");
+    }
+    assert!(read_document_within("plan.pdf", &bytes, &ReadLimits::DEFAULT).is_ok());
+}
