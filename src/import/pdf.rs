@@ -541,11 +541,7 @@ impl<'a> Reader<'a, '_> {
             let nums: Vec<f64> = op.operands.iter().filter_map(number).collect();
             let n = |i: usize| nums.get(i).copied().unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 256 {
-                        stack.push(gs.clone());
-                    }
-                }
+                "q" if stack.len() < 256 => stack.push(gs.clone()),
                 "Q" => {
                     if let Some(s) = stack.pop() {
                         gs = s;

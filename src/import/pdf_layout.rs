@@ -608,8 +608,8 @@ fn order_cells(mut rows: Vec<PageRow>, regs: &[Region], g: &Grid) -> Vec<PageRow
     let mut cols_of: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
     for rg in regs {
         cols_of[rg.row].push(rg.col);
-        for r in rg.row + 1..rg.row + rg.rows {
-            cols_of[r].push(rg.col);
+        for cols in cols_of.iter_mut().skip(rg.row + 1).take(rg.rows - 1) {
+            cols.push(rg.col);
         }
     }
     let _ = g;
