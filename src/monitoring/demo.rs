@@ -34,7 +34,14 @@ pub async fn load(db: &Db, plan_ids: &[i64]) -> Result<usize, MonitoringError> {
                     .map_or_else(|| name.trim().to_string(), |e| e.name.clone())
             };
             let snap = sample::sample_round_with(plan_id, sp.version, &sp.plan, year, &canonical);
-            let round_id = store::open_round(db, plan_id, year, snap.deadline.as_deref()).await?;
+            let round_id = store::open_round(
+                db,
+                plan_id,
+                year,
+                snap.deadline.as_deref(),
+                store::unaudited,
+            )
+            .await?;
             let by_key: HashMap<(&str, &str), &MeasureUpdate> = snap
                 .updates
                 .iter()
@@ -50,7 +57,7 @@ pub async fn load(db: &Db, plan_ids: &[i64]) -> Result<usize, MonitoringError> {
                 let round = store::get_round(db, round_id)
                     .await?
                     .ok_or_else(|| MonitoringError::NotFound("кръгът изчезна".into()))?;
-                freeze::close(db, &round).await?;
+                freeze::close(db, &round, store::unaudited).await?;
             }
             created += 1;
         }
@@ -70,25 +77,25 @@ async fn feed(db: &Db, round_id: i64, id: i64, s: &MeasureUpdate) -> Result<(), 
         people_reached: s.people_reached,
         narrative: s.narrative.clone(),
     };
-    store::save_update(db, round_id, id, &input, false, ACTOR).await?;
+    store::save_update(db, round_id, id, &input, false, ACTOR, store::unaudited).await?;
     for e in s.evidence.iter().filter(|e| e.url.is_some()) {
-        store::add_evidence(db, round_id, id, e, None).await?;
+        store::add_evidence(db, round_id, id, e, None, store::unaudited).await?;
     }
     if s.state == ReviewState::Draft || s.status.is_none() {
         return Ok(());
     }
-    let state = store::save_update(db, round_id, id, &input, true, ACTOR).await?;
+    let state = store::save_update(db, round_id, id, &input, true, ACTOR, store::unaudited).await?;
     debug_assert_eq!(state, State::Submitted);
     match s.state {
         ReviewState::Approved => {
-            store::review(db, round_id, id, &Action::Approve, ACTOR).await?;
+            store::review(db, round_id, id, &Action::Approve, ACTOR, store::unaudited).await?;
         }
         ReviewState::Returned => {
             let reason = "Моля, допълнете стойностите на индикаторите и приложете доказателства.";
             let back = Action::Return {
                 reason: reason.into(),
             };
-            store::review(db, round_id, id, &back, ACTOR).await?;
+            store::review(db, round_id, id, &back, ACTOR, store::unaudited).await?;
         }
         _ => {}
     }

@@ -82,7 +82,11 @@ pub async fn build(
 }
 
 /// Closes an open round and stores its snapshot, all or nothing.
-pub async fn close(db: &Db, round: &RoundRow) -> Result<RoundSnapshot, MonitoringError> {
+pub async fn close(
+    db: &Db,
+    round: &RoundRow,
+    audit: impl super::store::Audit<RoundSnapshot>,
+) -> Result<RoundSnapshot, MonitoringError> {
     let closed_at = now_rfc3339();
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
@@ -98,6 +102,7 @@ pub async fn close(db: &Db, round: &RoundRow) -> Result<RoundSnapshot, Monitorin
     // The round row is locked by the update above, so no report changes while we read.
     let snapshot = build(db, round, &closed_at).await?;
     crate::snapshot::store::save_snapshot(&mut *tx, &snapshot).await?;
+    super::store::record(&mut tx, &snapshot, audit).await?;
     tx.commit().await?;
     Ok(snapshot)
 }

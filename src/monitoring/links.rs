@@ -1,7 +1,7 @@
 //! Personal submission links: a random token per institution and round, stored only as its
 //! hash, valid while the round is open and until revoked.
 
-use super::store::{MonitoringError, RoundRow};
+use super::store::{Audit, MonitoringError, RoundRow, record};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
 
@@ -22,6 +22,7 @@ pub async fn create(
     db: &Db,
     round: &RoundRow,
     institution_id: i64,
+    audit: impl Audit<i64>,
 ) -> Result<(i64, String), MonitoringError> {
     if !round.is_open() {
         return Err(MonitoringError::Refused(
@@ -42,6 +43,7 @@ pub async fn create(
     }
     let token = crate::token::random_token()
         .map_err(|e| MonitoringError::Corrupt(format!("генератор на случайни числа: {e}")))?;
+    let mut tx = db.pool.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO submission_links (round_id, institution_id, token_hash, created_at) \
          VALUES ($1, $2, $3, $4) RETURNING id",
@@ -50,13 +52,21 @@ pub async fn create(
     .bind(institution_id)
     .bind(crate::token::token_hash(&token))
     .bind(now_rfc3339())
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
+    record(&mut tx, &id, audit).await?;
+    tx.commit().await?;
     Ok((id, token))
 }
 
 /// Revokes a link of this round; a link of another round is not found.
-pub async fn revoke(db: &Db, round_id: i64, link_id: i64) -> Result<(), MonitoringError> {
+pub async fn revoke(
+    db: &Db,
+    round_id: i64,
+    link_id: i64,
+    audit: impl Audit<i64>,
+) -> Result<(), MonitoringError> {
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "UPDATE submission_links SET revoked_at = $1 \
          WHERE id = $2 AND round_id = $3 AND revoked_at IS NULL",
@@ -64,13 +74,15 @@ pub async fn revoke(db: &Db, round_id: i64, link_id: i64) -> Result<(), Monitori
     .bind(now_rfc3339())
     .bind(link_id)
     .bind(round_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
         return Err(MonitoringError::NotFound(
             "Няма такава действаща връзка в този кръг.".into(),
         ));
     }
+    record(&mut tx, &link_id, audit).await?;
+    tx.commit().await?;
     Ok(())
 }
 

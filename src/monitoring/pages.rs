@@ -53,21 +53,12 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Appends an audit event about this round (after the change it describes is stored).
-    pub async fn audit(
-        &self,
-        state: &AppState,
-        action: &str,
-        entity: &str,
-        id: i64,
-        after: serde_json::Value,
-    ) -> Result<(), AppError> {
+    /// The audit event of a change to this round, which the store records inside the change's
+    /// transaction.
+    pub fn event(&self, action: &str, entity: &str, id: i64, after: serde_json::Value) -> Event {
         Event::new(self.audit.clone(), action, entity, id)
             .municipality(self.round.municipality_id)
             .after(&after)
-            .record(&state.db.pool)
-            .await?;
-        Ok(())
     }
 
     /// Whether the policy allows `action` to this visitor.
@@ -309,15 +300,13 @@ async fn open_round(
         return fail(format!("Срок: „{deadline}“ не е дата (ГГГГ-ММ-ДД).")).await;
     }
     let deadline = (!deadline.is_empty()).then_some(deadline);
-    match store::open_round(&state.db, sp.id, year, deadline).await {
-        Ok(rid) => {
-            Event::new(staff.audit.clone(), "round.open", "round", rid)
-                .municipality(municipality_id)
-                .after(&serde_json::json!({"plan_id": sp.id, "year": year, "deadline": deadline}))
-                .record(&state.db.pool)
-                .await?;
-            Ok(Redirect::to(&format!("/rounds/{rid}")).into_response())
-        }
+    let audit = |rid: &i64| {
+        let after = serde_json::json!({"plan_id": sp.id, "year": year, "deadline": deadline});
+        let e = Event::new(staff.audit.clone(), "round.open", "round", *rid);
+        Some(e.municipality(municipality_id).after(&after))
+    };
+    match store::open_round(&state.db, sp.id, year, deadline, audit).await {
+        Ok(rid) => Ok(Redirect::to(&format!("/rounds/{rid}")).into_response()),
         Err(MonitoringError::Refused(m)) => fail(m).await,
         Err(e) => Err(e.into()),
     }
@@ -376,8 +365,13 @@ async fn add_assignment(
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
-    let r =
-        store::add_assignment(&state.db, &ctx.round, f.measure_key.trim(), &f.institution).await;
+    let measure_key = f.measure_key.trim();
+    let audit = |institution_id: &i64| {
+        let after =
+            serde_json::json!({"measure_key": measure_key, "institution_id": institution_id});
+        Some(ctx.event("assignment.add", "round", ctx.round.id, after))
+    };
+    let r = store::add_assignment(&state.db, &ctx.round, measure_key, &f.institution, audit).await;
     after_action(tr, &state, &ctx, r).await
 }
 
@@ -390,7 +384,9 @@ async fn remove_assignment(
     let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
     let uid = parse_id(&uid, "задача")?;
-    let r = store::remove_assignment(&state.db, &ctx.round, uid).await;
+    let audit =
+        |uid: &i64| Some(ctx.event("assignment.remove", "update", *uid, serde_json::json!({})));
+    let r = store::remove_assignment(&state.db, &ctx.round, uid, audit).await;
     after_action(tr, &state, &ctx, r).await
 }
 
@@ -435,11 +431,12 @@ async fn create_link(
     ctx.require(&ctx.manage())?;
     let institution_id = parse_id(&f.institution_id, "институция")?;
     let base = public_base(&state)?;
-    match links::create(&state.db, &ctx.round, institution_id).await {
-        Ok((link_id, token)) => {
-            let after = serde_json::json!({"institution_id": institution_id});
-            ctx.audit(&state, "link.create", "submission_link", link_id, after)
-                .await?;
+    let audit = |link_id: &i64| {
+        let after = serde_json::json!({"institution_id": institution_id});
+        Some(ctx.event("link.create", "submission_link", *link_id, after))
+    };
+    match links::create(&state.db, &ctx.round, institution_id, audit).await {
+        Ok((_, token)) => {
             let name = store::updates(&state.db, ctx.round.id, Some(institution_id))
                 .await?
                 .first()
@@ -468,17 +465,15 @@ async fn revoke_link(
     let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
     let lid = parse_id(&lid, "връзка")?;
-    let r = links::revoke(&state.db, ctx.round.id, lid).await;
-    if r.is_ok() {
-        ctx.audit(
-            &state,
+    let audit = |lid: &i64| {
+        Some(ctx.event(
             "link.revoke",
             "submission_link",
-            lid,
+            *lid,
             serde_json::json!({}),
-        )
-        .await?;
-    }
+        ))
+    };
+    let r = links::revoke(&state.db, ctx.round.id, lid, audit).await;
     after_action(tr, &state, &ctx, r).await
 }
 
@@ -503,7 +498,11 @@ async fn reminders(
         .unwrap_or_else(|| "—".into());
     let mut lines = Vec::new();
     for (institution_id, name, missing) in owing {
-        let (_, token) = links::create(&state.db, &ctx.round, institution_id).await?;
+        let audit = |link_id: &i64| {
+            let after = serde_json::json!({"institution_id": institution_id, "reminder": true});
+            Some(ctx.event("link.create", "submission_link", *link_id, after))
+        };
+        let (_, token) = links::create(&state.db, &ctx.round, institution_id, audit).await?;
         lines.push((
             name,
             format!("{missing} {}", tr.t("mon.reports_missing")),
@@ -539,12 +538,11 @@ async fn bulk_approve(
         .filter(|(k, _)| k == "update")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
-    let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.by).await;
-    if let Ok(n) = r {
+    let audit = |n: &usize| {
         let after = serde_json::json!({"approved": n, "updates": ids});
-        ctx.audit(&state, "update.bulk_approve", "round", ctx.round.id, after)
-            .await?;
-    }
+        Some(ctx.event("update.bulk_approve", "round", ctx.round.id, after))
+    };
+    let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.by, audit).await;
     let r = r.map(|_| ());
     after_action(tr, &state, &ctx, r).await
 }
@@ -557,12 +555,13 @@ async fn close_round(
 ) -> Result<Response, AppError> {
     let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
-    let r = freeze::close(&state.db, &ctx.round).await.map(|_| ());
-    if r.is_ok() {
+    let audit = |_: &_| {
         let after = serde_json::json!({"year": ctx.round.year, "state": "closed"});
-        ctx.audit(&state, "round.close", "round", ctx.round.id, after)
-            .await?;
-    }
+        Some(ctx.event("round.close", "round", ctx.round.id, after))
+    };
+    let r = freeze::close(&state.db, &ctx.round, audit)
+        .await
+        .map(|_| ());
     if matches!(
         r,
         Err(MonitoringError::Workflow(WorkflowError::RoundClosed))

@@ -2,12 +2,36 @@
 //! evidence. Every change of an update happens in one transaction with its history row.
 
 use super::{Action, RoundState, State, UpdateInput, WorkflowError, transition};
+use crate::audit::Event;
 use crate::dates::now_rfc3339;
 use crate::db::Db;
 use crate::policy;
 use crate::registry::{RegistryKind, name_key, store as registry};
 use crate::snapshot::{Evidence, IndicatorValue, ReportedStatus, Spent};
 use sqlx::AnyConnection;
+
+/// What the audit log says about a change, given its outcome; `None` for changes nobody made
+/// (the demo data). The store records it inside the change's transaction, so the change and its
+/// event are kept together or not at all.
+pub trait Audit<T>: FnOnce(&T) -> Option<Event> + Send {}
+impl<T, F: FnOnce(&T) -> Option<Event> + Send> Audit<T> for F {}
+
+/// No audit event (demo data, store tests).
+pub fn unaudited<T>(_: &T) -> Option<Event> {
+    None
+}
+
+/// Records the event `audit` makes of `outcome` on the change's transaction.
+pub async fn record<T>(
+    conn: &mut AnyConnection,
+    outcome: &T,
+    audit: impl Audit<T>,
+) -> sqlx::Result<()> {
+    if let Some(event) = audit(outcome) {
+        event.record(conn).await?;
+    }
+    Ok(())
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum MonitoringError {
@@ -90,7 +114,13 @@ pub async fn rounds_of_plan(db: &Db, plan_id: i64) -> Result<Vec<RoundRow>> {
 
 /// Opens a round for `year` over the plan as it is now, assigning every measure that runs in
 /// that year (or gives no period) to each of its responsible institutions.
-pub async fn open_round(db: &Db, plan_id: i64, year: i32, deadline: Option<&str>) -> Result<i64> {
+pub async fn open_round(
+    db: &Db,
+    plan_id: i64,
+    year: i32,
+    deadline: Option<&str>,
+    audit: impl Audit<i64>,
+) -> Result<i64> {
     let sp = crate::plan::store::load_plan(db, plan_id)
         .await?
         .ok_or_else(|| MonitoringError::NotFound(format!("Няма план с номер {plan_id}.")))?;
@@ -142,6 +172,7 @@ pub async fn open_round(db: &Db, plan_id: i64, year: i32, deadline: Option<&str>
         }
         insert_assignment(&mut tx, round_id, &key, institution_id, &now).await?;
     }
+    record(&mut tx, &round_id, audit).await?;
     tx.commit().await?;
     Ok(round_id)
 }
@@ -174,6 +205,7 @@ pub async fn add_assignment(
     round: &RoundRow,
     measure_key: &str,
     institution: &str,
+    audit: impl Audit<i64>,
 ) -> Result<()> {
     if !round.is_open() {
         return Err(WorkflowError::RoundClosed.into());
@@ -207,27 +239,36 @@ pub async fn add_assignment(
             "Тази институция вече отчита тази мярка.".into(),
         ));
     }
+    record(&mut tx, &institution_id, audit).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Removes an assignment; only while nothing has been reported on it.
-pub async fn remove_assignment(db: &Db, round: &RoundRow, update_id: i64) -> Result<()> {
+pub async fn remove_assignment(
+    db: &Db,
+    round: &RoundRow,
+    update_id: i64,
+    audit: impl Audit<i64>,
+) -> Result<()> {
     if !round.is_open() {
         return Err(WorkflowError::RoundClosed.into());
     }
+    let mut tx = db.pool.begin().await?;
     let done = sqlx::query(
         "DELETE FROM round_updates WHERE id = $1 AND round_id = $2 AND state = 'not_received'",
     )
     .bind(update_id)
     .bind(round.id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
         return Err(MonitoringError::Refused(
             "Може да се премахне само задача, по която още няма отчет.".into(),
         ));
     }
+    record(&mut tx, &update_id, audit).await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -409,9 +450,11 @@ pub async fn save_update(
     input: &UpdateInput,
     submit: bool,
     actor: &str,
+    audit: impl Audit<State>,
 ) -> Result<State> {
     let mut tx = db.pool.begin().await?;
     let state = save_in(&mut tx, round_id, id, input, submit, actor).await?;
+    record(&mut tx, &state, audit).await?;
     tx.commit().await?;
     Ok(state)
 }
@@ -423,11 +466,13 @@ pub async fn save_many(
     items: &[(i64, UpdateInput)],
     submit: bool,
     actor: &str,
+    audit: impl Audit<usize>,
 ) -> Result<usize> {
     let mut tx = db.pool.begin().await?;
     for (id, input) in items {
         save_in(&mut tx, round_id, *id, input, submit, actor).await?;
     }
+    record(&mut tx, &items.len(), audit).await?;
     tx.commit().await?;
     Ok(items.len())
 }
@@ -492,9 +537,11 @@ pub async fn review(
     id: i64,
     action: &Action,
     actor: &str,
+    audit: impl Audit<State>,
 ) -> Result<State> {
     let mut tx = db.pool.begin().await?;
     let state = review_in(&mut tx, round_id, id, action, actor).await?;
+    record(&mut tx, &state, audit).await?;
     tx.commit().await?;
     Ok(state)
 }
@@ -551,7 +598,13 @@ async fn review_in(
 }
 
 /// Approves every listed update of the round that awaits review; returns how many.
-pub async fn bulk_approve(db: &Db, round_id: i64, ids: &[i64], actor: &str) -> Result<usize> {
+pub async fn bulk_approve(
+    db: &Db,
+    round_id: i64,
+    ids: &[i64],
+    actor: &str,
+    audit: impl Audit<usize>,
+) -> Result<usize> {
     let mut tx = db.pool.begin().await?;
     let mut n = 0;
     for id in ids {
@@ -561,6 +614,7 @@ pub async fn bulk_approve(db: &Db, round_id: i64, ids: &[i64], actor: &str) -> R
             Err(e) => return Err(e),
         }
     }
+    record(&mut tx, &n, audit).await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -620,6 +674,7 @@ pub async fn add_evidence(
     update_id: i64,
     e: &Evidence,
     stored_path: Option<&str>,
+    audit: impl Audit<i64>,
 ) -> Result<i64> {
     let mut tx = db.pool.begin().await?;
     let state = current(&mut tx, round_id, update_id).await?;
@@ -641,6 +696,7 @@ pub async fn add_evidence(
     .bind(now_rfc3339())
     .fetch_one(&mut *tx)
     .await?;
+    record(&mut tx, &id, audit).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -237,24 +237,34 @@ async fn save(
         .and_then(|s| find_measure(&s.plan, &u.measure_key))
         .ok_or_else(|| AppError::not_found("Мярката вече не е в плана."))?;
     let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
+    let audit = |state_now: &super::State| {
+        let action = match state_now {
+            super::State::Resubmitted => "update.resubmit",
+            _ if submit => "update.submit",
+            _ => "update.save",
+        };
+        let after = serde_json::json!({
+            "state": state_now.code(),
+            "status": fields.iter().find(|(k, _)| k == "status").map(|(_, v)| v),
+        });
+        Some(ctx.event(action, "update", u.id, after))
+    };
     let result = match parse_update(measure, ctx.round.year as i32, &fields) {
-        Ok(input) => store::save_update(&state.db, ctx.round.id, u.id, &input, submit, &ctx.by)
-            .await
-            .map_err(Err),
+        Ok(input) => store::save_update(
+            &state.db,
+            ctx.round.id,
+            u.id,
+            &input,
+            submit,
+            &ctx.by,
+            audit,
+        )
+        .await
+        .map_err(Err),
         Err(errors) => Err(Ok(errors)),
     };
     match result {
-        Ok(state_now) => {
-            let action = match state_now {
-                super::State::Resubmitted => "update.resubmit",
-                _ if submit => "update.submit",
-                _ => "update.save",
-            };
-            let after = serde_json::json!({
-                "state": state_now.code(),
-                "status": fields.iter().find(|(k, _)| k == "status").map(|(_, v)| v),
-            });
-            ctx.audit(state, action, "update", u.id, after).await?;
+        Ok(_) => {
             let done = if submit { "submitted" } else { "saved" };
             Ok(Redirect::to(&format!("{}/updates/{}?done={done}", ctx.base, u.id)).into_response())
         }
@@ -315,19 +325,18 @@ async fn staff_review(
         "return" => Action::Return { reason: f.reason },
         _ => return Err(AppError::BadRequest("Непознато действие.".into())),
     };
-    match store::review(&state.db, ctx.round.id, u.id, &action, &ctx.by).await {
-        Ok(to) => {
-            let (name, reason) = match &action {
-                Action::Return { reason } => ("update.return", Some(reason.clone())),
-                _ => ("update.approve", None),
-            };
-            let after = serde_json::json!({"state": to.code(), "reason": reason});
-            ctx.audit(&state, name, "update", u.id, after).await?;
-            Ok(
-                Redirect::to(&format!("{}/updates/{}?done=reviewed", ctx.base, u.id))
-                    .into_response(),
-            )
-        }
+    let audit = |to: &super::State| {
+        let (name, reason) = match &action {
+            Action::Return { reason } => ("update.return", Some(reason.clone())),
+            _ => ("update.approve", None),
+        };
+        let after = serde_json::json!({"state": to.code(), "reason": reason});
+        Some(ctx.event(name, "update", u.id, after))
+    };
+    match store::review(&state.db, ctx.round.id, u.id, &action, &ctx.by, audit).await {
+        Ok(_) => Ok(
+            Redirect::to(&format!("{}/updates/{}?done=reviewed", ctx.base, u.id)).into_response(),
+        ),
         Err(MonitoringError::Workflow(w)) => {
             let mut errors = FieldErrors::default();
             errors.add("reason", w.to_string());
@@ -422,7 +431,20 @@ async fn add_evidence(
             None => None,
         };
         let path = staged.as_ref().map(|s| s.path.clone());
-        match store::add_evidence(&state.db, ctx.round.id, u.id, &item, path.as_deref()).await {
+        let audit = |eid: &i64| {
+            let after = serde_json::json!({
+                "update_id": u.id,
+                "title": item.title,
+                "file_name": item.file_name,
+                "url": item.url,
+                "size": item.size,
+                "sha256": item.sha256,
+            });
+            Some(ctx.event("evidence.add", "evidence", *eid, after))
+        };
+        let added =
+            store::add_evidence(&state.db, ctx.round.id, u.id, &item, path.as_deref(), audit).await;
+        match added {
             Ok(_) => {
                 // The row is committed: now the file is made permanent.
                 if let Some(staged) = staged {

@@ -215,11 +215,12 @@ async fn upload(
     };
     let errors = match outcome {
         Ok(items) => {
-            match store::save_many(&state.db, ctx.round.id, &items, submit, &ctx.by).await {
-                Ok(n) => {
-                    let after = serde_json::json!({"institution_id": institution_id, "updates": n, "submitted": submit});
-                    ctx.audit(state, "update.upload", "round", ctx.round.id, after)
-                        .await?;
+            let audit = |n: &usize| {
+                let after = serde_json::json!({"institution_id": institution_id, "updates": n, "submitted": submit});
+                Some(ctx.event("update.upload", "round", ctx.round.id, after))
+            };
+            match store::save_many(&state.db, ctx.round.id, &items, submit, &ctx.by, audit).await {
+                Ok(_) => {
                     let back = match ctx.link_institution {
                         Some(_) => ctx.base.clone(),
                         None => format!("{}/institutions/{institution_id}", ctx.base),

@@ -4,6 +4,7 @@
 mod accounts;
 mod annual_report;
 mod audit;
+mod audit_together;
 mod cli;
 mod helpers;
 mod hostile;

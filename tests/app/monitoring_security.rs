@@ -81,7 +81,7 @@ async fn a_link_cannot_open_or_change_another_institutions_report() {
 async fn a_link_cannot_reach_an_update_of_another_round_by_its_id() {
     let app = TestApp::spawn().await;
     let (plan_id, round_id) = open_round_by_form(&app).await;
-    let other_round = store::open_round(&app.db, plan_id, 2025, None)
+    let other_round = store::open_round(&app.db, plan_id, 2025, None, store::unaudited)
         .await
         .expect("2025");
     let (link, mine) = issue_link(&app, round_id).await;

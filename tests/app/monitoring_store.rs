@@ -9,7 +9,7 @@ use planmon::snapshot::{ReportedStatus, ReviewState};
 
 pub async fn open_sample_round(app: &TestApp) -> (i64, i64) {
     let plan_id = app.create_plan(&sample_plan()).await;
-    let round_id = store::open_round(&app.db, plan_id, 2024, Some("2025-03-31"))
+    let round_id = store::open_round(&app.db, plan_id, 2024, Some("2025-03-31"), store::unaudited)
         .await
         .expect("open round");
     (plan_id, round_id)
@@ -54,9 +54,9 @@ async fn a_round_assigns_each_measure_running_that_year_to_its_registry_institut
 async fn a_second_round_for_the_same_year_or_a_year_outside_the_plan_is_refused() {
     let app = TestApp::spawn().await;
     let (plan_id, _) = open_sample_round(&app).await;
-    let again = store::open_round(&app.db, plan_id, 2024, None).await;
+    let again = store::open_round(&app.db, plan_id, 2024, None, store::unaudited).await;
     assert!(matches!(again, Err(MonitoringError::Refused(_))));
-    let outside = store::open_round(&app.db, plan_id, 2030, None).await;
+    let outside = store::open_round(&app.db, plan_id, 2030, None, store::unaudited).await;
     assert!(matches!(outside, Err(MonitoringError::Refused(m)) if m.contains("2030")));
 }
 
@@ -69,25 +69,56 @@ async fn every_step_of_the_workflow_is_kept_in_the_history_with_who_and_why() {
         .expect("updates")[0]
         .clone();
     let db = &app.db;
-    store::save_update(db, round_id, u.id, &completed(), false, "link:1")
-        .await
-        .expect("draft");
-    store::save_update(db, round_id, u.id, &completed(), true, "link:1")
-        .await
-        .expect("submit");
+    store::save_update(
+        db,
+        round_id,
+        u.id,
+        &completed(),
+        false,
+        "link:1",
+        store::unaudited,
+    )
+    .await
+    .expect("draft");
+    store::save_update(
+        db,
+        round_id,
+        u.id,
+        &completed(),
+        true,
+        "link:1",
+        store::unaudited,
+    )
+    .await
+    .expect("submit");
     let back = Action::Return {
         reason: "Липсва брой деца.".into(),
     };
-    store::review(db, round_id, u.id, &back, "user:9")
+    store::review(db, round_id, u.id, &back, "user:9", store::unaudited)
         .await
         .expect("return");
-    let state = store::save_update(db, round_id, u.id, &completed(), true, "link:1")
-        .await
-        .expect("resubmit");
+    let state = store::save_update(
+        db,
+        round_id,
+        u.id,
+        &completed(),
+        true,
+        "link:1",
+        store::unaudited,
+    )
+    .await
+    .expect("resubmit");
     assert_eq!(state, State::Resubmitted);
-    store::review(db, round_id, u.id, &Action::Approve, "user:9")
-        .await
-        .expect("approve");
+    store::review(
+        db,
+        round_id,
+        u.id,
+        &Action::Approve,
+        "user:9",
+        store::unaudited,
+    )
+    .await
+    .expect("approve");
 
     let steps = store::history(db, u.id).await.expect("history");
     let names: Vec<&str> = steps.iter().map(|s| s.action.as_str()).collect();
@@ -111,15 +142,39 @@ async fn an_approved_report_cannot_be_changed_and_nothing_is_written() {
         .await
         .expect("updates")[0]
         .clone();
-    store::save_update(&app.db, round_id, u.id, &completed(), true, "a")
-        .await
-        .expect("submit");
-    store::review(&app.db, round_id, u.id, &Action::Approve, "b")
-        .await
-        .expect("approve");
+    store::save_update(
+        &app.db,
+        round_id,
+        u.id,
+        &completed(),
+        true,
+        "a",
+        store::unaudited,
+    )
+    .await
+    .expect("submit");
+    store::review(
+        &app.db,
+        round_id,
+        u.id,
+        &Action::Approve,
+        "b",
+        store::unaudited,
+    )
+    .await
+    .expect("approve");
     let mut changed = completed();
     changed.narrative = "друго".into();
-    let r = store::save_update(&app.db, round_id, u.id, &changed, false, "a").await;
+    let r = store::save_update(
+        &app.db,
+        round_id,
+        u.id,
+        &changed,
+        false,
+        "a",
+        store::unaudited,
+    )
+    .await;
     assert!(matches!(
         r,
         Err(MonitoringError::Workflow(WorkflowError::Locked(_)))
@@ -139,7 +194,7 @@ async fn an_approved_report_cannot_be_changed_and_nothing_is_written() {
 async fn an_update_id_of_another_round_is_not_found() {
     let app = TestApp::spawn().await;
     let (plan_id, round_id) = open_sample_round(&app).await;
-    let other = store::open_round(&app.db, plan_id, 2025, None)
+    let other = store::open_round(&app.db, plan_id, 2025, None, store::unaudited)
         .await
         .expect("2025");
     let u = store::updates(&app.db, round_id, None)
@@ -152,7 +207,16 @@ async fn an_update_id_of_another_round_is_not_found() {
             .expect("get")
             .is_none()
     );
-    let r = store::save_update(&app.db, other, u.id, &completed(), false, "x").await;
+    let r = store::save_update(
+        &app.db,
+        other,
+        u.id,
+        &completed(),
+        false,
+        "x",
+        store::unaudited,
+    )
+    .await;
     assert!(matches!(r, Err(MonitoringError::NotFound(_))));
 }
 
@@ -163,14 +227,30 @@ async fn bulk_approval_approves_only_submitted_reports() {
     let all = store::updates(&app.db, round_id, None)
         .await
         .expect("updates");
-    store::save_update(&app.db, round_id, all[0].id, &completed(), true, "a")
-        .await
-        .expect("submit");
-    store::save_update(&app.db, round_id, all[1].id, &completed(), false, "a")
-        .await
-        .expect("draft");
+    store::save_update(
+        &app.db,
+        round_id,
+        all[0].id,
+        &completed(),
+        true,
+        "a",
+        store::unaudited,
+    )
+    .await
+    .expect("submit");
+    store::save_update(
+        &app.db,
+        round_id,
+        all[1].id,
+        &completed(),
+        false,
+        "a",
+        store::unaudited,
+    )
+    .await
+    .expect("draft");
     let ids: Vec<i64> = all.iter().map(|u| u.id).collect();
-    let n = store::bulk_approve(&app.db, round_id, &ids, "b")
+    let n = store::bulk_approve(&app.db, round_id, &ids, "b", store::unaudited)
         .await
         .expect("bulk");
     assert_eq!(n, 1);
@@ -200,9 +280,17 @@ async fn spent_money_sources_are_stored_under_their_registry_names() {
         ("spent.0.amount".to_string(), "1500".to_string()),
     ];
     let input = parse_update(measure, 2024, &fields).expect("valid");
-    store::save_update(&app.db, round_id, u.id, &input, false, "a")
-        .await
-        .expect("save");
+    store::save_update(
+        &app.db,
+        round_id,
+        u.id,
+        &input,
+        false,
+        "a",
+        store::unaudited,
+    )
+    .await
+    .expect("save");
     let after = store::get_update(&app.db, round_id, u.id)
         .await
         .expect("get")
@@ -227,7 +315,7 @@ async fn a_link_opens_only_its_round_and_institution_until_revoked() {
         .await
         .expect("updates")[0]
         .clone();
-    let (link_id, token) = links::create(&app.db, &round, u.institution_id)
+    let (link_id, token) = links::create(&app.db, &round, u.institution_id, store::unaudited)
         .await
         .expect("link");
     let stored: String =
@@ -241,7 +329,7 @@ async fn a_link_opens_only_its_round_and_institution_until_revoked() {
         links::resolve(&app.db, &token).await.expect("resolve"),
         Some((link_id, round_id, u.institution_id))
     );
-    links::revoke(&app.db, round_id, link_id)
+    links::revoke(&app.db, round_id, link_id, store::unaudited)
         .await
         .expect("revoke");
     assert_eq!(
@@ -264,20 +352,43 @@ async fn a_closed_round_is_a_snapshot_that_later_edits_cannot_change() {
         .await
         .expect("updates");
     let db = &app.db;
-    store::save_update(db, round_id, all[0].id, &completed(), true, "a")
-        .await
-        .expect("submit");
-    store::review(db, round_id, all[0].id, &Action::Approve, "b")
-        .await
-        .expect("approve");
-    store::save_update(db, round_id, all[1].id, &completed(), false, "a")
-        .await
-        .expect("draft");
+    store::save_update(
+        db,
+        round_id,
+        all[0].id,
+        &completed(),
+        true,
+        "a",
+        store::unaudited,
+    )
+    .await
+    .expect("submit");
+    store::review(
+        db,
+        round_id,
+        all[0].id,
+        &Action::Approve,
+        "b",
+        store::unaudited,
+    )
+    .await
+    .expect("approve");
+    store::save_update(
+        db,
+        round_id,
+        all[1].id,
+        &completed(),
+        false,
+        "a",
+        store::unaudited,
+    )
+    .await
+    .expect("draft");
     let round = store::get_round(db, round_id)
         .await
         .expect("round")
         .expect("exists");
-    let closed = planmon::monitoring::freeze::close(db, &round)
+    let closed = planmon::monitoring::freeze::close(db, &round, store::unaudited)
         .await
         .expect("close");
 
@@ -304,12 +415,21 @@ async fn a_closed_round_is_a_snapshot_that_later_edits_cannot_change() {
     planmon::plan::store::save_version(db, plan_id, &amended, Some("изменение"))
         .await
         .expect("amend");
-    let r = store::save_update(db, round_id, all[1].id, &completed(), true, "a").await;
+    let r = store::save_update(
+        db,
+        round_id,
+        all[1].id,
+        &completed(),
+        true,
+        "a",
+        store::unaudited,
+    )
+    .await;
     assert!(matches!(
         r,
         Err(MonitoringError::Workflow(WorkflowError::RoundClosed))
     ));
-    let again = planmon::monitoring::freeze::close(db, &round).await;
+    let again = planmon::monitoring::freeze::close(db, &round, store::unaudited).await;
     assert!(again.is_err(), "a round closes once");
 
     let stored = planmon::snapshot::store::load_snapshot(db, plan_id, 2024)
