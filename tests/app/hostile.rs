@@ -225,3 +225,29 @@ async fn a_panic_in_a_handler_is_answered_with_the_500_page_not_a_dropped_connec
     assert!(body.contains("Възникна вътрешна грешка"), "{body}");
     assert!(!body.contains("a handler bug"), "details stay in the log");
 }
+
+#[tokio::test]
+async fn an_upload_over_budget_is_refused_on_the_import_page_naming_the_limit() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .request(crate::import_web::upload_request(
+            "вложени.html",
+            &files::nested_tables_html(5000),
+            "",
+            true,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(
+        r.body.contains(
+            "вложени.html: файлът надхвърля ограничението за обработка (до 256 нива на влагане)"
+        ),
+        "{}",
+        r.body
+    );
+    let drafts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM import_drafts")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(drafts, 0, "nothing stored");
+}

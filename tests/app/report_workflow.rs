@@ -1154,6 +1154,7 @@ async fn a_backup_brings_back_every_row_file_page_and_export_on_either_backend()
         .expect_err("not empty");
     assert!(err.to_string().contains("не е празна"), "{err}");
     assert_eq!(contents(&app).await, rows);
+}
 
 #[tokio::test]
 async fn a_report_with_a_word_wider_than_the_page_downloads_as_pdf_and_is_adopted() {
