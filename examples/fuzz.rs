@@ -6,6 +6,8 @@
 //! built with their structure in mind: ZIP containers unpacked, their XML mutated and packed
 //! again; generated tag soup; generated CSV; reports with random text in every field. A panic
 //! is caught, counted and its input saved under `target/fuzz/crashes/` to become a test.
+//! `FUZZ_SECONDS` caps the time per target (the printed counts are what ran); `FUZZ_SEED`
+//! repeats a run.
 
 #[path = "../tests/app/hostile_files.rs"]
 mod hostile_files;
@@ -348,7 +350,12 @@ fn run_target(
 ) -> Tally {
     let mut t = Tally::default();
     let started = Instant::now();
-    while t.ran < count {
+    // FUZZ_SECONDS caps each target's time on a shared machine; the counts say what ran.
+    let cap = std::env::var("FUZZ_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(Duration::from_secs);
+    while t.ran < count && cap.is_none_or(|c| started.elapsed() < c) {
         let (input, run) = one(rng);
         let at = Instant::now();
         match catch_unwind(AssertUnwindSafe(run)) {
@@ -361,6 +368,9 @@ fn run_target(
         }
         t.slowest = t.slowest.max(at.elapsed());
         t.ran += 1;
+        if t.ran % (count / 10).max(1) == 0 {
+            eprintln!("{name}: {} of {count}, {} panics so far", t.ran, t.panics);
+        }
     }
     println!(
         "{name:<14} {:>10} inputs  {:>9} read  {:>9} refused  {:>3} panics  slowest {:>6} ms  {:>7.1} s",
