@@ -16,7 +16,6 @@ pub mod names;
 mod ods;
 pub mod pages;
 pub mod pdf;
-mod pdf_columns;
 pub mod pdf_layout;
 pub mod progress;
 pub mod read;

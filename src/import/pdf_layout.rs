@@ -625,7 +625,7 @@ fn order_cells(mut rows: Vec<PageRow>, regs: &[Region], g: &Grid) -> Vec<PageRow
 }
 
 /// One thing on a page in reading order.
-pub(crate) enum Item {
+enum Item {
     Lines(Vec<TextLine>),
     Table(PageTable),
 }
@@ -902,14 +902,7 @@ fn page_items(page: &Page, furniture: &[String]) -> Vec<Item> {
         items.push((run_top, runs_item(run)));
     }
     items.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut out = Vec::new();
-    for (_, item) in items {
-        match item {
-            Item::Lines(lines) => out.extend(super::pdf_columns::split_columns(lines)),
-            t => out.push(t),
-        }
-    }
-    out
+    items.into_iter().map(|(_, item)| item).collect()
 }
 
 fn runs_item(lines: Vec<TextLine>) -> Item {
