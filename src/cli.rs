@@ -190,6 +190,24 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 }
 
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
+    let writes = matches!(
+        cli.command,
+        Command::Import { dry_run: false, .. } | Command::User { .. } | Command::Restore { .. }
+    );
+    let done = run_command(cli, &config).await;
+    let postgres =
+        crate::db::backend_of(&config.database_url()) == Some(crate::db::Backend::Postgres);
+    if writes && postgres && done.is_ok() {
+        // Running servers on PostgreSQL forget the answers they keep (SQLite ones notice).
+        if let Ok(db) = crate::db::Db::connect(&config.database_url()).await {
+            crate::web::cache::announce(&db).await;
+        }
+    }
+    done
+}
+
+async fn run_command(cli: Cli, config: &Config) -> anyhow::Result<()> {
+    let config = config.clone();
     match cli.command {
         Command::Serve { demo, addr } => {
             let mut config = config;

@@ -51,7 +51,12 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         .await
         .context("не мога да изчистя изтеклите сесии")?;
     let max_connections = config.max_connections;
-    let app = router(AppState::new(db, config));
+    let url = config.database_url();
+    let backend = db.backend;
+    let mut state = AppState::new(db, config);
+    state.pages = std::sync::Arc::new(crate::web::cache::ResponseCache::enabled());
+    crate::web::cache::watch(state.pages.clone(), url, backend);
+    let app = router(state);
     println!(
         "planmon е готов на http://{addr} (за {} ms)",
         started.elapsed().as_millis()

@@ -318,9 +318,13 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             request,
             private,
             new_csrf,
+            used,
         }) => {
             let mut response = next.run(request).await;
-            if let Some((token, used)) = new_csrf
+            if used.load(Ordering::Relaxed) {
+                response.extensions_mut().insert(UsedCsrf);
+            }
+            if let Some(token) = new_csrf
                 && used.load(Ordering::Relaxed)
             {
                 let c = cookie_header(CSRF_COOKIE, &token, 60 * 60 * 24, secure_cookies(&state));
@@ -360,8 +364,15 @@ struct Authenticated {
     /// Answered for one person (a session, a submission link, the administration token).
     private: bool,
     /// A new anonymous CSRF token, set as a cookie when a handler used it.
-    new_csrf: Option<(String, Arc<AtomicBool>)>,
+    new_csrf: Option<String>,
+    /// Whether a handler used the request's CSRF token.
+    used: Arc<AtomicBool>,
 }
+
+/// On a response whose page carries the request's CSRF token: personal, never shared from a
+/// cache.
+#[derive(Debug, Clone, Copy)]
+pub struct UsedCsrf;
 
 /// Steps 1–3 of the module comment.
 async fn authenticate(
@@ -417,7 +428,8 @@ async fn authenticate(
     Ok(Authenticated {
         request: Request::from_parts(parts, body),
         private,
-        new_csrf: new.then_some((csrf, used)),
+        new_csrf: new.then_some(csrf),
+        used,
     })
 }
 

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod download;
 pub mod error;
 pub mod listen;
@@ -29,6 +30,8 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub plans: Arc<PlanCache>,
+    /// Public answers kept in memory (off unless the server turns it on).
+    pub pages: Arc<cache::ResponseCache>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
             db,
             config: Arc::new(config),
             plans: Arc::new(PlanCache::default()),
+            pages: Arc::new(cache::ResponseCache::default()),
         }
     }
 
@@ -69,6 +73,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            cache::layer,
         ))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -5,6 +5,7 @@ mod accounts;
 mod annual_report;
 mod audit;
 mod audit_together;
+mod cache;
 mod cli;
 mod helpers;
 mod hostile;
