@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod dcat;
+pub mod iati;
 pub mod json;
 pub mod pages;
 pub mod plan_xlsx;
@@ -321,7 +322,7 @@ fn approved(snap: &RoundSnapshot) -> impl Iterator<Item = &crate::snapshot::Meas
 }
 
 /// A value as text: numbers without a needless ".0", ratios as "n/d".
-fn value_text(v: &Value) -> String {
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::Number { value } => number_text(*value),
         Value::Ratio {

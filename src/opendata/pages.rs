@@ -18,6 +18,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/data", get(data_page))
         .route("/data/catalog.jsonld", get(catalog))
+        .route("/data/iati/activities.xml", get(iati_all))
+        .route("/data/iati/plans/{file}", get(iati_plan))
         .route("/data/{file}", get(download_all))
         .route("/data/plans/{id}/{file}", get(download_plan))
 }
@@ -343,4 +345,41 @@ async fn catalog(State(state): State<AppState>) -> Result<Response, AppError> {
         body,
     )
         .into_response())
+}
+
+async fn iati(state: &AppState, only: Option<i64>) -> Result<Response, AppError> {
+    let loaded = gather(state, only).await?;
+    let od = &state.config.open_data;
+    let org = super::iati::ReportingOrg {
+        reference: &od.reporting_org_ref,
+        name: &od.reporting_org_name,
+        org_type: &od.reporting_org_type,
+    };
+    let year = time::OffsetDateTime::now_utc().year();
+    let body = super::iati::activities(&org, &sources(&loaded), &crate::dates::now_rfc3339(), year)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "application/xml; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response())
+}
+
+async fn iati_all(State(state): State<AppState>) -> Result<Response, AppError> {
+    iati(&state, None).await
+}
+
+/// `/data/iati/plans/3.xml`: the activities of one plan (with its district and the nation).
+async fn iati_plan(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let id = file
+        .strip_suffix(".xml")
+        .ok_or_else(|| AppError::not_found(format!("Няма файл „{file}“.")))?;
+    let id = parse_id(id, "план")?;
+    iati(&state, Some(id)).await
 }

@@ -407,3 +407,46 @@ async fn a_broken_workbook_is_refused_with_sheet_row_and_column() {
     assert!(msg.contains("лист „Суми“, ред 2, колона „Валута“"), "{msg}");
     assert!(msg.contains("USD"), "{msg}");
 }
+
+#[tokio::test]
+async fn iati_activities_cover_every_plan_and_one_plan_has_its_own_file() {
+    let app = TestApp::spawn_with(|c| {
+        c.open_data.reporting_org_ref = "BG-EIK-000000000".into();
+        c.open_data.reporting_org_name = "Министерски съвет".into();
+    })
+    .await;
+    let (id, _) = plan_with_rounds(&app).await;
+    let other = app.create_plan(&sample_plan()).await;
+    let r = app.get("/data/iati/activities.xml").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.content_type.starts_with("application/xml"));
+    assert!(r.body.contains("<iati-activities version=\"2.03\""));
+    // The nation, one district, two plans.
+    assert_eq!(r.body.matches("<iati-activity ").count(), 4);
+    for p in [id, other] {
+        assert!(r.body.contains(&format!(
+            "<iati-identifier>BG-EIK-000000000-plan-{p}</iati-identifier>"
+        )));
+    }
+    assert!(
+        r.body
+            .contains("<reporting-org ref=\"BG-EIK-000000000\" type=\"10\">")
+    );
+    // Actual values come from the closed 2024 round only.
+    assert!(r.body.contains("<period-start iso-date=\"2024-01-01\"/>"));
+    assert!(
+        !r.body.contains("2025-01-01"),
+        "the 2025 sample is not published"
+    );
+    let one = app.get(&format!("/data/iati/plans/{id}.xml")).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.body.matches("<iati-activity ").count(), 3);
+    assert!(!one.body.contains(&format!("plan-{other}<")));
+    for bad in [
+        "/data/iati/plans/999.xml",
+        "/data/iati/plans/1.json",
+        "/data/iati/plans/x.xml",
+    ] {
+        assert_eq!(app.get(bad).await.status, StatusCode::NOT_FOUND, "{bad}");
+    }
+}
