@@ -97,7 +97,7 @@ pub async fn close(
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(MonitoringError::Refused("Кръгът вече е приключен.".into()));
+        return Err(super::WorkflowError::RoundClosed.into());
     }
     // The round row is locked by the update above, so no report changes while we read.
     let snapshot = build(db, round, &closed_at).await?;

@@ -147,6 +147,25 @@ pub enum WorkflowError {
     RoundClosed,
 }
 
+impl WorkflowError {
+    /// Whether the record's state refuses the step (409), rather than a missing field (422).
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            WorkflowError::Locked(_) | WorkflowError::NotSubmitted | WorkflowError::RoundClosed
+        )
+    }
+
+    /// The status code of a page that shows this refusal.
+    pub fn status(&self) -> axum::http::StatusCode {
+        if self.is_conflict() {
+            axum::http::StatusCode::CONFLICT
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        }
+    }
+}
+
 /// The state an update moves to, and the name of the step in the history
 /// ("resubmit" for a submission after a return).
 pub fn transition(

@@ -215,6 +215,7 @@ impl From<MonitoringError> for AppError {
         match e {
             MonitoringError::NotFound(m) => AppError::NotFound(m),
             MonitoringError::Refused(m) => AppError::BadRequest(m),
+            MonitoringError::Workflow(w) if w.is_conflict() => AppError::Conflict(w.to_string()),
             MonitoringError::Workflow(w) => AppError::BadRequest(w.to_string()),
             other => AppError::Internal(other.to_string()),
         }
@@ -344,7 +345,7 @@ async fn after_action(
         }
         Err(MonitoringError::Workflow(w)) => {
             let page = RoundDashboard::build(state, ctx, tr, Some(w.to_string())).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+            Ok((w.status(), Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -566,7 +567,7 @@ async fn close_round(
         r,
         Err(MonitoringError::Workflow(WorkflowError::RoundClosed))
     ) {
-        return Err(AppError::BadRequest("Кръгът вече е приключен.".into()));
+        return Err(AppError::Conflict("Кръгът вече е приключен.".into()));
     }
     after_action(tr, &state, &ctx, r).await
 }

@@ -270,14 +270,19 @@ async fn save(
         }
         Err(outcome) => {
             let mut errors = FieldErrors::default();
+            let mut status = StatusCode::UNPROCESSABLE_ENTITY;
             match outcome {
                 Ok(field_errors) => errors = field_errors,
-                Err(MonitoringError::Workflow(w)) => errors.add("form", w.to_string()),
+                Err(MonitoringError::Workflow(w)) => {
+                    // The update's state does not allow this (any more): a conflict.
+                    status = w.status();
+                    errors.add("form", w.to_string());
+                }
                 Err(MonitoringError::Refused(m)) => errors.add("form", m),
                 Err(e) => return Err(e.into()),
             }
             let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+            Ok((status, Html(page.render()?)).into_response())
         }
     }
 }
@@ -342,7 +347,7 @@ async fn staff_review(
             errors.add("reason", w.to_string());
             let fields = update_view::stored_fields(&u);
             let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+            Ok((w.status(), Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
     }
@@ -378,6 +383,7 @@ async fn add_evidence(
         }
     }
     let mut errors = FieldErrors::default();
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let title = title.trim().to_string();
     let mut item = Evidence {
         title: title.clone(),
@@ -457,13 +463,16 @@ async fn add_evidence(
                         .into_response(),
                 );
             }
-            Err(MonitoringError::Workflow(w)) => errors.add("evidence_file", w.to_string()),
+            Err(MonitoringError::Workflow(w)) => {
+                status = w.status();
+                errors.add("evidence_file", w.to_string());
+            }
             Err(e) => return Err(e.into()),
         }
     }
     let fields = update_view::stored_fields(&u);
     let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
+    Ok((status, Html(page.render()?)).into_response())
 }
 
 async fn staff_evidence(

@@ -227,7 +227,12 @@ async fn upload(
                     };
                     return Ok(Redirect::to(&back).into_response());
                 }
-                Err(MonitoringError::Workflow(w)) => vec![w.to_string()],
+                Err(MonitoringError::Workflow(w)) => {
+                    let html =
+                        institution_page(tr, state, ctx, institution_id, vec![w.to_string()])
+                            .await?;
+                    return Ok((w.status(), Html(html)).into_response());
+                }
                 Err(MonitoringError::Refused(m)) => vec![m],
                 Err(e) => return Err(e.into()),
             }

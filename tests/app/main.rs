@@ -27,6 +27,7 @@ mod opendata;
 mod plan_pages;
 mod plan_store;
 mod plans_api;
+mod policy_web;
 mod progress_pages;
 mod report_workflow;
 mod round_snapshots;
