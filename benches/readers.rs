@@ -1,5 +1,7 @@
 //! Each format on the seed fixtures (tests/fixtures/import/), time per file and MB/s: the reader
 //! alone (group SEED), and the whole import, reading and recognising (group SEED/import).
+//! PDFs: the whole import of each LibreOffice PDF layout (group SEED/pdf); the Kazanlak plan in
+//! Letter portrait with equal columns is 59 pages.
 //! Run: cargo bench --bench readers
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -38,6 +40,16 @@ fn readers(c: &mut Criterion) {
             let name = format!("{seed}.{ext}");
             group.throughput(Throughput::Bytes(bytes.len() as u64));
             group.bench_function(ext, |b| {
+                b.iter(|| planmon::import::load::import_bytes(&name, black_box(&bytes), &options))
+            });
+        }
+        group.finish();
+        let mut group = c.benchmark_group(format!("{seed}/pdf"));
+        for layout in ["a4-landscape", "a4-portrait", "letter-equal"] {
+            let name = format!("{seed}.{layout}.pdf");
+            let bytes = fixture(&format!("tests/fixtures/import/{name}"));
+            group.throughput(Throughput::Bytes(bytes.len() as u64));
+            group.bench_function(layout, |b| {
                 b.iter(|| planmon::import::load::import_bytes(&name, black_box(&bytes), &options))
             });
         }

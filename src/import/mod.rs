@@ -14,6 +14,7 @@ pub mod html;
 pub mod load;
 pub mod names;
 mod ods;
+pub mod office;
 pub mod pages;
 pub mod pdf;
 pub mod pdf_layout;

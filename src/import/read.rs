@@ -50,7 +50,20 @@ pub fn read_document_within(
         return read_zip(&file, bytes, budget);
     }
     if bytes.starts_with(OLE2_MAGIC) {
-        return Err(ole2_error(&file, bytes, ext.as_deref()));
+        let word: Vec<u8> = "WordDocument"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        let encrypted = ole2_error(&file, bytes, ext.as_deref());
+        if !matches!(encrypted, ImportError::Encrypted { .. })
+            && bytes.windows(word.len()).any(|w| w == word.as_slice())
+        {
+            return read_converted(&file, bytes, "doc", budget);
+        }
+        return Err(encrypted);
+    }
+    if bytes.starts_with(b"{\\rtf") {
+        return read_converted(&file, bytes, "rtf", budget);
     }
     if bytes.starts_with(b"%PDF") {
         return Ok((
@@ -68,6 +81,24 @@ pub fn read_document_within(
         });
     }
     read_text_like(&file, &text, ext.as_deref(), budget)
+}
+
+/// A `.doc`, `.odt` or `.rtf` converted to DOCX by LibreOffice ([`super::office`]), then read as
+/// DOCX within the same budget.
+fn read_converted(
+    file: &str,
+    bytes: &[u8],
+    kind: &str,
+    budget: &mut ReadBudget,
+) -> Result<(SourceFormat, Document), ImportError> {
+    let docx = super::office::to_docx(file, bytes, kind)?;
+    if !docx.starts_with(ZIP_MAGIC) {
+        return Err(ImportError::Corrupt {
+            file: file.to_string(),
+            detail: "LibreOffice не върна документ DOCX".into(),
+        });
+    }
+    read_zip(file, &docx, budget)
 }
 
 /// Checks the size before anything else is done with the bytes.
@@ -140,10 +171,7 @@ fn read_zip(
             ));
         }
         if mime.starts_with("application/vnd.oasis.opendocument.text") {
-            return Err(ImportError::UnknownFormat {
-                file: file.to_string(),
-                detail: "документ ODT: запишете го като DOCX и опитайте отново".into(),
-            });
+            return read_converted(file, bytes, "odt", budget);
         }
         return Err(ImportError::UnknownFormat {
             file: file.to_string(),

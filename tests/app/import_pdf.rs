@@ -197,3 +197,38 @@ fn a_pdf_is_read_within_the_readers_budget() {
     }
     assert!(read_document_within("plan.pdf", &bytes, &ReadLimits::DEFAULT).is_ok());
 }
+
+/// `.doc`, `.odt` and `.rtf` are converted by LibreOffice; the fixtures were saved from the
+/// seed's DOCX by LibreOffice (scripts/make-pdf-fixtures.py): each gives the DOCX's header and a
+/// plan. Without LibreOffice (it is in .ci/apt-packages) each is refused saying what to do.
+#[test]
+fn old_word_odt_and_rtf_are_read_through_libreoffice_with_the_docx_header() {
+    let seed = "plovdiv-2022-2024";
+    let docx = format!("{seed}.docx");
+    let expected = import_bytes(&docx, &fixture(&docx), &ImportOptions::default())
+        .expect("docx")
+        .plan
+        .expect("a plan");
+    let installed = std::env::var_os("PATH")
+        .is_some_and(|p| std::env::split_paths(&p).any(|d| d.join("soffice").is_file()));
+    for ext in ["doc", "odt", "rtf"] {
+        let name = format!("{seed}.{ext}");
+        match import_bytes(&name, &fixture(&name), &ImportOptions::default()) {
+            Ok(out) => {
+                let got = out.plan.unwrap_or_else(|| panic!("{name}: no plan"));
+                assert_eq!(got.municipality, expected.municipality, "{name}");
+                assert_eq!(got.title, expected.title, "{name}");
+                assert_eq!(got.period, expected.period, "{name}");
+                assert_eq!(got.adoption, expected.adoption, "{name}");
+                // Word 97 joins tables that follow each other, so measures whose rows came from
+                // separate tables are read differently: only a plan is asserted here.
+                assert!(got.measures().count() > 0, "{name}: no measures");
+            }
+            Err(e) => {
+                assert!(!installed, "{name}: {e}");
+                assert!(e.to_string().contains("LibreOffice"), "{e}");
+                assert!(e.to_string().contains("DOCX"), "{e}");
+            }
+        }
+    }
+}
