@@ -24,5 +24,6 @@ pub mod report;
 pub mod search;
 pub mod server;
 pub mod snapshot;
+pub mod territory;
 pub mod token;
 pub mod web;

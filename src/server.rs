@@ -14,6 +14,9 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     crate::registry::store::seed_builtin(&db)
         .await
         .context("не мога да заредя регистъра на институциите")?;
+    crate::territory::store::seed(&db)
+        .await
+        .context("не мога да заредя областите и общините (ЕКАТТЕ)")?;
     Ok(db)
 }
 

@@ -33,3 +33,4 @@ mod report_workflow;
 mod round_snapshots;
 mod search;
 mod security;
+mod territory;
