@@ -23,6 +23,7 @@ CREATE TABLE municipality_districts (
 CREATE INDEX municipality_districts_code ON municipality_districts(municipality_code);
 CREATE INDEX municipality_districts_district ON municipality_districts(district_code);
 
--- A municipality planmon keeps plans for, linked to its official entry.
-ALTER TABLE municipalities ADD COLUMN code TEXT REFERENCES official_municipalities(code);
+-- A municipality planmon keeps plans for, linked to its official entry (no foreign key: the
+-- table is older than official_municipalities, and a backup restores tables in creation order).
+ALTER TABLE municipalities ADD COLUMN code TEXT;
 CREATE UNIQUE INDEX municipalities_code ON municipalities(code);

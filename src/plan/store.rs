@@ -223,18 +223,28 @@ pub async fn save_version_in(
     Ok(Some(version + 1))
 }
 
+/// The municipality a plan names: the stored one of that name or of the same official
+/// municipality ("Община град Добрич" is Добрич), else a new one linked to its official code
+/// (territory) when the name means exactly one.
 async fn upsert_municipality(
     conn: &mut AnyConnection,
     name: &str,
     district: Option<&str>,
 ) -> sqlx::Result<i64> {
     let name = name.trim();
-    if let Some((id, current)) = sqlx::query_as::<_, (i64, Option<String>)>(
-        "SELECT id, district FROM municipalities WHERE name = $1",
-    )
-    .bind(name)
-    .fetch_optional(&mut *conn)
-    .await?
+    let code = crate::territory::tree()
+        .match_municipality(name, district)
+        .one()
+        .map(|m| m.code.clone());
+    if let Some((id, current, stored_code)) =
+        sqlx::query_as::<_, (i64, Option<String>, Option<String>)>(
+            "SELECT id, district, code FROM municipalities WHERE name = $1 OR code = $2 \
+             ORDER BY CASE WHEN name = $1 THEN 0 ELSE 1 END LIMIT 1",
+        )
+        .bind(name)
+        .bind(&code)
+        .fetch_optional(&mut *conn)
+        .await?
     {
         if current.is_none() && district.is_some() {
             sqlx::query("UPDATE municipalities SET district = $1 WHERE id = $2")
@@ -242,6 +252,20 @@ async fn upsert_municipality(
                 .bind(id)
                 .execute(&mut *conn)
                 .await?;
+        }
+        if stored_code.is_none() && code.is_some() {
+            let taken: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM municipalities WHERE code = $1")
+                    .bind(&code)
+                    .fetch_optional(&mut *conn)
+                    .await?;
+            if taken.is_none() {
+                sqlx::query("UPDATE municipalities SET code = $1 WHERE id = $2")
+                    .bind(&code)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
+            }
         }
         return Ok(id);
     }
@@ -258,12 +282,14 @@ async fn upsert_municipality(
         slug = format!("{base}-{n}");
     }
     sqlx::query_scalar(
-        "INSERT INTO municipalities (name, slug, district, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO municipalities (name, slug, district, created_at, code) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
     )
     .bind(name)
     .bind(slug)
     .bind(district)
     .bind(now_rfc3339())
+    .bind(code)
     .fetch_one(conn)
     .await
 }

@@ -113,3 +113,35 @@ async fn moving_to_an_unknown_district_or_where_it_already_is_is_refused_and_cha
         1
     );
 }
+
+#[tokio::test]
+async fn a_plan_naming_a_stored_municipality_in_a_longer_form_joins_it() {
+    let app = TestApp::spawn().await;
+    let mut first = sample_plan();
+    first.municipality = "Добрич".into();
+    let a = app.create_plan(&first).await;
+    let mut second = sample_plan();
+    second.municipality = "Община град Добрич".into();
+    let b = app.create_plan(&second).await;
+    let ids: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT municipality_id, m.code FROM plans p JOIN municipalities m ON m.id = p.municipality_id WHERE p.id IN ($1, $2)")
+            .bind(a)
+            .bind(b)
+            .fetch_all(&app.db.pool)
+            .await
+            .expect("plans");
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1]);
+    assert_eq!(ids[0].1.as_deref(), Some("DOB28"));
+    let mut rural = sample_plan();
+    rural.municipality = "Община Добричка".into();
+    let c = app.create_plan(&rural).await;
+    let code: Option<String> = sqlx::query_scalar(
+        "SELECT m.code FROM plans p JOIN municipalities m ON m.id = p.municipality_id WHERE p.id = $1",
+    )
+    .bind(c)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("rural");
+    assert_eq!(code.as_deref(), Some("DOB15"));
+}
