@@ -149,7 +149,10 @@ async fn personal_and_private_answers_are_never_shared() {
     let b = app.anonymous().await;
     assert_ne!(a.csrf, b.csrf);
     for s in [&a, &b, &a] {
-        assert_eq!(app.get_as("/login", s).await.csrf_field(), Some(s.csrf.clone()));
+        assert_eq!(
+            app.get_as("/login", s).await.csrf_field(),
+            Some(s.csrf.clone())
+        );
     }
     let admin = app.admin_session().await;
     let r = app.get_as("/", &admin).await;
