@@ -15,9 +15,18 @@ use std::io::Cursor;
 pub(crate) type SparseSheet = BTreeMap<(u32, u32), String>;
 
 /// Refuses a shared-string table that declares more strings than a file may have cells:
-/// calamine reserves room for the declared count before reading any.
+/// calamine reserves room for the declared `uniqueCount` before reading any (a few bytes
+/// declaring four billion made it ask for 96 GB and abort). The whole part is searched, not
+/// parsed: whatever comes before the root element, the count is found as calamine finds it.
 pub(crate) fn check_shared_strings(bytes: &[u8], budget: &ReadBudget) -> Result<(), ImportError> {
-    use quick_xml::events::Event;
+    use std::io::Read;
+    static COUNT: std::sync::LazyLock<Option<regex::bytes::Regex>> =
+        std::sync::LazyLock::new(|| {
+            regex::bytes::Regex::new(r#"uniqueCount\s*=\s*["']\s*\+?0*([0-9]+)"#).ok()
+        });
+    let Some(re) = COUNT.as_ref() else {
+        return Ok(());
+    };
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
@@ -27,34 +36,35 @@ pub(crate) fn check_shared_strings(bytes: &[u8], budget: &ReadBudget) -> Result<
         .filter(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
         .map(|n| n.into_owned())
         .collect();
+    // Kept from the chunk before, so a count across a chunk boundary is still whole.
+    const CARRY: usize = 4096;
     for name in names {
         let Ok(entry) = archive.by_name(&name) else {
             continue;
         };
-        // The count is on the root element, within the first few KB.
-        let head = std::io::Read::take(budget.counted(entry), 64 * 1024);
-        let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(head));
-        let mut buf = Vec::new();
+        let mut entry = budget.counted(entry);
+        let mut window: Vec<u8> = Vec::new();
+        let mut chunk = vec![0u8; 1 << 16];
         loop {
-            match reader.read_event_into(&mut buf) {
-                Ok(Event::Start(e) | Event::Empty(e)) => {
-                    for key in ["uniqueCount", "count"] {
-                        let n = e.try_get_attribute(key).ok().flatten().and_then(|a| {
-                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                                .ok()?
-                                .trim()
-                                .parse::<u64>()
-                                .ok()
-                        });
-                        if n.is_some_and(|n| n > budget.limits().cells) {
-                            return Err(budget.over(Limit::Cells));
-                        }
-                    }
-                    break;
+            let n = match entry.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) if budget.unpacked_over() => return Err(budget.over(Limit::UnpackedBytes)),
+                Err(_) => break,
+            };
+            window.extend_from_slice(&chunk[..n]);
+            for c in re.captures_iter(&window) {
+                let digits = c.get(1).map_or(&b""[..], |m| m.as_bytes());
+                let declared = std::str::from_utf8(digits)
+                    .ok()
+                    .and_then(|d| d.parse::<u64>().ok())
+                    .unwrap_or(u64::MAX);
+                if declared > budget.limits().cells {
+                    return Err(budget.over(Limit::Cells));
                 }
-                Ok(Event::Eof) | Err(_) => break,
-                _ => buf.clear(),
             }
+            let keep = window.len().saturating_sub(CARRY);
+            window.drain(..keep);
         }
     }
     Ok(())

@@ -119,6 +119,17 @@ pub fn shared_strings_count_lie() -> Vec<u8> {
     ))
 }
 
+/// [`shared_strings_count_lie`] with an element before the root and a comment of 70 KB
+/// (found by the fuzzer: a check reading only the first element or the first 64 KB missed it).
+pub fn shared_strings_count_lie_hidden() -> Vec<u8> {
+    xlsx_with(Box::new(|w| {
+        w.write_all(br#"<?xml version="1.0"?><b/><!-- "#)
+            .expect("w");
+        repeat(w, b"x", 70 * 1024);
+        w.write_all(br#" --><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" uniqueCount="4000000000"><si><t>x</t></si></sst>"#).expect("w");
+    }))
+}
+
 /// An ODS whose one row of text is repeated a million times across every column.
 pub fn ods_repeated_text() -> Vec<u8> {
     let content = br#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="Sheet1"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>Measure</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
@@ -201,6 +212,10 @@ pub fn all() -> Vec<Hostile> {
         Hostile {
             name: "shared-strings-count.xlsx",
             bytes: shared_strings_count_lie(),
+        },
+        Hostile {
+            name: "shared-strings-count-hidden.xlsx",
+            bytes: shared_strings_count_lie_hidden(),
         },
         Hostile {
             name: "table-150mb.docx",
