@@ -456,7 +456,8 @@ async fn an_evidence_file_refused_after_upload_leaves_nothing_on_disk_and_check_
     assert!(report.is_clean(), "{report:?}");
     assert_eq!(report.ok, 1);
 
-    // The update is submitted meanwhile: the file is written, then the transaction refuses it.
+    // The update is submitted meanwhile: the file is written, then the transaction refuses it
+    // (a workflow conflict: 409).
     sqlx::query("UPDATE round_updates SET state = 'submitted' WHERE id = $1")
         .bind(u.id)
         .execute(&app.db.pool)
@@ -471,7 +472,7 @@ async fn an_evidence_file_refused_after_upload_leaves_nothing_on_disk_and_check_
         Some(("q.pdf", refused)),
     )
     .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
     let on_disk = planmon::files::on_disk(&data_dir).expect("disk");
     assert_eq!(on_disk.len(), 1, "only the kept file: {on_disk:?}");
     assert!(
