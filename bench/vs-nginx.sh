@@ -14,6 +14,7 @@ conns="${2:-64}"
 [ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 bin=$PWD/target/release/planmon
 work=$(mktemp -d)
+chmod 755 "$work" # nginx workers run as another user
 port=18090
 nport=18091
 pids=()
@@ -45,6 +46,7 @@ run() { # label database-url
     mkdir -p "$work/www"
     curl -s "$page" -o "$work/www/plan.html"
     gzip -9 -k -f "$work/www/plan.html"
+    chmod -R a+rX "$work/www"
     cat >"$work/nginx.conf" <<EOF
 worker_processes 2;
 pid $work/nginx.pid;
@@ -84,7 +86,7 @@ EOF
     printf '%-34s %10s %10s %7s\n' "as a browser asks (br/gzip)" "$p_b" "$n_b" "$(awk "BEGIN {printf \"%.2f\", $p_b / $n_b}")"
     printf '%-34s %10s %10s %7s\n' "uncompressed" "$p_i" "$n_i" "$(awk "BEGIN {printf \"%.2f\", $p_i / $n_i}")"
     local etag
-    etag=$(curl -sI "${browser[@]}" "$page" | awk -F': ' 'tolower($1) == "etag" {print $2}' | tr -d '\r')
+    etag=$(curl -s -D - -o /dev/null "${browser[@]}" "$page" | awk -F': ' 'tolower($1) == "etag" {print $2}' | tr -d '\r')
     echo "If-None-Match: $(curl -s -o /dev/null -w '%{http_code}' "${browser[@]}" -H "If-None-Match: $etag" "$page")"
     echo "planmon RSS: $(( $(awk '/VmRSS/ {print $2}' "/proc/$pid/status") / 1024 )) MB"
     kill "$pid"; wait "$pid" 2>/dev/null || true
