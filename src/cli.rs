@@ -123,6 +123,11 @@ pub enum Command {
         /// The archive to read.
         file: PathBuf,
     },
+    /// Fill the database with generated demo data (`generate country`, see the README).
+    Generate {
+        #[command(subcommand)]
+        what: crate::generate::store::GenerateCommand,
+    },
     /// Manage accounts: `user add --admin EMAIL` creates the first administrator.
     User {
         #[command(subcommand)]
@@ -192,7 +197,10 @@ pub fn load_config(cli: &Cli) -> anyhow::Result<Config> {
 pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
     let writes = matches!(
         cli.command,
-        Command::Import { dry_run: false, .. } | Command::User { .. } | Command::Restore { .. }
+        Command::Import { dry_run: false, .. }
+            | Command::User { .. }
+            | Command::Restore { .. }
+            | Command::Generate { .. }
     );
     let done = run_command(cli, &config).await;
     let postgres =
@@ -252,6 +260,7 @@ async fn run_command(cli: Cli, config: &Config) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Generate { what } => crate::generate::store::run(&config, what).await,
         Command::Check => {
             let db = crate::server::open_database(&config).await?;
             let report = crate::files::check(&db, &config.data_dir).await?;

@@ -100,7 +100,7 @@ pub fn sample_round_with(
             };
             let spent = if active && !money_reported {
                 money_reported = true;
-                sample_spent(plan, m, status, &u.at(11))
+                in_currency_of(year, sample_spent(plan, m, status, &u.at(11)))
             } else {
                 Vec::new()
             };
@@ -302,6 +302,23 @@ fn sample_spent(plan: &Plan, m: &Measure, status: ReportedStatus, d: &Dice) -> V
             source,
             minor,
             currency: Currency::Bgn,
+        })
+        .collect()
+}
+
+/// Money is reported in leva up to 2025 and in euro from 2026 (converted at the fixed rate).
+fn in_currency_of(year: i32, spent: Vec<Spent>) -> Vec<Spent> {
+    let currency = if year >= 2026 {
+        Currency::Eur
+    } else {
+        Currency::Bgn
+    };
+    spent
+        .into_iter()
+        .map(|s| Spent {
+            minor: s.money().convert(currency).minor,
+            currency,
+            ..s
         })
         .collect()
 }

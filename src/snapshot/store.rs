@@ -119,6 +119,17 @@ pub async fn save_sample_snapshot(
     db: &Db,
     snap: &RoundSnapshot,
 ) -> Result<Option<i64>, StoreError> {
+    save_sample_snapshot_in(&db.pool, snap).await
+}
+
+/// [`save_sample_snapshot`] on the caller's connection or transaction (generated data).
+pub async fn save_sample_snapshot_in<'c, E>(
+    conn: E,
+    snap: &RoundSnapshot,
+) -> Result<Option<i64>, StoreError>
+where
+    E: Executor<'c, Database = Any>,
+{
     let body = body_of(snap)?;
     let sql = insert_sql!("DO NOTHING RETURNING id");
     let id = sqlx::query_scalar(sql)
@@ -129,7 +140,7 @@ pub async fn save_sample_snapshot(
         .bind(Origin::Sample.code())
         .bind(body)
         .bind(now_rfc3339())
-        .fetch_optional(&db.pool)
+        .fetch_optional(conn)
         .await?;
     Ok(id)
 }

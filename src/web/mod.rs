@@ -32,6 +32,8 @@ pub struct AppState {
     pub plans: Arc<PlanCache>,
     /// Public answers kept in memory (off unless the server turns it on).
     pub pages: Arc<cache::ResponseCache>,
+    /// Roll-ups up the administrative tree by year.
+    pub rollups: Arc<crate::rollup::store::RollupCache>,
 }
 
 impl AppState {
@@ -41,6 +43,7 @@ impl AppState {
             config: Arc::new(config),
             plans: Arc::new(PlanCache::default()),
             pages: Arc::new(cache::ResponseCache::default()),
+            rollups: Arc::default(),
         }
     }
 
@@ -65,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::account::pages::routes())
         .merge(crate::audit::pages::routes())
         .merge(crate::opendata::pages::routes())
+        .merge(crate::rollup::api::routes())
         .route("/healthz", get(healthz))
         .route("/accessibility", get(accessibility))
         .route("/lang/{code}", get(switch_language))

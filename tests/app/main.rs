@@ -30,6 +30,7 @@ mod plans_api;
 mod policy_web;
 mod progress_pages;
 mod report_workflow;
+mod rollup;
 mod round_snapshots;
 mod search;
 mod security;

@@ -1,0 +1,301 @@
+//! `/api/v1/rollup/{year}` (the nation by district) and `/api/v1/rollup/{year}/districts/{code}`
+//! (a district by municipality): approved data of closed rounds, added up the tree in force in
+//! that year. Money as exact decimal text, in EUR and BGN at the fixed rate and per currency as
+//! reported; percentages as numerators and denominators.
+
+use super::{
+    AREA_SLOTS, DistrictRollup, Figures, IndicatorTotals, MunicipalityRollup, Purse, Reporting,
+    StatusCounts, Totals,
+};
+use crate::money::Currency;
+use crate::plan::NationalArea;
+use crate::web::{ApiError, AppError, AppState};
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/rollup/{year}", get(national))
+        .route("/api/v1/rollup/{year}/districts/{code}", get(district))
+}
+
+/// A reporting year from the URL: four digits in a plausible range, else 404.
+pub fn parse_year(text: &str) -> Result<i32, AppError> {
+    text.parse::<i32>()
+        .ok()
+        .filter(|y| (2000..=2100).contains(y))
+        .ok_or_else(|| AppError::not_found(format!("„{text}“ не е отчетна година.")))
+}
+
+#[derive(Debug, Serialize)]
+pub struct MoneyJson {
+    pub planned_eur: String,
+    pub spent_eur: String,
+    pub planned_bgn: String,
+    pub spent_bgn: String,
+    /// As planned and reported, before conversion: "BGN" and "EUR".
+    pub planned_by_currency: BTreeMap<&'static str, String>,
+    pub spent_by_currency: BTreeMap<&'static str, String>,
+    pub spent_by_source: Vec<SourceJson>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SourceJson {
+    pub source: String,
+    pub spent_eur: String,
+    pub spent_bgn: String,
+}
+
+fn decimal(p: &Purse, c: Currency) -> String {
+    p.in_currency(c).to_decimal_string()
+}
+
+fn by_currency(p: &Purse) -> BTreeMap<&'static str, String> {
+    [(Currency::Bgn, p.bgn), (Currency::Eur, p.eur)]
+        .into_iter()
+        .map(|(c, minor)| {
+            (
+                c.code(),
+                crate::money::Money::new(minor, c).to_decimal_string(),
+            )
+        })
+        .collect()
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReportingJson {
+    pub expected: u64,
+    pub received: u64,
+    pub approved: u64,
+    pub late: u64,
+    /// Approved reports out of those expected, 0-1 rounded to 4 places; null when none expected.
+    pub rate: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IndicatorsJson {
+    pub numbers: u64,
+    pub number_sum: f64,
+    pub cumulatives: u64,
+    pub cumulative_last_sum: f64,
+    pub percentages: u64,
+    pub numerator: f64,
+    pub denominator: f64,
+    pub yes: u64,
+    pub no: u64,
+    pub texts: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FiguresJson {
+    pub measures: u64,
+    pub measures_by_status: BTreeMap<&'static str, u64>,
+    pub money: MoneyJson,
+    pub people_reached: u64,
+    pub indicators: IndicatorsJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AreaJson {
+    /// A national priority area's code; `none` for measures of no national area.
+    pub code: &'static str,
+    pub name: &'static str,
+    #[serde(flatten)]
+    pub figures: FiguresJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TotalsJson {
+    /// Closed rounds counted.
+    pub rounds: u64,
+    pub reporting: ReportingJson,
+    #[serde(flatten)]
+    pub figures: FiguresJson,
+    pub priority_areas: Vec<AreaJson>,
+}
+
+fn rounded(x: Option<f64>) -> Option<f64> {
+    x.map(|v| (v * 10_000.0).round() / 10_000.0)
+}
+
+fn statuses(s: &StatusCounts) -> BTreeMap<&'static str, u64> {
+    s.rows().into_iter().collect()
+}
+
+fn indicators(i: &IndicatorTotals) -> IndicatorsJson {
+    IndicatorsJson {
+        numbers: i.numbers,
+        number_sum: i.number_sum,
+        cumulatives: i.cumulatives,
+        cumulative_last_sum: i.cumulative_sum,
+        percentages: i.percentages,
+        numerator: i.numerator,
+        denominator: i.denominator,
+        yes: i.yes,
+        no: i.no,
+        texts: i.texts,
+    }
+}
+
+fn reporting(r: &Reporting) -> ReportingJson {
+    ReportingJson {
+        expected: r.expected,
+        received: r.received,
+        approved: r.approved,
+        late: r.late,
+        rate: rounded(r.rate()),
+    }
+}
+
+fn figures(f: &Figures) -> FiguresJson {
+    let m = &f.money;
+    FiguresJson {
+        measures: f.measures.total(),
+        measures_by_status: statuses(&f.measures),
+        money: MoneyJson {
+            planned_eur: decimal(&m.planned, Currency::Eur),
+            spent_eur: decimal(&m.spent, Currency::Eur),
+            planned_bgn: decimal(&m.planned, Currency::Bgn),
+            spent_bgn: decimal(&m.spent, Currency::Bgn),
+            planned_by_currency: by_currency(&m.planned),
+            spent_by_currency: by_currency(&m.spent),
+            spent_by_source: m
+                .spent_by_source
+                .iter()
+                .map(|(source, p)| SourceJson {
+                    source: source.clone(),
+                    spent_eur: decimal(p, Currency::Eur),
+                    spent_bgn: decimal(p, Currency::Bgn),
+                })
+                .collect(),
+        },
+        people_reached: f.people_reached,
+        indicators: indicators(&f.indicators),
+    }
+}
+
+/// The national area of each slot of [`Totals::areas`].
+pub fn slot_area(slot: usize) -> Option<NationalArea> {
+    NationalArea::ALL.get(slot).copied()
+}
+
+pub fn totals(t: &Totals) -> TotalsJson {
+    TotalsJson {
+        rounds: t.rounds,
+        reporting: reporting(&t.reporting),
+        figures: figures(&t.all),
+        priority_areas: (0..AREA_SLOTS)
+            .filter(|&i| slot_area(i).is_some() || t.areas[i].measures.total() > 0)
+            .map(|i| AreaJson {
+                code: slot_area(i).map_or("none", NationalArea::code),
+                name: slot_area(i).map_or("Без национален приоритет", NationalArea::title_bg),
+                figures: figures(&t.areas[i]),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DistrictJson {
+    pub code: String,
+    pub name: String,
+    pub municipalities_total: usize,
+    pub municipalities_reporting: usize,
+    #[serde(flatten)]
+    pub totals: TotalsJson,
+    pub url: String,
+}
+
+fn district_json(year: i32, d: &DistrictRollup) -> DistrictJson {
+    DistrictJson {
+        code: d.code.clone(),
+        name: d.name.clone(),
+        municipalities_total: d.municipalities.len(),
+        municipalities_reporting: d.reporting(),
+        totals: totals(&d.totals),
+        url: format!("/api/v1/rollup/{year}/districts/{}", d.code),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct NationalJson {
+    pub year: i32,
+    pub level: &'static str,
+    pub municipalities_total: usize,
+    pub municipalities_reporting: usize,
+    pub totals: TotalsJson,
+    pub districts: Vec<DistrictJson>,
+    /// Plans with a closed round whose municipality is not in the official tree (not counted).
+    pub unplaced_plans: Vec<i64>,
+}
+
+async fn national(
+    State(state): State<AppState>,
+    Path(year): Path<String>,
+) -> Result<Json<NationalJson>, ApiError> {
+    let year = parse_year(&year)?;
+    let r = super::store::rollup(&state.db, &state.rollups, year).await?;
+    Ok(Json(NationalJson {
+        year,
+        level: "national",
+        municipalities_total: r.districts.iter().map(|d| d.municipalities.len()).sum(),
+        municipalities_reporting: r.districts.iter().map(DistrictRollup::reporting).sum(),
+        totals: totals(&r.totals),
+        districts: r.districts.iter().map(|d| district_json(year, d)).collect(),
+        unplaced_plans: r.unplaced.clone(),
+    }))
+}
+
+#[derive(Debug, Serialize)]
+pub struct MunicipalityJson {
+    pub code: String,
+    pub name: String,
+    /// Plans of the municipality with a closed round in the year.
+    pub plans: Vec<i64>,
+    #[serde(flatten)]
+    pub totals: TotalsJson,
+}
+
+fn municipality_json(m: &MunicipalityRollup) -> MunicipalityJson {
+    MunicipalityJson {
+        code: m.code.clone(),
+        name: m.name.clone(),
+        plans: m.plans.clone(),
+        totals: totals(&m.totals),
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct DistrictLevelJson {
+    pub year: i32,
+    pub level: &'static str,
+    pub code: String,
+    pub name: String,
+    pub municipalities_total: usize,
+    pub municipalities_reporting: usize,
+    pub totals: TotalsJson,
+    pub municipalities: Vec<MunicipalityJson>,
+}
+
+async fn district(
+    State(state): State<AppState>,
+    Path((year, code)): Path<(String, String)>,
+) -> Result<Json<DistrictLevelJson>, ApiError> {
+    let year = parse_year(&year)?;
+    let d = super::store::district_rollup(&state.db, &state.rollups, year, &code)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Няма област с код „{code}“.")))?;
+    Ok(Json(DistrictLevelJson {
+        year,
+        level: "district",
+        code: d.code.clone(),
+        name: d.name.clone(),
+        municipalities_total: d.municipalities.len(),
+        municipalities_reporting: d.reporting(),
+        totals: totals(&d.totals),
+        municipalities: d.municipalities.iter().map(municipality_json).collect(),
+    }))
+}
