@@ -260,3 +260,166 @@ async fn an_upload_over_budget_is_refused_on_the_import_page_naming_the_limit() 
         .expect("count");
     assert_eq!(drafts, 0, "nothing stored");
 }
+
+/// A `planmon serve` process on its own SQLite database, spoken to over TCP as a script does
+/// (the administration token), so its peak memory can be read from `/proc`.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+    _dir: tempfile::TempDir,
+}
+
+const SERVER_TOKEN: &str = "rss-test-token";
+
+impl Server {
+    fn start() -> Server {
+        let dir = tempfile::tempdir().expect("dir");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let addr = format!("127.0.0.1:{port}");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_planmon"))
+            .args(["serve", "--addr", &addr])
+            .env("PLANMON_DATA_DIR", dir.path())
+            .env("PLANMON_DATABASE_URL", "")
+            .env("PLANMON_ADMIN_TOKEN", SERVER_TOKEN)
+            .env("PLANMON_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start planmon serve");
+        let server = Server {
+            child,
+            addr,
+            _dir: dir,
+        };
+        let started = Instant::now();
+        while server.send("GET /healthz", &[], b"").is_none() {
+            assert!(started.elapsed() < Duration::from_secs(60), "server starts");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        server
+    }
+
+    /// Sends one request (`"METHOD /path"`, extra headers, body) and returns the status and
+    /// the response; `None` when the server cannot be reached.
+    fn send(&self, line: &str, headers: &[(&str, &str)], body: &[u8]) -> Option<(u16, Vec<u8>)> {
+        use std::io::Read;
+        let mut s = std::net::TcpStream::connect(&self.addr).ok()?;
+        s.set_read_timeout(Some(Duration::from_secs(120))).ok()?;
+        let mut head = format!(
+            "{line} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\nAuthorization: Bearer {SERVER_TOKEN}\r\nContent-Length: {}\r\n",
+            self.addr,
+            body.len()
+        );
+        for (k, v) in headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        s.write_all(head.as_bytes()).ok()?;
+        s.write_all(body).ok()?;
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).ok()?;
+        let status = std::str::from_utf8(out.get(9..12)?).ok()?.parse().ok()?;
+        Some((status, out))
+    }
+
+    /// Peak resident memory since the last reset, in KB, then resets it.
+    fn take_peak_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("server status");
+        let kb = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmHWM");
+        // "5" resets the peak to the current size (proc(5), clear_refs).
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.child.id()), "5");
+        kb
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+use std::io::Write as _;
+
+/// The largest plan the budget lets through: `ReadLimits::measures` measures, as plan JSON.
+fn largest_plan_json() -> Vec<u8> {
+    let mut plan = crate::helpers::sample_plan();
+    let limit = planmon::import::budget::ReadLimits::DEFAULT.measures as usize;
+    let model = plan.measures().next().cloned().expect("a measure");
+    let per_objective = limit / plan.priorities.len();
+    for (p, priority) in plan.priorities.iter_mut().enumerate() {
+        for objective in priority.objectives.iter_mut().take(1) {
+            objective.measures = (0..per_objective)
+                .map(|i| {
+                    let mut m = model.clone();
+                    m.key = format!("p{p}m{i}");
+                    m.code = Some(format!("{}.{}", p + 1, i + 1));
+                    m.tasks = vec![format!("Дейност {i} с описание, което се повтаря. ").repeat(8)];
+                    m
+                })
+                .collect();
+        }
+    }
+    serde_json::to_vec(&plan).expect("plan JSON")
+}
+
+/// Issue 18: the server's peak resident memory stays under 300 MB for any single upload up to
+/// the size limit — each hostile file and the largest plan the budget admits, uploaded to the
+/// import and, when it becomes a draft, its review page rendered.
+#[test]
+fn the_running_server_stays_under_300_mb_for_every_hostile_upload_and_its_review_page() {
+    let server = Server::start();
+    let mut uploads = files::all();
+    uploads.push(Hostile {
+        name: "largest-plan.json",
+        bytes: largest_plan_json(),
+    });
+    let baseline = server.take_peak_kb();
+    let mut report = vec![format!("baseline {} MB", baseline / 1024)];
+    for h in uploads {
+        let (content_type, body) =
+            crate::helpers::multipart(&[("municipality", "")], Some((h.name, &h.bytes)));
+        let (status, answer) = server
+            .send(
+                "POST /admin/import",
+                &[("Content-Type", content_type.as_str())],
+                &body,
+            )
+            .unwrap_or_else(|| panic!("{}: the server answers", h.name));
+        assert!(status < 500, "{}: answered {status}", h.name);
+        let answer = String::from_utf8_lossy(&answer);
+        let review = answer
+            .lines()
+            .find_map(|l| l.strip_prefix("location: ").or(l.strip_prefix("Location: ")))
+            .map(|l| l.trim().to_string());
+        if let Some(review) = &review {
+            let (status, page) = server
+                .send(&format!("GET {review}"), &[], b"")
+                .unwrap_or_else(|| panic!("{}: the review page answers", h.name));
+            assert_eq!(status, 200, "{}: review page", h.name);
+            assert!(page.len() > 1000);
+        }
+        let kb = server.take_peak_kb();
+        report.push(format!(
+            "{:<30} {:>9} B  answered {status}  review {}  peak {:>4} MB",
+            h.name,
+            h.bytes.len(),
+            review.is_some(),
+            kb / 1024
+        ));
+        assert!(kb < 300 * 1024, "{}: peak {} MB", h.name, kb / 1024);
+    }
+    assert!(
+        server.send("GET /healthz", &[], b"").is_some(),
+        "the server is still up"
+    );
+    eprintln!("{}", report.join("\n"));
+}
