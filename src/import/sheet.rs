@@ -111,7 +111,13 @@ pub(crate) fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
 ) -> Result<Result<SparseSheet, ImportError>, XlsxError> {
     let mut reader = wb.worksheet_cells_reader(name)?;
     let mut cells = SparseSheet::new();
-    while let Some(cell) = reader.next_cell()? {
+    loop {
+        // calamine 0.38 multiplies a cell reference's row and column without checking for
+        // overflow ("r=\"A99999999999\"" panics in a debug build, wraps in a release one; found by
+        // scripts/fuzz.sh): a panic inside the third-party reader is a corrupt sheet.
+        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next_cell()))
+            .map_err(|_| XlsxError::UnexpectedNode("c"))??;
+        let Some(cell) = next else { break };
         let value: Data = cell.get_value().clone().into();
         if matches!(value, Data::Empty) {
             continue;

@@ -97,6 +97,12 @@ fn archives_that_unpack_past_the_budget_or_lie_about_their_strings_are_refused()
     );
 }
 
+#[test]
+fn a_spreadsheet_whose_cell_references_overflow_is_refused_as_corrupt_not_a_panic() {
+    let e = read_any("r.xlsx", &files::cell_reference_overflow()).expect_err("refused");
+    assert!(matches!(e, ImportError::Corrupt { .. }), "{e}");
+}
+
 /// A workbook shaped as the template of `round`/`institution`, with a cell at XFD1048576 on
 /// every sheet.
 fn far_template(round: i64, institution: i64) -> Vec<u8> {
@@ -398,7 +404,10 @@ fn the_running_server_stays_under_300_mb_for_every_hostile_upload_and_its_review
         let answer = String::from_utf8_lossy(&answer);
         let review = answer
             .lines()
-            .find_map(|l| l.strip_prefix("location: ").or(l.strip_prefix("Location: ")))
+            .find_map(|l| {
+                l.strip_prefix("location: ")
+                    .or(l.strip_prefix("Location: "))
+            })
             .map(|l| l.trim().to_string());
         if let Some(review) = &review {
             let (status, page) = server

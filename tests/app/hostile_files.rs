@@ -112,6 +112,22 @@ pub fn shared_strings_bomb(mb: usize) -> Vec<u8> {
     }))
 }
 
+/// An XLSX whose cell references overflow a 32-bit row or column (found by scripts/fuzz.sh:
+/// calamine multiplies them unchecked and panics in a debug build).
+pub fn cell_reference_overflow() -> Vec<u8> {
+    let mut entries: Vec<(&str, Fill<'_>)> =
+        XLSX_PARTS.iter().map(|(n, b)| (*n, bytes(b))).collect();
+    entries.push((
+        "xl/worksheets/sheet1.xml",
+        bytes(br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="A99999999999" t="inlineStr"><is><t>y</t></is></c><c r="ZZZZZZZZ1" t="inlineStr"><is><t>z</t></is></c></row></sheetData></worksheet>"#),
+    ));
+    entries.push((
+        "xl/sharedStrings.xml",
+        bytes(br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="0" uniqueCount="0"></sst>"#),
+    ));
+    zip_of(entries)
+}
+
 /// An XLSX of a few hundred bytes declaring four billion shared strings.
 pub fn shared_strings_count_lie() -> Vec<u8> {
     xlsx_with(bytes(
@@ -216,6 +232,10 @@ pub fn all() -> Vec<Hostile> {
         Hostile {
             name: "shared-strings-count-hidden.xlsx",
             bytes: shared_strings_count_lie_hidden(),
+        },
+        Hostile {
+            name: "cell-reference-overflow.xlsx",
+            bytes: cell_reference_overflow(),
         },
         Hostile {
             name: "table-150mb.docx",
