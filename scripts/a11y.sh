@@ -5,6 +5,8 @@
 #
 #   scripts/a11y.sh [PLANMON_BINARY]      (default target/debug/planmon, built if missing)
 #
+# Environment: A11Y_ENGLISH_ONLY=1 visits only the English pages; A11Y_ENGLISH_STRICT=1 fails on
+# Bulgarian interface text left outside lang="bg" in an English page (reported otherwise).
 # Needs Debian's chromium and Node.js; installs the npm packages of tests/a11y if missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."

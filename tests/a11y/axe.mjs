@@ -55,7 +55,11 @@ function logins() {
 async function crawl(browser, visitor, start, failures) {
   // Signed-in visitors see the public pages too, with the staff header: one of each kind.
   const perShape = visitor.login ? 1 : PER_SHAPE;
-  const context = await browser.newContext({ bypassCSP: true, locale: visitor.lang === 'en' ? 'en-GB' : 'bg-BG' });
+  const context = await browser.newContext({
+    bypassCSP: true,
+    locale: visitor.lang === 'en' ? 'en-GB' : 'bg-BG',
+    viewport: { width: visitor.width, height: visitor.width > 800 ? 900 : 844 },
+  });
   const page = await context.newPage();
   if (visitor.lang === 'en') {
     await page.goto(`${BASE}/lang/en?back=/`);
@@ -112,6 +116,38 @@ async function crawl(browser, visitor, start, failures) {
         nodes: v.nodes.slice(0, 3).map((node) => node.target.join(' ')),
       });
     }
+    if (visitor.lang === 'en') {
+      // English complete: interface text in Bulgarian left in an English page. Bulgarian
+      // content (plan text, names) must sit inside an element marked lang="bg".
+      const left = await page.evaluate(() => {
+        const cyrillic = /[\u0400-\u04FF]/;
+        const out = [];
+        const outsideBg = (el) => !(el.closest('[lang]')?.getAttribute('lang') || '').startsWith('bg');
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const el = n.parentElement;
+          const t = n.textContent.trim();
+          if (!el || !cyrillic.test(t) || el.closest('script,style,template')) continue;
+          if (outsideBg(el)) out.push(t.slice(0, 60));
+        }
+        for (const el of document.querySelectorAll('[aria-label],[title],[placeholder],img[alt]')) {
+          for (const a of ['aria-label', 'title', 'placeholder', 'alt']) {
+            const v = el.getAttribute(a);
+            if (v && cyrillic.test(v) && outsideBg(el)) out.push(`@${a}: ${v.slice(0, 60)}`);
+          }
+        }
+        return [...new Set(out)];
+      });
+      if (left.length > 0) {
+        // Report-only until every view takes the language (issue 17); A11Y_ENGLISH_STRICT=1 fails.
+        (ENGLISH_STRICT ? failures : englishLeft).push({
+          visitor: visitor.name,
+          url: key,
+          what: `Bulgarian text outside lang="bg" in an English page (${left.length})`,
+          nodes: left.slice(0, 5),
+        });
+      }
+    }
     const links = await page.$$eval('a[href]', (as) => as.map((a) => a.href));
     for (const link of links) {
       if (!link.startsWith(BASE)) continue;
@@ -131,11 +167,19 @@ const browser = await chromium.launch({
 const failures = [];
 const publicStart = ['/', '/accessibility', '/search?q=%D1%83%D1%87%D0%B8%D0%BB%D0%B8%D1%89%D0%B5', '/institutions', '/login'];
 const staffStart = ['/', '/account', '/rounds', '/audit', '/admin/users', '/admin/import'];
+// Every public page in both languages at a desktop (1366 px) and a phone (390 px) width; staff
+// pages as each role in Bulgarian on a desktop and in English on a phone.
+const ENGLISH_ONLY = process.env.A11Y_ENGLISH_ONLY === '1';
+const ENGLISH_STRICT = process.env.A11Y_ENGLISH_STRICT === '1';
+const englishLeft = [];
 const visitors = [
-  { name: 'anonymous (bg)', lang: 'bg', start: publicStart },
-  { name: 'anonymous (en)', lang: 'en', start: publicStart },
-  ...logins().map((login) => ({ name: login.role, lang: 'bg', login, start: staffStart })),
-];
+  ...[1366, 390].flatMap((width) => ['bg', 'en'].map((lang) => (
+    { name: `anonymous (${lang}, ${width} px)`, lang, width, start: publicStart }))),
+  ...logins().flatMap((login) => [
+    { name: `${login.role} (bg, 1366 px)`, lang: 'bg', width: 1366, login, start: staffStart },
+    { name: `${login.role} (en, 390 px)`, lang: 'en', width: 390, login, start: staffStart },
+  ]),
+].filter((v) => !ENGLISH_ONLY || v.lang === 'en');
 let pages = 0;
 for (const visitor of visitors) {
   const before = failures.length;
@@ -144,6 +188,12 @@ for (const visitor of visitors) {
   console.log(`${visitor.name}: ${n} pages, ${failures.length - before} problems`);
 }
 await browser.close();
+if (englishLeft.length > 0) {
+  const texts = new Map();
+  for (const f of englishLeft) for (const t of f.nodes) texts.set(t, (texts.get(t) || 0) + 1);
+  console.log(`english: ${englishLeft.length} English pages still show Bulgarian outside lang="bg"; most frequent:`);
+  for (const [t, n] of [...texts].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${n}× ${t}`);
+}
 for (const f of failures) {
   console.log(`FAIL [${f.visitor}] ${f.url}\n     ${f.what}${f.nodes ? `\n     at ${f.nodes.join(' | ')}` : ''}`);
 }
