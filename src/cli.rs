@@ -279,7 +279,7 @@ async fn run_command(cli: Cli, config: &Config) -> anyhow::Result<()> {
             output,
         } => {
             let db = crate::server::open_database(&config).await?;
-            let bytes = crate::report::pages::report_bytes(
+            let bytes = crate::report::store::report_bytes(
                 &db,
                 &config.data_dir,
                 plan,

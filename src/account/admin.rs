@@ -1,9 +1,9 @@
 //! Administration of accounts (administrators only): create users, grant and revoke roles,
 //! deactivate, reset a password. Every change is an audit event.
 
-use super::pages::{GrantView, grant_views};
 use super::secret::{generate_password, hash_password};
 use super::store::{self, User};
+use super::views::{GrantView, grant_views};
 use super::{Email, Role, Scope, check_new_password, scope_for};
 use crate::audit::Event;
 use crate::i18n::Tr;

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod pages;
 pub mod secret;
 pub mod store;
+pub mod views;
 
 use serde::Serialize;
 use std::fmt;

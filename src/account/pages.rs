@@ -2,6 +2,7 @@
 
 use super::secret::{check_login, hash_password, verify_password};
 use super::store::{self, SESSION_HOURS};
+use super::views::{GrantView, grant_views};
 use super::{Email, THROTTLE_MINUTES, check_new_password, throttled};
 use crate::audit::{Actor, Event};
 use crate::i18n::Tr;
@@ -172,44 +173,6 @@ async fn logout(
     }
     let cookie = cookie_header(SESSION_COOKIE, "", 0, secure_cookies(&state));
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
-}
-
-/// A grant as shown: the role's name and where it applies.
-pub struct GrantView {
-    pub id: i64,
-    pub role_key: &'static str,
-    pub scope: String,
-}
-
-pub async fn grant_views(
-    state: &AppState,
-    grants: &[super::Grant],
-) -> Result<Vec<GrantView>, AppError> {
-    let (municipalities, institutions) = store::scope_names(&state.db).await?;
-    let name = |map: &std::collections::HashMap<i64, String>, id: &i64| {
-        map.get(id).cloned().unwrap_or_else(|| format!("№ {id}"))
-    };
-    Ok(grants
-        .iter()
-        .map(|g| GrantView {
-            id: g.id,
-            role_key: g.role.label_key(),
-            scope: match &g.scope {
-                super::Scope::Global => String::new(),
-                super::Scope::National => "национално ниво".into(),
-                super::Scope::District(d) => format!("област {d}"),
-                super::Scope::Municipality(m) => format!("Община {}", name(&municipalities, m)),
-                super::Scope::Institution {
-                    municipality,
-                    institution,
-                } => format!(
-                    "{}, Община {}",
-                    name(&institutions, institution),
-                    name(&municipalities, municipality)
-                ),
-            },
-        })
-        .collect())
 }
 
 #[derive(Template)]

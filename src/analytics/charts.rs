@@ -8,6 +8,7 @@ use crate::i18n::{Lang, Tr};
 use crate::money::Currency;
 use crate::plan::Plan;
 use crate::snapshot::ReportedStatus;
+use askama::Template;
 
 pub const WIDTH: f64 = 720.0;
 /// Where bars start and how long a full bar is.
@@ -385,6 +386,31 @@ pub fn indicator_chart(tr: Tr, id: &str, a: &Analysis, keys: Option<&[String]>) 
             ],
             rows: table_rows,
         },
+    }
+}
+
+#[derive(Template)]
+#[template(path = "analytics/chart.svg")]
+pub struct ChartSvg<'a> {
+    pub chart: &'a Chart,
+    /// The `width` attribute: "100%" on pages, pixels for pictures.
+    pub width: &'a str,
+}
+
+/// A chart with its SVG rendering.
+pub struct ChartView {
+    pub chart: Chart,
+    pub svg: String,
+}
+
+impl ChartView {
+    pub fn new(chart: Chart) -> Result<ChartView, askama::Error> {
+        let svg = ChartSvg {
+            chart: &chart,
+            width: "100%",
+        }
+        .render()?;
+        Ok(ChartView { chart, svg })
     }
 }
 

@@ -21,6 +21,14 @@ pub enum Computed {
 }
 
 impl Computed {
+    /// How pages and reports name it: the Bulgarian label, or the code in English.
+    pub fn label(self, tr: crate::i18n::Tr) -> String {
+        match tr.lang {
+            crate::i18n::Lang::Bg => self.label_bg().to_string(),
+            crate::i18n::Lang::En => self.code().replace('_', " "),
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Computed::Achieved => "achieved",

@@ -1,8 +1,7 @@
 //! The public progress dashboards: per plan (a closed round, charts with their data tables)
 //! and per municipality (the latest round of each of its plans).
 
-use super::charts::{self, Chart, percent, status_label};
-use super::computed::Computed;
+use super::charts::{self, ChartView, percent, status_label};
 use super::{Analysis, analyse};
 use crate::i18n::Tr;
 use crate::plan::store::{self as plans, StoredPlan};
@@ -23,31 +22,6 @@ pub fn routes() -> Router<AppState> {
             "/municipalities/{slug}/progress",
             get(municipality_dashboard),
         )
-}
-
-#[derive(Template)]
-#[template(path = "analytics/chart.svg")]
-pub struct ChartSvg<'a> {
-    pub chart: &'a Chart,
-    /// The `width` attribute: "100%" on pages, pixels for pictures.
-    pub width: &'a str,
-}
-
-/// A chart with its SVG rendering.
-pub struct ChartView {
-    pub chart: Chart,
-    pub svg: String,
-}
-
-impl ChartView {
-    pub fn new(chart: Chart) -> Result<ChartView, askama::Error> {
-        let svg = ChartSvg {
-            chart: &chart,
-            width: "100%",
-        }
-        .render()?;
-        Ok(ChartView { chart, svg })
-    }
 }
 
 /// The key figures of a round, formatted.
@@ -123,13 +97,6 @@ pub struct TrendRow {
     pub spent: String,
 }
 
-pub fn computed_label(tr: Tr, c: Computed) -> String {
-    match tr.lang {
-        crate::i18n::Lang::Bg => c.label_bg().to_string(),
-        crate::i18n::Lang::En => c.code().replace('_', " "),
-    }
-}
-
 pub fn diff_rows(tr: Tr, stored: &StoredSnapshot, a: &Analysis) -> Vec<DiffRow> {
     let snap = &stored.snapshot;
     a.measures
@@ -141,7 +108,7 @@ pub fn diff_rows(tr: Tr, stored: &StoredSnapshot, a: &Analysis) -> Vec<DiffRow> 
                 href: measure_href(snap.plan_id, &m.key),
                 label: shorten(&m.headline(), 120),
                 declared: status_label(tr, ma.status.status),
-                computed: computed_label(tr, ma.computed),
+                computed: ma.computed.label(tr),
                 progress: ma.progress.map_or_else(|| "—".into(), percent),
             })
         })

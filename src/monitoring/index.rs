@@ -1,9 +1,9 @@
 //! `/rounds`: the reporting work of the visitor — every plan they coordinate or review, with
 //! its rounds, and the rounds where their institution reports.
 
-use super::pages::Staff;
 use super::store;
 use super::views::{RoundLine, round_line};
+use super::visit::Staff;
 use crate::i18n::Tr;
 use crate::policy::{Action, Place};
 use crate::web::{AppError, AppState, render};

@@ -3,7 +3,8 @@
 //! frozen snapshot a closed round leaves for the annual report.
 //!
 //! Pure rules live here and in `input.rs` (reading an update from a form or a spreadsheet row);
-//! SQL in `store.rs`; pages in `pages.rs` and `link_pages.rs`; the XLSX template in `xlsx.rs`.
+//! SQL in `store/`; who is asking about which round in `visit.rs`; pages in `pages.rs`,
+//! `update_pages.rs`, `xlsx_pages.rs` and `index.rs`; the XLSX template in `xlsx.rs`.
 
 pub mod demo;
 pub mod evidence;
@@ -16,6 +17,7 @@ pub mod store;
 pub mod update_pages;
 pub mod update_view;
 pub mod views;
+pub mod visit;
 pub mod xlsx;
 pub mod xlsx_pages;
 

@@ -3,10 +3,10 @@
 //! `/rounds/{id}` and by a submission link under `/s/{token}`.
 
 use super::input::{FieldErrors, parse_update};
-use super::pages::{Ctx, Staff, link_ctx, staff_ctx};
 use super::store::{self, MonitoringError, UpdateRow};
 use super::update_view::{self, UpdatePage};
 use super::views::{self, find_measure, measure_label};
+use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
 use super::{Action, evidence};
 use crate::i18n::Tr;
 use crate::snapshot::Evidence;

@@ -2,9 +2,9 @@
 //! review actions, evidence and history.
 
 use super::input::{FieldErrors, MAX_SPENT_LINES, default_currency};
-use super::pages::Ctx;
 use super::store::{self, UpdateRow};
 use super::views::{self, day, find_measure, measure_label};
+use super::visit::Ctx;
 use super::{State, display_value, format_number};
 use crate::i18n::Tr;
 use crate::money::Money;

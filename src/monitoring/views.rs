@@ -1,7 +1,7 @@
 //! What the reporting pages show, computed from stored rounds and updates.
 
-use super::pages::Ctx;
 use super::store::{self, RoundRow, UpdateRow};
+use super::visit::Ctx;
 use super::{Reported, State, conflicts, links};
 use crate::dates::display_bg;
 use crate::i18n::Tr;

@@ -3,11 +3,11 @@
 //! every problem is reported with its sheet, row and column.
 
 use super::input::parse_update;
-use super::pages::{Ctx, Staff, link_ctx, staff_ctx};
 use super::store::{self, MonitoringError};
 use super::update_pages::institution_page;
 use super::update_view::stored_fields;
 use super::views::{find_measure, measure_label};
+use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
 use super::xlsx::{self, SheetError, TemplateHeader, TemplateItem};
 use crate::i18n::Tr;
 use crate::web::{AppError, AppState, parse_id};

@@ -3,7 +3,7 @@
 //! national portal, data.europa.eu) can harvest it.
 
 use super::Dataset;
-use super::pages::Format;
+use super::names::Format;
 use crate::i18n::{Lang, Tr};
 use serde_json::{Value, json};
 
@@ -83,7 +83,7 @@ fn distributions(input: &CatalogInput<'_>, d: Dataset, path: &str) -> Vec<Value>
             json!({
                 "@id": url,
                 "@type": "dcat:Distribution",
-                "dct:title": format!("{} ({})", Tr::new(Lang::Bg).t(super::pages::title_key(d)), f.label()),
+                "dct:title": format!("{} ({})", Tr::new(Lang::Bg).t(d.title_key()), f.label()),
                 "dcat:accessURL": {"@id": url},
                 "dcat:downloadURL": {"@id": url},
                 "dct:format": {"@id": file_type(f)},
@@ -106,8 +106,8 @@ pub fn catalog(input: &CatalogInput<'_>) -> Value {
             "@id": id,
             "@type": "dcat:Dataset",
             "dct:identifier": format!("planmon-{}", d.code()),
-            "dct:title": both(super::pages::title_key(*d)),
-            "dct:description": both(super::pages::about_key(*d)),
+            "dct:title": both(d.title_key()),
+            "dct:description": both(d.about_key()),
             "dct:publisher": publisher,
             "dct:license": {"@id": input.licence_url},
             "dct:language": {"@id": LANGUAGE_BUL},
@@ -120,8 +120,8 @@ pub fn catalog(input: &CatalogInput<'_>) -> Value {
             "dcat:distribution": distributions(input, *d, "/data"),
         }));
         for p in &input.plans {
-            let title_bg = Tr::new(Lang::Bg).t(super::pages::title_key(*d));
-            let title_en = Tr::new(Lang::En).t(super::pages::title_key(*d));
+            let title_bg = Tr::new(Lang::Bg).t(d.title_key());
+            let title_en = Tr::new(Lang::En).t(d.title_key());
             datasets.push(json!({
                 "@id": format!("{base}/data/plans/{}#ds-{}", p.id, d.code()),
                 "@type": "dcat:Dataset",
@@ -130,7 +130,7 @@ pub fn catalog(input: &CatalogInput<'_>) -> Value {
                     format!("{title_bg}: {}", p.title),
                     format!("{title_en}: {}", p.title),
                 ),
-                "dct:description": both(super::pages::about_key(*d)),
+                "dct:description": both(d.about_key()),
                 "dct:publisher": publisher,
                 "dct:license": {"@id": input.licence_url},
                 "dct:language": {"@id": LANGUAGE_BUL},

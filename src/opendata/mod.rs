@@ -6,6 +6,7 @@ pub mod csv;
 pub mod dcat;
 pub mod iati;
 pub mod json;
+pub mod names;
 pub mod pages;
 pub mod plan_xlsx;
 pub mod xlsx;

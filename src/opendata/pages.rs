@@ -1,6 +1,7 @@
 //! The open data page (`/data`) and the dataset downloads, for everything
 //! (`/data/measures.csv`) and per plan (`/data/plans/3/measures.csv`).
 
+use super::names::Format;
 use super::{Dataset, PlanSource, Table, build};
 use crate::i18n::Tr;
 use crate::plan::store::{self as plans, StoredPlan};
@@ -89,42 +90,6 @@ pub fn sources(loaded: &[Loaded]) -> Vec<PlanSource<'_>> {
     loaded.iter().map(Loaded::source).collect()
 }
 
-/// A download format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Csv,
-    Xlsx,
-    Json,
-}
-
-impl Format {
-    pub const ALL: [Format; 3] = [Format::Csv, Format::Xlsx, Format::Json];
-
-    pub fn ext(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Xlsx => "xlsx",
-            Format::Json => "json",
-        }
-    }
-
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Format::Csv => "text/csv; charset=utf-8",
-            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            Format::Json => "application/json",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Format::Csv => "CSV",
-            Format::Xlsx => "XLSX",
-            Format::Json => "JSON",
-        }
-    }
-}
-
 /// "measures.csv" → (measures, CSV).
 fn parse_file(name: &str) -> Result<(Dataset, Format), AppError> {
     let unknown = || AppError::not_found(format!("Няма набор от данни „{name}“."));
@@ -147,7 +112,7 @@ pub fn encode(
     modified: &str,
 ) -> Result<Vec<u8>, AppError> {
     let bg = Tr::default();
-    let title = bg.t(title_key(dataset));
+    let title = bg.t(dataset.title_key());
     let internal = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
     match format {
         Format::Csv => super::csv::write(table).map_err(|e| internal(&e)),
@@ -219,24 +184,6 @@ async fn download_plan(
     download(&state, Some(id), &name).await
 }
 
-pub fn title_key(d: Dataset) -> &'static str {
-    match d {
-        Dataset::Plans => "data.ds.plans",
-        Dataset::Measures => "data.ds.measures",
-        Dataset::Indicators => "data.ds.indicators",
-        Dataset::Progress => "data.ds.progress",
-    }
-}
-
-pub fn about_key(d: Dataset) -> &'static str {
-    match d {
-        Dataset::Plans => "data.ds.plans.about",
-        Dataset::Measures => "data.ds.measures.about",
-        Dataset::Indicators => "data.ds.indicators.about",
-        Dataset::Progress => "data.ds.progress.about",
-    }
-}
-
 /// A dataset as the page shows it.
 struct DatasetView {
     code: &'static str,
@@ -272,8 +219,8 @@ async fn data_page(tr: Tr, State(state): State<AppState>) -> Result<Html<String>
         .into_iter()
         .map(|d| DatasetView {
             code: d.code(),
-            title: tr.t(title_key(d)),
-            about: tr.t(about_key(d)),
+            title: tr.t(d.title_key()),
+            about: tr.t(d.about_key()),
             modified: modified(d, &loaded)
                 .map(|m| crate::dates::display_day(&m))
                 .unwrap_or_else(|| tr.t("data.never").to_string()),

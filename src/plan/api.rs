@@ -95,7 +95,7 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<PlanSummaryJson>
 }
 
 async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
-    let sp = super::pages::load(&state, &id).await?;
+    let sp = state.plan_at(&id).await?;
     let body = sp.memo.get_or_try("api-json", || {
         serde_json::to_string(&sp.plan).map_err(|e| ApiError(AppError::Internal(e.to_string())))
     })?;
@@ -106,7 +106,7 @@ async fn measure(
     State(state): State<AppState>,
     Path((id, key)): Path<(String, String)>,
 ) -> Result<Json<Measure>, ApiError> {
-    let sp = super::pages::load(&state, &id).await?;
+    let sp = state.plan_at(&id).await?;
     sp.plan
         .measures()
         .find(|m| m.key == key)

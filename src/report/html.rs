@@ -2,8 +2,8 @@
 //! the portal and for `planmon report --format html`.
 
 use super::Report;
+use crate::analytics::charts::ChartSvg;
 use crate::analytics::charts::DataTable;
-use crate::analytics::pages::ChartSvg;
 use askama::Template;
 
 #[derive(Template)]

@@ -226,9 +226,7 @@ fn chapter(
                 headline: m.headline(),
                 institutions: m.institutions.join(", "),
                 status: status_label(tr, ma.and_then(|x| x.status.status)),
-                computed: ma.map_or_else(String::new, |x| {
-                    crate::analytics::pages::computed_label(tr, x.computed)
-                }),
+                computed: ma.map_or_else(String::new, |x| x.computed.label(tr)),
                 disagreement: ma.is_some_and(|x| x.disagreement),
                 conflict: ma.is_some_and(|x| x.status.conflict),
                 done: snap
@@ -372,7 +370,7 @@ fn annexes(tr: Tr, snap: &RoundSnapshot, a: &Analysis) -> Vec<DataTable> {
                 Some(vec![
                     crate::plan::views::shorten(&m.headline(), 140),
                     status_label(tr, ma.status.status),
-                    crate::analytics::pages::computed_label(tr, ma.computed),
+                    ma.computed.label(tr),
                     format!("{} / {}", ma.status.received, ma.status.expected),
                     money.planned.display_bg(),
                     money.spent.display_bg(),

@@ -3,8 +3,8 @@
 //! bars by the PDF itself; `chart_png` rasterises the same chart SVG for the DOCX.
 
 use super::Report;
+use crate::analytics::charts::ChartSvg;
 use crate::analytics::charts::{Chart, DataTable, WIDTH};
-use crate::analytics::pages::ChartSvg;
 use askama::Template;
 use genpdf::elements::{Break, FrameCellDecorator, PageBreak, Paragraph, TableLayout};
 use genpdf::fonts::{FontData, FontFamily};

@@ -53,6 +53,15 @@ impl AppState {
     ) -> Result<Option<Arc<crate::plan::store::StoredPlan>>, StoreError> {
         self.plans.get(&self.db, id).await
     }
+
+    /// The plan a path names (`/plans/{id}/…`): 404 for an id that is not a number or names
+    /// no plan.
+    pub async fn plan_at(&self, id: &str) -> Result<Arc<crate::plan::store::StoredPlan>, AppError> {
+        let id = parse_id(id, "план")?;
+        self.plan(id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("Няма план с номер {id}.")))
+    }
 }
 
 pub fn router(state: AppState) -> Router {

@@ -1,0 +1,135 @@
+//! The council's adoption of an approved version: the multipart form (decision numbers, date,
+//! the decision as a file or a link), checked field by field.
+
+use super::workspace::{AdoptionForm, Retry, Visit, refused, step};
+use crate::dates::parse_iso_date;
+use crate::monitoring::evidence;
+use crate::monitoring::input::FieldErrors;
+use crate::policy::Action;
+use crate::report::store::{self, CouncilAdoption, ReportRow};
+use crate::web::AppError;
+use axum::extract::{Multipart, Path};
+use axum::http::StatusCode;
+use axum::response::Response;
+
+/// Reads and checks the adoption form (multipart: the decision file is optional when a link
+/// to the decision is given).
+async fn adoption_from(
+    r: &ReportRow,
+    mut multipart: Multipart,
+) -> Result<(AdoptionForm, Option<(String, Vec<u8>)>, FieldErrors), AppError> {
+    let mut form = AdoptionForm::default();
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::TooLarge)?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
+            if !file_name.is_empty() || !bytes.is_empty() {
+                file = Some((file_name, bytes.to_vec()));
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(|_| AppError::TooLarge)?;
+        let text = text.trim().to_string();
+        match name.as_str() {
+            "decision_number" => form.decision_number = text,
+            "protocol_number" => form.protocol_number = text,
+            "date" => form.date = text,
+            "url" => form.url = text,
+            _ => {}
+        }
+    }
+    let mut errors = FieldErrors::default();
+    for (field, value, what) in [
+        (
+            "decision_number",
+            &form.decision_number,
+            "номера на решението",
+        ),
+        (
+            "protocol_number",
+            &form.protocol_number,
+            "номера на протокола",
+        ),
+    ] {
+        if value.is_empty() {
+            errors.add(field, format!("Въведете {what}."));
+        } else if value.chars().count() > 50 {
+            errors.add(field, "Номерът е по-дълъг от 50 знака.");
+        }
+    }
+    match parse_iso_date(&form.date) {
+        Err(_) if form.date.is_empty() => errors.add("date", "Въведете датата на решението."),
+        Err(_) => errors.add("date", format!("„{}“ не е дата (ГГГГ-ММ-ДД).", form.date)),
+        Ok(d) => {
+            let today = time::OffsetDateTime::now_utc().date();
+            if d > today {
+                errors.add("date", "Датата на решението е в бъдещето.");
+            } else if d.year() < r.year() {
+                errors.add(
+                    "date",
+                    format!(
+                        "Докладът за {} г. не може да е приет преди края на годината, за която е.",
+                        r.year
+                    ),
+                );
+            }
+        }
+    }
+    if let Some((name, bytes)) = &file
+        && let Err(m) = evidence::check_file(name, bytes)
+    {
+        errors.add("file", m);
+    }
+    if !form.url.is_empty()
+        && let Err(m) = evidence::check_link(&form.url)
+    {
+        errors.add("url", m);
+    }
+    if file.is_none() && form.url.is_empty() {
+        errors.add(
+            "file",
+            "Приложете решението на Общинския съвет като файл или посочете адреса, на който е публикувано.",
+        );
+    }
+    Ok((form, file, errors))
+}
+
+pub(super) async fn adopt(
+    v: Visit,
+    Path(rid): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let r = v.report(&rid).await?;
+    v.require(&Action::ManageReports(r.place()))?;
+    let (form, file, errors) = adoption_from(&r, multipart).await?;
+    if !errors.is_empty() {
+        let retry = Retry {
+            errors,
+            adoption_form: form,
+            ..Retry::default()
+        };
+        return refused(&v, r, retry, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let adoption = CouncilAdoption {
+        decision_number: form.decision_number.clone(),
+        protocol_number: form.protocol_number.clone(),
+        date: form.date.clone(),
+        file,
+        url: Some(form.url.clone()).filter(|u| !u.is_empty()),
+    };
+    let result = store::adopt(
+        &v.state.db,
+        &v.state.config.data_dir,
+        &r,
+        &adoption,
+        &v.actor(),
+    )
+    .await;
+    step(&v, r, "adopted", result).await
+}

@@ -1,0 +1,170 @@
+//! The plan's reports (`/plans/{id}/reports`: the published ones for the public, every version
+//! and the start of a new one for staff) and the published report of a year.
+
+use super::{AdoptionView, FileView, VersionView, file_views};
+use crate::i18n::Tr;
+use crate::monitoring::views::place_of;
+use crate::policy::Action;
+use crate::report::store::{self, ReportError, ReportState};
+use crate::snapshot::store as snapshots;
+use crate::web::auth::{CsrfToken, CurrentUser};
+use crate::web::{AppError, AppState, parse_id, render as render_page};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "report/reports.html")]
+struct ReportsPage {
+    tr: Tr,
+    csrf: String,
+    plan_id: i64,
+    plan_title: String,
+    municipality: String,
+    staff: bool,
+    can_create: bool,
+    versions: Vec<VersionView>,
+    /// Years with a closed round and no report yet.
+    open_years: Vec<i32>,
+    error: Option<String>,
+}
+
+async fn reports_page(
+    state: &AppState,
+    tr: Tr,
+    csrf: &CsrfToken,
+    user: Option<&CurrentUser>,
+    plan_id: &str,
+    error: Option<String>,
+) -> Result<ReportsPage, AppError> {
+    let plan_id = parse_id(plan_id, "план")?;
+    let sp = state
+        .plan(plan_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Няма план с номер „{plan_id}“.")))?;
+    let place = place_of(state, plan_id).await?;
+    let who = user.map(CurrentUser::principal).unwrap_or_default();
+    let staff = who.may(&Action::ViewReports(place.clone()));
+    let manage = who.may(&Action::ManageReports(place));
+    let all = store::list_for_plan(&state.db, plan_id).await?;
+    let open_years = if manage {
+        snapshots::snapshot_years(&state.db)
+            .await?
+            .into_iter()
+            .filter(|(p, y)| *p == plan_id && !all.iter().any(|r| r.year == i64::from(*y)))
+            .map(|(_, y)| y)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(ReportsPage {
+        tr,
+        csrf: csrf.value().to_string(),
+        plan_id,
+        plan_title: sp.plan.title.clone(),
+        municipality: sp.plan.municipality.clone(),
+        staff,
+        can_create: manage,
+        versions: all
+            .iter()
+            .filter(|r| staff || r.state() == ReportState::Published)
+            .map(VersionView::new)
+            .collect(),
+        open_years,
+        error,
+    })
+}
+
+pub(super) async fn plan_reports(
+    tr: Tr,
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: Option<CurrentUser>,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    render_page(&reports_page(&state, tr, &csrf, user.as_ref(), &id, None).await?)
+}
+
+#[derive(Deserialize)]
+pub(super) struct CreateForm {
+    #[serde(default)]
+    year: String,
+}
+
+pub(super) async fn create(
+    tr: Tr,
+    State(state): State<AppState>,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, AppError> {
+    let plan_id = parse_id(&id, "план")?;
+    user.require(&Action::ManageReports(place_of(&state, plan_id).await?))?;
+    let result = match form.year.trim().parse::<i32>() {
+        Ok(year) => store::create(&state.db, plan_id, year, &user.actor()).await,
+        Err(_) => Err(ReportError::Workflow(format!(
+            "Година: „{}“ не е година.",
+            form.year.trim()
+        ))),
+    };
+    match result {
+        Ok(rid) => Ok(Redirect::to(&format!("/reports/{rid}")).into_response()),
+        Err(ReportError::Workflow(m)) => {
+            let page = reports_page(&state, tr, &csrf, Some(&user), &id, Some(m)).await?;
+            Ok((StatusCode::CONFLICT, Html(page.render()?)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report/public.html")]
+struct PublicPage {
+    tr: Tr,
+    plan_id: i64,
+    plan_title: String,
+    municipality: String,
+    year: i64,
+    version: i64,
+    correction_reason: String,
+    adoption: AdoptionView,
+    files: Vec<FileView>,
+    /// Earlier published versions (superseded).
+    earlier: Vec<VersionView>,
+}
+
+pub(super) async fn public_report(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path((id, year)): Path<(String, String)>,
+) -> Result<Html<String>, AppError> {
+    let plan_id = parse_id(&id, "план")?;
+    let year: i32 = year
+        .parse()
+        .map_err(|_| AppError::BadRequest(format!("„{year}“ не е година.")))?;
+    let all = store::versions(&state.db, plan_id, year).await?;
+    let mut published = all.iter().filter(|r| r.state() == ReportState::Published);
+    let Some(current) = published.next() else {
+        return Err(AppError::not_found(format!(
+            "Годишният доклад за {year} г. още не е публикуван."
+        )));
+    };
+    let adoption = AdoptionView::new(current)
+        .ok_or_else(|| AppError::Internal("published report without adoption".into()))?;
+    render_page(&PublicPage {
+        tr,
+        plan_id,
+        plan_title: current.plan_title.clone(),
+        municipality: current.municipality.clone(),
+        year: current.year,
+        version: current.version,
+        correction_reason: current.correction_reason.clone(),
+        adoption,
+        files: file_views(&state, current).await?,
+        earlier: published.map(VersionView::new).collect(),
+    })
+}

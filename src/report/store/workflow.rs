@@ -1,0 +1,313 @@
+//! The workflow of a version: started, narrative saved, submitted, withdrawn, approved (inputs
+//! frozen), sent back, published, corrected by a new version; each step checked in SQL against
+//! a concurrent move and recorded in the audit log in its transaction.
+
+use super::{ReportError, ReportRow, ReportState, current_inputs, versions, workflow};
+use crate::audit::{Actor, Event};
+use crate::dates::now_rfc3339;
+use crate::db::Db;
+use crate::plan::store::{self as plans, StoreError};
+use crate::report::Narrative;
+use crate::snapshot::store as snapshots;
+
+/// Starts the report of a plan for a year (version 1). Refused without a closed round or when
+/// the year has a report already (a correction of an adopted one is [`correct`]).
+pub async fn create(db: &Db, plan_id: i64, year: i32, actor: &Actor) -> Result<i64, ReportError> {
+    let Some(municipality) = plans::place(db, plan_id).await?.map(|p| p.municipality) else {
+        return Err(workflow(format!("Няма план с номер {plan_id}.")));
+    };
+    if snapshots::load_snapshot(db, plan_id, year).await?.is_none() {
+        return Err(workflow(format!(
+            "За {year} г. няма приключен отчетен кръг: докладът се изготвя от приключен кръг."
+        )));
+    }
+    if !versions(db, plan_id, year).await?.is_empty() {
+        return Err(workflow(format!("Докладът за {year} г. вече е започнат.")));
+    }
+    let now = now_rfc3339();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO annual_reports (plan_id, year, version, state, narrative, created_at, \
+         created_by, updated_at) VALUES ($1, $2, 1, 'draft', '{}', $3, $4, $3) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(i64::from(year))
+    .bind(&now)
+    .bind(&actor.label)
+    .fetch_one(&mut *tx)
+    .await?;
+    Event::new(actor.clone(), "report.create", "annual_report", id)
+        .municipality(municipality)
+        .after(&serde_json::json!({"plan_id": plan_id, "year": year, "version": 1}))
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Moves `row` from `from` to the state of `set` (an SQL assignment list starting with the
+/// state), checking in SQL that nobody moved it meanwhile; records `action` in the audit log.
+struct Change<'a> {
+    from: &'a [ReportState],
+    set: &'a str,
+    binds: Vec<Option<String>>,
+    action: &'a str,
+    after: serde_json::Value,
+}
+
+async fn transition(
+    db: &Db,
+    row: &ReportRow,
+    actor: &Actor,
+    c: Change<'_>,
+) -> Result<(), ReportError> {
+    let Change {
+        from,
+        set,
+        binds,
+        action,
+        after,
+    } = c;
+    if !from.contains(&row.state()) {
+        return Err(wrong_state(row));
+    }
+    let states = from
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let n = binds.len();
+    let sql = format!(
+        "UPDATE annual_reports SET {set}, updated_at = ${} WHERE id = ${} AND state IN ({states})",
+        n + 1,
+        n + 2
+    );
+    let mut tx = db.pool.begin().await?;
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    let done = q.bind(now_rfc3339()).bind(row.id).execute(&mut *tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(workflow(
+            "Докладът току-що е променен от друг потребител. Презаредете страницата.",
+        ));
+    }
+    Event::new(actor.clone(), action, "annual_report", row.id)
+        .municipality(row.municipality_id)
+        .before(&serde_json::json!({"state": row.state}))
+        .after(&after)
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) fn wrong_state(row: &ReportRow) -> ReportError {
+    workflow(match row.state() {
+        ReportState::Draft => "Докладът е проект: това действие още не е възможно.",
+        ReportState::Submitted => {
+            "Докладът е внесен за одобрение: за промени първо го върнете за редакция."
+        }
+        ReportState::Approved => {
+            "Докладът е одобрен: текстът му не се променя; предстои приемането му от Общинския съвет."
+        }
+        ReportState::Adopted | ReportState::Published => {
+            "Докладът е приет от Общинския съвет и не се променя. За поправка създайте нова версия."
+        }
+    })
+}
+
+/// Longest narrative part accepted (characters).
+pub const MAX_NARRATIVE_CHARS: usize = 50_000;
+
+/// Saves the narrative of a draft.
+pub async fn save_narrative(
+    db: &Db,
+    row: &ReportRow,
+    narrative: &Narrative,
+    actor: &Actor,
+) -> Result<(), ReportError> {
+    let text = serde_json::to_string(narrative)
+        .map_err(|e| StoreError::Corrupt(format!("разказ на доклада: {e}")))?;
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Draft],
+            set: "state = 'draft', narrative = $1",
+            binds: vec![Some(text)],
+            action: "report.narrative",
+            after: serde_json::to_value(narrative).unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+/// The coordinator hands the draft to the monitoring body.
+pub async fn submit(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), ReportError> {
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Draft],
+            set: "state = 'submitted', submitted_at = $1, submitted_by = $2, \
+                  review_note = ''",
+            binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
+            action: "report.submit",
+            after: serde_json::json!({"state": "submitted"}),
+        },
+    )
+    .await
+}
+
+/// The coordinator takes a submitted report back to edit it.
+pub async fn withdraw(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), ReportError> {
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Submitted],
+            set: "state = 'draft', submitted_at = NULL, submitted_by = NULL",
+            binds: vec![],
+            action: "report.withdraw",
+            after: serde_json::json!({"state": "draft"}),
+        },
+    )
+    .await
+}
+
+/// The monitoring body approves the submitted text; the inputs are frozen from now on.
+pub async fn approve(
+    db: &Db,
+    row: &ReportRow,
+    note: &str,
+    actor: &Actor,
+) -> Result<(), ReportError> {
+    if row.state() != ReportState::Submitted {
+        return Err(wrong_state(row));
+    }
+    let inputs = current_inputs(db, row.plan_id, row.year())
+        .await?
+        .ok_or_else(|| workflow(format!("За {} г. няма приключен отчетен кръг.", row.year)))?;
+    let frozen = serde_json::to_string(&inputs)
+        .map_err(|e| StoreError::Corrupt(format!("замразяване на доклада: {e}")))?;
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Submitted],
+            set: "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3, \
+                  review_note = $4",
+            binds: vec![
+                Some(frozen),
+                Some(now_rfc3339()),
+                Some(actor.label.clone()),
+                Some(note.trim().to_string()),
+            ],
+            action: "report.approve",
+            after: serde_json::json!({"state": "approved", "note": note.trim()}),
+        },
+    )
+    .await
+}
+
+/// The monitoring body (or the coordinator, for an approved text) sends the report back to
+/// draft with a note saying why; the frozen inputs are dropped.
+pub async fn send_back(
+    db: &Db,
+    row: &ReportRow,
+    note: &str,
+    actor: &Actor,
+) -> Result<(), ReportError> {
+    if note.trim().is_empty() {
+        return Err(workflow("Напишете защо докладът се връща за редакция."));
+    }
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Submitted, ReportState::Approved],
+            set: "state = 'draft', frozen = NULL, approved_at = NULL, approved_by = NULL, \
+                  submitted_at = NULL, submitted_by = NULL, review_note = $1",
+            binds: vec![Some(note.trim().to_string())],
+            action: "report.return",
+            after: serde_json::json!({"state": "draft", "note": note.trim()}),
+        },
+    )
+    .await
+}
+
+/// Puts an adopted version on the public portal.
+pub async fn publish(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), ReportError> {
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Adopted],
+            set: "state = 'published', published_at = $1, published_by = $2",
+            binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
+            action: "report.publish",
+            after: serde_json::json!({"state": "published"}),
+        },
+    )
+    .await
+}
+
+/// Starts a correction of an adopted version: a new draft version with the same narrative that
+/// will supersede it once adopted and published. Returns the new version's id.
+pub async fn correct(
+    db: &Db,
+    row: &ReportRow,
+    reason: &str,
+    actor: &Actor,
+) -> Result<i64, ReportError> {
+    if !row.state().is_adopted() {
+        return Err(workflow(
+            "Поправка се прави само на приет доклад; проектът се редактира направо.",
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(workflow("Напишете какво се поправя."));
+    }
+    let all = versions(db, row.plan_id, row.year()).await?;
+    if all.first().is_some_and(|newest| newest.id != row.id) {
+        return Err(workflow(
+            "Вече има по-нова версия на доклада: поправката се прави на нея.",
+        ));
+    }
+    let now = now_rfc3339();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO annual_reports (plan_id, year, version, state, narrative, supersedes, \
+         correction_reason, created_at, created_by, updated_at) \
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $7) RETURNING id",
+    )
+    .bind(row.plan_id)
+    .bind(row.year)
+    .bind(row.version + 1)
+    .bind(&row.narrative)
+    .bind(row.id)
+    .bind(reason.trim())
+    .bind(&now)
+    .bind(&actor.label)
+    .fetch_one(&mut *tx)
+    .await?;
+    Event::new(actor.clone(), "report.correct", "annual_report", id)
+        .municipality(row.municipality_id)
+        .after(&serde_json::json!({
+            "supersedes": row.id,
+            "version": row.version + 1,
+            "reason": reason.trim(),
+        }))
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
