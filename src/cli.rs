@@ -69,6 +69,9 @@ pub enum Command {
         #[arg(long, value_name = "PLAN_ID")]
         new_version_of: Option<i64>,
     },
+    /// Amend a plan by a council decision: FILE is plan JSON, the amended plan as a document,
+    /// or the amending decision listing the changes.
+    Amend(crate::amend::cli::AmendArgs),
     /// Show what planmon recognises in a document (header, counts, warnings); stores nothing.
     Inspect {
         /// The plan document.
@@ -201,7 +204,7 @@ pub async fn run(cli: Cli, config: Config) -> anyhow::Result<()> {
             | Command::User { .. }
             | Command::Restore { .. }
             | Command::Generate { .. }
-    );
+    ) || matches!(&cli.command, Command::Amend(a) if !a.dry_run);
     let done = run_command(cli, &config).await;
     let postgres =
         crate::db::backend_of(&config.database_url()) == Some(crate::db::Backend::Postgres);
@@ -236,6 +239,7 @@ async fn run_command(cli: Cli, config: &Config) -> anyhow::Result<()> {
             json,
             new_version_of,
         } => import(&config, file, municipality, dry_run, json, new_version_of).await,
+        Command::Amend(args) => crate::amend::cli::run(&config, args).await,
         Command::Inspect { file, json } => inspect(&config, &file, json),
         Command::User { command } => user(&config, command).await,
         Command::Backup { file } => {
@@ -482,7 +486,7 @@ async fn import(
 }
 
 /// Reads a file to import, refusing it before reading when it is larger than the limit.
-fn read_file(config: &Config, file: &Path) -> anyhow::Result<Vec<u8>> {
+pub(crate) fn read_file(config: &Config, file: &Path) -> anyhow::Result<Vec<u8>> {
     let size = std::fs::metadata(file)
         .with_context(|| format!("не мога да прочета {}", file.display()))?
         .len();
@@ -581,7 +585,7 @@ fn inspect(config: &Config, file: &Path, json: bool) -> anyhow::Result<()> {
 }
 
 /// Writes to standard output; a closed pipe (`| head`) is not an error.
-fn write_stdout(text: &str) -> anyhow::Result<()> {
+pub(crate) fn write_stdout(text: &str) -> anyhow::Result<()> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {

@@ -52,12 +52,16 @@ pub async fn load_sample_rounds(db: &Db, plan_ids: &[i64]) -> anyhow::Result<usi
             continue;
         };
         let year = sp.plan.period.from;
+        // The version in force in that year (a later amendment does not change it).
+        let (version, plan) = store::plan_for_year(db, id, year)
+            .await?
+            .unwrap_or((sp.version, sp.plan.clone()));
         let canonical = |name: &str| {
             sp.institutions
                 .get(name)
                 .map_or_else(|| name.trim().to_string(), |e| e.name.clone())
         };
-        let round = sample::sample_round_with(id, sp.version, &sp.plan, year, &canonical);
+        let round = sample::sample_round_with(id, version, &plan, year, &canonical);
         if snapshots::save_sample_snapshot(db, &round).await?.is_some() {
             stored += 1;
         }

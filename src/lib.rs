@@ -2,6 +2,7 @@
 //! vulnerable groups, from import of the adopted plan to the annual report.
 
 pub mod account;
+pub mod amend;
 pub mod analytics;
 pub mod audit;
 pub mod backup;

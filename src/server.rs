@@ -26,6 +26,7 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     if demo {
         let ids = crate::demo::load(&db).await?;
         println!("Демонстрационни данни: планове {ids:?}");
+        crate::amend::demo::load(&db, &config.data_dir, &ids).await?;
         let rounds = crate::demo::load_sample_rounds(&db, &ids).await?;
         if rounds > 0 {
             println!("Примерни отчетни периоди: {rounds}");

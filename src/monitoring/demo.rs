@@ -33,7 +33,10 @@ pub async fn load(db: &Db, plan_ids: &[i64]) -> Result<usize, MonitoringError> {
                     .get(name)
                     .map_or_else(|| name.trim().to_string(), |e| e.name.clone())
             };
-            let snap = sample::sample_round_with(plan_id, sp.version, &sp.plan, year, &canonical);
+            let (version, plan) = crate::plan::store::plan_for_year(db, plan_id, year)
+                .await?
+                .unwrap_or((sp.version, sp.plan.clone()));
+            let snap = sample::sample_round_with(plan_id, version, &plan, year, &canonical);
             let round_id = store::open_round(
                 db,
                 plan_id,

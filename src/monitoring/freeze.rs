@@ -13,11 +13,13 @@ pub async fn build(
     round: &RoundRow,
     closed_at: &str,
 ) -> Result<RoundSnapshot, MonitoringError> {
-    let sp = crate::plan::store::load_plan(db, round.plan_id)
-        .await?
-        .ok_or_else(|| {
-            MonitoringError::NotFound(format!("Няма план с номер {}.", round.plan_id))
-        })?;
+    // The plan as in force in the round's year (issue 15), with its version.
+    let (plan_version, plan) =
+        crate::plan::store::plan_for_year(db, round.plan_id, round.year as i32)
+            .await?
+            .ok_or_else(|| {
+                MonitoringError::NotFound(format!("Няма план с номер {}.", round.plan_id))
+            })?;
     let rows = store::updates(db, round.id, None).await?;
     let mut evidence: HashMap<i64, Vec<crate::snapshot::Evidence>> = HashMap::new();
     for e in store::evidence(db, round.id, None).await? {
@@ -27,8 +29,7 @@ pub async fn build(
             .push(e.to_snapshot());
     }
     // Assignments and updates follow the plan's order of measures.
-    let order: HashMap<&str, usize> = sp
-        .plan
+    let order: HashMap<&str, usize> = plan
         .measures()
         .enumerate()
         .map(|(i, m)| (m.key.as_str(), i))
@@ -70,8 +71,8 @@ pub async fn build(
     Ok(RoundSnapshot {
         format: SNAPSHOT_FORMAT_V1.to_string(),
         plan_id: round.plan_id,
-        plan_version: round.plan_version,
-        plan: sp.plan.clone(),
+        plan_version,
+        plan: plan.clone(),
         year: round.year as i32,
         deadline: round.deadline.clone(),
         opened_at: Some(round.opened_at.clone()),

@@ -6,11 +6,11 @@ use crate::money::{Currency, Money};
 use crate::web::{ApiError, AppError, AppState};
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -94,7 +94,23 @@ async fn list(State(state): State<AppState>) -> Result<Json<Vec<PlanSummaryJson>
     Ok(Json(items.iter().map(PlanSummaryJson::from).collect()))
 }
 
-async fn one(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+/// `?in_force=YYYY-MM-DD`: the version of the plan in force on that day.
+#[derive(Debug, Deserialize)]
+pub struct InForceQuery {
+    pub in_force: Option<String>,
+}
+
+async fn one(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<InForceQuery>,
+) -> Result<Response, ApiError> {
+    if let Some(date) = q.in_force.as_deref() {
+        let id = crate::web::parse_id(&id, "план")?;
+        let (_, plan) = crate::amend::versions::plan_in_force(&state, id, date).await?;
+        let body = serde_json::to_string(&plan).map_err(|e| AppError::Internal(e.to_string()))?;
+        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+    }
     let sp = state.plan_at(&id).await?;
     let body = sp.memo.get_or_try("api-json", || {
         serde_json::to_string(&sp.plan).map_err(|e| ApiError(AppError::Internal(e.to_string())))

@@ -1,8 +1,11 @@
 //! The plan model: planmon plan JSON, version 1 (see docs/plan-format.md), and the pure rules
 //! on it (counts, financing totals, national priority areas).
 
+pub mod act;
 pub mod api;
+pub mod diff;
 pub mod format;
+pub mod keys;
 pub mod pages;
 pub mod rules;
 pub mod store;

@@ -8,7 +8,7 @@ use crate::money::Currency;
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -81,6 +81,43 @@ struct PlanPage {
     priorities: Vec<PriorityView>,
     unplaced: Vec<Unplaced>,
     notes: Vec<String>,
+    /// When an earlier version is shown: the current version's number.
+    current_version: Option<i64>,
+}
+
+/// `?version=N` or `?in_force=YYYY-MM-DD`: an earlier version of the plan instead of the
+/// current one.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct VersionQuery {
+    pub version: Option<String>,
+    pub in_force: Option<String>,
+}
+
+/// The stored plan with version `q` asks for in place of the current one (`None`: current).
+async fn as_of(
+    state: &AppState,
+    sp: &StoredPlan,
+    q: &VersionQuery,
+) -> Result<Option<StoredPlan>, AppError> {
+    let found = if let Some(date) = q.in_force.as_deref() {
+        Some(crate::amend::versions::plan_in_force(state, sp.id, date).await?)
+    } else if let Some(v) = q.version.as_deref() {
+        let n = parse_id(v, "версия")?;
+        Some((
+            n,
+            crate::amend::versions::plan_version(state, sp.id, n).await?,
+        ))
+    } else {
+        None
+    };
+    Ok(found
+        .filter(|(v, _)| *v != sp.version)
+        .map(|(version, plan)| {
+            let mut alt = sp.clone();
+            alt.version = version;
+            alt.plan = plan;
+            alt
+        }))
 }
 
 pub async fn load(state: &AppState, id: &str) -> Result<Arc<StoredPlan>, AppError> {
@@ -95,15 +132,24 @@ async fn plan_page(
     tr: Tr,
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(q): Query<VersionQuery>,
 ) -> Result<Html<axum::body::Bytes>, AppError> {
     let sp = load(&state, &id).await?;
+    if let Some(alt) = as_of(&state, &sp, &q).await? {
+        return render_plan_page(tr, &alt, Some(sp.version))
+            .map(|html| Html(axum::body::Bytes::from(html)));
+    }
     let key = format!("page:{}", tr.lang_code());
     sp.memo
-        .get_or_try(&key, || render_plan_page(tr, &sp))
+        .get_or_try(&key, || render_plan_page(tr, &sp, None))
         .map(Html)
 }
 
-fn render_plan_page(tr: Tr, sp: &StoredPlan) -> Result<String, AppError> {
+fn render_plan_page(
+    tr: Tr,
+    sp: &StoredPlan,
+    current_version: Option<i64>,
+) -> Result<String, AppError> {
     let plan = &sp.plan;
     let bgn = rules::plan_financing(plan, Currency::Bgn);
     let eur = rules::plan_financing(plan, Currency::Eur);
@@ -126,6 +172,7 @@ fn render_plan_page(tr: Tr, sp: &StoredPlan) -> Result<String, AppError> {
         priorities: views::priority_views(sp),
         unplaced: plan.unplaced.clone(),
         notes: plan.notes.clone(),
+        current_version,
     };
     Ok(page.render()?)
 }
@@ -164,14 +211,42 @@ struct MeasurePage {
     priority_anchor: String,
     objective: String,
     m: MeasureView,
+    /// For a measure not in the current version: the last version that has it.
+    dropped_after: Option<i64>,
 }
 
 async fn measure_page(
     tr: Tr,
     State(state): State<AppState>,
     Path((id, key)): Path<(String, String)>,
+    Query(q): Query<VersionQuery>,
 ) -> Result<Html<String>, AppError> {
-    let sp = load(&state, &id).await?;
+    let current = load(&state, &id).await?;
+    let alt = as_of(&state, &current, &q).await?;
+    let mut sp: &StoredPlan = alt.as_ref().unwrap_or(&current);
+    // A dropped measure stays readable: shown as in the last version that had it.
+    let mut dropped_after = None;
+    let mut last_with = None;
+    if !sp.plan.measures().any(|m| m.key == key) {
+        for v in store::versions(&state.db, current.id).await? {
+            if let Some(plan) = store::load_version(&state.db, current.id, v.version).await?
+                && plan.measures().any(|m| m.key == key)
+            {
+                last_with = Some((v.version, plan));
+                break;
+            }
+        }
+    }
+    let older = last_with.map(|(version, plan)| {
+        dropped_after = Some(version);
+        let mut o = (*current).clone();
+        o.version = version;
+        o.plan = plan;
+        o
+    });
+    if let Some(o) = &older {
+        sp = o;
+    }
     let mut ordinal = 0;
     for (pi, p) in sp.plan.priorities.iter().enumerate() {
         for o in &p.objectives {
@@ -186,7 +261,8 @@ async fn measure_page(
                         priority: views::priority_heading(p, pi),
                         priority_anchor: format!("priority-{}", pi + 1),
                         objective: views::objective_heading(o),
-                        m: views::measure_view(&sp, m, ordinal),
+                        m: views::measure_view(sp, m, ordinal),
+                        dropped_after,
                     });
                 }
             }

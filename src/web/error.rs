@@ -80,7 +80,10 @@ impl From<sqlx::Error> for AppError {
 
 impl From<crate::plan::store::StoreError> for AppError {
     fn from(e: crate::plan::store::StoreError) -> Self {
-        AppError::Internal(e.to_string())
+        match e {
+            crate::plan::store::StoreError::Refused(m) => AppError::Conflict(m),
+            other => AppError::Internal(other.to_string()),
+        }
     }
 }
 

@@ -68,6 +68,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(crate::plan::pages::routes())
         .merge(crate::plan::api::routes())
+        .merge(crate::amend::pages::routes())
+        .merge(crate::amend::api::routes())
         .merge(crate::analytics::pages::routes())
         .merge(crate::registry::pages::routes())
         .merge(crate::search::pages::routes())

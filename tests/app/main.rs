@@ -2,6 +2,7 @@
 //! when `TEST_DATABASE_URL` is set, on PostgreSQL.
 
 mod accounts;
+mod amendments;
 mod annual_report;
 mod audit;
 mod audit_together;

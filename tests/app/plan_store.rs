@@ -41,7 +41,10 @@ async fn a_new_version_replaces_the_plan_and_keeps_the_old_one_readable() {
         Some(v1)
     );
     let versions = store::versions(&app.db, id).await.expect("versions");
-    assert_eq!(versions.iter().map(|v| v.0).collect::<Vec<_>>(), vec![2, 1]);
+    assert_eq!(
+        versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
 }
 
 #[tokio::test]

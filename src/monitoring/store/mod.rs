@@ -120,8 +120,8 @@ pub async fn rounds_of_plan(db: &Db, plan_id: i64) -> Result<Vec<RoundRow>> {
     .await?)
 }
 
-/// Opens a round for `year` over the plan as it is now, assigning every measure that runs in
-/// that year (or gives no period) to each of its responsible institutions.
+/// Opens a round for `year` over the plan version in force in that year, assigning every
+/// measure that runs in that year (or gives no period) to each of its responsible institutions.
 pub async fn open_round(
     db: &Db,
     plan_id: i64,
@@ -129,13 +129,15 @@ pub async fn open_round(
     deadline: Option<&str>,
     audit: impl Audit<i64>,
 ) -> Result<i64> {
-    let sp = crate::plan::store::load_plan(db, plan_id)
+    // The version in force in the year (issue 15): measures added during it are asked for,
+    // dropped ones are not.
+    let (version, plan) = crate::plan::store::plan_for_year(db, plan_id, year)
         .await?
         .ok_or_else(|| MonitoringError::NotFound(format!("Няма план с номер {plan_id}.")))?;
-    if !sp.plan.period.contains(year) {
+    if !plan.period.contains(year) {
         return Err(MonitoringError::Refused(format!(
             "Планът обхваща {}–{} г.; за {year} г. не може да се отвори отчетен кръг.",
-            sp.plan.period.from, sp.plan.period.to
+            plan.period.from, plan.period.to
         )));
     }
     let mut tx = db.pool.begin().await?;
@@ -157,28 +159,29 @@ pub async fn open_round(
     )
     .bind(plan_id)
     .bind(i64::from(year))
-    .bind(sp.version)
+    .bind(version)
     .bind(deadline)
     .bind(&now)
     .fetch_one(&mut *tx)
     .await?;
-    let pairs: Vec<(String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT DISTINCT m.key, mi.institution_id, m.period_from, m.period_to, m.position \
-         FROM measures m JOIN measure_institutions mi ON mi.measure_id = m.id \
-         WHERE m.plan_id = $1 ORDER BY m.position, mi.institution_id",
-    )
-    .bind(plan_id)
-    .fetch_all(&mut *tx)
-    .await?
-    .into_iter()
-    .map(|(k, i, f, t, _p): (String, i64, Option<i64>, Option<i64>, i64)| (k, i, f, t))
-    .collect();
-    let y = i64::from(year);
-    for (key, institution_id, from, to) in pairs {
-        if from.is_some_and(|f| f > y) || to.is_some_and(|t| t < y) {
+    let mut pairs = Vec::new();
+    for (position, m) in plan.measures().enumerate() {
+        let p = m.period.as_ref();
+        if p.and_then(|p| p.from).is_some_and(|f| f > year)
+            || p.and_then(|p| p.to).is_some_and(|t| t < year)
+        {
             continue;
         }
-        insert_assignment(&mut tx, round_id, &key, institution_id, &now).await?;
+        for name in &m.institutions {
+            let institution_id =
+                registry::resolve(&mut tx, RegistryKind::Institution, name).await?;
+            pairs.push((position, institution_id, m.key.as_str()));
+        }
+    }
+    pairs.sort();
+    pairs.dedup();
+    for (_, institution_id, key) in pairs {
+        insert_assignment(&mut tx, round_id, key, institution_id, &now).await?;
     }
     record(&mut tx, &round_id, audit).await?;
     tx.commit().await?;

@@ -4,11 +4,16 @@
 
 mod cache;
 mod load;
+mod versions;
 mod write;
 
 pub use cache::{Memo, PlanCache};
 pub use load::load_plan;
-pub use write::{create_plan, create_plan_in, save_version, save_version_in};
+pub use versions::{
+    VersionInfo, act_file, in_force, in_force_in_year, load_in_force, plan_for_year, version_info,
+    versions,
+};
+pub use write::{create_plan, create_plan_in, save_amendment_in, save_version, save_version_in};
 
 use super::rules::{self, Counts};
 use super::{Adoption, IndicatorKind, Plan, YearRange};
@@ -98,6 +103,9 @@ pub enum StoreError {
     Sql(#[from] sqlx::Error),
     #[error("повредени данни в базата: {0}")]
     Corrupt(String),
+    /// The change does not fit the plan's state (e.g. an amendment dated before the last one).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// The adoption columns as a value: `None` when all are empty (the plan does not state it).
@@ -232,14 +240,6 @@ pub async fn load_version(db: &Db, id: i64, version: i64) -> Result<Option<Plan>
     .await?;
     doc.map(|d| from_json(&d, "plan_versions.document"))
         .transpose()
-}
-
-/// The versions of a plan: number, date and note, newest first.
-pub async fn versions(db: &Db, id: i64) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
-    sqlx::query_as("SELECT version, created_at, note FROM plan_versions WHERE plan_id = $1 ORDER BY version DESC")
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await
 }
 
 /// The plan of `municipality` with exactly this title and period, if stored (demo loading and

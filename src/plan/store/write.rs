@@ -3,9 +3,12 @@
 use super::{StoreError, Summary, json_text, kind_code};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
+use crate::plan::act::{Act, ActKind};
+use crate::plan::keys::{KeySource, carry_keys};
 use crate::plan::{Measure, NationalArea, Plan};
 use crate::registry::{RegistryKind, slugify, store as registry};
 use sqlx::AnyConnection;
+use std::collections::BTreeSet;
 
 /// Stores a new plan (version 1) and returns its id. All or nothing.
 pub async fn create_plan(db: &Db, plan: &Plan, note: Option<&str>) -> Result<i64, StoreError> {
@@ -35,12 +38,67 @@ pub async fn create_plan_in(
     .bind(&now)
     .fetch_one(&mut *conn)
     .await?;
-    write_plan(conn, id, municipality_id, plan, 1, note, &now).await?;
+    let effective = period_start(plan);
+    write_plan(conn, id, municipality_id, plan, 1, note, &effective, &now).await?;
+    if let Some(a) = &plan.adoption {
+        let act = Act {
+            kind: ActKind::Adoption,
+            decision_number: a.decision_number.clone(),
+            protocol_number: a.protocol_number.clone(),
+            body: a.body.clone(),
+            decision_date: a.date.clone(),
+            effective_date: Some(effective),
+            reason: String::new(),
+            file: None,
+            url: None,
+        };
+        insert_act(conn, id, 1, &act, &now).await?;
+    }
     Ok(id)
 }
 
-/// Replaces a plan's content with a new version (an amendment or a corrected import); earlier
-/// versions stay readable. Returns the new version number.
+/// The first day of the plan's period: when version 1 is in force (adoption can be late).
+fn period_start(plan: &Plan) -> String {
+    format!("{:04}-01-01", plan.period.from)
+}
+
+async fn insert_act(
+    conn: &mut AnyConnection,
+    plan_id: i64,
+    version: i64,
+    act: &Act,
+    now: &str,
+) -> Result<i64, StoreError> {
+    let file = act.file.clone();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO council_acts (plan_id, version, kind, decision_number, protocol_number, body, \
+         decision_date, effective_date, reason, file_name, file_media_type, file_path, file_sha256, \
+         url, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(version)
+    .bind(act.kind.code())
+    .bind(&act.decision_number)
+    .bind(&act.protocol_number)
+    .bind(&act.body)
+    .bind(&act.decision_date)
+    .bind(&act.effective_date)
+    .bind(&act.reason)
+    .bind(file.as_ref().map(|f| f.name.clone()))
+    .bind(file.as_ref().map(|f| f.media_type.clone()))
+    .bind(file.as_ref().map(|f| f.path.clone()))
+    .bind(file.as_ref().map(|f| f.sha256.clone()))
+    .bind(&act.url)
+    .bind(now)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Replaces a plan's content with a corrected version (a re-import without a council act): it
+/// takes over the date of effect of the version it corrects; earlier versions stay readable.
+/// Measures keep their keys (matched by content unless the file is planmon plan JSON).
+/// Returns the new version number.
 pub async fn save_version(
     db: &Db,
     id: i64,
@@ -60,13 +118,103 @@ pub async fn save_version_in(
     plan: &Plan,
     note: Option<&str>,
 ) -> Result<Option<i64>, StoreError> {
-    let Some(version): Option<i64> = sqlx::query_scalar("SELECT version FROM plans WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&mut *conn)
+    let keys = match plan.source.as_ref().and_then(|s| s.format.as_deref()) {
+        Some("json") => KeySource::Kept,
+        _ => KeySource::Matched,
+    };
+    Ok(new_version(conn, id, plan, note, None, keys)
         .await?
+        .map(|(v, _)| v))
+}
+
+/// Saves `plan` as the version made by the council's amending `act`, in force from the act's
+/// effective date, inside the caller's transaction (where its audit event goes too). The
+/// plan keeps its adoption. Returns the new version and the plan as saved (with its keys);
+/// None when there is no plan `id`.
+pub async fn save_amendment_in(
+    conn: &mut AnyConnection,
+    id: i64,
+    plan: &Plan,
+    act: &Act,
+    note: Option<&str>,
+    keys: KeySource,
+) -> Result<Option<(i64, Plan)>, StoreError> {
+    let Some(effective) = act.effective_date.clone().or(act.decision_date.clone()) else {
+        return Err(StoreError::Refused(
+            "Изменението няма дата, от която влиза в сила.".into(),
+        ));
+    };
+    let Some((version, saved)) = new_version(conn, id, plan, note, Some(effective), keys).await?
     else {
         return Ok(None);
     };
+    insert_act(conn, id, version, act, &now_rfc3339()).await?;
+    Ok(Some((version, saved)))
+}
+
+/// The latest version's number, document and date of effect.
+async fn latest(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(i64, Plan, String)>, StoreError> {
+    let row: Option<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT v.version, v.document, v.effective_from FROM plan_versions v \
+         JOIN plans p ON p.id = v.plan_id AND p.version = v.version WHERE v.plan_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((version, doc, effective)) = row else {
+        return Ok(None);
+    };
+    let plan: Plan = super::from_json(&doc, "plan_versions.document")?;
+    let effective = effective.unwrap_or_else(|| period_start(&plan));
+    Ok(Some((version, plan, effective)))
+}
+
+/// Writes the next version of plan `id`: keys carried from the latest version, in force from
+/// `effective` (an amendment) or from when the latest was (a correction).
+async fn new_version(
+    conn: &mut AnyConnection,
+    id: i64,
+    plan: &Plan,
+    note: Option<&str>,
+    effective: Option<String>,
+    keys: KeySource,
+) -> Result<Option<(i64, Plan)>, StoreError> {
+    let Some((version, previous, previous_effective)) = latest(conn, id).await? else {
+        return Ok(None);
+    };
+    let mut plan = plan.clone();
+    let effective = match effective {
+        None => previous_effective,
+        Some(e) => {
+            if e < previous_effective {
+                return Err(StoreError::Refused(format!(
+                    "Изменението не може да влезе в сила преди действащата версия {version} \
+                     (в сила от {}).",
+                    crate::dates::display_bg(&previous_effective)
+                )));
+            }
+            if e.get(..4).and_then(|y| y.parse::<i32>().ok()) > Some(plan.period.to) {
+                return Err(StoreError::Refused(format!(
+                    "Изменението влиза в сила след края на плана ({} г.).",
+                    plan.period.to
+                )));
+            }
+            // The plan stays the one the council adopted; the act records the amendment.
+            plan.adoption = previous.adoption.clone();
+            e
+        }
+    };
+    let used: BTreeSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT key FROM plan_measure_keys WHERE plan_id = $1")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+    carry_keys(&previous, &mut plan, &used, keys);
     let municipality_id =
         upsert_municipality(conn, &plan.municipality, plan.district.as_deref()).await?;
     sqlx::query("DELETE FROM priorities WHERE plan_id = $1")
@@ -74,8 +222,18 @@ pub async fn save_version_in(
         .execute(&mut *conn)
         .await?;
     let now = now_rfc3339();
-    write_plan(conn, id, municipality_id, plan, version + 1, note, &now).await?;
-    Ok(Some(version + 1))
+    write_plan(
+        conn,
+        id,
+        municipality_id,
+        &plan,
+        version + 1,
+        note,
+        &effective,
+        &now,
+    )
+    .await?;
+    Ok(Some((version + 1, plan)))
 }
 
 /// The municipality a plan names: the stored one of that name or of the same official
@@ -157,6 +315,7 @@ async fn write_plan(
     plan: &Plan,
     version: i64,
     note: Option<&str>,
+    effective_from: &str,
     now: &str,
 ) -> Result<(), StoreError> {
     let adoption = plan.adoption.clone().unwrap_or_default();
@@ -227,14 +386,30 @@ async fn write_plan(
             }
         }
     }
-    sqlx::query("INSERT INTO plan_versions (plan_id, version, created_at, note, document) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query(
+        "INSERT INTO plan_versions (plan_id, version, created_at, note, document, effective_from) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(now)
+    .bind(note)
+    .bind(crate::plan::format::to_plan_json(plan))
+    .bind(effective_from)
+    .execute(&mut *conn)
+    .await?;
+    for m in plan.measures() {
+        sqlx::query(
+            "INSERT INTO plan_measure_keys (plan_id, key, first_version, last_version) \
+             VALUES ($1, $2, $3, $3) \
+             ON CONFLICT (plan_id, key) DO UPDATE SET last_version = $3",
+        )
         .bind(id)
+        .bind(&m.key)
         .bind(version)
-        .bind(now)
-        .bind(note)
-        .bind(crate::plan::format::to_plan_json(plan))
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
+    }
     Ok(())
 }
 

@@ -1,0 +1,122 @@
+//! Saving an amendment: the proposed plan as the next version with its council act and its
+//! audit event, in one transaction; the decision file is kept only after it commits.
+
+use crate::audit::{Actor, Event};
+use crate::db::Db;
+use crate::plan::act::Act;
+use crate::plan::diff::{self, PlanDiff};
+use crate::plan::keys::{KeySource, carry_keys};
+use crate::plan::store::{self as plans, StoreError};
+use crate::plan::{Plan, format::parse_plan_json};
+use serde_json::json;
+use std::collections::BTreeSet;
+
+/// The latest version of a plan and the amended plan with its measure keys settled, ready to
+/// be compared and saved.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub plan_id: i64,
+    pub base_version: i64,
+    pub base: Plan,
+    pub proposed: Plan,
+}
+
+impl Prepared {
+    pub fn diff(&self) -> PlanDiff {
+        diff::diff(&self.base, &self.proposed)
+    }
+}
+
+/// Settles the keys of `proposed` against the plan's latest version; `None` without plan `id`.
+pub async fn prepare(
+    db: &Db,
+    id: i64,
+    proposed: &Plan,
+    keys: KeySource,
+) -> Result<Option<Prepared>, StoreError> {
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "SELECT v.version, v.document FROM plan_versions v \
+         JOIN plans p ON p.id = v.plan_id AND p.version = v.version WHERE v.plan_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((base_version, doc)) = row else {
+        return Ok(None);
+    };
+    let base =
+        parse_plan_json(&doc).map_err(|e| StoreError::Corrupt(format!("plan_versions: {e}")))?;
+    let used: BTreeSet<String> =
+        sqlx::query_scalar::<_, String>("SELECT key FROM plan_measure_keys WHERE plan_id = $1")
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .collect();
+    let mut proposed = proposed.clone();
+    carry_keys(&base, &mut proposed, &used, keys);
+    Ok(Some(Prepared {
+        plan_id: id,
+        base_version,
+        base,
+        proposed,
+    }))
+}
+
+/// Saves a prepared amendment as the next version made by `act`, with its audit event, in one
+/// transaction. Refused (nothing saved) when the plan moved on since it was prepared. The
+/// decision file, when there is one, is kept after the commit. Returns the new version.
+pub async fn save(
+    db: &Db,
+    prepared: &Prepared,
+    act: &Act,
+    actor: Actor,
+    note: &str,
+    file: Option<crate::files::Staged>,
+) -> Result<i64, StoreError> {
+    let id = prepared.plan_id;
+    let place = plans::place(db, id)
+        .await?
+        .ok_or_else(|| StoreError::Refused(format!("Няма план с номер {id}.")))?;
+    let mut tx = db.pool.begin().await?;
+    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM plans WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if current != Some(prepared.base_version) {
+        return Err(StoreError::Refused(format!(
+            "Планът е променен междувременно (вече е версия {}); подгответе изменението отново.",
+            current.unwrap_or_default()
+        )));
+    }
+    let Some((version, _)) = plans::save_amendment_in(
+        &mut tx,
+        id,
+        &prepared.proposed,
+        act,
+        Some(note),
+        KeySource::Kept,
+    )
+    .await?
+    else {
+        return Err(StoreError::Refused(format!("Няма план с номер {id}.")));
+    };
+    let d = prepared.diff();
+    Event::new(actor, "plan.amend", "plan", id)
+        .municipality(place.municipality)
+        .before(&json!({ "version": prepared.base_version, "planned_bgn": d.money_before.bgn }))
+        .after(&json!({
+            "version": version,
+            "act": act,
+            "changes": d.counts,
+            "planned_bgn": d.money_after.bgn,
+        }))
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if let Some(f) = file {
+        f.keep()
+            .map_err(|e| StoreError::Corrupt(format!("решението не е запазено: {e}")))?;
+    }
+    Ok(version)
+}

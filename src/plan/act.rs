@@ -1,0 +1,166 @@
+//! A municipal council's act on a plan: the adoption (version 1's act) or an amendment, with
+//! its decision number, protocol, dates, reason and the decision itself (file or address).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActKind {
+    Adoption,
+    Amendment,
+}
+
+impl ActKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ActKind::Adoption => "adoption",
+            ActKind::Amendment => "amendment",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ActKind> {
+        match code {
+            "adoption" => Some(ActKind::Adoption),
+            "amendment" => Some(ActKind::Amendment),
+            _ => None,
+        }
+    }
+}
+
+/// The decision as a stored file (under `decisions/`, by SHA-256).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActFile {
+    pub name: String,
+    pub media_type: String,
+    #[serde(skip)]
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Act {
+    pub kind: ActKind,
+    pub decision_number: Option<String>,
+    pub protocol_number: Option<String>,
+    /// The adopting body as written, e.g. "Общински съвет – Пловдив".
+    pub body: Option<String>,
+    /// ISO date of the decision.
+    pub decision_date: Option<String>,
+    /// ISO date from which the version it makes is in force.
+    pub effective_date: Option<String>,
+    pub reason: String,
+    pub file: Option<ActFile>,
+    /// The decision's public address, when it is published rather than uploaded.
+    pub url: Option<String>,
+}
+
+/// What is wrong with an act's fields, by field, in Bulgarian.
+pub type ActErrors = Vec<(&'static str, String)>;
+
+impl Act {
+    /// An amendment from the fields a person typed: a decision number and date are required,
+    /// dates are ISO, the effective date defaults to the decision date and is not before it,
+    /// an address must be http(s).
+    pub fn amendment(
+        decision_number: &str,
+        protocol_number: &str,
+        decision_date: &str,
+        effective_date: &str,
+        reason: &str,
+        url: &str,
+    ) -> Result<Act, ActErrors> {
+        let mut errors: ActErrors = Vec::new();
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let decision_number = text(decision_number);
+        if decision_number.is_none() {
+            errors.push(("decision_number", "Въведете номера на решението.".into()));
+        }
+        let date = |field: &'static str, s: &str, errors: &mut ActErrors| match text(s) {
+            None => None,
+            Some(d) => match crate::dates::parse_iso_date(&d) {
+                Ok(_) => Some(d),
+                Err(_) => {
+                    errors.push((
+                        field,
+                        format!("„{d}“ не е дата във вида ГГГГ-ММ-ДД (например 2023-06-29)."),
+                    ));
+                    None
+                }
+            },
+        };
+        let decision_date = date("decision_date", decision_date, &mut errors);
+        if decision_date.is_none() && !errors.iter().any(|e| e.0 == "decision_date") {
+            errors.push(("decision_date", "Въведете датата на решението.".into()));
+        }
+        let effective_date =
+            date("effective_date", effective_date, &mut errors).or(decision_date.clone());
+        if let (Some(d), Some(e)) = (&decision_date, &effective_date)
+            && e < d
+        {
+            errors.push((
+                "effective_date",
+                "Изменението не може да влезе в сила преди датата на решението.".into(),
+            ));
+        }
+        let url = text(url);
+        if let Some(u) = &url
+            && !(u.starts_with("https://") || u.starts_with("http://"))
+        {
+            errors.push((
+                "url",
+                "Адресът на решението трябва да започва с https:// или http://.".into(),
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Act {
+            kind: ActKind::Amendment,
+            decision_number,
+            protocol_number: text(protocol_number),
+            body: None,
+            decision_date,
+            effective_date,
+            reason: reason.trim().to_string(),
+            file: None,
+            url,
+        })
+    }
+
+    /// "Решение № 12, протокол № 3 от 29.06.2023 г."
+    pub fn title_bg(&self) -> String {
+        let mut s = String::from("Решение");
+        if let Some(n) = &self.decision_number {
+            s.push_str(&format!(" № {n}"));
+        }
+        if let Some(p) = &self.protocol_number {
+            s.push_str(&format!(", протокол № {p}"));
+        }
+        if let Some(d) = &self.decision_date {
+            s.push_str(&format!(" от {}", crate::dates::display_bg(d)));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_amendment_takes_effect_on_its_decision_date_unless_told_otherwise() {
+        let a = Act::amendment("12", "3", "2023-06-29", "", " нови мерки ", "").unwrap();
+        assert_eq!(a.effective_date.as_deref(), Some("2023-06-29"));
+        assert_eq!(a.reason, "нови мерки");
+        assert_eq!(a.title_bg(), "Решение № 12, протокол № 3 от 29.06.2023 г.");
+    }
+
+    #[test]
+    fn an_amendment_without_number_with_a_bad_date_and_an_early_effect_is_refused_by_field() {
+        let e = Act::amendment(" ", "", "29.06.2023", "", "", "ftp://x").unwrap_err();
+        let fields: Vec<_> = e.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["decision_number", "decision_date", "url"]);
+        let e = Act::amendment("1", "", "2023-06-29", "2023-01-01", "", "").unwrap_err();
+        assert_eq!(e[0].0, "effective_date");
+    }
+}
