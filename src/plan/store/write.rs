@@ -39,7 +39,12 @@ pub async fn create_plan_in(
     .fetch_one(&mut *conn)
     .await?;
     let effective = period_start(plan);
-    write_plan(conn, id, municipality_id, plan, 1, note, &effective, &now).await?;
+    let meta = VersionMeta {
+        number: 1,
+        note,
+        effective_from: &effective,
+    };
+    write_plan(conn, id, municipality_id, plan, meta, &now).await?;
     if let Some(a) = &plan.adoption {
         let act = Act {
             kind: ActKind::Adoption,
@@ -222,17 +227,12 @@ async fn new_version(
         .execute(&mut *conn)
         .await?;
     let now = now_rfc3339();
-    write_plan(
-        conn,
-        id,
-        municipality_id,
-        &plan,
-        version + 1,
+    let meta = VersionMeta {
+        number: version + 1,
         note,
-        &effective,
-        &now,
-    )
-    .await?;
+        effective_from: &effective,
+    };
+    write_plan(conn, id, municipality_id, &plan, meta, &now).await?;
     Ok(Some((version + 1, plan)))
 }
 
@@ -307,17 +307,27 @@ async fn upsert_municipality(
     .await
 }
 
+/// What a saved version is besides its document.
+struct VersionMeta<'a> {
+    number: i64,
+    note: Option<&'a str>,
+    effective_from: &'a str,
+}
+
 /// Writes the header, the tree and the version document of `plan` under plan `id`.
 async fn write_plan(
     conn: &mut AnyConnection,
     id: i64,
     municipality_id: i64,
     plan: &Plan,
-    version: i64,
-    note: Option<&str>,
-    effective_from: &str,
+    meta: VersionMeta<'_>,
     now: &str,
 ) -> Result<(), StoreError> {
+    let VersionMeta {
+        number: version,
+        note,
+        effective_from,
+    } = meta;
     let adoption = plan.adoption.clone().unwrap_or_default();
     let source = plan.source.clone().unwrap_or_default();
     sqlx::query(
