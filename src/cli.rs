@@ -374,6 +374,7 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 role,
                 municipality,
                 institution,
+                district: None,
             };
             let generated = add(&db, &email, &name, password, &request).await?;
             eprintln!("Потребителят {} е създаден.", email.trim().to_lowercase());
@@ -393,6 +394,7 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
                 role,
                 municipality,
                 institution,
+                district: None,
             };
             if grant_role(&db, &email, &request).await? {
                 eprintln!("Ролята е възложена.");

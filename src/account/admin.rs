@@ -37,6 +37,8 @@ struct Choices {
     roles: Vec<(&'static str, &'static str)>,
     municipalities: Vec<(i64, String)>,
     institutions: Vec<(i64, String)>,
+    /// (code, name) of the 28 districts.
+    districts: Vec<(String, String)>,
 }
 
 async fn choices(state: &AppState) -> Result<Choices, AppError> {
@@ -47,6 +49,11 @@ async fn choices(state: &AppState) -> Result<Choices, AppError> {
             .collect(),
         municipalities: store::municipalities(&state.db).await?,
         institutions: store::institutions(&state.db).await?,
+        districts: crate::territory::tree()
+            .districts
+            .iter()
+            .map(|d| (d.code.clone(), d.name.clone()))
+            .collect(),
     })
 }
 
@@ -92,6 +99,8 @@ struct NewUserForm {
     municipality: String,
     #[serde(default)]
     institution: String,
+    #[serde(default)]
+    district: String,
 }
 
 /// A select box's id: empty means none chosen.
@@ -104,12 +113,14 @@ fn role_and_scope(
     role: &str,
     municipality: &str,
     institution: &str,
+    district: &str,
 ) -> Result<Option<(Role, Scope)>, AppError> {
     if role.is_empty() {
         return Ok(None);
     }
     let role = Role::parse(role).ok_or_else(|| super::AccountError::UnknownRole(role.into()))?;
-    let scope = scope_for(role, chosen(municipality), chosen(institution))?;
+    let district = Some(district.trim()).filter(|d| !d.is_empty());
+    let scope = scope_for(role, chosen(municipality), chosen(institution), district)?;
     Ok(Some((role, scope)))
 }
 
@@ -162,7 +173,12 @@ async fn try_create(
     form: &NewUserForm,
 ) -> Result<(i64, String, Option<String>), AppError> {
     let email = Email::try_from(form.email.as_str())?;
-    let grant = role_and_scope(&form.role, &form.municipality, &form.institution)?;
+    let grant = role_and_scope(
+        &form.role,
+        &form.municipality,
+        &form.institution,
+        &form.district,
+    )?;
     let (password, generated) = if form.password.is_empty() {
         (generate_password()?, true)
     } else {
@@ -266,6 +282,8 @@ struct GrantForm {
     municipality: String,
     #[serde(default)]
     institution: String,
+    #[serde(default)]
+    district: String,
 }
 
 async fn add_grant(
@@ -278,7 +296,12 @@ async fn add_grant(
 ) -> Result<Response, AppError> {
     user.require(&Action::ManageUsers)?;
     let account = load_account(&state, &id).await?;
-    let (role, scope) = match role_and_scope(&form.role, &form.municipality, &form.institution) {
+    let (role, scope) = match role_and_scope(
+        &form.role,
+        &form.municipality,
+        &form.institution,
+        &form.district,
+    ) {
         Ok(Some(g)) => g,
         Ok(None) => {
             let e = tr.t("admin.choose_role").to_string();

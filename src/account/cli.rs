@@ -17,6 +17,8 @@ pub struct RoleRequest {
     pub role: Option<String>,
     pub municipality: Option<String>,
     pub institution: Option<String>,
+    /// A district's code (`PDV`) for district roles.
+    pub district: Option<String>,
 }
 
 async fn resolve(
@@ -46,7 +48,10 @@ async fn resolve(
         ),
         None => None,
     };
-    Ok(Some((role, scope_for(role, municipality, institution)?)))
+    Ok(Some((
+        role,
+        scope_for(role, municipality, institution, r.district.as_deref())?,
+    )))
 }
 
 async fn grant(

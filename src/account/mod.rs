@@ -41,11 +41,15 @@ impl Role {
 
     /// The roles the user administration form grants (its scope choices are municipalities
     /// and institutions; district and national grants come with the districts' data).
-    pub const IN_FORM: [Role; 4] = [
+    pub const IN_FORM: [Role; 8] = [
         Role::Administrator,
         Role::Coordinator,
         Role::Reviewer,
         Role::Reporter,
+        Role::DistrictCoordinator,
+        Role::DistrictReviewer,
+        Role::NationalCoordinator,
+        Role::NationalViewer,
     ];
 
     pub fn code(self) -> &'static str {
@@ -119,7 +123,7 @@ pub enum Scope {
     Global,
     /// Every municipality (national roles).
     National,
-    /// The municipalities of one district (`municipalities.district`).
+    /// The municipalities of one district, by its ЕКАТТЕ code (`PDV`), under the tree in force.
     District(String),
     Municipality(i64),
     /// One responsible institution's work in one municipality.
@@ -178,6 +182,7 @@ pub fn scope_for(
     role: Role,
     municipality: Option<i64>,
     institution: Option<i64>,
+    district: Option<&str>,
 ) -> Result<Scope, AccountError> {
     let mismatch = |needs| AccountError::ScopeMismatch {
         role: role.code().into(),
@@ -194,8 +199,11 @@ pub fn scope_for(
             }),
             _ => Err(mismatch("община и институция")),
         },
-        // The form has no district choice yet; the command line and issue 13 bring it.
-        ScopeKind::District => Err(mismatch("област")),
+        ScopeKind::District => district
+            .map(str::trim)
+            .and_then(|d| crate::territory::tree().district(d))
+            .map(|d| Scope::District(d.code.clone()))
+            .ok_or_else(|| mismatch("област")),
         ScopeKind::National => Ok(Scope::National),
         ScopeKind::Global => Ok(Scope::Global),
     }
@@ -297,18 +305,23 @@ mod tests {
     #[test]
     fn roles_take_the_scope_they_are_granted_on() {
         assert_eq!(
-            scope_for(Role::Administrator, Some(1), None).ok(),
+            scope_for(Role::Administrator, Some(1), None, None).ok(),
             Some(Scope::Global)
         );
         assert_eq!(
-            scope_for(Role::Reviewer, Some(1), Some(2)).ok(),
+            scope_for(Role::Reviewer, Some(1), Some(2), None).ok(),
             Some(Scope::Municipality(1))
         );
-        assert!(scope_for(Role::Coordinator, None, None).is_err());
-        assert!(scope_for(Role::Reporter, Some(1), None).is_err());
-        assert!(scope_for(Role::DistrictReviewer, Some(1), None).is_err());
+        assert!(scope_for(Role::Coordinator, None, None, None).is_err());
+        assert!(scope_for(Role::Reporter, Some(1), None, None).is_err());
+        assert!(scope_for(Role::DistrictReviewer, Some(1), None, None).is_err());
+        assert!(scope_for(Role::DistrictReviewer, None, None, Some("XXX")).is_err());
         assert_eq!(
-            scope_for(Role::NationalViewer, None, None).ok(),
+            scope_for(Role::DistrictReviewer, None, None, Some("PDV")).ok(),
+            Some(Scope::District("PDV".into()))
+        );
+        assert_eq!(
+            scope_for(Role::NationalViewer, None, None, None).ok(),
             Some(Scope::National)
         );
     }
@@ -336,7 +349,7 @@ mod tests {
             .key(),
             "m:3:i:7"
         );
-        assert_eq!(Scope::District("Пловдив".into()).key(), "d:Пловдив");
+        assert_eq!(Scope::District("PDV".into()).key(), "d:PDV");
     }
 
     #[test]

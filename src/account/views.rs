@@ -23,7 +23,12 @@ pub async fn grant_views(state: &AppState, grants: &[Grant]) -> Result<Vec<Grant
             scope: match &g.scope {
                 Scope::Global => String::new(),
                 Scope::National => "национално ниво".into(),
-                Scope::District(d) => format!("област {d}"),
+                Scope::District(d) => format!(
+                    "област {}",
+                    crate::territory::tree()
+                        .district(d)
+                        .map_or(d.as_str(), |x| x.name.as_str())
+                ),
                 Scope::Municipality(m) => format!("Община {}", name(&municipalities, m)),
                 Scope::Institution {
                     municipality,

@@ -267,22 +267,55 @@ fn amounts(rng: &mut Rng, first_year: i32) -> (Vec<Amount>, Vec<String>) {
 /// The plan of one municipality: covers every year of `spec`, starting up to a year earlier
 /// and ending up to three years later, as successive plans do.
 pub fn municipal_plan(spec: &Spec, m: &Municipality, district_name: &str) -> Plan {
-    let mut rng = Rng::new(spec.seed, &m.code);
+    let mut plan = plan_for(
+        spec,
+        &m.code,
+        &m.name,
+        &format!("Община {}", m.name),
+        "Общински план за действие за интегриране на ромите",
+    );
+    plan.district = Some(district_name.to_string());
+    plan
+}
+
+/// A district's plan of action under its district strategy (owner: the district).
+pub fn district_plan(spec: &Spec, d: &crate::territory::District) -> Plan {
+    let mut plan = plan_for(
+        spec,
+        &d.code,
+        &format!("Област {}", d.name),
+        &format!("Областна администрация {}", d.name),
+        "Областен план за действие към областната стратегия за интегриране на ромите",
+    );
+    plan.district = Some(d.name.clone());
+    plan
+}
+
+/// The national plan of action to the national strategy 2021-2030.
+pub fn national_plan(spec: &Spec) -> Plan {
+    plan_for(
+        spec,
+        crate::levels::NATION_CODE,
+        "Република България",
+        "Министерски съвет",
+        "Национален план за действие към Националната стратегия за равенство, приобщаване и участие на ромите",
+    )
+}
+
+fn plan_for(spec: &Spec, key: &str, owner: &str, own: &str, what: &str) -> Plan {
+    let mut rng = Rng::new(spec.seed, key);
     let from = spec.years.from - rng.range(0, 1) as i32;
     let to = spec.years.to + rng.range(0, 3) as i32;
     let mut plan = Plan::new(
-        &m.name,
-        &format!(
-            "Общински план за действие за интегриране на ромите {from}-{to} г. (демонстрационни данни)"
-        ),
+        owner,
+        &format!("{what} {from}-{to} г. (демонстрационни данни)"),
         YearRange { from, to },
     );
-    plan.district = Some(district_name.to_string());
     plan.notes
         .push("Синтетичен план, генериран за демонстрация; не е действителен документ.".into());
     let total = rng.range(30, 150) as usize;
     let counts = split(total, &mut rng);
-    let own = format!("Община {}", m.name);
+    let own = own.to_string();
     let mut key = 0;
     for (n, (area, count)) in NationalArea::ALL.into_iter().zip(counts).enumerate() {
         if count == 0 {

@@ -84,9 +84,13 @@ impl FromRequestParts<AppState> for Importer {
 }
 
 async fn municipalities(state: &AppState) -> sqlx::Result<Vec<(i64, String, Option<String>)>> {
-    sqlx::query_as("SELECT id, name, district FROM municipalities ORDER BY id")
-        .fetch_all(&state.db.pool)
-        .await
+    sqlx::query_as(concat!(
+        "SELECT mu.id, mu.name, ",
+        crate::district_code_sql!(now),
+        " FROM municipalities mu ORDER BY mu.id"
+    ))
+    .fetch_all(&state.db.pool)
+    .await
 }
 
 /// The name of the municipality of stored plan `id`, if there is such a plan.

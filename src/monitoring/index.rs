@@ -34,10 +34,12 @@ pub async fn index(
     staff: Staff,
 ) -> Result<Html<String>, AppError> {
     let who = staff.who;
-    let plans: Vec<(i64, String, i64, Option<String>, String)> = sqlx::query_as(
-        "SELECT p.id, p.title, p.municipality_id, mu.district, mu.name FROM plans p \
-         JOIN municipalities mu ON mu.id = p.municipality_id ORDER BY mu.name, p.period_from DESC, p.id",
-    )
+    let plans: Vec<(i64, String, i64, Option<String>, String)> = sqlx::query_as(concat!(
+        "SELECT p.id, p.title, p.municipality_id, ",
+        crate::district_code_sql!(now),
+        ", mu.name FROM plans p JOIN municipalities mu ON mu.id = p.municipality_id \
+             ORDER BY mu.name, p.period_from DESC, p.id"
+    ))
     .fetch_all(&state.db.pool)
     .await?;
     let mut out = Vec::new();

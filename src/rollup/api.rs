@@ -111,6 +111,8 @@ pub struct AreaJson {
 pub struct TotalsJson {
     /// Closed rounds counted.
     pub rounds: u64,
+    /// Of those, generated sample rounds: demo data, not real reports.
+    pub demo_rounds: u64,
     pub reporting: ReportingJson,
     #[serde(flatten)]
     pub figures: FiguresJson,
@@ -185,6 +187,7 @@ pub fn slot_area(slot: usize) -> Option<NationalArea> {
 pub fn totals(t: &Totals) -> TotalsJson {
     TotalsJson {
         rounds: t.rounds,
+        demo_rounds: t.demo_rounds,
         reporting: reporting(&t.reporting),
         figures: figures(&t.all),
         priority_areas: (0..AREA_SLOTS)
@@ -224,6 +227,8 @@ fn district_json(year: i32, d: &DistrictRollup) -> DistrictJson {
 pub struct NationalJson {
     pub year: i32,
     pub level: &'static str,
+    /// Whether any of the data is generated demo data.
+    pub demo: bool,
     pub municipalities_total: usize,
     pub municipalities_reporting: usize,
     pub totals: TotalsJson,
@@ -241,6 +246,7 @@ async fn national(
     Ok(Json(NationalJson {
         year,
         level: "national",
+        demo: r.totals.demo_rounds > 0,
         municipalities_total: r.districts.iter().map(|d| d.municipalities.len()).sum(),
         municipalities_reporting: r.districts.iter().map(DistrictRollup::reporting).sum(),
         totals: totals(&r.totals),
@@ -272,6 +278,8 @@ fn municipality_json(m: &MunicipalityRollup) -> MunicipalityJson {
 pub struct DistrictLevelJson {
     pub year: i32,
     pub level: &'static str,
+    /// Whether any of the data is generated demo data.
+    pub demo: bool,
     pub code: String,
     pub name: String,
     pub municipalities_total: usize,
@@ -291,6 +299,7 @@ async fn district(
     Ok(Json(DistrictLevelJson {
         year,
         level: "district",
+        demo: d.totals.demo_rounds > 0,
         code: d.code.clone(),
         name: d.name.clone(),
         municipalities_total: d.municipalities.len(),

@@ -255,6 +255,8 @@ pub fn area_slot(area: Option<NationalArea>) -> usize {
 pub struct Totals {
     /// Closed rounds counted.
     pub rounds: u64,
+    /// Of those, generated sample rounds (demo data, never real reports).
+    pub demo_rounds: u64,
     pub reporting: Reporting,
     pub all: Figures,
     /// By national priority area, in [`area_slot`] order.
@@ -264,6 +266,7 @@ pub struct Totals {
 impl Totals {
     pub fn add(&mut self, o: &Totals) {
         self.rounds += o.rounds;
+        self.demo_rounds += o.demo_rounds;
         self.reporting.add(&o.reporting);
         self.all.add(&o.all);
         for (a, b) in self.areas.iter_mut().zip(&o.areas) {

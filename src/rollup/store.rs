@@ -10,6 +10,7 @@ use crate::db::Db;
 use crate::plan::store::StoreError;
 use crate::registry::name_key;
 use crate::snapshot::RoundSnapshot;
+use crate::snapshot::store::Origin;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
@@ -139,6 +140,7 @@ struct RoundRow {
     id: i64,
     plan_id: i64,
     created_at: String,
+    origin: String,
     code: Option<String>,
 }
 
@@ -151,9 +153,9 @@ async fn placed_rounds(
     only: Option<&HashSet<&str>>,
 ) -> Result<Vec<PlacedRound>, StoreError> {
     let mut rows: Vec<RoundRow> = sqlx::query_as(
-        "SELECT rs.id, rs.plan_id, rs.created_at, mu.code FROM round_snapshots rs \
+        "SELECT rs.id, rs.plan_id, rs.created_at, rs.origin, mu.code FROM round_snapshots rs \
          JOIN plans p ON p.id = rs.plan_id JOIN municipalities mu ON mu.id = p.municipality_id \
-         WHERE rs.year = $1 ORDER BY rs.plan_id",
+         WHERE rs.year = $1 AND p.level = 'municipal' ORDER BY rs.plan_id",
     )
     .bind(i64::from(year))
     .fetch_all(&db.pool)
@@ -213,10 +215,12 @@ async fn placed_rounds(
         .into_iter()
         .filter_map(|r| {
             let totals = known.get(&r.id).or_else(|| computed.get(&r.id))?;
+            let mut totals = Totals::clone(totals);
+            totals.demo_rounds = u64::from(r.origin == Origin::Sample.code());
             Some(PlacedRound {
                 municipality: r.code.unwrap_or_default(),
                 plan_id: r.plan_id,
-                totals: Totals::clone(totals),
+                totals,
             })
         })
         .collect())

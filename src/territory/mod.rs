@@ -7,6 +7,29 @@
 
 pub mod store;
 
+/// SQL for the code of the district a `municipalities` row aliased `mu` belongs to under the
+/// tree in force in a year (`district_code_sql!("r.year")`, any SQL expression) or now
+/// (`district_code_sql!(now)`); a district's owner row (plans of a district) is its own
+/// district. The one place the policy's `Place::district` is read from.
+#[macro_export]
+macro_rules! district_code_sql {
+    (now) => {
+        "COALESCE((SELECT md.district_code FROM municipality_districts md \
+         WHERE md.municipality_code = mu.code AND md.valid_to IS NULL), \
+         CASE WHEN mu.level = 'district' THEN mu.code END)"
+    };
+    ($year:literal) => {
+        concat!(
+            "COALESCE((SELECT md.district_code FROM municipality_districts md \
+             WHERE md.municipality_code = mu.code AND (md.valid_from IS NULL OR md.valid_from <= ",
+            $year,
+            ") AND (md.valid_to IS NULL OR md.valid_to >= ",
+            $year,
+            ")), CASE WHEN mu.level = 'district' THEN mu.code END)"
+        )
+    };
+}
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

@@ -137,3 +137,39 @@ async fn an_unknown_district_or_a_year_that_is_not_one_is_not_found() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
     }
 }
+
+#[tokio::test]
+async fn the_district_page_lists_late_municipalities_first_and_links_down_and_up() {
+    let app = TestApp::spawn().await;
+    plan_with_round(&app, "SML09", 2024).await;
+    let page = app.get("/districts/SML?year=2024").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let no_plan = page
+        .body
+        .find("Няма действащ план")
+        .expect("a municipality without a plan");
+    let closed = page
+        .body
+        .find("Отчетният период е приключил")
+        .expect("Девин's closed round");
+    assert!(no_plan < closed, "the late ones come first");
+    assert!(page.body.contains("/municipalities/SML09?year=2024"));
+    assert!(
+        page.body.contains("демонстрационни данни"),
+        "sample rounds are demo data"
+    );
+    let m = app.get("/municipalities/SML09?year=2024").await;
+    assert_eq!(m.status, StatusCode::OK, "{}", m.body);
+    assert!(m.body.contains("/districts/SML?year=2024"), "links up");
+    let national = app.get("/districts?year=2024").await;
+    assert_eq!(national.status, StatusCode::OK);
+    assert!(national.body.contains("/districts/SML?year=2024"));
+    assert_eq!(
+        app.get("/districts/XXX").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/municipalities/XXX01").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

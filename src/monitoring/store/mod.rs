@@ -98,9 +98,13 @@ impl RoundRow {
     }
 }
 
-const ROUND_SELECT: &str = "SELECT r.id, r.plan_id, p.title AS plan_title, p.municipality_id, \
-     mu.name AS municipality, mu.district, r.year, r.plan_version, r.deadline, r.state, r.opened_at, r.closed_at \
-     FROM rounds r JOIN plans p ON p.id = r.plan_id JOIN municipalities mu ON mu.id = p.municipality_id";
+/// `district` is the code of the district the municipality belonged to in the round's year.
+const ROUND_SELECT: &str = concat!(
+    "SELECT r.id, r.plan_id, p.title AS plan_title, p.municipality_id, mu.name AS municipality, ",
+    crate::district_code_sql!("r.year"),
+    " AS district, r.year, r.plan_version, r.deadline, r.state, r.opened_at, r.closed_at \
+     FROM rounds r JOIN plans p ON p.id = r.plan_id JOIN municipalities mu ON mu.id = p.municipality_id"
+);
 
 pub async fn get_round(db: &Db, id: i64) -> Result<Option<RoundRow>> {
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(

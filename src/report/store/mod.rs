@@ -253,7 +253,10 @@ fn workflow(text: impl Into<String>) -> ReportError {
     ReportError::Workflow(text.into())
 }
 
-const SELECT: &str = "SELECT r.id, r.plan_id, p.municipality_id, mu.name AS municipality, mu.district, \
+const SELECT: &str = concat!(
+    "SELECT r.id, r.plan_id, p.municipality_id, mu.name AS municipality, ",
+    crate::district_code_sql!("r.year"),
+    " AS district, \
      p.title AS plan_title, r.year, r.version, r.state, r.narrative, r.supersedes, \
      r.correction_reason, r.review_note, r.created_at, r.created_by, r.updated_at, \
      r.submitted_at, r.submitted_by, r.approved_at, r.approved_by, r.decision_number, \
@@ -261,7 +264,8 @@ const SELECT: &str = "SELECT r.id, r.plan_id, p.municipality_id, mu.name AS muni
      r.decision_media_type, r.decision_size, r.decision_sha256, r.decision_path, r.adopted_at, \
      r.adopted_by, r.published_at, r.published_by \
      FROM annual_reports r JOIN plans p ON p.id = r.plan_id \
-     JOIN municipalities mu ON mu.id = p.municipality_id";
+     JOIN municipalities mu ON mu.id = p.municipality_id"
+);
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<ReportRow>, ReportError> {
     let sql = format!("{SELECT} WHERE r.id = $1");

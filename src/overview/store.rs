@@ -1,0 +1,75 @@
+//! The facts behind the standings of a year: municipal plans in force by official code, their
+//! rounds (open with reports received / expected, or closed), their annual reports.
+
+use super::PlanFacts;
+use crate::db::Db;
+use crate::plan::store::StoreError;
+use std::collections::HashMap;
+
+/// Municipality code → (plan id, title) of each municipal plan in force in `year`.
+pub async fn plans_in_force(
+    db: &Db,
+    year: i32,
+) -> Result<HashMap<String, Vec<(i64, String)>>, StoreError> {
+    let rows: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT mu.code, p.id, p.title FROM plans p JOIN municipalities mu ON mu.id = p.municipality_id \
+         WHERE p.level = 'municipal' AND mu.code IS NOT NULL AND p.period_from <= $1 AND p.period_to >= $1 \
+         ORDER BY p.id",
+    )
+    .bind(i64::from(year))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    for (code, id, title) in rows {
+        out.entry(code).or_default().push((id, title));
+    }
+    Ok(out)
+}
+
+/// Plan id → what is known about its round and report of `year`.
+pub async fn plan_facts(db: &Db, year: i32) -> Result<HashMap<i64, PlanFacts>, StoreError> {
+    let y = i64::from(year);
+    let mut out: HashMap<i64, PlanFacts> = HashMap::new();
+    let open: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT r.plan_id, \
+         (SELECT COUNT(*) FROM round_updates u WHERE u.round_id = r.id \
+          AND u.state IN ('submitted', 'returned', 'resubmitted', 'approved')), \
+         (SELECT COUNT(*) FROM round_updates u WHERE u.round_id = r.id) \
+         FROM rounds r WHERE r.year = $1 AND r.state = 'open'",
+    )
+    .bind(y)
+    .fetch_all(&db.pool)
+    .await?;
+    for (plan, received, expected) in open {
+        out.entry(plan).or_default().open_round = Some((received, expected));
+    }
+    let closed: Vec<i64> =
+        sqlx::query_scalar("SELECT plan_id FROM round_snapshots WHERE year = $1")
+            .bind(y)
+            .fetch_all(&db.pool)
+            .await?;
+    for plan in closed {
+        out.entry(plan).or_default().closed = true;
+    }
+    let reports: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT plan_id, state FROM annual_reports WHERE year = $1 AND state IN ('adopted', 'published')",
+    )
+    .bind(y)
+    .fetch_all(&db.pool)
+    .await?;
+    for (plan, state) in reports {
+        let f = out.entry(plan).or_default();
+        if f.report.as_deref() != Some("published") {
+            f.report = Some(state);
+        }
+    }
+    Ok(out)
+}
+
+/// The latest year with a closed round, if any.
+pub async fn latest_year(db: &Db) -> Result<Option<i32>, StoreError> {
+    let y: Option<i64> = sqlx::query_scalar("SELECT MAX(year) FROM round_snapshots")
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(y.and_then(|y| i32::try_from(y).ok()))
+}
