@@ -22,6 +22,7 @@ pub mod progress;
 pub mod read;
 pub mod recognise;
 pub mod review;
+pub mod review_pages;
 pub mod sheet;
 pub mod store;
 pub mod template;
