@@ -13,10 +13,8 @@ by LibreOffice, the way a municipality saves its plan from Word:
   SEED.pdftotext-layout.txt `pdftotext -layout` of the same
   SEED.odt, SEED.rtf, SEED.doc  the DOCX saved as OpenDocument text, RTF and Word 97-2003
 
-PDFs from another generator (genpdf, with and without ruling lines) are written by
-`cargo run --example make_pdf_fixtures`.
-
 Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui and poppler-utils)
+     python3 scripts/make-pdf-fixtures.py text   (only the pdftotext fixtures, from the PDFs)
 The outputs are committed, so the tests need neither.
 """
 
@@ -24,6 +22,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 
@@ -118,7 +117,20 @@ def convert(path, target, outdir):
     )
 
 
+def pdftotext():
+    for seed in SEEDS:
+        pdf = os.path.join(OUT, f"{seed}.a4-landscape.pdf")
+        for suffix, args in [("pdftotext", []), ("pdftotext-layout", ["-layout"])]:
+            subprocess.run(
+                ["pdftotext", *args, "-enc", "UTF-8", pdf, os.path.join(OUT, f"{seed}.{suffix}.txt")],
+                check=True,
+            )
+
+
 def main():
+    if sys.argv[1:] == ["text"]:
+        pdftotext()
+        return
     tmp = tempfile.mkdtemp()
     try:
         for seed in SEEDS:
@@ -128,15 +140,10 @@ def main():
                 write_docx(src, docx, lambda x: relayout(x, w, h, landscape, widths))
                 convert(docx, "pdf", tmp)
                 shutil.copy(os.path.join(tmp, f"{seed}.{name}.pdf"), OUT)
-            pdf = os.path.join(OUT, f"{seed}.a4-landscape.pdf")
-            for suffix, args in [("pdftotext", []), ("pdftotext-layout", ["-layout"])]:
-                subprocess.run(
-                    ["pdftotext", *args, "-enc", "UTF-8", pdf, os.path.join(OUT, f"{seed}.{suffix}.txt")],
-                    check=True,
-                )
             for ext, target in [("odt", "odt"), ("rtf", "rtf"), ("doc", "doc:MS Word 97")]:
                 convert(src, target, tmp)
                 shutil.copy(os.path.join(tmp, f"{seed}.{ext}"), OUT)
+        pdftotext()
     finally:
         shutil.rmtree(tmp)
 

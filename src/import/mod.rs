@@ -17,7 +17,6 @@ mod ods;
 pub mod office;
 pub mod pages;
 pub mod pdf;
-pub mod pdf_layout;
 pub mod progress;
 pub mod read;
 pub mod recognise;

@@ -305,6 +305,14 @@ fn read_text_like(
             super::sheet::read_csv(file, text, budget)?,
         ));
     }
+    // Text taken from a PDF with `pdftotext -layout`: its columns are in its alignment.
+    if super::pdf::layout_text::looks_like_layout_text(text) {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        return Ok((
+            SourceFormat::Text,
+            super::pdf::layout_text::read_layout_text(text, budget)?,
+        ));
+    }
     Ok((SourceFormat::Text, super::text::read_str(text, budget)?))
 }
 

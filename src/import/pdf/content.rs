@@ -1,179 +1,17 @@
-//! The PDF reader: the text layer of each page with every glyph's position, and the ruling
-//! lines and rectangles drawn on it, read directly from the file (lopdf parses the objects,
-//! streams and fonts' ToUnicode maps; the content operators are interpreted here). The layout
-//! analysis that turns glyphs and lines into paragraphs and tables is in
-//! [`super::pdf_layout`].
-//!
-//! What is read is bounded by the reader's budget ([`ReadBudget`]): the file's size (checked
-//! before), the decompressed size of every stream (the unpacked limit), the text of the glyphs,
-//! the nesting of forms (the depth limit), the rows and cells laid out; and by [`PdfLimits`]:
-//! pages and content operators. A PDF with pages but no text layer (a scan) is refused with a
-//! message saying so.
+//! The content operators of a page (and of the forms it paints): text placed glyph by glyph
+//! through the text and graphics matrices, paths stroked or filled kept as ruling segments,
+//! images counted.
 
-use super::ImportError;
-use super::budget::ReadBudget;
-use super::document::Document;
+use super::font::Font;
+use super::{Glyph, Page, PdfLimits, Segment};
+use crate::import::ImportError;
+use crate::import::budget::ReadBudget;
 use lopdf::content::Content;
-use lopdf::{Dictionary, Encoding, Object, ObjectId};
+use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::HashMap;
 
-/// What only a PDF has to bound, beside the reader's budget.
-#[derive(Debug, Clone, Copy)]
-pub struct PdfLimits {
-    pub pages: usize,
-    /// Content operators on one page (forms included).
-    pub operators: usize,
-}
-
-impl Default for PdfLimits {
-    fn default() -> Self {
-        PdfLimits {
-            pages: 2_000,
-            operators: 2_000_000,
-        }
-    }
-}
-
-/// One glyph as placed on the page (PDF units, y upwards).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Glyph {
-    pub x0: f64,
-    pub x1: f64,
-    /// Baseline.
-    pub y: f64,
-    /// The glyph's height on the page (font size after the matrices).
-    pub size: f64,
-    pub text: String,
-}
-
-/// A straight ruling segment (a stroked line, or the edge of a rectangle), PDF units.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Segment {
-    pub x0: f64,
-    pub y0: f64,
-    pub x1: f64,
-    pub y1: f64,
-}
-
-/// One page as read.
-#[derive(Debug, Clone, Default)]
-pub struct Page {
-    pub number: usize,
-    pub width: f64,
-    pub height: f64,
-    pub glyphs: Vec<Glyph>,
-    pub segments: Vec<Segment>,
-    /// Whether the page paints an image (a scan when it has no text).
-    pub images: usize,
-}
-
-/// Reads a PDF into the neutral document.
-pub fn read_pdf(
-    file: &str,
-    bytes: &[u8],
-    budget: &mut ReadBudget,
-) -> Result<Document, ImportError> {
-    let pages = read_pages(file, bytes, &PdfLimits::default(), budget)?;
-    let doc = super::pdf_layout::layout(&pages);
-    charge(&doc, budget)?;
-    Ok(doc)
-}
-
-/// The rows and cells laid out (their text was charged glyph by glyph).
-fn charge(doc: &Document, budget: &mut ReadBudget) -> Result<(), ImportError> {
-    for block in &doc.blocks {
-        match block {
-            super::document::Block::Table(t) => {
-                for row in &t.rows {
-                    budget.charge_row()?;
-                    budget.charge_cells(row.cells.len() as u64)?;
-                }
-            }
-            _ => budget.charge_row()?,
-        }
-    }
-    Ok(())
-}
-
-/// Reads the pages' glyphs and rulings.
-pub fn read_pages(
-    file: &str,
-    bytes: &[u8],
-    limits: &PdfLimits,
-    budget: &mut ReadBudget,
-) -> Result<Vec<Page>, ImportError> {
-    let stream_bytes = usize::try_from(budget.limits().unpacked_bytes).unwrap_or(usize::MAX);
-    let corrupt = |detail: String| ImportError::Corrupt {
-        file: file.to_string(),
-        detail,
-    };
-    let options = lopdf::LoadOptions {
-        max_decompressed_size: Some(stream_bytes),
-        ..lopdf::LoadOptions::default()
-    };
-    let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
-        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ImportError::Encrypted {
-            file: file.to_string(),
-        },
-        e => corrupt(format!("PDF файлът не може да бъде прочетен ({e})")),
-    })?;
-    if doc.is_encrypted() && doc.encryption_state.is_none() {
-        return Err(ImportError::Encrypted {
-            file: file.to_string(),
-        });
-    }
-    let page_ids = doc.get_pages();
-    if page_ids.is_empty() {
-        return Err(corrupt("PDF файлът няма страници".into()));
-    }
-    if page_ids.len() > limits.pages {
-        return Err(ImportError::Invalid {
-            file: file.to_string(),
-            at: "целият файл".into(),
-            detail: format!(
-                "PDF файлът има {} страници; най-много {} се четат",
-                page_ids.len(),
-                limits.pages
-            ),
-        });
-    }
-    let mut reader = Reader {
-        doc: &doc,
-        limits,
-        stream_bytes,
-        fonts: HashMap::new(),
-        budget,
-        over: None,
-    };
-    let mut pages = Vec::with_capacity(page_ids.len());
-    for (n, (_, id)) in page_ids.iter().enumerate() {
-        let page = reader.page(n + 1, *id);
-        if let Some(e) = reader.over.take() {
-            return Err(e);
-        }
-        pages.push(page.map_err(|detail| corrupt(format!("страница {}: {detail}", n + 1)))?);
-    }
-    let has_text = pages
-        .iter()
-        .any(|p| p.glyphs.iter().any(|g| !g.text.trim().is_empty()));
-    if !has_text {
-        let scanned = pages.iter().any(|p| p.images > 0);
-        return Err(ImportError::UnknownFormat {
-            file: file.to_string(),
-            detail: if scanned {
-                "PDF файлът съдържа само изображения (сканиран документ) и няма текстов слой: \
-                 разпознайте текста му (OCR) или качете документа като DOCX или текстов PDF"
-                    .into()
-            } else {
-                "PDF файлът няма текст".into()
-            },
-        });
-    }
-    Ok(pages)
-}
-
-type Matrix = [f64; 6];
-const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+pub(super) type Matrix = [f64; 6];
+pub(super) const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
 
 /// a × b (PDF's row-vector convention: a point is transformed by a, then by b).
 fn mul(a: &Matrix, b: &Matrix) -> Matrix {
@@ -191,53 +29,7 @@ fn apply(m: &Matrix, x: f64, y: f64) -> (f64, f64) {
     (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
 }
 
-/// What a font needs for placing and decoding its glyphs.
-struct Font {
-    two_bytes: bool,
-    /// Unicode text of each code, decoded once.
-    decode: HashMap<u32, String>,
-    unicode: Option<Encoding<'static>>,
-    simple: Option<Vec<String>>,
-    widths: HashMap<u32, f64>,
-    default_width: f64,
-}
-
-impl Font {
-    fn text(&mut self, code: u32) -> String {
-        if let Some(t) = self.decode.get(&code) {
-            return t.clone();
-        }
-        let bytes: Vec<u8> = if self.two_bytes {
-            vec![(code >> 8) as u8, code as u8]
-        } else {
-            vec![code as u8]
-        };
-        let mut text = self
-            .unicode
-            .as_ref()
-            .and_then(|e| e.bytes_to_string(&bytes).ok())
-            .filter(|t| !t.contains('\u{fffd}'))
-            .or_else(|| {
-                self.simple
-                    .as_ref()
-                    .and_then(|s| s.get(code as usize).cloned())
-            })
-            .unwrap_or_default();
-        text.retain(|c| c != '\0');
-        self.decode.insert(code, text.clone());
-        text
-    }
-
-    fn width(&self, code: u32) -> f64 {
-        self.widths
-            .get(&code)
-            .copied()
-            .unwrap_or(self.default_width)
-            / 1000.0
-    }
-}
-
-fn number(o: &Object) -> Option<f64> {
+pub(super) fn number(o: &Object) -> Option<f64> {
     match o {
         Object::Integer(i) => Some(*i as f64),
         Object::Real(r) => Some(f64::from(*r)),
@@ -245,14 +37,14 @@ fn number(o: &Object) -> Option<f64> {
     }
 }
 
-struct Reader<'a, 'b> {
-    doc: &'a lopdf::Document,
-    limits: &'a PdfLimits,
-    stream_bytes: usize,
-    fonts: HashMap<usize, Font>,
-    budget: &'b mut ReadBudget,
+pub(super) struct Reader<'a, 'b> {
+    pub(super) doc: &'a lopdf::Document,
+    pub(super) limits: &'a PdfLimits,
+    pub(super) stream_bytes: usize,
+    pub(super) fonts: HashMap<usize, Font>,
+    pub(super) budget: &'b mut ReadBudget,
     /// The budget refusal that stopped the page, if one did.
-    over: Option<ImportError>,
+    pub(super) over: Option<ImportError>,
 }
 
 #[derive(Clone)]
@@ -283,18 +75,18 @@ impl Default for State {
 }
 
 impl<'a> Reader<'a, '_> {
-    fn deref(&self, o: &'a Object) -> &'a Object {
+    pub(super) fn deref(&self, o: &'a Object) -> &'a Object {
         match o {
             Object::Reference(id) => self.doc.get_object(*id).unwrap_or(o),
             _ => o,
         }
     }
 
-    fn dict(&self, o: &'a Object) -> Option<&'a Dictionary> {
+    pub(super) fn dict(&self, o: &'a Object) -> Option<&'a Dictionary> {
         self.deref(o).as_dict().ok()
     }
 
-    fn page(&mut self, number: usize, id: ObjectId) -> Result<Page, String> {
+    pub(super) fn page(&mut self, number: usize, id: ObjectId) -> Result<Page, String> {
         let page_dict = self
             .doc
             .get_dictionary(id)
@@ -324,7 +116,10 @@ impl<'a> Reader<'a, '_> {
                 if std::io::copy(&mut self.budget.counted(&data[..]), &mut std::io::sink()).is_err()
                     || self.budget.unpacked_over()
                 {
-                    self.over = Some(self.budget.over(super::budget::Limit::UnpackedBytes));
+                    self.over = Some(
+                        self.budget
+                            .over(crate::import::budget::Limit::UnpackedBytes),
+                    );
                     return Err("съдържанието на страниците е твърде голямо".into());
                 }
                 content.extend_from_slice(&data);
@@ -381,131 +176,6 @@ impl<'a> Reader<'a, '_> {
             current = d.get(b"Parent").ok().and_then(|p| self.dict(p));
         }
         None
-    }
-
-    fn font_for(&mut self, resources: Option<&'a Dictionary>, name: &[u8]) -> Option<usize> {
-        let fonts = resources?.get(b"Font").ok().and_then(|f| self.dict(f))?;
-        let font = fonts.get(name).ok().and_then(|f| self.dict(f))?;
-        let key = font as *const Dictionary as usize;
-        if !self.fonts.contains_key(&key) {
-            let f = self.load_font(font);
-            self.fonts.insert(key, f);
-        }
-        Some(key)
-    }
-
-    fn load_font(&self, font: &'a Dictionary) -> Font {
-        let subtype = font
-            .get(b"Subtype")
-            .and_then(Object::as_name)
-            .unwrap_or(b"");
-        let two_bytes = subtype == b"Type0";
-        // The ToUnicode map wins over the encoding (lopdf prefers the encoding when both are
-        // present; a subset TrueType font's WinAnsi encoding says nothing of its Cyrillic).
-        let unicode = if font.has(b"ToUnicode") {
-            let mut only = font.clone();
-            only.remove(b"Encoding");
-            match only.get_font_encoding(self.doc) {
-                Ok(Encoding::UnicodeMapEncoding(map)) => Some(Encoding::UnicodeMapEncoding(map)),
-                _ => None,
-            }
-        } else {
-            None
-        };
-        let simple = (!two_bytes).then(|| {
-            let enc = font.get_font_encoding(self.doc).ok();
-            (0u32..256)
-                .map(|c| {
-                    enc.as_ref()
-                        .and_then(|e| e.bytes_to_string(&[c as u8]).ok())
-                        .unwrap_or_default()
-                })
-                .collect()
-        });
-        let mut widths = HashMap::new();
-        let mut default_width = 500.0;
-        if two_bytes {
-            default_width = 1000.0;
-            let descendant = font
-                .get(b"DescendantFonts")
-                .ok()
-                .map(|o| self.deref(o))
-                .and_then(|o| o.as_array().ok())
-                .and_then(|a| a.first())
-                .and_then(|d| self.dict(d));
-            if let Some(d) = descendant {
-                if let Some(dw) = d.get(b"DW").ok().and_then(|o| number(self.deref(o))) {
-                    default_width = dw;
-                }
-                if let Some(w) = d
-                    .get(b"W")
-                    .ok()
-                    .map(|o| self.deref(o))
-                    .and_then(|o| o.as_array().ok())
-                {
-                    self.cid_widths(w, &mut widths);
-                }
-            }
-        } else {
-            let first = font
-                .get(b"FirstChar")
-                .ok()
-                .and_then(|o| number(self.deref(o)))
-                .unwrap_or(0.0) as u32;
-            if let Some(w) = font
-                .get(b"Widths")
-                .ok()
-                .map(|o| self.deref(o))
-                .and_then(|o| o.as_array().ok())
-            {
-                for (i, o) in w.iter().enumerate().take(256) {
-                    if let Some(v) = number(self.deref(o)) {
-                        widths.insert(first + i as u32, v);
-                    }
-                }
-            }
-        }
-        Font {
-            two_bytes,
-            decode: HashMap::new(),
-            unicode,
-            simple,
-            widths,
-            default_width,
-        }
-    }
-
-    /// The /W array of a CID font: `c [w1 w2 …]` or `c_first c_last w`.
-    fn cid_widths(&self, w: &[Object], out: &mut HashMap<u32, f64>) {
-        let mut i = 0;
-        while i < w.len() && out.len() < 70_000 {
-            let Some(first) = number(self.deref(&w[i])) else {
-                break;
-            };
-            let first = first.max(0.0) as u32;
-            match w.get(i + 1).map(|o| self.deref(o)) {
-                Some(Object::Array(list)) => {
-                    for (k, o) in list.iter().enumerate().take(65_536) {
-                        if let Some(v) = number(self.deref(o)) {
-                            out.insert(first + k as u32, v);
-                        }
-                    }
-                    i += 2;
-                }
-                Some(o) => {
-                    let last = number(o).unwrap_or(0.0).max(0.0) as u32;
-                    let v = w
-                        .get(i + 2)
-                        .and_then(|o| number(self.deref(o)))
-                        .unwrap_or(0.0);
-                    for c in first..=last.min(first.saturating_add(65_536)) {
-                        out.insert(c, v);
-                    }
-                    i += 3;
-                }
-                None => break,
-            }
-        }
     }
 
     #[allow(clippy::too_many_arguments)]

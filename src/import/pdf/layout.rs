@@ -1,0 +1,311 @@
+//! Layout analysis of PDF pages ([`super`]): the lines of text ([`super::lines`]) and ruled
+//! tables ([`super::grid`]) of each page in reading order; page numbers and running
+//! headers/footers dropped; a table row split by a page break joined back, and header rows
+//! repeated on every page dropped; the whole as one neutral document.
+
+use super::aligned::{self, Piece};
+use super::grid::{Grid, PageCell, PageRow, PageTable, grids, page_table};
+use super::lines::{TextLine, Vocabulary, reflow, text_lines};
+use super::{Glyph, Page};
+use crate::import::document::{Block, Cell, Document, Location, Row, Table};
+use std::collections::HashMap;
+
+/// One thing on a page in reading order.
+enum Item {
+    Lines(Vec<TextLine>),
+    Table(PageTable),
+}
+
+/// Text that repeats at the top or bottom of pages (running headers and footers) or is a page
+/// number, by its letters only.
+fn furniture_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphabetic())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn is_page_number(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| c == '-' || c == '–' || c == ' ' || c == '|');
+    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) && t.len() <= 4 {
+        return true;
+    }
+    let lower = t.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().collect();
+    matches!(words.as_slice(), ["стр." | "страница" | "page", n] if n.chars().all(|c| c.is_ascii_digit()))
+        || matches!(words.as_slice(), ["стр." | "страница" | "page", n, "от" | "of", m]
+            if n.chars().all(|c| c.is_ascii_digit()) && m.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// Lays the pages out as one document.
+pub fn layout(pages: &[Page]) -> Document {
+    let furniture = running_furniture(pages);
+    let words = Vocabulary::of(pages);
+    let laid: Vec<Vec<Item>> = pages.iter().map(|p| page_items(p, &furniture)).collect();
+    // Paragraphs are wrapped between the leftmost start and the rightmost end of the lines
+    // of text outside tables.
+    let text_left = laid
+        .iter()
+        .flatten()
+        .filter_map(|i| match i {
+            Item::Lines(l) => Some(l.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min)),
+            Item::Table(_) => None,
+        })
+        .fold(f64::INFINITY, f64::min);
+    let text_right = laid
+        .iter()
+        .flatten()
+        .filter_map(|i| match i {
+            Item::Lines(l) => Some(l.iter().map(|l| l.x1).fold(0.0, f64::max)),
+            Item::Table(_) => None,
+        })
+        .fold(0.0, f64::max);
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut tables = 0usize;
+    // The table part last seen, if it ended its page (it may continue on the next).
+    let mut open: Option<(PageTable, usize)> = None;
+    for (page, items) in pages.iter().zip(laid) {
+        let mut first_item = true;
+        for item in items {
+            match item {
+                Item::Lines(lines) => {
+                    if let Some((t, n)) = open.take() {
+                        blocks.push(Block::Table(to_table(t, n, &words)));
+                    }
+                    let texts = reflow(&lines, text_left, text_right, &words);
+                    for (i, text) in texts.into_iter().enumerate() {
+                        blocks.push(Block::Paragraph {
+                            text,
+                            at: Location {
+                                page: Some(page.number),
+                                line: Some(i + 1),
+                                ..Location::default()
+                            },
+                        });
+                    }
+                }
+                Item::Table(mut t) => {
+                    let continues = first_item
+                        && open
+                            .as_ref()
+                            .is_some_and(|(prev, _)| same_columns(&prev.xs, &t.xs));
+                    if continues && let Some((mut prev, n)) = open.take() {
+                        drop_repeated_header(&prev, &mut t, &words);
+                        join_split_row(&mut prev, &mut t);
+                        prev.rows.append(&mut t.rows);
+                        prev.bottom = t.bottom;
+                        open = Some((prev, n));
+                    } else {
+                        if let Some((t, n)) = open.take() {
+                            blocks.push(Block::Table(to_table(t, n, &words)));
+                        }
+                        tables += 1;
+                        let _ = page;
+                        open = Some((t, tables));
+                    }
+                    if let Some((t, _)) = &mut open {
+                        t.top = t.top.max(0.0);
+                    }
+                }
+            }
+            first_item = false;
+        }
+    }
+    if let Some((t, n)) = open.take() {
+        blocks.push(Block::Table(to_table(t, n, &words)));
+    }
+    Document { blocks }
+}
+
+fn same_columns(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 3.0)
+}
+
+/// Header rows repeated at the top of a continued table are dropped.
+fn drop_repeated_header(prev: &PageTable, next: &mut PageTable, words: &Vocabulary) {
+    let key =
+        |r: &PageRow| -> Vec<Vec<String>> { r.cells.iter().map(|c| c.texts(words)).collect() };
+    let mut k = 0;
+    while k < next.rows.len() && k < prev.rows.len() && k < 3 {
+        let (a, b) = (key(&prev.rows[k]), key(&next.rows[k]));
+        if a != b || a.iter().all(Vec::is_empty) {
+            break;
+        }
+        k += 1;
+    }
+    next.rows.drain(..k);
+}
+
+/// The first row after a page break continues the last row before it when every filled cell of
+/// it is in a column whose text ran to the bottom of that row (the writer broke the row there):
+/// its lines are appended to that row's cells.
+fn join_split_row(prev: &mut PageTable, next: &mut PageTable) {
+    let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
+        return;
+    };
+    if last.cells.len() != first.cells.len() {
+        return;
+    }
+    let full = |c: &PageCell| {
+        c.lines.last().is_some_and(|l| {
+            let size = l.size.max(1.0);
+            l.y - last.bottom <= size * 1.9
+        })
+    };
+    let filled: Vec<usize> = (0..first.cells.len())
+        .filter(|i| !first.cells[*i].lines.is_empty())
+        .collect();
+    if filled.is_empty() || !filled.iter().all(|i| full(&last.cells[*i])) {
+        return;
+    }
+    let first = next.rows.remove(0);
+    let Some(last) = prev.rows.last_mut() else {
+        return;
+    };
+    for (a, b) in last.cells.iter_mut().zip(first.cells) {
+        // Lines of the next page are placed below those of this one, so the cell reflows as
+        // one: shift them under the last line.
+        let base = a.lines.last().map(|l| l.y).unwrap_or(0.0);
+        let top = b.lines.first().map(|l| l.y).unwrap_or(0.0);
+        let step = a.lines.last().map(|l| l.size * 1.15).unwrap_or(12.0);
+        for mut l in b.lines {
+            l.y = base - step - (top - l.y);
+            a.lines.push(l);
+        }
+    }
+}
+
+fn to_table(t: PageTable, number: usize, words: &Vocabulary) -> Table {
+    let rows = t
+        .rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Row {
+            cells: r
+                .cells
+                .into_iter()
+                .map(|c| Cell {
+                    lines: c.texts(words),
+                    col_span: c.span,
+                    merged_from_above: c.merged_from_above,
+                })
+                .collect(),
+            at: Location {
+                table: Some(number),
+                row: Some(i + 1),
+                ..Location::default()
+            },
+        })
+        .filter(|r| r.cells.iter().any(|c| !c.is_empty() || c.merged_from_above))
+        .collect();
+    Table {
+        rows,
+        at: Location {
+            table: Some(number),
+            ..Location::default()
+        },
+    }
+}
+
+/// Text found at the same place near the top or bottom of several pages.
+fn running_furniture(pages: &[Page]) -> Vec<String> {
+    if pages.len() < 3 {
+        return Vec::new();
+    }
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for page in pages {
+        let glyphs: Vec<&Glyph> = page.glyphs.iter().collect();
+        let lines = text_lines(&glyphs);
+        let mut seen = std::collections::HashSet::new();
+        for l in lines.iter().take(2).chain(lines.iter().rev().take(2)) {
+            let key = furniture_key(&l.text());
+            if key.chars().count() >= 4 && seen.insert(key.clone()) {
+                *counts.entry(key).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n * 2 > pages.len() && *n >= 3)
+        .map(|(k, _)| k)
+        .collect()
+}
+
+/// The page's text outside tables and its tables, top to bottom. Lines of text are grouped
+/// into runs between tables; ruled tables come from the rulings, and a run of lines whose
+/// words line up in columns (no rulings) is read as a table too.
+fn page_items(page: &Page, furniture: &[String]) -> Vec<Item> {
+    let grids = grids(page);
+    let mut inside: Vec<Vec<&Glyph>> = vec![Vec::new(); grids.len()];
+    let mut outside: Vec<&Glyph> = Vec::new();
+    for g in &page.glyphs {
+        let cx = (g.x0 + g.x1) / 2.0;
+        let cy = g.y + g.size * 0.3;
+        match grids.iter().position(|t| t.contains(cx, cy)) {
+            Some(i) => inside[i].push(g),
+            None => outside.push(g),
+        }
+    }
+    let mut lines = text_lines(&outside);
+    // Page numbers and running headers/footers: the first and last lines of the page.
+    let n = lines.len();
+    let mut drop = vec![false; n];
+    for i in (0..n.min(2)).chain(n.saturating_sub(2)..n) {
+        let text = lines[i].text();
+        if is_page_number(&text) || furniture.contains(&furniture_key(&text)) {
+            drop[i] = true;
+        }
+    }
+    let mut k = 0;
+    lines.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+    let mut items: Vec<(f64, Item)> = grids
+        .iter()
+        .zip(&inside)
+        .map(|(g, gl)| (g.top(), Item::Table(page_table(g, gl))))
+        .collect();
+    // Lines between tables form runs.
+    let mut run: Vec<TextLine> = Vec::new();
+    let mut run_top = 0.0;
+    let tops: Vec<f64> = grids.iter().map(Grid::top).collect();
+    for line in lines {
+        let boundary = run
+            .last()
+            .is_some_and(|p: &TextLine| tops.iter().any(|t| *t < p.y && *t > line.y));
+        if boundary {
+            items.extend(runs_items(run_top, std::mem::take(&mut run)));
+        }
+        if run.is_empty() {
+            run_top = line.y + line.size;
+        }
+        run.push(line);
+    }
+    if !run.is_empty() {
+        items.extend(runs_items(run_top, run));
+    }
+    items.sort_by(|a, b| b.0.total_cmp(&a.0));
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
+/// A run of lines as text and the tables its words line up in, each at its top.
+fn runs_items(top: f64, lines: Vec<TextLine>) -> Vec<(f64, Item)> {
+    aligned::split_run(lines)
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| match piece {
+            Piece::Lines(l) => (
+                if i == 0 {
+                    top
+                } else {
+                    l.first().map_or(top, |f| f.y + f.size)
+                },
+                Item::Lines(l),
+            ),
+            Piece::Table(t) => (t.top, Item::Table(t)),
+        })
+        .collect()
+}

@@ -1,0 +1,262 @@
+//! Lines of text on a PDF page: glyphs grouped into words and lines, and the lines of a cell
+//! or a column of text joined back into the paragraphs they were wrapped from (words broken in
+//! narrow cells joined where the document's own text shows it).
+
+use super::{Glyph, Page};
+
+/// A line of text as laid out: its words with their extents.
+#[derive(Debug, Clone)]
+pub(crate) struct TextLine {
+    pub x0: f64,
+    pub x1: f64,
+    /// Baseline.
+    pub y: f64,
+    pub size: f64,
+    pub words: Vec<Word>,
+    /// A space is written after the last word (some writers keep the space a line was
+    /// wrapped at; a line broken inside a word or after a hyphen has none).
+    pub trailing_space: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Word {
+    pub x0: f64,
+    pub x1: f64,
+    /// The width of its first glyph.
+    pub first: f64,
+    pub text: String,
+}
+
+impl TextLine {
+    pub(super) fn text(&self) -> String {
+        self.words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// Groups glyphs into lines (by baseline) and words (by gaps and spaces).
+pub(crate) fn text_lines(glyphs: &[&Glyph]) -> Vec<TextLine> {
+    let mut sorted: Vec<&Glyph> = glyphs.to_vec();
+    sorted.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0)));
+    let mut rows: Vec<Vec<&Glyph>> = Vec::new();
+    for g in sorted {
+        match rows.last_mut() {
+            Some(row) if (row[0].y - g.y).abs() <= 0.35 * row[0].size.max(g.size).max(1.0) => {
+                row.push(g)
+            }
+            _ => rows.push(vec![g]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut row in rows {
+        let y = row[0].y;
+        row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let size = row.iter().map(|g| g.size).fold(0.0, f64::max).max(1.0);
+        let mut words: Vec<Word> = Vec::new();
+        let mut open = false;
+        let mut last_x1 = f64::NEG_INFINITY;
+        let mut trailing_space = false;
+        for g in row {
+            if g.text.trim().is_empty() {
+                open = false;
+                last_x1 = last_x1.max(g.x1);
+                trailing_space = !words.is_empty();
+                continue;
+            }
+            trailing_space = false;
+            let gap = g.x0 - last_x1;
+            if open && gap < 0.18 * size {
+                if let Some(w) = words.last_mut() {
+                    w.text.push_str(&g.text);
+                    w.x1 = w.x1.max(g.x1);
+                }
+            } else {
+                words.push(Word {
+                    x0: g.x0,
+                    x1: g.x1,
+                    first: g.x1 - g.x0,
+                    text: g.text.clone(),
+                });
+            }
+            open = true;
+            last_x1 = g.x1;
+        }
+        if words.is_empty() {
+            continue;
+        }
+        out.push(TextLine {
+            x0: words[0].x0,
+            x1: words.iter().map(|w| w.x1).fold(f64::NEG_INFINITY, f64::max),
+            y,
+            size,
+            words,
+            trailing_space,
+        });
+    }
+    out
+}
+
+/// Whether a line opens a new item: "1.", "1)", "а)", "-", "•", "–".
+fn starts_item(text: &str) -> bool {
+    let first = text.split_whitespace().next().unwrap_or("");
+    if matches!(
+        first,
+        "-" | "–" | "—" | "•" | "\u{f0b7}" | "*" | "o" | "▪" | "·"
+    ) {
+        return true;
+    }
+    if first.starts_with(['•', '\u{f0b7}', '▪', '·']) {
+        return true;
+    }
+    let digits = first.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && digits < 4 {
+        let rest = &first[digits..];
+        return rest.starts_with('.') || rest.starts_with(')');
+    }
+    let mut chars = first.chars();
+    matches!((chars.next(), chars.next(), chars.next()), (Some(c), Some(')'), None) if c.is_alphabetic())
+}
+
+/// The lines of a cell or a column of text joined back into the lines they were wrapped from.
+/// A line continues the one before when the first word of it would not have fitted at the end
+/// of that one (the writer wrapped it), it does not open a list item, and no paragraph gap is
+/// between them. A word broken without a hyphen at the edge of a narrow cell is joined back.
+pub(crate) fn reflow(lines: &[TextLine], left: f64, right: f64, words: &Vocabulary) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let gaps: Vec<f64> = lines.windows(2).map(|w| w[0].y - w[1].y).collect();
+    let size = lines.iter().map(|l| l.size).fold(0.0, f64::max);
+    let usual = median(&gaps).unwrap_or(0.0).min(size * 1.3);
+    let avail = right - left;
+    // Where a line could end: centred lines are measured by their width, others by their end.
+    let end = |l: &TextLine| {
+        let centred = l.x0 - left > 3.0 && ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs() < 4.0;
+        if centred { left + (l.x1 - l.x0) } else { l.x1 }
+    };
+    let mut prev: Option<&TextLine> = None;
+    for line in lines {
+        let text = line.text();
+        let joined = prev.is_some_and(|p| {
+            let Some(first) = line.words.first() else {
+                return false;
+            };
+            let space = 0.25 * p.size;
+            let would_fit = end(p) + space + (first.x1 - first.x0) <= right - 1.0;
+            let gap = p.y - line.y;
+            let paragraph_gap = usual > 0.0 && gap > usual * 1.35 + 0.5;
+            // A dash at the start of a line that the one before had no room for is a dash in
+            // the sentence, not a list item.
+            let sentence_dash = matches!(first.text.as_str(), "-" | "–" | "—")
+                && end(p) + space + first.first > right - 1.0
+                && line
+                    .words
+                    .get(1)
+                    .and_then(|w| w.text.chars().next())
+                    .is_some_and(char::is_lowercase);
+            let item = starts_item(&text) && !sentence_dash;
+            !would_fit && !paragraph_gap && !item && gap > 0.0
+        });
+        match (joined, out.last_mut(), prev) {
+            (true, Some(last), Some(p)) => {
+                // A writer breaks a word only when it does not fit on a line of its own, and
+                // then fills the line up to the last letter that fits. A single letter left on
+                // the next line is more likely a word of its own ("в", "и").
+                // The document's own text shows the join (the word is written whole elsewhere),
+                // or the line is filled to the last letter that fits.
+                let broken_word = p.words.len() == 1
+                    && line.words.first().is_some_and(|w| {
+                        let chars = w.text.chars().count();
+                        (p.x1 - p.x0) + (w.x1 - w.x0) > avail + 0.5
+                            && chars > 0
+                            && w.text.chars().next().is_some_and(char::is_lowercase)
+                            && end(p) + w.first > right + 0.3
+                            && words.joins(last, &text)
+                    })
+                    && last.chars().last().is_some_and(char::is_alphabetic);
+                // A space written after the line says it was wrapped at a space; a line
+                // ending in a hyphen without one was broken after the hyphen.
+                let hyphenated = last.ends_with('-')
+                    && text.chars().next().is_some_and(char::is_alphanumeric)
+                    && ((words.spaces_kept && !p.trailing_space)
+                        || last.chars().rev().nth(1).is_some_and(char::is_alphanumeric));
+                let no_space = !p.trailing_space && (broken_word || hyphenated);
+                if !no_space {
+                    last.push(' ');
+                }
+                last.push_str(&text);
+            }
+            _ => out.push(text),
+        }
+        prev = Some(line);
+    }
+    out
+}
+
+/// The words written whole somewhere in the document (not at the end of a line), lowercase:
+/// a word broken at the edge of a narrow cell is joined back only into one of them, so the
+/// document's own text shows the join.
+#[derive(Debug, Default)]
+pub(crate) struct Vocabulary {
+    words: std::collections::HashSet<String>,
+    /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`]):
+    /// a wrapped line without one was broken inside a word or after a hyphen.
+    spaces_kept: bool,
+}
+
+fn bare(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+impl Vocabulary {
+    pub(super) fn of(pages: &[Page]) -> Vocabulary {
+        let mut set = std::collections::HashSet::new();
+        let (mut lines, mut spaced) = (0usize, 0usize);
+        for page in pages {
+            let glyphs: Vec<&Glyph> = page.glyphs.iter().collect();
+            for line in text_lines(&glyphs) {
+                lines += 1;
+                spaced += usize::from(line.trailing_space);
+                let n = line.words.len();
+                for w in line.words.iter().take(n.saturating_sub(1)).skip(1) {
+                    let b = bare(&w.text);
+                    if b.chars().count() >= 4 {
+                        set.insert(b);
+                    }
+                }
+            }
+        }
+        Vocabulary {
+            words: set,
+            spaces_kept: spaced * 10 >= lines.max(1),
+        }
+    }
+
+    /// Whether the last word of `before` and the first of `after` are one word broken in two:
+    /// the whole is written elsewhere, or neither piece is a word written elsewhere.
+    fn joins(&self, before: &str, after: &str) -> bool {
+        let (Some(a), Some(b)) = (
+            before.split_whitespace().last(),
+            after.split_whitespace().next(),
+        ) else {
+            return false;
+        };
+        // "преподаване/провеж" + "дане": the piece after a slash or hyphen.
+        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+        self.words.contains(&bare(&format!("{a}{b}")))
+            || (b.chars().count() > 1
+                && !self.words.contains(&bare(a))
+                && !self.words.contains(&bare(b)))
+    }
+}
+
+pub(super) fn median(v: &[f64]) -> Option<f64> {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| *x > 0.0).collect();
+    if s.is_empty() {
+        return None;
+    }
+    s.sort_by(f64::total_cmp);
+    Some(s[s.len() / 2])
+}

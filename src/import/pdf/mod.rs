@@ -1,0 +1,181 @@
+//! The PDF reader: the text layer of each page with every glyph's position, and the ruling
+//! lines and rectangles drawn on it, read directly from the file (lopdf parses the objects,
+//! streams and fonts' ToUnicode maps; planmon interprets the rest). The content
+//! operators are interpreted in [`content`], fonts decoded in [`font`]; the layout analysis that
+//! turns glyphs and lines into paragraphs and tables is in [`layout`] (lines of text in
+//! [`lines`], ruled tables in [`grid`]).
+//!
+//! What is read is bounded by the reader's budget ([`ReadBudget`]): the file's size (checked
+//! before), the decompressed size of every stream (the unpacked limit), the text of the glyphs,
+//! the nesting of forms (the depth limit), the rows and cells laid out; and by [`PdfLimits`]:
+//! pages and content operators. A PDF with pages but no text layer (a scan) is refused with a
+//! message saying so.
+
+mod aligned;
+mod content;
+mod font;
+mod grid;
+mod layout;
+pub mod layout_text;
+mod lines;
+
+use super::ImportError;
+use super::budget::ReadBudget;
+use super::document::Document;
+use content::Reader;
+use std::collections::HashMap;
+
+/// What only a PDF has to bound, beside the reader's budget.
+#[derive(Debug, Clone, Copy)]
+pub struct PdfLimits {
+    pub pages: usize,
+    /// Content operators on one page (forms included).
+    pub operators: usize,
+}
+
+impl Default for PdfLimits {
+    fn default() -> Self {
+        PdfLimits {
+            pages: 2_000,
+            operators: 2_000_000,
+        }
+    }
+}
+
+/// One glyph as placed on the page (PDF units, y upwards).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    pub x0: f64,
+    pub x1: f64,
+    /// Baseline.
+    pub y: f64,
+    /// The glyph's height on the page (font size after the matrices).
+    pub size: f64,
+    pub text: String,
+}
+
+/// A straight ruling segment (a stroked line, or the edge of a rectangle), PDF units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Segment {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+/// One page as read.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub number: usize,
+    pub width: f64,
+    pub height: f64,
+    pub glyphs: Vec<Glyph>,
+    pub segments: Vec<Segment>,
+    /// Whether the page paints an image (a scan when it has no text).
+    pub images: usize,
+}
+
+/// Reads a PDF into the neutral document.
+pub fn read_pdf(
+    file: &str,
+    bytes: &[u8],
+    budget: &mut ReadBudget,
+) -> Result<Document, ImportError> {
+    let pages = read_pages(file, bytes, &PdfLimits::default(), budget)?;
+    let doc = layout::layout(&pages);
+    charge(&doc, budget)?;
+    Ok(doc)
+}
+
+/// The rows and cells laid out (their text was charged glyph by glyph).
+fn charge(doc: &Document, budget: &mut ReadBudget) -> Result<(), ImportError> {
+    for block in &doc.blocks {
+        match block {
+            super::document::Block::Table(t) => {
+                for row in &t.rows {
+                    budget.charge_row()?;
+                    budget.charge_cells(row.cells.len() as u64)?;
+                }
+            }
+            _ => budget.charge_row()?,
+        }
+    }
+    Ok(())
+}
+
+/// Reads the pages' glyphs and rulings.
+pub fn read_pages(
+    file: &str,
+    bytes: &[u8],
+    limits: &PdfLimits,
+    budget: &mut ReadBudget,
+) -> Result<Vec<Page>, ImportError> {
+    let stream_bytes = usize::try_from(budget.limits().unpacked_bytes).unwrap_or(usize::MAX);
+    let corrupt = |detail: String| ImportError::Corrupt {
+        file: file.to_string(),
+        detail,
+    };
+    let options = lopdf::LoadOptions {
+        max_decompressed_size: Some(stream_bytes),
+        ..lopdf::LoadOptions::default()
+    };
+    let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ImportError::Encrypted {
+            file: file.to_string(),
+        },
+        e => corrupt(format!("PDF файлът не може да бъде прочетен ({e})")),
+    })?;
+    if doc.is_encrypted() && doc.encryption_state.is_none() {
+        return Err(ImportError::Encrypted {
+            file: file.to_string(),
+        });
+    }
+    let page_ids = doc.get_pages();
+    if page_ids.is_empty() {
+        return Err(corrupt("PDF файлът няма страници".into()));
+    }
+    if page_ids.len() > limits.pages {
+        return Err(ImportError::Invalid {
+            file: file.to_string(),
+            at: "целият файл".into(),
+            detail: format!(
+                "PDF файлът има {} страници; най-много {} се четат",
+                page_ids.len(),
+                limits.pages
+            ),
+        });
+    }
+    let mut reader = Reader {
+        doc: &doc,
+        limits,
+        stream_bytes,
+        fonts: HashMap::new(),
+        budget,
+        over: None,
+    };
+    let mut pages = Vec::with_capacity(page_ids.len());
+    for (n, (_, id)) in page_ids.iter().enumerate() {
+        let page = reader.page(n + 1, *id);
+        if let Some(e) = reader.over.take() {
+            return Err(e);
+        }
+        pages.push(page.map_err(|detail| corrupt(format!("страница {}: {detail}", n + 1)))?);
+    }
+    let has_text = pages
+        .iter()
+        .any(|p| p.glyphs.iter().any(|g| !g.text.trim().is_empty()));
+    if !has_text {
+        let scanned = pages.iter().any(|p| p.images > 0);
+        return Err(ImportError::UnknownFormat {
+            file: file.to_string(),
+            detail: if scanned {
+                "PDF файлът съдържа само изображения (сканиран документ) и няма текстов слой: \
+                 разпознайте текста му (OCR) или качете документа като DOCX или текстов PDF"
+                    .into()
+            } else {
+                "PDF файлът няма текст".into()
+            },
+        });
+    }
+    Ok(pages)
+}
