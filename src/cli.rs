@@ -536,36 +536,33 @@ fn inspect(config: &Config, file: &Path, json: bool) -> anyhow::Result<()> {
     let mut o = String::new();
     let none = "—".to_string();
     outln!(o, "Файл: {name} ({})", out.format.code());
+    let r = &s.recognised;
+    // Each fact with the place it was found, or said to be unknown.
+    let fact = |value: Option<String>, at: &Option<String>| match (value, at) {
+        (Some(v), Some(at)) => format!("{v} (намерено: {at})"),
+        (Some(v), None) => v,
+        (None, _) => format!("{none} (не е посочено в документа)"),
+    };
     outln!(
         o,
         "Община: {}",
-        s.recognised.municipality.as_ref().unwrap_or(&none)
+        fact(r.municipality.clone(), &r.found.municipality)
     );
-    outln!(
-        o,
-        "Заглавие: {}",
-        s.recognised.title.as_ref().unwrap_or(&none)
-    );
-    outln!(
-        o,
-        "Период: {}",
-        s.recognised
-            .period
-            .map_or(none.clone(), |p| format!("{}-{}", p.from, p.to))
-    );
-    outln!(
-        o,
-        "Приет с: {}",
-        s.recognised.adoption.as_ref().map_or(
-            "не е посочено решение на общинския съвет".to_string(),
-            |a| format!(
-                "решение № {}, протокол № {}, {}",
-                a.decision_number.as_deref().unwrap_or("?"),
-                a.protocol_number.as_deref().unwrap_or("?"),
-                a.date.as_deref().unwrap_or("без дата")
-            )
+    outln!(o, "Заглавие: {}", fact(r.title.clone(), &r.found.title));
+    let period = r.period.map(|p| format!("{}-{}", p.from, p.to));
+    outln!(o, "Период: {}", fact(period, &r.found.period));
+    let adoption = r.adoption.as_ref().map(|a| {
+        format!(
+            "решение № {}, протокол № {}, {}",
+            a.decision_number.as_deref().unwrap_or("?"),
+            a.protocol_number.as_deref().unwrap_or("?"),
+            a.date.as_deref().unwrap_or("без дата")
         )
-    );
+    });
+    match adoption {
+        Some(a) => outln!(o, "Приет с: {}", fact(Some(a), &r.found.adoption)),
+        None => outln!(o, "Приет с: не е посочено решение на общинския съвет"),
+    }
     match s.counts {
         Some(c) => outln!(
             o,

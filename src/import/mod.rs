@@ -159,6 +159,32 @@ pub struct Recognised {
     pub title: Option<String>,
     pub period: Option<YearRange>,
     pub adoption: Option<Adoption>,
+    /// Where each fact was found.
+    #[serde(default)]
+    pub found: FoundAt,
+}
+
+/// Where in the document each header fact was found, in Bulgarian ("ред 3", "страница 1, ред
+/// 2", "таблицата с данни за плана"); None when the document does not state it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FoundAt {
+    pub municipality: Option<String>,
+    pub title: Option<String>,
+    pub period: Option<String>,
+    pub adoption: Option<String>,
+}
+
+impl FoundAt {
+    /// Every fact the plan holds, found in one place (a file of planmon's own format).
+    pub fn whole(plan: &Plan, place: &str) -> FoundAt {
+        let here = Some(place.to_string());
+        FoundAt {
+            municipality: here.clone(),
+            title: here.clone(),
+            period: here.clone(),
+            adoption: plan.adoption.as_ref().and(here),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -14,6 +14,7 @@ mod hostile_files;
 mod import_access;
 mod import_formats;
 mod import_fuzz;
+mod import_headers;
 mod import_names;
 mod import_pdf;
 mod import_seeds;

@@ -1,10 +1,10 @@
 //! The plan out of what was read: header data (labelled rows win over the text), measures
 //! finished (see [`super::measure`]), warnings for what the document does not state.
 
-use super::{Builder, header, measure};
+use super::{Builder, identity, measure};
 use crate::import::document::{Document, Location};
 use crate::import::{
-    ImportOptions, ImportOutcome, ImportWarning, Recognised, SourceFormat, WarningKind,
+    FoundAt, ImportOptions, ImportOutcome, ImportWarning, Recognised, SourceFormat, WarningKind,
 };
 use crate::plan::{NationalArea, Plan};
 
@@ -15,8 +15,17 @@ impl Builder {
         format: SourceFormat,
         options: &ImportOptions,
     ) -> ImportOutcome {
-        let recognised = self.recognised();
+        let (recognised, unofficial) = self.recognised();
         let mut warnings = std::mem::take(&mut self.warnings);
+        if let (true, Some(m)) = (unofficial, &recognised.municipality) {
+            warnings.push(ImportWarning::new(
+                WarningKind::Other,
+                &Location::default(),
+                format!(
+                    "общината „{m}“ не е сред общините на класификатора ЕКАТТЕ: проверете името"
+                ),
+            ));
+        }
         let measures_found = self
             .priorities
             .iter()
@@ -115,59 +124,64 @@ impl Builder {
         }
     }
 
-    fn recognised(&self) -> Recognised {
-        let texts = &self.header_texts;
-        let mut title = None;
-        if let Some(i) = texts
-            .iter()
-            .position(|t| t.to_lowercase().starts_with("план за действие"))
-        {
-            let mut parts = vec![header::sentence_case(&texts[i])];
-            for next in texts.iter().skip(i + 1).take(2) {
-                if header::period_in(&parts.join(" ")).is_some() {
-                    break;
-                }
-                let lowerish = next.chars().next().is_some_and(char::is_lowercase);
-                let caps = header::sentence_case(next) != *next;
-                if lowerish || caps {
-                    let s = header::sentence_case(next);
-                    let s = if caps {
-                        let mut c = s.chars();
-                        c.next()
-                            .map(|f| f.to_lowercase().collect::<String>() + c.as_str())
-                            .unwrap_or_default()
-                    } else {
-                        s
-                    };
-                    parts.push(s);
-                } else {
-                    break;
-                }
-            }
-            let joined = parts.join(" ");
-            // "… 2021-2023 г. (ПЛАН ЗА ДЕЙСТВИЕ)": the heading repeating what it is.
-            let joined = joined
-                .strip_suffix("(план за действие)")
-                .map_or(joined.clone(), |t| t.trim_end().to_string());
-            title = Some(joined);
-        }
-        let period = title.as_deref().and_then(header::period_in).or_else(|| {
-            texts
-                .iter()
-                .filter(|t| !header::about_strategy(t))
-                .find_map(|t| header::period_in(t))
-        });
-        let municipality = title
-            .as_deref()
-            .and_then(header::municipality_in)
-            .or_else(|| texts.iter().find_map(|t| header::municipality_in(t)));
-        let adoption = texts.iter().find_map(|t| header::adoption_in(t));
+    /// The header data: labelled rows (planmon's template) win over what the texts state.
+    /// And whether the municipality is named as written, not found in the tree.
+    fn recognised(&self) -> (Recognised, bool) {
+        let id = identity::identify(&self.header_texts);
+        let unofficial = id.unofficial && self.labelled.municipality.is_none();
+        let at = |f: &Location| Some(f.describe_bg());
         let l = self.labelled.clone();
-        Recognised {
-            municipality: l.municipality.or(municipality),
-            title: l.title.or(title),
-            period: l.period.or(period),
-            adoption: l.adoption.or(adoption),
-        }
+        let labelled = "таблицата с данни за плана".to_string();
+        let mut found = FoundAt::default();
+        let pick =
+            |mine: Option<String>, text: Option<(String, Location)>, slot: &mut Option<String>| {
+                match (mine, text) {
+                    (Some(v), _) => {
+                        *slot = Some(labelled.clone());
+                        Some(v)
+                    }
+                    (None, Some((v, where_))) => {
+                        *slot = at(&where_);
+                        Some(v)
+                    }
+                    (None, None) => None,
+                }
+            };
+        let municipality = pick(
+            l.municipality,
+            id.municipality.map(|f| (f.value, f.at)),
+            &mut found.municipality,
+        );
+        let title = pick(l.title, id.title.map(|f| (f.value, f.at)), &mut found.title);
+        let period = match (l.period, id.period) {
+            (Some(p), _) => {
+                found.period = Some(labelled.clone());
+                Some(p)
+            }
+            (None, Some(f)) => {
+                found.period = at(&f.at);
+                Some(f.value)
+            }
+            (None, None) => None,
+        };
+        let adoption = match (l.adoption, id.adoption) {
+            (Some(a), _) => {
+                found.adoption = Some(labelled.clone());
+                Some(a)
+            }
+            (None, Some(f)) => {
+                found.adoption = at(&f.at);
+                Some(f.value)
+            }
+            (None, None) => None,
+        };
+        let recognised = Recognised {
+            municipality,
+            title,
+            period,
+            adoption,
+            found,
+        };
+        (recognised, unofficial)
     }
 }

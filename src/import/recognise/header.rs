@@ -4,6 +4,7 @@
 //! plan's.
 
 use crate::plan::{Adoption, YearRange};
+use crate::territory::NameMatch;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -11,18 +12,53 @@ static YEARS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"((?:19|20)\d\d)\s*(?:г\.?)?\s*[-–—]\s*((?:19|20)\d\d)")
         .unwrap_or_else(|e| panic!("years pattern: {e}"))
 });
-static MUNICIPALITY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bобщина\s+([А-ЯЁЪ][А-Яа-яЁёЪъ-]+(?:\s+[А-Я][а-я]+)?)")
+/// "Община Тестово", "ОБЩИНА ТЕСТОВО": a capitalised name after the word.
+static AS_WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:Община|ОБЩИНА|община)\s+([А-Я][А-Яа-я-]+)")
         .unwrap_or_else(|e| panic!("municipality pattern: {e}"))
 });
+/// "Решение № 123", "РЕШЕНИЕ №123", "решение No 45-7", "Решение № 45/28.04.2022" (the number
+/// ends at the slash).
 static DECISION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)решение\s*№\s*([\w/-]+)").unwrap_or_else(|e| panic!("decision pattern: {e}"))
+    Regex::new(r"(?i)решение\s*(?:№|no\.?|n\.)\s*([\p{L}\d-]+)")
+        .unwrap_or_else(|e| panic!("decision pattern: {e}"))
 });
 static PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)протокол\s*№\s*([\w/-]+)").unwrap_or_else(|e| panic!("protocol pattern: {e}"))
+    Regex::new(r"(?i)протокол\s*(?:№|no\.?|n\.)?\s*(\d[\p{L}\d-]*)")
+        .unwrap_or_else(|e| panic!("protocol pattern: {e}"))
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b(\d{1,2})\.(\d{1,2})\.((?:19|20)\d\d)").unwrap_or_else(|e| panic!("date: {e}"))
+    Regex::new(r"\b(\d{1,2})\s*[./]\s*(\d{1,2})\s*[./]\s*((?:19|20)\d\d)")
+        .unwrap_or_else(|e| panic!("date: {e}"))
+});
+static NAMED_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})\s+(януари|февруари|март|април|май|юни|юли|август|септември|октомври|ноември|декември)\s+((?:19|20)\d\d)")
+        .unwrap_or_else(|e| panic!("named date: {e}"))
+});
+static SPACED_DECISION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)р\s+е\s+ш\s+е\s+н\s+и\s+е").unwrap_or_else(|e| panic!("spaced: {e}"))
+});
+/// "от 2022 до 2024 г."
+static FROM_TO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bот\s+((?:19|20)\d\d)\s*(?:г\.?|година)?\s+до\s+((?:19|20)\d\d)")
+        .unwrap_or_else(|e| panic!("from-to pattern: {e}"))
+});
+/// Where a municipality's name follows: "Община", "общината", "Общински съвет –", "ОбС", with
+/// "град"/"гр." after them.
+static COUNCIL_OR_MUNICIPALITY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bобщина(?:та)?|\bобщински(?:ят|я)?\s+съвет|\bобс)\b\s*(?:[-–—:,]\s*)?(?:(?:град|гр\.)\s*)?")
+        .unwrap_or_else(|e| panic!("municipality pattern: {e}"))
+});
+static GLUED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"ОБЩИНА([А-Я][А-Я-]{2,})").unwrap_or_else(|e| panic!("glued pattern: {e}"))
+});
+static COUNCIL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"общинск(?:и|ия|ият)\s+съвет|общ\.\s*съвет|\bобс\b")
+        .unwrap_or_else(|e| panic!("council pattern: {e}"))
+});
+static OTHER_BODY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"министерски|министерския|министър|\bмс\b|\bрмс\b|заповед|областн(?:ия|ият)\s+управител|кмет(?:а|ът)\b")
+        .unwrap_or_else(|e| panic!("body pattern: {e}"))
 });
 
 /// The plan's period from a text such as a title: "… в периода 2022- 2024г.".
@@ -40,18 +76,14 @@ pub fn about_strategy(text: &str) -> bool {
         && !t.starts_with("план")
 }
 
-/// "Община Пловдив" → "Пловдив"; "ОБЩИНА КАЗАНЛЪК" → "Казанлък"; "О Б Щ И Н А К А З А Н Л Ъ К"
-/// → "Казанлък".
-pub fn municipality_in(text: &str) -> Option<String> {
+/// The name after "Община" as written, title-cased, whether or not it is a municipality's
+/// ("Община Пловдив" → "Пловдив"; "О Б Щ И Н А К А З А Н Л Ъ К" → "Казанлък"): for a value a
+/// person typed under the label "Община".
+pub fn municipality_as_written(text: &str) -> Option<String> {
     let compact = despace_letters(text);
-    let c = MUNICIPALITY.captures(&compact)?;
+    let c = AS_WRITTEN.captures(&compact)?;
     let name = c.get(1)?.as_str().trim();
-    let name = name.split_whitespace().next().unwrap_or(name);
     if name.chars().count() < 3 {
-        return None;
-    }
-    let lower = ["на", "за", "в", "и"];
-    if lower.contains(&name.to_lowercase().as_str()) {
         return None;
     }
     Some(title_case(name))
@@ -111,6 +143,280 @@ pub fn sentence_case(text: &str) -> String {
     out
 }
 
+/// The municipality a text names, by its official name in the administrative tree ("Община
+/// град Добрич" → "Добрич", "Столична община" → "Столична", "Общински съвет – Казанлък" →
+/// "Казанлък", "ОБЩИНАКАЗАНЛЪК" → "Казанлък"); `district`, a district code, tells apart
+/// municipalities of the same name. A name that is no municipality's is not taken.
+pub fn municipality_in(text: &str, district: Option<&str>) -> Option<String> {
+    let tree = crate::territory::tree();
+    let text = despace_letters(text);
+    if text.to_lowercase().contains("столична община") {
+        return tree
+            .match_municipality("Столична", None)
+            .one()
+            .map(|m| m.name.clone());
+    }
+    let lookup = |name: &str| match tree.match_municipality(name, district) {
+        NameMatch::One(m) => Some(m.name.clone()),
+        NameMatch::Several(list) => list.first().map(|m| m.name.clone()),
+        NameMatch::None => None,
+    };
+    for c in COUNCIL_OR_MUNICIPALITY.captures_iter(&text) {
+        let Some(after) = c.get(0).map(|m| &text[m.end()..]) else {
+            continue;
+        };
+        let words: Vec<&str> = after
+            .split(|ch: char| !(ch.is_alphabetic() || ch == '-'))
+            .take_while(|w| !w.is_empty())
+            .take(3)
+            .collect();
+        // "Община Горна Оряховица" before "Община Горна".
+        for n in (1..=words.len()).rev() {
+            if let Some(name) = lookup(&words[..n].join(" ")) {
+                return Some(name);
+            }
+        }
+    }
+    // "ОБЩИНАКАЗАНЛЪК": a heading whose spaces were lost.
+    for c in GLUED.captures_iter(&text) {
+        if let Some(name) = c.get(1).and_then(|m| lookup(m.as_str())) {
+            return Some(name);
+        }
+    }
+    None
+}
+
+/// The district a text names ("област Стара Загора", "Областна администрация – Сливен"), as
+/// its code.
+pub fn district_in(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let tree = crate::territory::tree();
+    for (i, _) in lower.match_indices("област") {
+        let after = &lower[i + "област".len()..];
+        let after = after
+            .trim_start_matches(|c: char| c.is_alphabetic())
+            .trim_start_matches([' ', '-', '–', ':', ','])
+            .trim_start();
+        let words: Vec<&str> = after
+            .split(|c: char| !(c.is_alphabetic() || c == '-'))
+            .take_while(|w| !w.is_empty())
+            .take(2)
+            .collect();
+        for n in (1..=words.len()).rev() {
+            let name = words[..n].join(" ");
+            if let Some(d) = tree
+                .districts
+                .iter()
+                .find(|d| d.name.to_lowercase() == name)
+            {
+                return Some(d.code.clone());
+            }
+        }
+    }
+    None
+}
+
+/// A plan's title: "План за действие …" as a text of its own.
+pub fn is_title(text: &str) -> bool {
+    let t = text.trim_start_matches(['*', '#', ' ']).to_lowercase();
+    [
+        "план за действие",
+        "общински план за действие",
+        "актуализиран план за действие",
+    ]
+    .iter()
+    .any(|p| t.starts_with(p))
+}
+
+/// The plan's period in a text that may also cite a strategy's: a range of years that follows
+/// a mention of a strategy (with no mention of the plan between) is the strategy's.
+pub fn plan_period_in(text: &str) -> Option<YearRange> {
+    let lower = text.to_lowercase();
+    for c in YEARS.captures_iter(text).chain(FROM_TO.captures_iter(text)) {
+        let (Some(all), Some(a), Some(b)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let before = lower.get(..all.start()).unwrap_or("");
+        let strategy = before.rfind("стратеги");
+        let plan = before.rfind("план").max(before.rfind("период"));
+        if strategy.is_some() && strategy > plan {
+            continue;
+        }
+        let (Ok(from), Ok(to)) = (a.as_str().parse::<i32>(), b.as_str().parse::<i32>()) else {
+            continue;
+        };
+        if from <= to && to - from <= 15 {
+            return Some(YearRange { from, to });
+        }
+    }
+    None
+}
+
+/// Whether a text may state the plan's period: it speaks of the plan or a period, or holds
+/// nothing but the years ("2022 – 2024 г.").
+pub fn names_plan_period(text: &str) -> bool {
+    let t = text.to_lowercase();
+    if t.contains("план") || t.contains("период") {
+        return true;
+    }
+    let words: String = t.chars().filter(|c| c.is_alphabetic()).collect::<String>();
+    matches!(words.as_str(), "" | "г" | "гг" | "година" | "години")
+}
+
+/// A body a text names around a decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// The municipal council (общински съвет, ОбС).
+    Council,
+    /// The Council of Ministers, a minister, a mayor's order, a district governor.
+    Other,
+}
+
+/// The bodies a text names, with their positions.
+fn bodies(lower: &str) -> Vec<(usize, Body)> {
+    let mut out = Vec::new();
+    for m in COUNCIL.find_iter(lower) {
+        out.push((m.start(), Body::Council));
+    }
+    for m in OTHER_BODY.find_iter(lower) {
+        out.push((m.start(), Body::Other));
+    }
+    out.sort_by_key(|(at, _)| *at);
+    out
+}
+
+/// The last body a text names.
+pub fn last_body(text: &str) -> Option<Body> {
+    bodies(&text.to_lowercase()).last().map(|(_, b)| *b)
+}
+
+/// A decision a text mentions: from "решение" to the next decision mentioned.
+#[derive(Debug, Clone, Default)]
+pub struct Clause {
+    pub number: Option<String>,
+    pub protocol: Option<String>,
+    pub date: Option<String>,
+    /// The first body the clause names after the word "решение".
+    pub body: Option<Body>,
+    /// The last body the text names before the clause.
+    pub body_before: Option<Body>,
+    /// A draft, an amendment or the adoption of a report, not the plan's adoption.
+    pub not_adoption: bool,
+}
+
+/// The decisions a text mentions.
+pub fn decision_clauses(text: &str) -> Vec<Clause> {
+    let text = &*SPACED_DECISION.replace_all(text, "РЕШЕНИЕ");
+    let lower = text.to_lowercase();
+    let starts: Vec<usize> = lower.match_indices("решение").map(|(i, _)| i).collect();
+    let all_bodies = bodies(&lower);
+    let mut out = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(lower.len());
+        let (Some(clause), Some(lower_clause)) = (text.get(start..end), lower.get(start..end))
+        else {
+            continue;
+        };
+        let before = lower.get(..start).unwrap_or("");
+        let near: String = before
+            .chars()
+            .rev()
+            .take(24)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        let facts = clause_facts(clause);
+        // "проведено на 24.02.2022 г., с Решение № 98": the session's date before the number.
+        let since = if k == 0 { 0 } else { starts[k - 1] };
+        let date = facts
+            .date
+            .or_else(|| text.get(since..start).and_then(date_in).filter(|_| k == 0));
+        out.push(Clause {
+            number: DECISION
+                .captures(clause)
+                .filter(|c| c.get(0).is_some_and(|m| m.start() == 0))
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().trim_end_matches('-').to_string())
+                .filter(|n| n.chars().any(|c| c.is_ascii_digit())),
+            protocol: facts.protocol,
+            date,
+            body: all_bodies
+                .iter()
+                .find(|(at, _)| *at >= start && *at < end)
+                .map(|(_, b)| *b),
+            body_before: all_bodies
+                .iter()
+                .rev()
+                .find(|(at, _)| *at < start)
+                .map(|(_, b)| *b),
+            not_adoption: ["проект", "изменен", "допълн", "отмен"]
+                .iter()
+                .any(|w| near.contains(w))
+                || lower_clause.contains("отчет"),
+        });
+    }
+    out
+}
+
+/// The protocol number and the first date a text states.
+pub fn clause_facts(text: &str) -> Clause {
+    Clause {
+        protocol: PROTOCOL
+            .captures(text)
+            .and_then(|c| c.get(1))
+            .map(|m| m.as_str().trim_end_matches('-').to_string()),
+        date: date_in(text),
+        ..Clause::default()
+    }
+}
+
+/// The first date a text states, as ISO: "30.09.2021", "30.9.2021г.", "30/09/2021", "30 септември
+/// 2021 г.".
+pub fn date_in(text: &str) -> Option<String> {
+    let numeric = DATE.captures(text).and_then(|c| {
+        let at = c.get(0)?.start();
+        let d: u32 = c.get(1)?.as_str().parse().ok()?;
+        let m: u32 = c.get(2)?.as_str().parse().ok()?;
+        let y: i32 = c.get(3)?.as_str().parse().ok()?;
+        Some((at, d, m, y))
+    });
+    let named = NAMED_DATE.captures(text).and_then(|c| {
+        let at = c.get(0)?.start();
+        let d: u32 = c.get(1)?.as_str().parse().ok()?;
+        let month = c.get(2)?.as_str().to_lowercase();
+        let m = MONTHS.iter().position(|n| month.starts_with(n))? as u32 + 1;
+        let y: i32 = c.get(3)?.as_str().parse().ok()?;
+        Some((at, d, m, y))
+    });
+    let (_, d, m, y) = match (numeric, named) {
+        (Some(a), Some(b)) => {
+            if a.0 <= b.0 {
+                a
+            } else {
+                b
+            }
+        }
+        (a, b) => a.or(b)?,
+    };
+    ((1..=31).contains(&d) && (1..=12).contains(&m)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+const MONTHS: [&str; 12] = [
+    "януари",
+    "февруари",
+    "март",
+    "април",
+    "май",
+    "юни",
+    "юли",
+    "август",
+    "септември",
+    "октомври",
+    "ноември",
+    "декември",
+];
+
 /// The municipal council's adopting decision, when a text states one. A Council of Ministers
 /// decision, a mayor's order or a draft ("проект за решение") is not it.
 pub fn adoption_in(text: &str) -> Option<Adoption> {
@@ -168,11 +474,11 @@ mod tests {
     #[test]
     fn the_municipality_is_read_even_from_letter_spaced_capitals() {
         assert_eq!(
-            municipality_in("О Б Щ И Н А К А З А Н Л Ъ К").as_deref(),
+            municipality_in("О Б Щ И Н А К А З А Н Л Ъ К", None).as_deref(),
             Some("Казанлък")
         );
         assert_eq!(
-            municipality_in("на Община Пловдив за").as_deref(),
+            municipality_in("на Община Пловдив за", None).as_deref(),
             Some("Пловдив")
         );
     }

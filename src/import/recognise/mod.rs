@@ -11,6 +11,7 @@ pub mod columns;
 mod finish;
 pub mod header;
 mod headings;
+mod identity;
 mod measure;
 mod repair;
 mod rows;
@@ -226,7 +227,8 @@ struct TableCtx {
 
 #[derive(Debug, Default)]
 struct Builder {
-    header_texts: Vec<String>,
+    /// The texts before the measure tables, where the plan's identity is stated.
+    header_texts: Vec<(String, Location)>,
     started: bool,
     priorities: Vec<RawPriority>,
     ctx: Option<TableCtx>,
@@ -301,7 +303,7 @@ impl Builder {
                 } else {
                     value
                 };
-                let name = header::municipality_in(&format!("Община {}", bare.trim()));
+                let name = header::municipality_as_written(&format!("Община {}", bare.trim()));
                 self.labelled.municipality = name;
             }
             "наименование на плана" | "наименование" | "заглавие" =>
@@ -367,7 +369,7 @@ impl Builder {
             return;
         }
         if !self.started {
-            self.header_texts.push(text.to_string());
+            self.header_texts.push((text.to_string(), at.clone()));
             self.seen.insert(key);
             return;
         }
