@@ -248,7 +248,10 @@ fn text_taken_with_pdftotext_layout_imports_with_the_texts_header_and_most_measu
         assert_eq!(out.format, SourceFormat::Text, "{name}");
         let got = out.plan.unwrap_or_else(|| panic!("{name}: no plan"));
         assert_eq!(got.municipality, expected.municipality, "{name}");
-        assert!(got.title.starts_with("План за действие на Община"), "{name}");
+        assert!(
+            got.title.starts_with("План за действие на Община"),
+            "{name}"
+        );
         assert_eq!(got.period, expected.period, "{name}");
         assert_eq!(got.adoption, expected.adoption, "{name}");
         let (have, want) = (got.measures().count(), expected.measures().count());
