@@ -9,7 +9,19 @@ use std::fmt;
 const BGN_PER_EUR_NUM: i128 = 195_583;
 const BGN_PER_EUR_DEN: i128 = 100_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 pub enum Currency {
     #[serde(rename = "BGN")]
     Bgn,

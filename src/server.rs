@@ -46,6 +46,9 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         for l in logins {
             println!("  {:<48} {:<24} {}", l.email, l.password, l.role);
         }
+        if let Some((token, municipality)) = crate::api::tokens::demo(&db).await? {
+            println!("API ключ (демо, координатор, Община {municipality}): {token}");
+        }
     }
     let listener = tokio::net::TcpListener::bind(&config.addr)
         .await

@@ -138,7 +138,9 @@ pub async fn set_active(conn: &mut AnyConnection, user_id: i64, active: bool) ->
     Ok(())
 }
 
-type GrantRow = (
+/// A grant's row: id, role, scope kind, municipality, institution, district (also the columns
+/// of `api_tokens`).
+pub type GrantRow = (
     i64,
     String,
     String,
@@ -147,7 +149,8 @@ type GrantRow = (
     Option<String>,
 );
 
-fn grant_of(r: GrantRow) -> Option<Grant> {
+/// The grant of a row; `None` when the row does not spell a known role and scope.
+pub fn grant_of(r: GrantRow) -> Option<Grant> {
     let (id, role, kind, municipality, institution, district) = r;
     let scope = match (kind.as_str(), municipality, institution) {
         ("global", _, _) => Scope::Global,

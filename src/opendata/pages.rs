@@ -6,6 +6,7 @@ use super::{Dataset, PlanSource, Table, build};
 use crate::i18n::Tr;
 use crate::plan::store::{self as plans, StoredPlan};
 use crate::snapshot::store::{Origin, StoredSnapshot, list_snapshots};
+use crate::web::cache;
 use crate::web::download::{Disposition, file};
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/data/iati/plans/{file}", get(iati_plan))
         .route("/data/{file}", get(download_all))
         .route("/data/plans/{id}/{file}", get(download_plan))
+        .route_layer(axum::middleware::from_fn(cache::conditional))
 }
 
 /// The whole plan as an editable workbook that imports back as a new version.
@@ -86,6 +88,14 @@ pub fn modified(dataset: Dataset, loaded: &[Loaded]) -> Option<String> {
     }
 }
 
+/// The last change of anything the plans' datasets hold.
+fn latest(loaded: &[Loaded]) -> Option<String> {
+    Dataset::ALL
+        .into_iter()
+        .filter_map(|d| modified(d, loaded))
+        .max()
+}
+
 pub fn sources(loaded: &[Loaded]) -> Vec<PlanSource<'_>> {
     loaded.iter().map(Loaded::source).collect()
 }
@@ -147,12 +157,13 @@ async fn download(
         Some(id) => format!("plan-{id}-{name}"),
         None => name.to_string(),
     };
-    Ok(file(
+    let response = file(
         format.media_type(),
         &file_name,
         Disposition::Attachment,
         bytes,
-    ))
+    );
+    Ok(cache::last_modified(response, Some(&modified)))
 }
 
 async fn download_all(
@@ -174,12 +185,13 @@ async fn download_plan(
             .ok_or_else(|| AppError::not_found(format!("Няма план с номер {id}.")))?;
         let bytes =
             super::plan_xlsx::write(&sp.plan).map_err(|e| AppError::Internal(e.to_string()))?;
-        return Ok(file(
+        let response = file(
             Format::Xlsx.media_type(),
             &format!("plan-{id}.xlsx"),
             Disposition::Attachment,
             bytes,
-        ));
+        );
+        return Ok(cache::last_modified(response, Some(&sp.updated_at)));
     }
     download(&state, Some(id), &name).await
 }
@@ -287,11 +299,12 @@ async fn catalog(State(state): State<AppState>) -> Result<Response, AppError> {
     };
     let body = serde_json::to_vec_pretty(&super::dcat::catalog(&input))
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
+    let response = (
         [(axum::http::header::CONTENT_TYPE, "application/ld+json")],
         body,
     )
-        .into_response())
+        .into_response();
+    Ok(cache::last_modified(response, latest(&loaded).as_deref()))
 }
 
 async fn iati(state: &AppState, only: Option<i64>) -> Result<Response, AppError> {
@@ -303,16 +316,21 @@ async fn iati(state: &AppState, only: Option<i64>) -> Result<Response, AppError>
         org_type: &od.reporting_org_type,
     };
     let year = time::OffsetDateTime::now_utc().year();
-    let body = super::iati::activities(&org, &sources(&loaded), &crate::dates::now_rfc3339(), year)
+    // Generated from the data as it was last changed: the same data gives the same file (and
+    // ETag).
+    let changed = latest(&loaded);
+    let generated = changed.clone().unwrap_or_else(crate::dates::now_rfc3339);
+    let body = super::iati::activities(&org, &sources(&loaded), &generated, year)
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((
+    let response = (
         [(
             axum::http::header::CONTENT_TYPE,
             "application/xml; charset=utf-8",
         )],
         body,
     )
-        .into_response())
+        .into_response();
+    Ok(cache::last_modified(response, changed.as_deref()))
 }
 
 async fn iati_all(State(state): State<AppState>) -> Result<Response, AppError> {

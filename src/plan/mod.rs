@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 pub const FORMAT_V1: &str = "planmon-plan/1";
 
 /// A municipal action plan as adopted (or as amended): the whole tree.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plan {
     pub format: String,
@@ -42,7 +42,7 @@ pub struct Plan {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct YearRange {
     pub from: i32,
@@ -56,7 +56,7 @@ impl YearRange {
 }
 
 /// A council decision: "Решение № 123, протокол № 7 от 30.09.2021 г.".
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Adoption {
     pub decision_number: Option<String>,
@@ -68,7 +68,7 @@ pub struct Adoption {
     pub body: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SourceDocument {
     pub file_name: Option<String>,
@@ -80,7 +80,7 @@ pub struct SourceDocument {
 }
 
 /// A text fragment of the source that has no place in the tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unplaced {
     /// Where in the source it was found, e.g. "ред 32, колона 6".
@@ -89,7 +89,19 @@ pub struct Unplaced {
 }
 
 /// The six priority areas of the national strategy 2021-2030.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum NationalArea {
     Education,
@@ -167,7 +179,7 @@ impl NationalArea {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Priority {
     /// The number the plan gives the priority, when it numbers them.
@@ -181,7 +193,7 @@ pub struct Priority {
     pub objectives: Vec<Objective>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// The number the plan gives the objective ("1" for "Цел 1."), without the word.
@@ -191,7 +203,7 @@ pub struct Objective {
 }
 
 /// A measure or activity: one row of the plan's table.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Measure {
     /// Identifier, unique within the plan and kept across versions; used in URLs and reports.
@@ -233,7 +245,7 @@ impl Measure {
 }
 
 /// A period as written ("2022-2024 г.") with the years read from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeasurePeriod {
     pub text: String,
@@ -259,11 +271,12 @@ impl MeasurePeriod {
 }
 
 /// A planned amount of money.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Amount {
     /// Exact decimal text in the currency's units, e.g. "15000.00".
     #[serde(with = "decimal_minor", rename = "value")]
+    #[schema(value_type = String, example = "15000.00")]
     pub minor: i64,
     pub currency: Currency,
     /// A qualifier that makes the amount not a plain total, e.g. "на училище" (per school).
@@ -290,7 +303,7 @@ impl Amount {
 }
 
 /// What kind of value an indicator takes; decides the maths of progress and roll-ups.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IndicatorKind {
     Number,
@@ -299,7 +312,7 @@ pub enum IndicatorKind {
     Text,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
     /// Identifier unique within its measure ("i1"); assigned when missing.

@@ -7,7 +7,7 @@
 //! | role | granted on | may |
 //! |---|---|---|
 //! | administrator | global | everything |
-//! | coordinator | municipality | import plans, open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct) |
+//! | coordinator | municipality | import plans, open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct), issue and revoke API tokens of the municipality |
 //! | reviewer | municipality | read rounds and updates, approve or return updates, approve or return the annual report |
 //! | reporter | institution in a municipality | read and submit its own updates |
 //! | district coordinator, district reviewer | district | read the rounds, updates and unpublished annual reports of the municipalities of the district |
@@ -16,7 +16,9 @@
 //! District and national roles never change a municipality's data: the roll-up work they do
 //! (issue 13) adds actions of their own here. A submission link is a principal of one
 //! institution in one round (read and submit its updates while the round is open). The
-//! administration token (scripts) is a principal with the administrator's rights.
+//! administration token (scripts) is a principal with the administrator's rights. An API token
+//! (a machine) is a principal of one grant, as a user holding only that grant; administrators
+//! and coordinators of a municipality issue and revoke them there ([`Action::ManageTokens`]).
 
 use crate::account::{Grant, Role, Scope};
 
@@ -76,6 +78,9 @@ pub enum Action {
     /// Send an annual report back to its draft: whoever approves reports; an approved text
     /// not adopted yet also by whoever manages them (it then needs approval again).
     ReturnReport { place: Place, approved: bool },
+    /// Issue and revoke API tokens for machines of a municipality; `None`: tokens reaching
+    /// beyond one municipality.
+    ManageTokens(Option<Place>),
 }
 
 /// The kinds of [`Action`], without their records: the rows of the role table.
@@ -93,10 +98,11 @@ pub enum Kind {
     ViewReports,
     ManageReports,
     ApproveReports,
+    ManageTokens,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::ManageUsers,
         Kind::ViewAudit,
         Kind::ImportPlan,
@@ -109,6 +115,7 @@ impl Kind {
         Kind::ViewReports,
         Kind::ManageReports,
         Kind::ApproveReports,
+        Kind::ManageTokens,
     ];
 }
 
@@ -136,16 +143,19 @@ impl Action {
             Action::ManageReports(_) => Kind::ManageReports,
             Action::ApproveReports(_) => Kind::ApproveReports,
             Action::ReturnReport { .. } => Kind::ApproveReports,
+            Action::ManageTokens(_) => Kind::ManageTokens,
         }
     }
 
     fn target(&self) -> Target<'_> {
         match self {
-            Action::ManageUsers | Action::ViewAudit(None) | Action::ImportPlan(None) => {
-                Target::Global
-            }
+            Action::ManageUsers
+            | Action::ViewAudit(None)
+            | Action::ImportPlan(None)
+            | Action::ManageTokens(None) => Target::Global,
             Action::ViewAudit(Some(p))
             | Action::ImportPlan(Some(p))
+            | Action::ManageTokens(Some(p))
             | Action::OpenRound(p)
             | Action::ViewReports(p)
             | Action::ManageReports(p)
@@ -190,6 +200,7 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
                 | EditUpdates
                 | ViewReports
                 | ManageReports
+                | ManageTokens
         ),
         Role::Reviewer => matches!(
             kind,
@@ -234,6 +245,13 @@ pub struct Link {
     pub institution_id: i64,
 }
 
+/// A machine's API token: one role grant; the id names it in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Machine {
+    pub token_id: i64,
+    pub grant: Grant,
+}
+
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Principal {
@@ -244,6 +262,8 @@ pub enum Principal {
     /// A logged-in person with their role grants.
     User(Vec<Grant>),
     Link(Link),
+    /// An API token (`Authorization: Bearer …`): what a user with only its grant may do.
+    Machine(Machine),
 }
 
 /// Why an action was refused.
@@ -295,7 +315,8 @@ pub fn allows(who: &Principal, action: &Action) -> bool {
     match who {
         Principal::Anonymous => false,
         Principal::Token => true,
-        Principal::User(grants) => grants
+        Principal::User(_) | Principal::Machine(_) => who
+            .grants()
             .iter()
             .any(|g| role_allows(g.role, action.kind()) && covers(&g.scope, &action.target())),
         Principal::Link(l) => {
@@ -307,6 +328,15 @@ pub fn allows(who: &Principal, action: &Action) -> bool {
 }
 
 impl Principal {
+    /// The role grants of a user or an API token.
+    fn grants(&self) -> &[Grant] {
+        match self {
+            Principal::User(grants) => grants,
+            Principal::Machine(m) => std::slice::from_ref(&m.grant),
+            _ => &[],
+        }
+    }
+
     pub fn may(&self, action: &Action) -> bool {
         allows(self, action)
     }
@@ -336,8 +366,8 @@ impl Principal {
         let mut r = Reach::default();
         match self {
             Principal::Token => r.everywhere = true,
-            Principal::User(grants) => {
-                for g in grants.iter().filter(|g| role_allows(g.role, kind)) {
+            Principal::User(_) | Principal::Machine(_) => {
+                for g in self.grants().iter().filter(|g| role_allows(g.role, kind)) {
                     match &g.scope {
                         Scope::Global => r.everywhere = true,
                         Scope::National => r.national = true,
@@ -360,7 +390,8 @@ impl Principal {
     /// grant or a link (the institutions it speaks for), sorted.
     pub fn institutions_in(&self, round: &Round) -> Vec<i64> {
         let mut ids: Vec<i64> = match self {
-            Principal::User(grants) => grants
+            Principal::User(_) | Principal::Machine(_) => self
+                .grants()
                 .iter()
                 .filter_map(|g| match g.scope {
                     Scope::Institution {

@@ -46,6 +46,7 @@ fn action(kind: Kind, m: i64, i: i64) -> Action {
         Kind::ViewReports => Action::ViewReports(place(m)),
         Kind::ManageReports => Action::ManageReports(place(m)),
         Kind::ApproveReports => Action::ApproveReports(place(m)),
+        Kind::ManageTokens => Action::ManageTokens(Some(place(m))),
     }
 }
 
@@ -91,6 +92,7 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
                     EditUpdates,
                     ViewReports,
                     ManageReports,
+                    ManageTokens,
                 ]
                 .contains(&kind)
         }
@@ -277,4 +279,40 @@ fn a_reporter_speaks_for_its_institution_in_rounds_of_its_municipality() {
             .institutions_in(&round(OWN_M))
             .is_empty()
     );
+}
+
+#[test]
+fn an_api_token_may_what_a_user_with_only_its_grant_may() {
+    for role in Role::ALL {
+        let grant = Grant {
+            id: 0,
+            role,
+            scope: own_scope(role),
+        };
+        let machine = Principal::Machine(Machine {
+            token_id: 9,
+            grant: grant.clone(),
+        });
+        let user = Principal::User(vec![grant]);
+        for kind in Kind::ALL {
+            for (m, i) in [(OWN_M, OWN_I), (OWN_M, OTHER_I), (OTHER_M, OWN_I)] {
+                let a = action(kind, m, i);
+                assert_eq!(machine.may(&a), user.may(&a), "{role:?} {a:?}");
+            }
+            assert_eq!(machine.reach(kind), user.reach(kind));
+        }
+        assert_eq!(
+            machine.institutions_in(&round(OWN_M)),
+            user.institutions_in(&round(OWN_M))
+        );
+    }
+}
+
+#[test]
+fn tokens_beyond_one_municipality_are_issued_only_by_an_administrator() {
+    assert!(user(Role::Administrator).may(&Action::ManageTokens(None)));
+    assert!(!user(Role::Coordinator).may(&Action::ManageTokens(None)));
+    assert!(user(Role::Coordinator).may(&Action::ManageTokens(Some(place(OWN_M)))));
+    assert!(!user(Role::Coordinator).may(&Action::ManageTokens(Some(place(OTHER_M)))));
+    assert!(!user(Role::Reviewer).may(&Action::ManageTokens(Some(place(OWN_M)))));
 }

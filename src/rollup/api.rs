@@ -20,7 +20,17 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/rollup/{year}", get(national))
         .route("/api/v1/rollup/{year}/districts/{code}", get(district))
+        .route_layer(axum::middleware::from_fn(crate::web::cache::conditional))
 }
+
+/// The roll-up endpoints in the OpenAPI document (`crate::api::openapi` merges it).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(national, district),
+    components(schemas(NationalJson, DistrictLevelJson)),
+    tags((name = "rollup", description = "Обобщения по области и за страната (публично) / Roll-ups by district and nationally (public)"))
+)]
+pub struct RollupApi;
 
 /// A reporting year from the URL: four digits in a plausible range, else 404.
 pub fn parse_year(text: &str) -> Result<i32, AppError> {
@@ -30,7 +40,7 @@ pub fn parse_year(text: &str) -> Result<i32, AppError> {
         .ok_or_else(|| AppError::not_found(format!("„{text}“ не е отчетна година.")))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MoneyJson {
     pub planned_eur: String,
     pub spent_eur: String,
@@ -42,7 +52,7 @@ pub struct MoneyJson {
     pub spent_by_source: Vec<SourceJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct SourceJson {
     pub source: String,
     pub spent_eur: String,
@@ -65,7 +75,7 @@ fn by_currency(p: &Purse) -> BTreeMap<&'static str, String> {
         .collect()
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ReportingJson {
     pub expected: u64,
     pub received: u64,
@@ -75,7 +85,7 @@ pub struct ReportingJson {
     pub rate: Option<f64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct IndicatorsJson {
     pub numbers: u64,
     pub number_sum: f64,
@@ -89,7 +99,7 @@ pub struct IndicatorsJson {
     pub texts: u64,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FiguresJson {
     pub measures: u64,
     pub measures_by_status: BTreeMap<&'static str, u64>,
@@ -98,7 +108,7 @@ pub struct FiguresJson {
     pub indicators: IndicatorsJson,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct AreaJson {
     /// A national priority area's code; `none` for measures of no national area.
     pub code: &'static str,
@@ -107,7 +117,7 @@ pub struct AreaJson {
     pub figures: FiguresJson,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TotalsJson {
     /// Closed rounds counted.
     pub rounds: u64,
@@ -201,7 +211,7 @@ pub fn totals(t: &Totals) -> TotalsJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DistrictJson {
     pub code: String,
     pub name: String,
@@ -223,7 +233,7 @@ fn district_json(year: i32, d: &DistrictRollup) -> DistrictJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct NationalJson {
     pub year: i32,
     pub level: &'static str,
@@ -237,7 +247,20 @@ pub struct NationalJson {
     pub unplaced_plans: Vec<i64>,
 }
 
-async fn national(
+/// The nation by district: approved data of closed rounds of the year.
+#[utoipa::path(
+    get,
+    path = "/api/v1/rollup/{year}",
+    tag = "rollup",
+    summary = "Обобщение за страната / National roll-up",
+    params(("year" = i32, Path, description = "Отчетната година / The reporting year", example = 2024)),
+    responses(
+        (status = 200, description = "Обобщението / The roll-up", body = NationalJson),
+        (status = 304, description = "Непроменено / Not modified"),
+        (status = 404, description = "Не е отчетна година / Not a reporting year", body = crate::web::error::ErrorBody),
+    )
+)]
+pub async fn national(
     State(state): State<AppState>,
     Path(year): Path<String>,
 ) -> Result<Json<NationalJson>, ApiError> {
@@ -255,7 +278,7 @@ async fn national(
     }))
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct MunicipalityJson {
     pub code: String,
     pub name: String,
@@ -274,7 +297,7 @@ fn municipality_json(m: &MunicipalityRollup) -> MunicipalityJson {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DistrictLevelJson {
     pub year: i32,
     pub level: &'static str,
@@ -288,7 +311,23 @@ pub struct DistrictLevelJson {
     pub municipalities: Vec<MunicipalityJson>,
 }
 
-async fn district(
+/// A district by municipality.
+#[utoipa::path(
+    get,
+    path = "/api/v1/rollup/{year}/districts/{code}",
+    tag = "rollup",
+    summary = "Обобщение за област / District roll-up",
+    params(
+        ("year" = i32, Path, description = "Отчетната година / The reporting year", example = 2024),
+        ("code" = String, Path, description = "Кодът на областта по ЕКАТТЕ / The district's EKATTE code", example = "PDV"),
+    ),
+    responses(
+        (status = 200, description = "Обобщението / The roll-up", body = DistrictLevelJson),
+        (status = 304, description = "Непроменено / Not modified"),
+        (status = 404, description = "Няма такава област или година / No such district or year", body = crate::web::error::ErrorBody),
+    )
+)]
+pub async fn district(
     State(state): State<AppState>,
     Path((year, code)): Path<(String, String)>,
 ) -> Result<Json<DistrictLevelJson>, ApiError> {

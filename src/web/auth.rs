@@ -12,17 +12,19 @@
 //!    Two kinds of request carry no ambient credential and are checked differently:
 //!    - under a submission link (`/s/{link token}/…`) the token is [`link_csrf`] of the link
 //!      token, so link pages need no cookie;
-//!    - a request with the configured administration token (`Authorization: Bearer …`) is not
-//!      checked: browsers never attach that header by themselves, so it cannot be forged
-//!      cross-site. A wrong token is refused here and throttled per address.
+//!    - a request with the configured administration token or an API token
+//!      (`Authorization: Bearer …`) is not checked: browsers never attach that header by
+//!      themselves, so it cannot be forged cross-site. A wrong token is refused here and
+//!      throttled per address.
 //!
 //! It also works out the client's address (behind `trusted_proxies`, from `X-Forwarded-For`),
 //! limits url-encoded bodies (small for anonymous requests), marks every private answer
 //! (session, link, token) `Cache-Control: no-store`, and sends HSTS when the site is https.
 //!
 //! It puts the request's [`Principal`] into the request: the user's grants, or the
-//! administration token (read in one place, [`admin_token`], and compared one way: SHA-256
-//! digests in constant time), or anonymous.
+//! administration token (read in one place, [`bearer`], and compared one way: SHA-256
+//! digests in constant time), or an API token of a machine (`crate::api::tokens`), or
+//! anonymous.
 //!
 //! Handlers then use:
 //! - `who: Principal` (never refused) and ask `crate::policy` with an `Action` that carries
@@ -267,23 +269,22 @@ fn link_token_of(path: &str) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Whether the request carries the configured administration token (`Authorization: Bearer`).
-/// A wrong token is refused here (403), and counted: past [`account::MAX_FAILURES_PER_IP`]
-/// attempts from one address within the throttling window, tokens are not even compared (429).
-async fn admin_token(
+/// The principal of the request's `Authorization: Bearer` token: the configured administration
+/// token, or a live API token of a machine; `None` without the header. A wrong token is refused
+/// here (403), and counted: past [`account::MAX_FAILURES_PER_IP`] attempts from one address
+/// within the throttling window, tokens are not even compared (429).
+async fn bearer(
     state: &AppState,
     headers: &HeaderMap,
     ip: Option<&str>,
-) -> Result<bool, AppError> {
+) -> Result<Option<Principal>, AppError> {
     let Some(given) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
     else {
-        return Ok(false);
-    };
-    let Some(expected) = &state.config.admin_token else {
-        return Err(AppError::Forbidden);
+        return Ok(None);
     };
     let key = format!("token:{}", ip.unwrap_or("-"));
     let window = time::Duration::minutes(account::THROTTLE_MINUTES);
@@ -291,11 +292,21 @@ async fn admin_token(
     {
         return Err(AppError::Throttled);
     }
-    if !tokens_equal(&token_hash(expected), &token_hash(given.trim())) {
-        return Err(AppError::Forbidden);
-    }
+    let admin = state
+        .config
+        .admin_token
+        .as_ref()
+        .is_some_and(|expected| tokens_equal(&token_hash(expected), &token_hash(given)));
+    let principal = if admin {
+        Principal::Token
+    } else {
+        match crate::api::tokens::resolve(&state.db, given).await? {
+            Some(machine) => Principal::Machine(machine),
+            None => return Err(AppError::Forbidden),
+        }
+    };
     account::store::forget_attempt(&state.db, &key, false).await?;
-    Ok(true)
+    Ok(Some(principal))
 }
 
 /// Largest url-encoded form read to find its CSRF token: forms of people without an account
@@ -313,6 +324,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         .to_string()
     });
     parts.extensions.insert(ClientIp(ip.clone()));
+    let api = parts.uri.path().starts_with("/api/");
     let mut response = match authenticate(&state, parts, body, ip).await {
         Ok(Authenticated {
             request,
@@ -338,7 +350,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             response
         }
         Err(e) => {
-            let mut response = e.into_response();
+            // The API answers its refusals (CSRF, a wrong token, throttling) as JSON too.
+            let mut response = if api {
+                crate::web::ApiError(e).into_response()
+            } else {
+                e.into_response()
+            };
             no_store(&mut response);
             response
         }
@@ -382,14 +399,15 @@ async fn authenticate(
     ip: Option<String>,
 ) -> Result<Authenticated, AppError> {
     let is_static = parts.uri.path().starts_with("/static/");
-    let (user, token) = if is_static {
-        (None, false)
+    let (user, bearer) = if is_static {
+        (None, None)
     } else {
         (
             load_user(state, &parts.headers, ip.clone()).await?,
-            admin_token(state, &parts.headers, ip.as_deref()).await?,
+            bearer(state, &parts.headers, ip.as_deref()).await?,
         )
     };
+    let token = bearer.is_some();
     let link = link_token_of(parts.uri.path()).map(link_csrf);
     let private = user.is_some() || token || link.is_some();
     let (csrf, new) = match (&user, cookie(&parts.headers, CSRF_COOKIE), link) {
@@ -416,10 +434,10 @@ async fn authenticate(
         token: csrf.clone(),
         used: used.clone(),
     });
-    let principal = match &user {
-        _ if token => Principal::Token,
-        Some((u, _)) => u.principal(),
-        None => Principal::Anonymous,
+    let principal = match (bearer, &user) {
+        (Some(p), _) => p,
+        (None, Some((u, _))) => u.principal(),
+        (None, None) => Principal::Anonymous,
     };
     parts.extensions.insert(principal);
     if let Some((u, _)) = user {

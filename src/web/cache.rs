@@ -15,7 +15,10 @@
 //! The cache is off unless [`ResponseCache::enabled`] (the server turns it on with [`watch`]);
 //! tests that write to the database behind the router's back keep it off.
 //!
-//! [`etag`] and [`not_modified`] are the one ETag helper for other answers too.
+//! [`etag`] and [`not_modified`] are the one ETag helper for other answers too: [`conditional`]
+//! (a route layer on the exports and the API reads) gives every 200 answer its ETag and answers
+//! 304 to `If-None-Match`, or to `If-Modified-Since` against the `Last-Modified` the handler set
+//! with [`last_modified`].
 
 use super::AppState;
 use crate::db::{Backend, Db};
@@ -124,6 +127,87 @@ pub fn not_modified(request: &HeaderMap, etag: &str) -> bool {
         .flat_map(|v| v.split(','))
         .map(|t| t.trim().trim_start_matches("W/"))
         .any(|t| t == etag || t == "*")
+}
+
+/// Whether the client's copy is current: `If-None-Match` names `etag`, or, when the request has
+/// no `If-None-Match` (RFC 9110 13.2.2), `If-Modified-Since` is not older than `modified`.
+fn fresh(request: &HeaderMap, etag: &str, modified: Option<&HeaderValue>) -> bool {
+    if request.contains_key(header::IF_NONE_MATCH) {
+        return not_modified(request, etag);
+    }
+    let parse = |v: &HeaderValue| {
+        let text = v.to_str().ok()?;
+        time::PrimitiveDateTime::parse(text, HTTP_DATE).ok()
+    };
+    match (
+        request.get(header::IF_MODIFIED_SINCE).and_then(parse),
+        modified.and_then(parse),
+    ) {
+        (Some(since), Some(changed)) => changed <= since,
+        _ => false,
+    }
+}
+
+/// The IMF-fixdate of HTTP (`Sun, 06 Nov 1994 08:49:37 GMT`).
+const HTTP_DATE: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+);
+
+/// An RFC 3339 timestamp (as stored) as an HTTP date, or `None` when it is not one.
+pub fn http_date(rfc3339: &str) -> Option<String> {
+    let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()?
+        .to_offset(time::UtcOffset::UTC);
+    time::PrimitiveDateTime::new(t.date(), t.time())
+        .format(HTTP_DATE)
+        .ok()
+}
+
+/// Sets `Last-Modified` from the data's last change (RFC 3339 text), when known.
+pub fn last_modified(mut response: Response, modified: Option<&str>) -> Response {
+    if let Some(v) = modified
+        .and_then(http_date)
+        .and_then(|d| HeaderValue::from_str(&d).ok())
+    {
+        response.headers_mut().insert(header::LAST_MODIFIED, v);
+    }
+    response
+}
+
+/// Largest answer [`conditional`] reads to make its ETag.
+const MAX_CONDITIONAL_BYTES: usize = 256 * 1024 * 1024;
+
+/// Route layer of the exports and API reads: a 200 answer to GET gets the [`etag`] of its bytes,
+/// and the request is answered 304 (without the body) when the client's copy is [`fresh`].
+pub async fn conditional(req: Request, next: Next) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return next.run(req).await;
+    }
+    let request = req.headers().clone();
+    let response = next.run(req).await;
+    if response.status() != StatusCode::OK || response.headers().contains_key(header::ETAG) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_CONDITIONAL_BYTES).await else {
+        return super::AppError::Internal("the answer could not be read".into()).into_response();
+    };
+    let tag = etag(&bytes);
+    if let Ok(v) = HeaderValue::from_str(&tag) {
+        parts.headers.insert(header::ETAG, v);
+    }
+    if fresh(&request, &tag, parts.headers.get(header::LAST_MODIFIED)) {
+        parts.status = StatusCode::NOT_MODIFIED;
+        for h in [
+            header::CONTENT_TYPE,
+            header::CONTENT_LENGTH,
+            header::CONTENT_DISPOSITION,
+        ] {
+            parts.headers.remove(h);
+        }
+        return Response::from_parts(parts, Body::empty());
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// The encodings a request accepts, best first among what is kept.
@@ -292,7 +376,7 @@ fn answer(entry: &Entry, request: &HeaderMap) -> Response {
     };
     // One ETag per representation, as the bytes differ.
     let etag = format!("{}{tag}\"", entry.etag.trim_end_matches('"'));
-    let not_modified = not_modified(request, &etag);
+    let not_modified = fresh(request, &etag, entry.headers.get(header::LAST_MODIFIED));
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {

@@ -25,6 +25,12 @@ pub enum AppError {
     /// The action does not fit the state of what it acts on (409).
     #[error("{0}")]
     Conflict(String),
+    /// Input with errors in named fields (422): (field, message) pairs.
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        fields: Vec<(String, String)>,
+    },
     #[error("файлът е твърде голям")]
     TooLarge,
     #[error("Твърде много неуспешни опити. Опитайте отново след 15 минути.")]
@@ -45,6 +51,7 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -55,6 +62,11 @@ impl AppError {
     fn public_message(&self) -> String {
         match self {
             AppError::Internal(_) => "Възникна вътрешна грешка. Опитайте отново по-късно.".into(),
+            AppError::Invalid { message, fields } => {
+                let details: Vec<String> =
+                    fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+                format!("{message} {}", details.join("; "))
+            }
             other => other.to_string(),
         }
     }
@@ -140,9 +152,39 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The same errors for `/api`: `{"error": {"status": 404, "message": "…"}}`.
+/// The same errors for `/api`: `{"error": {"status": 404, "message": "…"}}`, and for 422 the
+/// fields with their messages (`"fields": [{"field": "values.i1", "message": "…"}]`).
 #[derive(Debug)]
 pub struct ApiError(pub AppError);
+
+/// The body of every error answer of the API (the OpenAPI document's `Error`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// The HTTP status code again.
+    #[schema(example = 404)]
+    pub status: u16,
+    /// What went wrong, in Bulgarian.
+    pub message: String,
+    /// Per-field errors of a 422 answer, in the order found.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(default)]
+    pub fields: Vec<FieldErrorJson>,
+}
+
+/// One field's error.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldErrorJson {
+    /// The field: `status`, `values.i1`, `values.i2.numerator`, `spent.0.amount` …
+    pub field: String,
+    pub message: String,
+}
 
 impl<E: Into<AppError>> From<E> for ApiError {
     fn from(e: E) -> Self {
@@ -154,9 +196,23 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
         let status = self.0.status();
-        let body = serde_json::json!({
-            "error": { "status": status.as_u16(), "message": self.0.public_message() }
-        });
+        let (message, fields) = match self.0 {
+            AppError::Invalid { message, fields } => (
+                message,
+                fields
+                    .into_iter()
+                    .map(|(field, message)| FieldErrorJson { field, message })
+                    .collect(),
+            ),
+            other => (other.public_message(), Vec::new()),
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                message,
+                fields,
+            },
+        };
         (status, Json(body)).into_response()
     }
 }

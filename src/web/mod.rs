@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::opendata::pages::routes())
         .merge(crate::rollup::api::routes())
         .merge(crate::overview::pages::routes())
+        .merge(crate::api::routes())
         .route("/healthz", get(healthz))
         .route("/accessibility", get(accessibility))
         .route("/lang/{code}", get(switch_language))

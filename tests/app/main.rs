@@ -4,10 +4,12 @@
 mod accounts;
 mod amendments;
 mod annual_report;
+mod api;
 mod audit;
 mod audit_together;
 mod cache;
 mod cli;
+mod conditional;
 mod helpers;
 mod hostile;
 mod hostile_files;

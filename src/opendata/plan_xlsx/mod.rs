@@ -270,7 +270,10 @@ pub fn write(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
                     m.key.clone(),
                     i.key.clone(),
                     i.name.clone(),
-                    i.kind.map(crate::opendata::kind_code).unwrap_or_default().into(),
+                    i.kind
+                        .map(crate::opendata::kind_code)
+                        .unwrap_or_default()
+                        .into(),
                     opt(&i.unit),
                     flag(i.cumulative),
                     opt(&i.baseline),

@@ -1,0 +1,21 @@
+//! The machine interface beyond plans: the OpenAPI document and its reference page
+//! (`openapi.rs`, `docs.rs`), API tokens for machines (`tokens.rs`, their staff page in
+//! `token_pages.rs`), reading rounds and writing an institution's updates through the same
+//! policy and monitoring code as the forms (`rounds.rs`, `rounds_json.rs`).
+
+pub mod docs;
+pub mod openapi;
+pub mod rounds;
+pub mod rounds_json;
+pub mod token_pages;
+pub mod tokens;
+
+use crate::web::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(docs::routes())
+        .merge(rounds::routes())
+        .merge(token_pages::routes())
+}

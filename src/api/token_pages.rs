@@ -1,0 +1,276 @@
+//! `/api/tokens`: administrators and coordinators issue API tokens for machines (one role on
+//! one scope, as a grant; a coordinator only in the own municipality), see when each was last
+//! used, and revoke them. A new token is shown once. Each change is an audit event.
+
+use super::tokens::{self, MAX_NAME, TokenRow};
+use crate::account::{Role, Scope, scope_for, store as accounts};
+use crate::audit::Event;
+use crate::i18n::Tr;
+use crate::policy::{Action, Kind, Reach};
+use crate::web::auth::{CsrfToken, CurrentUser};
+use crate::web::{AppError, AppState, parse_id, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/tokens", get(list_page).post(create))
+        .route("/api/tokens/{id}/revoke", post(revoke))
+}
+
+/// Roles a token may carry: the work a municipality's system or an institution's does.
+const TOKEN_ROLES: [Role; 3] = [Role::Coordinator, Role::Reviewer, Role::Reporter];
+
+/// The choices of the role fields (`account/_role_fields.html`).
+struct Choices {
+    roles: Vec<(&'static str, &'static str)>,
+    municipalities: Vec<(i64, String)>,
+    institutions: Vec<(i64, String)>,
+}
+
+struct TokenView {
+    id: i64,
+    name: String,
+    role: &'static str,
+    scope: String,
+    created_by: String,
+    created_at: String,
+    expires_at: String,
+    last_used_at: String,
+    live: bool,
+}
+
+#[derive(Template)]
+#[template(path = "api/tokens.html")]
+struct TokensPage {
+    tr: Tr,
+    csrf: CsrfToken,
+    tokens: Vec<TokenView>,
+    choices: Choices,
+    error: Option<String>,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "api/token_once.html")]
+struct TokenOnce {
+    tr: Tr,
+    name: String,
+    token: String,
+}
+
+/// Where the user may manage tokens; 403 when nowhere.
+fn reach(user: &CurrentUser) -> Result<Reach, AppError> {
+    let r = user.principal().reach(Kind::ManageTokens);
+    if r.is_empty() {
+        Err(AppError::Forbidden)
+    } else {
+        Ok(r)
+    }
+}
+
+fn shown(reach: &Reach, scope: &Scope) -> bool {
+    reach.everywhere
+        || scope
+            .municipality()
+            .is_some_and(|m| reach.municipalities.contains(&m))
+}
+
+async fn page(
+    state: &AppState,
+    tr: Tr,
+    csrf: CsrfToken,
+    user: &CurrentUser,
+    error: Option<String>,
+    name: String,
+) -> Result<TokensPage, AppError> {
+    let reach = reach(user)?;
+    let (municipality_names, institution_names) = accounts::scope_names(&state.db).await?;
+    let now = crate::dates::now_stamp();
+    let day = |s: &Option<String>| {
+        s.as_deref()
+            .map(crate::dates::display_day)
+            .unwrap_or_default()
+    };
+    let tokens = tokens::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|t| shown(&reach, &t.grant.scope))
+        .map(|t: TokenRow| TokenView {
+            id: t.id,
+            live: t.is_live(&now),
+            role: t.grant.role.label_key(),
+            scope: match &t.grant.scope {
+                Scope::Municipality(m) => municipality_names.get(m).cloned().unwrap_or_default(),
+                Scope::Institution {
+                    municipality,
+                    institution,
+                } => format!(
+                    "{}, {}",
+                    institution_names
+                        .get(institution)
+                        .cloned()
+                        .unwrap_or_default(),
+                    municipality_names
+                        .get(municipality)
+                        .cloned()
+                        .unwrap_or_default()
+                ),
+                other => other.key(),
+            },
+            created_by: t.created_by.clone().unwrap_or_default(),
+            created_at: crate::dates::display_day(&t.created_at),
+            expires_at: day(&t.expires_at),
+            last_used_at: t
+                .last_used_at
+                .clone()
+                .map(|s| s.replace('T', " ").replace('Z', " UTC"))
+                .unwrap_or_default(),
+            name: t.name,
+        })
+        .collect();
+    let municipalities = accounts::municipalities(&state.db)
+        .await?
+        .into_iter()
+        .filter(|(id, _)| reach.everywhere || reach.municipalities.contains(id))
+        .collect();
+    Ok(TokensPage {
+        tr,
+        csrf,
+        tokens,
+        choices: Choices {
+            roles: TOKEN_ROLES
+                .iter()
+                .map(|r| (r.code(), r.label_key()))
+                .collect(),
+            municipalities,
+            institutions: accounts::institutions(&state.db).await?,
+        },
+        error,
+        name,
+    })
+}
+
+async fn list_page(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    let p = page(&state, tr, csrf, &user, None, String::new()).await?;
+    Ok(render(&p)?.into_response())
+}
+
+#[derive(Deserialize)]
+struct NewToken {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    municipality: String,
+    #[serde(default)]
+    institution: String,
+    /// YYYY-MM-DD, the last day the token works; empty: no end.
+    #[serde(default)]
+    expires: String,
+}
+
+fn chosen(text: &str) -> Option<i64> {
+    text.trim().parse().ok().filter(|id| *id > 0)
+}
+
+/// The form read into a name, role, scope and end, or the message to show.
+fn read(form: &NewToken) -> Result<(String, Role, Scope, Option<String>), String> {
+    let name = form.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        return Err(format!(
+            "Дайте име на ключа (до {MAX_NAME} знака), за да го разпознавате."
+        ));
+    }
+    let role = Role::parse(form.role.trim())
+        .filter(|r| TOKEN_ROLES.contains(r))
+        .ok_or("Изберете роля на ключа: координатор, проверяващ или институция.")?;
+    let scope = scope_for(role, chosen(&form.municipality), chosen(&form.institution))
+        .map_err(|e| e.to_string())?;
+    let expires = match form.expires.trim() {
+        "" => None,
+        d => {
+            let date = crate::dates::parse_iso_date(d)
+                .map_err(|_| format!("„{d}“ не е дата (ГГГГ-ММ-ДД)."))?;
+            let end = format!("{date}T23:59:59Z");
+            if end <= crate::dates::now_stamp() {
+                return Err("Крайната дата е минала.".into());
+            }
+            Some(end)
+        }
+    };
+    Ok((name, role, scope, expires))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Form(form): Form<NewToken>,
+) -> Result<Response, AppError> {
+    reach(&user)?;
+    let (name, role, scope, expires) = match read(&form) {
+        Ok(v) => v,
+        Err(message) => {
+            let p = page(&state, tr, csrf, &user, Some(message), form.name.clone()).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+        }
+    };
+    let place = tokens::place_of(&state.db, &scope).await?;
+    user.require(&Action::ManageTokens(place.clone()))?;
+    let after = json!({
+        "name": name, "role": role.code(), "scope": scope.key(), "expires_at": expires,
+    });
+    let (_, token) = tokens::create(
+        &state.db,
+        &name,
+        role,
+        &scope,
+        expires.as_deref(),
+        Some(user.id),
+        |id| {
+            Event::new(user.actor(), "api_token.create", "api_token", id)
+                .municipality(place.as_ref().map(|p| p.municipality))
+                .after(&after)
+        },
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(render(&TokenOnce { tr, name, token })?.into_response())
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    reach(&user)?;
+    let id = parse_id(&id, "ключ")?;
+    let t = tokens::get(&state.db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found(format!("Няма ключ с номер {id}.")))?;
+    let place = tokens::place_of(&state.db, &t.grant.scope).await?;
+    user.require(&Action::ManageTokens(place.clone()))?;
+    let event = Event::new(user.actor(), "api_token.revoke", "api_token", id)
+        .municipality(place.as_ref().map(|p| p.municipality))
+        .before(
+            &json!({"name": t.name, "role": t.grant.role.code(), "scope": t.grant.scope.key()}),
+        );
+    tokens::revoke(&state.db, id, event)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Redirect::to("/api/tokens").into_response())
+}

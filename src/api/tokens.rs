@@ -1,0 +1,253 @@
+//! API tokens for machines: made by an administrator or a coordinator with one role grant
+//! (role × scope, as a user's), shown once, stored as their SHA-256 (`crate::token`), used as
+//! `Authorization: Bearer …` (`web::auth` makes the request's `Principal::Machine`), revoked,
+//! with the time of their last use. Every issue and revocation is an audit event in the same
+//! transaction.
+
+use crate::account::store::{GrantRow, grant_of};
+use crate::account::{Grant, Role, Scope};
+use crate::audit::Event;
+use crate::dates::{now_stamp, utc_stamp};
+use crate::db::Db;
+use crate::policy::{Machine, Place};
+use crate::token::{looks_valid, random_token, token_hash};
+use time::OffsetDateTime;
+
+/// How often the time of a token's last use is written, at most (a machine polling every
+/// second does not write every second).
+const LAST_USED_EVERY: time::Duration = time::Duration::minutes(1);
+
+/// Longest name of a token, in characters.
+pub const MAX_NAME: usize = 120;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error(transparent)]
+    Sql(#[from] sqlx::Error),
+    #[error("random: {0}")]
+    Random(String),
+}
+
+/// A token as listed (never the token itself).
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub grant: Grant,
+    pub created_by: Option<String>,
+    pub created_at: String,
+    pub expires_at: Option<String>,
+    pub last_used_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+impl TokenRow {
+    /// Whether the token opens anything now.
+    pub fn is_live(&self, now: &str) -> bool {
+        self.revoked_at.is_none() && self.expires_at.as_deref().is_none_or(|e| e > now)
+    }
+}
+
+/// The place a scope belongs to, for the policy: its municipality (with the district), or
+/// `None` for scopes wider than one municipality.
+pub async fn place_of(db: &Db, scope: &Scope) -> sqlx::Result<Option<Place>> {
+    let Some(m) = scope.municipality() else {
+        return Ok(None);
+    };
+    let district: Option<Option<String>> =
+        sqlx::query_scalar("SELECT district FROM municipalities WHERE id = $1")
+            .bind(m)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(Some(Place::new(m, district.flatten())))
+}
+
+fn scope_columns(scope: &Scope) -> (Option<i64>, Option<i64>, Option<String>) {
+    match scope {
+        Scope::Global | Scope::National => (None, None, None),
+        Scope::District(d) => (None, None, Some(d.clone())),
+        Scope::Municipality(m) => (Some(*m), None, None),
+        Scope::Institution {
+            municipality,
+            institution,
+        } => (Some(*municipality), Some(*institution), None),
+    }
+}
+
+/// Issues a token; returns its id and the token, which is shown once and never stored.
+/// `audit` gets the new id and makes the event recorded with it.
+pub async fn create(
+    db: &Db,
+    name: &str,
+    role: Role,
+    scope: &Scope,
+    expires_at: Option<&str>,
+    created_by: Option<i64>,
+    audit: impl FnOnce(i64) -> Event,
+) -> Result<(i64, String), TokenError> {
+    let token = random_token().map_err(|e| TokenError::Random(e.to_string()))?;
+    let (municipality, institution, district) = scope_columns(scope);
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (name, token_hash, role, scope_kind, scope_key, municipality_id, \
+         institution_id, district, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+    )
+    .bind(name)
+    .bind(token_hash(&token))
+    .bind(role.code())
+    .bind(scope.kind().code())
+    .bind(scope.key())
+    .bind(municipality)
+    .bind(institution)
+    .bind(district)
+    .bind(created_by)
+    .bind(now_stamp())
+    .bind(expires_at)
+    .fetch_one(&mut *tx)
+    .await?;
+    audit(id).record(&mut *tx).await?;
+    tx.commit().await?;
+    Ok((id, token))
+}
+
+/// Revokes a live token; `false` when there was none to revoke. `audit` makes the event.
+pub async fn revoke(db: &Db, id: i64, audit: Event) -> Result<bool, TokenError> {
+    let mut tx = db.pool.begin().await?;
+    let done =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_stamp())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+    if done {
+        audit.record(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(done)
+}
+
+type TokenDbRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+const SELECT: &str = "SELECT t.id, t.name, t.role, t.scope_kind, t.municipality_id, \
+     t.institution_id, t.district, u.email, t.created_at, t.expires_at, t.last_used_at, \
+     t.revoked_at FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by";
+
+fn row_of(r: TokenDbRow) -> Option<TokenRow> {
+    let (id, name, role, kind, m, i, d, by, created, expires, used, revoked) = r;
+    Some(TokenRow {
+        id,
+        name,
+        grant: grant_of((id, role, kind, m, i, d))?,
+        created_by: by,
+        created_at: created,
+        expires_at: expires,
+        last_used_at: used,
+        revoked_at: revoked,
+    })
+}
+
+/// Every token, newest first.
+pub async fn list(db: &Db) -> sqlx::Result<Vec<TokenRow>> {
+    let rows: Vec<TokenDbRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} ORDER BY t.id DESC")))
+            .fetch_all(&db.pool)
+            .await?;
+    Ok(rows.into_iter().filter_map(row_of).collect())
+}
+
+pub async fn get(db: &Db, id: i64) -> sqlx::Result<Option<TokenRow>> {
+    let row: Option<TokenDbRow> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE t.id = $1")))
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(row_of))
+}
+
+/// The machine a presented token speaks for: a token issued here, not revoked, not expired.
+/// Notes the time of use (at most every [`LAST_USED_EVERY`]).
+pub async fn resolve(db: &Db, presented: &str) -> sqlx::Result<Option<Machine>> {
+    if !looks_valid(presented) {
+        return Ok(None);
+    }
+    let now = OffsetDateTime::now_utc();
+    let stamp = utc_stamp(now);
+    let row: Option<GrantRow> = sqlx::query_as(
+        "SELECT id, role, scope_kind, municipality_id, institution_id, district FROM api_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)",
+    )
+    .bind(token_hash(presented))
+    .bind(&stamp)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(grant) = row.and_then(grant_of) else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "UPDATE api_tokens SET last_used_at = $1 \
+         WHERE id = $2 AND (last_used_at IS NULL OR last_used_at < $3)",
+    )
+    .bind(&stamp)
+    .bind(grant.id)
+    .bind(utc_stamp(now - LAST_USED_EVERY))
+    .execute(&db.pool)
+    .await?;
+    Ok(Some(Machine {
+        token_id: grant.id,
+        grant,
+    }))
+}
+
+/// The name of the token `serve --demo` issues.
+const DEMO_NAME: &str = "демо (serve --demo)";
+
+/// For `serve --demo`: revokes the demo token of an earlier start and issues a coordinator's
+/// token for the first municipality with a plan; (token, municipality) to print.
+pub async fn demo(db: &Db) -> Result<Option<(String, String)>, TokenError> {
+    sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 \
+         WHERE name = $2 AND created_by IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now_stamp())
+    .bind(DEMO_NAME)
+    .execute(&db.pool)
+    .await?;
+    let first: Option<(i64, String)> = sqlx::query_as(
+        "SELECT mu.id, mu.name FROM plans p JOIN municipalities mu ON mu.id = p.municipality_id \
+         ORDER BY p.id LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((m, name)) = first else {
+        return Ok(None);
+    };
+    let scope = Scope::Municipality(m);
+    let (_, token) = create(db, DEMO_NAME, Role::Coordinator, &scope, None, None, |id| {
+        Event::new(
+            crate::audit::Actor::system(),
+            "api_token.create",
+            "api_token",
+            id,
+        )
+        .municipality(m)
+        .after(&serde_json::json!({"name": DEMO_NAME, "role": "coordinator", "scope": scope.key()}))
+    })
+    .await?;
+    Ok(Some((token, name)))
+}
