@@ -32,6 +32,8 @@ struct Choices {
     roles: Vec<(&'static str, &'static str)>,
     municipalities: Vec<(i64, String)>,
     institutions: Vec<(i64, String)>,
+    /// Tokens hold municipal roles only; the shared role fields list no districts.
+    districts: Vec<(String, String)>,
 }
 
 struct TokenView {
@@ -151,6 +153,7 @@ async fn page(
                 .collect(),
             municipalities,
             institutions: accounts::institutions(&state.db).await?,
+            districts: Vec::new(),
         },
         error,
         name,
@@ -197,8 +200,13 @@ fn read(form: &NewToken) -> Result<(String, Role, Scope, Option<String>), String
     let role = Role::parse(form.role.trim())
         .filter(|r| TOKEN_ROLES.contains(r))
         .ok_or("Изберете роля на ключа: координатор, проверяващ или институция.")?;
-    let scope = scope_for(role, chosen(&form.municipality), chosen(&form.institution))
-        .map_err(|e| e.to_string())?;
+    let scope = scope_for(
+        role,
+        chosen(&form.municipality),
+        chosen(&form.institution),
+        None,
+    )
+    .map_err(|e| e.to_string())?;
     let expires = match form.expires.trim() {
         "" => None,
         d => {

@@ -163,13 +163,11 @@ pub async fn revision(db: &Db, id: i64) -> sqlx::Result<Option<i64>> {
 /// Where a plan belongs (its municipality and district), as the policy needs it; `None` when
 /// there is no plan with this id.
 pub async fn place(db: &Db, plan_id: i64) -> Result<Option<crate::policy::Place>, StoreError> {
-    let row: Option<(i64, Option<String>)> = sqlx::query_as(
-        concat!(
-            "SELECT p.municipality_id, ",
-            crate::district_code_sql!(now),
-            " FROM plans p JOIN municipalities mu ON mu.id = p.municipality_id WHERE p.id = $1"
-        ),
-    )
+    let row: Option<(i64, Option<String>)> = sqlx::query_as(concat!(
+        "SELECT p.municipality_id, ",
+        crate::district_code_sql!(now),
+        " FROM plans p JOIN municipalities mu ON mu.id = p.municipality_id WHERE p.id = $1"
+    ))
     .bind(plan_id)
     .fetch_optional(&db.pool)
     .await?;
