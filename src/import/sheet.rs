@@ -109,12 +109,17 @@ pub(crate) fn xlsx_cells<RS: std::io::Read + std::io::Seek>(
     budget: &mut ReadBudget,
     data_text: fn(&Data) -> String,
 ) -> Result<Result<SparseSheet, ImportError>, XlsxError> {
-    let mut reader = wb.worksheet_cells_reader(name)?;
+    // calamine 0.38 multiplies a cell reference's row and column without checking for overflow
+    // (`r="A99999999999"` on a cell or `<dimension ref="A1:XFD18446744073709551616">` panics in a
+    // debug build, wraps in a release one; found by scripts/fuzz.sh): a panic inside the
+    // third-party reader is a corrupt sheet.
+    let mut reader = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let wb = wb;
+        wb.worksheet_cells_reader(name)
+    }))
+    .map_err(|_| XlsxError::UnexpectedNode("dimension"))??;
     let mut cells = SparseSheet::new();
     loop {
-        // calamine 0.38 multiplies a cell reference's row and column without checking for
-        // overflow ("r=\"A99999999999\"" panics in a debug build, wraps in a release one; found by
-        // scripts/fuzz.sh): a panic inside the third-party reader is a corrupt sheet.
         let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.next_cell()))
             .map_err(|_| XlsxError::UnexpectedNode("c"))??;
         let Some(cell) = next else { break };

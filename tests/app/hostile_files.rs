@@ -119,7 +119,7 @@ pub fn cell_reference_overflow() -> Vec<u8> {
         XLSX_PARTS.iter().map(|(n, b)| (*n, bytes(b))).collect();
     entries.push((
         "xl/worksheets/sheet1.xml",
-        bytes(br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="A99999999999" t="inlineStr"><is><t>y</t></is></c><c r="ZZZZZZZZ1" t="inlineStr"><is><t>z</t></is></c></row></sheetData></worksheet>"#),
+        bytes(br#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD184467440737095516161048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c><c r="A99999999999" t="inlineStr"><is><t>y</t></is></c><c r="ZZZZZZZZ1" t="inlineStr"><is><t>z</t></is></c></row></sheetData></worksheet>"#),
     ));
     entries.push((
         "xl/sharedStrings.xml",
