@@ -33,7 +33,10 @@ function shape(url) {
   const path = u.pathname
     .replace(/\/\d+(?=\/|$)/g, '/N')
     .replace(/\/m\d+(?=\/|$)/g, '/mN')
+    // Codes of districts and municipalities (PDV, PDV22) are ids too.
+    .replace(/\/[A-Z]{2,3}\d*(?=\/|$)/g, '/C')
     .replace(/\/s\/[^/]+/, '/s/T');
+  // Query values (years, versions, filters) do not make another kind of page.
   const keys = [...u.searchParams.keys()].sort().join('&');
   return keys ? `${path}?${keys}` : path;
 }
