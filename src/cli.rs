@@ -441,6 +441,7 @@ async fn import(
     } else {
         let options = ImportOptions {
             municipality: municipality.clone(),
+            limits: config.read_limits(),
         };
         let out = read_with_progress(&file, &bytes, &options)?;
         for w in &out.warnings {
@@ -526,7 +527,11 @@ fn read_with_progress(
 
 fn inspect(config: &Config, file: &Path, json: bool) -> anyhow::Result<()> {
     let bytes = read_file(config, file)?;
-    let out = read_with_progress(file, &bytes, &ImportOptions::default())?;
+    let options = ImportOptions {
+        limits: config.read_limits(),
+        ..ImportOptions::default()
+    };
+    let out = read_with_progress(file, &bytes, &options)?;
     let name = file_name(file);
     let s = load::summary(&name, &out);
     if json {

@@ -1,5 +1,6 @@
 //! Typed configuration: defaults, then an optional TOML file, then `PLANMON_*` variables.
 
+use crate::import::budget::ReadLimits;
 use serde::Deserialize;
 use std::fmt;
 use std::net::IpAddr;
@@ -31,6 +32,8 @@ pub struct Config {
     pub log: String,
     /// The open data: licence, publisher, IATI reporting organisation (`[open_data]`).
     pub open_data: OpenData,
+    /// The reading budget of every upload (`[limits]`; see `import::budget::ReadLimits`).
+    pub limits: ReadLimits,
 }
 
 /// How the open data is published (`/data`, the DCAT-AP catalogue, IATI).
@@ -77,6 +80,7 @@ impl Default for Config {
             max_connections: 1024,
             log: "info".into(),
             open_data: OpenData::default(),
+            limits: ReadLimits::DEFAULT,
         }
     }
 }
@@ -154,7 +158,23 @@ impl Config {
                         value: value.clone(),
                     })?
                 }
-                _ => {}
+                _ => {
+                    if let Some(limit) = name.strip_prefix("PLANMON_LIMIT_") {
+                        let parsed = value.parse::<u64>().ok().filter(|v| *v > 0);
+                        let known = ReadLimits::NAMES.contains(&limit.to_lowercase().as_str());
+                        match parsed {
+                            Some(v) if known => {
+                                config.limits.set(&limit.to_lowercase(), v);
+                            }
+                            _ => {
+                                return Err(ConfigError::Env {
+                                    name: name.clone(),
+                                    value: value.clone(),
+                                });
+                            }
+                        }
+                    }
+                }
             }
         }
         if let Some(bad) = config
@@ -165,6 +185,15 @@ impl Config {
             return Err(ConfigError::Proxy(bad.clone()));
         }
         Ok(config)
+    }
+
+    /// The reading budget of an upload: `[limits]`, with the file size from
+    /// `max_upload_bytes`.
+    pub fn read_limits(&self) -> ReadLimits {
+        ReadLimits {
+            file_bytes: self.max_upload_bytes as u64,
+            ..self.limits
+        }
     }
 
     /// The database URL in use: the configured one, or the SQLite file in the data directory.
@@ -233,6 +262,7 @@ impl fmt::Debug for Config {
             .field("max_connections", &self.max_connections)
             .field("log", &self.log)
             .field("open_data", &self.open_data)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -336,5 +366,40 @@ mod tests {
             !shown.contains("hunter2") && !shown.contains("s3cret"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn reading_limits_come_from_the_limits_table_and_the_environment() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("planmon.toml");
+        std::fs::write(
+            &file,
+            "max_upload_bytes = 1000\n[limits]\ncells = 10\ndepth = 8\n",
+        )
+        .expect("write");
+        let c = Config::load(Some(&file), env(&[("PLANMON_LIMIT_ROWS", "7")])).expect("load");
+        let limits = c.read_limits();
+        assert_eq!(limits.cells, 10);
+        assert_eq!(limits.depth, 8);
+        assert_eq!(limits.rows, 7);
+        assert_eq!(limits.file_bytes, 1000);
+        assert_eq!(limits.zip_entries, ReadLimits::DEFAULT.zip_entries);
+    }
+
+    #[test]
+    fn an_unknown_or_zero_limit_is_refused_by_name() {
+        let refused = |name: &str, value: &str| {
+            Config::load(None, env(&[(name, value)]))
+                .expect_err("refused")
+                .to_string()
+        };
+        assert!(refused("PLANMON_LIMIT_CELLZ", "5").contains("PLANMON_LIMIT_CELLZ"));
+        assert!(refused("PLANMON_LIMIT_CELLS", "0").contains("PLANMON_LIMIT_CELLS"));
+        assert!(refused("PLANMON_LIMIT_CELLS", "many").contains("many"));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("planmon.toml");
+        std::fs::write(&file, "[limits]\nfile_bytes = 5\n").expect("write");
+        let err = Config::load(Some(&file), env(&[])).expect_err("file_bytes is not a limit here");
+        assert!(err.to_string().contains("file_bytes"), "{err}");
     }
 }

@@ -12,9 +12,16 @@ use std::rc::Rc;
 /// The most one file may make a reader do. The defaults keep a server's peak memory for one
 /// upload of [`super::MAX_FILE_BYTES`] under 300 MB, and hold the largest real plans many
 /// times over (a 200-page plan is some thousands of cells and a few MB of XML).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// The operator changes them in the `[limits]` table of `planmon.toml` or with
+/// `PLANMON_LIMIT_<NAME>` (for example `PLANMON_LIMIT_CELLS=500000`); the file size is
+/// `max_upload_bytes` (see `config::Config::read_limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ReadLimits {
-    /// The file as uploaded.
+    /// The file as uploaded (set from the configuration's `max_upload_bytes`, not from
+    /// `[limits]`).
+    #[serde(skip)]
     pub file_bytes: u64,
     /// Everything unpacked from a ZIP container (DOCX, XLSX, ODS), all entries together.
     pub unpacked_bytes: u64,
@@ -47,6 +54,37 @@ impl ReadLimits {
         measures: 5_000,
         draft_bytes: 48 * 1024 * 1024,
     };
+}
+
+impl ReadLimits {
+    /// The names of the limits as written in `[limits]` and `PLANMON_LIMIT_<NAME>`.
+    pub const NAMES: [&'static str; 8] = [
+        "unpacked_bytes",
+        "zip_entries",
+        "cells",
+        "rows",
+        "text_bytes",
+        "depth",
+        "measures",
+        "draft_bytes",
+    ];
+
+    /// Sets the limit called `name` (one of [`ReadLimits::NAMES`]); `false` for another name.
+    pub fn set(&mut self, name: &str, value: u64) -> bool {
+        let slot = match name {
+            "unpacked_bytes" => &mut self.unpacked_bytes,
+            "zip_entries" => &mut self.zip_entries,
+            "cells" => &mut self.cells,
+            "rows" => &mut self.rows,
+            "text_bytes" => &mut self.text_bytes,
+            "depth" => &mut self.depth,
+            "measures" => &mut self.measures,
+            "draft_bytes" => &mut self.draft_bytes,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
 }
 
 impl Default for ReadLimits {

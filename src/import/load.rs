@@ -40,7 +40,7 @@ pub fn import_bytes_with_progress(
 ) -> Result<ImportOutcome, ImportError> {
     let size = bytes.len() as u64;
     progress(Stage::Parsing, 0, size);
-    let (format, doc) = read_any(file_name, bytes)?;
+    let (format, doc) = super::read::read_document_within(file_name, bytes, &options.limits)?;
     progress(Stage::Parsing, size, size);
     let mut out = match format {
         SourceFormat::Json => plan_json_outcome(file_name, bytes, doc, options)?,
@@ -53,7 +53,7 @@ pub fn import_bytes_with_progress(
         }),
     };
     if let Some(plan) = &out.plan {
-        ReadBudget::new(file_name, ReadLimits::DEFAULT).check_measures(plan.measures().count())?;
+        ReadBudget::new(file_name, options.limits).check_measures(plan.measures().count())?;
     }
     if let Some(plan) = &mut out.plan {
         plan.source = Some(SourceDocument {
@@ -67,8 +67,8 @@ pub fn import_bytes_with_progress(
 
 /// Refuses a draft that would be stored larger than [`ReadLimits::draft_bytes`], measured
 /// while it is written out, without holding the text.
-pub fn check_draft(file_name: &str, draft: &Draft) -> Result<(), ImportError> {
-    let budget = ReadBudget::new(file_name, ReadLimits::DEFAULT);
+pub fn check_draft(file_name: &str, draft: &Draft, limits: ReadLimits) -> Result<(), ImportError> {
+    let budget = ReadBudget::new(file_name, limits);
     let mut sink = LimitedSink {
         written: 0,
         max: budget.limits().draft_bytes,

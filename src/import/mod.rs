@@ -75,6 +75,9 @@ impl SourceFormat {
 pub struct ImportOptions {
     /// Use this municipality instead of the one recognised.
     pub municipality: Option<String>,
+    /// The reading budget (the configuration's, `Config::read_limits`, on the server and the
+    /// command line; the defaults otherwise).
+    pub limits: budget::ReadLimits,
 }
 
 /// A file that cannot be read at all. Each variant says what and where, in Bulgarian.

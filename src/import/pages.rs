@@ -198,6 +198,7 @@ async fn upload(
     };
     let options = ImportOptions {
         municipality: (!up.municipality.is_empty()).then(|| up.municipality.clone()),
+        limits: state.config.read_limits(),
     };
     let name = up.file_name.clone();
     let bytes = up.bytes;
@@ -232,7 +233,7 @@ async fn upload(
         )
         .await;
     };
-    if let Err(e) = load::check_draft(&up.file_name, &draft) {
+    if let Err(e) = load::check_draft(&up.file_name, &draft, state.config.read_limits()) {
         return upload_page(
             (&importer, tr, csrf),
             &state,

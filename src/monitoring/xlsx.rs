@@ -290,14 +290,15 @@ fn sheet<RS: std::io::Read + std::io::Seek>(
 }
 
 /// Reads an uploaded template of round `round_id` and institution `institution_id`, within
-/// the readers' budget ([`ReadLimits`]): cells are read as present, never by the declared
-/// dimension of a sheet.
+/// the readers' budget `limits` (the configuration's): cells are read as present, never by the
+/// declared dimension of a sheet.
 pub fn read_template(
     bytes: &[u8],
     round_id: i64,
     institution_id: i64,
+    limits: ReadLimits,
 ) -> Result<Vec<SheetMeasure>, SheetError> {
-    let mut budget = ReadBudget::new(UPLOAD_NAME, ReadLimits::DEFAULT);
+    let mut budget = ReadBudget::new(UPLOAD_NAME, limits);
     budget
         .check_file_size(bytes.len())
         .and_then(|()| budget.check_zip_directory(bytes))
@@ -424,7 +425,7 @@ mod tests {
     #[test]
     fn a_file_that_is_not_a_spreadsheet_is_refused() {
         assert_eq!(
-            read_template(b"not a zip", 1, 1).unwrap_err(),
+            read_template(b"not a zip", 1, 1, ReadLimits::DEFAULT).unwrap_err(),
             SheetError::NotXlsx
         );
     }

@@ -122,9 +122,9 @@ async fn check_upload(
     institution_id: i64,
     bytes: &[u8],
 ) -> Result<Result<Vec<(i64, super::UpdateInput)>, Vec<String>>, AppError> {
-    let (owned, round_id) = (bytes.to_vec(), ctx.round.id);
+    let (owned, round_id, limits) = (bytes.to_vec(), ctx.round.id, state.config.read_limits());
     let read = crate::heavy::run("template upload", move || {
-        xlsx::read_template(&owned, round_id, institution_id)
+        xlsx::read_template(&owned, round_id, institution_id, limits)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;

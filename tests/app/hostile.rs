@@ -267,6 +267,32 @@ async fn an_upload_over_budget_is_refused_on_the_import_page_naming_the_limit() 
     assert_eq!(drafts, 0, "nothing stored");
 }
 
+#[tokio::test]
+async fn the_operator_s_limits_decide_what_an_upload_may_make_the_reader_do() {
+    // A plan well within the default budget, over a budget of eight nesting levels.
+    let app = TestApp::spawn_with(|c| c.limits.depth = 8).await;
+    let r = app
+        .request(crate::import_web::upload_request(
+            "вложени.html",
+            &files::nested_tables_html(20),
+            "",
+            true,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("до 8 нива на влагане"), "{}", r.body);
+    let default = TestApp::spawn().await;
+    let r = default
+        .request(crate::import_web::upload_request(
+            "вложени.html",
+            &files::nested_tables_html(20),
+            "",
+            true,
+        ))
+        .await;
+    assert_ne!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+}
+
 /// A `planmon serve` process on its own SQLite database, spoken to over TCP as a script does
 /// (the administration token), so its peak memory can be read from `/proc`.
 struct Server {
