@@ -410,6 +410,19 @@ pub async fn count_attempt(db: &Db, key: &str, window: Duration) -> sqlx::Result
     .await
 }
 
+/// How many attempts under `key` were counted within `window`, without counting one (for
+/// credentials that need no atomic count: random tokens count only their failures).
+pub async fn recent_failures(db: &Db, key: &str, window: Duration) -> sqlx::Result<i64> {
+    let since = utc_stamp(OffsetDateTime::now_utc() - window);
+    let n: Option<i64> =
+        sqlx::query_scalar("SELECT attempts FROM login_throttle WHERE key = $1 AND since >= $2")
+            .bind(key)
+            .bind(since)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(n.unwrap_or(0))
+}
+
 /// Takes back a counted attempt that succeeded: `start_over` forgets the key's window (an
 /// account after its right password), otherwise the success is just not counted (an address).
 pub async fn forget_attempt(db: &Db, key: &str, start_over: bool) -> sqlx::Result<()> {

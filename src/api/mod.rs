@@ -1,10 +1,11 @@
 //! The machine interface beyond plans: the OpenAPI document and its reference page
 //! (`openapi.rs`, `docs.rs`), API tokens for machines (`tokens.rs`, their staff page in
-//! `token_pages.rs`), reading rounds and writing an institution's updates through the same
+//! `token_pages.rs`, personal tokens on the account in `personal_pages.rs`), reading rounds and writing an institution's updates through the same
 //! policy and monitoring code as the forms (`rounds.rs`, `rounds_json.rs`).
 
 pub mod docs;
 pub mod openapi;
+pub mod personal_pages;
 pub mod rounds;
 pub mod rounds_json;
 pub mod token_pages;
@@ -18,4 +19,5 @@ pub fn routes() -> Router<AppState> {
         .merge(docs::routes())
         .merge(rounds::routes())
         .merge(token_pages::routes())
+        .merge(personal_pages::routes())
 }

@@ -59,12 +59,14 @@ struct TokensPage {
     name: String,
 }
 
+/// A new token, shown once; `back` leads to the list it belongs to.
 #[derive(Template)]
 #[template(path = "api/token_once.html")]
-struct TokenOnce {
-    tr: Tr,
-    name: String,
-    token: String,
+pub(super) struct TokenOnce {
+    pub tr: Tr,
+    pub name: String,
+    pub token: String,
+    pub back: &'static str,
 }
 
 /// Where the user may manage tokens; 403 when nowhere.
@@ -191,12 +193,7 @@ fn chosen(text: &str) -> Option<i64> {
 
 /// The form read into a name, role, scope and end, or the message to show.
 fn read(form: &NewToken) -> Result<(String, Role, Scope, Option<String>), String> {
-    let name = form.name.trim().to_string();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(format!(
-            "Дайте име на ключа (до {MAX_NAME} знака), за да го разпознавате."
-        ));
-    }
+    let (name, expires) = read_name_and_end(&form.name, &form.expires)?;
     let role = Role::parse(form.role.trim())
         .filter(|r| TOKEN_ROLES.contains(r))
         .ok_or("Изберете роля на ключа: координатор, проверяващ или институция.")?;
@@ -207,7 +204,22 @@ fn read(form: &NewToken) -> Result<(String, Role, Scope, Option<String>), String
         None,
     )
     .map_err(|e| e.to_string())?;
-    let expires = match form.expires.trim() {
+    Ok((name, role, scope, expires))
+}
+
+/// A token's name and last day (YYYY-MM-DD, empty: no end) as the forms give them, read into
+/// the name and the end as stored, or the message to show.
+pub(super) fn read_name_and_end(
+    name: &str,
+    expires: &str,
+) -> Result<(String, Option<String>), String> {
+    let name = name.trim().to_string();
+    if name.is_empty() || name.chars().count() > MAX_NAME {
+        return Err(format!(
+            "Дайте име на ключа (до {MAX_NAME} знака), за да го разпознавате."
+        ));
+    }
+    let expires = match expires.trim() {
         "" => None,
         d => {
             let date = crate::dates::parse_iso_date(d)
@@ -219,7 +231,7 @@ fn read(form: &NewToken) -> Result<(String, Role, Scope, Option<String>), String
             Some(end)
         }
     };
-    Ok((name, role, scope, expires))
+    Ok((name, expires))
 }
 
 async fn create(
@@ -257,7 +269,13 @@ async fn create(
     )
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(render(&TokenOnce { tr, name, token })?.into_response())
+    Ok(render(&TokenOnce {
+        tr,
+        name,
+        token,
+        back: "/api/tokens",
+    })?
+    .into_response())
 }
 
 async fn revoke(
@@ -277,7 +295,7 @@ async fn revoke(
         .before(
             &json!({"name": t.name, "role": t.grant.role.code(), "scope": t.grant.scope.key()}),
         );
-    tokens::revoke(&state.db, id, event)
+    tokens::revoke(&state.db, id, None, event)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(Redirect::to("/api/tokens").into_response())

@@ -19,6 +19,9 @@
 //! administration token (scripts) is a principal with the administrator's rights. An API token
 //! (a machine) is a principal of one grant, as a user holding only that grant; administrators
 //! and coordinators of a municipality issue and revoke them there ([`Action::ManageTokens`]).
+//! Every person (a logged-in user) may hold personal API tokens
+//! ([`Principal::may_hold_personal_tokens`]): such a token is the user, with the grants the
+//! user holds at each request, on the API only.
 
 use crate::account::{Grant, Role, Scope};
 
@@ -328,6 +331,12 @@ pub fn allows(who: &Principal, action: &Action) -> bool {
 }
 
 impl Principal {
+    /// Whether this principal may issue and revoke personal API tokens for itself: a person
+    /// (machines, links and the administration token hold no personal tokens).
+    pub fn may_hold_personal_tokens(&self) -> bool {
+        matches!(self, Principal::User(_))
+    }
+
     /// The role grants of a user or an API token.
     fn grants(&self) -> &[Grant] {
         match self {

@@ -316,3 +316,17 @@ fn tokens_beyond_one_municipality_are_issued_only_by_an_administrator() {
     assert!(!user(Role::Coordinator).may(&Action::ManageTokens(Some(place(OTHER_M)))));
     assert!(!user(Role::Reviewer).may(&Action::ManageTokens(Some(place(OWN_M)))));
 }
+
+#[test]
+fn only_a_person_holds_personal_tokens() {
+    assert!(Principal::User(Vec::new()).may_hold_personal_tokens());
+    assert!(user(Role::Reporter).may_hold_personal_tokens());
+    assert!(!Principal::Anonymous.may_hold_personal_tokens());
+    assert!(!Principal::Token.may_hold_personal_tokens());
+    let link = Principal::Link(Link {
+        link_id: 1,
+        round_id: 1,
+        institution_id: 1,
+    });
+    assert!(!link.may_hold_personal_tokens());
+}

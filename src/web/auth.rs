@@ -37,6 +37,7 @@
 //!   Submission-link pages (no account) work the same way through the anonymous cookie.
 
 use crate::account::{self, Grant};
+use crate::api::tokens::Bearer;
 use crate::audit::Actor;
 use crate::policy::{Action, Principal};
 use crate::token::{looks_valid, random_token, token_hash, tokens_equal};
@@ -66,8 +67,11 @@ pub struct CurrentUser {
     pub name: String,
     pub demo: bool,
     pub grants: Vec<Grant>,
+    /// The session of a logged-in person; 0 for a request with a personal API token.
     pub session_id: i64,
     pub ip: Option<String>,
+    /// The personal API token the request came with (`api::tokens`), if any.
+    pub token: Option<i64>,
 }
 
 impl CurrentUser {
@@ -91,7 +95,11 @@ impl CurrentUser {
 
     /// The actor of audit events this user causes.
     pub fn actor(&self) -> Actor {
-        Actor::user(self.id, &self.email, self.ip.clone())
+        let mut actor = Actor::user(self.id, &self.email, self.ip.clone());
+        if let Some(token) = self.token {
+            actor.label = format!("{} (API ключ {token})", self.email);
+        }
+        actor
     }
 }
 
@@ -270,15 +278,18 @@ fn link_token_of(path: &str) -> Option<&str> {
 }
 
 /// The principal of the request's `Authorization: Bearer` token: the configured administration
-/// token, or a live API token of a machine; `None` without the header. A wrong token is refused
-/// here (403), and counted: past [`account::MAX_FAILURES_PER_IP`] attempts from one address
-/// within the throttling window, tokens are not even compared (429).
+/// token, a live API token of a machine, or a user's personal token (with the user, on `/api/`
+/// only); `None` without the header. A wrong token is refused here (403), and counted: past
+/// [`account::MAX_FAILURES_PER_IP`] failures from one address within the throttling window,
+/// tokens are not even compared (429). A right token writes nothing (tokens are random; only
+/// failures need counting).
 async fn bearer(
     state: &AppState,
-    headers: &HeaderMap,
+    parts: &Parts,
     ip: Option<&str>,
-) -> Result<Option<Principal>, AppError> {
-    let Some(given) = headers
+) -> Result<Option<(Principal, Option<CurrentUser>)>, AppError> {
+    let Some(given) = parts
+        .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
@@ -288,7 +299,8 @@ async fn bearer(
     };
     let key = format!("token:{}", ip.unwrap_or("-"));
     let window = time::Duration::minutes(account::THROTTLE_MINUTES);
-    if account::store::count_attempt(&state.db, &key, window).await? > account::MAX_FAILURES_PER_IP
+    if account::store::recent_failures(&state.db, &key, window).await?
+        >= account::MAX_FAILURES_PER_IP
     {
         return Err(AppError::Throttled);
     }
@@ -297,16 +309,48 @@ async fn bearer(
         .admin_token
         .as_ref()
         .is_some_and(|expected| tokens_equal(&token_hash(expected), &token_hash(given)));
-    let principal = if admin {
-        Principal::Token
-    } else {
-        match crate::api::tokens::resolve(&state.db, given).await? {
-            Some(machine) => Principal::Machine(machine),
-            None => return Err(AppError::Forbidden),
+    if admin {
+        return Ok(Some((Principal::Token, None)));
+    }
+    let found = match crate::api::tokens::resolve(&state.db, given).await? {
+        Some(Bearer::Machine(machine)) => Some((Principal::Machine(machine), None)),
+        Some(Bearer::Personal { token_id, user_id }) if parts.uri.path().starts_with("/api/") => {
+            personal(state, token_id, user_id, ip).await?
         }
+        Some(Bearer::Personal { .. }) | None => None,
     };
-    account::store::forget_attempt(&state.db, &key, false).await?;
-    Ok(Some(principal))
+    match found {
+        Some(found) => Ok(Some(found)),
+        None => {
+            account::store::count_attempt(&state.db, &key, window).await?;
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The user of a personal token, with the grants the user holds now.
+async fn personal(
+    state: &AppState,
+    token_id: i64,
+    user_id: i64,
+    ip: Option<&str>,
+) -> Result<Option<(Principal, Option<CurrentUser>)>, AppError> {
+    let Some(u) = account::store::user(&state.db, user_id).await? else {
+        return Ok(None);
+    };
+    let mut conn = state.db.pool.acquire().await?;
+    let grants = account::store::grants(&mut conn, user_id).await?;
+    let user = CurrentUser {
+        id: u.id,
+        email: u.email,
+        name: u.name,
+        demo: u.demo,
+        grants,
+        session_id: 0,
+        ip: ip.map(str::to_string),
+        token: Some(token_id),
+    };
+    Ok(Some((user.principal(), Some(user))))
 }
 
 /// Largest url-encoded form read to find its CSRF token: forms of people without an account
@@ -404,7 +448,7 @@ async fn authenticate(
     } else {
         (
             load_user(state, &parts.headers, ip.clone()).await?,
-            bearer(state, &parts.headers, ip.as_deref()).await?,
+            bearer(state, &parts, ip.as_deref()).await?,
         )
     };
     let token = bearer.is_some();
@@ -434,13 +478,14 @@ async fn authenticate(
         token: csrf.clone(),
         used: used.clone(),
     });
-    let principal = match (bearer, &user) {
-        (Some(p), _) => p,
-        (None, Some((u, _))) => u.principal(),
-        (None, None) => Principal::Anonymous,
+    let (principal, user) = match (bearer, user) {
+        // A bearer token speaks for the request, whatever session cookie came with it.
+        (Some((p, u)), _) => (p, u),
+        (None, Some((u, _))) => (u.principal(), Some(u)),
+        (None, None) => (Principal::Anonymous, None),
     };
     parts.extensions.insert(principal);
-    if let Some((u, _)) = user {
+    if let Some(u) = user {
         parts.extensions.insert(u);
     }
     Ok(Authenticated {
@@ -473,6 +518,7 @@ async fn load_user(
             grants,
             session_id: s.session_id,
             ip,
+            token: None,
         },
         s.csrf,
     )))

@@ -9,7 +9,7 @@ use planmon::account::{Role, Scope};
 use planmon::monitoring::store::{self, UpdateRow};
 
 /// A plan with an open round for 2024; (round id, its municipality, its updates).
-async fn open_round(app: &TestApp) -> (i64, i64, Vec<UpdateRow>) {
+pub(crate) async fn open_round(app: &TestApp) -> (i64, i64, Vec<UpdateRow>) {
     let plan_id = app.create_plan(&sample_plan()).await;
     let round_id = store::open_round(&app.db, plan_id, 2024, None, store::unaudited)
         .await
@@ -25,7 +25,7 @@ async fn open_round(app: &TestApp) -> (i64, i64, Vec<UpdateRow>) {
 }
 
 /// Issues a token on the staff page as `s`; the token shown once.
-async fn issue(app: &TestApp, s: &Session, fields: &[(&str, &str)]) -> String {
+pub(crate) async fn issue(app: &TestApp, s: &Session, fields: &[(&str, &str)]) -> String {
     let r = app.post_form("/api/tokens", s, fields).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let re = regex::Regex::new(r"<code>([0-9a-f]{64})</code>").expect("regex");
@@ -35,7 +35,7 @@ async fn issue(app: &TestApp, s: &Session, fields: &[(&str, &str)]) -> String {
         .expect("the token on the page")
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -58,7 +58,7 @@ async fn call(
     (r.status, v)
 }
 
-fn update_path(round: i64, u: &UpdateRow) -> String {
+pub(crate) fn update_path(round: i64, u: &UpdateRow) -> String {
     format!(
         "/api/v1/rounds/{round}/updates/{}/{}",
         u.measure_key, u.institution_id
