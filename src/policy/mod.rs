@@ -7,7 +7,7 @@
 //! | role | granted on | may |
 //! |---|---|---|
 //! | administrator | global | everything |
-//! | coordinator | municipality | import plans, open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct), issue and revoke API tokens of the municipality |
+//! | coordinator | municipality | import plans, amend them (council acts), open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct), issue and revoke API tokens of the municipality |
 //! | reviewer | municipality | read rounds and updates, approve or return updates, approve or return the annual report |
 //! | reporter | institution in a municipality | read and submit its own updates |
 //! | district coordinator, district reviewer | district | read the rounds, updates and unpublished annual reports of the municipalities of the district |
@@ -59,6 +59,9 @@ pub enum Action {
     /// Import a plan or a new version of a plan of a municipality; `None`: a municipality not
     /// known yet.
     ImportPlan(Option<Place>),
+    /// Amend a stored plan of the municipality by a council act (an amending decision, an
+    /// edit in the browser, an amended document), or discard such a draft.
+    AmendPlan(Place),
     /// Open a reporting round for a plan of the municipality.
     OpenRound(Place),
     /// See the whole round: the dashboard and every institution's updates.
@@ -92,6 +95,7 @@ pub enum Kind {
     ManageUsers,
     ViewAudit,
     ImportPlan,
+    AmendPlan,
     OpenRound,
     OverseeRound,
     ManageRound,
@@ -105,10 +109,11 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::ManageUsers,
         Kind::ViewAudit,
         Kind::ImportPlan,
+        Kind::AmendPlan,
         Kind::OpenRound,
         Kind::OverseeRound,
         Kind::ManageRound,
@@ -136,6 +141,7 @@ impl Action {
             Action::ManageUsers => Kind::ManageUsers,
             Action::ViewAudit(_) => Kind::ViewAudit,
             Action::ImportPlan(_) => Kind::ImportPlan,
+            Action::AmendPlan(_) => Kind::AmendPlan,
             Action::OpenRound(_) => Kind::OpenRound,
             Action::OverseeRound(_) => Kind::OverseeRound,
             Action::ManageRound(_) => Kind::ManageRound,
@@ -159,6 +165,7 @@ impl Action {
             Action::ViewAudit(Some(p))
             | Action::ImportPlan(Some(p))
             | Action::ManageTokens(Some(p))
+            | Action::AmendPlan(p)
             | Action::OpenRound(p)
             | Action::ViewReports(p)
             | Action::ManageReports(p)
@@ -196,6 +203,7 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
             kind,
             ViewAudit
                 | ImportPlan
+                | AmendPlan
                 | OpenRound
                 | OverseeRound
                 | ManageRound

@@ -31,6 +31,7 @@ fn action(kind: Kind, m: i64, i: i64) -> Action {
         Kind::ManageUsers => Action::ManageUsers,
         Kind::ViewAudit => Action::ViewAudit(Some(place(m))),
         Kind::ImportPlan => Action::ImportPlan(Some(place(m))),
+        Kind::AmendPlan => Action::AmendPlan(place(m)),
         Kind::OpenRound => Action::OpenRound(place(m)),
         Kind::OverseeRound => Action::OverseeRound(round(m)),
         Kind::ManageRound => Action::ManageRound(round(m)),
@@ -85,6 +86,7 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
                 && [
                     ViewAudit,
                     ImportPlan,
+                    AmendPlan,
                     OpenRound,
                     OverseeRound,
                     ManageRound,
@@ -158,6 +160,7 @@ fn district_and_national_roles_never_change_a_municipalitys_data() {
             Kind::ManageRound,
             Kind::OpenRound,
             Kind::ImportPlan,
+            Kind::AmendPlan,
         ] {
             assert!(!who.may(&action(kind, OWN_M, OWN_I)), "{role:?} {kind:?}");
         }
