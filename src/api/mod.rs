@@ -4,6 +4,7 @@
 //! policy and monitoring code as the forms (`rounds.rs`, `rounds_json.rs`).
 
 pub mod docs;
+pub mod imports;
 pub mod openapi;
 pub mod personal_pages;
 pub mod rounds;
@@ -18,6 +19,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(docs::routes())
         .merge(rounds::routes())
+        .merge(imports::routes())
         .merge(token_pages::routes())
         .merge(personal_pages::routes())
 }

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
     modifiers(&Bearer),
     tags(
         (name = "plans", description = "Планове (публично) / Plans (public)"),
+        (name = "imports", description = "Внасяне на планове (с API ключ) / Importing plans (with an API token)"),
         (name = "rounds", description = "Отчетни кръгове и отчети (с API ключ) / Reporting rounds and updates (with an API token)"),
     )
 )]
@@ -53,6 +54,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Base::openapi();
     doc.merge(crate::plan::api::PlanApi::openapi());
     doc.merge(super::rounds::RoundsApi::openapi());
+    doc.merge(super::imports::ImportsApi::openapi());
     doc.merge(crate::rollup::api::RollupApi::openapi());
     doc
 }

@@ -65,9 +65,9 @@ pub struct RoundsApi;
 
 /// Who calls, as the policy, the round's history and the audit log know them.
 pub struct Caller {
-    who: Principal,
-    by: String,
-    actor: Actor,
+    pub who: Principal,
+    pub by: String,
+    pub actor: Actor,
 }
 
 impl FromRequestParts<AppState> for Caller {

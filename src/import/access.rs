@@ -57,13 +57,25 @@ impl FromRequestParts<AppState> for Importer {
                 _ => AppError::Unauthorized.into_response(),
             });
         }
+        Importer::of(state, principal, user)
+            .await
+            .map_err(IntoResponse::into_response)
+    }
+}
+
+impl Importer {
+    /// The importer `principal` (with its `user`, if a person) is; 403 when it may import
+    /// nowhere.
+    pub async fn of(
+        state: &AppState,
+        principal: Principal,
+        user: Option<CurrentUser>,
+    ) -> Result<Importer, AppError> {
         let reach = principal.reach(Kind::ImportPlan);
         if reach.is_empty() {
-            return Err(AppError::Forbidden.into_response());
+            return Err(AppError::Forbidden);
         }
-        let rows = municipalities(state)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
+        let rows = municipalities(state).await?;
         let own = reach
             .municipalities
             .iter()

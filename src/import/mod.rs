@@ -26,6 +26,7 @@ pub mod sheet;
 pub mod store;
 pub mod template;
 pub mod text;
+pub mod upload;
 
 pub use read::read_document;
 pub use recognise::recognise;

@@ -3,9 +3,8 @@
 //! and discard are in [`super::review_pages`].
 
 use super::access::Importer;
-use super::review::Draft;
 use super::store::{self, DraftItem};
-use super::{ImportError, ImportOptions, load};
+use super::upload::Refusal;
 use crate::i18n::Tr;
 use crate::web::auth::CsrfToken;
 use crate::web::{AppError, AppState, render};
@@ -154,15 +153,6 @@ async fn read_upload(mut form: Multipart, max: usize) -> Result<Upload, Refused>
     Ok(up)
 }
 
-fn import_status(e: &ImportError) -> StatusCode {
-    match e {
-        ImportError::TooLarge { .. } | ImportError::OverBudget { .. } => {
-            StatusCode::PAYLOAD_TOO_LARGE
-        }
-        _ => StatusCode::BAD_REQUEST,
-    }
-}
-
 /// Reads and recognises the upload, keeps it as a draft and opens its review. A file that cannot
 /// be imported stores nothing and comes back to the form with the reason.
 async fn upload(
@@ -196,65 +186,31 @@ async fn upload(
             .await;
         }
     };
-    let options = ImportOptions {
-        municipality: (!up.municipality.is_empty()).then(|| up.municipality.clone()),
-        limits: state.config.read_limits(),
+    let municipality = (!up.municipality.is_empty()).then(|| up.municipality.clone());
+    let stored = super::upload::store_upload(
+        &state,
+        &importer,
+        &up.file_name,
+        up.bytes,
+        municipality,
+        None,
+    )
+    .await?;
+    let refusal = match stored {
+        Ok((id, _)) => return Ok(Redirect::to(&format!("/admin/import/{id}")).into_response()),
+        Err(refusal) => refusal,
     };
-    let name = up.file_name.clone();
-    let bytes = up.bytes;
-    // Reading a large document is CPU work: keep it off the request threads.
-    let read = crate::heavy::run("import", move || {
-        load::import_bytes(&name, &bytes, &options)
-    })
+    let status = match &refusal {
+        Refusal::Unreadable(_) if refusal.is_over_budget() => StatusCode::PAYLOAD_TOO_LARGE,
+        Refusal::Elsewhere(_) => StatusCode::FORBIDDEN,
+        Refusal::Unreadable(_) | Refusal::NoTable(_) => StatusCode::BAD_REQUEST,
+    };
+    upload_page(
+        (&importer, tr, csrf),
+        &state,
+        status,
+        Some(refusal.message()),
+        up.municipality,
+    )
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
-    let out = match read {
-        Ok(out) => out,
-        Err(e) => {
-            let status = import_status(&e);
-            return upload_page(
-                (&importer, tr, csrf),
-                &state,
-                status,
-                Some(e.to_string()),
-                up.municipality,
-            )
-            .await;
-        }
-    };
-    let Some(draft) = Draft::new(&up.file_name, out, None) else {
-        let msg = format!("{}: {}", up.file_name, load::NO_TABLE);
-        return upload_page(
-            (&importer, tr, csrf),
-            &state,
-            StatusCode::BAD_REQUEST,
-            Some(msg),
-            up.municipality,
-        )
-        .await;
-    };
-    if let Err(e) = load::check_draft(&up.file_name, &draft, state.config.read_limits()) {
-        return upload_page(
-            (&importer, tr, csrf),
-            &state,
-            import_status(&e),
-            Some(e.to_string()),
-            up.municipality,
-        )
-        .await;
-    }
-    // A coordinator imports plans of their own municipalities only.
-    if !importer.may_import_for(&draft.plan.municipality) {
-        let msg = importer.refusal(&draft.plan.municipality);
-        return upload_page(
-            (&importer, tr, csrf),
-            &state,
-            StatusCode::FORBIDDEN,
-            Some(msg),
-            up.municipality,
-        )
-        .await;
-    }
-    let id = store::insert_draft(&state.db, &draft).await?;
-    Ok(Redirect::to(&format!("/admin/import/{id}")).into_response())
 }

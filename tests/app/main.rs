@@ -22,6 +22,7 @@ mod import_pdf;
 mod import_seeds;
 mod import_template;
 mod import_web;
+mod imports_api;
 mod monitoring_pages;
 mod monitoring_security;
 mod monitoring_store;

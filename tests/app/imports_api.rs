@@ -1,0 +1,247 @@
+//! Importing plans through the API (issue 14): a document sent as the body becomes a draft the
+//! way the upload page makes one, and a machine saves it as a plan or a new version, with the
+//! page's refusals answered as JSON.
+
+use crate::api::{call, issue};
+use crate::helpers::{ADMIN_TOKEN, TestApp, sample_plan};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use planmon::account::{Role, Scope};
+
+/// A small plan of the municipality `name`, as the text of a converted document.
+fn plan_text(name: &str, measure: &str) -> Vec<u8> {
+    format!(
+        "ПЛАН ЗА ДЕЙСТВИЕ\nна Община {name} за интегриране на ромите 2024-2026 г.\n\n\
+         Дейности\tОтговорна институция\tСрок\tФинансиране\n\
+         1. {measure}\tОбщина {name}\t2024 г.\t1000 лв.\n\
+         2. Здравна медиация\tОбщина {name}\t2025 г.\t2000 лв.\n"
+    )
+    .into_bytes()
+}
+
+/// Sends `bytes` to `/api/v1/imports` with `query`; (status, JSON answer).
+async fn send(
+    app: &TestApp,
+    query: &str,
+    token: Option<&str>,
+    bytes: Vec<u8>,
+) -> (StatusCode, serde_json::Value) {
+    let mut b = Request::builder()
+        .method(Method::POST)
+        .uri(format!("/api/v1/imports?{query}"))
+        .header(header::CONTENT_TYPE, "application/octet-stream");
+    if let Some(t) = token {
+        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let r = app
+        .request(b.body(Body::from(bytes)).expect("request"))
+        .await;
+    assert!(r.content_type.starts_with("application/json"), "{}", r.body);
+    let v = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
+    (r.status, v)
+}
+
+/// The id of municipality `name`, made known by storing a plan of it.
+async fn municipality(app: &TestApp, name: &str) -> i64 {
+    let mut plan = sample_plan();
+    plan.municipality = name.into();
+    app.create_plan(&plan).await;
+    app.municipality_id(name).await
+}
+
+async fn drafts(app: &TestApp) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM import_drafts")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn a_machine_imports_a_document_as_a_draft_and_saves_it_as_a_plan_then_a_version() {
+    let app = TestApp::spawn().await;
+    let m = municipality(&app, "Габрово").await;
+    let coordinator = app
+        .user_session(
+            "koord@test.example",
+            &[(Role::Coordinator, Scope::Municipality(m))],
+        )
+        .await;
+    let m_text = m.to_string();
+    let token = issue(
+        &app,
+        &coordinator,
+        &[
+            ("name", "Общинска система"),
+            ("role", "coordinator"),
+            ("municipality", &m_text),
+        ],
+    )
+    .await;
+    let (status, d) = send(
+        &app,
+        "file_name=plan.txt",
+        Some(&token),
+        plan_text("Габрово", "Ремонт на училище"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    assert_eq!(d["municipality"], "Габрово");
+    assert_eq!(d["format"], "text");
+    assert_eq!(d["measures"], 2, "{d}");
+    let id = d["id"].as_i64().expect("draft id");
+    assert_eq!(d["review"], format!("/admin/import/{id}"));
+
+    let (status, again) = call(
+        &app,
+        Method::GET,
+        &format!("/api/v1/imports/{id}"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again, d);
+
+    let (status, saved) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/imports/{id}/save"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
+    assert_eq!(saved["version"], 1);
+    let plan = saved["plan"].as_i64().expect("plan id");
+    let (status, p) = app.get_json(&format!("/api/v1/plans/{plan}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(p["municipality"], "Габрово", "{p}");
+    assert_eq!(drafts(&app).await, 0, "the draft became the plan");
+
+    let query = format!("file_name=plan-2.txt&plan={plan}");
+    let (status, d2) = send(
+        &app,
+        &query,
+        Some(&token),
+        plan_text("Габрово", "Ремонт на детска градина"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{d2}");
+    assert_eq!(d2["target"], plan);
+    let id2 = d2["id"].as_i64().expect("draft id");
+    let (status, saved) = call(
+        &app,
+        Method::POST,
+        &format!("/api/v1/imports/{id2}/save"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{saved}");
+    assert_eq!(saved, serde_json::json!({"plan": plan, "version": 2}));
+
+    let token_id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("token");
+    let events: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, actor_label FROM audit_events WHERE entity_type = 'plan' ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("events");
+    let by = format!("API ключ {token_id}");
+    assert_eq!(
+        events,
+        vec![
+            ("plan.create".to_string(), by.clone()),
+            ("plan.new_version".to_string(), by)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_import_the_page_would_refuse_is_refused_as_json_and_stores_nothing() {
+    let app = TestApp::spawn_with(|c| c.max_upload_bytes = 4096).await;
+    let (status, e) = send(
+        &app,
+        "file_name=plan.txt",
+        None,
+        plan_text("Габрово", "Ремонт"),
+    )
+    .await;
+    // Without a token a POST is a form without its CSRF token.
+    assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
+
+    let (status, e) = send(&app, "", Some(ADMIN_TOKEN), plan_text("Габрово", "Ремонт")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "file_name", "{e}");
+
+    let (status, e) = send(
+        &app,
+        "file_name=x.docx",
+        Some(ADMIN_TOKEN),
+        b"PK\x03\x04broken".to_vec(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "file", "{e}");
+
+    let (status, _) = send(
+        &app,
+        "file_name=big.txt",
+        Some(ADMIN_TOKEN),
+        vec![b'a'; 5000],
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A coordinator of another municipality: the plan is not theirs to import.
+    let ruse = municipality(&app, "Русе").await;
+    let coordinator = app
+        .user_session(
+            "ruse@test.example",
+            &[(Role::Coordinator, Scope::Municipality(ruse))],
+        )
+        .await;
+    let r_text = ruse.to_string();
+    let token = issue(
+        &app,
+        &coordinator,
+        &[
+            ("name", "Русе"),
+            ("role", "coordinator"),
+            ("municipality", &r_text),
+        ],
+    )
+    .await;
+    let (status, e) = send(
+        &app,
+        "file_name=plan.txt",
+        Some(&token),
+        plan_text("Габрово", "Ремонт"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "municipality", "{e}");
+    assert_eq!(drafts(&app).await, 0);
+
+    // A draft of Габрово, made by an administrator, is not there for Русе's coordinator.
+    let (status, d) = send(
+        &app,
+        "file_name=plan.txt",
+        Some(ADMIN_TOKEN),
+        plan_text("Габрово", "Ремонт"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{d}");
+    let id = d["id"].as_i64().expect("id");
+    for (method, path) in [
+        (Method::GET, format!("/api/v1/imports/{id}")),
+        (Method::POST, format!("/api/v1/imports/{id}/save")),
+    ] {
+        let (status, _) = call(&app, method, &path, Some(&token), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(drafts(&app).await, 1);
+}
