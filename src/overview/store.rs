@@ -1,7 +1,7 @@
 //! The facts behind the standings of a year: municipal plans in force by official code, their
 //! rounds (open with reports received / expected, or closed), their annual reports.
 
-use super::PlanFacts;
+use super::{PlanFacts, UpLinks};
 use crate::db::Db;
 use crate::plan::store::StoreError;
 use std::collections::HashMap;
@@ -72,4 +72,29 @@ pub async fn latest_year(db: &Db) -> Result<Option<i32>, StoreError> {
         .fetch_one(&db.pool)
         .await?;
     Ok(y.and_then(|y| i32::try_from(y).ok()))
+}
+
+/// The district (in force today) and the official code of the owner of plan `plan_id`; `None`
+/// for the nation's plan or an owner outside the administrative tree.
+pub async fn up_links(db: &Db, plan_id: i64) -> Result<Option<UpLinks>, StoreError> {
+    let row: Option<(Option<String>, String, Option<String>)> = sqlx::query_as(concat!(
+        "SELECT mu.code, mu.level, ",
+        crate::district_code_sql!(now),
+        " FROM plans p JOIN municipalities mu ON mu.id = p.municipality_id WHERE p.id = $1"
+    ))
+    .bind(plan_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((code, level, Some(district))) = row else {
+        return Ok(None);
+    };
+    let name: Option<String> = sqlx::query_scalar("SELECT name FROM districts WHERE code = $1")
+        .bind(&district)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(name.map(|district_name| UpLinks {
+        municipality_code: code.filter(|_| level == "municipal"),
+        district_code: district,
+        district_name,
+    }))
 }
