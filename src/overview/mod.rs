@@ -5,6 +5,7 @@
 
 pub mod national;
 pub mod pages;
+pub mod staff;
 pub mod store;
 
 /// A municipality's standing in a year, from the least to the most advanced.

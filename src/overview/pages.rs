@@ -17,11 +17,15 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
 
+/// The public overview pages, the staff dashboards (`staff.rs`) and the plans' links to their
+/// parent plans (`levels::pages`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/districts", get(national))
         .route("/districts/{code}", get(district))
         .route("/municipalities/{slug}", get(municipality))
+        .merge(super::staff::routes())
+        .merge(crate::levels::pages::routes())
 }
 
 #[derive(Deserialize)]
