@@ -183,6 +183,8 @@ struct AccountPage {
     user: CurrentUser,
     grants: Vec<GrantView>,
     can_audit: bool,
+    /// District and national staff: the link to their dashboard.
+    can_dashboard: bool,
     notice: Option<&'static str>,
 }
 
@@ -203,11 +205,16 @@ async fn account_page(
         .principal()
         .reach(crate::policy::Kind::ViewAudit)
         .is_empty();
+    let can_dashboard = !user
+        .principal()
+        .reach(crate::policy::Kind::ViewDashboard)
+        .is_empty();
     Ok(render(&AccountPage {
         tr,
         csrf,
         grants,
         can_audit,
+        can_dashboard,
         notice: q.changed.map(|_| "password.changed"),
         user,
     })?

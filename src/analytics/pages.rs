@@ -156,6 +156,8 @@ struct DashboardPage {
     silent: Vec<(String, usize)>,
     /// The public page of the year's report, once the council adopted it and it is published.
     report_href: Option<String>,
+    /// The district and the nation above the plan's municipality.
+    up: Option<crate::overview::UpLinks>,
 }
 
 #[derive(Deserialize)]
@@ -201,6 +203,7 @@ async fn plan_dashboard(
         differences: Vec::new(),
         silent: Vec::new(),
         report_href: None,
+        up: crate::overview::store::up_links(&state.db, id).await?,
     };
     if let Some(stored) = chosen {
         let history: Vec<_> = all.iter().map(|s| s.snapshot.clone()).collect();
@@ -247,6 +250,7 @@ struct MunicipalityPage {
     tr: Tr,
     municipality: String,
     plans: Vec<PlanProgress>,
+    up: Option<crate::overview::UpLinks>,
 }
 
 async fn municipality_dashboard(
@@ -263,6 +267,7 @@ async fn municipality_dashboard(
         return Err(AppError::not_found("Няма такава община."));
     };
     let municipality = first.municipality.clone();
+    let up = crate::overview::store::up_links(&state.db, first.id).await?;
     let mut out = Vec::new();
     for item in &items {
         let all = snapshots::list_snapshots(&state.db, item.id).await?;
@@ -297,6 +302,7 @@ async fn municipality_dashboard(
     }
     render(&MunicipalityPage {
         tr,
+        up,
         municipality,
         plans: out,
     })

@@ -5,6 +5,7 @@
 //! national priority area, shared words), a coordinator confirms or rejects them (`store.rs`,
 //! migration 0010).
 
+pub mod pages;
 pub mod store;
 
 use crate::plan::{NationalArea, Plan};

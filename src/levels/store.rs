@@ -201,3 +201,27 @@ pub async fn decide(
     .await?;
     Ok(true)
 }
+
+/// A stored link of a plan's measure to its parent plan.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LinkRow {
+    pub id: i64,
+    pub measure_key: String,
+    pub parent_plan_id: i64,
+    pub parent_kind: String,
+    pub parent_ref: String,
+    pub state: String,
+    pub score: Option<f64>,
+}
+
+/// The links of a plan's measures, undecided ones first, then in measure order of storage.
+pub async fn links(db: &crate::db::Db, plan_id: i64) -> Result<Vec<LinkRow>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, measure_key, parent_plan_id, parent_kind, parent_ref, state, score \
+         FROM measure_links WHERE plan_id = $1 \
+         ORDER BY CASE WHEN state = 'suggested' THEN 0 ELSE 1 END, id",
+    )
+    .bind(plan_id)
+    .fetch_all(&db.pool)
+    .await?)
+}

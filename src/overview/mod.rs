@@ -3,7 +3,9 @@
 //! closed, the annual report adopted, published. The late ones come first. Pure; `store.rs`
 //! reads the facts, `pages.rs` shows them with the roll-up.
 
+pub mod national;
 pub mod pages;
+pub mod staff;
 pub mod store;
 
 /// A municipality's standing in a year, from the least to the most advanced.
@@ -53,6 +55,15 @@ impl Standing {
             Standing::Published => 5,
         }
     }
+}
+
+/// Where a plan's owner sits in the tree today, for the links up from its pages: the
+/// municipality's code (none for a district's own plan), its district and the nation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpLinks {
+    pub municipality_code: Option<String>,
+    pub district_code: String,
+    pub district_name: String,
 }
 
 /// The label keys of the standings in rank order.

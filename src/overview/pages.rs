@@ -4,7 +4,8 @@
 //! and standing, linked up to its district). Figures are the roll-up of approved data of
 //! closed rounds; generated data is marked as demo data.
 
-use super::{STANDINGS, Standing, counts, standing, store};
+use super::national::{self, NationalView, standing_of, standings_of};
+use super::{Standing, store};
 use crate::i18n::Tr;
 use crate::rollup::api::slot_area;
 use crate::rollup::{AREA_SLOTS, DistrictRollup, Figures, Totals};
@@ -16,21 +17,25 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
 
+/// The public overview pages, the staff dashboards (`staff.rs`) and the plans' links to their
+/// parent plans (`levels::pages`).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/districts", get(national))
         .route("/districts/{code}", get(district))
         .route("/municipalities/{slug}", get(municipality))
+        .merge(super::staff::routes())
+        .merge(crate::levels::pages::routes())
 }
 
 #[derive(Deserialize)]
-struct YearQuery {
-    year: Option<String>,
+pub struct YearQuery {
+    pub year: Option<String>,
 }
 
 /// The year asked for, else the latest with a closed round, else the current one.
-async fn year_of(state: &AppState, q: &YearQuery) -> Result<i32, AppError> {
-    if let Some(y) = q.year.as_deref().filter(|y| !y.is_empty()) {
+pub async fn year_of(state: &AppState, asked: Option<&str>) -> Result<i32, AppError> {
+    if let Some(y) = asked.filter(|y| !y.is_empty()) {
         return crate::rollup::api::parse_year(y);
     }
     Ok(match store::latest_year(&state.db).await? {
@@ -51,7 +56,7 @@ pub struct FigureRow {
     pub people: u64,
 }
 
-fn figure_row(name: String, link: Option<String>, f: &Figures) -> FigureRow {
+pub fn figure_row(name: String, link: Option<String>, f: &Figures) -> FigureRow {
     use crate::money::Currency;
     FigureRow {
         name,
@@ -75,7 +80,7 @@ pub struct FigureTable {
 }
 
 /// The level's table by priority area.
-fn area_table(tr: &Tr, t: &Totals) -> FigureTable {
+pub fn area_table(tr: &Tr, t: &Totals) -> FigureTable {
     FigureTable {
         id: "areas",
         caption: tr.t("overview.area_caption").to_string(),
@@ -94,54 +99,11 @@ fn area_rows(t: &Totals) -> Vec<FigureRow> {
         .collect()
 }
 
-pub struct DistrictLine {
-    pub name: String,
-    pub link: String,
-    pub total: usize,
-    pub reporting: usize,
-    /// Municipalities at each standing, in rank order.
-    pub standings: [usize; 6],
-}
-
 #[derive(Template)]
 #[template(path = "overview/national.html")]
 struct NationalPage {
     tr: Tr,
-    year: i32,
-    demo: bool,
-    standings: [&'static str; 6],
-    districts: Vec<DistrictLine>,
-    tables: Vec<FigureTable>,
-}
-
-async fn standings_of(
-    state: &AppState,
-    year: i32,
-) -> Result<
-    (
-        std::collections::HashMap<String, Vec<(i64, String)>>,
-        std::collections::HashMap<i64, super::PlanFacts>,
-    ),
-    AppError,
-> {
-    Ok((
-        store::plans_in_force(&state.db, year).await?,
-        store::plan_facts(&state.db, year).await?,
-    ))
-}
-
-fn standing_of(
-    code: &str,
-    plans: &std::collections::HashMap<String, Vec<(i64, String)>>,
-    facts: &std::collections::HashMap<i64, super::PlanFacts>,
-) -> Standing {
-    let mine: Vec<super::PlanFacts> = plans
-        .get(code)
-        .into_iter()
-        .flatten()
-        .map(|(id, _)| facts.get(id).cloned().unwrap_or_default())
-        .collect();
-    standing(&mine)
+    n: NationalView,
 }
 
 async fn national(
@@ -149,50 +111,9 @@ async fn national(
     tr: Tr,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
-    let year = year_of(&state, &q).await?;
-    let r = crate::rollup::store::rollup(&state.db, &state.rollups, year).await?;
-    let (plans, facts) = standings_of(&state, year).await?;
-    let districts: Vec<DistrictLine> = r
-        .districts
-        .iter()
-        .map(|d| DistrictLine {
-            name: d.name.clone(),
-            link: format!("/districts/{}?year={year}", d.code),
-            total: d.municipalities.len(),
-            reporting: d.reporting(),
-            standings: counts(
-                &d.municipalities
-                    .iter()
-                    .map(|m| standing_of(&m.code, &plans, &facts))
-                    .collect::<Vec<_>>(),
-            ),
-        })
-        .collect();
-    let by_district = FigureTable {
-        id: "districts",
-        caption: tr.t("overview.figures_caption").to_string(),
-        first_header: tr.t("home.district").to_string(),
-        rows: r
-            .districts
-            .iter()
-            .map(|d| {
-                figure_row(
-                    d.name.clone(),
-                    Some(format!("/districts/{}?year={year}", d.code)),
-                    &d.totals.all,
-                )
-            })
-            .collect(),
-        total: figure_row(tr.t("overview.total").to_string(), None, &r.totals.all),
-    };
-    render(&NationalPage {
-        year,
-        demo: r.totals.demo_rounds > 0,
-        standings: STANDINGS,
-        districts,
-        tables: vec![by_district, area_table(&tr, &r.totals)],
-        tr,
-    })
+    let year = year_of(&state, q.year.as_deref()).await?;
+    let n = national::load(&state, &tr, year).await?;
+    render(&NationalPage { n, tr })
 }
 
 pub struct MunicipalityLine {
@@ -219,17 +140,17 @@ async fn district(
     Path(code): Path<String>,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
-    let year = year_of(&state, &q).await?;
+    let year = year_of(&state, q.year.as_deref()).await?;
     let d: DistrictRollup =
         crate::rollup::store::district_rollup(&state.db, &state.rollups, year, &code)
             .await?
             .ok_or_else(|| AppError::not_found(format!("Няма област с код „{code}“.")))?;
-    let (plans, facts) = standings_of(&state, year).await?;
+    let st = standings_of(&state, year).await?;
     let mut lines: Vec<(Standing, MunicipalityLine)> = d
         .municipalities
         .iter()
         .map(|m| {
-            let s = standing_of(&m.code, &plans, &facts);
+            let s = standing_of(&m.code, &st);
             let line = MunicipalityLine {
                 figures: figure_row(
                     m.name.clone(),
@@ -298,7 +219,7 @@ async fn municipality(
     Path(code): Path<String>,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
-    let year = year_of(&state, &q).await?;
+    let year = year_of(&state, q.year.as_deref()).await?;
     let r = crate::rollup::store::rollup(&state.db, &state.rollups, year).await?;
     let (d, m) = r
         .districts
@@ -310,8 +231,8 @@ async fn municipality(
                 .map(|m| (d, m))
         })
         .ok_or_else(|| AppError::not_found(format!("Няма община с код „{code}“.")))?;
-    let (plans, facts) = standings_of(&state, year).await?;
-    let s = standing_of(&m.code, &plans, &facts);
+    let st = standings_of(&state, year).await?;
+    let s = standing_of(&m.code, &st);
     render(&MunicipalityPage {
         year,
         code: m.code.clone(),
@@ -321,7 +242,7 @@ async fn municipality(
         demo: m.totals.demo_rounds > 0,
         standing_key: s.label_key(),
         rate: s.rate(),
-        plans: plans.get(&m.code).cloned().unwrap_or_default(),
+        plans: st.0.get(&m.code).cloned().unwrap_or_default(),
         tables: vec![area_table(&tr, &m.totals)],
         tr,
     })

@@ -5,6 +5,7 @@ use super::views::{self, FinRow, MeasureView, PlanCard, PriorityView};
 use super::{Unplaced, format::to_plan_json, rules};
 use crate::i18n::Tr;
 use crate::money::Currency;
+use crate::overview::UpLinks;
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::Router;
@@ -34,6 +35,8 @@ struct HomePage {
     tr: Tr,
     groups: Vec<MunicipalityGroup>,
     plan_count: usize,
+    /// The nation by district in the latest year with a closed round.
+    n: crate::overview::national::NationalView,
 }
 
 fn group_by_municipality(items: &[PlanListItem]) -> Vec<MunicipalityGroup> {
@@ -53,8 +56,11 @@ fn group_by_municipality(items: &[PlanListItem]) -> Vec<MunicipalityGroup> {
 
 async fn home(tr: Tr, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let items = store::list_plans(&state.db).await?;
+    let year = crate::overview::pages::year_of(&state, None).await?;
+    let n = crate::overview::national::load(&state, &tr, year).await?;
     render(&HomePage {
         tr,
+        n,
         plan_count: items.len(),
         groups: group_by_municipality(&items),
     })
@@ -83,6 +89,8 @@ struct PlanPage {
     notes: Vec<String>,
     /// When an earlier version is shown: the current version's number.
     current_version: Option<i64>,
+    /// The district and the nation above the plan's owner.
+    up: Option<UpLinks>,
 }
 
 /// `?version=N` or `?in_force=YYYY-MM-DD`: an earlier version of the plan instead of the
@@ -135,13 +143,19 @@ async fn plan_page(
     Query(q): Query<VersionQuery>,
 ) -> Result<Html<axum::body::Bytes>, AppError> {
     let sp = load(&state, &id).await?;
+    let up = crate::overview::store::up_links(&state.db, sp.id).await?;
     if let Some(alt) = as_of(&state, &sp, &q).await? {
-        return render_plan_page(tr, &alt, Some(sp.version))
+        return render_plan_page(tr, &alt, Some(sp.version), up)
             .map(|html| Html(axum::body::Bytes::from(html)));
     }
-    let key = format!("page:{}", tr.lang_code());
+    // The links up follow the tree in force, which may change without a new plan revision.
+    let key = format!(
+        "page:{}:{}",
+        tr.lang_code(),
+        up.as_ref().map_or("", |u| u.district_code.as_str())
+    );
     sp.memo
-        .get_or_try(&key, || render_plan_page(tr, &sp, None))
+        .get_or_try(&key, || render_plan_page(tr, &sp, None, up))
         .map(Html)
 }
 
@@ -149,6 +163,7 @@ fn render_plan_page(
     tr: Tr,
     sp: &StoredPlan,
     current_version: Option<i64>,
+    up: Option<UpLinks>,
 ) -> Result<String, AppError> {
     let plan = &sp.plan;
     let bgn = rules::plan_financing(plan, Currency::Bgn);
@@ -173,6 +188,7 @@ fn render_plan_page(
         unplaced: plan.unplaced.clone(),
         notes: plan.notes.clone(),
         current_version,
+        up,
     };
     Ok(page.render()?)
 }

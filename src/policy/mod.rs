@@ -10,11 +10,14 @@
 //! | coordinator | municipality | import plans, amend them (council acts), open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct), issue and revoke API tokens of the municipality |
 //! | reviewer | municipality | read rounds and updates, approve or return updates, approve or return the annual report |
 //! | reporter | institution in a municipality | read and submit its own updates |
-//! | district coordinator, district reviewer | district | read the rounds, updates and unpublished annual reports of the municipalities of the district |
-//! | national coordinator, national viewer | national | the same for every municipality |
+//! | district coordinator | district | read the rounds, updates and unpublished annual reports of the municipalities of the district; the district's dashboard; mark a municipality of it as not reporting for a year; confirm or reject the suggested links of plans in it to their parent plan |
+//! | district reviewer | district | read as the district coordinator does; the district's dashboard |
+//! | national coordinator | national | read as a district coordinator, for every municipality; every dashboard; mark any municipality as not reporting; decide links of any plan |
+//! | national viewer | national | read as the national coordinator; every dashboard |
 //!
-//! District and national roles never change a municipality's data: the roll-up work they do
-//! (issue 13) adds actions of their own here. A submission link is a principal of one
+//! Municipal coordinators also decide the suggested links of their own plans. District and
+//! national roles never change a municipality's data (its plans, rounds, updates, reports):
+//! the roll-up work they do (issue 13) has actions of its own here. A submission link is a principal of one
 //! institution in one round (read and submit its updates while the round is open). The
 //! administration token (scripts) is a principal with the administrator's rights. An API token
 //! (a machine) is a principal of one grant, as a user holding only that grant; administrators
@@ -47,6 +50,13 @@ impl Place {
 pub struct Round {
     pub id: i64,
     pub place: Place,
+}
+
+/// A level above the municipality: a district (by its ЕКАТТЕ code, `PDV`) or the nation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Area {
+    District(String),
+    Nation,
 }
 
 /// What someone wants to do, carrying the record it touches.
@@ -87,6 +97,14 @@ pub enum Action {
     /// Issue and revoke API tokens for machines of a municipality; `None`: tokens reaching
     /// beyond one municipality.
     ManageTokens(Option<Place>),
+    /// See the staff dashboard of a district or of the nation for a year: where each
+    /// municipality stands, unpublished report states, exemptions.
+    ViewDashboard(Area),
+    /// Mark a municipality (its place) as not reporting for a year with a reason, or lift it.
+    ExemptReporting(Place),
+    /// Confirm or reject the suggested links of a plan's measures (its owner's place) to its
+    /// parent plan.
+    DecideLinks(Place),
 }
 
 /// The kinds of [`Action`], without their records: the rows of the role table.
@@ -106,10 +124,13 @@ pub enum Kind {
     ManageReports,
     ApproveReports,
     ManageTokens,
+    ViewDashboard,
+    ExemptReporting,
+    DecideLinks,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 17] = [
         Kind::ManageUsers,
         Kind::ViewAudit,
         Kind::ImportPlan,
@@ -124,6 +145,9 @@ impl Kind {
         Kind::ManageReports,
         Kind::ApproveReports,
         Kind::ManageTokens,
+        Kind::ViewDashboard,
+        Kind::ExemptReporting,
+        Kind::DecideLinks,
     ];
 }
 
@@ -133,6 +157,8 @@ enum Target<'a> {
     Global,
     Place(&'a Place),
     Institution(&'a Place, i64),
+    /// A district or the nation as a whole.
+    Area(&'a Area),
 }
 
 impl Action {
@@ -153,6 +179,9 @@ impl Action {
             Action::ApproveReports(_) => Kind::ApproveReports,
             Action::ReturnReport { .. } => Kind::ApproveReports,
             Action::ManageTokens(_) => Kind::ManageTokens,
+            Action::ViewDashboard(_) => Kind::ViewDashboard,
+            Action::ExemptReporting(_) => Kind::ExemptReporting,
+            Action::DecideLinks(_) => Kind::DecideLinks,
         }
     }
 
@@ -170,7 +199,10 @@ impl Action {
             | Action::ViewReports(p)
             | Action::ManageReports(p)
             | Action::ApproveReports(p)
-            | Action::ReturnReport { place: p, .. } => Target::Place(p),
+            | Action::ReturnReport { place: p, .. }
+            | Action::ExemptReporting(p)
+            | Action::DecideLinks(p) => Target::Place(p),
+            Action::ViewDashboard(a) => Target::Area(a),
             Action::OverseeRound(r) | Action::ManageRound(r) | Action::ReviewUpdates(r) => {
                 Target::Place(&r.place)
             }
@@ -212,16 +244,28 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
                 | ViewReports
                 | ManageReports
                 | ManageTokens
+                | DecideLinks
         ),
         Role::Reviewer => matches!(
             kind,
             OverseeRound | ViewUpdates | ReviewUpdates | ViewReports | ApproveReports
         ),
         Role::Reporter => matches!(kind, ViewUpdates | EditUpdates),
-        Role::DistrictCoordinator
-        | Role::DistrictReviewer
-        | Role::NationalCoordinator
-        | Role::NationalViewer => matches!(kind, OverseeRound | ViewUpdates | ViewReports),
+        Role::DistrictCoordinator | Role::NationalCoordinator => matches!(
+            kind,
+            OverseeRound
+                | ViewUpdates
+                | ViewReports
+                | ViewDashboard
+                | ExemptReporting
+                | DecideLinks
+        ),
+        Role::DistrictReviewer | Role::NationalViewer => {
+            matches!(
+                kind,
+                OverseeRound | ViewUpdates | ViewReports | ViewDashboard
+            )
+        }
     }
 }
 
@@ -234,6 +278,9 @@ fn covers(scope: &Scope, target: &Target<'_>) -> bool {
         (Scope::District(d), Target::Place(p) | Target::Institution(p, _)) => {
             p.district.as_deref() == Some(d.as_str())
         }
+        (Scope::District(d), Target::Area(Area::District(c))) => d == c,
+        (Scope::District(_), Target::Area(Area::Nation)) => false,
+        (Scope::Municipality(_) | Scope::Institution { .. }, Target::Area(_)) => false,
         (Scope::Municipality(m), Target::Place(p) | Target::Institution(p, _)) => {
             p.municipality == *m
         }

@@ -48,6 +48,11 @@ fn action(kind: Kind, m: i64, i: i64) -> Action {
         Kind::ManageReports => Action::ManageReports(place(m)),
         Kind::ApproveReports => Action::ApproveReports(place(m)),
         Kind::ManageTokens => Action::ManageTokens(Some(place(m))),
+        Kind::ViewDashboard => {
+            Action::ViewDashboard(Area::District(place(m).district.unwrap_or_default()))
+        }
+        Kind::ExemptReporting => Action::ExemptReporting(place(m)),
+        Kind::DecideLinks => Action::DecideLinks(place(m)),
     }
 }
 
@@ -95,6 +100,7 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
                     ViewReports,
                     ManageReports,
                     ManageTokens,
+                    DecideLinks,
                 ]
                 .contains(&kind)
         }
@@ -110,11 +116,32 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
                 .contains(&kind)
         }
         Role::Reporter => own_m && own_i && [ViewUpdates, EditUpdates].contains(&kind),
-        Role::DistrictCoordinator | Role::DistrictReviewer => {
-            own_m && [OverseeRound, ViewUpdates, ViewReports].contains(&kind)
+        Role::DistrictCoordinator => {
+            own_m
+                && [
+                    OverseeRound,
+                    ViewUpdates,
+                    ViewReports,
+                    ViewDashboard,
+                    ExemptReporting,
+                    DecideLinks,
+                ]
+                .contains(&kind)
         }
-        Role::NationalCoordinator | Role::NationalViewer => {
-            [OverseeRound, ViewUpdates, ViewReports].contains(&kind)
+        Role::DistrictReviewer => {
+            own_m && [OverseeRound, ViewUpdates, ViewReports, ViewDashboard].contains(&kind)
+        }
+        Role::NationalCoordinator => [
+            OverseeRound,
+            ViewUpdates,
+            ViewReports,
+            ViewDashboard,
+            ExemptReporting,
+            DecideLinks,
+        ]
+        .contains(&kind),
+        Role::NationalViewer => {
+            [OverseeRound, ViewUpdates, ViewReports, ViewDashboard].contains(&kind)
         }
     }
 }
@@ -332,4 +359,39 @@ fn only_a_person_holds_personal_tokens() {
         institution_id: 1,
     });
     assert!(!link.may_hold_personal_tokens());
+}
+
+#[test]
+fn the_national_dashboard_is_seen_by_national_roles_and_a_district_one_by_its_own_roles() {
+    let nation = Action::ViewDashboard(Area::Nation);
+    for role in [
+        Role::NationalCoordinator,
+        Role::NationalViewer,
+        Role::Administrator,
+    ] {
+        assert!(user(role).may(&nation), "{role:?}");
+    }
+    for role in [
+        Role::DistrictCoordinator,
+        Role::DistrictReviewer,
+        Role::Coordinator,
+        Role::Reviewer,
+        Role::Reporter,
+    ] {
+        assert!(!user(role).may(&nation), "{role:?}");
+    }
+    let own = Action::ViewDashboard(Area::District("Пловдив".into()));
+    assert!(user(Role::DistrictReviewer).may(&own));
+    assert!(!user(Role::Coordinator).may(&own));
+    assert_eq!(
+        user(Role::DistrictReviewer)
+            .reach(Kind::ViewDashboard)
+            .districts,
+        vec!["Пловдив".to_string()]
+    );
+    assert!(
+        user(Role::NationalViewer)
+            .reach(Kind::ViewDashboard)
+            .national
+    );
 }

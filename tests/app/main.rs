@@ -10,6 +10,7 @@ mod audit_together;
 mod cache;
 mod cli;
 mod conditional;
+mod country_pages;
 mod helpers;
 mod hostile;
 mod hostile_files;
