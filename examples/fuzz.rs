@@ -573,7 +573,12 @@ fn main() {
                 zip_variant(rng, &seeds)
             };
             let copy = data.clone();
-            (data, Box::new(move || read_template(&copy, 1, 1).is_ok()))
+            (
+                data,
+                Box::new(move || {
+                    read_template(&copy, 1, 1, planmon::import::budget::ReadLimits::DEFAULT).is_ok()
+                }),
+            )
         });
     }
     let snap = planmon::snapshot::sample::sample_round(1, 1, &plan, 2024);
