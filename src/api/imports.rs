@@ -298,7 +298,7 @@ pub async fn save(
             return Err(invalid("plan", importer.refusal(&m)).into());
         }
     }
-    match store::save_draft(&state.db, id, &draft, target, &[], c.actor.clone()).await? {
+    match store::save_draft(&state.db, id, &draft, (target, None), &[], c.actor.clone()).await? {
         Saved::Plan(plan) => {
             Ok((StatusCode::CREATED, Json(SavedJson { plan, version: 1 })).into_response())
         }

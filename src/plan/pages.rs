@@ -83,6 +83,8 @@ struct PlanPage {
     notes: Vec<String>,
     /// When an earlier version is shown: the current version's number.
     current_version: Option<i64>,
+    /// Whoever may amend the plan (`Action::AmendPlan`) gets the way in.
+    may_amend: bool,
 }
 
 /// `?version=N` or `?in_force=YYYY-MM-DD`: an earlier version of the plan instead of the
@@ -130,18 +132,27 @@ pub async fn load(state: &AppState, id: &str) -> Result<Arc<StoredPlan>, AppErro
 
 async fn plan_page(
     tr: Tr,
+    who: crate::policy::Principal,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Html<axum::body::Bytes>, AppError> {
     let sp = load(&state, &id).await?;
     if let Some(alt) = as_of(&state, &sp, &q).await? {
-        return render_plan_page(tr, &alt, Some(sp.version))
+        return render_plan_page(tr, &alt, Some(sp.version), false)
+            .map(|html| Html(axum::body::Bytes::from(html)));
+    }
+    // Staff who may amend the plan see the way in; everyone else gets the kept page.
+    if who.is_known()
+        && let Some(place) = store::place(&state.db, sp.id).await?
+        && who.may(&crate::policy::Action::AmendPlan(place))
+    {
+        return render_plan_page(tr, &sp, None, true)
             .map(|html| Html(axum::body::Bytes::from(html)));
     }
     let key = format!("page:{}", tr.lang_code());
     sp.memo
-        .get_or_try(&key, || render_plan_page(tr, &sp, None))
+        .get_or_try(&key, || render_plan_page(tr, &sp, None, false))
         .map(Html)
 }
 
@@ -149,6 +160,7 @@ fn render_plan_page(
     tr: Tr,
     sp: &StoredPlan,
     current_version: Option<i64>,
+    may_amend: bool,
 ) -> Result<String, AppError> {
     let plan = &sp.plan;
     let bgn = rules::plan_financing(plan, Currency::Bgn);
@@ -173,6 +185,7 @@ fn render_plan_page(
         unplaced: plan.unplaced.clone(),
         notes: plan.notes.clone(),
         current_version,
+        may_amend,
     };
     Ok(page.render()?)
 }

@@ -36,6 +36,7 @@ async fn amend_by_decision(app: &TestApp, id: i64, text: &str, date: &str) -> i6
         Actor::system(),
         "тест",
         None,
+        None,
     )
     .await
     .expect("saved")
@@ -122,6 +123,7 @@ async fn an_amendment_dated_before_the_version_in_force_is_refused() {
         &act("100", "2025-01-10"),
         Actor::system(),
         "",
+        None,
         None,
     )
     .await
