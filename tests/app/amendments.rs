@@ -305,3 +305,43 @@ async fn the_demo_plovdiv_plan_is_amended_once_in_2023() {
     assert_eq!(file.status, 200);
     assert_eq!(plans::versions(&app.db, kazanlak).await.unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn an_annual_report_on_an_amended_year_names_its_version_and_lists_the_amendments() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    amend_by_decision(&app, id, DECISION, "2025-06-30").await;
+    for (year, version) in [(2024, 1), (2025, 2)] {
+        let (_, plan) = plans::plan_for_year(&app.db, id, year)
+            .await
+            .expect("load")
+            .expect("in force");
+        let snap = planmon::snapshot::sample::sample_round(id, version, &plan, year);
+        planmon::snapshot::store::save_snapshot(&app.db.pool, &snap)
+            .await
+            .expect("round");
+    }
+    let report = planmon::report::store::unsaved_document(&app.db, id, 2025)
+        .await
+        .expect("report")
+        .expect("a closed round");
+    assert!(
+        report.summary[0].starts_with("Докладът се отнася за версия 2 на плана"),
+        "{:?}",
+        report.summary
+    );
+    let annex = report.annexes.last().expect("annex");
+    assert_eq!(annex.caption, "Изменения на плана през 2025 г.");
+    assert_eq!(annex.rows.len(), 1);
+    assert!(annex.rows[0][1].starts_with("Решение № 99, протокол № 7"));
+    assert_eq!(
+        annex.rows[0][4],
+        "1 нови, 1 отпаднали, 0 преместени, 1 изменени мерки"
+    );
+    let earlier = planmon::report::store::unsaved_document(&app.db, id, 2024)
+        .await
+        .expect("report")
+        .expect("a closed round");
+    assert!(earlier.summary[0].contains("версия 1"));
+    assert!(earlier.summary[0].contains("През 2024 г. планът не е изменян."));
+}
