@@ -35,8 +35,9 @@ pub struct DecisionFile {
     pub data: String,
 }
 
-/// The act's fields as typed on the review form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// The act's fields as typed on the review form (or sent to the API), dates as YYYY-MM-DD.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(default, deny_unknown_fields)]
 pub struct ActForm {
     pub decision_number: String,
     pub protocol_number: String,
