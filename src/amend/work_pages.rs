@@ -186,9 +186,8 @@ async fn upload_decision(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let sp = amendable(&state, &user, &id).await?;
-    let refuse = |status, msg: String| {
-        start_page((tr, csrf.clone()), &state, &sp, status, Some(msg))
-    };
+    let refuse =
+        |status, msg: String| start_page((tr, csrf.clone()), &state, &sp, status, Some(msg));
     let Ok(form) = form else {
         return refuse(
             StatusCode::BAD_REQUEST,

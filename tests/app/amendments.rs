@@ -269,6 +269,13 @@ async fn history_page_and_versions_api_show_every_version_with_its_act() {
         diff_page.body.contains("<ins>"),
         "word differences are marked"
     );
+    let diff_main = diff_page
+        .body
+        .split("<main")
+        .nth(1)
+        .and_then(|m| m.split("</main>").next())
+        .unwrap_or_default();
+    insta::assert_snapshot!("amend_diff_page", diff_main);
     // The dropped measure stays readable, as in the last version that had it.
     let dropped = app.get(&format!("/plans/{id}/measures/m2")).await;
     assert_eq!(dropped.status, 200);
