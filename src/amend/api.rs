@@ -10,15 +10,39 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
+use utoipa::OpenApi;
+
+/// The versions endpoints in the OpenAPI document (`api::openapi`).
+#[derive(OpenApi)]
+#[openapi(
+    paths(versions, version, diff),
+    components(schemas(
+        VersionJson,
+        DiffJson,
+        Act,
+        crate::plan::act::ActKind,
+        crate::plan::act::ActFile,
+        ChangeCounts,
+        PlanDiff,
+        crate::plan::diff::MeasureChange,
+        crate::plan::diff::FieldChange,
+        crate::plan::diff::ChangeKind,
+        crate::plan::diff::Words,
+        crate::plan::diff::MoneyTotals
+    ))
+)]
+pub struct AmendApi;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/plans/{id}/versions", get(versions))
         .route("/api/v1/plans/{id}/versions/{n}", get(version))
         .route("/api/v1/plans/{id}/diff", get(diff))
+        .route_layer(axum::middleware::from_fn(crate::web::cache::conditional))
 }
 
-#[derive(Debug, Serialize)]
+/// A version of a plan with the council act that made it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct VersionJson {
     pub version: i64,
     pub saved_at: String,
@@ -35,6 +59,19 @@ pub struct VersionJson {
     pub url: String,
 }
 
+/// Every version of the plan with its act, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/versions",
+    tag = "plans",
+    summary = "Версиите на плана / The plan's versions",
+    params(("id" = i64, Path, description = "Номерът на плана / The plan's id", minimum = 1)),
+    responses(
+        (status = 200, description = "Версиите с актовете им, от най-новата / The versions with their acts, newest first", body = Vec<VersionJson>),
+        (status = 304, description = "Непроменени / Not modified"),
+        (status = 404, description = "Няма такъв план / No such plan", body = crate::web::error::ErrorBody),
+    )
+)]
 async fn versions(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -62,6 +99,22 @@ fn version_json(id: i64, v: &VersionLoad) -> VersionJson {
     }
 }
 
+/// The plan as it was saved in version `n` (planmon plan JSON).
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/versions/{n}",
+    tag = "plans",
+    summary = "Една версия на плана / One version of the plan",
+    params(
+        ("id" = i64, Path, description = "Номерът на плана / The plan's id", minimum = 1),
+        ("n" = i64, Path, description = "Номерът на версията / The version's number", minimum = 1),
+    ),
+    responses(
+        (status = 200, description = "Планът в тази версия / The plan in this version", body = crate::plan::Plan),
+        (status = 304, description = "Непроменен / Not modified"),
+        (status = 404, description = "Няма такъв план или версия / No such plan or version", body = crate::web::error::ErrorBody),
+    )
+)]
 async fn version(
     State(state): State<AppState>,
     Path((id, n)): Path<(String, String)>,
@@ -73,7 +126,8 @@ async fn version(
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
-#[derive(Debug, Serialize)]
+/// The changes between two versions of a plan.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct DiffJson {
     pub plan: i64,
     pub from: i64,
@@ -82,6 +136,25 @@ pub struct DiffJson {
     pub diff: PlanDiff,
 }
 
+/// The changes from version `from` (the one before `to` when left out) to version `to` (the
+/// latest when left out), measure by measure.
+#[utoipa::path(
+    get,
+    path = "/api/v1/plans/{id}/diff",
+    tag = "plans",
+    summary = "Промените между две версии / The changes between two versions",
+    params(
+        ("id" = i64, Path, description = "Номерът на плана / The plan's id", minimum = 1),
+        ("from" = Option<i64>, Query, description = "По-ранната версия (по подразбиране предходната на to) / The earlier version (default: the one before to)", minimum = 1),
+        ("to" = Option<i64>, Query, description = "По-късната версия (по подразбиране последната) / The later version (default: the latest)", minimum = 1),
+    ),
+    responses(
+        (status = 200, description = "Промените / The changes", body = DiffJson),
+        (status = 304, description = "Непроменени / Not modified"),
+        (status = 400, description = "Невалиден номер на версия / Not a version number", body = crate::web::error::ErrorBody),
+        (status = 404, description = "Няма такъв план или версия / No such plan or version", body = crate::web::error::ErrorBody),
+    )
+)]
 async fn diff(
     State(state): State<AppState>,
     Path(id): Path<String>,

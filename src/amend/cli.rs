@@ -141,6 +141,7 @@ pub async fn run(config: &Config, a: AmendArgs) -> anyhow::Result<()> {
         crate::audit::Actor::cli(),
         &note,
         staged,
+        None,
     )
     .await?;
     eprintln!(

@@ -78,6 +78,7 @@ pub async fn load(db: &Db, data_dir: &Path, plan_ids: &[i64]) -> anyhow::Result<
             crate::audit::Actor::system(),
             "демонстрационни данни",
             Some(staged),
+            None,
         )
         .await?;
         done += 1;

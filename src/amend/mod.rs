@@ -2,7 +2,10 @@
 //! amended plan as a whole document, or an amending decision that lists only the changes) into
 //! a proposed plan, and saving it as a new version with its act (`store.rs`), versions as pages
 //! and the API read them (`versions.rs`), the history page and diffs (`pages.rs`), the versions
-//! API (`api.rs`), `planmon amend` (`cli.rs`) and the demo amendment (`demo.rs`). The act
+//! API (`api.rs`), `planmon amend` (`cli.rs`) and the demo amendment (`demo.rs`). On the web
+//! (`Action::AmendPlan`): drafts of amendments (`draft.rs`, pure), the start page, the decision
+//! upload and the one review → save (`work_pages.rs`), the editor of the plan in the browser
+//! (`edit_pages.rs`, its forms read in `edit.rs`). The act
 //! and the versions are stored by `plan::store`; the differences are `plan::diff`.
 
 pub mod api;
@@ -10,9 +13,14 @@ pub mod apply;
 pub mod cli;
 pub mod decision;
 pub mod demo;
+pub mod describe;
+pub mod draft;
+pub mod edit;
+pub mod edit_pages;
 pub mod pages;
 pub mod store;
 pub mod versions;
+pub mod work_pages;
 
 use crate::import::document::Block;
 use crate::import::{ImportOptions, load};

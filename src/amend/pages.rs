@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/history", get(history))
         .route("/plans/{id}/diff", get(diff_page))
         .route("/plans/{id}/versions/{n}/decision", get(decision_file))
+        .merge(super::work_pages::routes())
+        .merge(super::edit_pages::routes())
 }
 
 struct VersionView {
@@ -91,27 +93,27 @@ async fn history(
 }
 
 /// A piece of changed text for the page: `kind` is "same", "del" or "ins".
-struct Piece {
-    kind: &'static str,
-    text: String,
+pub(super) struct Piece {
+    pub(super) kind: &'static str,
+    pub(super) text: String,
 }
 
-struct FieldView {
-    label: String,
-    before: String,
-    after: String,
-    pieces: Vec<Piece>,
+pub(super) struct FieldView {
+    pub(super) label: String,
+    pub(super) before: String,
+    pub(super) after: String,
+    pub(super) pieces: Vec<Piece>,
 }
 
-struct ChangeView {
-    kind: &'static str,
-    key: String,
-    code: String,
-    headline: String,
-    href: Option<String>,
-    place_before: String,
-    place_after: String,
-    fields: Vec<FieldView>,
+pub(super) struct ChangeView {
+    pub(super) kind: &'static str,
+    pub(super) key: String,
+    pub(super) code: String,
+    pub(super) headline: String,
+    pub(super) href: Option<String>,
+    pub(super) place_before: String,
+    pub(super) place_after: String,
+    pub(super) fields: Vec<FieldView>,
 }
 
 #[derive(Template)]
@@ -155,21 +157,20 @@ fn field_view(tr: &Tr, f: &crate::plan::diff::FieldChange) -> FieldView {
     }
 }
 
-fn money_bg(decimal: &str) -> String {
+pub(super) fn money_bg(decimal: &str) -> String {
     crate::money::Money::parse_decimal(decimal, crate::money::Currency::Bgn)
         .map(|m| m.display_bg())
         .unwrap_or_else(|_| decimal.to_string())
 }
 
-async fn diff_page(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<DiffQuery>,
-) -> Result<Html<String>, AppError> {
-    let id = parse_id(&id, "план")?;
-    let sp = state.plan_at(&id.to_string()).await?;
-    let (from, to, d) = diff_of(&state, id, &q).await?;
+/// The header's and the measures' changes for the page; `linked`: measures link to their
+/// pages (not for a version not saved yet).
+pub(super) fn change_views(
+    tr: &Tr,
+    id: i64,
+    d: &crate::plan::diff::PlanDiff,
+    linked: bool,
+) -> (Vec<FieldView>, Vec<ChangeView>) {
     let changes = d
         .measures
         .iter()
@@ -187,13 +188,28 @@ async fn diff_page(
                 .or(c.code_before.clone())
                 .unwrap_or_default(),
             headline: views::shorten(&c.headline, 160),
-            href: Some(views::measure_href(id, &c.key)),
+            // A measure added by an amendment not saved yet has no page.
+            href: (linked || c.kind != crate::plan::diff::ChangeKind::Added)
+                .then(|| views::measure_href(id, &c.key)),
             place_before: c.place_before.clone().unwrap_or_default(),
             place_after: c.place_after.clone().unwrap_or_default(),
-            fields: c.fields.iter().map(|f| field_view(&tr, f)).collect(),
+            fields: c.fields.iter().map(|f| field_view(tr, f)).collect(),
         })
         .collect();
-    let header = d.header.iter().map(|f| field_view(&tr, f)).collect();
+    let header = d.header.iter().map(|f| field_view(tr, f)).collect();
+    (header, changes)
+}
+
+async fn diff_page(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<DiffQuery>,
+) -> Result<Html<String>, AppError> {
+    let id = parse_id(&id, "план")?;
+    let sp = state.plan_at(&id.to_string()).await?;
+    let (from, to, d) = diff_of(&state, id, &q).await?;
+    let (header, changes) = change_views(&tr, id, &d, true);
     render(&DiffPage {
         id,
         title: sp.plan.title.clone(),

@@ -1,6 +1,8 @@
 //! Saving an amendment: the proposed plan as the next version with its council act and its
-//! audit event, in one transaction; the decision file is kept only after it commits.
+//! audit event, in one transaction; the decision file is kept only after it commits. Drafts
+//! of amendments being prepared on the web (table `amendment_drafts`).
 
+use super::draft::AmendDraft;
 use crate::audit::{Actor, Event};
 use crate::db::Db;
 use crate::plan::act::Act;
@@ -73,6 +75,7 @@ pub async fn save(
     actor: Actor,
     note: &str,
     file: Option<crate::files::Staged>,
+    draft: Option<i64>,
 ) -> Result<i64, StoreError> {
     let id = prepared.plan_id;
     let place = plans::place(db, id)
@@ -113,10 +116,106 @@ pub async fn save(
         }))
         .record(&mut *tx)
         .await?;
+    if let Some(d) = draft {
+        sqlx::query("DELETE FROM amendment_drafts WHERE id = $1 AND plan_id = $2")
+            .bind(d)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     if let Some(f) = file {
         f.keep()
             .map_err(|e| StoreError::Corrupt(format!("решението не е запазено: {e}")))?;
     }
     Ok(version)
+}
+
+/// A stored draft: its plan, the version it was made against and its body.
+#[derive(Debug, Clone)]
+pub struct DraftRow {
+    pub id: i64,
+    pub plan_id: i64,
+    pub base_version: i64,
+    pub updated_at: String,
+    pub draft: AmendDraft,
+}
+
+fn body_of(draft: &AmendDraft) -> Result<String, StoreError> {
+    serde_json::to_string(draft)
+        .map_err(|e| StoreError::Corrupt(format!("amendment_drafts.body: {e}")))
+}
+
+/// Keeps a new draft against version `base_version` of plan `plan_id`; its id.
+pub async fn insert_draft(
+    db: &Db,
+    plan_id: i64,
+    base_version: i64,
+    user: Option<i64>,
+    draft: &AmendDraft,
+) -> Result<i64, StoreError> {
+    let now = crate::dates::now_rfc3339();
+    Ok(sqlx::query_scalar(
+        "INSERT INTO amendment_drafts (plan_id, base_version, created_by, created_at, updated_at, body) \
+         VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",
+    )
+    .bind(plan_id)
+    .bind(base_version)
+    .bind(user)
+    .bind(now)
+    .bind(body_of(draft)?)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// Draft `id` of plan `plan_id`, if it is there.
+pub async fn load_draft(db: &Db, plan_id: i64, id: i64) -> Result<Option<DraftRow>, StoreError> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT base_version, updated_at, body FROM amendment_drafts WHERE id = $1 AND plan_id = $2",
+    )
+    .bind(id)
+    .bind(plan_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(base_version, updated_at, body)| {
+        let draft = serde_json::from_str(&body)
+            .map_err(|e| StoreError::Corrupt(format!("amendment_drafts.body: {e}")))?;
+        Ok(DraftRow {
+            id,
+            plan_id,
+            base_version,
+            updated_at,
+            draft,
+        })
+    })
+    .transpose()
+}
+
+pub async fn update_draft(db: &Db, row: &DraftRow) -> Result<(), StoreError> {
+    sqlx::query("UPDATE amendment_drafts SET body = $1, updated_at = $2 WHERE id = $3")
+        .bind(body_of(&row.draft)?)
+        .bind(crate::dates::now_rfc3339())
+        .bind(row.id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// The drafts of plan `plan_id` as (id, updated at), newest first.
+pub async fn list_drafts(db: &Db, plan_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT id, updated_at FROM amendment_drafts WHERE plan_id = $1 ORDER BY id DESC",
+    )
+    .bind(plan_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+pub async fn delete_draft(db: &Db, plan_id: i64, id: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM amendment_drafts WHERE id = $1 AND plan_id = $2")
+        .bind(id)
+        .bind(plan_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }

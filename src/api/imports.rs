@@ -36,7 +36,13 @@ pub fn routes() -> Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     paths(upload, draft, save),
-    components(schemas(DraftJson, WarningJson, SaveJson, SavedJson))
+    components(schemas(
+        DraftJson,
+        WarningJson,
+        SaveJson,
+        SavedJson,
+        crate::amend::draft::ActForm
+    ))
 )]
 pub struct ImportsApi;
 
@@ -227,6 +233,11 @@ pub struct SaveJson {
     /// Save as a new version of this plan (default: the plan chosen at upload, else a new plan).
     #[serde(default)]
     pub plan: Option<i64>,
+    /// For a new version: the council act amending the plan (decision number and date
+    /// required). Without it the new version is a correction of the import, in force as the
+    /// version it corrects.
+    #[serde(default)]
+    pub act: Option<crate::amend::draft::ActForm>,
 }
 
 /// A saved draft.
@@ -298,7 +309,27 @@ pub async fn save(
             return Err(invalid("plan", importer.refusal(&m)).into());
         }
     }
-    match store::save_draft(&state.db, id, &draft, target, &[], c.actor.clone()).await? {
+    let act = match (&target, &wanted.act) {
+        (Target::NewVersionOf(_), Some(form)) => Some(form.act().map_err(|errors| {
+            AppError::Invalid {
+                message: "Актът на изменението има грешки.".into(),
+                fields: errors
+                    .into_iter()
+                    .map(|(f, m)| (format!("act.{f}"), m))
+                    .collect(),
+            }
+        })?),
+        _ => None,
+    };
+    let saved = store::save_draft(
+        &state.db,
+        id,
+        &draft,
+        (target, act.as_ref()),
+        &[],
+        c.actor.clone(),
+    );
+    match saved.await? {
         Saved::Plan(plan) => {
             Ok((StatusCode::CREATED, Json(SavedJson { plan, version: 1 })).into_response())
         }

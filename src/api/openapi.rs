@@ -53,6 +53,7 @@ impl Modify for Bearer {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = Base::openapi();
     doc.merge(crate::plan::api::PlanApi::openapi());
+    doc.merge(crate::amend::api::AmendApi::openapi());
     doc.merge(super::rounds::RoundsApi::openapi());
     doc.merge(super::imports::ImportsApi::openapi());
     doc.merge(crate::rollup::api::RollupApi::openapi());

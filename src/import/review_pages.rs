@@ -6,9 +6,11 @@ use super::access::{self, Importer};
 use super::names::{self, NameChoice};
 use super::review::{self, Draft, FieldError, MetaForm, ReviewView};
 use super::store::{self, Saved};
+use crate::amend::draft::ActForm;
 use crate::i18n::Tr;
 use crate::plan::rules::{self, Counts};
 use crate::plan::store as plans;
+use crate::policy::Action;
 use crate::registry::RegistryKind;
 use crate::web::auth::CsrfToken;
 use crate::web::{AppError, AppState, parse_id, render};
@@ -62,6 +64,9 @@ struct ReviewPage {
     view: ReviewView,
     unplaced: Vec<crate::plan::Unplaced>,
     names: Vec<NameRow>,
+    /// The act of a new version of a stored plan.
+    act: Vec<ActFieldView>,
+    correction: bool,
 }
 
 /// A new name on the review form, with its choices: add it to the registry, or record it as a
@@ -199,12 +204,60 @@ fn field_views(meta: &MetaForm, errors: &[FieldError]) -> Vec<FieldView> {
     ]
 }
 
+/// A new version's council act as typed (fields `act_…`), or that it is a correction of an
+/// import (`version_kind=correction`: no act, in force as the version it corrects).
+#[derive(Debug, Default)]
+struct VersionAct {
+    act: ActForm,
+    correction: bool,
+}
+
+impl VersionAct {
+    fn read(fields: &[(String, String)]) -> VersionAct {
+        VersionAct {
+            act: ActForm::read(fields, "act_"),
+            correction: fields
+                .iter()
+                .any(|(k, v)| k == "version_kind" && v == "correction"),
+        }
+    }
+
+    /// The act's fields for the form, with their errors.
+    fn views(&self, tr: &Tr, errors: &[FieldError]) -> Vec<ActFieldView> {
+        ActForm::FIELDS
+            .iter()
+            .map(|&f| {
+                let id = format!("act_{f}");
+                ActFieldView {
+                    label: tr.t(&format!("amend.act.{f}")).to_string(),
+                    value: self.act.value(f).to_string(),
+                    error: errors
+                        .iter()
+                        .find(|e| e.field == id)
+                        .map(|e| e.message.clone()),
+                    multiline: f == "reason",
+                    id,
+                }
+            })
+            .collect()
+    }
+}
+
+/// An act field of the review form.
+struct ActFieldView {
+    id: String,
+    label: String,
+    value: String,
+    error: Option<String>,
+    multiline: bool,
+}
+
 async fn render_review(
     (importer, tr, csrf): (&Importer, Tr, CsrfToken),
     state: &AppState,
     id: i64,
     draft: &Draft,
-    meta: MetaForm,
+    (meta, version_act): (MetaForm, &VersionAct),
     errors: Vec<FieldError>,
 ) -> Result<Response, AppError> {
     let mut targets = vec![TargetOption {
@@ -237,6 +290,8 @@ async fn render_review(
     };
     let names = name_rows(state, draft, &meta.names, &errors).await?;
     let page = ReviewPage {
+        act: version_act.views(&tr, &errors),
+        correction: version_act.correction,
         names,
         tr,
         csrf,
@@ -289,7 +344,15 @@ async fn review_page(
     // one this document amends: offer it first.
     let same = plans::find_plan(&state.db, &p.municipality, &p.title, p.period).await?;
     let meta = MetaForm::of(p, draft.target.or(same));
-    render_review((&importer, tr, csrf), &state, id, &draft, meta, Vec::new()).await
+    render_review(
+        (&importer, tr, csrf),
+        &state,
+        id,
+        &draft,
+        (meta, &VersionAct::default()),
+        Vec::new(),
+    )
+    .await
 }
 
 /// Applies the review and saves the plan and the draft's removal in one transaction.
@@ -304,6 +367,7 @@ async fn save(
 ) -> Result<Response, AppError> {
     let (id, mut draft) = draft_of(&state, &importer, &id).await?;
     let (mut meta, measures) = review::read_form(&fields);
+    let version_act = VersionAct::read(&fields);
     review::apply_measures(&mut draft.plan, &measures);
     let (choices, name_errors) = match names::read_name_choices(&fields) {
         Ok(c) => (c, Vec::new()),
@@ -313,12 +377,27 @@ async fn save(
     let target = match review::apply_meta(&mut draft.plan, &meta) {
         Ok(t) if name_errors.is_empty() => t,
         Ok(_) => {
-            return render_review((&importer, tr, csrf), &state, id, &draft, meta, name_errors)
-                .await;
+            return render_review(
+                (&importer, tr, csrf),
+                &state,
+                id,
+                &draft,
+                (meta, &version_act),
+                name_errors,
+            )
+            .await;
         }
         Err(mut errors) => {
             errors.extend(name_errors);
-            return render_review((&importer, tr, csrf), &state, id, &draft, meta, errors).await;
+            return render_review(
+                (&importer, tr, csrf),
+                &state,
+                id,
+                &draft,
+                (meta, &version_act),
+                errors,
+            )
+            .await;
         }
     };
     // The reviewed plan, and the plan it becomes a version of, must be of the importer's
@@ -330,14 +409,37 @@ async fn save(
             message: importer.refusal(&draft.plan.municipality),
         });
     }
-    if let review::Target::NewVersionOf(plan) = target
-        && let Some(m) = access::plan_municipality(&state, plan).await?
-        && !importer.may_import_for(&m)
-    {
-        scope_errors.push(FieldError {
-            field: "target".into(),
-            message: importer.refusal(&m),
-        });
+    let mut act = None;
+    if let review::Target::NewVersionOf(plan) = target {
+        if let Some(m) = access::plan_municipality(&state, plan).await?
+            && !importer.may_import_for(&m)
+        {
+            scope_errors.push(FieldError {
+                field: "target".into(),
+                message: importer.refusal(&m),
+            });
+        }
+        // A new version of a stored plan is an amendment by a council act (or a correction).
+        let place = plans::place(&state.db, plan).await?;
+        if let Some(place) = &place
+            && !importer.principal.may(&Action::AmendPlan(place.clone()))
+            && scope_errors.iter().all(|e| e.field != "target")
+        {
+            scope_errors.push(FieldError {
+                field: "target".into(),
+                message: "Нямате право да изменяте този план.".into(),
+            });
+        }
+        // (A plan that is not there is refused by the save, on the target field.)
+        if place.is_some() && !version_act.correction {
+            match version_act.act.act() {
+                Ok(a) => act = Some(a),
+                Err(e) => scope_errors.extend(e.into_iter().map(|(f, m)| FieldError {
+                    field: format!("act_{f}"),
+                    message: m,
+                })),
+            }
+        }
     }
     if !scope_errors.is_empty() {
         return render_review(
@@ -345,7 +447,7 @@ async fn save(
             &state,
             id,
             &draft,
-            meta,
+            (meta, &version_act),
             scope_errors,
         )
         .await;
@@ -362,7 +464,33 @@ async fn save(
         importer.user.as_ref(),
         crate::web::auth::client_ip(&extensions),
     );
-    match store::save_draft(&state.db, id, &draft, target, &choices, actor).await? {
+    let saved = store::save_draft(
+        &state.db,
+        id,
+        &draft,
+        (target, act.as_ref()),
+        &choices,
+        actor,
+    );
+    let saved = match saved.await {
+        Err(crate::plan::store::StoreError::Refused(m)) => {
+            let errors = vec![FieldError {
+                field: "act_effective_date".into(),
+                message: m,
+            }];
+            return render_review(
+                (&importer, tr, csrf),
+                &state,
+                id,
+                &draft,
+                (meta, &version_act),
+                errors,
+            )
+            .await;
+        }
+        other => other?,
+    };
+    match saved {
         Saved::Plan(plan) | Saved::Version { id: plan, .. } => {
             Ok(Redirect::to(&format!("/plans/{plan}")).into_response())
         }
@@ -371,7 +499,15 @@ async fn save(
                 field: "target".into(),
                 message: format!("Няма план с номер {plan}."),
             }];
-            render_review((&importer, tr, csrf), &state, id, &draft, meta, errors).await
+            render_review(
+                (&importer, tr, csrf),
+                &state,
+                id,
+                &draft,
+                (meta, &version_act),
+                errors,
+            )
+            .await
         }
         Saved::NoSuchEntry(name) => {
             let n = meta
@@ -383,7 +519,15 @@ async fn save(
                 field: format!("nn.{n}.to"),
                 message: format!("„{name}“: избраният запис вече не е в регистъра."),
             }];
-            render_review((&importer, tr, csrf), &state, id, &draft, meta, errors).await
+            render_review(
+                (&importer, tr, csrf),
+                &state,
+                id,
+                &draft,
+                (meta, &version_act),
+                errors,
+            )
+            .await
         }
         Saved::NoSuchDraft => Err(AppError::not_found(format!(
             "Няма внасяне с номер {id}: може вече да е записано или отказано."

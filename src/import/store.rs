@@ -171,7 +171,7 @@ pub async fn save_draft(
     db: &Db,
     id: i64,
     draft: &Draft,
-    target: Target,
+    (target, act): (Target, Option<&crate::plan::act::Act>),
     names: &[NameChoice],
     actor: crate::audit::Actor,
 ) -> Result<Saved, StoreError> {
@@ -198,12 +198,24 @@ pub async fn save_draft(
         }
     }
     let note = format!("внесен от файл {} след преглед", draft.file_name);
-    let (saved, plan, action) = match target {
-        Target::NewPlan => {
+    let (saved, plan, action) = match (target, act) {
+        (Target::NewPlan, _) => {
             let plan = plans::create_plan_in(&mut tx, &draft.plan, Some(&note)).await?;
             (Saved::Plan(plan), plan, "plan.create")
         }
-        Target::NewVersionOf(plan) => {
+        (Target::NewVersionOf(plan), Some(act)) => {
+            let keys = match draft.plan.source.as_ref().and_then(|s| s.format.as_deref()) {
+                Some("json") => crate::plan::keys::KeySource::Kept,
+                _ => crate::plan::keys::KeySource::Matched,
+            };
+            match plans::save_amendment_in(&mut tx, plan, &draft.plan, act, Some(&note), keys)
+                .await?
+            {
+                Some((version, _)) => (Saved::Version { id: plan, version }, plan, "plan.amend"),
+                None => return Ok(Saved::NoSuchPlan(plan)),
+            }
+        }
+        (Target::NewVersionOf(plan), None) => {
             match plans::save_version_in(&mut tx, plan, &draft.plan, Some(&note)).await? {
                 Some(version) => (
                     Saved::Version { id: plan, version },
@@ -221,7 +233,7 @@ pub async fn save_draft(
             .await?;
     crate::audit::Event::new(actor.clone(), action, "plan", plan)
         .municipality(municipality)
-        .after(&serde_json::json!({ "note": note, "title": draft.plan.title }))
+        .after(&serde_json::json!({ "note": note, "title": draft.plan.title, "act": act }))
         .record(&mut *tx)
         .await?;
     for (choice, entry) in mapped {

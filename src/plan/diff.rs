@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// What happened to one measure between two versions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     Added,
@@ -31,7 +31,7 @@ impl ChangeKind {
 }
 
 /// A piece of a changed text: kept, removed or added words.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(tag = "op", content = "text", rename_all = "snake_case")]
 pub enum Words {
     Same(String),
@@ -40,16 +40,17 @@ pub enum Words {
 }
 
 /// One field whose value differs, e.g. `amounts`: "15 000,00 лв." → "20 000,00 лв.".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldChange {
     /// The field's code (`code`, `activities`, `amounts` …); pages translate it.
+    #[schema(value_type = String)]
     pub field: &'static str,
     pub before: String,
     pub after: String,
     pub words: Vec<Words>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MeasureChange {
     pub key: String,
     pub kind: ChangeKind,
@@ -63,7 +64,7 @@ pub struct MeasureChange {
     pub fields: Vec<FieldChange>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ChangeCounts {
     pub added: usize,
     pub dropped: usize,
@@ -78,13 +79,13 @@ impl ChangeCounts {
 }
 
 /// Planned money of a version (qualified amounts left out), exact decimal text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MoneyTotals {
     pub bgn: String,
     pub eur: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PlanDiff {
     /// Changes of the plan's header (title, period).
     pub header: Vec<FieldChange>,

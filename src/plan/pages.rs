@@ -91,6 +91,8 @@ struct PlanPage {
     current_version: Option<i64>,
     /// The district and the nation above the plan's owner.
     up: Option<UpLinks>,
+    /// Whoever may amend the plan (`Action::AmendPlan`) gets the way in.
+    may_amend: bool,
 }
 
 /// `?version=N` or `?in_force=YYYY-MM-DD`: an earlier version of the plan instead of the
@@ -138,6 +140,7 @@ pub async fn load(state: &AppState, id: &str) -> Result<Arc<StoredPlan>, AppErro
 
 async fn plan_page(
     tr: Tr,
+    who: crate::policy::Principal,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<VersionQuery>,
@@ -145,7 +148,15 @@ async fn plan_page(
     let sp = load(&state, &id).await?;
     let up = crate::overview::store::up_links(&state.db, sp.id).await?;
     if let Some(alt) = as_of(&state, &sp, &q).await? {
-        return render_plan_page(tr, &alt, Some(sp.version), up)
+        return render_plan_page(tr, &alt, Some(sp.version), up, false)
+            .map(|html| Html(axum::body::Bytes::from(html)));
+    }
+    // Staff who may amend the plan see the way in; everyone else gets the kept page.
+    if who.is_known()
+        && let Some(place) = store::place(&state.db, sp.id).await?
+        && who.may(&crate::policy::Action::AmendPlan(place))
+    {
+        return render_plan_page(tr, &sp, None, up, true)
             .map(|html| Html(axum::body::Bytes::from(html)));
     }
     // The links up follow the tree in force, which may change without a new plan revision.
@@ -155,7 +166,7 @@ async fn plan_page(
         up.as_ref().map_or("", |u| u.district_code.as_str())
     );
     sp.memo
-        .get_or_try(&key, || render_plan_page(tr, &sp, None, up))
+        .get_or_try(&key, || render_plan_page(tr, &sp, None, up, false))
         .map(Html)
 }
 
@@ -164,6 +175,7 @@ fn render_plan_page(
     sp: &StoredPlan,
     current_version: Option<i64>,
     up: Option<UpLinks>,
+    may_amend: bool,
 ) -> Result<String, AppError> {
     let plan = &sp.plan;
     let bgn = rules::plan_financing(plan, Currency::Bgn);
@@ -189,6 +201,7 @@ fn render_plan_page(
         notes: plan.notes.clone(),
         current_version,
         up,
+        may_amend,
     };
     Ok(page.render()?)
 }

@@ -2,6 +2,7 @@
 //! the coordinator wrote, and its renderers: HTML (`html`), DOCX (`docx`), PDF (`pdf`).
 //! `store` keeps report versions and their workflow; `pages` shows and edits them.
 
+pub mod amendments;
 pub mod docx;
 pub mod html;
 pub mod pages;

@@ -36,6 +36,7 @@ async fn amend_by_decision(app: &TestApp, id: i64, text: &str, date: &str) -> i6
         Actor::system(),
         "тест",
         None,
+        None,
     )
     .await
     .expect("saved")
@@ -122,6 +123,7 @@ async fn an_amendment_dated_before_the_version_in_force_is_refused() {
         &act("100", "2025-01-10"),
         Actor::system(),
         "",
+        None,
         None,
     )
     .await
@@ -267,6 +269,13 @@ async fn history_page_and_versions_api_show_every_version_with_its_act() {
         diff_page.body.contains("<ins>"),
         "word differences are marked"
     );
+    let diff_main = diff_page
+        .body
+        .split("<main")
+        .nth(1)
+        .and_then(|m| m.split("</main>").next())
+        .unwrap_or_default();
+    insta::assert_snapshot!("amend_diff_page", diff_main);
     // The dropped measure stays readable, as in the last version that had it.
     let dropped = app.get(&format!("/plans/{id}/measures/m2")).await;
     assert_eq!(dropped.status, 200);
@@ -302,4 +311,44 @@ async fn the_demo_plovdiv_plan_is_amended_once_in_2023() {
         .await;
     assert_eq!(file.status, 200);
     assert_eq!(plans::versions(&app.db, kazanlak).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_annual_report_on_an_amended_year_names_its_version_and_lists_the_amendments() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    amend_by_decision(&app, id, DECISION, "2025-06-30").await;
+    for (year, version) in [(2024, 1), (2025, 2)] {
+        let (_, plan) = plans::plan_for_year(&app.db, id, year)
+            .await
+            .expect("load")
+            .expect("in force");
+        let snap = planmon::snapshot::sample::sample_round(id, version, &plan, year);
+        planmon::snapshot::store::save_snapshot(&app.db.pool, &snap)
+            .await
+            .expect("round");
+    }
+    let report = planmon::report::store::unsaved_document(&app.db, id, 2025)
+        .await
+        .expect("report")
+        .expect("a closed round");
+    assert!(
+        report.summary[0].starts_with("Докладът се отнася за версия 2 на плана"),
+        "{:?}",
+        report.summary
+    );
+    let annex = report.annexes.last().expect("annex");
+    assert_eq!(annex.caption, "Изменения на плана през 2025 г.");
+    assert_eq!(annex.rows.len(), 1);
+    assert!(annex.rows[0][1].starts_with("Решение № 99, протокол № 7"));
+    assert_eq!(
+        annex.rows[0][4],
+        "1 нови, 1 отпаднали, 0 преместени, 1 изменени мерки"
+    );
+    let earlier = planmon::report::store::unsaved_document(&app.db, id, 2024)
+        .await
+        .expect("report")
+        .expect("a closed round");
+    assert!(earlier.summary[0].contains("версия 1"));
+    assert!(earlier.summary[0].contains("През 2024 г. планът не е изменян."));
 }

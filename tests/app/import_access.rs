@@ -32,6 +32,9 @@ fn review_fields<'a>(municipality: &'a str, target: &'a str) -> Vec<(&'a str, &'
         ("period_from", "2024"),
         ("period_to", "2026"),
         ("target", target),
+        // A new version of a stored plan is made by a council act.
+        ("act_decision_number", "12"),
+        ("act_decision_date", "2025-03-27"),
     ]
 }
 
@@ -70,12 +73,11 @@ async fn a_coordinator_imports_a_plan_of_their_municipality_as_a_new_plan_or_a_n
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/plans/{own}"));
-    let actor: String = sqlx::query_scalar(
-        "SELECT actor_label FROM audit_events WHERE action = 'plan.new_version'",
-    )
-    .fetch_one(&app.db.pool)
-    .await
-    .expect("audited");
+    let actor: String =
+        sqlx::query_scalar("SELECT actor_label FROM audit_events WHERE action = 'plan.amend'")
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("audited");
     assert_eq!(actor, "koordinator@test.example");
 
     // And as a new plan.

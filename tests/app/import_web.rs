@@ -309,30 +309,45 @@ async fn a_reviewed_import_can_become_a_new_version_of_a_stored_plan() {
         .plan;
     let (from, to) = (p.period.from.to_string(), p.period.to.to_string());
     let target = plovdiv.to_string();
-    let r = app
-        .request(post_form(
-            &review,
-            &[
-                ("municipality", &p.municipality),
-                ("title", &p.title),
-                ("period_from", &from),
-                ("period_to", &to),
-                ("target", &target),
-            ],
-        ))
-        .await;
+    let header = [
+        ("municipality", p.municipality.as_str()),
+        ("title", p.title.as_str()),
+        ("period_from", from.as_str()),
+        ("period_to", to.as_str()),
+        ("target", target.as_str()),
+    ];
+    // A new version is an amendment: without its council act nothing is saved.
+    let r = app.request(post_form(&review, &header)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("id=\"act_decision_number-error\""),
+        "{}",
+        r.body
+    );
+    assert_eq!(app.plan_count().await, 2);
+    let mut with_act = header.to_vec();
+    with_act.extend([
+        ("act_decision_number", "118"),
+        ("act_protocol_number", "9"),
+        ("act_decision_date", "2023-06-29"),
+        ("act_reason", "нова редакция"),
+    ]);
+    let r = app.request(post_form(&review, &with_act)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), format!("/plans/{plovdiv}"));
     let events = plan_events(&app).await;
     assert_eq!(
         events.last().map(|e| (e.0.as_str(), e.2.clone())),
-        Some(("plan.new_version", plovdiv.to_string()))
+        Some(("plan.amend", plovdiv.to_string()))
     );
     assert_eq!(app.plan_count().await, 2);
     let versions = planmon::plan::store::versions(&app.db, plovdiv)
         .await
         .expect("versions");
     assert_eq!(versions.len(), 2);
+    let act = versions[0].act.as_ref().expect("the amendment's act");
+    assert_eq!(act.decision_number.as_deref(), Some("118"));
+    assert_eq!(versions[0].effective_from, "2023-06-29");
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! when `TEST_DATABASE_URL` is set, on PostgreSQL.
 
 mod accounts;
+mod amend_web;
 mod amendments;
 mod annual_report;
 mod api;

@@ -3,7 +3,9 @@
 
 use super::{Frozen, ReportError, ReportRow, files, versions, workflow};
 use crate::db::Db;
+use crate::plan::act::ActKind;
 use crate::plan::store::{self as plans, StoreError};
+use crate::report::amendments::PlanAmendment;
 use crate::report::render::{Format, render, render_off_thread};
 use crate::report::{Narrative, Report};
 use crate::snapshot::store::{self as snapshots, Origin};
@@ -38,7 +40,45 @@ pub async fn current_inputs(
         history: all.iter().map(|s| s.snapshot.clone()).collect(),
         sources: source_names(db, plan_id).await?,
         sample: stored.origin == Origin::Sample,
+        amendments: amendments_of(db, plan_id, year).await?,
     }))
+}
+
+/// The plan's amendments in force from a day of `year`, oldest first, with their changes.
+async fn amendments_of(
+    db: &Db,
+    plan_id: i64,
+    year: i32,
+) -> Result<Vec<PlanAmendment>, ReportError> {
+    let mut out = Vec::new();
+    for v in plans::versions(db, plan_id).await?.into_iter().rev() {
+        let Some(act) = v.act.as_ref().filter(|a| a.kind == ActKind::Amendment) else {
+            continue;
+        };
+        if !v.effective_from.starts_with(&format!("{year}-")) {
+            continue;
+        }
+        let before = plans::load_version(db, plan_id, v.version - 1).await?;
+        let after = plans::load_version(db, plan_id, v.version).await?;
+        let changes = match (before, after) {
+            (Some(b), Some(a)) => {
+                let c = crate::plan::diff::diff(&b, &a).counts;
+                format!(
+                    "{} нови, {} отпаднали, {} преместени, {} изменени мерки",
+                    c.added, c.dropped, c.moved, c.changed
+                )
+            }
+            _ => String::new(),
+        };
+        out.push(PlanAmendment {
+            version: v.version,
+            act: act.title_bg(),
+            effective_from: v.effective_from.clone(),
+            reason: act.reason.clone(),
+            changes,
+        });
+    }
+    Ok(out)
 }
 
 /// Builds the report of one version: from its frozen inputs once approved, else from the

@@ -94,6 +94,10 @@ pub struct Frozen {
     /// Funding sources as written → registry name.
     pub sources: BTreeMap<String, String>,
     pub sample: bool,
+    /// The plan's amendments in force from a day of the year (none in inputs frozen before
+    /// amendments were recorded).
+    #[serde(default)]
+    pub amendments: Vec<super::amendments::PlanAmendment>,
 }
 
 impl Frozen {
@@ -104,14 +108,16 @@ impl Frozen {
                 .cloned()
                 .unwrap_or_else(|| s.trim().to_string())
         };
-        build(
+        let mut report = build(
             &self.snapshot,
             &self.history,
             narrative,
             state_line,
             self.sample,
             &canon,
-        )
+        );
+        super::amendments::add_to(&mut report, self.snapshot.plan_version, &self.amendments);
+        report
     }
 }
 

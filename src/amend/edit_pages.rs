@@ -1,0 +1,576 @@
+//! Editing a plan in the browser as an amendment draft (see [`super::work_pages`] for the
+//! start and the review): the plan's outline with moves and drops
+//! (`/plans/{id}/amend/{draft}/edit`), a measure's form (`…/measures/{key}`, `…/measures/new`)
+//! and an objective's form (`…/objectives/{p}.{o}`), with errors by field. Nothing is saved as a
+//! version here; every change stays in the draft until the review saves it.
+
+use super::draft::{self, Op, apply_op, empty_measure, locate, objective_at};
+use super::edit::{self, EditError, amount_line};
+use super::store::{self, DraftRow};
+use super::work_pages::{amendable, draft_of};
+use crate::i18n::Tr;
+use crate::plan::{Measure, Plan};
+use crate::web::auth::{CsrfToken, CurrentUser};
+use crate::web::{AppError, AppState, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Form, Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/plans/{id}/amend/{draft}/edit",
+            get(outline).post(outline_op),
+        )
+        .route(
+            "/plans/{id}/amend/{draft}/measures/{key}",
+            get(measure_form).post(measure_save),
+        )
+        .route(
+            "/plans/{id}/amend/{draft}/objectives/{at}",
+            get(objective_form).post(objective_save),
+        )
+}
+
+struct MeasureRow {
+    key: String,
+    code: String,
+    headline: String,
+}
+
+struct ObjectiveRow {
+    at: String,
+    heading: String,
+    measures: Vec<MeasureRow>,
+}
+
+struct PriorityRow {
+    index: usize,
+    heading: String,
+    objectives: Vec<ObjectiveRow>,
+}
+
+#[derive(Template)]
+#[template(path = "amend/edit.html")]
+struct OutlinePage {
+    tr: Tr,
+    csrf: CsrfToken,
+    id: i64,
+    title: String,
+    draft: i64,
+    priorities: Vec<PriorityRow>,
+}
+
+fn objective_heading(tr: &Tr, code: Option<&str>, title: &str) -> String {
+    let title = if title.is_empty() {
+        tr.t("amend.untitled")
+    } else {
+        title
+    };
+    match code {
+        Some(c) => format!("{} {c}. {title}", tr.t("amend.p.objective")),
+        None => title.to_string(),
+    }
+}
+
+fn outline_rows(tr: &Tr, plan: &Plan) -> Vec<PriorityRow> {
+    plan.priorities
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| PriorityRow {
+            index: pi,
+            heading: match p.number {
+                Some(n) => format!("{} {n}. {}", tr.t("plan.priority"), p.title),
+                None => p.title.clone(),
+            },
+            objectives: p
+                .objectives
+                .iter()
+                .enumerate()
+                .map(|(oi, o)| ObjectiveRow {
+                    at: format!("{pi}.{oi}"),
+                    heading: objective_heading(tr, o.code.as_deref(), &o.title),
+                    measures: o
+                        .measures
+                        .iter()
+                        .map(|m| MeasureRow {
+                            key: m.key.clone(),
+                            code: m.code.clone().unwrap_or_default(),
+                            headline: crate::plan::views::shorten(&m.headline(), 140),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The draft of an edit in the browser (a decision's draft is reviewed, not edited).
+async fn edit_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    d: &str,
+) -> Result<(i64, String, DraftRow), AppError> {
+    let sp = amendable(state, user, id).await?;
+    let row = draft_of(state, sp.id, d).await?;
+    if row.draft.origin != draft::Origin::Edit {
+        return Err(AppError::Conflict(
+            "Това изменение е прочетено от файл: прегледайте го, вместо да го редактирате.".into(),
+        ));
+    }
+    Ok((sp.id, sp.plan.title.clone(), row))
+}
+
+async fn outline(
+    user: CurrentUser,
+    tr: Tr,
+    csrf: CsrfToken,
+    State(state): State<AppState>,
+    Path((id, d)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (id, title, row) = edit_draft(&state, &user, &id, &d).await?;
+    let page = OutlinePage {
+        priorities: outline_rows(&tr, &row.draft.plan),
+        tr,
+        csrf,
+        id,
+        title,
+        draft: row.id,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+/// A button of the outline: move a measure up or down, drop it, drop an objective, add one.
+async fn outline_op(
+    user: CurrentUser,
+    State(state): State<AppState>,
+    Path((id, d)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (id, _, mut row) = edit_draft(&state, &user, &id, &d).await?;
+    let op = edit::Fields(&fields).get("op").to_string();
+    let op = Op::parse(&op)
+        .ok_or_else(|| AppError::BadRequest(format!("„{op}“: няма такова действие.")))?;
+    if !apply_op(&mut row.draft.plan, &op) {
+        return Err(AppError::not_found(
+            "Няма такава мярка или цел в изменението.",
+        ));
+    }
+    let anchor = match &op {
+        Op::AddObjective(p) => {
+            let n = row.draft.plan.priorities[*p].objectives.len() - 1;
+            store::update_draft(&state.db, &row).await?;
+            return Ok(
+                Redirect::to(&format!("/plans/{id}/amend/{}/objectives/{p}.{n}", row.id))
+                    .into_response(),
+            );
+        }
+        Op::Up(k) | Op::Down(k) => format!("#m-{k}"),
+        _ => String::new(),
+    };
+    store::update_draft(&state.db, &row).await?;
+    Ok(Redirect::to(&format!("/plans/{id}/amend/{}/edit{anchor}", row.id)).into_response())
+}
+
+struct Choice {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+struct IndicatorRow {
+    n: usize,
+    key: String,
+    name: String,
+    unit: String,
+    baseline: String,
+    target: String,
+    target_year: String,
+    removable: bool,
+    name_error: Option<String>,
+    year_error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "amend/measure.html")]
+struct MeasurePage {
+    tr: Tr,
+    csrf: CsrfToken,
+    id: i64,
+    title: String,
+    draft: i64,
+    key: String,
+    is_new: bool,
+    objectives: Vec<Choice>,
+    values: Vec<(&'static str, String)>,
+    indicators: Vec<IndicatorRow>,
+    errors: Vec<(String, String)>,
+}
+
+impl MeasurePage {
+    fn value(&self, field: &str) -> &str {
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The text areas: (field, label, hint, rows).
+    fn areas(&self) -> Vec<(&'static str, &str, &str, u8)> {
+        [
+            (
+                "activities",
+                "amend.form.activities",
+                "amend.form.activities_hint",
+                4,
+            ),
+            ("tasks", "amend.form.tasks", "amend.form.tasks_hint", 2),
+            (
+                "institutions",
+                "amend.form.institutions",
+                "amend.form.institutions_hint",
+                3,
+            ),
+            (
+                "amounts",
+                "amend.form.amounts",
+                "amend.form.amounts_hint",
+                3,
+            ),
+            (
+                "sources",
+                "amend.form.sources",
+                "amend.form.sources_hint",
+                2,
+            ),
+        ]
+        .into_iter()
+        .map(|(f, l, h, r)| (f, self.tr.t(l), self.tr.t(h), r))
+        .collect()
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+fn messages(tr: &Tr, errors: Vec<EditError>) -> Vec<(String, String)> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let m = tr.t(e.key);
+            let message = if e.detail.is_empty() {
+                m.to_string()
+            } else {
+                format!("{m} („{}“)", e.detail)
+            };
+            (e.field, message)
+        })
+        .collect()
+}
+
+/// The measure's form values: from the measure, or as typed when it came back with errors.
+fn measure_values(m: &Measure, at: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("objective", at.to_string()),
+        ("code", m.code.clone().unwrap_or_default()),
+        ("tasks", m.tasks.join("\n")),
+        ("activities", m.activities.join("\n")),
+        ("institutions", m.institutions.join("\n")),
+        (
+            "period",
+            m.period
+                .as_ref()
+                .map(|p| p.text.clone())
+                .unwrap_or_default(),
+        ),
+        (
+            "amounts",
+            m.amounts
+                .iter()
+                .map(amount_line)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        ("sources", m.funding_sources.join("\n")),
+    ]
+}
+
+fn indicator_rows(m: &Measure) -> Vec<IndicatorRow> {
+    let mut rows: Vec<IndicatorRow> = m
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(n, i)| IndicatorRow {
+            n,
+            key: i.key.clone(),
+            name: i.name.clone(),
+            unit: i.unit.clone().unwrap_or_default(),
+            baseline: i.baseline.clone().unwrap_or_default(),
+            target: i.target.clone().unwrap_or_default(),
+            target_year: i.target_year.map(|y| y.to_string()).unwrap_or_default(),
+            removable: true,
+            name_error: None,
+            year_error: None,
+        })
+        .collect();
+    rows.push(IndicatorRow {
+        n: rows.len(),
+        key: String::new(),
+        name: String::new(),
+        unit: String::new(),
+        baseline: String::new(),
+        target: String::new(),
+        target_year: String::new(),
+        removable: false,
+        name_error: None,
+        year_error: None,
+    });
+    rows
+}
+
+fn objective_choices(tr: &Tr, plan: &Plan, at: &str) -> Vec<Choice> {
+    plan.priorities
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| {
+            p.objectives
+                .iter()
+                .enumerate()
+                .map(move |(oi, o)| (pi, oi, p, o))
+        })
+        .map(|(pi, oi, p, o)| Choice {
+            value: format!("{pi}.{oi}"),
+            label: format!(
+                "{} — {}",
+                p.number.map_or(p.title.clone(), |n| format!("{n}")),
+                objective_heading(tr, o.code.as_deref(), &o.title)
+            ),
+            selected: at == format!("{pi}.{oi}"),
+        })
+        .collect()
+}
+
+#[derive(serde::Deserialize, Default)]
+struct NewAt {
+    objective: Option<String>,
+}
+
+async fn measure_form(
+    user: CurrentUser,
+    tr: Tr,
+    csrf: CsrfToken,
+    State(state): State<AppState>,
+    Path((id, d, key)): Path<(String, String, String)>,
+    Query(q): Query<NewAt>,
+) -> Result<Response, AppError> {
+    let (id, title, row) = edit_draft(&state, &user, &id, &d).await?;
+    let plan = &row.draft.plan;
+    let (measure, at) = if key == "new" {
+        let at = q.objective.unwrap_or_else(|| "0.0".into());
+        objective_at(plan, &at).ok_or_else(|| AppError::not_found("Няма такава цел."))?;
+        (empty_measure(String::new()), at)
+    } else {
+        let (pi, oi, i) = locate(plan, &key)
+            .ok_or_else(|| AppError::not_found("Няма такава мярка в изменението."))?;
+        (
+            plan.priorities[pi].objectives[oi].measures[i].clone(),
+            format!("{pi}.{oi}"),
+        )
+    };
+    let page = MeasurePage {
+        objectives: objective_choices(&tr, plan, &at),
+        values: measure_values(&measure, &at),
+        indicators: indicator_rows(&measure),
+        is_new: key == "new",
+        key,
+        errors: Vec::new(),
+        tr,
+        csrf,
+        id,
+        title,
+        draft: row.id,
+    };
+    Ok(render(&page)?.into_response())
+}
+
+async fn measure_save(
+    user: CurrentUser,
+    tr: Tr,
+    csrf: CsrfToken,
+    State(state): State<AppState>,
+    Path((id, d, key)): Path<(String, String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (id, title, mut row) = edit_draft(&state, &user, &id, &d).await?;
+    let is_new = key == "new";
+    let before = if is_new {
+        None
+    } else {
+        let (pi, oi, i) = locate(&row.draft.plan, &key)
+            .ok_or_else(|| AppError::not_found("Няма такава мярка в изменението."))?;
+        Some(row.draft.plan.priorities[pi].objectives[oi].measures[i].clone())
+    };
+    let real_key = if is_new { String::new() } else { key.clone() };
+    match edit::read_measure(&fields, &row.draft.plan, &real_key, before.as_ref()) {
+        Ok((mut measure, at)) => {
+            if is_new {
+                measure.key = row.draft.new_key();
+            }
+            let anchor = measure.key.clone();
+            edit::put_measure(&mut row.draft.plan, measure, at);
+            store::update_draft(&state.db, &row).await?;
+            Ok(
+                Redirect::to(&format!("/plans/{id}/amend/{}/edit#m-{anchor}", row.id))
+                    .into_response(),
+            )
+        }
+        Err(errors) => {
+            let f = edit::Fields(&fields);
+            let typed = |name: &'static str| (name, f.get(name).to_string());
+            let values = [
+                "objective",
+                "code",
+                "tasks",
+                "activities",
+                "institutions",
+                "period",
+                "amounts",
+                "sources",
+            ]
+            .map(typed)
+            .to_vec();
+            let mut indicators = Vec::new();
+            for n in 0.. {
+                if !fields
+                    .iter()
+                    .any(|(k, _)| k.starts_with(&format!("i.{n}.")))
+                {
+                    break;
+                }
+                let g = |x: &str| f.get(&format!("i.{n}.{x}")).to_string();
+                indicators.push(IndicatorRow {
+                    n,
+                    key: g("key"),
+                    name: g("name"),
+                    unit: g("unit"),
+                    baseline: g("baseline"),
+                    target: g("target"),
+                    target_year: g("target_year"),
+                    removable: !g("key").is_empty(),
+                    name_error: None,
+                    year_error: None,
+                });
+            }
+            let errors = messages(&tr, errors);
+            for r in &mut indicators {
+                let of = |x: &str| {
+                    let field = format!("i.{}.{x}", r.n);
+                    errors
+                        .iter()
+                        .find(|(f, _)| *f == field)
+                        .map(|(_, m)| m.clone())
+                };
+                r.name_error = of("name");
+                r.year_error = of("target_year");
+            }
+            let page = MeasurePage {
+                objectives: objective_choices(&tr, &row.draft.plan, f.get("objective")),
+                values,
+                indicators,
+                is_new,
+                key,
+                errors,
+                tr,
+                csrf,
+                id,
+                title,
+                draft: row.id,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "amend/objective.html")]
+struct ObjectivePage {
+    tr: Tr,
+    csrf: CsrfToken,
+    id: i64,
+    title: String,
+    draft: i64,
+    at: String,
+    code: String,
+    name: String,
+    errors: Vec<(String, String)>,
+}
+
+async fn objective_form(
+    user: CurrentUser,
+    tr: Tr,
+    csrf: CsrfToken,
+    State(state): State<AppState>,
+    Path((id, d, at)): Path<(String, String, String)>,
+) -> Result<Response, AppError> {
+    let (id, title, row) = edit_draft(&state, &user, &id, &d).await?;
+    let (pi, oi) = objective_at(&row.draft.plan, &at)
+        .ok_or_else(|| AppError::not_found("Няма такава цел."))?;
+    let o = &row.draft.plan.priorities[pi].objectives[oi];
+    let page = ObjectivePage {
+        code: o.code.clone().unwrap_or_default(),
+        name: o.title.clone(),
+        tr,
+        csrf,
+        id,
+        title,
+        draft: row.id,
+        at,
+        errors: Vec::new(),
+    };
+    Ok(render(&page)?.into_response())
+}
+
+async fn objective_save(
+    user: CurrentUser,
+    tr: Tr,
+    csrf: CsrfToken,
+    State(state): State<AppState>,
+    Path((id, d, at)): Path<(String, String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (id, title, mut row) = edit_draft(&state, &user, &id, &d).await?;
+    let (pi, oi) = objective_at(&row.draft.plan, &at)
+        .ok_or_else(|| AppError::not_found("Няма такава цел."))?;
+    match edit::read_objective(&fields) {
+        Ok((code, name)) => {
+            let o = &mut row.draft.plan.priorities[pi].objectives[oi];
+            o.code = code;
+            o.title = name;
+            store::update_draft(&state.db, &row).await?;
+            Ok(Redirect::to(&format!("/plans/{id}/amend/{}/edit#o-{at}", row.id)).into_response())
+        }
+        Err(errors) => {
+            let f = edit::Fields(&fields);
+            let page = ObjectivePage {
+                code: f.get("code").to_string(),
+                name: f.get("title").to_string(),
+                errors: messages(&tr, errors),
+                tr,
+                csrf,
+                id,
+                title,
+                draft: row.id,
+                at,
+            };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
