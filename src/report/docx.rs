@@ -122,7 +122,7 @@ impl Doc {
             Some("Caption"),
             &format!("Фигура {figure}. {}", chart.title),
         );
-        let png = super::pdf::chart_png(chart).map_err(DocxError::Chart)?;
+        let png = super::picture::chart_png(chart).map_err(DocxError::Chart)?;
         self.picture(png, chart);
         self.table(&chart.table);
         Ok(())
@@ -154,7 +154,7 @@ fn body(r: &Report) -> Result<Doc, DocxError> {
         Some("Subtitle"),
         &format!("{} ({})", r.plan_title, r.plan_period),
     );
-    d.para(None, &format!("Планът е приет с {}.", r.plan_adoption));
+    d.para(None, &r.plan_adoption);
     if !r.state_line.is_empty() {
         d.runs(&[(&r.state_line, true)]);
     }
@@ -189,26 +189,9 @@ fn body(r: &Report) -> Result<Doc, DocxError> {
         d.heading(2, "Мерки");
         for m in &c.measures {
             d.runs(&[(&format!("{} ", m.label), true), (&m.headline, false)]);
-            let mut line = format!("Отговорни: {}. Статус: {}", m.institutions, m.status);
-            if !m.computed.is_empty() {
-                line.push_str(&format!("; изчислен статус: {}", m.computed));
-            }
-            line.push('.');
-            if m.disagreement {
-                line.push_str(" Заявеният статус се разминава с изчисления.");
-            }
-            if m.conflict {
-                line.push_str(" Институциите са отчели различен статус.");
-            }
-            d.para(None, &line);
-            if !m.planned.is_empty() {
-                d.para(
-                    None,
-                    &format!(
-                        "Планирани: {}; изразходвани през годината: {}.",
-                        m.planned, m.spent
-                    ),
-                );
+            d.para(None, &m.status_line());
+            if let Some(line) = m.money_line() {
+                d.para(None, &line);
             }
             m.done.iter().for_each(|t| d.para(Some("ListBullet"), t));
         }

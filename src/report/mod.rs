@@ -3,10 +3,12 @@
 //! `store` keeps report versions and their workflow; `pages` shows and edits them.
 
 pub mod amendments;
+pub mod blocks;
 pub mod docx;
 pub mod html;
 pub mod pages;
 pub mod pdf;
+pub mod picture;
 pub mod render;
 pub mod store;
 pub mod text;
@@ -17,7 +19,6 @@ use crate::analytics::{Analysis, analyse};
 use crate::i18n::Tr;
 use crate::money::{Currency, Money, Total};
 use crate::plan::rules::source_totals;
-use crate::plan::views::adoption_text;
 use crate::snapshot::RoundSnapshot;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,6 +49,7 @@ pub struct Report {
     pub municipality: String,
     pub plan_title: String,
     pub plan_period: String,
+    /// "Приет с Решение № …" or that the decision is not recorded: a sentence.
     pub plan_adoption: String,
     pub year: i32,
     /// "проект", "одобрен от …", "приет с Решение № …".
@@ -137,7 +139,7 @@ pub fn build(
         municipality: plan.municipality.clone(),
         plan_title: plan.title.clone(),
         plan_period: format!("{}–{}", plan.period.from, plan.period.to),
-        plan_adoption: adoption_text(plan.adoption.as_ref()),
+        plan_adoption: text::adoption_sentence(plan.adoption.as_ref()),
         year: snap.year,
         state_line,
         sample,

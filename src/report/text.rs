@@ -17,6 +17,20 @@ fn date_of(rfc: Option<&str>) -> Option<String> {
     rfc.map(crate::dates::display_day)
 }
 
+/// How the council adopted the plan, as a sentence also when that is not recorded.
+pub fn adoption_sentence(adoption: Option<&crate::plan::Adoption>) -> String {
+    let recorded = adoption.is_some_and(|a| {
+        [&a.decision_number, &a.protocol_number, &a.date]
+            .iter()
+            .any(|p| p.as_deref().is_some_and(|t| !t.trim().is_empty()))
+    });
+    if recorded {
+        full_stop(format!("Приет с {}", adoption_text(adoption)))
+    } else {
+        "Решението, с което е приет планът, не е посочено в документа.".into()
+    }
+}
+
 pub fn introduction(snap: &RoundSnapshot) -> Vec<String> {
     let plan = &snap.plan;
     let adoption = match &plan.adoption {
@@ -37,10 +51,13 @@ pub fn introduction(snap: &RoundSnapshot) -> Vec<String> {
             adoption
         ),
         format!(
-            "Данните са от отчетите на отговорните институции, събрани в отчетния кръг за {} г.{}. \
-             Мерките, за които не е получен отчет, са посочени като такива и не се броят за \
-             неизпълнени.",
-            snap.year, closed
+            "{} Мерките, за които не е получен отчет, са посочени като такива и не се броят \
+             за неизпълнени.",
+            full_stop(format!(
+                "Данните са от отчетите на отговорните институции, събрани в отчетния кръг \
+                 за {} г.{closed}",
+                snap.year
+            ))
         ),
     ]
 }
@@ -71,7 +88,7 @@ fn count(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Ends a sentence with one full stop, also after an abbreviation ("15 000 лв.").
-fn full_stop(text: String) -> String {
+pub fn full_stop(text: String) -> String {
     if text.ends_with('.') {
         text
     } else {
@@ -202,5 +219,21 @@ mod tests {
         assert_eq!(count(7, "мярка", "мерки"), "7 мерки");
         assert_eq!(full_stop("15 000 лв.".into()), "15 000 лв.");
         assert_eq!(full_stop("Изпълнено".into()), "Изпълнено.");
+    }
+
+    #[test]
+    fn an_adoption_not_recorded_reads_as_a_sentence() {
+        assert_eq!(
+            adoption_sentence(None),
+            "Решението, с което е приет планът, не е посочено в документа."
+        );
+        let a = crate::plan::Adoption {
+            decision_number: Some("451".into()),
+            date: Some("2024-03-28".into()),
+            ..crate::plan::Adoption::default()
+        };
+        let s = adoption_sentence(Some(&a));
+        assert!(s.starts_with("Приет с Решение № 451 от "), "{s}");
+        assert!(s.ends_with(" г.") && !s.ends_with(".."), "{s}");
     }
 }

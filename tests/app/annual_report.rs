@@ -124,26 +124,101 @@ fn the_pdf_embeds_its_fonts() {
     let bytes = render(&report(), Format::Pdf).expect("pdf");
     assert!(bytes.starts_with(b"%PDF"));
     let doc = lopdf::Document::load_mem(&bytes).expect("a PDF lopdf reads");
-    let fonts: Vec<Vec<u8>> = doc
+    let descriptors: Vec<&lopdf::Dictionary> = doc
         .objects
         .values()
         .filter_map(|o| o.as_dict().ok())
-        .filter_map(|d| d.get(b"FontFile2").ok())
-        .filter_map(|r| r.as_reference().ok())
-        .filter_map(|id| doc.get_object(id).ok()?.as_stream().ok())
-        .map(|s| {
-            assert!(
-                s.dict.get(b"Filter").is_ok(),
-                "the embedded font is compressed"
-            );
-            s.decompressed_content().expect("inflate the font")
-        })
+        .filter(|d| d.get(b"FontFile2").is_ok())
         .collect();
-    assert!(!fonts.is_empty(), "TrueType fonts embedded");
+    assert!(!descriptors.is_empty(), "TrueType fonts embedded");
+    for d in descriptors {
+        let name = d
+            .get(b"FontName")
+            .and_then(lopdf::Object::as_name)
+            .expect("name");
+        assert!(
+            name.windows(6).any(|w| w == b"DejaVu"),
+            "the bundled font: {}",
+            String::from_utf8_lossy(name)
+        );
+        let file = d
+            .get(b"FontFile2")
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|id| doc.get_object(id))
+            .and_then(lopdf::Object::as_stream)
+            .expect("font stream");
+        assert!(
+            file.dict.get(b"Filter").is_ok(),
+            "the embedded font is compressed"
+        );
+    }
+}
+
+/// `pdfinfo` (poppler-utils) on the report PDF, or `None` when it is not installed here.
+fn pdfinfo(pdf: &[u8]) -> Option<String> {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .ok()?;
     assert!(
-        fonts.iter().all(|f| f.windows(6).any(|w| w == b"DejaVu")),
-        "the bundled font"
+        out.status.success(),
+        "pdfinfo: {}",
+        String::from_utf8_lossy(&out.stderr)
     );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn the_pdf_is_tagged_and_says_its_title_author_and_language() {
+    let r = report();
+    let bytes = render(&r, Format::Pdf).expect("pdf");
+    let Some(info) = pdfinfo(&bytes) else {
+        println!("SKIPPED: pdfinfo is not installed here (CI installs poppler-utils)");
+        return;
+    };
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}:")))
+            .map(str::trim)
+            .unwrap_or_else(|| panic!("{name} in {info}"))
+            .to_string()
+    };
+    assert_eq!(field("Tagged"), "yes");
+    assert_eq!(field("Title"), r.title);
+    assert_eq!(field("Author"), "Община Примерна");
+    let doc = lopdf::Document::load_mem(&bytes).expect("lopdf");
+    let lang = doc
+        .catalog()
+        .and_then(|c| c.get(b"Lang"))
+        .and_then(lopdf::Object::as_str)
+        .expect("Lang");
+    assert_eq!(lang, b"bg");
+    assert!(field("Pages").parse::<u32>().expect("pages") >= 5);
+}
+
+#[test]
+fn the_pdf_text_has_the_report_in_reading_order_without_double_full_stops() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, render(&report(), Format::Pdf).expect("pdf")).expect("write");
+    let Ok(out) = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+    else {
+        println!("SKIPPED: pdftotext is not installed here (CI installs poppler-utils)");
+        return;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("лв.."), "no double full stop after лв.");
+    assert!(!text.contains("Приет с не е посочено"));
+    let intro = text.find("1. Въведение").expect("introduction");
+    let conclusions = text.rfind("5. Изводи и препоръки").expect("conclusions");
+    assert!(intro < conclusions);
+    assert!(text.contains("Въведение, написано от координатора."));
 }
 
 #[tokio::test]
