@@ -1,8 +1,12 @@
-//! The report as DOCX (WordprocessingML written directly, zipped): real heading styles with
-//! outline levels (so a table of contents works in Word and LibreOffice), real tables with a
-//! repeated header row, charts as PNG pictures with their description as alternative text.
+//! The report as DOCX (WordprocessingML written directly, zipped) from the shared blocks:
+//! real heading styles with outline levels and bookmarks, a table of contents field filled
+//! with its entries (linked to the headings, page numbers as PAGEREF fields the word
+//! processor updates), tables with column widths fitted to their content and a repeated
+//! header row, charts as PNG pictures with their description as alternative text.
 
 use super::Report;
+use super::blocks::{Block, Run, blocks, contents, fit_columns};
+use super::pdf::text::{Metrics, extent};
 use crate::analytics::charts::{Chart, DataTable};
 use quick_xml::escape::escape;
 use std::io::{Cursor, Write};
@@ -21,9 +25,19 @@ pub enum DocxError {
 /// Width of a chart picture on the page: 16 cm in EMU.
 const PICTURE_EMU: u64 = 5_760_000;
 
+/// The text width of an A4 page between the margins, in twentieths of a point.
+const TEXT_TWIPS: f64 = 11906.0 - 1418.0 - 1134.0;
+/// A cell's left and right margins together (TableNormal), in points.
+const CELL_MARGINS_PT: f32 = 2.0 * 108.0 / 20.0;
+/// TableText's font size, in points.
+const TABLE_PT: f32 = 9.0;
+
 struct Doc {
     body: String,
     pictures: Vec<Vec<u8>>,
+    metrics: Option<Metrics>,
+    /// Headings so far, for their bookmarks `_Toc{n}`.
+    headings: usize,
 }
 
 impl Doc {
@@ -47,17 +61,50 @@ impl Doc {
         self.body.push_str("</w:t></w:r>");
     }
 
-    /// A paragraph of (text, bold) runs.
-    fn runs(&mut self, runs: &[(&str, bool)]) {
+    fn runs(&mut self, runs: &[Run]) {
         self.body.push_str("<w:p>");
-        for (t, b) in runs {
-            self.run(t, *b);
+        for r in runs {
+            self.run(&r.text, r.bold);
         }
         self.body.push_str("</w:p>");
     }
 
+    /// A heading with the bookmark the table of contents links to.
     fn heading(&mut self, level: u8, text: &str) {
-        self.para(Some(&format!("Heading{level}")), text);
+        let n = self.headings;
+        self.headings += 1;
+        self.body.push_str(&format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"Heading{level}\"/></w:pPr>\
+             <w:bookmarkStart w:id=\"{n}\" w:name=\"_Toc{n}\"/>"
+        ));
+        self.run(text, false);
+        self.body
+            .push_str(&format!("<w:bookmarkEnd w:id=\"{n}\"/></w:p>"));
+    }
+
+    /// Column widths in twips: each column's longest word at least, the rest by content.
+    fn widths(&self, t: &DataTable) -> Vec<u64> {
+        let cols = t.headers.len().max(1);
+        let Some(m) = &self.metrics else {
+            return vec![(TEXT_TWIPS / cols as f64) as u64; cols];
+        };
+        let (mut min, mut max) = (vec![0.0f64; cols], vec![0.0f64; cols]);
+        let rows = std::iter::once((&t.headers, true)).chain(t.rows.iter().map(|r| (r, false)));
+        for (row, bold) in rows {
+            for (i, text) in row.iter().take(cols).enumerate() {
+                let run = Run {
+                    text: text.clone(),
+                    bold,
+                };
+                let (lo, hi) = extent(&[run], TABLE_PT, m);
+                min[i] = min[i].max(f64::from((lo + CELL_MARGINS_PT) * 20.0));
+                max[i] = max[i].max(f64::from((hi + CELL_MARGINS_PT) * 20.0));
+            }
+        }
+        fit_columns(&min, &max, TEXT_TWIPS)
+            .into_iter()
+            .map(|w| w.round() as u64)
+            .collect()
     }
 
     fn page_break(&mut self) {
@@ -67,23 +114,26 @@ impl Doc {
 
     fn table(&mut self, t: &DataTable) {
         self.para(Some("Caption"), &t.caption);
-        self.body.push_str(
-            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"5000\" \
-             w:type=\"pct\"/></w:tblPr><w:tblGrid>",
-        );
-        for _ in &t.headers {
-            self.body.push_str("<w:gridCol/>");
+        let widths = self.widths(t);
+        self.body.push_str(&format!(
+            "<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"{}\" \
+             w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/></w:tblPr><w:tblGrid>",
+            widths.iter().sum::<u64>()
+        ));
+        for w in &widths {
+            self.body.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
         }
         self.body.push_str("</w:tblGrid>");
-        self.body.push_str("<w:tr><w:trPr><w:tblHeader/></w:trPr>");
-        for h in &t.headers {
-            self.cell(h, true);
+        self.body
+            .push_str("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>");
+        for (h, w) in t.headers.iter().zip(&widths) {
+            self.cell(h, true, *w);
         }
         self.body.push_str("</w:tr>");
         for row in &t.rows {
             self.body.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
-            for c in row {
-                self.cell(c, false);
+            for (i, w) in widths.iter().enumerate() {
+                self.cell(row.get(i).map_or("", String::as_str), false, *w);
             }
             self.body.push_str("</w:tr>");
         }
@@ -91,9 +141,11 @@ impl Doc {
         self.para(None, "");
     }
 
-    fn cell(&mut self, text: &str, bold: bool) {
-        self.body
-            .push_str("<w:tc><w:p><w:pPr><w:pStyle w:val=\"TableText\"/></w:pPr>");
+    fn cell(&mut self, text: &str, bold: bool, width: u64) {
+        self.body.push_str(&format!(
+            "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/></w:tcPr><w:p><w:pPr>\
+             <w:pStyle w:val=\"TableText\"/></w:pPr>"
+        ));
         self.run(text, bold);
         self.body.push_str("</w:p></w:tc>");
     }
@@ -128,18 +180,40 @@ impl Doc {
         Ok(())
     }
 
-    fn toc(&mut self) {
-        self.para(Some("TOCHeading"), "Съдържание");
-        self.body.push_str(
-            "<w:p><w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\"/></w:r>\
-             <w:r><w:instrText xml:space=\"preserve\"> TOC \\o \"1-2\" \\h \\z \\u </w:instrText></w:r>\
-             <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>",
-        );
-        self.body.push_str(&escape(
-            "Съдържанието се обновява при отваряне (или: десен бутон → „Обнови полето“).",
-        ));
-        self.body
-            .push_str("</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r></w:p>");
+    /// The table of contents: a TOC field whose result already lists the headings (links to
+    /// their bookmarks, page numbers as PAGEREF fields), so it reads right before any update.
+    fn toc(&mut self, entries: &[(u8, String)]) {
+        self.para(Some("TOCHeading"), super::blocks::CONTENTS);
+        let field = |instr: &str| {
+            format!(
+                "<w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText \
+                 xml:space=\"preserve\"> {instr} </w:instrText></w:r>\
+                 <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>"
+            )
+        };
+        let end = "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>";
+        for (i, (level, text)) in entries.iter().enumerate() {
+            self.body.push_str(&format!(
+                "<w:p><w:pPr><w:pStyle w:val=\"TOC{level}\"/><w:tabs><w:tab w:val=\"right\" \
+                 w:leader=\"dot\" w:pos=\"{}\"/></w:tabs></w:pPr>",
+                TEXT_TWIPS as u64
+            ));
+            if i == 0 {
+                self.body.push_str(&field("TOC \\o \"1-2\" \\h \\z \\u"));
+            }
+            self.body.push_str(&format!(
+                "<w:hyperlink w:anchor=\"_Toc{i}\" w:history=\"1\">"
+            ));
+            self.run(text, false);
+            self.body.push_str("<w:r><w:tab/></w:r>");
+            self.body.push_str(&field(&format!("PAGEREF _Toc{i} \\h")));
+            self.body.push_str(end);
+            self.body.push_str("</w:hyperlink>");
+            if i + 1 == entries.len() {
+                self.body.push_str(end);
+            }
+            self.body.push_str("</w:p>");
+        }
     }
 }
 
@@ -147,83 +221,47 @@ fn body(r: &Report) -> Result<Doc, DocxError> {
     let mut d = Doc {
         body: String::new(),
         pictures: Vec::new(),
+        metrics: Metrics::new(),
+        headings: 0,
     };
-    d.para(Some("Subtitle"), &format!("Община {}", r.municipality));
-    d.para(Some("Title"), &r.title);
-    d.para(
-        Some("Subtitle"),
-        &format!("{} ({})", r.plan_title, r.plan_period),
-    );
-    d.para(None, &r.plan_adoption);
-    if !r.state_line.is_empty() {
-        d.runs(&[(&r.state_line, true)]);
-    }
-    if r.sample {
-        d.para(
-            None,
-            "Докладът е изготвен от примерни (демонстрационни) данни, а не от действителни отчети.",
-        );
-    }
-    d.page_break();
-    d.toc();
-    d.page_break();
-
-    d.heading(1, "1. Въведение");
-    r.introduction.iter().for_each(|p| d.para(None, p));
-    d.heading(1, "2. Обобщение за годината");
-    r.summary.iter().for_each(|p| d.para(None, p));
-    for (k, v) in &r.figures {
-        d.runs(&[(&format!("{k}: "), true), (v, false)]);
-    }
-    let mut figure = 0;
-    for c in &r.charts {
-        figure += 1;
-        d.chart(c, figure)?;
-    }
-    for c in &r.chapters {
-        d.heading(
-            1,
-            &format!("3.{n}. Приоритетна област {n}. {}", c.title, n = c.number),
-        );
-        c.summary.iter().for_each(|p| d.para(None, p));
-        d.heading(2, "Мерки");
-        for m in &c.measures {
-            d.runs(&[(&format!("{} ", m.label), true), (&m.headline, false)]);
-            d.para(None, &m.status_line());
-            if let Some(line) = m.money_line() {
-                d.para(None, &line);
+    let blocks = blocks(r);
+    let entries = contents(&blocks);
+    for b in &blocks {
+        match b {
+            Block::TitlePage(t) => {
+                d.para(Some("Subtitle"), &t.municipality);
+                d.para(Some("Title"), &t.title);
+                d.para(Some("Subtitle"), &t.plan);
+                d.para(None, &t.adoption);
+                if !t.state.is_empty() {
+                    d.runs(&[Run::bold(t.state.clone())]);
+                }
+                if let Some(s) = &t.sample {
+                    d.para(None, s);
+                }
             }
-            m.done.iter().for_each(|t| d.para(Some("ListBullet"), t));
+            Block::Contents => d.toc(&entries),
+            Block::Heading { level, text } => d.heading(*level, text),
+            Block::Paragraph(runs) => d.runs(runs),
+            Block::Detail(text) => d.para(None, text),
+            Block::List {
+                ordered: true,
+                items,
+            } => {
+                for (i, p) in items.iter().enumerate() {
+                    d.para(None, &format!("{}. {p}", i + 1));
+                }
+            }
+            Block::List {
+                ordered: false,
+                items,
+            } => {
+                items.iter().for_each(|t| d.para(Some("ListBullet"), t));
+            }
+            Block::Table(t) => d.table(t),
+            Block::Figure { number, chart } => d.chart(chart, *number)?,
+            Block::PageBreak => d.page_break(),
         }
-        if !c.indicators.rows.is_empty() {
-            d.heading(2, "Индикатори");
-            d.table(&c.indicators);
-        }
-        if let Some(chart) = &c.chart {
-            figure += 1;
-            d.chart(chart, figure)?;
-        }
-        if !c.money.rows.is_empty() {
-            d.heading(2, "Средства по източници");
-            d.table(&c.money);
-        }
-    }
-    d.heading(1, "4. Институции, които не са представили отчет");
-    if r.silent.rows.is_empty() {
-        d.para(None, "Всички институции са представили отчет.");
-    } else {
-        d.table(&r.silent);
-    }
-    d.heading(1, "5. Изводи и препоръки");
-    d.heading(2, "Изводи");
-    r.conclusions.iter().for_each(|p| d.para(None, p));
-    d.heading(2, "Препоръки");
-    for (i, p) in r.recommendations.iter().enumerate() {
-        d.para(None, &format!("{}. {p}", i + 1));
-    }
-    d.heading(1, "Приложения");
-    for t in &r.annexes {
-        d.table(t);
     }
     Ok(d)
 }

@@ -71,8 +71,17 @@ fn the_docx_is_a_valid_package_with_heading_styles_tables_and_pictures() {
     }
     assert!(doc.contains("<w:pStyle w:val=\"Heading1\"/>"));
     assert!(doc.contains("TOC \\o"), "a table of contents field");
+    // The field's result already lists the headings, linked to their bookmarks.
+    assert!(doc.contains("<w:hyperlink w:anchor=\"_Toc0\""));
+    assert!(doc.contains("PAGEREF _Toc0 \\h"));
+    assert!(doc.contains("<w:bookmarkStart w:id=\"0\" w:name=\"_Toc0\"/>"));
+    assert!(
+        !doc.contains("Съдържанието се обновява"),
+        "no placeholder text"
+    );
     assert!(doc.contains("<w:tbl>") && doc.contains("<w:tblHeader/>"));
     assert!(doc.contains("Въведение, написано от координатора."));
+    assert!(!doc.contains("лв.."));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
     let mut png = Vec::new();
     zip.by_name("word/media/chart1.png")
@@ -80,6 +89,42 @@ fn the_docx_is_a_valid_package_with_heading_styles_tables_and_pictures() {
         .read_to_end(&mut png)
         .expect("read");
     assert!(png.starts_with(b"\x89PNG"), "the picture is a PNG");
+}
+
+/// The `w:w` widths of every `<w:gridCol>` of each table, in order.
+fn grid_widths(doc: &str) -> Vec<Vec<u64>> {
+    doc.split("<w:tblGrid>")
+        .skip(1)
+        .map(|t| {
+            let grid = t.split("</w:tblGrid>").next().unwrap_or("");
+            grid.split("<w:gridCol w:w=\"")
+                .skip(1)
+                .filter_map(|c| c.split('"').next()?.parse().ok())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn docx_columns_are_as_wide_as_their_content_needs_and_fill_the_page() {
+    let doc = zip_entry(
+        &render(&report(), Format::Docx).expect("docx"),
+        "word/document.xml",
+    );
+    assert!(doc.contains("<w:tblLayout w:type=\"fixed\"/>"));
+    let tables = grid_widths(&doc);
+    assert!(!tables.is_empty());
+    for widths in &tables {
+        let total: u64 = widths.iter().sum();
+        assert!(
+            (9300..=9360).contains(&total),
+            "{widths:?} fill the text width"
+        );
+    }
+    // Annex 1: the measure's text needs more room than "Отчети" ("1 / 2").
+    let annex = doc.find("Приложение 1.").expect("annex 1");
+    let widths = &grid_widths(&doc[annex..])[0];
+    assert!(widths[0] > 2 * widths[3], "{widths:?}");
 }
 
 #[test]
