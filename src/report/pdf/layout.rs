@@ -223,17 +223,9 @@ impl<'m> Layout<'m> {
         });
     }
 
-    /// Lines at the cursor, onto new pages as needed, as content of `group`.
-    fn lines(
-        &mut self,
-        lines: &[Line],
-        x: f32,
-        width: f32,
-        size: f32,
-        align: Align,
-        group: usize,
-        color: Rgb,
-    ) {
+    /// Lines at the cursor in ink, onto new pages as needed, as content of `group`.
+    fn lines(&mut self, lines: &[Line], x: f32, width: f32, size: f32, align: Align, group: usize) {
+        let color = INK;
         let lh = size * LEADING;
         for line in lines {
             if self.y + lh > BOTTOM {
@@ -265,7 +257,7 @@ impl<'m> Layout<'m> {
         // Never one line alone at the foot of a page.
         self.ensure(size * LEADING * lines.len().min(2) as f32);
         let g = self.group(tag, parent);
-        self.lines(&lines, LEFT + indent, WIDTH - indent, size, align, g, INK);
+        self.lines(&lines, LEFT + indent, WIDTH - indent, size, align, g);
         g
     }
 
@@ -295,7 +287,7 @@ impl<'m> Layout<'m> {
         }
         let level = NonZeroU16::new(u16::from(level) + 1).unwrap_or(NonZeroU16::MIN);
         let g = self.group(Tag::Hn(level, Some(text.to_string())), None);
-        self.lines(&lines, LEFT, WIDTH, size, Align::Left, g, INK);
+        self.lines(&lines, LEFT, WIDTH, size, Align::Left, g);
         self.y += 3.0;
     }
 
@@ -413,7 +405,6 @@ impl<'m> Layout<'m> {
                 size,
                 Align::Left,
                 body,
-                INK,
             );
             self.y += 2.0;
         }
@@ -432,7 +423,7 @@ impl<'m> Layout<'m> {
         let alt = format!("{}. {}", c.title, c.desc);
         let figure = self.group(Tag::Figure(Some(alt)), None);
         let cap = self.group(Tag::Caption, None);
-        self.lines(&lines, LEFT, WIDTH, 9.0, Align::Left, cap, INK);
+        self.lines(&lines, LEFT, WIDTH, 9.0, Align::Left, cap);
         self.y += 3.0;
         let ops = chart::ops(c, self.m, LEFT, self.y, k);
         self.page().push(Marked {
