@@ -2,7 +2,7 @@
 //! plan JSON, the amended plan as a whole document, or an amending decision; `--dry-run
 //! --json` prints the changes it would make.
 
-use super::{Input, apply::apply, decision_media_type, read_input, store};
+use super::{Input, apply::apply, decision_media_type, read_input_within, store};
 use crate::config::Config;
 use crate::plan::act::{Act, ActFile};
 use anyhow::Context;
@@ -67,7 +67,8 @@ pub async fn run(config: &Config, a: AmendArgs) -> anyhow::Result<()> {
         .unwrap_or_default();
     let input = {
         let (n, b) = (name.clone(), bytes.clone());
-        tokio::task::spawn_blocking(move || read_input(&n, &b)).await?
+        let limits = config.read_limits();
+        tokio::task::spawn_blocking(move || read_input_within(&n, &b, limits)).await?
     }
     .map_err(|e| anyhow::anyhow!("{}: {e}", a.file.display()))?;
     let db = crate::server::open_database(config).await?;

@@ -74,7 +74,21 @@ fn document_text(doc: &crate::import::document::Document) -> String {
 /// plan with measures is the whole amended plan; any other document is read as an amending
 /// decision.
 pub fn read_input(file_name: &str, bytes: &[u8]) -> Result<Input, InputError> {
-    let out = load::import_bytes(file_name, bytes, &ImportOptions::default());
+    read_input_within(file_name, bytes, crate::import::budget::ReadLimits::DEFAULT)
+}
+
+/// [`read_input`] within the reading budget `limits` (the configuration's on the server and
+/// the command line), as the importer reads.
+pub fn read_input_within(
+    file_name: &str,
+    bytes: &[u8],
+    limits: crate::import::budget::ReadLimits,
+) -> Result<Input, InputError> {
+    let options = ImportOptions {
+        limits,
+        ..ImportOptions::default()
+    };
+    let out = load::import_bytes(file_name, bytes, &options);
     if let Ok(out) = &out
         && let Some(plan) = &out.plan
         && plan.measures().next().is_some()
@@ -88,7 +102,7 @@ pub fn read_input(file_name: &str, bytes: &[u8]) -> Result<Input, InputError> {
             keys,
         });
     }
-    let (_, doc) = load::read_any(file_name, bytes)?;
+    let (_, doc) = crate::import::read::read_document_within(file_name, bytes, &limits)?;
     let text = document_text(&doc);
     let reading = decision::read(&text);
     if reading.proposed.is_empty() && reading.not_understood.is_empty() {

@@ -8,7 +8,7 @@
 use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
 use super::pages::{ChangeView, FieldView, change_views, money_bg};
 use super::store::{self, DraftRow};
-use super::{Input, decision_media_type, read_input};
+use super::{Input, decision_media_type, read_input_within};
 use crate::i18n::Tr;
 use crate::plan::act::ActFile;
 use crate::plan::diff::ChangeCounts;
@@ -208,7 +208,8 @@ async fn upload_decision(
     };
     let (n, b) = (name.clone(), bytes.clone());
     // Reading a document is CPU work, within the importer's limits: off the request threads.
-    let read = crate::heavy::run("amend", move || read_input(&n, &b))
+    let limits = state.config.read_limits();
+    let read = crate::heavy::run("amend", move || read_input_within(&n, &b, limits))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     let (origin, plan, file) = match read {

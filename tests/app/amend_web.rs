@@ -336,3 +336,24 @@ async fn only_the_administrator_and_the_municipalitys_coordinator_may_amend_its_
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
     assert!(anonymous.location().starts_with("/login"));
 }
+
+#[tokio::test]
+async fn a_decision_is_read_within_the_configured_reading_limits() {
+    let app = TestApp::spawn_with(|c| c.limits.rows = 2).await;
+    let id = app.create_plan(&sample_plan()).await;
+    let s = app.admin_session().await;
+    let r = post_multipart(
+        &app,
+        &format!("/plans/{id}/amend/decision"),
+        &s,
+        &[],
+        Some(("reshenie.txt", DECISION.as_bytes())),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert!(r.body.contains("id=\"upload-error\""));
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM amendment_drafts").await,
+        0
+    );
+}
