@@ -11,15 +11,3 @@ pub mod rounds;
 pub mod rounds_json;
 pub mod token_pages;
 pub mod tokens;
-
-use crate::web::AppState;
-use axum::Router;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(docs::routes())
-        .merge(rounds::routes())
-        .merge(imports::routes())
-        .merge(token_pages::routes())
-        .merge(personal_pages::routes())
-}

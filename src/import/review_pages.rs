@@ -1,4 +1,4 @@
-//! The review of an import draft (see [`super::pages`] for the upload): the recognised plan
+//! The review of an import draft (the upload is in `pages.rs`): the recognised plan
 //! beside its source, the header form, the new names' choices, and the save (one transaction)
 //! or discard of the draft.
 
@@ -461,7 +461,7 @@ async fn save(
         .filter(|c| used.iter().any(|u| u.name == c.name && u.kind == c.kind))
         .collect();
     let actor = crate::audit::Actor::user_or_token(
-        importer.user.as_ref(),
+        importer.user.as_ref().map(|u| u.actor()),
         crate::web::auth::client_ip(&extensions),
     );
     let saved = store::save_draft(

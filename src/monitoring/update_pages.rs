@@ -2,12 +2,15 @@
 //! the form, review, evidence and history. Each page is reachable by staff under
 //! `/rounds/{id}` and by a submission link under `/s/{token}`.
 
-use super::input::{FieldErrors, parse_update};
+use super::input::parse_update;
+use crate::forms::FieldErrors;
 use super::store::{self, MonitoringError, UpdateRow};
 use super::update_view::{self, UpdatePage};
-use super::views::{self, find_measure, measure_label};
+use super::institution_view::institution_page;
+use super::views::find_measure;
 use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
-use super::{Action, evidence};
+use super::Action;
+use crate::files::accept;
 use crate::i18n::Tr;
 use crate::snapshot::Evidence;
 use crate::web::download::{self, Disposition};
@@ -21,7 +24,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 /// Request body limit of upload forms: the largest evidence file and the form around it.
-const UPLOAD_LIMIT: usize = evidence::MAX_EVIDENCE_BYTES + 1024 * 1024;
+const UPLOAD_LIMIT: usize = accept::MAX_EVIDENCE_BYTES + 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -43,106 +46,6 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/rounds/{rid}/evidence/{eid}", get(staff_download))
         .route("/s/{token}/evidence/{eid}", get(link_download))
-        .merge(super::xlsx_pages::routes())
-}
-
-pub struct MissingLine {
-    pub id: i64,
-    pub label: String,
-    pub headline: String,
-    pub state: super::State,
-    pub missing: Vec<String>,
-}
-
-#[derive(Template)]
-#[template(path = "monitoring/institution.html")]
-struct InstitutionPage {
-    tr: Tr,
-    csrf: String,
-    base: String,
-    via_link: bool,
-    round: views::RoundHeader,
-    institution: String,
-    institution_id: i64,
-    lines: Vec<MissingLine>,
-    done: usize,
-    can_upload: bool,
-    upload_errors: Vec<String>,
-}
-
-/// What an update still lacks before it can be handed in.
-fn missing_parts(tr: Tr, u: &UpdateRow, m: Option<&crate::plan::Measure>) -> Vec<String> {
-    if u.state.is_received() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    if u.status.is_none() {
-        out.push(tr.t("mon.missing_status").to_string());
-    }
-    if let Some(m) = m {
-        let without = m
-            .indicators
-            .iter()
-            .filter(|i| !u.values.iter().any(|v| v.indicator_key == i.key))
-            .count();
-        if without > 0 {
-            out.push(format!("{} {without}", tr.t("mon.missing_values")));
-        }
-    }
-    if u.narrative.trim().is_empty() {
-        out.push(tr.t("mon.missing_narrative").to_string());
-    }
-    if u.state != super::State::NotReceived || !out.is_empty() {
-        out.push(tr.t("mon.missing_submit").to_string());
-    }
-    out
-}
-
-pub async fn institution_page(
-    tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    institution_id: i64,
-    upload_errors: Vec<String>,
-) -> Result<String, AppError> {
-    if !ctx.may(&ctx.view(institution_id)) {
-        return Err(AppError::not_found("Няма такава институция в този кръг."));
-    }
-    let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
-    let Some(first) = updates.first() else {
-        return Err(AppError::not_found(
-            "Тази институция няма мерки в този кръг.",
-        ));
-    };
-    let sp = state.plan(ctx.round.plan_id).await?;
-    let plan = sp.as_ref().map(|s| &s.plan);
-    let lines = updates
-        .iter()
-        .map(|u| {
-            let (label, headline) = measure_label(plan, &u.measure_key);
-            MissingLine {
-                id: u.id,
-                label,
-                headline,
-                state: u.state,
-                missing: missing_parts(tr, u, plan.and_then(|p| find_measure(p, &u.measure_key))),
-            }
-        })
-        .collect();
-    let page = InstitutionPage {
-        tr,
-        csrf: ctx.csrf.clone(),
-        base: ctx.base.clone(),
-        via_link: ctx.link_institution.is_some(),
-        round: views::round_header(&ctx.round),
-        institution: first.institution.clone(),
-        institution_id,
-        done: updates.iter().filter(|u| u.state.is_received()).count(),
-        lines,
-        can_upload: ctx.round.is_open() && ctx.may(&ctx.edit(institution_id)),
-        upload_errors,
-    };
-    Ok(page.render()?)
 }
 
 async fn staff_institution(
@@ -395,9 +298,9 @@ async fn add_evidence(
     };
     let mut bytes_to_store = None;
     match (&file, url.trim().is_empty()) {
-        (Some((name, bytes)), _) => match evidence::check_file(name, bytes) {
+        (Some((name, bytes)), _) => match accept::check_file(name, bytes) {
             Ok(media) => {
-                let name = evidence::clean_file_name(name);
+                let name = accept::clean_file_name(name);
                 item.title = if title.is_empty() {
                     name.clone()
                 } else {
@@ -410,7 +313,7 @@ async fn add_evidence(
             }
             Err(m) => errors.add("evidence_file", m),
         },
-        (None, false) => match evidence::check_link(&url) {
+        (None, false) => match accept::check_link(&url) {
             Ok(link) => {
                 item.title = if title.is_empty() {
                     link.clone()

@@ -4,7 +4,7 @@
 
 use super::input::parse_update;
 use super::store::{self, MonitoringError};
-use super::update_pages::institution_page;
+use super::institution_view::institution_page;
 use super::update_view::stored_fields;
 use super::views::{find_measure, measure_label};
 use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
@@ -17,7 +17,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-const UPLOAD_LIMIT: usize = super::evidence::MAX_EVIDENCE_BYTES + 1024 * 1024;
+const UPLOAD_LIMIT: usize = crate::files::accept::MAX_EVIDENCE_BYTES + 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

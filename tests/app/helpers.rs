@@ -8,7 +8,8 @@ use planmon::config::Config;
 use planmon::db::Db;
 use planmon::plan::Plan;
 use planmon::plan::format::parse_plan_json;
-use planmon::web::{AppState, router};
+use planmon::server::router;
+use planmon::web::AppState;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 

@@ -229,7 +229,7 @@ async fn a_panic_in_a_handler_is_answered_with_the_500_page_not_a_dropped_connec
     }
     let app = axum::Router::new()
         .route("/boom", axum::routing::get(boom))
-        .layer(planmon::web::catch_panic());
+        .layer(planmon::server::catch_panic());
     let r = app
         .oneshot(Request::get("/boom").body(Body::empty()).expect("request"))
         .await

@@ -7,7 +7,7 @@ use crate::monitoring_web::{ADMIN, get, post, post_multipart};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
 use planmon::monitoring::State;
-use planmon::monitoring::evidence::MAX_EVIDENCE_BYTES;
+use planmon::files::accept::MAX_EVIDENCE_BYTES;
 use planmon::monitoring::store;
 
 async fn history_len(app: &TestApp, update_id: i64) -> usize {

@@ -19,7 +19,7 @@ pub struct Reply {
 }
 
 pub async fn send(app: &TestApp, req: Request<Body>) -> Reply {
-    let response = planmon::web::router(app.state.clone())
+    let response = planmon::server::router(app.state.clone())
         .oneshot(req)
         .await
         .expect("router never fails");

@@ -306,7 +306,7 @@ async fn listen(limits: planmon::web::listen::Limits) -> (std::net::SocketAddr, 
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let router = planmon::web::router(app.state.clone());
+    let router = planmon::server::router(app.state.clone());
     tokio::spawn(planmon::web::listen::serve(
         listener,
         router,
