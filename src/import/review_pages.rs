@@ -4,7 +4,8 @@
 
 use super::access::{self, Importer};
 use super::names::{self, NameChoice};
-use super::review::{self, Draft, FieldError, MetaForm, ReviewView};
+use super::review::{self, Draft, MetaForm, ReviewView};
+use crate::forms::FieldError;
 use super::store::{self, Saved};
 use crate::amend::draft::ActForm;
 use crate::i18n::Tr;
