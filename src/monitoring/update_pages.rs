@@ -8,7 +8,7 @@ use super::store::{self, MonitoringError, UpdateRow};
 use super::update_view::{self, UpdatePage};
 use super::institution_view::institution_page;
 use super::views::find_measure;
-use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
+use super::visit::{Ctx, InstitutionAt};
 use super::Action;
 use crate::files::accept;
 use crate::i18n::Tr;
@@ -26,48 +26,44 @@ use serde::Deserialize;
 /// Request body limit of upload forms: the largest evidence file and the form around it.
 const UPLOAD_LIMIT: usize = accept::MAX_EVIDENCE_BYTES + 1024 * 1024;
 
+/// Each action has one handler for both addresses: the [`Ctx`] extractor tells the staff
+/// visitor (`/rounds/{rid}/…`) from the holder of a link (`/s/{token}/…`).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/rounds/{rid}/institutions/{iid}", get(staff_institution))
-        .route("/s/{token}", get(link_institution))
-        .route(
-            "/rounds/{rid}/updates/{uid}",
-            get(staff_update).post(staff_save),
-        )
-        .route("/s/{token}/updates/{uid}", get(link_update).post(link_save))
-        .route("/rounds/{rid}/updates/{uid}/review", post(staff_review))
+        .route("/rounds/{rid}/institutions/{iid}", get(institution))
+        .route("/s/{token}", get(institution))
+        .route("/rounds/{rid}/updates/{uid}", get(show).post(save))
+        .route("/s/{token}/updates/{uid}", get(show).post(save))
+        .route("/rounds/{rid}/updates/{uid}/review", post(review))
         .route(
             "/rounds/{rid}/updates/{uid}/evidence",
-            post(staff_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(add_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/s/{token}/updates/{uid}/evidence",
-            post(link_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(add_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/rounds/{rid}/evidence/{eid}", get(staff_download))
-        .route("/s/{token}/evidence/{eid}", get(link_download))
+        .route("/rounds/{rid}/evidence/{eid}", get(download))
+        .route("/s/{token}/evidence/{eid}", get(download))
 }
 
-async fn staff_institution(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, iid)): Path<(String, String)>,
-) -> Result<Html<String>, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let iid = parse_id(&iid, "институция")?;
-    institution_page(tr, &state, &ctx, iid, Vec::new())
-        .await
-        .map(Html)
+#[derive(Deserialize)]
+struct UpdateAt {
+    uid: String,
 }
 
-async fn link_institution(
+#[derive(Deserialize)]
+struct EvidenceAt {
+    eid: String,
+}
+
+async fn institution(
     tr: Tr,
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    ctx: Ctx,
+    Path(at): Path<InstitutionAt>,
 ) -> Result<Html<String>, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    let iid = ctx.link_institution.unwrap_or_default();
+    let iid = ctx.institution(at.iid.as_deref())?;
     institution_page(tr, &state, &ctx, iid, Vec::new())
         .await
         .map(Html)
@@ -89,50 +85,31 @@ struct Done {
 
 async fn show(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    uid: &str,
-    done: Option<String>,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
+    Query(q): Query<Done>,
 ) -> Result<Response, AppError> {
-    let u = visible_update(state, ctx, uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     let fields = update_view::stored_fields(&u);
-    let mut page = UpdatePage::build(state, ctx, tr, &u, &fields, FieldErrors::default()).await?;
-    page.done =
-        done.filter(|d| ["saved", "submitted", "reviewed", "evidence"].contains(&d.as_str()));
+    let mut page =
+        UpdatePage::build(&state, &ctx, tr, &u, &fields, FieldErrors::default()).await?;
+    page.done = q
+        .done
+        .filter(|d| ["saved", "submitted", "reviewed", "evidence"].contains(&d.as_str()));
     Ok(render(&page)?.into_response())
-}
-
-async fn staff_update(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
-    Query(q): Query<Done>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    show(tr, &state, &ctx, &uid, q.done).await
-}
-
-async fn link_update(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path((token, uid)): Path<(String, String)>,
-    Query(q): Query<Done>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    show(tr, &state, &ctx, &uid, q.done).await
 }
 
 /// Saves (or submits, with `action=submit`) the values of an update. Errors come back in the
 /// form next to their fields, and nothing is stored.
 async fn save(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    uid: &str,
-    fields: Vec<(String, String)>,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let u = visible_update(state, ctx, uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.edit(u.institution_id))?;
     let sp = state.plan(ctx.round.plan_id).await?;
     let measure = sp
@@ -184,31 +161,10 @@ async fn save(
                 Err(MonitoringError::Refused(m)) => errors.add("form", m),
                 Err(e) => return Err(e.into()),
             }
-            let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
+            let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
             Ok((status, Html(page.render()?)).into_response())
         }
     }
-}
-
-async fn staff_save(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    save(tr, &state, &ctx, &uid, fields).await
-}
-
-async fn link_save(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path((token, uid)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    save(tr, &state, &ctx, &uid, fields).await
 }
 
 #[derive(Deserialize)]
@@ -218,15 +174,14 @@ struct ReviewForm {
     reason: String,
 }
 
-async fn staff_review(
+async fn review(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let u = visible_update(&state, &ctx, &uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.review())?;
     let action = match f.action.as_str() {
         "approve" => Action::Approve,
@@ -259,12 +214,12 @@ async fn staff_review(
 /// Adds a file or a link as evidence. A bad file or link is reported next to its field.
 async fn add_evidence(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    uid: &str,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let u = visible_update(state, ctx, uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.edit(u.institution_id))?;
     let (mut title, mut url, mut file) = (String::new(), String::new(), None);
     while let Some(field) = multipart
@@ -374,39 +329,22 @@ async fn add_evidence(
         }
     }
     let fields = update_view::stored_fields(&u);
-    let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
+    let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
     Ok((status, Html(page.render()?)).into_response())
 }
 
-async fn staff_evidence(
-    tr: Tr,
+async fn download(
     State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
-    multipart: Multipart,
+    ctx: Ctx,
+    Path(at): Path<EvidenceAt>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    add_evidence(tr, &state, &ctx, &uid, multipart).await
-}
-
-async fn link_evidence(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path((token, uid)): Path<(String, String)>,
-    multipart: Multipart,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    add_evidence(tr, &state, &ctx, &uid, multipart).await
-}
-
-async fn download(state: &AppState, ctx: &Ctx, eid: &str) -> Result<Response, AppError> {
-    let eid = parse_id(eid, "доказателство")?;
+    let eid = parse_id(&at.eid, "доказателство")?;
     let all = store::evidence(&state.db, ctx.round.id, None).await?;
     let e = all
         .into_iter()
         .find(|e| e.id == eid)
         .ok_or_else(|| AppError::not_found("Няма такъв файл в този кръг."))?;
-    let u = visible_update(state, ctx, &e.update_id.to_string()).await?;
+    let u = visible_update(&state, &ctx, &e.update_id.to_string()).await?;
     let _ = u;
     let path = e
         .stored_path
@@ -424,21 +362,4 @@ async fn download(state: &AppState, ctx: &Ctx, eid: &str) -> Result<Response, Ap
         Disposition::Attachment,
         bytes,
     ))
-}
-
-async fn staff_download(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, eid)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    download(&state, &ctx, &eid).await
-}
-
-async fn link_download(
-    State(state): State<AppState>,
-    Path((token, eid)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    download(&state, &ctx, &eid).await
 }

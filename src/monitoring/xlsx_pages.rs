@@ -7,10 +7,10 @@ use super::store::{self, MonitoringError};
 use super::institution_view::institution_page;
 use super::update_view::stored_fields;
 use super::views::{find_measure, measure_label};
-use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
+use super::visit::{Ctx, InstitutionAt};
 use super::xlsx::{self, SheetError, TemplateHeader, TemplateItem};
 use crate::i18n::Tr;
-use crate::web::{AppError, AppState, parse_id};
+use crate::web::{AppError, AppState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
@@ -23,20 +23,25 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/rounds/{rid}/institutions/{iid}/template.xlsx",
-            get(staff_template),
+            get(template),
         )
-        .route("/s/{token}/template.xlsx", get(link_template))
+        .route("/s/{token}/template.xlsx", get(template))
         .route(
             "/rounds/{rid}/institutions/{iid}/upload",
-            post(staff_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/s/{token}/upload",
-            post(link_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
 }
 
-async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Response, AppError> {
+async fn template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<InstitutionAt>,
+) -> Result<Response, AppError> {
+    let institution_id = ctx.institution(at.iid.as_deref())?;
     if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
@@ -94,25 +99,6 @@ async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Re
         bytes,
     )
         .into_response())
-}
-
-async fn staff_template(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, iid)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let iid = parse_id(&iid, "институция")?;
-    template(&state, &ctx, iid).await
-}
-
-async fn link_template(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    let iid = ctx.link_institution.unwrap_or_default();
-    template(&state, &ctx, iid).await
 }
 
 /// Checks a whole uploaded template; returns the updates to save or every error found.
@@ -186,11 +172,12 @@ async fn check_upload(
 
 async fn upload(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    institution_id: i64,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<InstitutionAt>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
+    let institution_id = ctx.institution(at.iid.as_deref())?;
     if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
@@ -211,7 +198,7 @@ async fn upload(
     let outcome = if bytes.is_empty() {
         Err(vec!["Изберете попълнената таблица.".to_string()])
     } else {
-        check_upload(state, ctx, institution_id, &bytes).await?
+        check_upload(&state, &ctx, institution_id, &bytes).await?
     };
     let errors = match outcome {
         Ok(items) => {
@@ -229,7 +216,7 @@ async fn upload(
                 }
                 Err(MonitoringError::Workflow(w)) => {
                     let html =
-                        institution_page(tr, state, ctx, institution_id, vec![w.to_string()])
+                        institution_page(tr, &state, &ctx, institution_id, vec![w.to_string()])
                             .await?;
                     return Ok((w.status(), Html(html)).into_response());
                 }
@@ -239,29 +226,6 @@ async fn upload(
         }
         Err(errors) => errors,
     };
-    let html = institution_page(tr, state, ctx, institution_id, errors).await?;
+    let html = institution_page(tr, &state, &ctx, institution_id, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-}
-
-async fn staff_upload(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, iid)): Path<(String, String)>,
-    multipart: Multipart,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let iid = parse_id(&iid, "институция")?;
-    upload(tr, &state, &ctx, iid, multipart).await
-}
-
-async fn link_upload(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    multipart: Multipart,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    let iid = ctx.link_institution.unwrap_or_default();
-    upload(tr, &state, &ctx, iid, multipart).await
 }
