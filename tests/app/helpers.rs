@@ -6,6 +6,7 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use planmon::config::Config;
 use planmon::db::Db;
+use planmon::monitoring::store::UpdateRow;
 use planmon::plan::Plan;
 use planmon::plan::format::parse_plan_json;
 use planmon::server::router;
@@ -436,4 +437,160 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Strin
     }
     body.extend(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+// Requests as a browser sends them from our pages: as staff with the administration token or
+// through a submission link, with the form token the page carries.
+
+/// Anonymous form token sent as cookie and header (double submit).
+const ANON_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// The form token a page at `path` expects: derived from the link on submission-link pages,
+/// else the anonymous double-submit token.
+pub fn csrf_for(path: &str) -> String {
+    match path.strip_prefix("/s/").and_then(|p| p.split('/').next()) {
+        Some(token) => planmon::token::token_hash(&format!("planmon-csrf:{token}")),
+        None => ANON_CSRF.to_string(),
+    }
+}
+
+fn with_auth(
+    b: axum::http::request::Builder,
+    bearer: Option<&str>,
+) -> axum::http::request::Builder {
+    match bearer {
+        Some(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        None => b,
+    }
+}
+
+/// A POST as a browser sends it from one of our pages: with the page's form token.
+fn form_post(path: &str, bearer: Option<&str>) -> axum::http::request::Builder {
+    let path_only = path.split('?').next().unwrap_or(path);
+    with_auth(Request::post(path), bearer)
+        .header("x-csrf-token", csrf_for(path_only))
+        .header(header::COOKIE, format!("pm_csrf={ANON_CSRF}"))
+}
+
+/// A GET as a staff member with the administration token (`bearer`), or as nobody.
+pub async fn get(app: &TestApp, path: &str, bearer: Option<&str>) -> TestResponse {
+    let req = with_auth(Request::get(path), bearer)
+        .body(Body::empty())
+        .expect("request");
+    app.request(req).await
+}
+
+/// A form POST as a browser sends it, with the token of the page at `path`.
+pub async fn post(
+    app: &TestApp,
+    path: &str,
+    bearer: Option<&str>,
+    fields: &[(&str, &str)],
+) -> TestResponse {
+    let body = serde_urlencoded::to_string(fields).expect("form");
+    let req = form_post(path, bearer)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    app.request(req).await
+}
+
+/// A multipart form with text fields and one file field named `file`.
+pub async fn post_multipart(
+    app: &TestApp,
+    path: &str,
+    bearer: Option<&str>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> TestResponse {
+    let (content_type, body) = multipart(fields, file);
+    let req = form_post(path, bearer)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("request");
+    app.request(req).await
+}
+
+/// The `/s/TOKEN` path of the first link shown on a page.
+pub fn link_path(body: &str) -> String {
+    let at = body.find("/s/").expect("a link on the page");
+    body[at..at + 67].to_string()
+}
+
+/// Ids, tokens and dates replaced, so snapshots are stable across runs and databases.
+pub fn redact(html: &str) -> String {
+    let rules = [
+        (r"/s/[0-9a-f]{64}", "/s/[token]"),
+        (r#"csrf_token([="a-z ]*)[0-9a-f]{64}"#, "csrf_token$1[csrf]"),
+        (
+            r"/(rounds|institutions|updates|evidence|links|plans)/\d+",
+            "/$1/[id]",
+        ),
+        (
+            r#"(name="(institution_id|update)" value=)"\d+""#,
+            "$1\"[id]\"",
+        ),
+        (r#"(id|for)="u\d+""#, "$1=\"u[id]\""),
+        (r"\d\d\.\d\d\.\d{4} г\.", "[date]"),
+    ];
+    let mut out = html.to_string();
+    for (pattern, with) in rules {
+        let re = regex::Regex::new(pattern).expect("regex");
+        out = re.replace_all(&out, with).into_owned();
+    }
+    out
+}
+
+// Reporting rounds and submission links.
+
+/// Opens the 2024 round of the sample plan through the form; returns (plan id, round id).
+pub async fn open_round_by_form(app: &TestApp) -> (i64, i64) {
+    let plan_id = app.create_plan(&sample_plan()).await;
+    let r = post(
+        app,
+        &format!("/plans/{plan_id}/rounds"),
+        Some(ADMIN_TOKEN),
+        &[("year", "2024"), ("deadline", "2025-03-31")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let round_id = r
+        .location()
+        .strip_prefix("/rounds/")
+        .and_then(|s| s.parse().ok())
+        .expect("redirect to the round");
+    (plan_id, round_id)
+}
+
+/// Issues a link for the institution of the round's first update; returns (its path, update).
+pub async fn issue_link(app: &TestApp, round_id: i64) -> (String, UpdateRow) {
+    let u = planmon::monitoring::store::updates(&app.db, round_id, None)
+        .await
+        .expect("updates")[0]
+        .clone();
+    let r = post(
+        app,
+        &format!("/rounds/{round_id}/links"),
+        Some(ADMIN_TOKEN),
+        &[("institution_id", &u.institution_id.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (link_path(&r.body), u)
+}
+
+/// Opens the 2024 round of the sample plan in the store, without the pages; returns (plan id,
+/// round id).
+pub async fn open_sample_round(app: &TestApp) -> (i64, i64) {
+    let plan_id = app.create_plan(&sample_plan()).await;
+    let round_id = planmon::monitoring::store::open_round(
+        &app.db,
+        plan_id,
+        2024,
+        Some("2025-03-31"),
+        planmon::monitoring::store::unaudited,
+    )
+    .await
+    .expect("open round");
+    (plan_id, round_id)
 }

@@ -1,10 +1,8 @@
 //! Small hostile files (issue 18): every reader stays within its budget, refuses with the limit
 //! named in Bulgarian, and the process reading them stays under 300 MB.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, get, issue_link, open_round_by_form, post_multipart};
 use crate::hostile_files::{self as files, Hostile};
-use crate::monitoring_pages::{issue_link, open_round_by_form};
-use crate::monitoring_web::{get, post_multipart};
 use axum::http::StatusCode;
 use planmon::import::ImportError;
 use planmon::import::budget::Limit;

@@ -1,8 +1,8 @@
 //! The spreadsheet template: download, upload through a link, errors per cell, wrong templates.
 
-use crate::helpers::{TestApp, sample_plan};
-use crate::monitoring_pages::{issue_link, open_round_by_form};
-use crate::monitoring_web::{ADMIN, get, post_multipart};
+use crate::helpers::{
+    ADMIN_TOKEN, TestApp, get, issue_link, open_round_by_form, post_multipart, sample_plan,
+};
 use axum::http::StatusCode;
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
 use planmon::monitoring::State;
@@ -73,7 +73,7 @@ async fn the_template_lists_the_institutions_measures_and_indicators() {
             "/rounds/{round_id}/institutions/{}/template.xlsx",
             u.institution_id
         ),
-        Some(ADMIN),
+        Some(ADMIN_TOKEN),
     )
     .await;
     assert_eq!(staff.status, StatusCode::OK);
