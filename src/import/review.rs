@@ -397,7 +397,10 @@ pub fn apply_meta(plan: &mut Plan, meta: &MetaForm) -> Result<Target, Vec<FieldE
         errors.push(FieldError::new("municipality", "Въведете общината."));
     }
     if meta.title.trim().is_empty() {
-        errors.push(FieldError::new("title", "Въведете наименованието на плана."));
+        errors.push(FieldError::new(
+            "title",
+            "Въведете наименованието на плана.",
+        ));
     }
     let from = year(&meta.period_from, "period_from").map_err(|e| errors.push(e));
     let to = year(&meta.period_to, "period_to").map_err(|e| errors.push(e));

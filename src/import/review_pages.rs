@@ -5,9 +5,9 @@
 use super::access::{self, Importer};
 use super::names::{self, NameChoice};
 use super::review::{self, Draft, MetaForm, ReviewView};
-use crate::forms::FieldError;
 use super::store::{self, Saved};
 use crate::amend::draft::ActForm;
+use crate::forms::FieldError;
 use crate::i18n::Tr;
 use crate::plan::rules::{self, Counts};
 use crate::plan::store as plans;

@@ -2,15 +2,15 @@
 //! the form, review, evidence and history. Each page is reachable by staff under
 //! `/rounds/{id}` and by a submission link under `/s/{token}`.
 
+use super::Action;
 use super::input::parse_update;
-use crate::forms::FieldErrors;
+use super::institution_view::institution_page;
 use super::store::{self, MonitoringError, UpdateRow};
 use super::update_view::{self, UpdatePage};
-use super::institution_view::institution_page;
 use super::views::find_measure;
 use super::visit::{Ctx, InstitutionAt};
-use super::Action;
 use crate::files::accept;
+use crate::forms::FieldErrors;
 use crate::i18n::Tr;
 use crate::snapshot::Evidence;
 use crate::web::download::{self, Disposition};
@@ -92,8 +92,7 @@ async fn show(
 ) -> Result<Response, AppError> {
     let u = visible_update(&state, &ctx, &at.uid).await?;
     let fields = update_view::stored_fields(&u);
-    let mut page =
-        UpdatePage::build(&state, &ctx, tr, &u, &fields, FieldErrors::default()).await?;
+    let mut page = UpdatePage::build(&state, &ctx, tr, &u, &fields, FieldErrors::default()).await?;
     page.done = q
         .done
         .filter(|d| ["saved", "submitted", "reviewed", "evidence"].contains(&d.as_str()));

@@ -2,11 +2,11 @@
 //! review actions, evidence and history.
 
 use super::input::{MAX_SPENT_LINES, default_currency};
-use crate::forms::FieldErrors;
 use super::store::{self, UpdateRow};
 use super::views::{self, day, find_measure, measure_label};
 use super::visit::Ctx;
 use super::{State, display_value, format_number};
+use crate::forms::FieldErrors;
 use crate::i18n::Tr;
 use crate::money::Money;
 use crate::plan::IndicatorKind;

@@ -3,8 +3,8 @@
 //! every problem is reported with its sheet, row and column.
 
 use super::input::parse_update;
-use super::store::{self, MonitoringError};
 use super::institution_view::institution_page;
+use super::store::{self, MonitoringError};
 use super::update_view::stored_fields;
 use super::views::{find_measure, measure_label};
 use super::visit::{Ctx, InstitutionAt};

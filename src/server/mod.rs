@@ -5,8 +5,8 @@ pub mod router;
 
 use crate::config::Config;
 use crate::db::Db;
-use crate::web::listen::Limits;
 use crate::web::AppState;
+use crate::web::listen::Limits;
 use anyhow::Context;
 pub use router::{catch_panic, router};
 use std::time::Instant;
