@@ -60,13 +60,13 @@ fn missing_parts(tr: Tr, u: &UpdateRow, m: Option<&crate::plan::Measure>) -> Vec
     out
 }
 
-pub async fn institution_page(
-    tr: Tr,
+/// The name and the updates of an institution in the round, when this visitor may see them;
+/// otherwise, or when the institution has no measures in the round, "not found".
+pub async fn institution_updates(
     state: &AppState,
     ctx: &Ctx,
     institution_id: i64,
-    upload_errors: Vec<String>,
-) -> Result<String, AppError> {
+) -> Result<(String, Vec<UpdateRow>), AppError> {
     if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
@@ -76,6 +76,17 @@ pub async fn institution_page(
             "Тази институция няма мерки в този кръг.",
         ));
     };
+    Ok((first.institution.clone(), updates))
+}
+
+pub async fn institution_page(
+    tr: Tr,
+    state: &AppState,
+    ctx: &Ctx,
+    institution_id: i64,
+    upload_errors: Vec<String>,
+) -> Result<String, AppError> {
+    let (institution, updates) = institution_updates(state, ctx, institution_id).await?;
     let sp = state.plan(ctx.round.plan_id).await?;
     let plan = sp.as_ref().map(|s| &s.plan);
     let lines = updates
@@ -97,7 +108,7 @@ pub async fn institution_page(
         base: ctx.base.clone(),
         via_link: ctx.link_institution.is_some(),
         round: views::round_header(&ctx.round),
-        institution: first.institution.clone(),
+        institution,
         institution_id,
         done: updates.iter().filter(|u| u.state.is_received()).count(),
         lines,

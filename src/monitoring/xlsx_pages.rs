@@ -3,7 +3,7 @@
 //! every problem is reported with its sheet, row and column.
 
 use super::input::parse_update;
-use super::institution_view::institution_page;
+use super::institution_view::{institution_page, institution_updates};
 use super::store::{self, MonitoringError};
 use super::update_view::stored_fields;
 use super::views::{find_measure, measure_label};
@@ -42,15 +42,7 @@ async fn template(
     Path(at): Path<InstitutionAt>,
 ) -> Result<Response, AppError> {
     let institution_id = ctx.institution(at.iid.as_deref())?;
-    if !ctx.may(&ctx.view(institution_id)) {
-        return Err(AppError::not_found("Няма такава институция в този кръг."));
-    }
-    let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
-    let Some(first) = updates.first() else {
-        return Err(AppError::not_found(
-            "Тази институция няма мерки в този кръг.",
-        ));
-    };
+    let (institution, updates) = institution_updates(&state, &ctx, institution_id).await?;
     let sp = state
         .plan(ctx.round.plan_id)
         .await?
@@ -75,7 +67,7 @@ async fn template(
     let header = TemplateHeader {
         round_id: ctx.round.id,
         institution_id,
-        institution: &first.institution,
+        institution: &institution,
         plan_title: &sp.plan.title,
         year: ctx.round.year,
         deadline: &deadline,
