@@ -312,6 +312,23 @@ impl TestApp {
         self.login(email, TEST_PASSWORD).await
     }
 
+    /// A logged-in user holding `role` in the municipality of plan `plan_id` (coordinator,
+    /// reviewer), as `ROLE@test.example`.
+    pub async fn staff_of_plan(&self, plan_id: i64, role: planmon::account::Role) -> Session {
+        let place = planmon::plan::store::place(&self.db, plan_id)
+            .await
+            .expect("place")
+            .expect("plan exists");
+        self.user_session(
+            &format!("{}@test.example", role.code()),
+            &[(
+                role,
+                planmon::account::Scope::Municipality(place.municipality),
+            )],
+        )
+        .await
+    }
+
     /// A logged-in administrator.
     pub async fn admin_session(&self) -> Session {
         self.user_session(
@@ -454,41 +471,65 @@ pub fn csrf_for(path: &str) -> String {
     }
 }
 
-fn with_auth(
-    b: axum::http::request::Builder,
-    bearer: Option<&str>,
-) -> axum::http::request::Builder {
-    match bearer {
-        Some(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
-        None => b,
+/// Who sends a request: nobody (`None`), a script with the administration token
+/// (`Some(ADMIN_TOKEN)`), or a logged-in browser (`&session`).
+#[derive(Clone, Copy)]
+pub enum As<'a> {
+    Nobody,
+    Token(&'a str),
+    User(&'a Session),
+}
+
+impl<'a> From<Option<&'a str>> for As<'a> {
+    fn from(bearer: Option<&'a str>) -> As<'a> {
+        bearer.map_or(As::Nobody, As::Token)
     }
 }
 
-/// A POST as a browser sends it from one of our pages: with the page's form token.
-fn form_post(path: &str, bearer: Option<&str>) -> axum::http::request::Builder {
-    let path_only = path.split('?').next().unwrap_or(path);
-    with_auth(Request::post(path), bearer)
-        .header("x-csrf-token", csrf_for(path_only))
-        .header(header::COOKIE, format!("pm_csrf={ANON_CSRF}"))
+impl<'a> From<&'a Session> for As<'a> {
+    fn from(session: &'a Session) -> As<'a> {
+        As::User(session)
+    }
 }
 
-/// A GET as a staff member with the administration token (`bearer`), or as nobody.
-pub async fn get(app: &TestApp, path: &str, bearer: Option<&str>) -> TestResponse {
-    let req = with_auth(Request::get(path), bearer)
+fn with_auth(b: axum::http::request::Builder, who: As<'_>) -> axum::http::request::Builder {
+    match who {
+        As::Token(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        As::User(s) => b.header(header::COOKIE, &s.cookie),
+        As::Nobody => b,
+    }
+}
+
+/// A POST as a browser sends it from one of our pages: with the page's form token (a
+/// logged-in browser's own, else the link's or the anonymous one).
+fn form_post(path: &str, who: As<'_>) -> axum::http::request::Builder {
+    let path_only = path.split('?').next().unwrap_or(path);
+    let b = with_auth(Request::post(path), who);
+    match who {
+        As::User(s) if !path_only.starts_with("/s/") => b.header("x-csrf-token", &s.csrf),
+        _ => b
+            .header("x-csrf-token", csrf_for(path_only))
+            .header(header::COOKIE, format!("pm_csrf={ANON_CSRF}")),
+    }
+}
+
+/// A GET as [`As`] says: `None`, `Some(ADMIN_TOKEN)` or `&session`.
+pub async fn get<'a>(app: &TestApp, path: &str, who: impl Into<As<'a>>) -> TestResponse {
+    let req = with_auth(Request::get(path), who.into())
         .body(Body::empty())
         .expect("request");
     app.request(req).await
 }
 
 /// A form POST as a browser sends it, with the token of the page at `path`.
-pub async fn post(
+pub async fn post<'a>(
     app: &TestApp,
     path: &str,
-    bearer: Option<&str>,
+    who: impl Into<As<'a>>,
     fields: &[(&str, &str)],
 ) -> TestResponse {
     let body = serde_urlencoded::to_string(fields).expect("form");
-    let req = form_post(path, bearer)
+    let req = form_post(path, who.into())
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .expect("request");
@@ -496,15 +537,15 @@ pub async fn post(
 }
 
 /// A multipart form with text fields and one file field named `file`.
-pub async fn post_multipart(
+pub async fn post_multipart<'a>(
     app: &TestApp,
     path: &str,
-    bearer: Option<&str>,
+    who: impl Into<As<'a>>,
     fields: &[(&str, &str)],
     file: Option<(&str, &[u8])>,
 ) -> TestResponse {
     let (content_type, body) = multipart(fields, file);
-    let req = form_post(path, bearer)
+    let req = form_post(path, who.into())
         .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
         .expect("request");

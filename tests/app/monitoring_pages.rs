@@ -7,6 +7,7 @@ use crate::helpers::{
 };
 use crate::plan_pages::assert_accessible_basics;
 use axum::http::StatusCode;
+use planmon::account::Role;
 use planmon::monitoring::State;
 use planmon::monitoring::store;
 
@@ -25,7 +26,8 @@ async fn a_coordinator_opens_a_round_and_sees_who_has_not_reported() {
     assert!(r.body.contains("31.03.2025 г."), "deadline shown");
     insta::assert_snapshot!("round_dashboard", redact(&r.body));
 
-    let list = get(&app, &format!("/plans/{plan_id}/rounds"), Some(ADMIN_TOKEN)).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let list = get(&app, &format!("/plans/{plan_id}/rounds"), &coordinator).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains(&format!("/rounds/{round_id}")));
     assert!(
@@ -39,6 +41,7 @@ async fn a_coordinator_opens_a_round_and_sees_who_has_not_reported() {
 async fn a_wrong_year_or_deadline_is_an_error_next_to_the_form() {
     let app = TestApp::spawn().await;
     let plan_id = app.create_plan(&sample_plan()).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     for (year, deadline, expect) in [
         ("две хиляди", "", "не е година"),
         ("2024", "31.03.2025", "не е дата"),
@@ -47,7 +50,7 @@ async fn a_wrong_year_or_deadline_is_an_error_next_to_the_form() {
         let r = post(
             &app,
             &format!("/plans/{plan_id}/rounds"),
-            Some(ADMIN_TOKEN),
+            &coordinator,
             &[("year", year), ("deadline", deadline)],
         )
         .await;
@@ -64,7 +67,8 @@ async fn a_wrong_year_or_deadline_is_an_error_next_to_the_form() {
 #[tokio::test]
 async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let reviewer = app.staff_of_plan(plan_id, Role::Reviewer).await;
     let (link, u) = issue_link(&app, round_id).await;
 
     let home = get(&app, &link, None).await;
@@ -104,7 +108,7 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let page = get(
         &app,
         &format!("/rounds/{round_id}/updates/{}", u.id),
-        Some(ADMIN_TOKEN),
+        &reviewer,
     )
     .await;
     assert!(
@@ -141,7 +145,8 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
 #[tokio::test]
 async fn a_return_needs_a_reason_and_the_reason_reaches_the_institution() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let reviewer = app.staff_of_plan(plan_id, Role::Reviewer).await;
     let (link, u) = issue_link(&app, round_id).await;
     let path = format!("{link}/updates/{}", u.id);
     post(
@@ -155,7 +160,7 @@ async fn a_return_needs_a_reason_and_the_reason_reaches_the_institution() {
     let blank = post(
         &app,
         &review,
-        Some(ADMIN_TOKEN),
+        &reviewer,
         &[("action", "return"), ("reason", " ")],
     )
     .await;
@@ -164,7 +169,7 @@ async fn a_return_needs_a_reason_and_the_reason_reaches_the_institution() {
     let back = post(
         &app,
         &review,
-        Some(ADMIN_TOKEN),
+        &reviewer,
         &[("action", "return"), ("reason", "Липсва броят на децата.")],
     )
     .await;
@@ -221,7 +226,8 @@ async fn evidence_files_are_stored_with_their_checksum_and_links_are_kept() {
 async fn the_rounds_index_lists_each_plan_with_its_rounds() {
     let app = TestApp::spawn().await;
     let (plan_id, round_id) = open_round_by_form(&app).await;
-    let r = get(&app, "/rounds", Some(ADMIN_TOKEN)).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let r = get(&app, "/rounds", &coordinator).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_accessible_basics(&r.body);
     assert!(r.body.contains(&format!("href=\"/rounds/{round_id}\"")));

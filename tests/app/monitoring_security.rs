@@ -2,7 +2,7 @@
 //! bad input can and cannot do. Nothing refused is ever stored.
 
 use crate::helpers::{
-    ADMIN_TOKEN, TestApp, get, issue_link, open_round_by_form, post, post_multipart, sample_plan,
+    TestApp, get, issue_link, open_round_by_form, post, post_multipart, sample_plan,
 };
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
@@ -96,7 +96,8 @@ async fn a_link_cannot_reach_an_update_of_another_round_by_its_id() {
 #[tokio::test]
 async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     let (revoked, u) = issue_link(&app, round_id).await;
     let (kept, _) = issue_link(&app, round_id).await;
     let link_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM submission_links")
@@ -106,7 +107,7 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
     let r = post(
         &app,
         &format!("/rounds/{round_id}/links/{link_id}/revoke"),
-        Some(ADMIN_TOKEN),
+        &coordinator,
         &[],
     )
     .await;
@@ -119,7 +120,7 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
     let r = post(
         &app,
         &format!("/rounds/{round_id}/close"),
-        Some(ADMIN_TOKEN),
+        &coordinator,
         &[],
     )
     .await;
