@@ -32,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::opendata::pages::routes())
         .merge(crate::rollup::api::routes())
         .merge(crate::overview::pages::routes())
+        .merge(crate::levels::pages::routes())
         .merge(crate::api::docs::routes())
         .merge(crate::api::rounds::routes())
         .merge(crate::api::imports::routes())
