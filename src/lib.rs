@@ -13,6 +13,7 @@ pub mod dates;
 pub mod db;
 pub mod demo;
 pub mod files;
+pub mod forms;
 pub mod generate;
 pub mod heavy;
 pub mod i18n;

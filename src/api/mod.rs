@@ -1,6 +1,6 @@
 //! The machine interface beyond plans: the OpenAPI document and its reference page
 //! (`openapi.rs`, `docs.rs`), API tokens for machines (`tokens.rs`, their staff page in
-//! `token_pages.rs`, personal tokens on the account in `personal_pages.rs`), reading rounds and writing an institution's updates through the same
+//! `token_pages.rs`, personal tokens on the account in `personal_pages.rs`, what both share in `token_view.rs`), reading rounds and writing an institution's updates through the same
 //! policy and monitoring code as the forms (`rounds.rs`, `rounds_json.rs`).
 
 pub mod docs;
@@ -10,16 +10,5 @@ pub mod personal_pages;
 pub mod rounds;
 pub mod rounds_json;
 pub mod token_pages;
+pub mod token_view;
 pub mod tokens;
-
-use crate::web::AppState;
-use axum::Router;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(docs::routes())
-        .merge(rounds::routes())
-        .merge(imports::routes())
-        .merge(token_pages::routes())
-        .merge(personal_pages::routes())
-}

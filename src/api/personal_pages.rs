@@ -3,7 +3,7 @@
 //! policy's rule, `Principal::may_hold_personal_tokens`); shown once; each change is an audit
 //! event in its transaction.
 
-use super::token_pages::{TokenOnce, read_name_and_end};
+use super::token_view::{TokenOnce, read_name_and_end};
 use super::tokens::{self, PersonalRow};
 use crate::audit::Event;
 use crate::i18n::Tr;

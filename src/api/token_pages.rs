@@ -2,7 +2,8 @@
 //! one scope, as a grant; a coordinator only in the own municipality), see when each was last
 //! used, and revoke them. A new token is shown once. Each change is an audit event.
 
-use super::tokens::{self, MAX_NAME, TokenRow};
+use super::token_view::{TokenOnce, read_name_and_end};
+use super::tokens::{self, TokenRow};
 use crate::account::{Role, Scope, scope_for, store as accounts};
 use crate::audit::Event;
 use crate::i18n::Tr;
@@ -57,16 +58,6 @@ struct TokensPage {
     choices: Choices,
     error: Option<String>,
     name: String,
-}
-
-/// A new token, shown once; `back` leads to the list it belongs to.
-#[derive(Template)]
-#[template(path = "api/token_once.html")]
-pub(super) struct TokenOnce {
-    pub tr: Tr,
-    pub name: String,
-    pub token: String,
-    pub back: &'static str,
 }
 
 /// Where the user may manage tokens; 403 when nowhere.
@@ -205,33 +196,6 @@ fn read(form: &NewToken) -> Result<(String, Role, Scope, Option<String>), String
     )
     .map_err(|e| e.to_string())?;
     Ok((name, role, scope, expires))
-}
-
-/// A token's name and last day (YYYY-MM-DD, empty: no end) as the forms give them, read into
-/// the name and the end as stored, or the message to show.
-pub(super) fn read_name_and_end(
-    name: &str,
-    expires: &str,
-) -> Result<(String, Option<String>), String> {
-    let name = name.trim().to_string();
-    if name.is_empty() || name.chars().count() > MAX_NAME {
-        return Err(format!(
-            "Дайте име на ключа (до {MAX_NAME} знака), за да го разпознавате."
-        ));
-    }
-    let expires = match expires.trim() {
-        "" => None,
-        d => {
-            let date = crate::dates::parse_iso_date(d)
-                .map_err(|_| format!("„{d}“ не е дата (ГГГГ-ММ-ДД)."))?;
-            let end = format!("{date}T23:59:59Z");
-            if end <= crate::dates::now_stamp() {
-                return Err("Крайната дата е минала.".into());
-            }
-            Some(end)
-        }
-    };
-    Ok((name, expires))
 }
 
 async fn create(

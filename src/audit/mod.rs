@@ -104,14 +104,8 @@ impl Actor {
     }
 
     /// The logged-in user, else the holder of the administration token (pages open to both).
-    pub fn user_or_token(
-        user: Option<&crate::web::auth::CurrentUser>,
-        ip: Option<String>,
-    ) -> Actor {
-        match user {
-            Some(u) => u.actor(),
-            None => Actor::admin_token(ip),
-        }
+    pub fn user_or_token(user: Option<Actor>, ip: Option<String>) -> Actor {
+        user.unwrap_or_else(|| Actor::admin_token(ip))
     }
 
     /// Work done on the server's command line (`planmon import`, `planmon user add`).

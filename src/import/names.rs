@@ -4,7 +4,8 @@
 //! decisions are applied by `store::save_draft` in the saving transaction.
 
 use super::WarningKind;
-use super::review::{Draft, FieldError};
+use super::review::Draft;
+use crate::forms::FieldError;
 use crate::registry::RegistryKind;
 
 /// A name the recogniser did not find in the registry, with the measures that name it.
@@ -111,7 +112,7 @@ pub fn read_name_choices(
             Some(id) => match id.parse::<i64>() {
                 Ok(id) if id > 0 => Some(id),
                 _ => {
-                    errors.push(super::review::field_error(
+                    errors.push(FieldError::new(
                         &format!("nn.{n}.to"),
                         &format!("„{name}“: изберете от списъка."),
                     ));

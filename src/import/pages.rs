@@ -1,6 +1,6 @@
 //! Import pages: the public spreadsheet template, and for those who may import (see
 //! [`super::access`]) the upload form that reads a file into a draft. The draft's review, save
-//! and discard are in [`super::review_pages`].
+//! and discard are in `review_pages.rs`.
 
 use super::access::Importer;
 use super::store::{self, DraftItem};
@@ -26,7 +26,6 @@ pub fn routes() -> Router<AppState> {
                 .post(upload)
                 .layer(DefaultBodyLimit::disable()),
         )
-        .merge(super::review_pages::routes())
 }
 
 async fn template() -> Result<Response, AppError> {

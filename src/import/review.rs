@@ -4,6 +4,7 @@
 
 use super::document::{Block, Document};
 use super::{ImportOutcome, ImportWarning, Recognised, SourceFormat, WarningKind};
+use crate::forms::FieldError;
 use crate::plan::views::{money, objective_heading, priority_heading};
 use crate::plan::{Adoption, MeasurePeriod, Plan, YearRange};
 use serde::{Deserialize, Serialize};
@@ -313,21 +314,6 @@ pub enum Target {
     NewVersionOf(i64),
 }
 
-/// A field the form must correct, with the message shown next to it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FieldError {
-    /// The form field's id.
-    pub field: String,
-    pub message: String,
-}
-
-pub(super) fn field_error(field: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message: message.to_string(),
-    }
-}
-
 /// The submitted review form: the header fields and the per-measure fields
 /// (`m.KEY.activities`, `m.KEY.institutions`, `m.KEY.period`, `m.KEY.status`).
 pub fn read_form(fields: &[(String, String)]) -> (MetaForm, Vec<(String, String, String)>) {
@@ -364,7 +350,7 @@ fn year(text: &str, field: &str) -> Result<i32, FieldError> {
         .parse::<i32>()
         .ok()
         .filter(|y| (1990..=2100).contains(y))
-        .ok_or_else(|| field_error(field, "Въведете година с четири цифри, например 2024."))
+        .ok_or_else(|| FieldError::new(field, "Въведете година с четири цифри, например 2024."))
 }
 
 /// "2024-02-28", "28.02.2024" or "28.02.2024 г." → "2024-02-28".
@@ -408,17 +394,20 @@ pub fn apply(
 pub fn apply_meta(plan: &mut Plan, meta: &MetaForm) -> Result<Target, Vec<FieldError>> {
     let mut errors = Vec::new();
     if meta.municipality.trim().is_empty() {
-        errors.push(field_error("municipality", "Въведете общината."));
+        errors.push(FieldError::new("municipality", "Въведете общината."));
     }
     if meta.title.trim().is_empty() {
-        errors.push(field_error("title", "Въведете наименованието на плана."));
+        errors.push(FieldError::new(
+            "title",
+            "Въведете наименованието на плана.",
+        ));
     }
     let from = year(&meta.period_from, "period_from").map_err(|e| errors.push(e));
     let to = year(&meta.period_to, "period_to").map_err(|e| errors.push(e));
     if let (Ok(f), Ok(t)) = (from, to)
         && f > t
     {
-        errors.push(field_error(
+        errors.push(FieldError::new(
             "period_to",
             "Краят на периода е преди началото му.",
         ));
@@ -428,7 +417,7 @@ pub fn apply_meta(plan: &mut Plan, meta: &MetaForm) -> Result<Target, Vec<FieldE
         Some(d) => match iso_date(&d) {
             Some(iso) => Some(iso),
             None => {
-                errors.push(field_error(
+                errors.push(FieldError::new(
                     "adoption_date",
                     "Въведете датата във вида ДД.ММ.ГГГГ, например 28.02.2024.",
                 ));
@@ -441,7 +430,7 @@ pub fn apply_meta(plan: &mut Plan, meta: &MetaForm) -> Result<Target, Vec<FieldE
         t => match t.parse::<i64>() {
             Ok(id) if id > 0 => Target::NewVersionOf(id),
             _ => {
-                errors.push(field_error("target", "Изберете план от списъка."));
+                errors.push(FieldError::new("target", "Изберете план от списъка."));
                 Target::NewPlan
             }
         },

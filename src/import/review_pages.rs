@@ -1,12 +1,13 @@
-//! The review of an import draft (see [`super::pages`] for the upload): the recognised plan
+//! The review of an import draft (the upload is in `pages.rs`): the recognised plan
 //! beside its source, the header form, the new names' choices, and the save (one transaction)
 //! or discard of the draft.
 
 use super::access::{self, Importer};
 use super::names::{self, NameChoice};
-use super::review::{self, Draft, FieldError, MetaForm, ReviewView};
+use super::review::{self, Draft, MetaForm, ReviewView};
 use super::store::{self, Saved};
 use crate::amend::draft::ActForm;
+use crate::forms::FieldError;
 use crate::i18n::Tr;
 use crate::plan::rules::{self, Counts};
 use crate::plan::store as plans;
@@ -461,7 +462,7 @@ async fn save(
         .filter(|c| used.iter().any(|u| u.name == c.name && u.kind == c.kind))
         .collect();
     let actor = crate::audit::Actor::user_or_token(
-        importer.user.as_ref(),
+        importer.user.as_ref().map(|u| u.actor()),
         crate::web::auth::client_ip(&extensions),
     );
     let saved = store::save_draft(

@@ -7,6 +7,7 @@
 //! `spent.N.amount`, `spent.N.currency`.
 
 use super::UpdateInput;
+use crate::forms::FieldErrors;
 use crate::money::{Currency, Money};
 use crate::plan::{IndicatorKind, Measure};
 use crate::snapshot::{IndicatorValue, ReportedStatus, Spent, Value};
@@ -16,37 +17,6 @@ use std::collections::BTreeMap;
 pub const MAX_NARRATIVE: usize = 20_000;
 /// Lines of money spent a form offers and accepts.
 pub const MAX_SPENT_LINES: usize = 12;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub message: String,
-}
-
-/// The errors of one form, by field.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FieldErrors(pub Vec<FieldError>);
-
-impl FieldErrors {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError {
-            field: field.into(),
-            message: message.into(),
-        });
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    /// The message for `field`, for showing next to it.
-    pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
-    }
-}
 
 /// Reads a number as people type it: "1 234,5", "1234.5", "12".
 pub fn parse_number(text: &str) -> Option<f64> {

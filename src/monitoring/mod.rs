@@ -3,14 +3,15 @@
 //! frozen snapshot a closed round leaves for the annual report.
 //!
 //! Pure rules live here and in `input.rs` (reading an update from a form or a spreadsheet row);
-//! SQL in `store/`; who is asking about which round in `visit.rs`; pages in `pages.rs`,
+//! SQL in `store/`; who is asking about which round in `visit.rs`; what pages show in `views.rs`,
+//! `update_view.rs` and `institution_view.rs`; pages in `pages.rs`,
 //! `update_pages.rs`, `xlsx_pages.rs` and `index.rs`; the XLSX template in `xlsx.rs`.
 
 pub mod demo;
-pub mod evidence;
 pub mod freeze;
 pub mod index;
 pub mod input;
+pub mod institution_view;
 pub mod links;
 pub mod pages;
 pub mod store;

@@ -33,7 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{rid}/reminders", post(reminders))
         .route("/rounds/{rid}/approve", post(bulk_approve))
         .route("/rounds/{rid}/close", post(close_round))
-        .merge(super::update_pages::routes())
 }
 
 #[derive(Template)]
@@ -66,7 +65,7 @@ async fn rounds_page(
     error: Option<String>,
 ) -> Result<String, AppError> {
     let sp = state.plan_at(id).await?;
-    let place = views::place_of(state, sp.id).await?;
+    let place = state.place_of(sp.id).await?;
     staff.who.require(&Action::OpenRound(place))?;
     let rounds = store::rounds_of_plan(&state.db, sp.id).await?;
     let taken: Vec<i64> = rounds.iter().map(|r| r.year).collect();
@@ -100,7 +99,7 @@ async fn open_round(
     Form(f): Form<OpenForm>,
 ) -> Result<Response, AppError> {
     let sp = state.plan_at(&id).await?;
-    let place = views::place_of(&state, sp.id).await?;
+    let place = state.place_of(sp.id).await?;
     let municipality_id = place.municipality;
     staff.who.require(&Action::OpenRound(place))?;
     let fail = |msg: String| async {

@@ -2,12 +2,15 @@
 //! the form, review, evidence and history. Each page is reachable by staff under
 //! `/rounds/{id}` and by a submission link under `/s/{token}`.
 
-use super::input::{FieldErrors, parse_update};
+use super::Action;
+use super::input::parse_update;
+use super::institution_view::institution_page;
 use super::store::{self, MonitoringError, UpdateRow};
 use super::update_view::{self, UpdatePage};
-use super::views::{self, find_measure, measure_label};
-use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
-use super::{Action, evidence};
+use super::views::find_measure;
+use super::visit::{Ctx, InstitutionAt};
+use crate::files::accept;
+use crate::forms::FieldErrors;
 use crate::i18n::Tr;
 use crate::snapshot::Evidence;
 use crate::web::download::{self, Disposition};
@@ -21,150 +24,46 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 /// Request body limit of upload forms: the largest evidence file and the form around it.
-const UPLOAD_LIMIT: usize = evidence::MAX_EVIDENCE_BYTES + 1024 * 1024;
+const UPLOAD_LIMIT: usize = accept::MAX_EVIDENCE_BYTES + 1024 * 1024;
 
+/// Each action has one handler for both addresses: the [`Ctx`] extractor tells the staff
+/// visitor (`/rounds/{rid}/…`) from the holder of a link (`/s/{token}/…`).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/rounds/{rid}/institutions/{iid}", get(staff_institution))
-        .route("/s/{token}", get(link_institution))
-        .route(
-            "/rounds/{rid}/updates/{uid}",
-            get(staff_update).post(staff_save),
-        )
-        .route("/s/{token}/updates/{uid}", get(link_update).post(link_save))
-        .route("/rounds/{rid}/updates/{uid}/review", post(staff_review))
+        .route("/rounds/{rid}/institutions/{iid}", get(institution))
+        .route("/s/{token}", get(institution))
+        .route("/rounds/{rid}/updates/{uid}", get(show).post(save))
+        .route("/s/{token}/updates/{uid}", get(show).post(save))
+        .route("/rounds/{rid}/updates/{uid}/review", post(review))
         .route(
             "/rounds/{rid}/updates/{uid}/evidence",
-            post(staff_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(add_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/s/{token}/updates/{uid}/evidence",
-            post(link_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(add_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
-        .route("/rounds/{rid}/evidence/{eid}", get(staff_download))
-        .route("/s/{token}/evidence/{eid}", get(link_download))
-        .merge(super::xlsx_pages::routes())
+        .route("/rounds/{rid}/evidence/{eid}", get(download))
+        .route("/s/{token}/evidence/{eid}", get(download))
 }
 
-pub struct MissingLine {
-    pub id: i64,
-    pub label: String,
-    pub headline: String,
-    pub state: super::State,
-    pub missing: Vec<String>,
+#[derive(Deserialize)]
+struct UpdateAt {
+    uid: String,
 }
 
-#[derive(Template)]
-#[template(path = "monitoring/institution.html")]
-struct InstitutionPage {
-    tr: Tr,
-    csrf: String,
-    base: String,
-    via_link: bool,
-    round: views::RoundHeader,
-    institution: String,
-    institution_id: i64,
-    lines: Vec<MissingLine>,
-    done: usize,
-    can_upload: bool,
-    upload_errors: Vec<String>,
+#[derive(Deserialize)]
+struct EvidenceAt {
+    eid: String,
 }
 
-/// What an update still lacks before it can be handed in.
-fn missing_parts(tr: Tr, u: &UpdateRow, m: Option<&crate::plan::Measure>) -> Vec<String> {
-    if u.state.is_received() {
-        return Vec::new();
-    }
-    let mut out = Vec::new();
-    if u.status.is_none() {
-        out.push(tr.t("mon.missing_status").to_string());
-    }
-    if let Some(m) = m {
-        let without = m
-            .indicators
-            .iter()
-            .filter(|i| !u.values.iter().any(|v| v.indicator_key == i.key))
-            .count();
-        if without > 0 {
-            out.push(format!("{} {without}", tr.t("mon.missing_values")));
-        }
-    }
-    if u.narrative.trim().is_empty() {
-        out.push(tr.t("mon.missing_narrative").to_string());
-    }
-    if u.state != super::State::NotReceived || !out.is_empty() {
-        out.push(tr.t("mon.missing_submit").to_string());
-    }
-    out
-}
-
-pub async fn institution_page(
-    tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    institution_id: i64,
-    upload_errors: Vec<String>,
-) -> Result<String, AppError> {
-    if !ctx.may(&ctx.view(institution_id)) {
-        return Err(AppError::not_found("Няма такава институция в този кръг."));
-    }
-    let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
-    let Some(first) = updates.first() else {
-        return Err(AppError::not_found(
-            "Тази институция няма мерки в този кръг.",
-        ));
-    };
-    let sp = state.plan(ctx.round.plan_id).await?;
-    let plan = sp.as_ref().map(|s| &s.plan);
-    let lines = updates
-        .iter()
-        .map(|u| {
-            let (label, headline) = measure_label(plan, &u.measure_key);
-            MissingLine {
-                id: u.id,
-                label,
-                headline,
-                state: u.state,
-                missing: missing_parts(tr, u, plan.and_then(|p| find_measure(p, &u.measure_key))),
-            }
-        })
-        .collect();
-    let page = InstitutionPage {
-        tr,
-        csrf: ctx.csrf.clone(),
-        base: ctx.base.clone(),
-        via_link: ctx.link_institution.is_some(),
-        round: views::round_header(&ctx.round),
-        institution: first.institution.clone(),
-        institution_id,
-        done: updates.iter().filter(|u| u.state.is_received()).count(),
-        lines,
-        can_upload: ctx.round.is_open() && ctx.may(&ctx.edit(institution_id)),
-        upload_errors,
-    };
-    Ok(page.render()?)
-}
-
-async fn staff_institution(
+async fn institution(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, iid)): Path<(String, String)>,
+    ctx: Ctx,
+    Path(at): Path<InstitutionAt>,
 ) -> Result<Html<String>, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let iid = parse_id(&iid, "институция")?;
-    institution_page(tr, &state, &ctx, iid, Vec::new())
-        .await
-        .map(Html)
-}
-
-async fn link_institution(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Html<String>, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    let iid = ctx.link_institution.unwrap_or_default();
+    let iid = ctx.institution(at.iid.as_deref())?;
     institution_page(tr, &state, &ctx, iid, Vec::new())
         .await
         .map(Html)
@@ -186,50 +85,30 @@ struct Done {
 
 async fn show(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    uid: &str,
-    done: Option<String>,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
+    Query(q): Query<Done>,
 ) -> Result<Response, AppError> {
-    let u = visible_update(state, ctx, uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     let fields = update_view::stored_fields(&u);
-    let mut page = UpdatePage::build(state, ctx, tr, &u, &fields, FieldErrors::default()).await?;
-    page.done =
-        done.filter(|d| ["saved", "submitted", "reviewed", "evidence"].contains(&d.as_str()));
+    let mut page = UpdatePage::build(&state, &ctx, tr, &u, &fields, FieldErrors::default()).await?;
+    page.done = q
+        .done
+        .filter(|d| ["saved", "submitted", "reviewed", "evidence"].contains(&d.as_str()));
     Ok(render(&page)?.into_response())
-}
-
-async fn staff_update(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
-    Query(q): Query<Done>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    show(tr, &state, &ctx, &uid, q.done).await
-}
-
-async fn link_update(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path((token, uid)): Path<(String, String)>,
-    Query(q): Query<Done>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    show(tr, &state, &ctx, &uid, q.done).await
 }
 
 /// Saves (or submits, with `action=submit`) the values of an update. Errors come back in the
 /// form next to their fields, and nothing is stored.
 async fn save(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    uid: &str,
-    fields: Vec<(String, String)>,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
+    Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let u = visible_update(state, ctx, uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.edit(u.institution_id))?;
     let sp = state.plan(ctx.round.plan_id).await?;
     let measure = sp
@@ -281,31 +160,10 @@ async fn save(
                 Err(MonitoringError::Refused(m)) => errors.add("form", m),
                 Err(e) => return Err(e.into()),
             }
-            let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
+            let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
             Ok((status, Html(page.render()?)).into_response())
         }
     }
-}
-
-async fn staff_save(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    save(tr, &state, &ctx, &uid, fields).await
-}
-
-async fn link_save(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path((token, uid)): Path<(String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    save(tr, &state, &ctx, &uid, fields).await
 }
 
 #[derive(Deserialize)]
@@ -315,15 +173,14 @@ struct ReviewForm {
     reason: String,
 }
 
-async fn staff_review(
+async fn review(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
     Form(f): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let u = visible_update(&state, &ctx, &uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.review())?;
     let action = match f.action.as_str() {
         "approve" => Action::Approve,
@@ -356,12 +213,12 @@ async fn staff_review(
 /// Adds a file or a link as evidence. A bad file or link is reported next to its field.
 async fn add_evidence(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    uid: &str,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<UpdateAt>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let u = visible_update(state, ctx, uid).await?;
+    let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.edit(u.institution_id))?;
     let (mut title, mut url, mut file) = (String::new(), String::new(), None);
     while let Some(field) = multipart
@@ -395,9 +252,9 @@ async fn add_evidence(
     };
     let mut bytes_to_store = None;
     match (&file, url.trim().is_empty()) {
-        (Some((name, bytes)), _) => match evidence::check_file(name, bytes) {
+        (Some((name, bytes)), _) => match accept::check_file(name, bytes) {
             Ok(media) => {
-                let name = evidence::clean_file_name(name);
+                let name = accept::clean_file_name(name);
                 item.title = if title.is_empty() {
                     name.clone()
                 } else {
@@ -410,7 +267,7 @@ async fn add_evidence(
             }
             Err(m) => errors.add("evidence_file", m),
         },
-        (None, false) => match evidence::check_link(&url) {
+        (None, false) => match accept::check_link(&url) {
             Ok(link) => {
                 item.title = if title.is_empty() {
                     link.clone()
@@ -471,39 +328,22 @@ async fn add_evidence(
         }
     }
     let fields = update_view::stored_fields(&u);
-    let page = UpdatePage::build(state, ctx, tr, &u, &fields, errors).await?;
+    let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
     Ok((status, Html(page.render()?)).into_response())
 }
 
-async fn staff_evidence(
-    tr: Tr,
+async fn download(
     State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
-    multipart: Multipart,
+    ctx: Ctx,
+    Path(at): Path<EvidenceAt>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    add_evidence(tr, &state, &ctx, &uid, multipart).await
-}
-
-async fn link_evidence(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path((token, uid)): Path<(String, String)>,
-    multipart: Multipart,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    add_evidence(tr, &state, &ctx, &uid, multipart).await
-}
-
-async fn download(state: &AppState, ctx: &Ctx, eid: &str) -> Result<Response, AppError> {
-    let eid = parse_id(eid, "доказателство")?;
+    let eid = parse_id(&at.eid, "доказателство")?;
     let all = store::evidence(&state.db, ctx.round.id, None).await?;
     let e = all
         .into_iter()
         .find(|e| e.id == eid)
         .ok_or_else(|| AppError::not_found("Няма такъв файл в този кръг."))?;
-    let u = visible_update(state, ctx, &e.update_id.to_string()).await?;
+    let u = visible_update(&state, &ctx, &e.update_id.to_string()).await?;
     let _ = u;
     let path = e
         .stored_path
@@ -521,21 +361,4 @@ async fn download(state: &AppState, ctx: &Ctx, eid: &str) -> Result<Response, Ap
         Disposition::Attachment,
         bytes,
     ))
-}
-
-async fn staff_download(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, eid)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    download(&state, &ctx, &eid).await
-}
-
-async fn link_download(
-    State(state): State<AppState>,
-    Path((token, eid)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    download(&state, &ctx, &eid).await
 }

@@ -1,11 +1,12 @@
 //! The page of one update: the form as typed (or as stored), errors next to their fields,
 //! review actions, evidence and history.
 
-use super::input::{FieldErrors, MAX_SPENT_LINES, default_currency};
+use super::input::{MAX_SPENT_LINES, default_currency};
 use super::store::{self, UpdateRow};
 use super::views::{self, day, find_measure, measure_label};
 use super::visit::Ctx;
 use super::{State, display_value, format_number};
+use crate::forms::FieldErrors;
 use crate::i18n::Tr;
 use crate::money::Money;
 use crate::plan::IndicatorKind;

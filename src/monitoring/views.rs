@@ -7,15 +7,9 @@ use crate::dates::display_bg;
 use crate::i18n::Tr;
 use crate::plan::views::shorten;
 use crate::plan::{Measure, Plan};
-use crate::policy::Place;
 use crate::web::{AppError, AppState};
 use askama::Template;
 use std::collections::BTreeMap;
-
-pub async fn place_of(state: &AppState, plan_id: i64) -> Result<Place, AppError> {
-    let place = crate::plan::store::place(&state.db, plan_id).await?;
-    place.ok_or_else(|| AppError::not_found(format!("Няма план с номер {plan_id}.")))
-}
 
 /// "2024-03-31T10:00:00Z" -> "31.03.2024 г."
 pub fn day(ts: &str) -> String {

@@ -1,7 +1,7 @@
 //! Who is asking about which round: a staff visitor (an account with a role, or the
 //! administration token) or the holder of a personal submission link, resolved into one
-//! [`Ctx`] that every reporting handler takes, so staff pages (`/rounds/{id}`) and link pages
-//! (`/s/{token}`) share their handlers.
+//! [`Ctx`] that every reporting handler takes as an extractor, so staff pages
+//! (`/rounds/{rid}/…`) and link pages (`/s/{token}/…`) share one handler per action.
 
 use super::links;
 use super::store::{self, MonitoringError, RoundRow};
@@ -9,7 +9,7 @@ use crate::audit::{Actor, Event};
 use crate::policy::{Action, Link, Principal};
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id};
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 
@@ -73,6 +73,15 @@ impl Ctx {
         }
     }
 
+    /// The institution a page is about: the link's own, else the one the staff path names
+    /// (`/rounds/{rid}/institutions/{iid}`).
+    pub fn institution(&self, iid: Option<&str>) -> Result<i64, AppError> {
+        match self.link_institution {
+            Some(own) => Ok(own),
+            None => parse_id(iid.unwrap_or_default(), "институция"),
+        }
+    }
+
     /// The institutions this visitor speaks for in the round.
     pub fn own_institutions(&self) -> Vec<i64> {
         self.who.institutions_in(&self.round.record())
@@ -125,6 +134,39 @@ impl FromRequestParts<AppState> for Staff {
             audit,
         })
     }
+}
+
+/// The visitor the path names: the holder of the link on `/s/{token}/…`, else a staff visitor
+/// on `/rounds/{rid}/…` (see [`staff_ctx`] and [`link_ctx`]).
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let param = |name: &str| {
+            params
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+        };
+        let ctx = match (param("token"), param("rid")) {
+            (Some(token), _) => link_ctx(state, &token).await,
+            (None, rid) => {
+                let staff = Staff::from_request_parts(parts, state).await?;
+                staff_ctx(state, staff, &rid.unwrap_or_default()).await
+            }
+        };
+        ctx.map_err(IntoResponse::into_response)
+    }
+}
+
+/// The path of an institution's pages: the staff path names the institution
+/// (`/rounds/{rid}/institutions/{iid}`), a link implies its own ([`Ctx::institution`]).
+#[derive(serde::Deserialize)]
+pub struct InstitutionAt {
+    pub iid: Option<String>,
 }
 
 pub async fn load_round(state: &AppState, rid: &str) -> Result<RoundRow, AppError> {

@@ -3,49 +3,46 @@
 //! every problem is reported with its sheet, row and column.
 
 use super::input::parse_update;
+use super::institution_view::{institution_page, institution_updates};
 use super::store::{self, MonitoringError};
-use super::update_pages::institution_page;
 use super::update_view::stored_fields;
 use super::views::{find_measure, measure_label};
-use super::visit::{Ctx, Staff, link_ctx, staff_ctx};
+use super::visit::{Ctx, InstitutionAt};
 use super::xlsx::{self, SheetError, TemplateHeader, TemplateItem};
 use crate::i18n::Tr;
-use crate::web::{AppError, AppState, parse_id};
+use crate::web::{AppError, AppState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
-const UPLOAD_LIMIT: usize = super::evidence::MAX_EVIDENCE_BYTES + 1024 * 1024;
+const UPLOAD_LIMIT: usize = crate::files::accept::MAX_EVIDENCE_BYTES + 1024 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route(
             "/rounds/{rid}/institutions/{iid}/template.xlsx",
-            get(staff_template),
+            get(template),
         )
-        .route("/s/{token}/template.xlsx", get(link_template))
+        .route("/s/{token}/template.xlsx", get(template))
         .route(
             "/rounds/{rid}/institutions/{iid}/upload",
-            post(staff_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
         .route(
             "/s/{token}/upload",
-            post(link_upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
         )
 }
 
-async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Response, AppError> {
-    if !ctx.may(&ctx.view(institution_id)) {
-        return Err(AppError::not_found("Няма такава институция в този кръг."));
-    }
-    let updates = store::updates(&state.db, ctx.round.id, Some(institution_id)).await?;
-    let Some(first) = updates.first() else {
-        return Err(AppError::not_found(
-            "Тази институция няма мерки в този кръг.",
-        ));
-    };
+async fn template(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<InstitutionAt>,
+) -> Result<Response, AppError> {
+    let institution_id = ctx.institution(at.iid.as_deref())?;
+    let (institution, updates) = institution_updates(&state, &ctx, institution_id).await?;
     let sp = state
         .plan(ctx.round.plan_id)
         .await?
@@ -70,7 +67,7 @@ async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Re
     let header = TemplateHeader {
         round_id: ctx.round.id,
         institution_id,
-        institution: &first.institution,
+        institution: &institution,
         plan_title: &sp.plan.title,
         year: ctx.round.year,
         deadline: &deadline,
@@ -94,25 +91,6 @@ async fn template(state: &AppState, ctx: &Ctx, institution_id: i64) -> Result<Re
         bytes,
     )
         .into_response())
-}
-
-async fn staff_template(
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, iid)): Path<(String, String)>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let iid = parse_id(&iid, "институция")?;
-    template(&state, &ctx, iid).await
-}
-
-async fn link_template(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    let iid = ctx.link_institution.unwrap_or_default();
-    template(&state, &ctx, iid).await
 }
 
 /// Checks a whole uploaded template; returns the updates to save or every error found.
@@ -186,11 +164,12 @@ async fn check_upload(
 
 async fn upload(
     tr: Tr,
-    state: &AppState,
-    ctx: &Ctx,
-    institution_id: i64,
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(at): Path<InstitutionAt>,
     mut multipart: Multipart,
 ) -> Result<Response, AppError> {
+    let institution_id = ctx.institution(at.iid.as_deref())?;
     if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
@@ -211,7 +190,7 @@ async fn upload(
     let outcome = if bytes.is_empty() {
         Err(vec!["Изберете попълнената таблица.".to_string()])
     } else {
-        check_upload(state, ctx, institution_id, &bytes).await?
+        check_upload(&state, &ctx, institution_id, &bytes).await?
     };
     let errors = match outcome {
         Ok(items) => {
@@ -229,7 +208,7 @@ async fn upload(
                 }
                 Err(MonitoringError::Workflow(w)) => {
                     let html =
-                        institution_page(tr, state, ctx, institution_id, vec![w.to_string()])
+                        institution_page(tr, &state, &ctx, institution_id, vec![w.to_string()])
                             .await?;
                     return Ok((w.status(), Html(html)).into_response());
                 }
@@ -239,29 +218,6 @@ async fn upload(
         }
         Err(errors) => errors,
     };
-    let html = institution_page(tr, state, ctx, institution_id, errors).await?;
+    let html = institution_page(tr, &state, &ctx, institution_id, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
-}
-
-async fn staff_upload(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, iid)): Path<(String, String)>,
-    multipart: Multipart,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
-    let iid = parse_id(&iid, "институция")?;
-    upload(tr, &state, &ctx, iid, multipart).await
-}
-
-async fn link_upload(
-    tr: Tr,
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-    multipart: Multipart,
-) -> Result<Response, AppError> {
-    let ctx = link_ctx(&state, &token).await?;
-    let iid = ctx.link_institution.unwrap_or_default();
-    upload(tr, &state, &ctx, iid, multipart).await
 }

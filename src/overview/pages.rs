@@ -17,15 +17,14 @@ use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
 
-/// The public overview pages, the staff dashboards (`staff.rs`) and the plans' links to their
-/// parent plans (`levels::pages`).
+/// The public overview pages and the staff dashboards (`staff.rs`); the plans' links to their
+/// parent plans (`levels::pages`) are merged by the router.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/districts", get(national))
         .route("/districts/{code}", get(district))
         .route("/municipalities/{slug}", get(municipality))
         .merge(super::staff::routes())
-        .merge(crate::levels::pages::routes())
 }
 
 #[derive(Deserialize)]

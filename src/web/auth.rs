@@ -1,6 +1,6 @@
 //! Who is asking, and may the form be trusted: sessions, the `CurrentUser` extractor and CSRF.
 //!
-//! [`layer`] runs on every request (installed by `web::router`). It
+//! [`layer`] runs on every request (installed by `server::router`). It
 //! 1. reads the `pm_session` cookie and, when it names a live session, puts a [`CurrentUser`]
 //!    (with its role grants) into the request;
 //! 2. works out the CSRF token of the request: the session's token for a logged-in user, else

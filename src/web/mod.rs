@@ -1,4 +1,6 @@
-//! The web server: shared state, the router, middleware, static files and small pages.
+//! The web edge every page module stands on: the shared state, sign-in and sessions, errors,
+//! middleware, static files and a few small pages. The router that wires them all is
+//! `crate::server::router`.
 
 pub mod assets;
 pub mod auth;
@@ -12,18 +14,13 @@ use crate::db::Db;
 use crate::i18n::{Lang, Tr};
 use crate::plan::store::{PlanCache, StoreError};
 use askama::Template;
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 pub use error::{ApiError, AppError, parse_id, render};
 use serde::Deserialize;
 use std::sync::Arc;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -62,69 +59,16 @@ impl AppState {
             .await?
             .ok_or_else(|| AppError::not_found(format!("Няма план с номер {id}.")))
     }
+
+    /// Where a plan belongs (its municipality and district), which the policy asks about: 404
+    /// for a plan that does not exist.
+    pub async fn place_of(&self, plan_id: i64) -> Result<crate::policy::Place, AppError> {
+        let place = crate::plan::store::place(&self.db, plan_id).await?;
+        place.ok_or_else(|| AppError::not_found(format!("Няма план с номер {plan_id}.")))
+    }
 }
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .merge(crate::plan::pages::routes())
-        .merge(crate::plan::api::routes())
-        .merge(crate::amend::pages::routes())
-        .merge(crate::amend::api::routes())
-        .merge(crate::analytics::pages::routes())
-        .merge(crate::registry::pages::routes())
-        .merge(crate::search::pages::routes())
-        .merge(crate::import::pages::routes())
-        .merge(crate::monitoring::pages::routes())
-        .merge(crate::report::pages::routes())
-        .merge(crate::account::pages::routes())
-        .merge(crate::audit::pages::routes())
-        .merge(crate::opendata::pages::routes())
-        .merge(crate::rollup::api::routes())
-        .merge(crate::overview::pages::routes())
-        .merge(crate::api::routes())
-        .route("/healthz", get(healthz))
-        .route("/accessibility", get(accessibility))
-        .route("/lang/{code}", get(switch_language))
-        .route("/static/{*file}", get(assets::serve))
-        .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::layer,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            cache::layer,
-        ))
-        .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
-            ),
-        ))
-        .layer(catch_panic())
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
-}
-
-/// A panic in any handler becomes the 500 page and an error in the log, never a dropped
-/// connection (what the handler had open, such as a transaction, is dropped and rolls back).
-pub fn catch_panic() -> CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
-    CatchPanicLayer::custom(|payload: Box<dyn std::any::Any + Send>| {
-        let detail = crate::heavy::panic_message(payload.as_ref());
-        AppError::Internal(format!("panic: {detail}")).into_response()
-    })
-}
-
-async fn healthz(State(state): State<AppState>) -> Response {
+pub async fn healthz(State(state): State<AppState>) -> Response {
     match sqlx::query_scalar::<_, i64>("SELECT 1")
         .fetch_one(&state.db.pool)
         .await
@@ -138,7 +82,7 @@ async fn healthz(State(state): State<AppState>) -> Response {
     }
 }
 
-async fn not_found() -> AppError {
+pub async fn not_found() -> AppError {
     AppError::not_found("Страницата не съществува.")
 }
 
@@ -148,18 +92,18 @@ struct AccessibilityPage {
     tr: Tr,
 }
 
-async fn accessibility(tr: Tr) -> Result<Html<String>, AppError> {
+pub async fn accessibility(tr: Tr) -> Result<Html<String>, AppError> {
     render(&AccessibilityPage { tr })
 }
 
 #[derive(Deserialize)]
-struct Back {
+pub struct Back {
     back: Option<String>,
 }
 
 /// Sets the interface language and returns to the page the switch was clicked on: the `back`
 /// query parameter, else the referring page when it is on this site, else the home page.
-async fn switch_language(
+pub async fn switch_language(
     Path(code): Path<String>,
     Query(q): Query<Back>,
     headers: axum::http::HeaderMap,

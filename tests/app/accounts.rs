@@ -549,7 +549,7 @@ async fn login_page_as_people_see_it() {
 
 #[tokio::test]
 async fn submission_link_forms_need_the_token_of_their_link() {
-    use crate::monitoring_pages::{issue_link, open_round_by_form};
+    use crate::helpers::{issue_link, open_round_by_form};
     let app = TestApp::spawn().await;
     let (_, round_id) = open_round_by_form(&app).await;
     let (link, u) = issue_link(&app, round_id).await;

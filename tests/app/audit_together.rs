@@ -1,9 +1,7 @@
 //! Every change is audited inside its own transaction: the change and its audit event are kept
 //! together, or neither is.
 
-use crate::helpers::TestApp;
-use crate::monitoring_pages::{issue_link, open_round_by_form};
-use crate::monitoring_web::post_multipart;
+use crate::helpers::{TestApp, issue_link, open_round_by_form, post_multipart};
 use axum::http::StatusCode;
 use planmon::audit::{Actor, Event};
 use planmon::monitoring::store;

@@ -3,8 +3,7 @@
 //! district and national staff dashboards, marking a municipality as not reporting, and the
 //! coordinator's decisions on suggested links to the parent plan.
 
-use crate::helpers::TestApp;
-use crate::monitoring_web::redact;
+use crate::helpers::{TestApp, redact};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
 use planmon::audit::Actor;

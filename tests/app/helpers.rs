@@ -6,9 +6,11 @@ use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use planmon::config::Config;
 use planmon::db::Db;
+use planmon::monitoring::store::UpdateRow;
 use planmon::plan::Plan;
 use planmon::plan::format::parse_plan_json;
-use planmon::web::{AppState, router};
+use planmon::server::router;
+use planmon::web::AppState;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
@@ -310,6 +312,23 @@ impl TestApp {
         self.login(email, TEST_PASSWORD).await
     }
 
+    /// A logged-in user holding `role` in the municipality of plan `plan_id` (coordinator,
+    /// reviewer), as `ROLE@test.example`.
+    pub async fn staff_of_plan(&self, plan_id: i64, role: planmon::account::Role) -> Session {
+        let place = planmon::plan::store::place(&self.db, plan_id)
+            .await
+            .expect("place")
+            .expect("plan exists");
+        self.user_session(
+            &format!("{}@test.example", role.code()),
+            &[(
+                role,
+                planmon::account::Scope::Municipality(place.municipality),
+            )],
+        )
+        .await
+    }
+
     /// A logged-in administrator.
     pub async fn admin_session(&self) -> Session {
         self.user_session(
@@ -435,4 +454,184 @@ pub fn multipart(fields: &[(&str, &str)], file: Option<(&str, &[u8])>) -> (Strin
     }
     body.extend(format!("--{boundary}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+// Requests as a browser sends them from our pages: as staff with the administration token or
+// through a submission link, with the form token the page carries.
+
+/// Anonymous form token sent as cookie and header (double submit).
+const ANON_CSRF: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+/// The form token a page at `path` expects: derived from the link on submission-link pages,
+/// else the anonymous double-submit token.
+pub fn csrf_for(path: &str) -> String {
+    match path.strip_prefix("/s/").and_then(|p| p.split('/').next()) {
+        Some(token) => planmon::token::token_hash(&format!("planmon-csrf:{token}")),
+        None => ANON_CSRF.to_string(),
+    }
+}
+
+/// Who sends a request: nobody (`None`), a script with the administration token
+/// (`Some(ADMIN_TOKEN)`), or a logged-in browser (`&session`).
+#[derive(Clone, Copy)]
+pub enum As<'a> {
+    Nobody,
+    Token(&'a str),
+    User(&'a Session),
+}
+
+impl<'a> From<Option<&'a str>> for As<'a> {
+    fn from(bearer: Option<&'a str>) -> As<'a> {
+        bearer.map_or(As::Nobody, As::Token)
+    }
+}
+
+impl<'a> From<&'a Session> for As<'a> {
+    fn from(session: &'a Session) -> As<'a> {
+        As::User(session)
+    }
+}
+
+fn with_auth(b: axum::http::request::Builder, who: As<'_>) -> axum::http::request::Builder {
+    match who {
+        As::Token(t) => b.header(header::AUTHORIZATION, format!("Bearer {t}")),
+        As::User(s) => b.header(header::COOKIE, &s.cookie),
+        As::Nobody => b,
+    }
+}
+
+/// A POST as a browser sends it from one of our pages: with the page's form token (a
+/// logged-in browser's own, else the link's or the anonymous one).
+fn form_post(path: &str, who: As<'_>) -> axum::http::request::Builder {
+    let path_only = path.split('?').next().unwrap_or(path);
+    let b = with_auth(Request::post(path), who);
+    match who {
+        As::User(s) if !path_only.starts_with("/s/") => b.header("x-csrf-token", &s.csrf),
+        _ => b
+            .header("x-csrf-token", csrf_for(path_only))
+            .header(header::COOKIE, format!("pm_csrf={ANON_CSRF}")),
+    }
+}
+
+/// A GET as [`As`] says: `None`, `Some(ADMIN_TOKEN)` or `&session`.
+pub async fn get<'a>(app: &TestApp, path: &str, who: impl Into<As<'a>>) -> TestResponse {
+    let req = with_auth(Request::get(path), who.into())
+        .body(Body::empty())
+        .expect("request");
+    app.request(req).await
+}
+
+/// A form POST as a browser sends it, with the token of the page at `path`.
+pub async fn post<'a>(
+    app: &TestApp,
+    path: &str,
+    who: impl Into<As<'a>>,
+    fields: &[(&str, &str)],
+) -> TestResponse {
+    let body = serde_urlencoded::to_string(fields).expect("form");
+    let req = form_post(path, who.into())
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .expect("request");
+    app.request(req).await
+}
+
+/// A multipart form with text fields and one file field named `file`.
+pub async fn post_multipart<'a>(
+    app: &TestApp,
+    path: &str,
+    who: impl Into<As<'a>>,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> TestResponse {
+    let (content_type, body) = multipart(fields, file);
+    let req = form_post(path, who.into())
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body))
+        .expect("request");
+    app.request(req).await
+}
+
+/// The `/s/TOKEN` path of the first link shown on a page.
+pub fn link_path(body: &str) -> String {
+    let at = body.find("/s/").expect("a link on the page");
+    body[at..at + 67].to_string()
+}
+
+/// Ids, tokens and dates replaced, so snapshots are stable across runs and databases.
+pub fn redact(html: &str) -> String {
+    let rules = [
+        (r"/s/[0-9a-f]{64}", "/s/[token]"),
+        (r#"csrf_token([="a-z ]*)[0-9a-f]{64}"#, "csrf_token$1[csrf]"),
+        (
+            r"/(rounds|institutions|updates|evidence|links|plans)/\d+",
+            "/$1/[id]",
+        ),
+        (
+            r#"(name="(institution_id|update)" value=)"\d+""#,
+            "$1\"[id]\"",
+        ),
+        (r#"(id|for)="u\d+""#, "$1=\"u[id]\""),
+        (r"\d\d\.\d\d\.\d{4} г\.", "[date]"),
+    ];
+    let mut out = html.to_string();
+    for (pattern, with) in rules {
+        let re = regex::Regex::new(pattern).expect("regex");
+        out = re.replace_all(&out, with).into_owned();
+    }
+    out
+}
+
+// Reporting rounds and submission links.
+
+/// Opens the 2024 round of the sample plan through the form; returns (plan id, round id).
+pub async fn open_round_by_form(app: &TestApp) -> (i64, i64) {
+    let plan_id = app.create_plan(&sample_plan()).await;
+    let r = post(
+        app,
+        &format!("/plans/{plan_id}/rounds"),
+        Some(ADMIN_TOKEN),
+        &[("year", "2024"), ("deadline", "2025-03-31")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let round_id = r
+        .location()
+        .strip_prefix("/rounds/")
+        .and_then(|s| s.parse().ok())
+        .expect("redirect to the round");
+    (plan_id, round_id)
+}
+
+/// Issues a link for the institution of the round's first update; returns (its path, update).
+pub async fn issue_link(app: &TestApp, round_id: i64) -> (String, UpdateRow) {
+    let u = planmon::monitoring::store::updates(&app.db, round_id, None)
+        .await
+        .expect("updates")[0]
+        .clone();
+    let r = post(
+        app,
+        &format!("/rounds/{round_id}/links"),
+        Some(ADMIN_TOKEN),
+        &[("institution_id", &u.institution_id.to_string())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    (link_path(&r.body), u)
+}
+
+/// Opens the 2024 round of the sample plan in the store, without the pages; returns (plan id,
+/// round id).
+pub async fn open_sample_round(app: &TestApp) -> (i64, i64) {
+    let plan_id = app.create_plan(&sample_plan()).await;
+    let round_id = planmon::monitoring::store::open_round(
+        &app.db,
+        plan_id,
+        2024,
+        Some("2025-03-31"),
+        planmon::monitoring::store::unaudited,
+    )
+    .await
+    .expect("open round");
+    (plan_id, round_id)
 }

@@ -1,10 +1,8 @@
 //! Small hostile files (issue 18): every reader stays within its budget, refuses with the limit
 //! named in Bulgarian, and the process reading them stays under 300 MB.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, get, issue_link, open_round_by_form, post_multipart};
 use crate::hostile_files::{self as files, Hostile};
-use crate::monitoring_pages::{issue_link, open_round_by_form};
-use crate::monitoring_web::{get, post_multipart};
 use axum::http::StatusCode;
 use planmon::import::ImportError;
 use planmon::import::budget::Limit;
@@ -229,7 +227,7 @@ async fn a_panic_in_a_handler_is_answered_with_the_500_page_not_a_dropped_connec
     }
     let app = axum::Router::new()
         .route("/boom", axum::routing::get(boom))
-        .layer(planmon::web::catch_panic());
+        .layer(planmon::server::catch_panic());
     let r = app
         .oneshot(Request::get("/boom").body(Body::empty()).expect("request"))
         .await

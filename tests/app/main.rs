@@ -28,7 +28,6 @@ mod imports_api;
 mod monitoring_pages;
 mod monitoring_security;
 mod monitoring_store;
-mod monitoring_web;
 mod monitoring_xlsx;
 mod opendata;
 mod personal_tokens;

@@ -1,54 +1,21 @@
 //! The yearly cycle through the pages: open a round, issue a link, report through it with
 //! evidence, review, close; what each page shows, with snapshots.
 
-use crate::helpers::{TestApp, sample_plan};
-use crate::monitoring_web::{ADMIN, get, link_path, post, post_multipart, redact};
+use crate::helpers::{
+    ADMIN_TOKEN, TestApp, get, issue_link, open_round_by_form, post, post_multipart, redact,
+    sample_plan,
+};
 use crate::plan_pages::assert_accessible_basics;
 use axum::http::StatusCode;
+use planmon::account::Role;
 use planmon::monitoring::State;
 use planmon::monitoring::store;
-
-/// Opens the 2024 round of the sample plan through the form; returns (plan id, round id).
-pub async fn open_round_by_form(app: &TestApp) -> (i64, i64) {
-    let plan_id = app.create_plan(&sample_plan()).await;
-    let r = post(
-        app,
-        &format!("/plans/{plan_id}/rounds"),
-        Some(ADMIN),
-        &[("year", "2024"), ("deadline", "2025-03-31")],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let round_id = r
-        .location
-        .strip_prefix("/rounds/")
-        .and_then(|s| s.parse().ok())
-        .expect("redirect to the round");
-    (plan_id, round_id)
-}
-
-/// Issues a link for the institution of the round's first update; returns (its path, update).
-pub async fn issue_link(app: &TestApp, round_id: i64) -> (String, store::UpdateRow) {
-    let u = store::updates(&app.db, round_id, None)
-        .await
-        .expect("updates")[0]
-        .clone();
-    let r = post(
-        app,
-        &format!("/rounds/{round_id}/links"),
-        Some(ADMIN),
-        &[("institution_id", &u.institution_id.to_string())],
-    )
-    .await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    (link_path(&r.body), u)
-}
 
 #[tokio::test]
 async fn a_coordinator_opens_a_round_and_sees_who_has_not_reported() {
     let app = TestApp::spawn().await;
     let (plan_id, round_id) = open_round_by_form(&app).await;
-    let r = get(&app, &format!("/rounds/{round_id}"), Some(ADMIN)).await;
+    let r = get(&app, &format!("/rounds/{round_id}"), Some(ADMIN_TOKEN)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_accessible_basics(&r.body);
     assert!(
@@ -59,7 +26,8 @@ async fn a_coordinator_opens_a_round_and_sees_who_has_not_reported() {
     assert!(r.body.contains("31.03.2025 г."), "deadline shown");
     insta::assert_snapshot!("round_dashboard", redact(&r.body));
 
-    let list = get(&app, &format!("/plans/{plan_id}/rounds"), Some(ADMIN)).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let list = get(&app, &format!("/plans/{plan_id}/rounds"), &coordinator).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains(&format!("/rounds/{round_id}")));
     assert!(
@@ -73,6 +41,7 @@ async fn a_coordinator_opens_a_round_and_sees_who_has_not_reported() {
 async fn a_wrong_year_or_deadline_is_an_error_next_to_the_form() {
     let app = TestApp::spawn().await;
     let plan_id = app.create_plan(&sample_plan()).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     for (year, deadline, expect) in [
         ("две хиляди", "", "не е година"),
         ("2024", "31.03.2025", "не е дата"),
@@ -81,7 +50,7 @@ async fn a_wrong_year_or_deadline_is_an_error_next_to_the_form() {
         let r = post(
             &app,
             &format!("/plans/{plan_id}/rounds"),
-            Some(ADMIN),
+            &coordinator,
             &[("year", year), ("deadline", deadline)],
         )
         .await;
@@ -98,7 +67,8 @@ async fn a_wrong_year_or_deadline_is_an_error_next_to_the_form() {
 #[tokio::test]
 async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let reviewer = app.staff_of_plan(plan_id, Role::Reviewer).await;
     let (link, u) = issue_link(&app, round_id).await;
 
     let home = get(&app, &link, None).await;
@@ -138,7 +108,7 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let page = get(
         &app,
         &format!("/rounds/{round_id}/updates/{}", u.id),
-        Some(ADMIN),
+        &reviewer,
     )
     .await;
     assert!(
@@ -152,7 +122,7 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let bulk = post(
         &app,
         &format!("/rounds/{round_id}/approve"),
-        Some(ADMIN),
+        Some(ADMIN_TOKEN),
         &[("update", &u.id.to_string())],
     )
     .await;
@@ -165,7 +135,7 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let page = get(
         &app,
         &format!("/rounds/{round_id}/updates/{}", u.id),
-        Some(ADMIN),
+        Some(ADMIN_TOKEN),
     )
     .await;
     assert_accessible_basics(&page.body);
@@ -175,7 +145,8 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
 #[tokio::test]
 async fn a_return_needs_a_reason_and_the_reason_reaches_the_institution() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let reviewer = app.staff_of_plan(plan_id, Role::Reviewer).await;
     let (link, u) = issue_link(&app, round_id).await;
     let path = format!("{link}/updates/{}", u.id);
     post(
@@ -189,7 +160,7 @@ async fn a_return_needs_a_reason_and_the_reason_reaches_the_institution() {
     let blank = post(
         &app,
         &review,
-        Some(ADMIN),
+        &reviewer,
         &[("action", "return"), ("reason", " ")],
     )
     .await;
@@ -198,7 +169,7 @@ async fn a_return_needs_a_reason_and_the_reason_reaches_the_institution() {
     let back = post(
         &app,
         &review,
-        Some(ADMIN),
+        &reviewer,
         &[("action", "return"), ("reason", "Липсва броят на децата.")],
     )
     .await;
@@ -255,7 +226,8 @@ async fn evidence_files_are_stored_with_their_checksum_and_links_are_kept() {
 async fn the_rounds_index_lists_each_plan_with_its_rounds() {
     let app = TestApp::spawn().await;
     let (plan_id, round_id) = open_round_by_form(&app).await;
-    let r = get(&app, "/rounds", Some(ADMIN)).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let r = get(&app, "/rounds", &coordinator).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_accessible_basics(&r.body);
     assert!(r.body.contains(&format!("href=\"/rounds/{round_id}\"")));
@@ -265,7 +237,7 @@ async fn the_rounds_index_lists_each_plan_with_its_rounds() {
     );
     let anonymous = get(&app, "/rounds", None).await;
     assert!(
-        anonymous.location.starts_with("/login"),
+        anonymous.location().starts_with("/login"),
         "to the login page"
     );
 }

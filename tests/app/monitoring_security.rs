@@ -1,13 +1,13 @@
 //! The reporting part of the security matrix: what a submission link, an anonymous visitor and
 //! bad input can and cannot do. Nothing refused is ever stored.
 
-use crate::helpers::{TestApp, sample_plan};
-use crate::monitoring_pages::{issue_link, open_round_by_form};
-use crate::monitoring_web::{ADMIN, get, post, post_multipart};
+use crate::helpers::{
+    TestApp, get, issue_link, open_round_by_form, post, post_multipart, sample_plan,
+};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
+use planmon::files::accept::MAX_EVIDENCE_BYTES;
 use planmon::monitoring::State;
-use planmon::monitoring::evidence::MAX_EVIDENCE_BYTES;
 use planmon::monitoring::store;
 
 async fn history_len(app: &TestApp, update_id: i64) -> usize {
@@ -28,13 +28,13 @@ async fn without_an_account_or_link_no_round_page_opens() {
         let r = get(&app, &path, None).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
         assert!(
-            r.location.starts_with("/login?next="),
+            r.location().starts_with("/login?next="),
             "{path}: to the login page"
         );
     }
     let r = post(&app, &format!("/rounds/{round_id}/close"), None, &[]).await;
     assert!(
-        r.status.is_client_error() || r.location.starts_with("/login"),
+        r.status.is_client_error() || r.location().starts_with("/login"),
         "{}",
         r.status
     );
@@ -96,7 +96,8 @@ async fn a_link_cannot_reach_an_update_of_another_round_by_its_id() {
 #[tokio::test]
 async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     let (revoked, u) = issue_link(&app, round_id).await;
     let (kept, _) = issue_link(&app, round_id).await;
     let link_id: i64 = sqlx::query_scalar("SELECT MIN(id) FROM submission_links")
@@ -106,7 +107,7 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
     let r = post(
         &app,
         &format!("/rounds/{round_id}/links/{link_id}/revoke"),
-        Some(ADMIN),
+        &coordinator,
         &[],
     )
     .await;
@@ -116,7 +117,13 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
     assert!(r.body.contains("отменена е или отчетният кръг е приключил"));
     assert_eq!(get(&app, &kept, None).await.status, StatusCode::OK);
 
-    let r = post(&app, &format!("/rounds/{round_id}/close"), Some(ADMIN), &[]).await;
+    let r = post(
+        &app,
+        &format!("/rounds/{round_id}/close"),
+        &coordinator,
+        &[],
+    )
+    .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(get(&app, &kept, None).await.status, StatusCode::NOT_FOUND);
     let r = post(

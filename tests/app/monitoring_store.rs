@@ -1,19 +1,11 @@
 //! Reporting rounds in storage, on both databases: assignments from the plan, the workflow with
 //! its history, conflicts, submission links.
 
-use crate::helpers::{TestApp, sample_plan};
+use crate::helpers::{TestApp, open_sample_round, sample_plan};
 use planmon::monitoring::input::parse_update;
 use planmon::monitoring::store::{self, MonitoringError};
 use planmon::monitoring::{Action, State, UpdateInput, WorkflowError, links};
 use planmon::snapshot::{ReportedStatus, ReviewState};
-
-pub async fn open_sample_round(app: &TestApp) -> (i64, i64) {
-    let plan_id = app.create_plan(&sample_plan()).await;
-    let round_id = store::open_round(&app.db, plan_id, 2024, Some("2025-03-31"), store::unaudited)
-        .await
-        .expect("open round");
-    (plan_id, round_id)
-}
 
 fn completed() -> UpdateInput {
     UpdateInput {

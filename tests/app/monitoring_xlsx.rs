@@ -1,10 +1,9 @@
 //! The spreadsheet template: download, upload through a link, errors per cell, wrong templates.
 
-use crate::helpers::{TestApp, sample_plan};
-use crate::monitoring_pages::{issue_link, open_round_by_form};
-use crate::monitoring_web::{ADMIN, get, post_multipart};
+use crate::helpers::{TestApp, get, issue_link, open_round_by_form, post_multipart, sample_plan};
 use axum::http::StatusCode;
 use calamine::{Reader, Xlsx, open_workbook_from_rs};
+use planmon::account::Role;
 use planmon::monitoring::State;
 use planmon::monitoring::store::{self, UpdateRow};
 use planmon::monitoring::xlsx::{TemplateHeader, TemplateItem, write_template};
@@ -50,7 +49,8 @@ fn filled(
 #[tokio::test]
 async fn the_template_lists_the_institutions_measures_and_indicators() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     let (link, u) = issue_link(&app, round_id).await;
     let r = get(&app, &format!("{link}/template.xlsx"), None).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -73,7 +73,7 @@ async fn the_template_lists_the_institutions_measures_and_indicators() {
             "/rounds/{round_id}/institutions/{}/template.xlsx",
             u.institution_id
         ),
-        Some(ADMIN),
+        &coordinator,
     )
     .await;
     assert_eq!(staff.status, StatusCode::OK);

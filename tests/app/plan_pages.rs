@@ -212,7 +212,7 @@ async fn switching_language_returns_to_the_referring_page_on_this_site_only() {
             .body(axum::body::Body::empty())
             .expect("request")
     };
-    let router = || planmon::web::router(app.state.clone());
+    let router = || planmon::server::router(app.state.clone());
     use tower::ServiceExt;
     let here = router()
         .oneshot(switch("http://planmon.example/plans/3?x=1"))

@@ -2,9 +2,7 @@
 //! unpublished reports of the municipalities below them and change nothing; workflow conflicts
 //! answer 409.
 
-use crate::helpers::TestApp;
-use crate::monitoring_pages::open_round_by_form;
-use crate::monitoring_web::{ADMIN, post};
+use crate::helpers::{TestApp, open_round_by_form, post};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
 use planmon::monitoring::store;
@@ -175,10 +173,11 @@ async fn the_user_form_grants_district_and_national_roles() {
 #[tokio::test]
 async fn closing_a_closed_round_is_a_conflict() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = open_round_by_form(&app).await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     let path = format!("/rounds/{round_id}/close");
-    let r = post(&app, &path, Some(ADMIN), &[]).await;
+    let r = post(&app, &path, &coordinator, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let again = post(&app, &path, Some(ADMIN), &[]).await;
+    let again = post(&app, &path, &coordinator, &[]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
 }

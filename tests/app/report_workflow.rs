@@ -4,8 +4,7 @@
 //! changes and a correction is a new version.
 
 use crate::cli::planmon;
-use crate::helpers::{Session, TestApp, TestResponse, sample_plan};
-use crate::monitoring_web::redact;
+use crate::helpers::{Session, TestApp, TestResponse, redact, sample_plan};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use planmon::account::{Role, Scope};
@@ -1059,10 +1058,10 @@ async fn a_backup_brings_back_every_row_file_page_and_export_on_either_backend()
     let fx = fixture().await;
     let rid = fx.published().await;
     let (plovdiv, kazanlak) = fx.app.load_demo().await;
-    let (_, round_id) = crate::monitoring_pages::open_round_by_form(&fx.app).await;
-    let (link, u) = crate::monitoring_pages::issue_link(&fx.app, round_id).await;
+    let (_, round_id) = crate::helpers::open_round_by_form(&fx.app).await;
+    let (link, u) = crate::helpers::issue_link(&fx.app, round_id).await;
     let evidence = b"%PDF-1.4 protocol kept as evidence";
-    let r = crate::monitoring_web::post_multipart(
+    let r = crate::helpers::post_multipart(
         &fx.app,
         &format!("{link}/updates/{}/evidence", u.id),
         None,

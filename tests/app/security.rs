@@ -306,7 +306,7 @@ async fn listen(limits: planmon::web::listen::Limits) -> (std::net::SocketAddr, 
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let router = planmon::web::router(app.state.clone());
+    let router = planmon::server::router(app.state.clone());
     tokio::spawn(planmon::web::listen::serve(
         listener,
         router,
@@ -383,15 +383,15 @@ async fn slow_clients_are_cut_off_and_do_not_hold_the_last_connection() {
 #[tokio::test]
 async fn submission_links_need_the_configured_public_address() {
     let app = TestApp::spawn_with(|c| c.public_url = None).await;
-    let (_, round_id) = crate::monitoring_pages::open_round_by_form(&app).await;
+    let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
     let u = planmon::monitoring::store::updates(&app.db, round_id, None)
         .await
         .expect("updates")[0]
         .clone();
-    let r = crate::monitoring_web::post(
+    let r = crate::helpers::post(
         &app,
         &format!("/rounds/{round_id}/links"),
-        Some(crate::monitoring_web::ADMIN),
+        Some(crate::helpers::ADMIN_TOKEN),
         &[("institution_id", &u.institution_id.to_string())],
     )
     .await;
@@ -403,10 +403,10 @@ async fn submission_links_need_the_configured_public_address() {
         .await
         .expect("count");
     assert_eq!(links, 0, "no link was issued");
-    let r = crate::monitoring_web::post(
+    let r = crate::helpers::post(
         &app,
         &format!("/rounds/{round_id}/reminders"),
-        Some(crate::monitoring_web::ADMIN),
+        Some(crate::helpers::ADMIN_TOKEN),
         &[],
     )
     .await;
@@ -416,15 +416,15 @@ async fn submission_links_need_the_configured_public_address() {
 #[tokio::test]
 async fn issued_links_use_the_public_address_not_the_host_header() {
     let app = TestApp::spawn().await;
-    let (_, round_id) = crate::monitoring_pages::open_round_by_form(&app).await;
+    let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
     let u = planmon::monitoring::store::updates(&app.db, round_id, None)
         .await
         .expect("updates")[0]
         .clone();
-    let r = crate::monitoring_web::post(
+    let r = crate::helpers::post(
         &app,
         &format!("/rounds/{round_id}/links"),
-        Some(crate::monitoring_web::ADMIN),
+        Some(crate::helpers::ADMIN_TOKEN),
         &[("institution_id", &u.institution_id.to_string())],
     )
     .await;
@@ -434,11 +434,11 @@ async fn issued_links_use_the_public_address_not_the_host_header() {
 
 #[tokio::test]
 async fn an_evidence_file_refused_after_upload_leaves_nothing_on_disk_and_check_finds_strays() {
-    use crate::monitoring_web::post_multipart;
+    use crate::helpers::post_multipart;
     let app = TestApp::spawn().await;
     let data_dir = app.state.config.data_dir.clone();
-    let (_, round_id) = crate::monitoring_pages::open_round_by_form(&app).await;
-    let (link, u) = crate::monitoring_pages::issue_link(&app, round_id).await;
+    let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
+    let (link, u) = crate::helpers::issue_link(&app, round_id).await;
     let path = format!("{link}/updates/{}/evidence", u.id);
     let kept = b"%PDF-1.4 the protocol";
     let r = post_multipart(

@@ -3,8 +3,8 @@
 
 use super::workspace::{AdoptionForm, Retry, Visit, refused, step};
 use crate::dates::parse_iso_date;
-use crate::monitoring::evidence;
-use crate::monitoring::input::FieldErrors;
+use crate::files::accept;
+use crate::forms::FieldErrors;
 use crate::policy::Action;
 use crate::report::store::{self, CouncilAdoption, ReportRow};
 use crate::web::AppError;
@@ -82,12 +82,12 @@ async fn adoption_from(
         }
     }
     if let Some((name, bytes)) = &file
-        && let Err(m) = evidence::check_file(name, bytes)
+        && let Err(m) = accept::check_file(name, bytes)
     {
         errors.add("file", m);
     }
     if !form.url.is_empty()
-        && let Err(m) = evidence::check_link(&form.url)
+        && let Err(m) = accept::check_link(&form.url)
     {
         errors.add("url", m);
     }

@@ -20,7 +20,7 @@ mod workspace;
 use super::store::{self, ReportError, ReportRow, ReportState};
 use crate::dates::{display_bg, display_day};
 use crate::db::Db;
-use crate::monitoring::evidence;
+use crate::files::accept;
 use crate::web::{AppError, AppState, parse_id};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -31,7 +31,7 @@ use workspace::{
 };
 
 /// Largest upload of the adoption form (the council decision file and the other fields).
-const ADOPTION_UPLOAD_LIMIT: usize = evidence::MAX_EVIDENCE_BYTES + 64 * 1024;
+const ADOPTION_UPLOAD_LIMIT: usize = accept::MAX_EVIDENCE_BYTES + 64 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

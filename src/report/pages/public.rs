@@ -3,7 +3,6 @@
 
 use super::{AdoptionView, FileView, VersionView, file_views};
 use crate::i18n::Tr;
-use crate::monitoring::views::place_of;
 use crate::policy::Action;
 use crate::report::store::{self, ReportError, ReportState};
 use crate::snapshot::store as snapshots;
@@ -45,7 +44,7 @@ async fn reports_page(
         .plan(plan_id)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Няма план с номер „{plan_id}“.")))?;
-    let place = place_of(state, plan_id).await?;
+    let place = state.place_of(plan_id).await?;
     let who = user.map(CurrentUser::principal).unwrap_or_default();
     let staff = who.may(&Action::ViewReports(place.clone()));
     let manage = who.may(&Action::ManageReports(place));
@@ -103,7 +102,7 @@ pub(super) async fn create(
     Form(form): Form<CreateForm>,
 ) -> Result<Response, AppError> {
     let plan_id = parse_id(&id, "план")?;
-    user.require(&Action::ManageReports(place_of(&state, plan_id).await?))?;
+    user.require(&Action::ManageReports(state.place_of(plan_id).await?))?;
     let result = match form.year.trim().parse::<i32>() {
         Ok(year) => store::create(&state.db, plan_id, year, &user.actor()).await,
         Err(_) => Err(ReportError::Workflow(format!(

@@ -4,8 +4,8 @@
 
 use super::{AdoptionView, FileView, VersionView, file_views, load};
 use crate::dates::display_day;
+use crate::forms::FieldErrors;
 use crate::i18n::Tr;
-use crate::monitoring::input::FieldErrors;
 use crate::policy::Action;
 use crate::report::Narrative;
 use crate::report::store::{self, MAX_NARRATIVE_CHARS, ReportError, ReportRow, ReportState};

@@ -7,7 +7,7 @@ use crate::audit::{Actor, Event};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
 use crate::files;
-use crate::monitoring::evidence;
+use crate::files::accept;
 use crate::report::render::{Format, render_off_thread};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,10 +41,10 @@ pub async fn adopt(
     }
     let decision = match &adoption.file {
         Some((name, bytes)) => {
-            let media = evidence::check_file(name, bytes).map_err(workflow)?;
+            let media = accept::check_file(name, bytes).map_err(workflow)?;
             let file = files::stage(data_dir, "decisions", bytes)?;
             let d = (
-                evidence::clean_file_name(name),
+                accept::clean_file_name(name),
                 media,
                 bytes.len(),
                 file.sha256.clone(),

@@ -1,5 +1,6 @@
-//! Evidence for an update: files of a few document and image types, size-limited, checked by
-//! content and stored once under `data_dir/evidence` by their SHA-256 (`crate::files`); or links.
+//! Which uploaded documents are accepted (evidence of an update, the evidence of a report's
+//! adoption): files of a few document and image types, size-limited and checked by content,
+//! then stored by their SHA-256 (`crate::files`); or links to web addresses.
 
 use std::path::Path;
 

@@ -1,10 +1,14 @@
-//! Starting the server: database, migrations, registry, optional demo data, listening.
+//! Starting the server: database, migrations, registry, optional demo data, listening; the
+//! router that wires every module's routes is in `router.rs`.
+
+pub mod router;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::web::AppState;
 use crate::web::listen::Limits;
-use crate::web::{AppState, router};
 use anyhow::Context;
+pub use router::{catch_panic, router};
 use std::time::Instant;
 
 /// Connects, migrates and seeds the registry: what every command that uses the database needs.

@@ -8,6 +8,9 @@
 //! - [`referenced`] lists every file the database refers to (with its checksum); [`check`]
 //!   compares that with the disk: missing or damaged files, and files no row refers to
 //!   (`planmon check`; `planmon backup` archives the referenced ones).
+//! - [`accept`] decides which uploaded files and links are accepted at all.
+
+pub mod accept;
 
 use crate::db::Db;
 use sha2::{Digest, Sha256};
