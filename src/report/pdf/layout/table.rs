@@ -78,7 +78,7 @@ impl Layout<'_> {
         self.ensure(caption_h + height(&header) + first);
         let table = self.group(Tag::Table, None);
         let cap = self.group(Tag::Caption, Some(table));
-        self.lines(&caption, LEFT, WIDTH, 9.0, Align::Left, cap, INK);
+        self.lines(&caption, LEFT, WIDTH, 9.0, Align::Left, cap);
         self.y += 2.0;
         let tr = self.group(Tag::TR, Some(table));
         let cells: Vec<usize> = (0..cols)
