@@ -37,7 +37,6 @@
 //!   Submission-link pages (no account) work the same way through the anonymous cookie.
 
 use crate::account::{self, Grant};
-use crate::api::tokens::Bearer;
 use crate::audit::Actor;
 use crate::policy::{Action, Principal};
 use crate::token::{looks_valid, random_token, token_hash, tokens_equal};
@@ -277,82 +276,6 @@ fn link_token_of(path: &str) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// The principal of the request's `Authorization: Bearer` token: the configured administration
-/// token, a live API token of a machine, or a user's personal token (with the user, on `/api/`
-/// only); `None` without the header. A wrong token is refused here (403), and counted: past
-/// [`account::MAX_FAILURES_PER_IP`] failures from one address within the throttling window,
-/// tokens are not even compared (429). A right token writes nothing (tokens are random; only
-/// failures need counting).
-async fn bearer(
-    state: &AppState,
-    parts: &Parts,
-    ip: Option<&str>,
-) -> Result<Option<(Principal, Option<CurrentUser>)>, AppError> {
-    let Some(given) = parts
-        .headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-    else {
-        return Ok(None);
-    };
-    let key = format!("token:{}", ip.unwrap_or("-"));
-    let window = time::Duration::minutes(account::THROTTLE_MINUTES);
-    if account::store::recent_failures(&state.db, &key, window).await?
-        >= account::MAX_FAILURES_PER_IP
-    {
-        return Err(AppError::Throttled);
-    }
-    let admin = state
-        .config
-        .admin_token
-        .as_ref()
-        .is_some_and(|expected| tokens_equal(&token_hash(expected), &token_hash(given)));
-    if admin {
-        return Ok(Some((Principal::Token, None)));
-    }
-    let found = match crate::api::tokens::resolve(&state.db, given).await? {
-        Some(Bearer::Machine(machine)) => Some((Principal::Machine(machine), None)),
-        Some(Bearer::Personal { token_id, user_id }) if parts.uri.path().starts_with("/api/") => {
-            personal(state, token_id, user_id, ip).await?
-        }
-        Some(Bearer::Personal { .. }) | None => None,
-    };
-    match found {
-        Some(found) => Ok(Some(found)),
-        None => {
-            account::store::count_attempt(&state.db, &key, window).await?;
-            Err(AppError::Forbidden)
-        }
-    }
-}
-
-/// The user of a personal token, with the grants the user holds now.
-async fn personal(
-    state: &AppState,
-    token_id: i64,
-    user_id: i64,
-    ip: Option<&str>,
-) -> Result<Option<(Principal, Option<CurrentUser>)>, AppError> {
-    let Some(u) = account::store::user(&state.db, user_id).await? else {
-        return Ok(None);
-    };
-    let mut conn = state.db.pool.acquire().await?;
-    let grants = account::store::grants(&mut conn, user_id).await?;
-    let user = CurrentUser {
-        id: u.id,
-        email: u.email,
-        name: u.name,
-        demo: u.demo,
-        grants,
-        session_id: 0,
-        ip: ip.map(str::to_string),
-        token: Some(token_id),
-    };
-    Ok(Some((user.principal(), Some(user))))
-}
-
 /// Largest url-encoded form read to find its CSRF token: forms of people without an account
 /// (login) need little; staff forms at most what axum's `Form` takes.
 const ANONYMOUS_FORM_BYTES: usize = 64 * 1024;
@@ -448,7 +371,7 @@ async fn authenticate(
     } else {
         (
             load_user(state, &parts.headers, ip.clone()).await?,
-            bearer(state, &parts, ip.as_deref()).await?,
+            super::bearer::bearer(state, &parts, ip.as_deref()).await?,
         )
     };
     let token = bearer.is_some();

@@ -4,6 +4,7 @@
 
 pub mod assets;
 pub mod auth;
+mod bearer;
 pub mod cache;
 pub mod download;
 pub mod error;
