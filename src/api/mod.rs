@@ -4,6 +4,7 @@
 //! policy and monitoring code as the forms (`rounds.rs`, `rounds_json.rs`).
 
 pub mod docs;
+pub mod evidence;
 pub mod imports;
 pub mod openapi;
 pub mod personal_pages;

@@ -55,6 +55,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(crate::plan::api::PlanApi::openapi());
     doc.merge(crate::amend::api::AmendApi::openapi());
     doc.merge(super::rounds::RoundsApi::openapi());
+    doc.merge(super::evidence::EvidenceApi::openapi());
     doc.merge(super::imports::ImportsApi::openapi());
     doc.merge(crate::rollup::api::RollupApi::openapi());
     doc

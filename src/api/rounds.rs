@@ -102,7 +102,11 @@ impl FromRequestParts<AppState> for Caller {
 
 /// The round, when the caller may see some of it; otherwise "not found" (ids of other
 /// municipalities' rounds reveal nothing).
-async fn visible_round(state: &AppState, c: &Caller, id: &str) -> Result<RoundRow, AppError> {
+pub(super) async fn visible_round(
+    state: &AppState,
+    c: &Caller,
+    id: &str,
+) -> Result<RoundRow, AppError> {
     let rid = parse_id(id, "отчетен кръг")?;
     let hidden = || AppError::not_found(format!("Няма отчетен кръг с номер {rid}."));
     let round = store::get_round(&state.db, rid).await?.ok_or_else(hidden)?;
@@ -117,7 +121,7 @@ async fn visible_round(state: &AppState, c: &Caller, id: &str) -> Result<RoundRo
 }
 
 /// The update of `measure` by `institution` in the round, when the caller may see it.
-async fn visible_update(
+pub(super) async fn visible_update(
     state: &AppState,
     c: &Caller,
     round: &RoundRow,
@@ -147,7 +151,7 @@ fn view(round: &RoundRow, institution: i64) -> Action {
     }
 }
 
-fn edit(round: &RoundRow, institution: i64) -> Action {
+pub(super) fn edit(round: &RoundRow, institution: i64) -> Action {
     Action::EditUpdates {
         round: round.record(),
         institution,
@@ -155,7 +159,7 @@ fn edit(round: &RoundRow, institution: i64) -> Action {
 }
 
 /// A refusal of monitoring as the API answers it: the record's state 409, a missing field 422.
-fn refused(e: MonitoringError) -> AppError {
+pub(super) fn refused(e: MonitoringError) -> AppError {
     match e {
         MonitoringError::Workflow(w) if w.is_conflict() => AppError::Conflict(w.to_string()),
         MonitoringError::Workflow(w) => AppError::Invalid {
@@ -185,9 +189,9 @@ fn event(c: &Caller, round: &RoundRow, action: &str, id: i64, after: serde_json:
         .after(&after)
 }
 
-const ID: &str = "Номерът на кръга / The round's id";
-const MEASURE: &str = "Ключът на мярката / The measure's key";
-const INSTITUTION: &str = "Номерът на институцията / The institution's id";
+pub(super) const ID: &str = "Номерът на кръга / The round's id";
+pub(super) const MEASURE: &str = "Ключът на мярката / The measure's key";
+pub(super) const INSTITUTION: &str = "Номерът на институцията / The institution's id";
 
 /// A round with the updates the caller may see.
 #[utoipa::path(

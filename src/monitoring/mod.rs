@@ -8,6 +8,7 @@
 //! `update_pages.rs`, `xlsx_pages.rs` and `index.rs`; the XLSX template in `xlsx.rs`.
 
 pub mod demo;
+pub mod evidence_input;
 pub mod freeze;
 pub mod index;
 pub mod input;

@@ -3,6 +3,7 @@
 //! `/rounds/{id}` and by a submission link under `/s/{token}`.
 
 use super::Action;
+use super::evidence_input::{EvidenceInput, read_evidence, store_evidence};
 use super::input::parse_update;
 use super::institution_view::institution_page;
 use super::store::{self, MonitoringError, UpdateRow};
@@ -12,7 +13,6 @@ use super::visit::{Ctx, InstitutionAt};
 use crate::files::accept;
 use crate::forms::FieldErrors;
 use crate::i18n::Tr;
-use crate::snapshot::Evidence;
 use crate::web::download::{self, Disposition};
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
@@ -239,94 +239,27 @@ async fn add_evidence(
             _ => {}
         }
     }
-    let mut errors = FieldErrors::default();
-    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
-    let title = title.trim().to_string();
-    let mut item = Evidence {
-        title: title.clone(),
-        url: None,
-        file_name: None,
-        media_type: None,
-        size: None,
-        sha256: None,
-    };
-    let mut bytes_to_store = None;
-    match (&file, url.trim().is_empty()) {
-        (Some((name, bytes)), _) => match accept::check_file(name, bytes) {
-            Ok(media) => {
-                let name = accept::clean_file_name(name);
-                item.title = if title.is_empty() {
-                    name.clone()
-                } else {
-                    title.clone()
-                };
-                item.file_name = Some(name);
-                item.media_type = Some(media.to_string());
-                item.size = Some(bytes.len() as u64);
-                bytes_to_store = Some(bytes.clone());
-            }
-            Err(m) => errors.add("evidence_file", m),
-        },
-        (None, false) => match accept::check_link(&url) {
-            Ok(link) => {
-                item.title = if title.is_empty() {
-                    link.clone()
-                } else {
-                    title.clone()
-                };
-                item.url = Some(link);
-            }
-            Err(m) => errors.add("evidence_url", m),
-        },
-        (None, true) => errors.add("evidence_file", "Изберете файл или въведете адрес."),
-    }
-    if item.title.chars().count() > 300 {
-        errors.add("evidence_title", "Заглавието е по-дълго от 300 знака.");
-    }
-    if errors.is_empty() {
-        let staged = match &bytes_to_store {
-            Some(bytes) => {
-                let staged = crate::files::stage(&state.config.data_dir, "evidence", bytes)
-                    .map_err(|e| AppError::Internal(format!("evidence file: {e}")))?;
-                item.sha256 = Some(staged.sha256.clone());
-                Some(staged)
-            }
-            None => None,
-        };
-        let path = staged.as_ref().map(|s| s.path.clone());
-        let audit = |eid: &i64| {
-            let after = serde_json::json!({
-                "update_id": u.id,
-                "title": item.title,
-                "file_name": item.file_name,
-                "url": item.url,
-                "size": item.size,
-                "sha256": item.sha256,
-            });
-            Some(ctx.event("evidence.add", "evidence", *eid, after))
-        };
-        let added =
-            store::add_evidence(&state.db, ctx.round.id, u.id, &item, path.as_deref(), audit).await;
-        match added {
-            Ok(_) => {
-                // The row is committed: now the file is made permanent.
-                if let Some(staged) = staged {
-                    staged
-                        .keep()
-                        .map_err(|e| AppError::Internal(format!("evidence file: {e}")))?;
+    let input = EvidenceInput { title, url, file };
+    let (status, errors) = match read_evidence(&input) {
+        Ok(new) => {
+            let event = |eid: i64, after| ctx.event("evidence.add", "evidence", eid, after);
+            match store_evidence(&state, ctx.round.id, u.id, new, event).await? {
+                Ok(_) => {
+                    return Ok(Redirect::to(&format!(
+                        "{}/updates/{}?done=evidence",
+                        ctx.base, u.id
+                    ))
+                    .into_response());
                 }
-                return Ok(
-                    Redirect::to(&format!("{}/updates/{}?done=evidence", ctx.base, u.id))
-                        .into_response(),
-                );
+                Err(w) => {
+                    let mut errors = FieldErrors::default();
+                    errors.add("evidence_file", w.to_string());
+                    (w.status(), errors)
+                }
             }
-            Err(MonitoringError::Workflow(w)) => {
-                status = w.status();
-                errors.add("evidence_file", w.to_string());
-            }
-            Err(e) => return Err(e.into()),
         }
-    }
+        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+    };
     let fields = update_view::stored_fields(&u);
     let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
     Ok((status, Html(page.render()?)).into_response())

@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::api::docs::routes())
         .merge(crate::api::rounds::routes())
         .merge(crate::api::imports::routes())
+        .merge(crate::api::evidence::routes())
         .merge(crate::api::token_pages::routes())
         .merge(crate::api::personal_pages::routes())
         .route("/healthz", get(web::healthz))

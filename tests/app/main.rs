@@ -12,6 +12,7 @@ mod cache;
 mod cli;
 mod conditional;
 mod country_pages;
+mod evidence_api;
 mod helpers;
 mod hostile;
 mod hostile_files;

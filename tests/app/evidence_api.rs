@@ -1,0 +1,177 @@
+//! Evidence through the API (issue 14): a file as the body or a link, added to an update as the
+//! form adds it (checked by content, stored with its audit event), refused as the form refuses.
+
+use crate::api::{call, issue, open_round, update_path};
+use crate::helpers::TestApp;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use planmon::account::{Role, Scope};
+
+/// Posts `bytes` as evidence of the update at `path` with `query`; (status, JSON answer).
+async fn send(
+    app: &TestApp,
+    path: &str,
+    query: &str,
+    token: &str,
+    bytes: &[u8],
+) -> (StatusCode, serde_json::Value) {
+    let r = app
+        .request(
+            Request::builder()
+                .method(Method::POST)
+                .uri(format!("{path}/evidence?{query}"))
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .header(header::CONTENT_TYPE, "application/octet-stream")
+                .body(Body::from(bytes.to_vec()))
+                .expect("request"),
+        )
+        .await;
+    let v = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
+    (r.status, v)
+}
+
+#[tokio::test]
+async fn a_machine_adds_a_file_and_a_link_to_an_update_as_the_form_does() {
+    let app = TestApp::spawn().await;
+    let (round, m, updates) = open_round(&app).await;
+    let coordinator = app
+        .user_session(
+            "koord@test.example",
+            &[(Role::Coordinator, Scope::Municipality(m))],
+        )
+        .await;
+    let m_text = m.to_string();
+    let token = issue(
+        &app,
+        &coordinator,
+        &[
+            ("name", "Общинска система"),
+            ("role", "coordinator"),
+            ("municipality", &m_text),
+        ],
+    )
+    .await;
+    let path = update_path(round, &updates[0]);
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n";
+    let (status, e) = send(
+        &app,
+        &path,
+        "file_name=%D0%BE%D1%82%D1%87%D0%B5%D1%82.pdf&title=Протокол",
+        &token,
+        pdf,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+    assert_eq!(e["title"], "Протокол");
+    assert_eq!(e["file_name"], "отчет.pdf");
+    assert_eq!(e["media_type"], "application/pdf");
+    assert_eq!(e["size"], pdf.len());
+    assert_eq!(e["sha256"].as_str().map(str::len), Some(64), "{e}");
+    let stored: String =
+        sqlx::query_scalar("SELECT stored_path FROM update_evidence WHERE id = $1")
+            .bind(e["id"].as_i64().expect("id"))
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("row");
+    let on_disk = std::fs::read(app.state.config.data_dir.join(stored)).expect("the file is kept");
+    assert_eq!(on_disk, pdf);
+
+    let (status, l) = send(
+        &app,
+        &path,
+        "url=https%3A%2F%2Fexample.org%2Fdoklad",
+        &token,
+        b"",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{l}");
+    assert_eq!(l["url"], "https://example.org/doklad");
+    assert_eq!(l["title"], "https://example.org/doklad");
+
+    let token_id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("token");
+    let events: Vec<(String, String)> = sqlx::query_as(
+        "SELECT action, actor_label FROM audit_events WHERE entity_type = 'evidence' ORDER BY id",
+    )
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("events");
+    let by = format!("API ключ {token_id}");
+    assert_eq!(
+        events,
+        vec![
+            ("evidence.add".to_string(), by.clone()),
+            ("evidence.add".to_string(), by)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn evidence_the_form_would_refuse_is_refused_by_field_and_a_submitted_update_takes_none() {
+    let app = TestApp::spawn().await;
+    let (round, m, updates) = open_round(&app).await;
+    let coordinator = app
+        .user_session(
+            "koord@test.example",
+            &[(Role::Coordinator, Scope::Municipality(m))],
+        )
+        .await;
+    let m_text = m.to_string();
+    let token = issue(
+        &app,
+        &coordinator,
+        &[
+            ("name", "Система"),
+            ("role", "coordinator"),
+            ("municipality", &m_text),
+        ],
+    )
+    .await;
+    let path = update_path(round, &updates[0]);
+    let (status, e) = send(&app, &path, "file_name=virus.exe", &token, b"MZ\x90\x00").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "evidence_file", "{e}");
+    let (status, e) = send(&app, &path, "file_name=fake.pdf", &token, b"not a pdf").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "evidence_file", "{e}");
+    let (status, e) = send(&app, &path, "", &token, b"").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    let (status, e) = send(&app, &path, "url=javascript%3Aalert(1)", &token, b"").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(e["error"]["fields"][0]["field"], "evidence_url", "{e}");
+
+    let (status, body) = call(
+        &app,
+        Method::PUT,
+        &path,
+        Some(&token),
+        Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = call(
+        &app,
+        Method::POST,
+        &format!("{path}/submit"),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, e) = send(
+        &app,
+        &path,
+        "url=https%3A%2F%2Fexample.org%2Fx",
+        &token,
+        b"",
+    )
+    .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{e}");
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM update_evidence")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(n, 0, "nothing stored");
+}
