@@ -321,3 +321,27 @@ async fn a_coordinator_confirms_or_rejects_the_suggested_links_to_the_district_p
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn every_plan_link_of_a_municipality_page_opens_whatever_the_year() {
+    let app = TestApp::spawn().await;
+    let code = "PDV22";
+    // A plan without a closed round of the year asked.
+    plan_of(&app, code, None).await;
+    let href = regex::Regex::new(r#"href="(/plans/[^"]+)""#).expect("regex");
+    for year in [2021, 2024] {
+        let page = app
+            .get(&format!("/municipalities/{code}?year={year}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let links: Vec<String> = href
+            .captures_iter(&page.body)
+            .map(|c| c[1].replace("&amp;", "&"))
+            .collect();
+        assert!(!links.is_empty(), "the page lists the plan");
+        for link in links {
+            let r = app.get(&link).await;
+            assert_eq!(r.status, StatusCode::OK, "{link} from the {year} page");
+        }
+    }
+}
