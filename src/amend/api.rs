@@ -3,8 +3,9 @@
 use super::versions::{DiffQuery, VersionLoad, diff_of, load_versions, plan_version};
 use crate::plan::act::Act;
 use crate::plan::diff::{ChangeCounts, PlanDiff};
+use crate::web::error::ApiQuery;
 use crate::web::{ApiError, AppError, AppState, parse_id};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -158,7 +159,7 @@ pub struct DiffJson {
 async fn diff(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<DiffQuery>,
+    ApiQuery(q): ApiQuery<DiffQuery>,
 ) -> Result<Json<DiffJson>, ApiError> {
     let id = parse_id(&id, "план")?;
     let (from, to, diff) = diff_of(&state, id, &q).await?;

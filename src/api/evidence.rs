@@ -10,10 +10,11 @@ use crate::audit::Event;
 use crate::files::accept::MAX_EVIDENCE_BYTES;
 use crate::monitoring::evidence_input::{EvidenceInput, read_evidence, store_evidence};
 use crate::monitoring::store::{self, MonitoringError};
+use crate::web::error::ApiQuery;
 use crate::web::error::ErrorBody;
 use crate::web::{ApiError, AppError, AppState};
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -79,6 +80,7 @@ pub struct EvidenceJson {
     security(("token" = [])),
     responses(
         (status = 201, description = "Добавеното доказателство / The evidence added", body = EvidenceJson),
+        (status = 400, description = "Неразбираеми параметри / Unreadable parameters", body = ErrorBody),
         (status = 401, description = "Без API ключ / No API token", body = ErrorBody),
         (status = 403, description = "Ключът не е за тази институция / The token is not for this institution", body = ErrorBody),
         (status = 404, description = "Няма такъв отчет за вас / No such update for you", body = ErrorBody),
@@ -91,7 +93,7 @@ pub async fn add(
     State(state): State<AppState>,
     c: Caller,
     Path((id, measure, institution)): Path<(String, String, String)>,
-    Query(q): Query<EvidenceQuery>,
+    ApiQuery(q): ApiQuery<EvidenceQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
     let round = visible_round(&state, &c, &id).await?;

@@ -10,10 +10,11 @@ use crate::import::review::{self, Draft, MetaForm, Target};
 use crate::import::store::{self, Saved};
 use crate::import::upload::{Refusal, store_upload};
 use crate::web::auth::CurrentUser;
+use crate::web::error::ApiQuery;
 use crate::web::error::ErrorBody;
 use crate::web::{ApiError, AppError, AppState, parse_id};
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{Extensions, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -136,6 +137,7 @@ fn invalid(field: &str, message: String) -> AppError {
     security(("token" = [])),
     responses(
         (status = 201, description = "Черновата / The draft", body = DraftJson),
+        (status = 400, description = "Неразбираеми параметри / Unreadable parameters", body = ErrorBody),
         (status = 401, description = "Без API ключ / No API token", body = ErrorBody),
         (status = 403, description = "Без право да внася планове / May not import plans", body = ErrorBody),
         (status = 404, description = "Няма такъв план / No such plan", body = ErrorBody),
@@ -147,7 +149,7 @@ pub async fn upload(
     State(state): State<AppState>,
     c: Caller,
     ext: Extensions,
-    Query(q): Query<UploadQuery>,
+    ApiQuery(q): ApiQuery<UploadQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
     let importer = importer(&state, &c, &ext).await?;

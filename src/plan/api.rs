@@ -3,10 +3,11 @@
 use super::store::{self, PlanListItem};
 use super::{Adoption, Measure};
 use crate::money::{Currency, Money};
+use crate::web::error::ApiQuery;
 use crate::web::{ApiError, AppError, AppState, cache};
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -145,15 +146,16 @@ pub struct InForceQuery {
     responses(
         (status = 200, description = "Планът / The plan", body = super::Plan),
         (status = 304, description = "Непроменен / Not modified"),
+        (status = 400, description = "Невалидна дата / Not a date", body = crate::web::error::ErrorBody),
         (status = 404, description = "Няма такъв план / No such plan", body = crate::web::error::ErrorBody),
     )
 )]
 pub async fn one(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<InForceQuery>,
+    ApiQuery(q): ApiQuery<InForceQuery>,
 ) -> Result<Response, ApiError> {
-    if let Some(date) = q.in_force.as_deref() {
+    if let Some(date) = q.in_force.as_deref().filter(|d| !d.trim().is_empty()) {
         let id = crate::web::parse_id(&id, "план")?;
         let (_, plan) = crate::amend::versions::plan_in_force(&state, id, date).await?;
         let body = serde_json::to_string(&plan).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -192,6 +192,35 @@ impl<E: Into<AppError>> From<E> for ApiError {
     }
 }
 
+/// The query string of an API request read into `T`: the last value of a repeated key
+/// counts, and a query that is not `T` is a 400 answered as the API's JSON `Error` (axum's own
+/// `Query` answers plain text).
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            pairs.retain(|(key, _)| key.as_str() != k);
+            pairs.push((k.into_owned(), v.into_owned()));
+        }
+        let text = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+        serde_urlencoded::from_str(&text)
+            .map(ApiQuery)
+            .map_err(|e| ApiError(AppError::BadRequest(format!("Неразбираеми параметри: {e}"))))
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         self.0.log();
