@@ -6,7 +6,7 @@
 //! with its audit event, see [`super::store::save`]) or discard.
 
 use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
-use super::pages::{ChangeView, FieldView, change_views, money_bg};
+use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, money_bg};
 use super::store::{self, DraftRow};
 use super::{Input, decision_media_type, read_input_within};
 use crate::i18n::Tr;
@@ -40,30 +40,6 @@ pub fn routes() -> Router<AppState> {
             get(review).post(save).layer(DefaultBodyLimit::disable()),
         )
         .route("/plans/{id}/amend/{draft}/discard", post(discard))
-}
-
-/// The plan a path names, when `user` may amend it.
-pub(super) async fn amendable(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-) -> Result<Arc<StoredPlan>, AppError> {
-    let sp = state.plan_at(id).await?;
-    let place = plans::place(&state.db, sp.id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("Няма план с номер {}.", sp.id)))?;
-    user.require(&Action::AmendPlan(place))?;
-    Ok(sp)
-}
-
-/// Draft `draft` of plan `id`; 404 when it is not there (saved or discarded).
-pub(super) async fn draft_of(state: &AppState, id: i64, draft: &str) -> Result<DraftRow, AppError> {
-    let d = parse_id(draft, "изменение")?;
-    store::load_draft(&state.db, id, d).await?.ok_or_else(|| {
-        AppError::not_found(format!(
-            "Няма подготвено изменение с номер {d}: може вече да е записано или отказано."
-        ))
-    })
 }
 
 struct DraftLink {
