@@ -125,4 +125,3 @@ pub(super) async fn draft_of(state: &AppState, id: i64, draft: &str) -> Result<D
         ))
     })
 }
-

@@ -6,16 +6,15 @@
 //! with its audit event, see [`super::store::save`]) or discard.
 
 use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
-use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, money_bg};
 use super::store::{self, DraftRow};
+use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, money_bg};
 use super::{Input, decision_media_type, read_input_within};
 use crate::i18n::Tr;
 use crate::plan::act::ActFile;
 use crate::plan::diff::ChangeCounts;
 use crate::plan::store::{self as plans, StoredPlan};
-use crate::policy::Action;
 use crate::web::auth::{CsrfToken, CurrentUser};
-use crate::web::{AppError, AppState, parse_id, render};
+use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -24,7 +23,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use base64::Engine;
-use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -4,8 +4,8 @@
 //! and standing, linked up to its district). Figures are the roll-up of approved data of
 //! closed rounds; generated data is marked as demo data.
 
-use super::national::{self, NationalView, standing_of, standings_of};
 use super::Standing;
+use super::national::{self, NationalView, standing_of, standings_of};
 use super::views::{FigureRow, FigureTable, YearQuery, area_table, figure_row, year_of};
 use crate::i18n::Tr;
 use crate::rollup::DistrictRollup;

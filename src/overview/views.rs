@@ -78,4 +78,3 @@ fn area_rows(t: &Totals) -> Vec<FigureRow> {
         })
         .collect()
 }
-
