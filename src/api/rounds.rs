@@ -121,7 +121,7 @@ pub(super) async fn visible_round(
 }
 
 /// The update of `measure` by `institution` in the round, when the caller may see it.
-pub(super) async fn visible_update(
+async fn visible_update(
     state: &AppState,
     c: &Caller,
     round: &RoundRow,
@@ -153,7 +153,7 @@ fn view(round: &RoundRow, institution: i64) -> Action {
 
 /// `/api/v1/rounds/{id}/updates/{measure}/{institution}…`.
 #[derive(serde::Deserialize)]
-pub(super) struct UpdateAt {
+pub struct UpdateAt {
     id: String,
     measure: String,
     institution: String,
@@ -279,7 +279,7 @@ pub async fn update(
     c: Caller,
     Path(at): Path<UpdateAt>,
 ) -> Result<Response, ApiError> {
-    let (round, u) = visible(&state, &c, &at).await?;
+    let (_, u) = visible(&state, &c, &at).await?;
     Ok(Json(UpdateJson::from(&u)).into_response())
 }
 
