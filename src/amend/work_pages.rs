@@ -14,6 +14,7 @@ use crate::plan::act::ActFile;
 use crate::plan::diff::ChangeCounts;
 use crate::plan::store::{self as plans, StoredPlan};
 use crate::web::auth::{CsrfToken, CurrentUser};
+use crate::web::upload::Refused;
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::Router;
@@ -97,50 +98,6 @@ async fn start(
     start_page((tr, csrf), &state, &sp, StatusCode::OK, None).await
 }
 
-/// What a multipart form sent: its text fields and its file, if any.
-#[derive(Default)]
-struct Sent {
-    fields: Vec<(String, String)>,
-    file: Option<(String, Vec<u8>)>,
-}
-
-/// Reads a multipart form, refusing it (413) as soon as it passes `max` bytes.
-async fn read_sent(mut form: Multipart, max: usize) -> Result<Sent, (StatusCode, String)> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        (
-            StatusCode::BAD_REQUEST,
-            format!("Формулярът не пристигна цял; опитайте отново ({e})."),
-        )
-    };
-    let mut sent = Sent::default();
-    let mut total = 0usize;
-    while let Some(mut field) = form.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let mut data = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(broken)? {
-            total += chunk.len();
-            if total > max {
-                return Err((
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("Файлът е твърде голям (най-много {max} байта)."),
-                ));
-            }
-            data.extend_from_slice(&chunk);
-        }
-        match file_name {
-            Some(f) if !f.trim().is_empty() || !data.is_empty() => {
-                sent.file = Some((f, data));
-            }
-            Some(_) => {}
-            None => sent
-                .fields
-                .push((name, String::from_utf8_lossy(&data).into_owned())),
-        }
-    }
-    Ok(sent)
-}
-
 fn decision_file(name: &str, bytes: &[u8]) -> Option<DecisionFile> {
     decision_media_type(bytes, name).map(|media_type| DecisionFile {
         name: name.to_string(),
@@ -169,9 +126,9 @@ async fn upload_decision(
         )
         .await;
     };
-    let sent = match read_sent(form, state.config.max_upload_bytes).await {
+    let sent = match crate::web::upload::read(form, state.config.max_upload_bytes).await {
         Ok(s) => s,
-        Err((status, msg)) => return refuse(status, msg).await,
+        Err(Refused(status, msg)) => return refuse(status, msg).await,
     };
     let Some((name, bytes)) = sent.file.filter(|(_, b)| !b.is_empty()) else {
         return refuse(
@@ -438,10 +395,10 @@ async fn save(
     let mut row = draft_of(&state, sp.id, &draft).await?;
     let form =
         form.map_err(|_| AppError::BadRequest("Изпратете формата на изменението.".into()))?;
-    let sent = match read_sent(form, state.config.max_upload_bytes).await {
+    let sent = match crate::web::upload::read(form, state.config.max_upload_bytes).await {
         Ok(s) => s,
-        Err((StatusCode::PAYLOAD_TOO_LARGE, _)) => return Err(AppError::TooLarge),
-        Err((_, msg)) => return Err(AppError::BadRequest(msg)),
+        Err(Refused(StatusCode::PAYLOAD_TOO_LARGE, _)) => return Err(AppError::TooLarge),
+        Err(Refused(_, msg)) => return Err(AppError::BadRequest(msg)),
     };
     let fields = &sent.fields;
     row.draft.act = ActForm::read(fields, "");

@@ -3,9 +3,7 @@
 //! file's content, the same row and audit event in one transaction, the file kept only after
 //! the commit), within the same policy as writing the update.
 
-use super::rounds::{
-    Caller, ID, INSTITUTION, MEASURE, edit, refused, visible_round, visible_update,
-};
+use super::rounds::{Caller, ID, INSTITUTION, MEASURE, UpdateAt, editable, refused};
 use crate::audit::Event;
 use crate::files::accept::MAX_EVIDENCE_BYTES;
 use crate::monitoring::evidence_input::{EvidenceInput, read_evidence, store_evidence};
@@ -92,13 +90,11 @@ pub struct EvidenceJson {
 pub async fn add(
     State(state): State<AppState>,
     c: Caller,
-    Path((id, measure, institution)): Path<(String, String, String)>,
+    Path(at): Path<UpdateAt>,
     ApiQuery(q): ApiQuery<EvidenceQuery>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let round = visible_round(&state, &c, &id).await?;
-    let u = visible_update(&state, &c, &round, &measure, &institution).await?;
-    c.who.require(&edit(&round, u.institution_id))?;
+    let (round, u) = editable(&state, &c, &at).await?;
     let bytes = axum::body::to_bytes(body, MAX_EVIDENCE_BYTES)
         .await
         .map_err(|_| AppError::TooLarge)?;

@@ -121,7 +121,7 @@ pub(super) async fn visible_round(
 }
 
 /// The update of `measure` by `institution` in the round, when the caller may see it.
-pub(super) async fn visible_update(
+async fn visible_update(
     state: &AppState,
     c: &Caller,
     round: &RoundRow,
@@ -149,6 +149,36 @@ fn view(round: &RoundRow, institution: i64) -> Action {
         round: round.record(),
         institution,
     }
+}
+
+/// `/api/v1/rounds/{id}/updates/{measure}/{institution}…`.
+#[derive(serde::Deserialize)]
+pub struct UpdateAt {
+    id: String,
+    measure: String,
+    institution: String,
+}
+
+/// The round and the update a path names, when the caller may see them (else 404).
+pub(super) async fn visible(
+    state: &AppState,
+    c: &Caller,
+    at: &UpdateAt,
+) -> Result<(RoundRow, UpdateRow), AppError> {
+    let round = visible_round(state, c, &at.id).await?;
+    let u = visible_update(state, c, &round, &at.measure, &at.institution).await?;
+    Ok((round, u))
+}
+
+/// The round and the update a path names, when the caller may change the update (else 403).
+pub(super) async fn editable(
+    state: &AppState,
+    c: &Caller,
+    at: &UpdateAt,
+) -> Result<(RoundRow, UpdateRow), AppError> {
+    let (round, u) = visible(state, c, at).await?;
+    c.who.require(&edit(&round, u.institution_id))?;
+    Ok((round, u))
 }
 
 pub(super) fn edit(round: &RoundRow, institution: i64) -> Action {
@@ -247,19 +277,19 @@ pub async fn round(
 pub async fn update(
     State(state): State<AppState>,
     c: Caller,
-    Path((id, measure, institution)): Path<(String, String, String)>,
+    Path(at): Path<UpdateAt>,
 ) -> Result<Response, ApiError> {
-    let round = visible_round(&state, &c, &id).await?;
-    let u = visible_update(&state, &c, &round, &measure, &institution).await?;
+    let (_, u) = visible(&state, &c, &at).await?;
     Ok(Json(UpdateJson::from(&u)).into_response())
 }
 
 /// Reads the JSON body; a body that is not the schema is a 422 naming where.
-fn body(bytes: &Bytes) -> Result<UpdateInputJson, AppError> {
+/// `what` names the expected content in the message ("отчет", "решение").
+fn body<T: serde::de::DeserializeOwned>(bytes: &Bytes, what: &str) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let at = e.path().to_string();
-        let message = format!("Съдържанието не е отчет във вид JSON: {}", e.inner());
+        let message = format!("Съдържанието не е {what} във вид JSON: {}", e.inner());
         AppError::Invalid {
             fields: vec![(if at == "." { "body".into() } else { at }, message.clone())],
             message,
@@ -296,13 +326,11 @@ fn body(bytes: &Bytes) -> Result<UpdateInputJson, AppError> {
 pub async fn save(
     State(state): State<AppState>,
     c: Caller,
-    Path((id, measure, institution)): Path<(String, String, String)>,
+    Path(at): Path<UpdateAt>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let round = visible_round(&state, &c, &id).await?;
-    let u = visible_update(&state, &c, &round, &measure, &institution).await?;
-    c.who.require(&edit(&round, u.institution_id))?;
-    let input = body(&bytes)?;
+    let (round, u) = editable(&state, &c, &at).await?;
+    let input: UpdateInputJson = body(&bytes, "отчет")?;
     let sp = state.plan(round.plan_id).await?;
     let m = sp
         .as_ref()
@@ -363,11 +391,9 @@ pub async fn save(
 pub async fn submit(
     State(state): State<AppState>,
     c: Caller,
-    Path((id, measure, institution)): Path<(String, String, String)>,
+    Path(at): Path<UpdateAt>,
 ) -> Result<Response, ApiError> {
-    let round = visible_round(&state, &c, &id).await?;
-    let u = visible_update(&state, &c, &round, &measure, &institution).await?;
-    c.who.require(&edit(&round, u.institution_id))?;
+    let (round, u) = editable(&state, &c, &at).await?;
     let input = UpdateInput {
         status: u.status,
         values: u.values.clone(),
@@ -413,20 +439,12 @@ pub async fn submit(
 pub async fn review(
     State(state): State<AppState>,
     c: Caller,
-    Path((id, measure, institution)): Path<(String, String, String)>,
+    Path(at): Path<UpdateAt>,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let round = visible_round(&state, &c, &id).await?;
-    let u = visible_update(&state, &c, &round, &measure, &institution).await?;
+    let (round, u) = visible(&state, &c, &at).await?;
     c.who.require(&Action::ReviewUpdates(round.record()))?;
-    let de = &mut serde_json::Deserializer::from_slice(&bytes);
-    let decision: ReviewJson = serde_path_to_error::deserialize(de).map_err(|e| {
-        let message = format!("Съдържанието не е решение във вид JSON: {}", e.inner());
-        AppError::Invalid {
-            fields: vec![(e.path().to_string(), message.clone())],
-            message,
-        }
-    })?;
+    let decision: ReviewJson = body(&bytes, "решение")?;
     let step = match decision.decision {
         DecisionJson::Approve => Step::Approve,
         DecisionJson::Return => Step::Return {

@@ -7,6 +7,7 @@ use super::store::{self, DraftItem};
 use super::upload::Refusal;
 use crate::i18n::Tr;
 use crate::web::auth::CsrfToken;
+use crate::web::upload::Refused;
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::Router;
@@ -95,61 +96,32 @@ async fn upload_form(
     .await
 }
 
-/// What the upload form sent.
-#[derive(Default)]
+/// What the upload form sent: the file (named "файл" when sent without a name) and the
+/// municipality chosen.
 struct Upload {
     file_name: String,
     bytes: Vec<u8>,
     municipality: String,
 }
 
-/// Why an upload was refused, with the status to answer with.
-struct Refused(StatusCode, String);
-
-/// Reads the multipart form, refusing it as soon as it passes `max` bytes.
-async fn read_upload(mut form: Multipart, max: usize) -> Result<Upload, Refused> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        Refused(
-            StatusCode::BAD_REQUEST,
-            format!("Файлът не пристигна цял; опитайте отново ({e})."),
-        )
-    };
-    let mut up = Upload::default();
-    let mut total = 0usize;
-    while let Some(mut field) = form.next_field().await.map_err(broken)? {
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let mut data = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(broken)? {
-            total += chunk.len();
-            if total > max {
-                let file = file_name.unwrap_or_else(|| "файлът".into());
-                return Err(Refused(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("{file}: файлът е твърде голям (най-много {max} байта)"),
-                ));
-            }
-            data.extend_from_slice(&chunk);
-        }
-        match name.as_str() {
-            "file" => {
-                up.file_name = file_name.unwrap_or_default();
-                up.bytes = data;
-            }
-            "municipality" => up.municipality = String::from_utf8_lossy(&data).trim().to_string(),
-            _ => {}
-        }
-    }
-    if up.file_name.trim().is_empty() && up.bytes.is_empty() {
+async fn read_upload(form: Multipart, max: usize) -> Result<Upload, Refused> {
+    let sent = crate::web::upload::read(form, max).await?;
+    let municipality = sent.field("municipality").to_string();
+    let Some((file_name, bytes)) = sent.file else {
         return Err(Refused(
             StatusCode::BAD_REQUEST,
             "Изберете файл с плана.".into(),
         ));
-    }
-    if up.file_name.trim().is_empty() {
-        up.file_name = "файл".into();
-    }
-    Ok(up)
+    };
+    let file_name = match file_name.trim() {
+        "" => "файл".to_string(),
+        _ => file_name,
+    };
+    Ok(Upload {
+        file_name,
+        bytes,
+        municipality,
+    })
 }
 
 /// Reads and recognises the upload, keeps it as a draft and opens its review. A file that cannot
