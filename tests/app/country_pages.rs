@@ -3,30 +3,12 @@
 //! district and national staff dashboards, marking a municipality as not reporting, and the
 //! coordinator's decisions on suggested links to the parent plan.
 
-use crate::helpers::{TestApp, redact};
+use crate::helpers::{TestApp, plan_of, redact};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
 use planmon::audit::Actor;
 use planmon::generate::{Spec, district_plan, municipal_plan};
-use planmon::snapshot::sample::sample_round;
-use planmon::snapshot::store::save_sample_snapshot;
 use planmon::territory::tree;
-
-/// Stores the generated plan of the municipality `code`, with its closed round of `year` when
-/// given; returns the plan's id.
-async fn plan_of(app: &TestApp, code: &str, closed: Option<i32>) -> i64 {
-    let t = tree();
-    let m = t.municipality(code).expect("municipality");
-    let district = t.district(&m.district).expect("district");
-    let plan = municipal_plan(&Spec::default(), m, &district.name);
-    let id = app.create_plan(&plan).await;
-    if let Some(year) = closed {
-        save_sample_snapshot(&app.db, &sample_round(id, 1, &plan, year))
-            .await
-            .expect("round");
-    }
-    id
-}
 
 #[tokio::test]
 async fn the_home_page_shows_the_districts_as_a_tile_map_with_its_data_table_and_the_areas() {

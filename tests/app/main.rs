@@ -5,6 +5,7 @@ mod accounts;
 mod amend_web;
 mod amendments;
 mod annual_report;
+mod area_reports;
 mod api;
 mod audit;
 mod audit_together;
