@@ -432,7 +432,7 @@ fn the_national_report_is_written_and_approved_by_the_national_coordinator_only(
     let district = Action::ApproveAreaReports(Area::District("Пловдив".into()));
     assert!(user(Role::DistrictReviewer).may(&district));
     assert!(!user(Role::DistrictCoordinator).may(&district));
-    assert!(!user(Role::Reviewer).may(&Action::ManageAreaReports(Area::District(
-        "Пловдив".into()
-    ))));
+    assert!(
+        !user(Role::Reviewer).may(&Action::ManageAreaReports(Area::District("Пловдив".into())))
+    );
 }

@@ -72,7 +72,10 @@ pub async fn render_document_off_thread(
     crate::heavy::run("report render", move || render_document(&doc, format)).await?
 }
 
-pub fn render_document(doc: &super::blocks::Document, format: Format) -> Result<Vec<u8>, RenderError> {
+pub fn render_document(
+    doc: &super::blocks::Document,
+    format: Format,
+) -> Result<Vec<u8>, RenderError> {
     Ok(match format {
         Format::Html => super::html::render_document(doc)?.into_bytes(),
         Format::Docx => super::docx::render_document(doc)?,

@@ -108,7 +108,9 @@ fn a_cumulative_indicator_without_a_new_value_carries_its_last_one_forward() {
     let before = cumulative_values(&first);
     assert_eq!(before.get(&("m1".into(), "i1".into())), Some(&30.0));
     let silent = round_of(plan, vec![update("m1", "A", Some(InProgress))]);
-    let i = round_totals_carrying(&silent, &before, &canon).all.indicators;
+    let i = round_totals_carrying(&silent, &before, &canon)
+        .all
+        .indicators;
     assert_eq!((i.cumulative_sum, i.cumulatives, i.carried), (30.0, 1, 1));
     let none = round_totals(&silent, &canon).all.indicators;
     assert_eq!((none.cumulatives, none.carried), (0, 0), "nothing earlier");

@@ -37,11 +37,19 @@ async fn a_district_report_waits_for_every_municipality_then_is_approved_adopted
         )
         .await;
     let dashboard = app.get_as("/dashboard/districts/SML?year=2024", &dc).await;
-    assert!(dashboard.body.contains("action=\"/dashboard/districts/SML/report\""));
+    assert!(
+        dashboard
+            .body
+            .contains("action=\"/dashboard/districts/SML/report\"")
+    );
     let refused = app
         .post_form("/dashboard/districts/SML/report", &dr, &[("year", "2024")])
         .await;
-    assert_eq!(refused.status, StatusCode::FORBIDDEN, "a reviewer starts nothing");
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "a reviewer starts nothing"
+    );
     let started = app
         .post_form("/dashboard/districts/SML/report", &dc, &[("year", "2024")])
         .await;
@@ -66,7 +74,10 @@ async fn a_district_report_waits_for_every_municipality_then_is_approved_adopted
         .post_form(
             &format!("{page_path}/narrative"),
             &dc,
-            &[("introduction", "Областта отчита първата година."), ("area_0", "")],
+            &[
+                ("introduction", "Областта отчита първата година."),
+                ("area_0", ""),
+            ],
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
@@ -99,9 +110,7 @@ async fn a_district_report_waits_for_every_municipality_then_is_approved_adopted
         .await;
     assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
 
-    let html = app
-        .get_as(&format!("{page_path}/download/html"), &dc)
-        .await;
+    let html = app.get_as(&format!("{page_path}/download/html"), &dc).await;
     assert_eq!(html.status, StatusCode::OK);
     for text in [
         "Областна администрация Смолян",
@@ -113,9 +122,7 @@ async fn a_district_report_waits_for_every_municipality_then_is_approved_adopted
         assert!(html.body.contains(text), "{text}");
     }
     insta::assert_snapshot!("area_report_district_html", redact(&html.body));
-    let docx = app
-        .get_as(&format!("{page_path}/download/docx"), &dc)
-        .await;
+    let docx = app.get_as(&format!("{page_path}/download/docx"), &dc).await;
     assert!(docx.bytes.starts_with(b"PK"));
     let pdf = app.get_as(&format!("{page_path}/download/pdf"), &dc).await;
     assert!(pdf.bytes.starts_with(b"%PDF"));
@@ -194,15 +201,17 @@ async fn the_national_report_goes_by_district_and_only_the_national_coordinator_
         .await;
     assert_eq!(viewer.status, StatusCode::FORBIDDEN);
     let dashboard = app.get_as("/dashboard/nation?year=2024", &nc).await;
-    assert!(dashboard.body.contains("action=\"/dashboard/nation/report\""));
+    assert!(
+        dashboard
+            .body
+            .contains("action=\"/dashboard/nation/report\"")
+    );
     let started = app
         .post_form("/dashboard/nation/report", &nc, &[("year", "2024")])
         .await;
     assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
     let page_path = started.location().to_string();
-    let html = app
-        .get_as(&format!("{page_path}/download/html"), &nv)
-        .await;
+    let html = app.get_as(&format!("{page_path}/download/html"), &nv).await;
     assert_eq!(html.status, StatusCode::OK, "{}", html.body);
     for text in [
         "Национален годишен доклад",

@@ -327,3 +327,61 @@ async fn every_plan_link_of_a_municipality_page_opens_whatever_the_year() {
         }
     }
 }
+
+#[tokio::test]
+async fn english_pages_name_the_priority_areas_in_english() {
+    let app = TestApp::spawn().await;
+    plan_of(&app, "SML09", Some(2024)).await;
+    let r = app
+        .request(
+            axum::http::Request::get("/")
+                .header("cookie", "lang=en")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    for area in [
+        "Education",
+        "Health care",
+        "Rule of law and non-discrimination",
+    ] {
+        assert!(r.body.contains(area), "{area}");
+    }
+    assert!(!r.body.contains(">Образование<"));
+}
+
+#[tokio::test]
+async fn the_home_page_lists_the_district_plan_apart_from_the_municipality_of_the_same_name() {
+    let app = TestApp::spawn().await;
+    let t = tree();
+    let smolyan = t.district("SML").expect("district");
+    plan_of(&app, "SML31", None).await;
+    let parent = district_plan(&Spec::default(), smolyan);
+    let mut tx = app.db.pool.begin().await.expect("tx");
+    planmon::levels::store::create_level_plan(
+        &mut tx,
+        Some(smolyan),
+        &parent,
+        None,
+        &Actor::system(),
+    )
+    .await
+    .expect("district plan");
+    tx.commit().await.expect("commit");
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let district = home
+        .body
+        .find("Областна стратегия: <span lang=\"bg\">Област Смолян</span>")
+        .unwrap_or_else(|| {
+            let h3: Vec<&str> = home.body.lines().filter(|l| l.contains("<h3")).collect();
+            panic!("the district's own group: {h3:?}")
+        });
+    let municipality = home
+        .body
+        .find(">Община Смолян")
+        .expect("the municipality's group");
+    assert!(district < municipality, "the district's plans come first");
+    assert_eq!(home.body.matches(">Община Смолян").count(), 1);
+}

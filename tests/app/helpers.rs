@@ -590,12 +590,16 @@ pub async fn plan_of(app: &TestApp, code: &str, closed: Option<i32>) -> i64 {
     let t = planmon::territory::tree();
     let m = t.municipality(code).expect("municipality");
     let district = t.district(&m.district).expect("district");
-    let plan = planmon::generate::municipal_plan(&planmon::generate::Spec::default(), m, &district.name);
+    let plan =
+        planmon::generate::municipal_plan(&planmon::generate::Spec::default(), m, &district.name);
     let id = app.create_plan(&plan).await;
     if let Some(year) = closed {
-        planmon::snapshot::store::save_sample_snapshot(&app.db, &planmon::snapshot::sample::sample_round(id, 1, &plan, year))
-            .await
-            .expect("round");
+        planmon::snapshot::store::save_sample_snapshot(
+            &app.db,
+            &planmon::snapshot::sample::sample_round(id, 1, &plan, year),
+        )
+        .await
+        .expect("round");
     }
     id
 }

@@ -16,13 +16,7 @@ pub struct Facts<'a> {
     pub exempt: &'a HashMap<String, String>,
 }
 
-fn municipality_unit(
-    code: &str,
-    name: &str,
-    totals: &Totals,
-    facts: &Facts<'_>,
-    tr: Tr,
-) -> Unit {
+fn municipality_unit(code: &str, name: &str, totals: &Totals, facts: &Facts<'_>, tr: Tr) -> Unit {
     let s = (facts.standing)(code);
     let reason = facts.exempt.get(code).cloned();
     Unit {

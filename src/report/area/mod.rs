@@ -6,9 +6,9 @@
 //! approval) and a [`Narrative`] in, the printed [`Document`] out, which the shared renderers
 //! (`html`, `docx`, `pdf`) print. `store` keeps versions and their workflow, `pages` shows them.
 
+pub mod inputs;
 pub mod pages;
 pub mod store;
-pub mod inputs;
 mod text;
 
 use super::Narrative;
@@ -157,9 +157,14 @@ pub fn money(p: &Purse, year: i32) -> String {
 
 /// The title of area slot `i` (the six national areas, then measures of none).
 pub fn slot_title(i: usize) -> String {
+    slot_title_in(crate::i18n::Tr::default(), i)
+}
+
+/// [`slot_title`] in the page's language.
+pub fn slot_title_in(tr: crate::i18n::Tr, i: usize) -> String {
     NationalArea::ALL.get(i).map_or_else(
-        || "Мерки извън шестте приоритетни области".to_string(),
-        |a| a.title_bg().to_string(),
+        || tr.t("area.outside").to_string(),
+        |a| a.title(tr.lang).to_string(),
     )
 }
 
@@ -184,7 +189,8 @@ pub fn document(inputs: &AreaInputs, narrative: &Narrative, state_line: String) 
 }
 
 fn paras(ps: &[String]) -> impl Iterator<Item = Block> + '_ {
-    ps.iter().map(|p| Block::Paragraph(vec![Run::plain(p.clone())]))
+    ps.iter()
+        .map(|p| Block::Paragraph(vec![Run::plain(p.clone())]))
 }
 
 fn heading(level: u8, text: impl Into<String>) -> Block {
@@ -240,7 +246,10 @@ fn blocks(
         "Мерки по статус за годината",
         &t.all.measures,
     )));
-    out.push(heading(1, "3. По приоритетни области на националната стратегия"));
+    out.push(heading(
+        1,
+        "3. По приоритетни области на националната стратегия",
+    ));
     for i in 0..AREA_SLOTS {
         let f = &t.areas[i];
         if i == AREA_SLOTS - 1 && f.measures.total() == 0 {
@@ -270,7 +279,9 @@ fn blocks(
     out.push(heading(2, "Не са отчели"));
     let missing = text::missing(inputs);
     if missing.is_empty() {
-        out.extend(paras(&["Няма общини с план в сила, които не са отчели.".into()]));
+        out.extend(paras(&[
+            "Няма общини с план в сила, които не са отчели.".into()
+        ]));
     } else {
         out.push(Block::List {
             ordered: false,
@@ -364,8 +375,7 @@ fn indicator_table(caption: &str, f: &crate::rollup::Figures) -> DataTable {
             vec![
                 "Процентни (числители към знаменатели)".into(),
                 i.percentages.to_string(),
-                i.percent()
-                    .map_or("—".into(), |p| percent(p / 100.0)),
+                i.percent().map_or("—".into(), |p| percent(p / 100.0)),
             ],
             vec![
                 "Да/не".into(),
@@ -410,17 +420,14 @@ fn units_in_area(inputs: &AreaInputs, slot: usize, one: &str) -> DataTable {
 
 fn reporting_table(inputs: &AreaInputs, one: &str) -> DataTable {
     let rate = |u: &Unit| {
-        u.totals
-            .reporting
-            .rate()
-            .map_or("—".into(), |r| {
-                format!(
-                    "{} от {} ({})",
-                    u.totals.reporting.approved,
-                    u.totals.reporting.expected,
-                    percent(r)
-                )
-            })
+        u.totals.reporting.rate().map_or("—".into(), |r| {
+            format!(
+                "{} от {} ({})",
+                u.totals.reporting.approved,
+                u.totals.reporting.expected,
+                percent(r)
+            )
+        })
     };
     match inputs.level {
         Level::District => DataTable {
@@ -479,7 +486,10 @@ fn reporting_table(inputs: &AreaInputs, one: &str) -> DataTable {
 fn annex_units(inputs: &AreaInputs, one: &str) -> DataTable {
     let y = inputs.year;
     DataTable {
-        caption: format!("Приложение 1. Мерки и средства по {}", text::by_unit(inputs.level)),
+        caption: format!(
+            "Приложение 1. Мерки и средства по {}",
+            text::by_unit(inputs.level)
+        ),
         headers: vec![
             one.into(),
             "Мерки".into(),

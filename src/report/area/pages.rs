@@ -12,7 +12,7 @@
 //! district or the nation; unpublished versions are seen by whoever sees its dashboard.
 
 use super::store::{self, AreaRow};
-use super::{AreaInputs, Level, NATION, adopting_body, slot_title};
+use super::{AreaInputs, Level, NATION, adopting_body, slot_title_in};
 use crate::dates::{display_day, parse_iso_date};
 use crate::forms::FieldErrors;
 use crate::i18n::Tr;
@@ -161,7 +161,11 @@ fn fields(n: &Narrative, tr: Tr) -> Vec<Field> {
     for i in 0..AREA_SLOTS {
         out.push(Field {
             name: format!("area_{i}"),
-            label: format!("{}: {}", tr.t("report.priority_summary"), slot_title(i)),
+            label: format!(
+                "{}: {}",
+                tr.t("report.priority_summary"),
+                slot_title_in(tr, i)
+            ),
             value: n.priorities.get(&i).cloned().unwrap_or_default(),
         });
     }
@@ -262,9 +266,15 @@ async fn narrative(
     let mut errors = FieldErrors::default();
     let mut n = Narrative::default();
     let mut take = |name: &str| -> String {
-        let v = form.get(name).map(|s| s.trim().to_string()).unwrap_or_default();
+        let v = form
+            .get(name)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default();
         if v.chars().count() > MAX_NARRATIVE {
-            errors.add(name, format!("Текстът е по-дълъг от {MAX_NARRATIVE} знака."));
+            errors.add(
+                name,
+                format!("Текстът е по-дълъг от {MAX_NARRATIVE} знака."),
+            );
         }
         v
     };
@@ -287,11 +297,7 @@ async fn narrative(
 fn invalid(errors: FieldErrors) -> AppError {
     AppError::Invalid {
         message: "Формулярът има грешки.".into(),
-        fields: errors
-            .0
-            .into_iter()
-            .map(|e| (e.field, e.message))
-            .collect(),
+        fields: errors.0.into_iter().map(|e| (e.field, e.message)).collect(),
     }
 }
 
@@ -359,7 +365,11 @@ fn adoption(form: &AdoptForm, year: i32) -> Result<Adoption, FieldErrors> {
         ),
         Ok(_) => {}
     }
-    if errors.is_empty() { Ok(a) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(a)
+    } else {
+        Err(errors)
+    }
 }
 
 async fn adopt(

@@ -401,11 +401,7 @@ pub async fn approve(
         actor,
         &[ReportState::Draft],
         "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3",
-        vec![
-            Some(frozen),
-            Some(now_rfc3339()),
-            Some(actor.label.clone()),
-        ],
+        vec![Some(frozen), Some(now_rfc3339()), Some(actor.label.clone())],
         "area_report.approve",
         serde_json::json!({"state": "approved"}),
     )

@@ -101,7 +101,11 @@ fn who_has_not_reported_and_who_was_marked_are_named_with_the_reason() {
             _ => None,
         })
         .collect();
-    assert!(lists.iter().any(|l| l.iter().any(|x| x.starts_with("Карлово"))));
+    assert!(
+        lists
+            .iter()
+            .any(|l| l.iter().any(|x| x.starts_with("Карлово")))
+    );
     assert!(
         lists
             .iter()
@@ -160,7 +164,10 @@ fn the_national_report_goes_by_district_with_the_state_of_each_districts_report(
     let i = inputs::nation(&r, &f, &reports, Vec::new());
     assert_eq!(i.units.len(), 1);
     assert_eq!(i.units[0].members, 4);
-    assert_eq!(i.units[0].missing, 2, "no mark here: Асеновград and Карлово");
+    assert_eq!(
+        i.units[0].missing, 2,
+        "no mark here: Асеновград and Карлово"
+    );
     assert_eq!(i.units[0].state, "публикуван");
     let doc = document(&i, &Narrative::default(), String::new());
     assert!(doc.title.starts_with("Национален годишен доклад"));
