@@ -285,18 +285,30 @@ pub async fn create(db: &Db, area: &str, year: i32, actor: &Actor) -> Result<i64
     Ok(id)
 }
 
-/// Moves `row` from one of `from` by the SQL assignments `set` (`$1`… bound to `binds`),
-/// checking in SQL that nobody moved it meanwhile; records `action` with `after`.
+/// A step: from one of `from` by the SQL assignments `set` (`$1`… bound to `binds`),
+/// recorded as `action` with `after`.
+struct Change<'a> {
+    from: &'a [ReportState],
+    set: &'a str,
+    binds: Vec<Option<String>>,
+    action: &'a str,
+    after: serde_json::Value,
+}
+
+/// Moves `row` by `c`, checking in SQL that nobody moved it meanwhile.
 async fn transition(
     db: &Db,
     row: &AreaRow,
     actor: &Actor,
-    from: &[ReportState],
-    set: &str,
-    binds: Vec<Option<String>>,
-    action: &str,
-    after: serde_json::Value,
+    c: Change<'_>,
 ) -> Result<(), ReportError> {
+    let Change {
+        from,
+        set,
+        binds,
+        action,
+        after,
+    } = c;
     if !from.contains(&row.state()) {
         return Err(wrong_state(row));
     }
@@ -358,11 +370,13 @@ pub async fn save_narrative(
         db,
         row,
         actor,
-        &[ReportState::Draft],
-        "state = 'draft', narrative = $1",
-        vec![Some(text)],
-        "area_report.narrative",
-        serde_json::to_value(narrative).unwrap_or_default(),
+        Change {
+            from: &[ReportState::Draft],
+            set: "state = 'draft', narrative = $1",
+            binds: vec![Some(text)],
+            action: "area_report.narrative",
+            after: serde_json::to_value(narrative).unwrap_or_default(),
+        },
     )
     .await
 }
@@ -399,11 +413,13 @@ pub async fn approve(
         db,
         row,
         actor,
-        &[ReportState::Draft],
-        "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3",
-        vec![Some(frozen), Some(now_rfc3339()), Some(actor.label.clone())],
-        "area_report.approve",
-        serde_json::json!({"state": "approved"}),
+        Change {
+            from: &[ReportState::Draft],
+            set: "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3",
+            binds: vec![Some(frozen), Some(now_rfc3339()), Some(actor.label.clone())],
+            action: "area_report.approve",
+            after: serde_json::json!({"state": "approved"}),
+        },
     )
     .await
 }
@@ -414,11 +430,13 @@ pub async fn send_back(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), Repo
         db,
         row,
         actor,
-        &[ReportState::Approved],
-        "state = 'draft', frozen = NULL, approved_at = NULL, approved_by = NULL",
-        vec![],
-        "area_report.return",
-        serde_json::json!({"state": "draft"}),
+        Change {
+            from: &[ReportState::Approved],
+            set: "state = 'draft', frozen = NULL, approved_at = NULL, approved_by = NULL",
+            binds: vec![],
+            action: "area_report.return",
+            after: serde_json::json!({"state": "draft"}),
+        },
     )
     .await
 }
@@ -434,18 +452,20 @@ pub async fn adopt(
         db,
         row,
         actor,
-        &[ReportState::Approved],
-        "state = 'adopted', decision_number = $1, protocol_number = $2, decision_date = $3, \
+        Change {
+            from: &[ReportState::Approved],
+            set: "state = 'adopted', decision_number = $1, protocol_number = $2, decision_date = $3, \
          adopted_at = $4, adopted_by = $5",
-        vec![
+            binds: vec![
             Some(adoption.decision_number.clone()),
             Some(adoption.protocol_number.clone()),
             Some(adoption.date.clone()),
             Some(now_rfc3339()),
             Some(actor.label.clone()),
         ],
-        "area_report.adopt",
-        serde_json::json!({"state": "adopted", "adoption": adoption}),
+            action: "area_report.adopt",
+            after: serde_json::json!({"state": "adopted", "adoption": adoption}),
+        },
     )
     .await
 }
@@ -456,11 +476,13 @@ pub async fn publish(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), Report
         db,
         row,
         actor,
-        &[ReportState::Adopted],
-        "state = 'published', published_at = $1, published_by = $2",
-        vec![Some(now_rfc3339()), Some(actor.label.clone())],
-        "area_report.publish",
-        serde_json::json!({"state": "published"}),
+        Change {
+            from: &[ReportState::Adopted],
+            set: "state = 'published', published_at = $1, published_by = $2",
+            binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
+            action: "area_report.publish",
+            after: serde_json::json!({"state": "published"}),
+        },
     )
     .await
 }
