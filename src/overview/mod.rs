@@ -103,6 +103,12 @@ pub fn standing(plans: &[PlanFacts]) -> Standing {
         .unwrap_or(Standing::NoPlan)
 }
 
+/// Late: a municipality with a plan in force whose round of the year is not closed and which
+/// is not marked as not reporting. While any is, the district's report waits for it.
+pub fn late(s: Standing, exempt: bool) -> bool {
+    !exempt && s > Standing::NoPlan && s < Standing::RoundClosed
+}
+
 /// How many municipalities stand at each rank.
 pub fn counts<'a>(standings: impl IntoIterator<Item = &'a Standing>) -> [usize; 6] {
     let mut out = [0; 6];

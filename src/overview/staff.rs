@@ -8,7 +8,7 @@
 use super::national::{Standings, standing_of, standings_of};
 use super::store::{self, StaffFacts};
 use super::views::{YearQuery, year_of};
-use super::{STANDINGS, Standing, counts};
+use super::{STANDINGS, Standing, counts, late};
 use crate::i18n::Tr;
 use crate::policy::{Action, Area, Kind, Place};
 use crate::rollup::DistrictRollup;
@@ -46,12 +46,6 @@ async fn mine(user: CurrentUser) -> Result<Redirect, AppError> {
     }
 }
 
-/// Late: a municipality with a plan in force whose round of the year is not closed and which
-/// is not marked as not reporting. While any is, the district's report waits for it.
-pub fn late(s: Standing, exempt: bool) -> bool {
-    !exempt && s > Standing::NoPlan && s < Standing::RoundClosed
-}
-
 pub struct NationLine {
     pub code: String,
     pub name: String,
@@ -65,15 +59,58 @@ pub struct NationLine {
 #[template(path = "overview/staff_nation.html")]
 struct NationPage {
     tr: Tr,
+    csrf: CsrfToken,
     year: i32,
+    report: AreaReportLink,
     standings: [&'static str; 6],
     lines: Vec<NationLine>,
     total: NationLine,
 }
 
+/// The year's report of a district or of the nation on its dashboard: the newest version
+/// (id, state label key), whether the user may start one, and the published ones' page.
+pub struct AreaReportLink {
+    pub newest: Option<(i64, &'static str)>,
+    pub may_start: bool,
+    pub start: String,
+    pub published: String,
+}
+
+async fn report_link(
+    state: &AppState,
+    user: &CurrentUser,
+    area: Area,
+    year: i32,
+) -> Result<AreaReportLink, AppError> {
+    use crate::report::area::{NATION, store as reports};
+    let (code, start, published) = match &area {
+        Area::Nation => (
+            NATION.to_string(),
+            "/dashboard/nation/report".to_string(),
+            "/reports/nation".to_string(),
+        ),
+        Area::District(c) => (
+            c.clone(),
+            format!("/dashboard/districts/{c}/report"),
+            format!("/districts/{c}/reports"),
+        ),
+    };
+    let newest = reports::versions(&state.db, &code, year)
+        .await?
+        .first()
+        .map(|r| (r.id, r.state().label_key()));
+    Ok(AreaReportLink {
+        may_start: newest.is_none() && user.may(&Action::ManageAreaReports(area)),
+        newest,
+        start,
+        published,
+    })
+}
+
 async fn nation(
     State(state): State<AppState>,
     tr: Tr,
+    csrf: CsrfToken,
     user: CurrentUser,
     Query(q): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
@@ -120,6 +157,8 @@ async fn nation(
     lines.sort_by(|a, b| b.late.cmp(&a.late).then(a.name.cmp(&b.name)));
     render(&NationPage {
         tr,
+        csrf,
+        report: report_link(&state, &user, Area::Nation, year).await?,
         year,
         standings: STANDINGS,
         lines,
@@ -157,6 +196,7 @@ struct DistrictPage {
     nation: bool,
     late: usize,
     rows: Vec<MunicipalityRow>,
+    report: AreaReportLink,
 }
 
 fn rows(
@@ -228,9 +268,11 @@ async fn district(
     let rows = rows(&d, &st, &staff, &exempt);
     let place = Place::new(0, Some(d.code.clone()));
     let who = user.principal();
+    let report = report_link(&state, &user, Area::District(d.code.clone()), year).await?;
     render(&DistrictPage {
         tr,
         csrf,
+        report,
         year,
         may_exempt: who.may(&Action::ExemptReporting(place.clone())),
         may_links: who.may(&Action::DecideLinks(place)),

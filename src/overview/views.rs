@@ -65,15 +65,15 @@ pub fn area_table(tr: &Tr, t: &Totals) -> FigureTable {
         id: "areas",
         caption: tr.t("overview.area_caption").to_string(),
         first_header: tr.t("overview.area").to_string(),
-        rows: area_rows(t),
+        rows: area_rows(tr, t),
         total: figure_row(tr.t("overview.total").to_string(), None, &t.all),
     }
 }
 
-fn area_rows(t: &Totals) -> Vec<FigureRow> {
+fn area_rows(tr: &Tr, t: &Totals) -> Vec<FigureRow> {
     (0..AREA_SLOTS)
         .filter_map(|i| {
-            let name = slot_area(i).map(|a| a.title_bg().to_string())?;
+            let name = slot_area(i).map(|a| a.title(tr.lang).to_string())?;
             Some(figure_row(name, None, &t.areas[i]))
         })
         .collect()

@@ -155,6 +155,25 @@ impl NationalArea {
         }
     }
 
+    pub fn title_en(self) -> &'static str {
+        match self {
+            NationalArea::Education => "Education",
+            NationalArea::Health => "Health care",
+            NationalArea::Employment => "Employment",
+            NationalArea::Housing => "Housing",
+            NationalArea::RuleOfLaw => "Rule of law and non-discrimination",
+            NationalArea::Culture => "Culture",
+        }
+    }
+
+    /// Its title in the page's language.
+    pub fn title(self, lang: crate::i18n::Lang) -> &'static str {
+        match lang {
+            crate::i18n::Lang::Bg => self.title_bg(),
+            crate::i18n::Lang::En => self.title_en(),
+        }
+    }
+
     /// Recognises the area from a priority's title as municipalities write it
     /// ("Приоритет №1 Образование", "ПРИОРИТЕТ „ЖИЛИЩНИ УСЛОВИЯ“", "Здравеопазване").
     pub fn from_title(title: &str) -> Option<NationalArea> {

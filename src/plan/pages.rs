@@ -22,9 +22,12 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/measures/{key}", get(measure_page))
 }
 
+/// The plans of one owner: the nation, a district or a municipality (`level`).
 pub struct MunicipalityGroup {
+    pub level: String,
     pub name: String,
     pub district: Option<String>,
+    pub demo: bool,
     pub plans: Vec<PlanCard>,
 }
 
@@ -42,10 +45,15 @@ fn group_by_municipality(items: &[PlanListItem]) -> Vec<MunicipalityGroup> {
     let mut groups: Vec<MunicipalityGroup> = Vec::new();
     for p in items {
         match groups.last_mut() {
-            Some(g) if g.name == p.municipality => g.plans.push(views::plan_card(p)),
+            Some(g) if g.name == p.municipality && g.level == p.level => {
+                g.demo |= p.demo;
+                g.plans.push(views::plan_card(p))
+            }
             _ => groups.push(MunicipalityGroup {
+                level: p.level.clone(),
                 name: p.municipality.clone(),
-                district: p.district.clone(),
+                district: p.district.clone().filter(|_| p.level == "municipal"),
+                demo: p.demo,
                 plans: vec![views::plan_card(p)],
             }),
         }

@@ -10,9 +10,9 @@
 //! | coordinator | municipality | import plans, amend them (council acts), open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct), issue and revoke API tokens of the municipality |
 //! | reviewer | municipality | read rounds and updates, approve or return updates, approve or return the annual report |
 //! | reporter | institution in a municipality | read and submit its own updates |
-//! | district coordinator | district | read the rounds, updates and unpublished annual reports of the municipalities of the district; the district's dashboard; mark a municipality of it as not reporting for a year; confirm or reject the suggested links of plans in it to their parent plan |
-//! | district reviewer | district | read as the district coordinator does; the district's dashboard |
-//! | national coordinator | national | read as a district coordinator, for every municipality; every dashboard; mark any municipality as not reporting; decide links of any plan |
+//! | district coordinator | district | read the rounds, updates and unpublished annual reports of the municipalities of the district; the district's dashboard; mark a municipality of it as not reporting for a year; confirm or reject the suggested links of plans in it to their parent plan; write the district's annual report, record its adoption by the district council, publish and correct it |
+//! | district reviewer | district | read as the district coordinator does; the district's dashboard; approve the district's annual report or send it back |
+//! | national coordinator | national | read as a district coordinator, for every municipality; every dashboard; mark any municipality as not reporting; decide links of any plan; write, approve, record the adoption of and publish the national annual report (and, as the level above, a district's) |
 //! | national viewer | national | read as the national coordinator; every dashboard |
 //!
 //! Municipal coordinators also decide the suggested links of their own plans. District and
@@ -105,6 +105,11 @@ pub enum Action {
     /// Confirm or reject the suggested links of a plan's measures (its owner's place) to its
     /// parent plan.
     DecideLinks(Place),
+    /// Start, write, send back, record the adoption of, publish and correct the annual report
+    /// of a district or of the nation (compiled from its municipalities' approved data).
+    ManageAreaReports(Area),
+    /// Approve the annual report of a district or of the nation, or send it back.
+    ApproveAreaReports(Area),
 }
 
 /// The kinds of [`Action`], without their records: the rows of the role table.
@@ -127,10 +132,12 @@ pub enum Kind {
     ViewDashboard,
     ExemptReporting,
     DecideLinks,
+    ManageAreaReports,
+    ApproveAreaReports,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 19] = [
         Kind::ManageUsers,
         Kind::ViewAudit,
         Kind::ImportPlan,
@@ -148,6 +155,8 @@ impl Kind {
         Kind::ViewDashboard,
         Kind::ExemptReporting,
         Kind::DecideLinks,
+        Kind::ManageAreaReports,
+        Kind::ApproveAreaReports,
     ];
 }
 
@@ -182,6 +191,8 @@ impl Action {
             Action::ViewDashboard(_) => Kind::ViewDashboard,
             Action::ExemptReporting(_) => Kind::ExemptReporting,
             Action::DecideLinks(_) => Kind::DecideLinks,
+            Action::ManageAreaReports(_) => Kind::ManageAreaReports,
+            Action::ApproveAreaReports(_) => Kind::ApproveAreaReports,
         }
     }
 
@@ -202,7 +213,9 @@ impl Action {
             | Action::ReturnReport { place: p, .. }
             | Action::ExemptReporting(p)
             | Action::DecideLinks(p) => Target::Place(p),
-            Action::ViewDashboard(a) => Target::Area(a),
+            Action::ViewDashboard(a)
+            | Action::ManageAreaReports(a)
+            | Action::ApproveAreaReports(a) => Target::Area(a),
             Action::OverseeRound(r) | Action::ManageRound(r) | Action::ReviewUpdates(r) => {
                 Target::Place(&r.place)
             }
@@ -251,7 +264,7 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
             OverseeRound | ViewUpdates | ReviewUpdates | ViewReports | ApproveReports
         ),
         Role::Reporter => matches!(kind, ViewUpdates | EditUpdates),
-        Role::DistrictCoordinator | Role::NationalCoordinator => matches!(
+        Role::DistrictCoordinator => matches!(
             kind,
             OverseeRound
                 | ViewUpdates
@@ -259,8 +272,24 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
                 | ViewDashboard
                 | ExemptReporting
                 | DecideLinks
+                | ManageAreaReports
         ),
-        Role::DistrictReviewer | Role::NationalViewer => {
+        Role::NationalCoordinator => matches!(
+            kind,
+            OverseeRound
+                | ViewUpdates
+                | ViewReports
+                | ViewDashboard
+                | ExemptReporting
+                | DecideLinks
+                | ManageAreaReports
+                | ApproveAreaReports
+        ),
+        Role::DistrictReviewer => matches!(
+            kind,
+            OverseeRound | ViewUpdates | ViewReports | ViewDashboard | ApproveAreaReports
+        ),
+        Role::NationalViewer => {
             matches!(
                 kind,
                 OverseeRound | ViewUpdates | ViewReports | ViewDashboard

@@ -53,6 +53,12 @@ fn action(kind: Kind, m: i64, i: i64) -> Action {
         }
         Kind::ExemptReporting => Action::ExemptReporting(place(m)),
         Kind::DecideLinks => Action::DecideLinks(place(m)),
+        Kind::ManageAreaReports => {
+            Action::ManageAreaReports(Area::District(place(m).district.unwrap_or_default()))
+        }
+        Kind::ApproveAreaReports => {
+            Action::ApproveAreaReports(Area::District(place(m).district.unwrap_or_default()))
+        }
     }
 }
 
@@ -125,11 +131,20 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
                     ViewDashboard,
                     ExemptReporting,
                     DecideLinks,
+                    ManageAreaReports,
                 ]
                 .contains(&kind)
         }
         Role::DistrictReviewer => {
-            own_m && [OverseeRound, ViewUpdates, ViewReports, ViewDashboard].contains(&kind)
+            own_m
+                && [
+                    OverseeRound,
+                    ViewUpdates,
+                    ViewReports,
+                    ViewDashboard,
+                    ApproveAreaReports,
+                ]
+                .contains(&kind)
         }
         Role::NationalCoordinator => [
             OverseeRound,
@@ -138,6 +153,8 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
             ViewDashboard,
             ExemptReporting,
             DecideLinks,
+            ManageAreaReports,
+            ApproveAreaReports,
         ]
         .contains(&kind),
         Role::NationalViewer => {
@@ -393,5 +410,29 @@ fn the_national_dashboard_is_seen_by_national_roles_and_a_district_one_by_its_ow
         user(Role::NationalViewer)
             .reach(Kind::ViewDashboard)
             .national
+    );
+}
+
+#[test]
+fn the_national_report_is_written_and_approved_by_the_national_coordinator_only() {
+    let manage = Action::ManageAreaReports(Area::Nation);
+    let approve = Action::ApproveAreaReports(Area::Nation);
+    assert!(user(Role::NationalCoordinator).may(&manage));
+    assert!(user(Role::NationalCoordinator).may(&approve));
+    for role in [
+        Role::NationalViewer,
+        Role::DistrictCoordinator,
+        Role::DistrictReviewer,
+        Role::Coordinator,
+        Role::Reviewer,
+    ] {
+        assert!(!user(role).may(&manage), "{role:?}");
+        assert!(!user(role).may(&approve), "{role:?}");
+    }
+    let district = Action::ApproveAreaReports(Area::District("Пловдив".into()));
+    assert!(user(Role::DistrictReviewer).may(&district));
+    assert!(!user(Role::DistrictCoordinator).may(&district));
+    assert!(
+        !user(Role::Reviewer).may(&Action::ManageAreaReports(Area::District("Пловдив".into())))
     );
 }

@@ -33,7 +33,8 @@ impl Run {
 /// The first page: who reports, on what, and in which state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TitlePage {
-    pub municipality: String,
+    /// Who issues the report: "Община Пловдив", "Областна администрация Пловдив".
+    pub issuer: String,
     pub title: String,
     pub plan: String,
     /// A sentence, also when the plan's adoption is not recorded.
@@ -67,6 +68,37 @@ pub enum Block {
     },
     /// A chapter starts on a new page.
     PageBreak,
+}
+
+/// A document as the renderers print it: its blocks, and what its metadata and the running
+/// header of its pages say. The municipal report ([`Report::document`]) and the district and
+/// national reports (`report::area`) are both printed from one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    pub title: String,
+    /// Who issues it, as the title page names it.
+    pub author: String,
+    /// The running header of the PDF's pages.
+    pub header: String,
+    /// The PDF's description: what the report is about and its state.
+    pub description: String,
+    pub blocks: Vec<Block>,
+}
+
+impl Report {
+    /// The municipal report as a [`Document`].
+    pub fn document(&self) -> Document {
+        Document {
+            title: self.title.clone(),
+            author: format!("Община {}", self.municipality),
+            header: format!("Община {} · {} г.", self.municipality, self.year),
+            description: format!(
+                "{} ({}). {}",
+                self.plan_title, self.plan_period, self.state_line
+            ),
+            blocks: blocks(self),
+        }
+    }
 }
 
 pub const SAMPLE_NOTE: &str =
@@ -117,7 +149,7 @@ pub fn blocks(r: &Report) -> Vec<Block> {
     };
     let mut out = vec![
         Block::TitlePage(TitlePage {
-            municipality: format!("Община {}", r.municipality),
+            issuer: format!("Община {}", r.municipality),
             title: r.title.clone(),
             plan: format!("{} ({})", r.plan_title, r.plan_period),
             adoption: r.plan_adoption.clone(),

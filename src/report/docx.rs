@@ -5,7 +5,7 @@
 //! header row, charts as PNG pictures with their description as alternative text.
 
 use super::Report;
-use super::blocks::{Block, Run, blocks, contents, fit_columns};
+use super::blocks::{Block, Document, Run, contents, fit_columns};
 use super::pdf::text::{Metrics, extent};
 use crate::analytics::charts::{Chart, DataTable};
 use quick_xml::escape::escape;
@@ -217,19 +217,18 @@ impl Doc {
     }
 }
 
-fn body(r: &Report) -> Result<Doc, DocxError> {
+fn body(blocks: &[Block]) -> Result<Doc, DocxError> {
     let mut d = Doc {
         body: String::new(),
         pictures: Vec::new(),
         metrics: Metrics::new(),
         headings: 0,
     };
-    let blocks = blocks(r);
-    let entries = contents(&blocks);
-    for b in &blocks {
+    let entries = contents(blocks);
+    for b in blocks {
         match b {
             Block::TitlePage(t) => {
-                d.para(Some("Subtitle"), &t.municipality);
+                d.para(Some("Subtitle"), &t.issuer);
                 d.para(Some("Title"), &t.title);
                 d.para(Some("Subtitle"), &t.plan);
                 d.para(None, &t.adoption);
@@ -272,9 +271,14 @@ const NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2
 
 const STYLES: &str = include_str!("docx_styles.xml");
 
-/// The whole DOCX file.
+/// The whole DOCX file of the municipal report.
 pub fn render(r: &Report) -> Result<Vec<u8>, DocxError> {
-    let d = body(r)?;
+    render_document(&r.document())
+}
+
+/// The whole DOCX file of a document.
+pub fn render_document(doc: &Document) -> Result<Vec<u8>, DocxError> {
+    let d = body(&doc.blocks)?;
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
@@ -314,7 +318,7 @@ pub fn render(r: &Report) -> Result<Vec<u8>, DocxError> {
              <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
              xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>{}</dc:title><dc:creator>planmon</dc:creator>\
              <dc:language>bg-BG</dc:language></cp:coreProperties>",
-            escape(r.title.as_str())
+            escape(doc.title.as_str())
         ),
     )?;
     let mut rels = String::from(

@@ -3,6 +3,7 @@
 //! `store` keeps report versions and their workflow; `pages` shows and edits them.
 
 pub mod amendments;
+pub mod area;
 pub mod blocks;
 pub mod docx;
 pub mod html;
@@ -252,9 +253,7 @@ fn chapter(
             vec![
                 i.indicator.name.clone(),
                 i.indicator.baseline.clone().unwrap_or_else(|| "—".into()),
-                i.value
-                    .as_ref()
-                    .map_or("няма отчетена стойност".into(), format_value),
+                year_value(i),
                 i.indicator.target.clone().unwrap_or_else(|| "—".into()),
                 i.progress.map_or("—".into(), percent),
             ]
@@ -287,6 +286,19 @@ fn chapter(
         },
         money: money_by_source(snap, index, canon),
         chart: (!chart.rows.is_empty()).then_some(chart),
+    }
+}
+
+/// The indicator's value for the year; a cumulative one without a new value carries its last
+/// value forward and says so.
+fn year_value(i: &crate::analytics::indicators::IndicatorProgress) -> String {
+    match (&i.value, i.indicator.cumulative, i.by_year.last()) {
+        (Some(v), ..) => format_value(v),
+        (None, true, Some((year, last))) => format!(
+            "{} (без нова стойност през годината; пренесена последната от {year} г.)",
+            format_value(last)
+        ),
+        (None, ..) => "няма отчетена стойност".into(),
     }
 }
 

@@ -62,3 +62,23 @@ pub fn render(report: &Report, format: Format) -> Result<Vec<u8>, RenderError> {
         Format::Pdf => super::pdf::render(report)?,
     })
 }
+
+/// A [`Document`](super::blocks::Document) (a district's or the nation's report) in `format`,
+/// off the async workers.
+pub async fn render_document_off_thread(
+    doc: super::blocks::Document,
+    format: Format,
+) -> Result<Vec<u8>, RenderError> {
+    crate::heavy::run("report render", move || render_document(&doc, format)).await?
+}
+
+pub fn render_document(
+    doc: &super::blocks::Document,
+    format: Format,
+) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
+        Format::Html => super::html::render_document(doc)?.into_bytes(),
+        Format::Docx => super::docx::render_document(doc)?,
+        Format::Pdf => super::pdf::render_document(doc)?,
+    })
+}

@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 pub use crate::analytics::money::NO_SOURCE;
 
 /// Measures by their status for the year; `not_reported`: no approved report.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StatusCounts {
     pub completed: u64,
     pub in_progress: u64,
@@ -86,7 +86,7 @@ impl StatusCounts {
 }
 
 /// Money in each currency as it was planned or reported, never converted before adding.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Purse {
     pub bgn: i64,
     pub eur: i64,
@@ -113,7 +113,7 @@ impl Purse {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MoneyTotals {
     /// The year's share of the planned money of the measures running that year.
     pub planned: Purse,
@@ -134,7 +134,7 @@ impl MoneyTotals {
 
 /// Indicator values of the year by kind. Values are reported as whole counts in practice;
 /// sums are kept as floats because the snapshot keeps them so.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IndicatorTotals {
     /// Non-cumulative numbers: their sum and how many indicators gave one.
     pub number_sum: f64,
@@ -149,6 +149,10 @@ pub struct IndicatorTotals {
     pub yes: u64,
     pub no: u64,
     pub texts: u64,
+    /// Of the cumulative numbers, those without a new value in the year that carry their last
+    /// approved value of an earlier year forward.
+    #[serde(default)]
+    pub carried: u64,
 }
 
 impl IndicatorTotals {
@@ -187,6 +191,7 @@ impl IndicatorTotals {
         self.yes += o.yes;
         self.no += o.no;
         self.texts += o.texts;
+        self.carried += o.carried;
     }
 
     /// The combined percentage (numerators over denominators), never an average.
@@ -196,7 +201,7 @@ impl IndicatorTotals {
 }
 
 /// What adds up about a set of measures.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figures {
     pub measures: StatusCounts,
     pub money: MoneyTotals,
@@ -214,7 +219,7 @@ impl Figures {
 }
 
 /// Who had to report and who did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Reporting {
     /// (measure, institution) pairs that had to report.
     pub expected: u64,
@@ -251,7 +256,7 @@ pub fn area_slot(area: Option<NationalArea>) -> usize {
 }
 
 /// Everything that adds up about one level (a plan, a municipality, a district, the nation).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     /// Closed rounds counted.
     pub rounds: u64,
@@ -301,9 +306,44 @@ fn planned_for_year(plan: &Plan, m: &Measure, year: i32) -> Purse {
     purse
 }
 
+/// The last approved values of a plan's cumulative number indicators by (measure key,
+/// indicator key): what a later year without a new value carries forward.
+pub type Carried = BTreeMap<(String, String), f64>;
+
+/// The cumulative number values a closed round approved.
+pub fn cumulative_values(snap: &RoundSnapshot) -> Carried {
+    let mut out = Carried::new();
+    for m in snap.plan.measures() {
+        for ind in m.indicators.iter().filter(|i| i.cumulative) {
+            let values = snap
+                .updates
+                .iter()
+                .filter(|u| u.measure_key == m.key && u.state == ReviewState::Approved)
+                .flat_map(|u| &u.values)
+                .filter(|v| v.indicator_key == ind.key)
+                .map(|v| &v.value);
+            if let Some(Value::Number { value }) = combine_year(values) {
+                out.insert((m.key.clone(), ind.key.clone()), value);
+            }
+        }
+    }
+    out
+}
+
 /// The totals of one closed round: approved updates only. `canon` maps a source as written to
 /// its registry name.
 pub fn round_totals(snap: &RoundSnapshot, canon: &dyn Fn(&str) -> String) -> Totals {
+    round_totals_carrying(snap, &Carried::new(), canon)
+}
+
+/// [`round_totals`] where a cumulative indicator without an approved value this year takes
+/// its last value of an earlier year (`before`, the plan's earlier rounds merged in order),
+/// counted in [`IndicatorTotals::carried`].
+pub fn round_totals_carrying(
+    snap: &RoundSnapshot,
+    before: &Carried,
+    canon: &dyn Fn(&str) -> String,
+) -> Totals {
     let mut t = Totals {
         rounds: 1,
         ..Totals::default()
@@ -328,7 +368,7 @@ pub fn round_totals(snap: &RoundSnapshot, canon: &dyn Fn(&str) -> String) -> Tot
             .or_else(|| NationalArea::from_title(&p.title));
         let slot = area_slot(area);
         for m in p.objectives.iter().flat_map(|o| &o.measures) {
-            let f = measure_figures(snap, m, canon);
+            let f = measure_figures(snap, m, before, canon);
             t.all.add(&f);
             t.areas[slot].add(&f);
         }
@@ -336,7 +376,12 @@ pub fn round_totals(snap: &RoundSnapshot, canon: &dyn Fn(&str) -> String) -> Tot
     t
 }
 
-fn measure_figures(snap: &RoundSnapshot, m: &Measure, canon: &dyn Fn(&str) -> String) -> Figures {
+fn measure_figures(
+    snap: &RoundSnapshot,
+    m: &Measure,
+    before: &Carried,
+    canon: &dyn Fn(&str) -> String,
+) -> Figures {
     let approved: Vec<_> = snap
         .updates
         .iter()
@@ -371,6 +416,11 @@ fn measure_figures(snap: &RoundSnapshot, m: &Measure, canon: &dyn Fn(&str) -> St
             .map(|v| &v.value);
         if let Some(v) = combine_year(values) {
             f.indicators.put(ind.cumulative, &v);
+        } else if ind.cumulative
+            && let Some(last) = before.get(&(m.key.clone(), ind.key.clone()))
+        {
+            f.indicators.put(true, &Value::Number { value: *last });
+            f.indicators.carried += 1;
         }
     }
     f

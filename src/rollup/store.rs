@@ -5,7 +5,10 @@
 //! cheap query reads that fingerprint, so several servers on one database never serve a stale
 //! roll-up. A round's totals are kept by snapshot too, so a new closing reads one snapshot.
 
-use super::{DistrictRollup, Member, PlacedRound, Rollup, Totals, YearTree, roll_up, round_totals};
+use super::{
+    Carried, DistrictRollup, Member, PlacedRound, Rollup, Totals, YearTree, cumulative_values,
+    roll_up, round_totals_carrying,
+};
 use crate::db::Db;
 use crate::plan::store::StoreError;
 use crate::registry::name_key;
@@ -26,10 +29,11 @@ struct Fingerprint {
     sources: i64,
 }
 
+/// Rounds of earlier years count too: their cumulative values are carried forward.
 const FINGERPRINT: &str = "SELECT \
-    (SELECT COUNT(*) FROM round_snapshots WHERE year = $1) AS rounds, \
-    (SELECT MAX(created_at) FROM round_snapshots WHERE year = $1) AS last_round, \
-    (SELECT MAX(id) FROM round_snapshots WHERE year = $1) AS top_round, \
+    (SELECT COUNT(*) FROM round_snapshots WHERE year <= $1) AS rounds, \
+    (SELECT MAX(created_at) FROM round_snapshots WHERE year <= $1) AS last_round, \
+    (SELECT MAX(id) FROM round_snapshots WHERE year <= $1) AS top_round, \
     (SELECT COUNT(*) FROM municipality_districts) AS memberships, \
     (SELECT MAX(id) FROM municipality_districts) AS top_membership, \
     (SELECT COUNT(code) FROM municipalities) AS linked, \
@@ -39,8 +43,11 @@ const FINGERPRINT: &str = "SELECT \
 #[derive(Default)]
 pub struct RollupCache {
     years: Mutex<HashMap<i32, (Fingerprint, Arc<Rollup>)>>,
-    /// Snapshot id → (its `created_at`, the round's totals).
+    /// Snapshot id → (its `created_at` and those of the plan's earlier rounds, the round's
+    /// totals).
     rounds: Mutex<HashMap<i64, (String, Arc<Totals>)>>,
+    /// Snapshot id → (its `created_at`, the cumulative values it approved).
+    carried: Mutex<HashMap<i64, (String, Arc<Carried>)>>,
 }
 
 impl RollupCache {
@@ -51,6 +58,9 @@ impl RollupCache {
         }
         if let Ok(mut r) = self.rounds.lock() {
             r.clear();
+        }
+        if let Ok(mut c) = self.carried.lock() {
+            c.clear();
         }
     }
 }
@@ -144,8 +154,87 @@ struct RoundRow {
     code: Option<String>,
 }
 
+/// Reads the snapshots `ids` and hands each to `each`.
+async fn with_bodies(
+    db: &Db,
+    ids: &[i64],
+    mut each: impl FnMut(i64, RoundSnapshot),
+) -> Result<(), StoreError> {
+    for chunk in ids.chunks(64) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let bodies: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, body FROM round_snapshots WHERE id IN ({})",
+            list.join(", ")
+        )))
+        .fetch_all(&db.pool)
+        .await?;
+        for (id, body) in bodies {
+            let snap: RoundSnapshot = serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("снимка на отчетен период {id}: {e}")))?;
+            each(id, snap);
+        }
+    }
+    Ok(())
+}
+
+/// The cumulative values each plan of `plans` approved in rounds before `year`, the later
+/// overriding the earlier, with a key naming those rounds (their ids and `created_at`).
+async fn carried_before(
+    db: &Db,
+    cache: &RollupCache,
+    year: i32,
+    plans: &HashSet<i64>,
+) -> Result<HashMap<i64, (String, Carried)>, StoreError> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, plan_id, created_at FROM round_snapshots WHERE year < $1 ORDER BY year, id",
+    )
+    .bind(i64::from(year))
+    .fetch_all(&db.pool)
+    .await?;
+    let rows: Vec<_> = rows.into_iter().filter(|r| plans.contains(&r.1)).collect();
+    let mut known: HashMap<i64, Arc<Carried>> = match cache.carried.lock() {
+        Ok(kept) => rows
+            .iter()
+            .filter_map(|(id, _, at)| {
+                kept.get(id)
+                    .filter(|(k, _)| k == at)
+                    .map(|(_, c)| (*id, c.clone()))
+            })
+            .collect(),
+        Err(_) => HashMap::new(),
+    };
+    let missing: Vec<i64> = rows
+        .iter()
+        .map(|r| r.0)
+        .filter(|id| !known.contains_key(id))
+        .collect();
+    let mut fresh = Vec::new();
+    with_bodies(db, &missing, |id, snap| {
+        fresh.push((id, Arc::new(cumulative_values(&snap))));
+    })
+    .await?;
+    if let Ok(mut kept) = cache.carried.lock() {
+        for (id, c) in &fresh {
+            if let Some((_, _, at)) = rows.iter().find(|r| r.0 == *id) {
+                kept.insert(*id, (at.clone(), c.clone()));
+            }
+        }
+    }
+    known.extend(fresh);
+    let mut out: HashMap<i64, (String, Carried)> = HashMap::new();
+    for (id, plan, at) in &rows {
+        let entry = out.entry(*plan).or_default();
+        entry.0.push_str(&format!("|{id}@{at}"));
+        if let Some(c) = known.get(id) {
+            entry.1.extend(c.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+    }
+    Ok(out)
+}
+
 /// The totals of every frozen round of `year` with the official code of its municipality.
 /// Only municipal plans roll up here: a district's or the nation's own plan is its level's.
+/// A cumulative indicator without a value in the year carries its last earlier value.
 async fn placed_rounds(
     db: &Db,
     cache: &RollupCache,
@@ -163,12 +252,19 @@ async fn placed_rounds(
     if let Some(only) = only {
         rows.retain(|r| r.code.as_deref().is_some_and(|c| only.contains(c)));
     }
+    let plans: HashSet<i64> = rows.iter().map(|r| r.plan_id).collect();
+    let before = carried_before(db, cache, year, &plans).await?;
+    // A round's totals are valid while it and the plan's earlier rounds are unchanged.
+    let key = |r: &RoundRow| match before.get(&r.plan_id) {
+        Some((k, _)) => format!("{}{k}", r.created_at),
+        None => r.created_at.clone(),
+    };
     let known: HashMap<i64, Arc<Totals>> = match cache.rounds.lock() {
         Ok(kept) => rows
             .iter()
             .filter_map(|r| {
                 kept.get(&r.id)
-                    .filter(|(at, _)| *at == r.created_at)
+                    .filter(|(at, _)| *at == key(r))
                     .map(|(_, t)| (r.id, t.clone()))
             })
             .collect(),
@@ -188,25 +284,20 @@ async fn placed_rounds(
                 .cloned()
                 .unwrap_or_else(|| s.trim().to_string())
         };
-        for chunk in missing.chunks(64) {
-            let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-            let bodies: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT id, body FROM round_snapshots WHERE id IN ({})",
-                list.join(", ")
-            )))
-            .fetch_all(&db.pool)
-            .await?;
-            for (id, body) in bodies {
-                let snap: RoundSnapshot = serde_json::from_str(&body).map_err(|e| {
-                    StoreError::Corrupt(format!("снимка на отчетен период {id}: {e}"))
-                })?;
-                computed.insert(id, Arc::new(round_totals(&snap, &canon)));
-            }
-        }
+        let empty = Carried::new();
+        let plan_of: HashMap<i64, i64> = rows.iter().map(|r| (r.id, r.plan_id)).collect();
+        with_bodies(db, &missing, |id, snap| {
+            let carried = plan_of
+                .get(&id)
+                .and_then(|p| before.get(p))
+                .map_or(&empty, |(_, c)| c);
+            computed.insert(id, Arc::new(round_totals_carrying(&snap, carried, &canon)));
+        })
+        .await?;
         if let Ok(mut kept) = cache.rounds.lock() {
-            for r in rows.iter().filter(|r| computed.contains_key(&r.id)) {
+            for r in &rows {
                 if let Some(t) = computed.get(&r.id) {
-                    kept.insert(r.id, (r.created_at.clone(), t.clone()));
+                    kept.insert(r.id, (key(r), t.clone()));
                 }
             }
         }
@@ -227,7 +318,7 @@ async fn placed_rounds(
 }
 
 /// Funding sources by the key of each of their aliases → their registry name.
-async fn source_names(db: &Db) -> Result<HashMap<String, String>, StoreError> {
+pub async fn source_names(db: &Db) -> Result<HashMap<String, String>, StoreError> {
     let rows: Vec<(String, String)> = sqlx::query_as(
         "SELECT a.key, s.name FROM funding_source_aliases a \
          JOIN funding_sources s ON s.id = a.source_id",

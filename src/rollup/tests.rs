@@ -95,6 +95,28 @@ fn cumulative_numbers_and_yes_no_are_kept_apart_from_counts() {
 }
 
 #[test]
+fn a_cumulative_indicator_without_a_new_value_carries_its_last_one_forward() {
+    let mut m = measure("m1");
+    let mut cum = indicator("i1", IndicatorKind::Number, "0", "50");
+    cum.cumulative = true;
+    m.indicators.push(cum);
+    let plan = plan_of(vec![m]);
+    let first = round_of(
+        plan.clone(),
+        vec![update("m1", "A", Some(InProgress)).value("i1", Value::Number { value: 30.0 })],
+    );
+    let before = cumulative_values(&first);
+    assert_eq!(before.get(&("m1".into(), "i1".into())), Some(&30.0));
+    let silent = round_of(plan, vec![update("m1", "A", Some(InProgress))]);
+    let i = round_totals_carrying(&silent, &before, &canon)
+        .all
+        .indicators;
+    assert_eq!((i.cumulative_sum, i.cumulatives, i.carried), (30.0, 1, 1));
+    let none = round_totals(&silent, &canon).all.indicators;
+    assert_eq!((none.cumulatives, none.carried), (0, 0), "nothing earlier");
+}
+
+#[test]
 fn money_keeps_its_currency_and_converts_each_currency_once() {
     let mut u = update("m1", "A", Some(Completed)).spent("ЕС", 195_583);
     u.spent.push(crate::snapshot::Spent {

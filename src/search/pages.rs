@@ -113,7 +113,7 @@ async fn search(
         .iter()
         .map(|a| Choice {
             value: a.code().into(),
-            label: a.title_bg().into(),
+            label: a.title(tr.lang).into(),
             selected: query.area == Some(*a),
         })
         .collect();

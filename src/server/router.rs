@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::monitoring::update_pages::routes())
         .merge(crate::monitoring::xlsx_pages::routes())
         .merge(crate::report::pages::routes())
+        .merge(crate::report::area::pages::routes())
         .merge(crate::account::pages::routes())
         .merge(crate::account::admin::routes())
         .merge(crate::audit::pages::routes())

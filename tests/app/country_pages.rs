@@ -3,30 +3,12 @@
 //! district and national staff dashboards, marking a municipality as not reporting, and the
 //! coordinator's decisions on suggested links to the parent plan.
 
-use crate::helpers::{TestApp, redact};
+use crate::helpers::{TestApp, plan_of, redact};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
 use planmon::audit::Actor;
 use planmon::generate::{Spec, district_plan, municipal_plan};
-use planmon::snapshot::sample::sample_round;
-use planmon::snapshot::store::save_sample_snapshot;
 use planmon::territory::tree;
-
-/// Stores the generated plan of the municipality `code`, with its closed round of `year` when
-/// given; returns the plan's id.
-async fn plan_of(app: &TestApp, code: &str, closed: Option<i32>) -> i64 {
-    let t = tree();
-    let m = t.municipality(code).expect("municipality");
-    let district = t.district(&m.district).expect("district");
-    let plan = municipal_plan(&Spec::default(), m, &district.name);
-    let id = app.create_plan(&plan).await;
-    if let Some(year) = closed {
-        save_sample_snapshot(&app.db, &sample_round(id, 1, &plan, year))
-            .await
-            .expect("round");
-    }
-    id
-}
 
 #[tokio::test]
 async fn the_home_page_shows_the_districts_as_a_tile_map_with_its_data_table_and_the_areas() {
@@ -344,4 +326,62 @@ async fn every_plan_link_of_a_municipality_page_opens_whatever_the_year() {
             assert_eq!(r.status, StatusCode::OK, "{link} from the {year} page");
         }
     }
+}
+
+#[tokio::test]
+async fn english_pages_name_the_priority_areas_in_english() {
+    let app = TestApp::spawn().await;
+    plan_of(&app, "SML09", Some(2024)).await;
+    let r = app
+        .request(
+            axum::http::Request::get("/")
+                .header("cookie", "lang=en")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    for area in [
+        "Education",
+        "Health care",
+        "Rule of law and non-discrimination",
+    ] {
+        assert!(r.body.contains(area), "{area}");
+    }
+    assert!(!r.body.contains(">Образование<"));
+}
+
+#[tokio::test]
+async fn the_home_page_lists_the_district_plan_apart_from_the_municipality_of_the_same_name() {
+    let app = TestApp::spawn().await;
+    let t = tree();
+    let smolyan = t.district("SML").expect("district");
+    plan_of(&app, "SML31", None).await;
+    let parent = district_plan(&Spec::default(), smolyan);
+    let mut tx = app.db.pool.begin().await.expect("tx");
+    planmon::levels::store::create_level_plan(
+        &mut tx,
+        Some(smolyan),
+        &parent,
+        None,
+        &Actor::system(),
+    )
+    .await
+    .expect("district plan");
+    tx.commit().await.expect("commit");
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    let district = home
+        .body
+        .find("Областна стратегия: <span lang=\"bg\">Област Смолян</span>")
+        .unwrap_or_else(|| {
+            let h3: Vec<&str> = home.body.lines().filter(|l| l.contains("<h3")).collect();
+            panic!("the district's own group: {h3:?}")
+        });
+    let municipality = home
+        .body
+        .find(">Община Смолян")
+        .expect("the municipality's group");
+    assert!(district < municipality, "the district's plans come first");
+    assert_eq!(home.body.matches(">Община Смолян").count(), 1);
 }

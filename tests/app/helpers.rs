@@ -574,7 +574,7 @@ pub fn redact(html: &str) -> String {
         (r"/s/[0-9a-f]{64}", "/s/[token]"),
         (r#"csrf_token([="a-z ]*)[0-9a-f]{64}"#, "csrf_token$1[csrf]"),
         (
-            r"/(rounds|institutions|updates|evidence|links|plans)/\d+",
+            r"/(rounds|institutions|updates|evidence|links|plans|area-reports)/\d+",
             "/$1/[id]",
         ),
         (
@@ -590,6 +590,28 @@ pub fn redact(html: &str) -> String {
         out = re.replace_all(&out, with).into_owned();
     }
     out
+}
+
+// The country (issue 13).
+
+/// Stores the generated plan of the municipality `code`, with its closed round of `year` when
+/// given; returns the plan's id.
+pub async fn plan_of(app: &TestApp, code: &str, closed: Option<i32>) -> i64 {
+    let t = planmon::territory::tree();
+    let m = t.municipality(code).expect("municipality");
+    let district = t.district(&m.district).expect("district");
+    let plan =
+        planmon::generate::municipal_plan(&planmon::generate::Spec::default(), m, &district.name);
+    let id = app.create_plan(&plan).await;
+    if let Some(year) = closed {
+        planmon::snapshot::store::save_sample_snapshot(
+            &app.db,
+            &planmon::snapshot::sample::sample_round(id, 1, &plan, year),
+        )
+        .await
+        .expect("round");
+    }
+    id
 }
 
 // Reporting rounds and submission links.

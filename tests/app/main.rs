@@ -6,6 +6,7 @@ mod amend_web;
 mod amendments;
 mod annual_report;
 mod api;
+mod area_reports;
 mod audit;
 mod audit_together;
 mod cache;

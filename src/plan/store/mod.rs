@@ -95,6 +95,10 @@ pub struct PlanListItem {
     pub version: i64,
     pub updated_at: String,
     pub summary: Summary,
+    /// "national", "district" or "municipal": the level of the plan's owner.
+    pub level: String,
+    /// Generated demo data (`planmon generate country`).
+    pub demo: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -190,16 +194,20 @@ struct ListRow {
     version: i64,
     updated_at: String,
     summary: String,
+    level: String,
+    demo: i64,
 }
 
-/// All plans, by municipality and newest period first.
+/// All plans: the nation's, then the districts', then the municipalities', each by owner and
+/// newest period first.
 pub async fn list_plans(db: &Db) -> Result<Vec<PlanListItem>, StoreError> {
     let rows: Vec<ListRow> = sqlx::query_as(
         "SELECT p.id, mu.name AS municipality, mu.slug AS municipality_slug, mu.district, p.title, \
                 p.period_from, p.period_to, p.adoption_decision, p.adoption_protocol, p.adoption_date, \
-                p.adoption_body, p.version, p.updated_at, p.summary \
+                p.adoption_body, p.version, p.updated_at, p.summary, mu.level, p.demo \
          FROM plans p JOIN municipalities mu ON mu.id = p.municipality_id \
-         ORDER BY mu.name, p.period_from DESC, p.id",
+         ORDER BY CASE mu.level WHEN 'national' THEN 0 WHEN 'district' THEN 1 ELSE 2 END, \
+                  mu.name, p.period_from DESC, p.id",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -225,6 +233,8 @@ pub async fn list_plans(db: &Db) -> Result<Vec<PlanListItem>, StoreError> {
                 version: r.version,
                 updated_at: r.updated_at,
                 summary: from_json(&r.summary, "summary")?,
+                level: r.level,
+                demo: r.demo != 0,
             })
         })
         .collect()

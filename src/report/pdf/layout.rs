@@ -304,7 +304,7 @@ impl<'m> Layout<'m> {
         };
         center(
             self,
-            &t.municipality.to_uppercase(),
+            &t.issuer.to_uppercase(),
             13.0,
             false,
             Tag::P.into(),

@@ -9,7 +9,7 @@ pub mod layout;
 pub mod text;
 
 use super::Report;
-use super::blocks::blocks;
+use super::blocks::Document as Printed;
 use krilla::Document;
 use krilla::SerializeSettings;
 use krilla::color::rgb;
@@ -36,14 +36,20 @@ pub enum PdfError {
 /// The document's language, for the catalog and the structure tree.
 const LANG: &str = "bg";
 
+/// The PDF of the municipal report.
 pub fn render(r: &Report) -> Result<Vec<u8>, PdfError> {
+    render_document(&r.document())
+}
+
+/// The PDF of a document.
+pub fn render_document(r: &Printed) -> Result<Vec<u8>, PdfError> {
     let m = text::Metrics::new().ok_or(PdfError::Fonts)?;
-    let blocks = blocks(r);
-    let header = format!("Община {} · {} г.", r.municipality, r.year);
+    let blocks = &r.blocks;
+    let header = r.header.clone();
     // Twice: the first pass finds the pages the table of contents points to.
-    let first = Layout::run(&m, &blocks, header.clone(), Vec::new());
+    let first = Layout::run(&m, blocks, header.clone(), Vec::new());
     let pages = first.headings.iter().map(|h| h.page + 1).collect();
-    let layout = Layout::run(&m, &blocks, header, pages);
+    let layout = Layout::run(&m, blocks, header, pages);
     match write(r, &layout, true) {
         Ok(pdf) => Ok(pdf),
         // A document PDF/UA cannot vouch for (say, text in a script the fonts lack) is
@@ -120,7 +126,7 @@ fn draw(s: &mut Surface<'_>, ops: &[Op], fonts: &(Font, Font)) {
     }
 }
 
-fn write(r: &Report, layout: &Layout<'_>, ua: bool) -> Result<Vec<u8>, PdfError> {
+fn write(r: &Printed, layout: &Layout<'_>, ua: bool) -> Result<Vec<u8>, PdfError> {
     let mut settings = SerializeSettings {
         enable_tagging: true,
         ..SerializeSettings::default()
@@ -173,11 +179,8 @@ fn write(r: &Report, layout: &Layout<'_>, ua: bool) -> Result<Vec<u8>, PdfError>
     doc.set_metadata(
         Metadata::new()
             .title(r.title.clone())
-            .authors(vec![format!("Община {}", r.municipality)])
-            .description(format!(
-                "{} ({}). {}",
-                r.plan_title, r.plan_period, r.state_line
-            ))
+            .authors(vec![r.author.clone()])
+            .description(r.description.clone())
             .language(LANG.into())
             .creator("planmon".into()),
     );

@@ -1,7 +1,7 @@
 use super::layout::{Layout, Mark, Op};
 use super::*;
 use crate::analytics::charts::DataTable;
-use crate::report::blocks::Block;
+use crate::report::blocks::{Block, blocks};
 
 fn report() -> Report {
     let plan = crate::plan::format::parse_plan_json(include_str!(
@@ -112,7 +112,7 @@ fn the_report_passes_krillas_pdf_ua_1_checks() {
     let m = text::Metrics::new().expect("fonts");
     let r = report();
     let layout = Layout::run(&m, &blocks(&r), "Община · 2024 г.".into(), vec![1; 20]);
-    write(&r, &layout, true).expect("PDF/UA-1");
+    write(&r.document(), &layout, true).expect("PDF/UA-1");
 }
 
 #[test]

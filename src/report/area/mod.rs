@@ -1,0 +1,539 @@
+//! The annual monitoring report of a district or of the nation (issue 13): compiled from the
+//! municipalities' approved data of closed rounds of one year, counted under the tree in force
+//! that year (`rollup`), by the six national priority areas, with who has not reported and who
+//! was marked as not reporting, money planned vs spent and indicators by kind, plus the level's
+//! own plans and the narrative its coordinator wrote. Pure: [`AreaInputs`] (what is frozen at
+//! approval) and a [`Narrative`] in, the printed [`Document`] out, which the shared renderers
+//! (`html`, `docx`, `pdf`) print. `store` keeps versions and their workflow, `pages` shows them.
+
+pub mod inputs;
+pub mod pages;
+pub mod store;
+mod text;
+
+use super::Narrative;
+use super::blocks::{Block, Document, Run, SAMPLE_NOTE, TitlePage};
+use crate::analytics::charts::{DataTable, percent, status_label};
+use crate::money::Currency;
+use crate::plan::NationalArea;
+use crate::rollup::{AREA_SLOTS, Purse, Totals};
+use crate::snapshot::ReportedStatus;
+use serde::{Deserialize, Serialize};
+
+/// The code of the nation as an area (a district's is its ЕКАТТЕ code).
+pub const NATION: &str = "BG";
+
+/// A district or the nation, as `area_reports.area` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    District,
+    Nation,
+}
+
+impl Level {
+    pub fn of(area: &str) -> Level {
+        if area == NATION {
+            Level::Nation
+        } else {
+            Level::District
+        }
+    }
+}
+
+/// One unit below the level: a municipality of a district, a district of the nation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    /// Municipalities it stands for (1 for a municipality).
+    pub members: usize,
+    /// Of those, with a municipal plan in force in the year.
+    pub with_plan: usize,
+    /// With a closed round of the year (their approved data are counted).
+    pub reporting: usize,
+    /// Marked as not reporting for the year, with a reason.
+    pub exempt: usize,
+    /// With a plan in force, no closed round and no mark: they have not reported.
+    pub missing: usize,
+    /// A municipality's standing (Bulgarian label); a district's annual report state.
+    pub state: String,
+    /// Why a municipality was marked as not reporting.
+    pub reason: Option<String>,
+    pub totals: Totals,
+}
+
+/// A plan of the level itself (the district's strategy, the national plan) in force in the year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OwnPlan {
+    pub title: String,
+    pub period: String,
+    /// Its closed round of the year, if any (approved data only).
+    pub totals: Option<Totals>,
+}
+
+/// Everything the report is compiled from; frozen at approval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AreaInputs {
+    pub level: Level,
+    pub code: String,
+    pub name: String,
+    pub year: i32,
+    pub units: Vec<Unit>,
+    /// The sum of the units (the roll-up of the level).
+    pub totals: Totals,
+    pub own_plans: Vec<OwnPlan>,
+}
+
+impl AreaInputs {
+    /// Municipalities below the level that had to report and have not (no mark either).
+    pub fn missing(&self) -> usize {
+        self.units.iter().map(|u| u.missing).sum()
+    }
+
+    /// Whether any figure comes from generated sample rounds (demo data).
+    pub fn sample(&self) -> bool {
+        self.totals.demo_rounds > 0
+            || self
+                .own_plans
+                .iter()
+                .any(|p| p.totals.as_ref().is_some_and(|t| t.demo_rounds > 0))
+    }
+
+    /// "област Пловдив", "Република България".
+    pub fn place_name(&self) -> String {
+        match self.level {
+            Level::District => format!("област {}", self.name),
+            Level::Nation => "Република България".into(),
+        }
+    }
+
+    fn unit_word(&self) -> (&'static str, &'static str) {
+        match self.level {
+            Level::District => ("Община", "Общини"),
+            Level::Nation => ("Област", "Области"),
+        }
+    }
+}
+
+/// The body that adopts the report.
+pub fn adopting_body(level: Level) -> &'static str {
+    match level {
+        Level::District => {
+            "Областният съвет за сътрудничество по етническите и интеграционните въпроси"
+        }
+        Level::Nation => {
+            "Националният съвет за сътрудничество по етническите и интеграционните въпроси"
+        }
+    }
+}
+
+/// The title of the report of `name` for `year`.
+pub fn title(level: Level, name: &str, year: i32) -> String {
+    match level {
+        Level::District => format!(
+            "Годишен доклад за наблюдението на изпълнението на интеграционните политики в област {name} през {year} г."
+        ),
+        Level::Nation => format!(
+            "Национален годишен доклад за наблюдението на изпълнението на Националната стратегия за равенство, приобщаване и участие на ромите през {year} г."
+        ),
+    }
+}
+
+/// Money of a purse as "1 000 лв. (511,29 €)": in the currency of the year first, the other at
+/// the fixed rate.
+pub fn money(p: &Purse, year: i32) -> String {
+    let (first, second) = if year >= 2026 {
+        (Currency::Eur, Currency::Bgn)
+    } else {
+        (Currency::Bgn, Currency::Eur)
+    };
+    format!(
+        "{} ({})",
+        p.in_currency(first).display_bg(),
+        p.in_currency(second).display_bg()
+    )
+}
+
+/// The title of area slot `i` (the six national areas, then measures of none).
+pub fn slot_title(i: usize) -> String {
+    slot_title_in(crate::i18n::Tr::default(), i)
+}
+
+/// [`slot_title`] in the page's language.
+pub fn slot_title_in(tr: crate::i18n::Tr, i: usize) -> String {
+    NationalArea::ALL.get(i).map_or_else(
+        || tr.t("area.outside").to_string(),
+        |a| a.title(tr.lang).to_string(),
+    )
+}
+
+/// The report as the renderers print it. `state_line` says its state ("проект", "одобрен …",
+/// "приет с Решение № …").
+pub fn document(inputs: &AreaInputs, narrative: &Narrative, state_line: String) -> Document {
+    let title = title(inputs.level, &inputs.name, inputs.year);
+    let issuer = match inputs.level {
+        Level::District => format!("Областна администрация {}", inputs.name),
+        Level::Nation => "Република България".to_string(),
+    };
+    Document {
+        header: format!("{} · {} г.", issuer, inputs.year),
+        description: format!(
+            "Обобщени одобрени данни на общините за {} г. {}",
+            inputs.year, state_line
+        ),
+        author: issuer.clone(),
+        blocks: blocks(inputs, narrative, issuer, title.clone(), state_line),
+        title,
+    }
+}
+
+fn paras(ps: &[String]) -> impl Iterator<Item = Block> + '_ {
+    ps.iter()
+        .map(|p| Block::Paragraph(vec![Run::plain(p.clone())]))
+}
+
+fn heading(level: u8, text: impl Into<String>) -> Block {
+    Block::Heading {
+        level,
+        text: text.into(),
+    }
+}
+
+fn or_generated(edited: &str, generated: Vec<String>) -> Vec<String> {
+    let p = super::paragraphs(edited);
+    if p.is_empty() { generated } else { p }
+}
+
+fn blocks(
+    inputs: &AreaInputs,
+    narrative: &Narrative,
+    issuer: String,
+    title: String,
+    state: String,
+) -> Vec<Block> {
+    let t = &inputs.totals;
+    let (one, many) = inputs.unit_word();
+    let mut out = vec![
+        Block::TitlePage(TitlePage {
+            issuer,
+            title,
+            plan: format!(
+                "Обобщение на одобрените данни на общините от приключилите отчетни периоди за {} г.",
+                inputs.year
+            ),
+            adoption: format!("{} приема доклада.", adopting_body(inputs.level)),
+            state,
+            sample: inputs.sample().then(|| SAMPLE_NOTE.to_string()),
+        }),
+        Block::PageBreak,
+        Block::Contents,
+        Block::PageBreak,
+        heading(1, "1. Въведение"),
+    ];
+    out.extend(paras(&or_generated(
+        &narrative.introduction,
+        text::introduction(inputs),
+    )));
+    out.push(heading(1, "2. Обобщение за годината"));
+    out.extend(paras(&text::summary(inputs)));
+    out.extend(
+        text::figures(inputs)
+            .into_iter()
+            .map(|(k, v)| Block::Paragraph(vec![Run::bold(format!("{k}: ")), Run::plain(v)])),
+    );
+    out.push(Block::Table(status_table(
+        "Мерки по статус за годината",
+        &t.all.measures,
+    )));
+    out.push(heading(
+        1,
+        "3. По приоритетни области на националната стратегия",
+    ));
+    for i in 0..AREA_SLOTS {
+        let f = &t.areas[i];
+        if i == AREA_SLOTS - 1 && f.measures.total() == 0 {
+            continue;
+        }
+        out.push(heading(2, format!("3.{}. {}", i + 1, slot_title(i))));
+        out.extend(paras(&or_generated(
+            narrative.priorities.get(&i).map_or("", String::as_str),
+            text::area_summary(inputs, i),
+        )));
+        if f.measures.total() > 0 {
+            out.push(Block::Table(status_table(
+                &format!("{}: мерки по статус", slot_title(i)),
+                &f.measures,
+            )));
+            out.push(Block::Table(indicator_table(
+                &format!("{}: индикатори по вид", slot_title(i)),
+                f,
+            )));
+            out.push(Block::Table(units_in_area(inputs, i, one)));
+        }
+    }
+    out.push(Block::PageBreak);
+    out.push(heading(1, format!("4. Отчитане: {}", many.to_lowercase())));
+    out.extend(paras(&text::reporting_text(inputs)));
+    out.push(Block::Table(reporting_table(inputs, one)));
+    out.push(heading(2, "Не са отчели"));
+    let missing = text::missing(inputs);
+    if missing.is_empty() {
+        out.extend(paras(&[
+            "Няма общини с план в сила, които не са отчели.".into()
+        ]));
+    } else {
+        out.push(Block::List {
+            ordered: false,
+            items: missing,
+        });
+    }
+    out.push(heading(2, "Отбелязани като неотчитащи се"));
+    let exempt = text::exempt(inputs);
+    if exempt.is_empty() {
+        out.extend(paras(&[
+            "Няма общини, отбелязани като неотчитащи се.".into()
+        ]));
+    } else {
+        out.push(Block::List {
+            ordered: false,
+            items: exempt,
+        });
+    }
+    out.push(heading(1, "5. Собствен план"));
+    out.extend(paras(&text::own_plans(inputs)));
+    out.push(heading(1, "6. Изводи и препоръки"));
+    out.push(heading(2, "Изводи"));
+    out.extend(paras(&or_generated(
+        &narrative.conclusions,
+        text::conclusions(inputs),
+    )));
+    out.push(heading(2, "Препоръки"));
+    out.push(Block::List {
+        ordered: true,
+        items: or_generated(&narrative.recommendations, text::recommendations(inputs)),
+    });
+    out.push(Block::PageBreak);
+    out.push(heading(1, "Приложения"));
+    out.push(Block::Table(annex_units(inputs, one)));
+    out.push(Block::Table(annex_sources(inputs)));
+    out
+}
+
+fn status_table(caption: &str, c: &crate::rollup::StatusCounts) -> DataTable {
+    let tr = crate::i18n::Tr::default();
+    DataTable {
+        caption: caption.into(),
+        headers: vec!["Статус".into(), "Мерки".into()],
+        rows: c
+            .rows()
+            .iter()
+            .map(|(code, n)| {
+                vec![
+                    status_label(tr, ReportedStatus::from_code(code)),
+                    n.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v:.2}").replace('.', ",")
+    }
+}
+
+/// Indicators by kind, added as each kind adds (never averaged).
+fn indicator_table(caption: &str, f: &crate::rollup::Figures) -> DataTable {
+    let i = &f.indicators;
+    DataTable {
+        caption: caption.into(),
+        headers: vec![
+            "Вид индикатор".into(),
+            "Индикатори със стойност".into(),
+            "Обобщена стойност".into(),
+        ],
+        rows: vec![
+            vec![
+                "Числови (сбор)".into(),
+                i.numbers.to_string(),
+                number(i.number_sum),
+            ],
+            vec![
+                "Кумулативни (сбор на последните стойности)".into(),
+                i.cumulatives.to_string(),
+                number(i.cumulative_sum),
+            ],
+            vec![
+                "от тях без нова стойност: пренесена последната от предходна година".into(),
+                i.carried.to_string(),
+                "—".into(),
+            ],
+            vec![
+                "Процентни (числители към знаменатели)".into(),
+                i.percentages.to_string(),
+                i.percent().map_or("—".into(), |p| percent(p / 100.0)),
+            ],
+            vec![
+                "Да/не".into(),
+                (i.yes + i.no).to_string(),
+                format!("да: {}, не: {}", i.yes, i.no),
+            ],
+            vec!["Текстови".into(), i.texts.to_string(), "—".into()],
+        ],
+    }
+}
+
+fn units_in_area(inputs: &AreaInputs, slot: usize, one: &str) -> DataTable {
+    let y = inputs.year;
+    DataTable {
+        caption: format!("{}: по {}", slot_title(slot), text::by_unit(inputs.level)),
+        headers: vec![
+            one.into(),
+            "Мерки".into(),
+            "Изпълнени".into(),
+            "Планирани за годината".into(),
+            "Изразходвани".into(),
+            "Достигнати лица".into(),
+        ],
+        rows: inputs
+            .units
+            .iter()
+            .filter(|u| u.totals.areas[slot].measures.total() > 0)
+            .map(|u| {
+                let f = &u.totals.areas[slot];
+                vec![
+                    u.name.clone(),
+                    f.measures.total().to_string(),
+                    f.measures.completed.to_string(),
+                    money(&f.money.planned, y),
+                    money(&f.money.spent, y),
+                    f.people_reached.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn reporting_table(inputs: &AreaInputs, one: &str) -> DataTable {
+    let rate = |u: &Unit| {
+        u.totals.reporting.rate().map_or("—".into(), |r| {
+            format!(
+                "{} от {} ({})",
+                u.totals.reporting.approved,
+                u.totals.reporting.expected,
+                percent(r)
+            )
+        })
+    };
+    match inputs.level {
+        Level::District => DataTable {
+            caption: "Положение на общините за годината".into(),
+            headers: vec![
+                one.into(),
+                "Положение".into(),
+                "Одобрени отчети от очакваните".into(),
+                "Причина за неотчитане".into(),
+            ],
+            rows: inputs
+                .units
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.name.clone(),
+                        u.state.clone(),
+                        rate(u),
+                        u.reason.clone().unwrap_or_else(|| "—".into()),
+                    ]
+                })
+                .collect(),
+        },
+        Level::Nation => DataTable {
+            caption: "Отчитане по области".into(),
+            headers: vec![
+                one.into(),
+                "Общини".into(),
+                "С план в сила".into(),
+                "С приключил отчетен период".into(),
+                "Неотчитащи се с причина".into(),
+                "Не са отчели".into(),
+                "Одобрени отчети от очакваните".into(),
+                "Областен доклад".into(),
+            ],
+            rows: inputs
+                .units
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.name.clone(),
+                        u.members.to_string(),
+                        u.with_plan.to_string(),
+                        u.reporting.to_string(),
+                        u.exempt.to_string(),
+                        u.missing.to_string(),
+                        rate(u),
+                        u.state.clone(),
+                    ]
+                })
+                .collect(),
+        },
+    }
+}
+
+fn annex_units(inputs: &AreaInputs, one: &str) -> DataTable {
+    let y = inputs.year;
+    DataTable {
+        caption: format!(
+            "Приложение 1. Мерки и средства по {}",
+            text::by_unit(inputs.level)
+        ),
+        headers: vec![
+            one.into(),
+            "Мерки".into(),
+            "Изпълнени".into(),
+            "В изпълнение".into(),
+            "Без одобрен отчет".into(),
+            "Планирани за годината".into(),
+            "Изразходвани".into(),
+            "Достигнати лица".into(),
+        ],
+        rows: inputs
+            .units
+            .iter()
+            .map(|u| {
+                let f = &u.totals.all;
+                vec![
+                    u.name.clone(),
+                    f.measures.total().to_string(),
+                    f.measures.completed.to_string(),
+                    f.measures.in_progress.to_string(),
+                    f.measures.not_reported.to_string(),
+                    money(&f.money.planned, y),
+                    money(&f.money.spent, y),
+                    f.people_reached.to_string(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+fn annex_sources(inputs: &AreaInputs) -> DataTable {
+    DataTable {
+        caption: "Приложение 2. Изразходвани средства по източници на финансиране".into(),
+        headers: vec!["Източник".into(), "Изразходвани".into()],
+        rows: inputs
+            .totals
+            .all
+            .money
+            .spent_by_source
+            .iter()
+            .map(|(name, p)| vec![name.clone(), money(p, inputs.year)])
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,538 @@
+//! District and national reports as stored (table `area_reports`, migration 0014): versions
+//! moving draft → approved (inputs frozen) → adopted (the district council, the national
+//! council: decision and protocol numbers, date) → published; a correction of an adopted
+//! version is a new version. A draft is compiled live from the year's roll-up; a district's
+//! report is approved only once every municipality with a plan in force has a closed round or
+//! was marked as not reporting. Each step is checked in SQL against a concurrent move and
+//! recorded in the audit log in its transaction.
+
+use super::inputs::{self, Facts};
+use super::{AreaInputs, Level, NATION, OwnPlan, adopting_body, document};
+use crate::audit::{Actor, Event};
+use crate::dates::{display_bg, display_day, now_rfc3339};
+use crate::db::Db;
+use crate::i18n::Tr;
+use crate::overview::{self, Standing};
+use crate::plan::store::StoreError;
+use crate::report::blocks::Document;
+use crate::report::store::{ReportError, ReportState};
+use crate::report::{Adoption, Narrative};
+use crate::rollup::store::RollupCache;
+use std::collections::HashMap;
+
+/// One version of a district's or the nation's report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AreaRow {
+    pub id: i64,
+    pub area: String,
+    /// The district's name ("Република България" for the nation).
+    pub name: String,
+    pub year: i64,
+    pub version: i64,
+    pub state: String,
+    pub narrative: String,
+    pub frozen: Option<String>,
+    pub supersedes: Option<i64>,
+    pub correction_reason: String,
+    pub created_at: String,
+    pub created_by: String,
+    pub approved_at: Option<String>,
+    pub approved_by: Option<String>,
+    pub decision_number: Option<String>,
+    pub protocol_number: Option<String>,
+    pub decision_date: Option<String>,
+    pub adopted_at: Option<String>,
+    pub published_at: Option<String>,
+}
+
+impl AreaRow {
+    pub fn state(&self) -> ReportState {
+        ReportState::parse(&self.state).unwrap_or(ReportState::Draft)
+    }
+
+    pub fn year(&self) -> i32 {
+        i32::try_from(self.year).unwrap_or_default()
+    }
+
+    pub fn level(&self) -> Level {
+        Level::of(&self.area)
+    }
+
+    /// The district or the nation, for the policy.
+    pub fn policy_area(&self) -> crate::policy::Area {
+        match self.level() {
+            Level::Nation => crate::policy::Area::Nation,
+            Level::District => crate::policy::Area::District(self.area.clone()),
+        }
+    }
+
+    pub fn narrative(&self) -> Narrative {
+        serde_json::from_str(&self.narrative).unwrap_or_default()
+    }
+
+    /// The line under the title that says where the report stands.
+    pub fn state_line(&self) -> String {
+        let mut line = match self.state() {
+            ReportState::Draft | ReportState::Submitted => "Проект".to_string(),
+            ReportState::Approved => format!(
+                "Одобрен на {}; предстои приемането му",
+                display_day(self.approved_at.as_deref().unwrap_or(""))
+            ),
+            ReportState::Adopted | ReportState::Published => format!(
+                "{} го прие с Решение № {} по Протокол № {} от {}",
+                adopting_body(self.level()),
+                self.decision_number.as_deref().unwrap_or(""),
+                self.protocol_number.as_deref().unwrap_or(""),
+                display_bg(self.decision_date.as_deref().unwrap_or(""))
+            ),
+        };
+        if self.version > 1 {
+            line.push_str(&format!(
+                ". Версия {}, поправка на версия {}",
+                self.version,
+                self.version - 1
+            ));
+            if !self.correction_reason.trim().is_empty() {
+                line.push_str(&format!(": {}", self.correction_reason.trim()));
+            }
+        }
+        line
+    }
+}
+
+fn workflow(text: impl Into<String>) -> ReportError {
+    ReportError::Workflow(text.into())
+}
+
+const SELECT: &str = "SELECT r.id, r.area, COALESCE(d.name, 'Република България') AS name, \
+     r.year, r.version, r.state, r.narrative, r.frozen, r.supersedes, r.correction_reason, \
+     r.created_at, r.created_by, r.approved_at, r.approved_by, r.decision_number, \
+     r.protocol_number, r.decision_date, r.adopted_at, r.published_at \
+     FROM area_reports r LEFT JOIN districts d ON d.code = r.area";
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<AreaRow>, ReportError> {
+    Ok(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{SELECT} WHERE r.id = $1")))
+            .bind(id)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
+/// The versions of an area's report for a year, newest first.
+pub async fn versions(db: &Db, area: &str, year: i32) -> Result<Vec<AreaRow>, ReportError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.area = $1 AND r.year = $2 ORDER BY r.version DESC"
+    )))
+    .bind(area)
+    .bind(i64::from(year))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The published versions of an area's reports, newest year first (what the public sees).
+pub async fn published(db: &Db, area: &str) -> Result<Vec<AreaRow>, ReportError> {
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE r.area = $1 AND r.state = 'published' ORDER BY r.year DESC, r.version DESC"
+    )))
+    .bind(area)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// The plans of the level itself (a district's, the nation's) in force in `year`, with the
+/// totals of their closed round of the year.
+async fn own_plans(db: &Db, area: &str, year: i32) -> Result<Vec<OwnPlan>, ReportError> {
+    let level = match Level::of(area) {
+        Level::Nation => "national",
+        Level::District => "district",
+    };
+    let plans: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+        "SELECT p.id, p.title, p.period_from, p.period_to FROM plans p \
+         JOIN municipalities mu ON mu.id = p.municipality_id \
+         WHERE p.level = $1 AND mu.code = $2 AND p.period_from <= $3 AND p.period_to >= $3 \
+         ORDER BY p.id",
+    )
+    .bind(level)
+    .bind(area)
+    .bind(i64::from(year))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Vec::new();
+    if plans.is_empty() {
+        return Ok(out);
+    }
+    let canon = crate::rollup::store::source_names(db).await?;
+    let canon = |s: &str| {
+        canon
+            .get(&crate::registry::name_key(s))
+            .cloned()
+            .unwrap_or_else(|| s.trim().to_string())
+    };
+    for (id, title, from, to) in plans {
+        let snap = crate::snapshot::store::load_snapshot(db, id, year).await?;
+        out.push(OwnPlan {
+            title,
+            period: format!("{from}–{to}"),
+            totals: snap.map(|s| crate::rollup::round_totals(&s.snapshot, &canon)),
+        });
+    }
+    Ok(out)
+}
+
+/// What the report of `area` for `year` is compiled from today; `None` when there is no such
+/// district.
+pub async fn current_inputs(
+    db: &Db,
+    cache: &RollupCache,
+    area: &str,
+    year: i32,
+) -> Result<Option<AreaInputs>, ReportError> {
+    let plans = overview::store::plans_in_force(db, year).await?;
+    let facts = overview::store::plan_facts(db, year).await?;
+    let exempt = overview::store::exemptions(db, year).await?;
+    let own = own_plans(db, area, year).await?;
+    let standing = |code: &str| -> Standing {
+        let mine: Vec<overview::PlanFacts> = plans
+            .get(code)
+            .into_iter()
+            .flatten()
+            .map(|(id, _)| facts.get(id).cloned().unwrap_or_default())
+            .collect();
+        overview::standing(&mine)
+    };
+    if area == NATION {
+        let r = crate::rollup::store::rollup(db, cache, year).await?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT area, state FROM area_reports WHERE year = $1 AND area <> $2 ORDER BY version",
+        )
+        .bind(i64::from(year))
+        .bind(NATION)
+        .fetch_all(&db.pool)
+        .await?;
+        let tr = Tr::default();
+        let reports: HashMap<String, String> = rows
+            .into_iter()
+            .map(|(a, s)| {
+                let key = ReportState::parse(&s).map_or("report.state.draft", |s| s.label_key());
+                (a, tr.t(key).to_string())
+            })
+            .collect();
+        let f = Facts {
+            standing: &standing,
+            exempt: &exempt,
+        };
+        return Ok(Some(inputs::nation(&r, &f, &reports, own)));
+    }
+    let Some(d) = crate::rollup::store::district_rollup(db, cache, year, area).await? else {
+        return Ok(None);
+    };
+    let f = Facts {
+        standing: &standing,
+        exempt: &exempt,
+    };
+    Ok(Some(inputs::district(&d, year, &f, own)))
+}
+
+/// The inputs of a version: frozen at approval, else compiled today.
+pub async fn inputs_of(
+    db: &Db,
+    cache: &RollupCache,
+    row: &AreaRow,
+) -> Result<AreaInputs, ReportError> {
+    if let Some(frozen) = &row.frozen {
+        return serde_json::from_str(frozen).map_err(|e| {
+            ReportError::Store(StoreError::Corrupt(format!("доклад {}: {e}", row.id)))
+        });
+    }
+    current_inputs(db, cache, &row.area, row.year())
+        .await?
+        .ok_or_else(|| workflow(format!("Няма област с код „{}“.", row.area)))
+}
+
+/// The version as the renderers print it.
+pub async fn document_of(
+    db: &Db,
+    cache: &RollupCache,
+    row: &AreaRow,
+) -> Result<Document, ReportError> {
+    let inputs = inputs_of(db, cache, row).await?;
+    Ok(document(&inputs, &row.narrative(), row.state_line()))
+}
+
+/// Starts the report of `area` for `year` (version 1); refused when the year has one already.
+pub async fn create(db: &Db, area: &str, year: i32, actor: &Actor) -> Result<i64, ReportError> {
+    if !versions(db, area, year).await?.is_empty() {
+        return Err(workflow(format!("Докладът за {year} г. вече е започнат.")));
+    }
+    let now = now_rfc3339();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO area_reports (area, year, version, state, narrative, created_at, \
+         created_by, updated_at) VALUES ($1, $2, 1, 'draft', '{}', $3, $4, $3) RETURNING id",
+    )
+    .bind(area)
+    .bind(i64::from(year))
+    .bind(&now)
+    .bind(&actor.label)
+    .fetch_one(&mut *tx)
+    .await?;
+    Event::new(actor.clone(), "area_report.create", "area_report", id)
+        .after(&serde_json::json!({"area": area, "year": year, "version": 1}))
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A step: from one of `from` by the SQL assignments `set` (`$1`… bound to `binds`),
+/// recorded as `action` with `after`.
+struct Change<'a> {
+    from: &'a [ReportState],
+    set: &'a str,
+    binds: Vec<Option<String>>,
+    action: &'a str,
+    after: serde_json::Value,
+}
+
+/// Moves `row` by `c`, checking in SQL that nobody moved it meanwhile.
+async fn transition(
+    db: &Db,
+    row: &AreaRow,
+    actor: &Actor,
+    c: Change<'_>,
+) -> Result<(), ReportError> {
+    let Change {
+        from,
+        set,
+        binds,
+        action,
+        after,
+    } = c;
+    if !from.contains(&row.state()) {
+        return Err(wrong_state(row));
+    }
+    let states = from
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let n = binds.len();
+    let sql = format!(
+        "UPDATE area_reports SET {set}, updated_at = ${} WHERE id = ${} AND state IN ({states})",
+        n + 1,
+        n + 2
+    );
+    let mut tx = db.pool.begin().await?;
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for b in binds {
+        q = q.bind(b);
+    }
+    let done = q.bind(now_rfc3339()).bind(row.id).execute(&mut *tx).await?;
+    if done.rows_affected() != 1 {
+        return Err(workflow(
+            "Докладът току-що е променен от друг потребител. Презаредете страницата.",
+        ));
+    }
+    Event::new(actor.clone(), action, "area_report", row.id)
+        .before(&serde_json::json!({"state": row.state}))
+        .after(&after)
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn wrong_state(row: &AreaRow) -> ReportError {
+    workflow(match row.state() {
+        ReportState::Draft | ReportState::Submitted => {
+            "Докладът е проект: това действие още не е възможно."
+        }
+        ReportState::Approved => {
+            "Докладът е одобрен: текстът му не се променя; предстои приемането му."
+        }
+        ReportState::Adopted | ReportState::Published => {
+            "Докладът е приет и не се променя. За поправка създайте нова версия."
+        }
+    })
+}
+
+/// Saves the narrative of a draft.
+pub async fn save_narrative(
+    db: &Db,
+    row: &AreaRow,
+    narrative: &Narrative,
+    actor: &Actor,
+) -> Result<(), ReportError> {
+    let text = serde_json::to_string(narrative)
+        .map_err(|e| StoreError::Corrupt(format!("разказ на доклада: {e}")))?;
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Draft],
+            set: "state = 'draft', narrative = $1",
+            binds: vec![Some(text)],
+            action: "area_report.narrative",
+            after: serde_json::to_value(narrative).unwrap_or_default(),
+        },
+    )
+    .await
+}
+
+/// Approves a draft and freezes its inputs. A district's report waits for every municipality
+/// with a plan in force: a closed round or a mark as not reporting with a reason.
+pub async fn approve(
+    db: &Db,
+    cache: &RollupCache,
+    row: &AreaRow,
+    actor: &Actor,
+) -> Result<(), ReportError> {
+    if row.state() != ReportState::Draft {
+        return Err(wrong_state(row));
+    }
+    let inputs = current_inputs(db, cache, &row.area, row.year())
+        .await?
+        .ok_or_else(|| workflow(format!("Няма област с код „{}“.", row.area)))?;
+    if inputs.level == Level::District && inputs.missing() > 0 {
+        let names: Vec<&str> = inputs
+            .units
+            .iter()
+            .filter(|u| u.missing > 0)
+            .map(|u| u.name.as_str())
+            .collect();
+        return Err(workflow(format!(
+            "Докладът се одобрява, когато всяка община с план в сила има приключен отчетен период или е отбелязана като неотчитаща се с причина. Не са отчели: {}.",
+            names.join(", ")
+        )));
+    }
+    let frozen = serde_json::to_string(&inputs)
+        .map_err(|e| StoreError::Corrupt(format!("замразяване на доклада: {e}")))?;
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Draft],
+            set: "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3",
+            binds: vec![Some(frozen), Some(now_rfc3339()), Some(actor.label.clone())],
+            action: "area_report.approve",
+            after: serde_json::json!({"state": "approved"}),
+        },
+    )
+    .await
+}
+
+/// Sends an approved version back to draft; its frozen inputs are dropped.
+pub async fn send_back(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), ReportError> {
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Approved],
+            set: "state = 'draft', frozen = NULL, approved_at = NULL, approved_by = NULL",
+            binds: vec![],
+            action: "area_report.return",
+            after: serde_json::json!({"state": "draft"}),
+        },
+    )
+    .await
+}
+
+/// Records the adopting body's decision on an approved version; the version is final.
+pub async fn adopt(
+    db: &Db,
+    row: &AreaRow,
+    adoption: &Adoption,
+    actor: &Actor,
+) -> Result<(), ReportError> {
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Approved],
+            set: "state = 'adopted', decision_number = $1, protocol_number = $2, decision_date = $3, \
+         adopted_at = $4, adopted_by = $5",
+            binds: vec![
+            Some(adoption.decision_number.clone()),
+            Some(adoption.protocol_number.clone()),
+            Some(adoption.date.clone()),
+            Some(now_rfc3339()),
+            Some(actor.label.clone()),
+        ],
+            action: "area_report.adopt",
+            after: serde_json::json!({"state": "adopted", "adoption": adoption}),
+        },
+    )
+    .await
+}
+
+/// Puts an adopted version on the public portal.
+pub async fn publish(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), ReportError> {
+    transition(
+        db,
+        row,
+        actor,
+        Change {
+            from: &[ReportState::Adopted],
+            set: "state = 'published', published_at = $1, published_by = $2",
+            binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
+            action: "area_report.publish",
+            after: serde_json::json!({"state": "published"}),
+        },
+    )
+    .await
+}
+
+/// Starts a correction of the newest adopted version: a new draft with the same narrative.
+pub async fn correct(
+    db: &Db,
+    row: &AreaRow,
+    reason: &str,
+    actor: &Actor,
+) -> Result<i64, ReportError> {
+    if !row.state().is_adopted() {
+        return Err(workflow(
+            "Поправка се прави само на приет доклад; проектът се редактира направо.",
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(workflow("Напишете какво се поправя."));
+    }
+    let all = versions(db, &row.area, row.year()).await?;
+    if all.first().is_some_and(|newest| newest.id != row.id) {
+        return Err(workflow(
+            "Вече има по-нова версия на доклада: поправката се прави на нея.",
+        ));
+    }
+    let now = now_rfc3339();
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO area_reports (area, year, version, state, narrative, supersedes, \
+         correction_reason, created_at, created_by, updated_at) \
+         VALUES ($1, $2, $3, 'draft', $4, $5, $6, $7, $8, $7) RETURNING id",
+    )
+    .bind(&row.area)
+    .bind(row.year)
+    .bind(row.version + 1)
+    .bind(&row.narrative)
+    .bind(row.id)
+    .bind(reason.trim())
+    .bind(&now)
+    .bind(&actor.label)
+    .fetch_one(&mut *tx)
+    .await?;
+    Event::new(actor.clone(), "area_report.correct", "area_report", id)
+        .after(&serde_json::json!({
+            "supersedes": row.id,
+            "version": row.version + 1,
+            "reason": reason.trim(),
+        }))
+        .record(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
