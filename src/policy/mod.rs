@@ -105,6 +105,9 @@ pub enum Action {
     /// Confirm or reject the suggested links of a plan's measures (its owner's place) to its
     /// parent plan.
     DecideLinks(Place),
+    /// Read the e-mail queue (`/admin/outbox`): every message to every person, so
+    /// administrators only.
+    ReadOutbox,
 }
 
 /// The kinds of [`Action`], without their records: the rows of the role table.
@@ -127,10 +130,11 @@ pub enum Kind {
     ViewDashboard,
     ExemptReporting,
     DecideLinks,
+    ReadOutbox,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 17] = [
+    pub const ALL: [Kind; 18] = [
         Kind::ManageUsers,
         Kind::ViewAudit,
         Kind::ImportPlan,
@@ -148,6 +152,7 @@ impl Kind {
         Kind::ViewDashboard,
         Kind::ExemptReporting,
         Kind::DecideLinks,
+        Kind::ReadOutbox,
     ];
 }
 
@@ -182,12 +187,14 @@ impl Action {
             Action::ViewDashboard(_) => Kind::ViewDashboard,
             Action::ExemptReporting(_) => Kind::ExemptReporting,
             Action::DecideLinks(_) => Kind::DecideLinks,
+            Action::ReadOutbox => Kind::ReadOutbox,
         }
     }
 
     fn target(&self) -> Target<'_> {
         match self {
             Action::ManageUsers
+            | Action::ReadOutbox
             | Action::ViewAudit(None)
             | Action::ImportPlan(None)
             | Action::ManageTokens(None) => Target::Global,

@@ -53,6 +53,7 @@ fn action(kind: Kind, m: i64, i: i64) -> Action {
         }
         Kind::ExemptReporting => Action::ExemptReporting(place(m)),
         Kind::DecideLinks => Action::DecideLinks(place(m)),
+        Kind::ReadOutbox => Action::ReadOutbox,
     }
 }
 
@@ -82,7 +83,7 @@ fn user(role: Role) -> Principal {
 /// What the matrix expects, written out as a table independent of `role_allows`.
 fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
     use Kind::*;
-    let global_record = kind == ManageUsers;
+    let global_record = matches!(kind, ManageUsers | ReadOutbox);
     match role {
         Role::Administrator => true,
         _ if global_record => false,
