@@ -487,7 +487,10 @@ mod tests {
         .expect("write");
         let c = Config::load(
             Some(&file),
-            env(&[("PLANMON_SMTP_PASSWORD", "hunter2"), ("PLANMON_SMTP_TLS", "tls")]),
+            env(&[
+                ("PLANMON_SMTP_PASSWORD", "hunter2"),
+                ("PLANMON_SMTP_TLS", "tls"),
+            ]),
         )
         .expect("load");
         assert_eq!(c.smtp.host.as_deref(), Some("mail.obshtina.bg"));

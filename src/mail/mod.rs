@@ -95,8 +95,17 @@ pub struct Composed {
     pub link_path: String,
 }
 
-const SIGNATURE: &str = "Това съобщение е изпратено автоматично от planmon.\n\
-                         This message was sent automatically by planmon.";
+/// Between the Bulgarian and the English text of a message, and of its subject.
+pub const LANGUAGE_BREAK: &str = "\n\n—\n";
+pub const SUBJECT_BREAK: &str = " · ";
+
+/// A stored text in its two languages (the English part empty when there is none).
+pub fn split_languages<'a>(text: &'a str, between: &str) -> (&'a str, &'a str) {
+    text.split_once(between).unwrap_or((text, ""))
+}
+
+const SIGNATURE_BG: &str = "Това съобщение е изпратено автоматично от planmon.";
+const SIGNATURE_EN: &str = "This message was sent automatically by planmon.";
 
 /// "2025-03-31" → ("31.03.2025 г.", "31.03.2025").
 fn deadline_words(deadline: Option<&str>) -> (String, String) {
@@ -116,7 +125,7 @@ fn deadline_words(deadline: Option<&str>) -> (String, String) {
 }
 
 fn two_languages(bg: &str, en: &str) -> String {
-    format!("{bg}\n\n—\n{en}\n\n{SIGNATURE}")
+    format!("{bg}\n\n{SIGNATURE_BG}{LANGUAGE_BREAK}{en}\n\n{SIGNATURE_EN}")
 }
 
 /// "3 отчета", "1 отчет" / "3 reports", "1 report".
@@ -129,7 +138,12 @@ fn reports_words(n: usize) -> (String, String) {
 }
 
 /// The reminder to an institution that still owes `missing` reports.
-pub fn reminder(round: &RoundFacts, institution: &str, institution_id: i64, missing: usize) -> Composed {
+pub fn reminder(
+    round: &RoundFacts,
+    institution: &str,
+    institution_id: i64,
+    missing: usize,
+) -> Composed {
     let (bg_n, en_n) = reports_words(missing);
     let (bg_d, en_d) = deadline_words(round.deadline.as_deref());
     let RoundFacts {
@@ -203,22 +217,20 @@ pub fn updates_waiting(round: &RoundFacts, waiting: usize) -> Composed {
         ..
     } = round;
     let (bg_v, en_v) = if waiting == 1 {
-        ("очаква", "waits")
+        ("очаква", "is waiting")
     } else {
-        ("очакват", "wait")
+        ("очакват", "are waiting")
     };
     Composed {
-        subject: format!(
-            "Отчети за преглед ({year} г.) · Reports waiting for review ({year})"
-        ),
+        subject: format!("Отчети за преглед ({year} г.) · Reports waiting for review ({year})"),
         body: two_languages(
             &format!(
                 "Здравейте,\n\n{bg_n} по плана „{plan}“ (Община {m}) за {year} г. {bg_v} \
-                 преглед: одобрете ги или ги върнете с причина."
+                 преглед. Всеки отчет се одобрява или се връща с причина."
             ),
             &format!(
-                "Hello,\n\n{en_n} on the plan \"{plan}\" (municipality of {m}) for {year} {en_v} for \
-                 review: approve them or return them with a reason."
+                "Hello,\n\n{en_n} on the plan \"{plan}\" (municipality of {m}) for {year} {en_v} \
+                 for review. Each report is approved or returned with a reason."
             ),
         ),
         link_path: format!("/rounds/{}", round.id),
@@ -319,7 +331,10 @@ mod tests {
     #[test]
     fn a_reminder_names_the_institution_the_count_and_the_deadline_in_both_languages() {
         let m = reminder(&round(), "РУО Пловдив", 7, 3);
-        assert!(m.body.contains("„РУО Пловдив“ още не е подала 3 отчета за 2024 г."));
+        assert!(
+            m.body
+                .contains("„РУО Пловдив“ още не е подала 3 отчета за 2024 г.")
+        );
         assert!(m.body.contains("Срокът е 31.03.2025 г."));
         assert!(m.body.contains("has not yet submitted 3 reports for 2024"));
         assert_eq!(m.link_path, "/rounds/5/institutions/7");

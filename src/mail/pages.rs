@@ -3,6 +3,7 @@
 //! another attempt and what failed.
 
 use super::queue::{self, QueuedMail};
+use super::{LANGUAGE_BREAK, SUBJECT_BREAK, split_languages};
 use crate::dates::display_local;
 use crate::i18n::Tr;
 use crate::policy::Action;
@@ -29,6 +30,16 @@ struct Line {
     next_attempt: Option<String>,
     /// The page the message points to, as the recipient gets it.
     link: String,
+}
+
+impl Line {
+    fn subject(&self) -> (&str, &str) {
+        split_languages(&self.mail.subject, SUBJECT_BREAK)
+    }
+
+    fn body(&self) -> (&str, &str) {
+        split_languages(&self.mail.body, LANGUAGE_BREAK)
+    }
 }
 
 #[derive(Template)]

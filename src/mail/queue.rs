@@ -35,9 +35,11 @@ async fn recipients(conn: &mut AnyConnection, who: &Audience) -> sqlx::Result<Ve
             *municipality,
             Some(*institution),
         ),
-        Audience::Reviewers { municipality } => {
-            ("g.role = 'reviewer' AND g.municipality_id = $1", *municipality, None)
-        }
+        Audience::Reviewers { municipality } => (
+            "g.role = 'reviewer' AND g.municipality_id = $1",
+            *municipality,
+            None,
+        ),
         Audience::Municipality { municipality } => (
             "g.role IN ('coordinator', 'reviewer', 'reporter') AND g.municipality_id = $1",
             *municipality,

@@ -55,7 +55,9 @@ impl Smtp {
         let builder = match c.tls {
             SmtpTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host),
             SmtpTls::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(host),
-            SmtpTls::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)),
+            SmtpTls::None => Ok(AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(
+                host,
+            )),
         }
         .map_err(|e| format!("smtp.host {host}: {e}"))?;
         let mut builder = builder
@@ -125,7 +127,12 @@ pub async fn deliver_due(
                 done.sent += 1;
             }
             Err(e) => {
-                tracing::warn!(mail = mail.id, attempt = mail.attempts, "e-mail not sent: {}", e.message);
+                tracing::warn!(
+                    mail = mail.id,
+                    attempt = mail.attempts,
+                    "e-mail not sent: {}",
+                    e.message
+                );
                 queue::mark_failed(db, &mail, &e.message, e.permanent, now).await?;
                 done.failed += 1;
             }
@@ -147,7 +154,9 @@ async fn send_one(
 /// the start-up message says about e-mail.
 pub fn spawn(db: Db, config: &Config) -> Result<String, String> {
     let Some(smtp) = Smtp::from_config(&config.smtp, config.public_url.as_deref())? else {
-        return Ok("Електронна поща: SMTP не е настроен; съобщенията се виждат на /admin/outbox".into());
+        return Ok(
+            "Електронна поща: SMTP не е настроен; съобщенията се виждат на /admin/outbox".into(),
+        );
     };
     let public_url = config.public_url.clone();
     let host = config.smtp.host.clone().unwrap_or_default();
