@@ -4,7 +4,7 @@
 
 use super::store::{self, MonitoringError};
 use super::views::{self, RoundDashboard};
-use super::visit::{Ctx, Staff, staff_ctx};
+use super::visit::{Ctx, Staff};
 use super::{WorkflowError, freeze, links};
 use crate::audit::Event;
 use crate::i18n::Tr;
@@ -126,13 +126,7 @@ async fn open_round(
     }
 }
 
-async fn dashboard(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(rid): Path<String>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
+async fn dashboard(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     if !ctx.may(&ctx.oversee()) {
         // A reporter with an account goes straight to its institution.
         let own = ctx.own_institutions();
@@ -164,6 +158,12 @@ async fn after_action(
     }
 }
 
+/// `/rounds/{rid}/assignments/{uid}/…` (the round is the [`Ctx`]'s).
+#[derive(Deserialize)]
+struct AssignmentAt {
+    uid: String,
+}
+
 #[derive(Deserialize)]
 struct AssignForm {
     measure_key: String,
@@ -173,11 +173,9 @@ struct AssignForm {
 async fn add_assignment(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path(rid): Path<String>,
+    ctx: Ctx,
     Form(f): Form<AssignForm>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
     let measure_key = f.measure_key.trim();
     let audit = |institution_id: &i64| {
@@ -192,16 +190,21 @@ async fn add_assignment(
 async fn remove_assignment(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, uid)): Path<(String, String)>,
+    ctx: Ctx,
+    Path(at): Path<AssignmentAt>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
-    let uid = parse_id(&uid, "задача")?;
+    let uid = parse_id(&at.uid, "задача")?;
     let audit =
         |uid: &i64| Some(ctx.event("assignment.remove", "update", *uid, serde_json::json!({})));
     let r = store::remove_assignment(&state.db, &ctx.round, uid, audit).await;
     after_action(tr, &state, &ctx, r).await
+}
+
+/// `/rounds/{rid}/links/{lid}/…` (the round is the [`Ctx`]'s).
+#[derive(Deserialize)]
+struct LinkAt {
+    lid: String,
 }
 
 #[derive(Deserialize)]
@@ -237,11 +240,9 @@ fn public_base(state: &AppState) -> Result<String, AppError> {
 async fn create_link(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path(rid): Path<String>,
+    ctx: Ctx,
     Form(f): Form<LinkForm>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
     let institution_id = parse_id(&f.institution_id, "институция")?;
     let base = public_base(&state)?;
@@ -273,12 +274,11 @@ async fn create_link(
 async fn revoke_link(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path((rid, lid)): Path<(String, String)>,
+    ctx: Ctx,
+    Path(at): Path<LinkAt>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
-    let lid = parse_id(&lid, "връзка")?;
+    let lid = parse_id(&at.lid, "връзка")?;
     let audit = |lid: &i64| {
         Some(ctx.event(
             "link.revoke",
@@ -293,13 +293,7 @@ async fn revoke_link(
 
 /// The reminder: a fresh personal link for every institution that still owes reports, as a
 /// list to copy into e-mails, and an e-mail to each institution's reporters (`mail`).
-async fn reminders(
-    tr: Tr,
-    State(state): State<AppState>,
-    staff: Staff,
-    Path(rid): Path<String>,
-) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
+async fn reminders(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require(&ctx.manage())?;
     let updates = store::updates(&state.db, ctx.round.id, None).await?;
     let owing = views::owing_institutions(&updates);
@@ -342,11 +336,9 @@ async fn reminders(
 async fn bulk_approve(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path(rid): Path<String>,
+    ctx: Ctx,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.review())?;
     let ids: Vec<i64> = f
         .iter()
@@ -365,10 +357,8 @@ async fn bulk_approve(
 async fn close_round(
     tr: Tr,
     State(state): State<AppState>,
-    staff: Staff,
-    Path(rid): Path<String>,
+    ctx: Ctx,
 ) -> Result<Response, AppError> {
-    let ctx = staff_ctx(&state, staff, &rid).await?;
     ctx.require(&ctx.manage())?;
     let audit = |_: &_| {
         let after = serde_json::json!({"year": ctx.round.year, "state": "closed"});

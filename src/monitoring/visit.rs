@@ -169,7 +169,7 @@ pub struct InstitutionAt {
     pub iid: Option<String>,
 }
 
-pub async fn load_round(state: &AppState, rid: &str) -> Result<RoundRow, AppError> {
+async fn load_round(state: &AppState, rid: &str) -> Result<RoundRow, AppError> {
     let id = parse_id(rid, "отчетен кръг")?;
     store::get_round(&state.db, id)
         .await?
@@ -178,7 +178,7 @@ pub async fn load_round(state: &AppState, rid: &str) -> Result<RoundRow, AppErro
 
 /// A staff visitor on a round: anyone who may see some of it; otherwise "not found", so ids of
 /// other municipalities' rounds reveal nothing.
-pub async fn staff_ctx(state: &AppState, staff: Staff, rid: &str) -> Result<Ctx, AppError> {
+async fn staff_ctx(state: &AppState, staff: Staff, rid: &str) -> Result<Ctx, AppError> {
     let round = load_round(state, rid).await?;
     let ctx = Ctx {
         base: format!("/rounds/{}", round.id),
@@ -199,7 +199,7 @@ pub async fn staff_ctx(state: &AppState, staff: Staff, rid: &str) -> Result<Ctx,
 
 /// The visitor of a personal submission link: valid only while the round is open and the link
 /// is not revoked.
-pub async fn link_ctx(state: &AppState, token: &str) -> Result<Ctx, AppError> {
+async fn link_ctx(state: &AppState, token: &str) -> Result<Ctx, AppError> {
     let invalid = || {
         AppError::not_found(
             "Тази връзка за подаване на отчет не е валидна: отменена е или отчетният кръг е приключил. \

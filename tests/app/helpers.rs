@@ -313,20 +313,30 @@ impl TestApp {
     }
 
     /// A logged-in user holding `role` in the municipality of plan `plan_id` (coordinator,
-    /// reviewer), as `ROLE@test.example`.
+    /// reviewer), as `ROLE@test.example`: the same person each time it is asked for (a new
+    /// session; the grant added when the plan is of another municipality).
     pub async fn staff_of_plan(&self, plan_id: i64, role: planmon::account::Role) -> Session {
+        use planmon::account::{Email, Scope, store};
         let place = planmon::plan::store::place(&self.db, plan_id)
             .await
             .expect("place")
             .expect("plan exists");
-        self.user_session(
-            &format!("{}@test.example", role.code()),
-            &[(
-                role,
-                planmon::account::Scope::Municipality(place.municipality),
-            )],
-        )
-        .await
+        let email = format!("{}@test.example", role.code());
+        let grant = (role, Scope::Municipality(place.municipality));
+        let known = store::credentials(&self.db, &Email::try_from(email.as_str()).expect("email"))
+            .await
+            .expect("credentials");
+        match known {
+            None => return self.user_session(&email, &[grant]).await,
+            Some((id, ..)) => {
+                let mut tx = self.db.pool.begin().await.expect("tx");
+                store::add_grant(&mut tx, id, grant.0, &grant.1)
+                    .await
+                    .expect("grant");
+                tx.commit().await.expect("commit");
+            }
+        }
+        self.login(&email, TEST_PASSWORD).await
     }
 
     /// A logged-in administrator.
@@ -584,13 +594,17 @@ pub fn redact(html: &str) -> String {
 
 // Reporting rounds and submission links.
 
-/// Opens the 2024 round of the sample plan through the form; returns (plan id, round id).
+/// Opens the 2024 round of the sample plan through the form, as the plan's coordinator;
+/// returns (plan id, round id).
 pub async fn open_round_by_form(app: &TestApp) -> (i64, i64) {
     let plan_id = app.create_plan(&sample_plan()).await;
+    let coordinator = app
+        .staff_of_plan(plan_id, planmon::account::Role::Coordinator)
+        .await;
     let r = post(
         app,
         &format!("/plans/{plan_id}/rounds"),
-        Some(ADMIN_TOKEN),
+        &coordinator,
         &[("year", "2024"), ("deadline", "2025-03-31")],
     )
     .await;
@@ -603,16 +617,25 @@ pub async fn open_round_by_form(app: &TestApp) -> (i64, i64) {
     (plan_id, round_id)
 }
 
-/// Issues a link for the institution of the round's first update; returns (its path, update).
+/// Issues a link for the institution of the round's first update, as the plan's coordinator;
+/// returns (its path, update).
 pub async fn issue_link(app: &TestApp, round_id: i64) -> (String, UpdateRow) {
     let u = planmon::monitoring::store::updates(&app.db, round_id, None)
         .await
         .expect("updates")[0]
         .clone();
+    let plan_id = planmon::monitoring::store::get_round(&app.db, round_id)
+        .await
+        .expect("round")
+        .expect("the round exists")
+        .plan_id;
+    let coordinator = app
+        .staff_of_plan(plan_id, planmon::account::Role::Coordinator)
+        .await;
     let r = post(
         app,
         &format!("/rounds/{round_id}/links"),
-        Some(ADMIN_TOKEN),
+        &coordinator,
         &[("institution_id", &u.institution_id.to_string())],
     )
     .await;

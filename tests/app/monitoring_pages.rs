@@ -2,8 +2,7 @@
 //! evidence, review, close; what each page shows, with snapshots.
 
 use crate::helpers::{
-    ADMIN_TOKEN, TestApp, get, issue_link, open_round_by_form, post, post_multipart, redact,
-    sample_plan,
+    TestApp, get, issue_link, open_round_by_form, post, post_multipart, redact, sample_plan,
 };
 use crate::plan_pages::assert_accessible_basics;
 use axum::http::StatusCode;
@@ -15,7 +14,8 @@ use planmon::monitoring::store;
 async fn a_coordinator_opens_a_round_and_sees_who_has_not_reported() {
     let app = TestApp::spawn().await;
     let (plan_id, round_id) = open_round_by_form(&app).await;
-    let r = get(&app, &format!("/rounds/{round_id}"), Some(ADMIN_TOKEN)).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let r = get(&app, &format!("/rounds/{round_id}"), &coordinator).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_accessible_basics(&r.body);
     assert!(
@@ -26,7 +26,6 @@ async fn a_coordinator_opens_a_round_and_sees_who_has_not_reported() {
     assert!(r.body.contains("31.03.2025 г."), "deadline shown");
     insta::assert_snapshot!("round_dashboard", redact(&r.body));
 
-    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     let list = get(&app, &format!("/plans/{plan_id}/rounds"), &coordinator).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains(&format!("/rounds/{round_id}")));
@@ -122,7 +121,7 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let bulk = post(
         &app,
         &format!("/rounds/{round_id}/approve"),
-        Some(ADMIN_TOKEN),
+        &reviewer,
         &[("update", &u.id.to_string())],
     )
     .await;
@@ -135,7 +134,7 @@ async fn an_institution_reports_through_its_link_and_the_reviewer_approves() {
     let page = get(
         &app,
         &format!("/rounds/{round_id}/updates/{}", u.id),
-        Some(ADMIN_TOKEN),
+        &reviewer,
     )
     .await;
     assert_accessible_basics(&page.body);
