@@ -78,12 +78,7 @@ async fn staff(app: &TestApp, plan_id: i64, round_id: i64) -> Staff {
             .await;
         reporters.push((*i, email));
     }
-    app.create_user(
-        "coordinator@test.example",
-        TEST_PASSWORD,
-        &[(Role::Coordinator, Scope::Municipality(m))],
-    )
-    .await;
+    app.staff_of_plan(plan_id, Role::Coordinator).await;
     let mut elsewhere = sample_plan();
     elsewhere.municipality = "Другаде".into();
     app.create_plan(&elsewhere).await;
@@ -94,12 +89,7 @@ async fn staff(app: &TestApp, plan_id: i64, round_id: i64) -> Staff {
         &[(Role::Reviewer, Scope::Municipality(other))],
     )
     .await;
-    let reviewer = app
-        .user_session(
-            "reviewer@test.example",
-            &[(Role::Reviewer, Scope::Municipality(m))],
-        )
-        .await;
+    let reviewer = app.staff_of_plan(plan_id, Role::Reviewer).await;
     Staff {
         reviewer,
         reporters,
