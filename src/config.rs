@@ -34,6 +34,92 @@ pub struct Config {
     pub open_data: OpenData,
     /// The reading budget of every upload (`[limits]`; see `import::budget::ReadLimits`).
     pub limits: ReadLimits,
+    /// The mail server e-mail is sent through (`[smtp]`); without a host nothing is sent and
+    /// administrators read the messages on `/admin/outbox`.
+    pub smtp: SmtpConfig,
+}
+
+/// How e-mail leaves (`[smtp]`, `PLANMON_SMTP_*`).
+#[derive(Clone, Default, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmtpConfig {
+    /// The mail server's host name; none: no e-mail is sent.
+    pub host: Option<String>,
+    /// The port; by default 587 with STARTTLS, 465 with TLS, 25 without.
+    pub port: Option<u16>,
+    /// `starttls` (default), `tls` (TLS from the first byte) or `none` (only to a relay on
+    /// this machine: `localhost`, `127.0.0.1`, `::1`).
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    /// The sender's address, e.g. `planmon <planmon@obshtina.bg>`; required with a host.
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    #[default]
+    StartTls,
+    Tls,
+    None,
+}
+
+impl SmtpTls {
+    fn parse(text: &str) -> Option<SmtpTls> {
+        match text.trim().to_lowercase().as_str() {
+            "starttls" => Some(SmtpTls::StartTls),
+            "tls" => Some(SmtpTls::Tls),
+            "none" => Some(SmtpTls::None),
+            _ => None,
+        }
+    }
+}
+
+impl SmtpConfig {
+    pub fn port(&self) -> u16 {
+        self.port.unwrap_or(match self.tls {
+            SmtpTls::StartTls => 587,
+            SmtpTls::Tls => 465,
+            SmtpTls::None => 25,
+        })
+    }
+
+    /// What is wrong with the settings, when a host is given.
+    fn check(&self) -> Result<(), ConfigError> {
+        let Some(host) = self.host.as_deref().filter(|h| !h.is_empty()) else {
+            return Ok(());
+        };
+        let bad = |why: &str| Err(ConfigError::Smtp(why.to_string()));
+        let from = self.from.as_deref().unwrap_or_default();
+        if from.parse::<lettre::message::Mailbox>().is_err() {
+            return bad(&format!(
+                "from: „{from}“ не е адрес на подател (напр. planmon <planmon@obshtina.bg>)"
+            ));
+        }
+        if self.tls == SmtpTls::None && !matches!(host, "localhost" | "127.0.0.1" | "::1") {
+            return bad(&format!(
+                "tls = \"none\" е разрешено само към сървър на същата машина, не към {host}"
+            ));
+        }
+        if self.username.is_some() != self.password.is_some() {
+            return bad("username и password се задават заедно");
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for SmtpConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SmtpConfig")
+            .field("host", &self.host)
+            .field("port", &self.port())
+            .field("tls", &self.tls)
+            .field("username", &self.username)
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("from", &self.from)
+            .finish()
+    }
 }
 
 /// How the open data is published (`/data`, the DCAT-AP catalogue, IATI).
@@ -81,6 +167,7 @@ impl Default for Config {
             log: "info".into(),
             open_data: OpenData::default(),
             limits: ReadLimits::DEFAULT,
+            smtp: SmtpConfig::default(),
         }
     }
 }
@@ -101,6 +188,8 @@ pub enum ConfigError {
     Env { name: String, value: String },
     #[error("trusted_proxies: „{0}“ не е IP адрес или диапазон (адрес/префикс)")]
     Proxy(String),
+    #[error("[smtp] {0}")]
+    Smtp(String),
 }
 
 impl Config {
@@ -138,6 +227,22 @@ impl Config {
                 "PLANMON_PUBLIC_URL" => config.public_url = non_empty(),
                 "PLANMON_ADMIN_TOKEN" => config.admin_token = non_empty(),
                 "PLANMON_LOG" => config.log = value.clone(),
+                "PLANMON_SMTP_HOST" => config.smtp.host = non_empty(),
+                "PLANMON_SMTP_USERNAME" => config.smtp.username = non_empty(),
+                "PLANMON_SMTP_PASSWORD" => config.smtp.password = non_empty(),
+                "PLANMON_SMTP_FROM" => config.smtp.from = non_empty(),
+                "PLANMON_SMTP_PORT" => {
+                    config.smtp.port = Some(value.parse().map_err(|_| ConfigError::Env {
+                        name: name.clone(),
+                        value: value.clone(),
+                    })?)
+                }
+                "PLANMON_SMTP_TLS" => {
+                    config.smtp.tls = SmtpTls::parse(&value).ok_or_else(|| ConfigError::Env {
+                        name: name.clone(),
+                        value: value.clone(),
+                    })?
+                }
                 "PLANMON_TRUSTED_PROXIES" => {
                     config.trusted_proxies = value
                         .split(',')
@@ -184,6 +289,7 @@ impl Config {
         {
             return Err(ConfigError::Proxy(bad.clone()));
         }
+        config.smtp.check()?;
         Ok(config)
     }
 
@@ -263,6 +369,7 @@ impl fmt::Debug for Config {
             .field("log", &self.log)
             .field("open_data", &self.open_data)
             .field("limits", &self.limits)
+            .field("smtp", &self.smtp)
             .finish()
     }
 }
@@ -366,6 +473,52 @@ mod tests {
             !shown.contains("hunter2") && !shown.contains("s3cret"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn smtp_comes_from_the_file_and_the_environment_and_its_password_never_prints() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("planmon.toml");
+        std::fs::write(
+            &file,
+            "[smtp]\nhost = \"mail.obshtina.bg\"\nfrom = \"planmon <planmon@obshtina.bg>\"\n\
+             username = \"planmon\"\n",
+        )
+        .expect("write");
+        let c = Config::load(
+            Some(&file),
+            env(&[
+                ("PLANMON_SMTP_PASSWORD", "hunter2"),
+                ("PLANMON_SMTP_TLS", "tls"),
+            ]),
+        )
+        .expect("load");
+        assert_eq!(c.smtp.host.as_deref(), Some("mail.obshtina.bg"));
+        assert_eq!(c.smtp.tls, SmtpTls::Tls);
+        assert_eq!(c.smtp.port(), 465);
+        assert!(!format!("{c:?}").contains("hunter2"));
+        assert_eq!(Config::default().smtp.port(), 587);
+    }
+
+    #[test]
+    fn smtp_without_tls_is_refused_except_to_this_machine_and_needs_a_sender() {
+        let load = |pairs: &[(&str, &str)]| Config::load(None, env(pairs));
+        let plain = [
+            ("PLANMON_SMTP_HOST", "mail.obshtina.bg"),
+            ("PLANMON_SMTP_FROM", "planmon@obshtina.bg"),
+            ("PLANMON_SMTP_TLS", "none"),
+        ];
+        let err = load(&plain).expect_err("no TLS to another host");
+        assert!(err.to_string().contains("mail.obshtina.bg"), "{err}");
+        let local = [
+            ("PLANMON_SMTP_HOST", "127.0.0.1"),
+            ("PLANMON_SMTP_FROM", "planmon@obshtina.bg"),
+            ("PLANMON_SMTP_TLS", "none"),
+        ];
+        assert_eq!(load(&local).expect("local relay").smtp.port(), 25);
+        let err = load(&[("PLANMON_SMTP_HOST", "mail.obshtina.bg")]).expect_err("no sender");
+        assert!(err.to_string().contains("from"), "{err}");
+        assert!(load(&[("PLANMON_SMTP_TLS", "ssl")]).is_err());
     }
 
     #[test]

@@ -43,6 +43,46 @@ pub fn now_stamp() -> String {
     utc_stamp(OffsetDateTime::now_utc())
 }
 
+/// The offset of Bulgarian time (Europe/Sofia) at a UTC instant: EET (+2), and EEST (+3) from
+/// the last Sunday of March to the last Sunday of October, 01:00 UTC (the EU rule).
+pub fn sofia_offset(t: OffsetDateTime) -> time::UtcOffset {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    let last_sunday_1am = |month: time::Month| {
+        let last = Date::from_calendar_date(t.year(), month, 31).ok()?;
+        let back = last.weekday().number_days_from_sunday();
+        let sunday = last - time::Duration::days(i64::from(back));
+        Some(sunday.with_hms(1, 0, 0).ok()?.assume_utc())
+    };
+    let summer = match (
+        last_sunday_1am(time::Month::March),
+        last_sunday_1am(time::Month::October),
+    ) {
+        (Some(from), Some(to)) => t >= from && t < to,
+        _ => false,
+    };
+    let hours = if summer { 3 } else { 2 };
+    time::UtcOffset::from_hms(hours, 0, 0).unwrap_or(time::UtcOffset::UTC)
+}
+
+/// A stored UTC timestamp in Bulgarian time, as people read it: "2025-03-31T09:05:00Z" →
+/// "31.03.2025 12:05"; text that is not a timestamp is returned as is.
+pub fn display_local(timestamp: &str) -> String {
+    match OffsetDateTime::parse(timestamp, &Rfc3339) {
+        Ok(t) => {
+            let local = t.to_offset(sofia_offset(t));
+            format!(
+                "{:02}.{:02}.{} {:02}:{:02}",
+                local.day(),
+                u8::from(local.month()),
+                local.year(),
+                local.hour(),
+                local.minute()
+            )
+        }
+        Err(_) => timestamp.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +97,18 @@ mod tests {
     fn stamps_have_fixed_width_in_utc() {
         let t = time::macros::datetime!(2026-03-05 01:02:03.456 +02:00);
         assert_eq!(utc_stamp(t), "2026-03-04T23:02:03Z");
+    }
+
+    #[test]
+    fn local_time_is_sofia_time_with_summer_time_by_the_eu_rule() {
+        assert_eq!(display_local("2025-01-15T10:00:00Z"), "15.01.2025 12:00");
+        assert_eq!(display_local("2025-07-01T10:00:00Z"), "01.07.2025 13:00");
+        // 2025: summer time from 30 March 01:00 UTC to 26 October 01:00 UTC.
+        assert_eq!(display_local("2025-03-30T00:59:00Z"), "30.03.2025 02:59");
+        assert_eq!(display_local("2025-03-30T01:00:00Z"), "30.03.2025 04:00");
+        assert_eq!(display_local("2025-10-26T00:59:00Z"), "26.10.2025 03:59");
+        assert_eq!(display_local("2025-10-26T01:00:00Z"), "26.10.2025 03:00");
+        assert_eq!(display_local("2024-12-31T23:30:00Z"), "01.01.2025 01:30");
+        assert_eq!(display_local("неясно"), "неясно");
     }
 }

@@ -19,6 +19,7 @@ pub mod heavy;
 pub mod i18n;
 pub mod import;
 pub mod levels;
+pub mod mail;
 pub mod money;
 pub mod monitoring;
 pub mod opendata;

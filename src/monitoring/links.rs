@@ -4,6 +4,7 @@
 use super::store::{Audit, MonitoringError, RoundRow, record};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
+use crate::mail::Notice;
 
 /// A link as the coordinator sees it (never with its token).
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,6 +23,33 @@ pub async fn create(
     db: &Db,
     round: &RoundRow,
     institution_id: i64,
+    audit: impl Audit<i64>,
+) -> Result<(i64, String), MonitoringError> {
+    issue(db, round, institution_id, None, audit).await
+}
+
+/// The reminder to an institution that still owes `missing` reports: a fresh link (returned as
+/// [`create`] does) and, in the same transaction, an e-mail to the institution's reporters.
+pub async fn remind(
+    db: &Db,
+    round: &RoundRow,
+    institution_id: i64,
+    missing: usize,
+    audit: impl Audit<i64>,
+) -> Result<(i64, String), MonitoringError> {
+    let notice = Notice::Reminder {
+        round: round.id,
+        institution: institution_id,
+        missing,
+    };
+    issue(db, round, institution_id, Some(notice), audit).await
+}
+
+async fn issue(
+    db: &Db,
+    round: &RoundRow,
+    institution_id: i64,
+    notice: Option<Notice>,
     audit: impl Audit<i64>,
 ) -> Result<(i64, String), MonitoringError> {
     if !round.is_open() {
@@ -54,6 +82,9 @@ pub async fn create(
     .bind(now_rfc3339())
     .fetch_one(&mut *tx)
     .await?;
+    if let Some(notice) = &notice {
+        crate::mail::queue(&mut tx, notice).await?;
+    }
     record(&mut tx, &id, audit).await?;
     tx.commit().await?;
     Ok((id, token))

@@ -292,7 +292,7 @@ async fn revoke_link(
 }
 
 /// The reminder: a fresh personal link for every institution that still owes reports, as a
-/// list to copy into e-mails (planmon sends no e-mail itself).
+/// list to copy into e-mails, and an e-mail to each institution's reporters (`mail`).
 async fn reminders(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     ctx.require(&ctx.manage())?;
     let updates = store::updates(&state.db, ctx.round.id, None).await?;
@@ -310,7 +310,8 @@ async fn reminders(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Re
             let after = serde_json::json!({"institution_id": institution_id, "reminder": true});
             Some(ctx.event("link.create", "submission_link", *link_id, after))
         };
-        let (_, token) = links::create(&state.db, &ctx.round, institution_id, audit).await?;
+        let (_, token) =
+            links::remind(&state.db, &ctx.round, institution_id, missing, audit).await?;
         lines.push((
             name,
             format!("{missing} {}", tr.t("mon.reports_missing")),

@@ -110,6 +110,9 @@ pub enum Action {
     ManageAreaReports(Area),
     /// Approve the annual report of a district or of the nation, or send it back.
     ApproveAreaReports(Area),
+    /// Read the e-mail queue (`/admin/outbox`): every message to every person, so
+    /// administrators only.
+    ReadOutbox,
 }
 
 /// The kinds of [`Action`], without their records: the rows of the role table.
@@ -134,10 +137,11 @@ pub enum Kind {
     DecideLinks,
     ManageAreaReports,
     ApproveAreaReports,
+    ReadOutbox,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 19] = [
+    pub const ALL: [Kind; 20] = [
         Kind::ManageUsers,
         Kind::ViewAudit,
         Kind::ImportPlan,
@@ -157,6 +161,7 @@ impl Kind {
         Kind::DecideLinks,
         Kind::ManageAreaReports,
         Kind::ApproveAreaReports,
+        Kind::ReadOutbox,
     ];
 }
 
@@ -193,12 +198,14 @@ impl Action {
             Action::DecideLinks(_) => Kind::DecideLinks,
             Action::ManageAreaReports(_) => Kind::ManageAreaReports,
             Action::ApproveAreaReports(_) => Kind::ApproveAreaReports,
+            Action::ReadOutbox => Kind::ReadOutbox,
         }
     }
 
     fn target(&self) -> Target<'_> {
         match self {
             Action::ManageUsers
+            | Action::ReadOutbox
             | Action::ViewAudit(None)
             | Action::ImportPlan(None)
             | Action::ManageTokens(None) => Target::Global,

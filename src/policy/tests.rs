@@ -59,6 +59,7 @@ fn action(kind: Kind, m: i64, i: i64) -> Action {
         Kind::ApproveAreaReports => {
             Action::ApproveAreaReports(Area::District(place(m).district.unwrap_or_default()))
         }
+        Kind::ReadOutbox => Action::ReadOutbox,
     }
 }
 
@@ -88,7 +89,7 @@ fn user(role: Role) -> Principal {
 /// What the matrix expects, written out as a table independent of `role_allows`.
 fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
     use Kind::*;
-    let global_record = kind == ManageUsers;
+    let global_record = matches!(kind, ManageUsers | ReadOutbox);
     match role {
         Role::Administrator => true,
         _ if global_record => false,

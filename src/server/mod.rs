@@ -35,6 +35,8 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         if rounds > 0 {
             println!("Примерни отчетни периоди: {rounds}");
         }
+        // The accounts first, so the demo rounds' e-mail reaches them (in the outbox).
+        let logins = crate::account::demo::accounts(&db).await?;
         let opened = crate::monitoring::demo::load(&db, &ids).await?;
         if opened > 0 {
             println!("Демонстрационни отчетни кръгове: {opened}");
@@ -43,7 +45,6 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         if drafts > 0 {
             println!("Проекти на годишни доклади: {drafts}");
         }
-        let logins = crate::account::demo::accounts(&db).await?;
         println!(
             "Демонстрационни профили (паролите се показват само сега и се сменят при всяко стартиране с --demo):"
         );
@@ -61,6 +62,10 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     crate::account::store::purge_expired(&db)
         .await
         .context("не мога да изчистя изтеклите сесии")?;
+    match crate::mail::send::spawn(db.clone(), &config) {
+        Ok(said) => println!("{said}"),
+        Err(e) => anyhow::bail!("електронна поща: {e}"),
+    }
     let max_connections = config.max_connections;
     let url = config.database_url();
     let backend = db.backend;

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::account::pages::routes())
         .merge(crate::account::admin::routes())
         .merge(crate::audit::pages::routes())
+        .merge(crate::mail::pages::routes())
         .merge(crate::opendata::pages::routes())
         .merge(crate::rollup::api::routes())
         .merge(crate::overview::pages::routes())

@@ -27,6 +27,7 @@ mod import_seeds;
 mod import_template;
 mod import_web;
 mod imports_api;
+mod mail;
 mod monitoring_pages;
 mod monitoring_security;
 mod monitoring_store;

@@ -4,6 +4,7 @@
 use super::{Audit, MonitoringError, Result, json, parse_json, record};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
+use crate::mail::{self, Notice};
 use crate::monitoring::{Action, State, UpdateInput, WorkflowError, transition};
 use crate::registry::name_key;
 use crate::snapshot::{IndicatorValue, ReportedStatus, Spent};
@@ -191,6 +192,9 @@ pub async fn save_update(
 ) -> Result<State> {
     let mut tx = db.pool.begin().await?;
     let state = save_in(&mut tx, round_id, id, input, submit, actor).await?;
+    if submit {
+        mail::queue(&mut tx, &Notice::UpdatesWaiting { round: round_id }).await?;
+    }
     record(&mut tx, &state, audit).await?;
     tx.commit().await?;
     Ok(state)
@@ -208,6 +212,9 @@ pub async fn save_many(
     let mut tx = db.pool.begin().await?;
     for (id, input) in items {
         save_in(&mut tx, round_id, *id, input, submit, actor).await?;
+    }
+    if submit && !items.is_empty() {
+        mail::queue(&mut tx, &Notice::UpdatesWaiting { round: round_id }).await?;
     }
     record(&mut tx, &items.len(), audit).await?;
     tx.commit().await?;
@@ -278,6 +285,14 @@ pub async fn review(
 ) -> Result<State> {
     let mut tx = db.pool.begin().await?;
     let state = review_in(&mut tx, round_id, id, action, actor).await?;
+    if let Action::Return { reason } = action {
+        let returned = Notice::UpdateReturned {
+            round: round_id,
+            update: id,
+            reason: reason.clone(),
+        };
+        mail::queue(&mut tx, &returned).await?;
+    }
     record(&mut tx, &state, audit).await?;
     tx.commit().await?;
     Ok(state)

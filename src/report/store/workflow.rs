@@ -6,6 +6,7 @@ use super::{ReportError, ReportRow, ReportState, current_inputs, versions, workf
 use crate::audit::{Actor, Event};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
+use crate::mail::Notice;
 use crate::plan::store::{self as plans, StoreError};
 use crate::report::Narrative;
 use crate::snapshot::store as snapshots;
@@ -53,6 +54,8 @@ struct Change<'a> {
     binds: Vec<Option<String>>,
     action: &'a str,
     after: serde_json::Value,
+    /// The e-mail the step causes, queued in its transaction.
+    notice: Option<Notice>,
 }
 
 async fn transition(
@@ -67,6 +70,7 @@ async fn transition(
         binds,
         action,
         after,
+        notice,
     } = c;
     if !from.contains(&row.state()) {
         return Err(wrong_state(row));
@@ -99,6 +103,9 @@ async fn transition(
         .after(&after)
         .record(&mut *tx)
         .await?;
+    if let Some(notice) = &notice {
+        crate::mail::queue(&mut tx, notice).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -140,6 +147,7 @@ pub async fn save_narrative(
             binds: vec![Some(text)],
             action: "report.narrative",
             after: serde_json::to_value(narrative).unwrap_or_default(),
+            notice: None,
         },
     )
     .await
@@ -158,6 +166,7 @@ pub async fn submit(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), Repor
             binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
             action: "report.submit",
             after: serde_json::json!({"state": "submitted"}),
+            notice: Some(Notice::ReportWaiting { report: row.id }),
         },
     )
     .await
@@ -175,6 +184,7 @@ pub async fn withdraw(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), Rep
             binds: vec![],
             action: "report.withdraw",
             after: serde_json::json!({"state": "draft"}),
+            notice: None,
         },
     )
     .await
@@ -211,6 +221,7 @@ pub async fn approve(
             ],
             action: "report.approve",
             after: serde_json::json!({"state": "approved", "note": note.trim()}),
+            notice: None,
         },
     )
     .await
@@ -238,6 +249,7 @@ pub async fn send_back(
             binds: vec![Some(note.trim().to_string())],
             action: "report.return",
             after: serde_json::json!({"state": "draft", "note": note.trim()}),
+            notice: None,
         },
     )
     .await
@@ -255,6 +267,7 @@ pub async fn publish(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), Repo
             binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
             action: "report.publish",
             after: serde_json::json!({"state": "published"}),
+            notice: Some(Notice::ReportPublished { report: row.id }),
         },
     )
     .await
