@@ -285,3 +285,85 @@ fn text_taken_with_pdftotext_without_layout_gives_the_texts_header() {
         assert_eq!(out.recognised.period, Some(expected.period), "{name}");
     }
 }
+
+/// The made-up plan of scripts/make-varied-pdf-fixtures.py as text: another plan than the
+/// seeds, printed by LibreOffice and by Chromium, ruled and unruled, in other fonts, page sizes
+/// and column widths; each layout should import as this.
+fn varied_text_plan() -> Plan {
+    import_bytes(
+        "plan.txt",
+        &fixture("varied.txt"),
+        &ImportOptions::default(),
+    )
+    .expect("the text imports")
+    .plan
+    .expect("a plan from the text")
+}
+
+/// How many of the text's measures a layout gives exactly (serialised measure by measure).
+fn exact_measures(got: &Plan, expected: &Plan) -> usize {
+    let want = measures(expected);
+    measures(got).iter().filter(|m| want.contains(m)).count()
+}
+
+/// Each layout of the made-up plan read directly: the header as the text's, and at least the
+/// measures exactly as the text's that the layout analysis gives today (a ratchet: raise the
+/// numbers as it improves; the ten measures of the text are the goal).
+#[test]
+fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_and_measures() {
+    let expected = varied_text_plan();
+    for (layout, least, header) in [
+        ("writer-a4-landscape-serif", 0, false),
+        ("writer-letter-portrait-narrow", 0, false),
+        ("chromium-a4-portrait", 8, true),
+        ("chromium-letter-landscape-unruled", 7, true),
+    ] {
+        let name = format!("varied.{layout}.pdf");
+        let got = pdf_plan(&name);
+        assert_eq!(got.municipality, expected.municipality, "{name}");
+        assert_eq!(got.period, expected.period, "{name}");
+        assert_eq!(got.adoption, expected.adoption, "{name}");
+        if header {
+            assert_eq!(got.title, expected.title, "{name}");
+        }
+        let same = exact_measures(&got, &expected);
+        eprintln!("{name}: {same} of the text's 10 measures exactly");
+        assert!(
+            same >= least,
+            "{name}: {same} measures exactly, was {least}"
+        );
+    }
+}
+
+/// `pdftotext -layout` of each layout of the made-up plan: read on a character grid (lines of
+/// a cell joined, rows set close together told apart by their first line). The unruled table
+/// imports exactly as the text; the others at least as today (a ratchet, as above).
+#[test]
+fn the_pdftotext_layout_text_of_another_plan_imports_with_the_texts_header_and_measures() {
+    let expected = varied_text_plan();
+    let exact = plan_json(expected.clone());
+    for (layout, least) in [
+        ("writer-a4-landscape-serif", 4),
+        ("writer-letter-portrait-narrow", 5),
+        ("chromium-a4-portrait", 0),
+        ("chromium-letter-landscape-unruled", 10),
+    ] {
+        let name = format!("varied.{layout}.layout.txt");
+        let out = import_bytes(&name, &fixture(&name), &ImportOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let got = out.plan.unwrap_or_else(|| panic!("{name}: no plan"));
+        assert_eq!(got.municipality, expected.municipality, "{name}");
+        assert_eq!(got.period, expected.period, "{name}");
+        assert_eq!(got.adoption, expected.adoption, "{name}");
+        let same = exact_measures(&got, &expected);
+        eprintln!("{name}: {same} of the text's 10 measures exactly");
+        assert!(
+            same >= least,
+            "{name}: {same} measures exactly, was {least}"
+        );
+        if least == 10 {
+            let got = plan_json(got);
+            assert!(got == exact, "{name}: {}", first_difference(&got, &exact));
+        }
+    }
+}

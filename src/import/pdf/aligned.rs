@@ -248,9 +248,27 @@ fn table(lines: Vec<TextLine>, cols: &[f64]) -> PageTable {
     let bottom = lines.last().map_or(0.0, |l| l.y - l.size * 0.5);
     let mut rows: Vec<Vec<Vec<TextLine>>> = Vec::new();
     let mut prev_y: Option<f64> = None;
+    // Rows set close together (no wider gap between them than between the lines of a cell)
+    // are told apart by their first line: text in the first column after a line without,
+    // and text starting in at least half the columns.
+    let spaced = lines.windows(2).any(|w| w[0].y - w[1].y > step * 1.45);
+    let starts = |l: &TextLine| {
+        let mut used = vec![false; cols.len()];
+        for w in &l.words {
+            used[column_of(w)] = true;
+        }
+        used
+    };
+    let mut prev_first = true;
     for line in lines {
         let gap = prev_y.map_or(f64::INFINITY, |y| y - line.y);
-        if gap > step * 1.45 || rows.is_empty() {
+        let used = starts(&line);
+        let top_line = !spaced
+            && used[0]
+            && !prev_first
+            && used.iter().filter(|u| **u).count() * 2 >= cols.len();
+        prev_first = used[0];
+        if gap > step * 1.45 || top_line || rows.is_empty() {
             rows.push(vec![Vec::new(); cols.len()]);
         }
         prev_y = Some(line.y);

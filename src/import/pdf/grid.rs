@@ -275,7 +275,7 @@ pub(crate) struct PageCell {
 
 impl PageCell {
     pub(super) fn texts(&self, words: &Vocabulary) -> Vec<String> {
-        reflow(&self.lines, self.left, self.right, words)
+        reflow(&self.lines, (self.left, self.right), true, words)
     }
 }
 

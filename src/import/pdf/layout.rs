@@ -41,8 +41,19 @@ fn is_page_number(text: &str) -> bool {
 
 /// Lays the pages out as one document.
 pub fn layout(pages: &[Page]) -> Document {
+    layout_pages(pages, false)
+}
+
+/// Lays out pages of text on a character grid (`pdftotext -layout`): the same analysis, but
+/// the widths of words are only approximate.
+pub fn layout_char_grid(pages: &[Page]) -> Document {
+    layout_pages(pages, true)
+}
+
+fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     let furniture = running_furniture(pages);
-    let words = Vocabulary::of(pages);
+    let mut words = Vocabulary::of(pages);
+    words.char_grid = char_grid;
     let laid: Vec<Vec<Item>> = pages.iter().map(|p| page_items(p, &furniture)).collect();
     // Paragraphs are wrapped between the leftmost start and the rightmost end of the lines
     // of text outside tables.
@@ -74,7 +85,7 @@ pub fn layout(pages: &[Page]) -> Document {
                     if let Some((t, n)) = open.take() {
                         blocks.push(Block::Table(to_table(t, n, &words)));
                     }
-                    let texts = reflow(&lines, text_left, text_right, &words);
+                    let texts = reflow(&lines, (text_left, text_right), false, &words);
                     for (i, text) in texts.into_iter().enumerate() {
                         blocks.push(Block::Paragraph {
                             text,

@@ -72,7 +72,7 @@ pub fn read_layout_text(text: &str, budget: &mut ReadBudget) -> Result<Document,
         page.width = (width as f64 + 2.0) * CHAR;
         pages.push(page);
     }
-    let doc = super::layout::layout(&pages);
+    let doc = super::layout::layout_char_grid(&pages);
     super::charge(&doc, budget)?;
     Ok(doc)
 }

@@ -124,12 +124,28 @@ fn starts_item(text: &str) -> bool {
 /// A line continues the one before when the first word of it would not have fitted at the end
 /// of that one (the writer wrapped it), it does not open a list item, and no paragraph gap is
 /// between them. A word broken without a hyphen at the edge of a narrow cell is joined back.
-pub(crate) fn reflow(lines: &[TextLine], left: f64, right: f64, words: &Vocabulary) -> Vec<String> {
+///
+/// `cell`: the lines are a table cell's (on a character grid its lines join whatever their
+/// distance: the rows were told apart already, and a cell's lines stand apart where the
+/// cells beside it have more lines).
+pub(crate) fn reflow(
+    lines: &[TextLine],
+    (left, right): (f64, f64),
+    cell: bool,
+    words: &Vocabulary,
+) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let gaps: Vec<f64> = lines.windows(2).map(|w| w[0].y - w[1].y).collect();
-    let size = lines.iter().map(|l| l.size).fold(0.0, f64::max);
-    let usual = median(&gaps).unwrap_or(0.0).min(size * 1.3);
+    let median_gap = median(&gaps).unwrap_or(0.0);
     let avail = right - left;
+    // The text of a cell stands inside its padding: the right edge lines are filled up to is as
+    // far from the cell's right as its text is from its left.
+    let padding = lines
+        .iter()
+        .map(|l| l.x0 - left)
+        .fold(f64::INFINITY, f64::min)
+        .clamp(0.0, 8.0);
+    let filled_to = right - padding;
     // Where a line could end: centred lines are measured by their width, others by their end.
     let end = |l: &TextLine| {
         let centred = l.x0 - left > 3.0 && ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs() < 4.0;
@@ -143,9 +159,31 @@ pub(crate) fn reflow(lines: &[TextLine], left: f64, right: f64, words: &Vocabula
                 return false;
             };
             let space = 0.25 * p.size;
-            let would_fit = end(p) + space + (first.x1 - first.x0) <= right - 1.0;
+            // On a character grid (`pdftotext -layout` text) widths are only approximate:
+            // whether a word would have fitted cannot be told, so lines join unless something
+            // else shows a new paragraph.
+            let would_fit =
+                !words.char_grid && end(p) + space + (first.x1 - first.x0) <= right - 1.0;
             let gap = p.y - line.y;
-            let paragraph_gap = usual > 0.0 && gap > usual * 1.35 + 0.5;
+            // The usual distance of lines in a paragraph, at most that of the smaller font.
+            let usual = median_gap.min(p.size.min(line.size) * 1.3);
+            let paragraph_gap =
+                !(cell && words.char_grid) && usual > 0.0 && gap > usual * 1.35 + 0.5;
+            // A line in a clearly larger or smaller font (a heading, the title) is a paragraph
+            // of its own.
+            let other_font = (p.size - line.size).abs() > 0.2 * p.size.max(line.size);
+            // Outside tables, a line in capitals (a title) and one that is not are two
+            // paragraphs.
+            let caps = |l: &TextLine| {
+                let mut letters = l
+                    .words
+                    .iter()
+                    .flat_map(|w| w.text.chars())
+                    .filter(|c| c.is_alphabetic());
+                let first = letters.next();
+                first.is_some_and(char::is_uppercase) && letters.all(char::is_uppercase)
+            };
+            let title_ends = !cell && caps(p) != caps(line);
             // A dash at the start of a line that the one before had no room for is a dash in
             // the sentence, not a list item.
             let sentence_dash = matches!(first.text.as_str(), "-" | "–" | "—")
@@ -156,7 +194,7 @@ pub(crate) fn reflow(lines: &[TextLine], left: f64, right: f64, words: &Vocabula
                     .and_then(|w| w.text.chars().next())
                     .is_some_and(char::is_lowercase);
             let item = starts_item(&text) && !sentence_dash;
-            !would_fit && !paragraph_gap && !item && gap > 0.0
+            !would_fit && !paragraph_gap && !other_font && !title_ends && !item && gap > 0.0
         });
         match (joined, out.last_mut(), prev) {
             (true, Some(last), Some(p)) => {
@@ -165,13 +203,14 @@ pub(crate) fn reflow(lines: &[TextLine], left: f64, right: f64, words: &Vocabula
                 // the next line is more likely a word of its own ("в", "и").
                 // The document's own text shows the join (the word is written whole elsewhere),
                 // or the line is filled to the last letter that fits.
-                let broken_word = p.words.len() == 1
+                let broken_word = !words.char_grid
+                    && p.words.len() == 1
                     && line.words.first().is_some_and(|w| {
                         let chars = w.text.chars().count();
                         (p.x1 - p.x0) + (w.x1 - w.x0) > avail + 0.5
                             && chars > 0
                             && w.text.chars().next().is_some_and(char::is_lowercase)
-                            && end(p) + w.first > right + 0.3
+                            && end(p) + w.first > filled_to + 0.3
                             && words.joins(last, &text)
                     })
                     && last.chars().last().is_some_and(char::is_alphabetic);
@@ -203,6 +242,8 @@ pub(crate) struct Vocabulary {
     /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`]):
     /// a wrapped line without one was broken inside a word or after a hyphen.
     spaces_kept: bool,
+    /// The pages are text on a character grid (`pdftotext -layout`), not a PDF's glyphs.
+    pub(super) char_grid: bool,
 }
 
 fn bare(word: &str) -> String {
@@ -231,6 +272,7 @@ impl Vocabulary {
         Vocabulary {
             words: set,
             spaces_kept: spaced * 10 >= lines.max(1),
+            char_grid: false,
         }
     }
 
