@@ -42,13 +42,6 @@ pub struct TokenRow {
     pub revoked_at: Option<String>,
 }
 
-impl TokenRow {
-    /// Whether the token opens anything now.
-    pub fn is_live(&self, now: &str) -> bool {
-        self.revoked_at.is_none() && self.expires_at.as_deref().is_none_or(|e| e > now)
-    }
-}
-
 /// The place a scope belongs to, for the policy: its municipality (with the district), or
 /// `None` for scopes wider than one municipality.
 pub async fn place_of(db: &Db, scope: &Scope) -> sqlx::Result<Option<Place>> {
