@@ -119,7 +119,7 @@ pub fn catalog(input: &CatalogInput<'_>) -> Value {
             "dcat:landingPage": {"@id": format!("{landing}#ds-{}", d.code())},
             "dcat:distribution": distributions(input, *d, "/data"),
         }));
-        for p in &input.plans {
+        for p in input.plans.iter().filter(|_| d.per_plan()) {
             let title_bg = Tr::new(Lang::Bg).t(d.title_key());
             let title_en = Tr::new(Lang::En).t(d.title_key());
             datasets.push(json!({
