@@ -183,7 +183,8 @@ mod tests {
         };
         let c = catalog(&input);
         let ds = c["dcat:dataset"].as_array().expect("datasets");
-        assert_eq!(ds.len(), Dataset::ALL.len() * 2);
+        let per_plan = Dataset::ALL.iter().filter(|d| d.per_plan()).count();
+        assert_eq!(ds.len(), Dataset::ALL.len() + per_plan);
         for d in ds {
             let dist = d["dcat:distribution"].as_array().expect("distributions");
             assert_eq!(dist.len(), 3);

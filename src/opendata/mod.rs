@@ -513,6 +513,17 @@ mod tests {
     }
 
     #[test]
+    fn docs_describe_every_dataset_and_column() {
+        let doc = include_str!("../../docs/datasets.md");
+        for d in Dataset::ALL {
+            assert!(doc.contains(&format!("(`{}`)", d.code())), "{d:?}");
+            for c in d.columns() {
+                assert!(doc.contains(&format!("| `{c}` |")), "{c} of {d:?}");
+            }
+        }
+    }
+
+    #[test]
     fn measures_carry_their_tree_and_only_summable_money() {
         let plan = plan();
         let sources = [PlanSource {

@@ -150,7 +150,9 @@ fn level_rows(
         row.extend([
             Cell::Int(year.into()),
             Cell::text(area.map_or("none", |a| a.code())),
-            Cell::text(area.map_or("Без национален приоритет", |a| a.title_bg())),
+            Cell::text(area.map_or("Без национален приоритет", |a| {
+                a.title_bg()
+            })),
         ]);
         // Who had to report and who did is counted per level, not per area.
         row.extend(std::iter::repeat_n(Cell::Empty, 7));
@@ -212,7 +214,11 @@ pub(super) mod tests {
                 },
             ],
         };
-        let codes = plans.iter().take(1).map(|p| (p.id, "PDV22".into())).collect();
+        let codes = plans
+            .iter()
+            .take(1)
+            .map(|p| (p.id, "PDV22".into()))
+            .collect();
         year_rollup(2024, &tree, plans, &codes)
     }
 
@@ -224,10 +230,7 @@ pub(super) mod tests {
     }
 
     fn col(d: Dataset, name: &str) -> usize {
-        d.columns()
-            .iter()
-            .position(|c| *c == name)
-            .expect("column")
+        d.columns().iter().position(|c| *c == name).expect("column")
     }
 
     #[test]
@@ -260,7 +263,10 @@ pub(super) mod tests {
             assert_eq!(&d[2..], &n[..]);
         }
         let all = &national[0];
-        assert_eq!(all[col(Dataset::National, "priority_area")], Cell::text("all"));
+        assert_eq!(
+            all[col(Dataset::National, "priority_area")],
+            Cell::text("all")
+        );
         assert_eq!(all[col(Dataset::National, "municipalities")], Cell::Int(2));
         assert_eq!(
             all[col(Dataset::National, "municipalities_reporting")],
@@ -301,7 +307,10 @@ pub(super) mod tests {
         }];
         let national = rows(Dataset::National, &[one_district_rollup(&sources)]);
         let all = &national[0];
-        assert_eq!(all[col(Dataset::National, "reports_approved")], Cell::Int(0));
+        assert_eq!(
+            all[col(Dataset::National, "reports_approved")],
+            Cell::Int(0)
+        );
         assert_eq!(all[col(Dataset::National, "people_reached")], Cell::Int(0));
         assert_eq!(all[col(Dataset::National, "spent_bgn")], Cell::Money(0));
         assert_eq!(

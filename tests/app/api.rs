@@ -2,10 +2,11 @@
 //! issued on the staff page and refused outside their scope, and the write API going through
 //! the same workflow and audit log as the forms.
 
-use crate::helpers::{TestApp, open_api_round, redact_json, update_path};
+use crate::helpers::{TestApp, open_api_round, redact_json, sample_plan, update_path};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use planmon::account::{Role, Scope};
+use planmon::monitoring::store;
 
 #[tokio::test]
 async fn the_openapi_document_is_3_1_and_pinned() {
@@ -128,23 +129,22 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
         )
         .await;
     let (m_text, i_text) = (m.to_string(), own.institution_id.to_string());
-    let token = app.issue_token(&coordinator,
-        &[
-            ("name", "Система на институцията"),
-            ("role", "reporter"),
-            ("municipality", &m_text),
-            ("institution", &i_text),
-        ],
-    )
-    .await;
+    let token = app
+        .issue_token(
+            &coordinator,
+            &[
+                ("name", "Система на институцията"),
+                ("role", "reporter"),
+                ("municipality", &m_text),
+                ("institution", &i_text),
+            ],
+        )
+        .await;
     let t = Some(token.as_str());
 
-    let (status, r) = app.call(Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        t,
-        None,
-    )
-    .await;
+    let (status, r) = app
+        .call(Method::GET, &format!("/api/v1/rounds/{round}"), t, None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{r}");
     let listed = r["updates"].as_array().expect("updates");
     assert!(
@@ -158,31 +158,37 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
         "narrative": "Проведени са 4 срещи.",
         "people_reached": 40,
     });
-    let (status, saved) = app.call(Method::PUT,
-        &update_path(round, &own),
-        t,
-        Some(body.clone()),
-    )
-    .await;
+    let (status, saved) = app
+        .call(
+            Method::PUT,
+            &update_path(round, &own),
+            t,
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["state"], "draft");
     assert_eq!(saved["status"], "in_progress");
 
     // Outside its scope: another institution's update, a review, another municipality.
-    let (status, _) = app.call(Method::PUT,
-        &update_path(round, &other),
-        t,
-        Some(body.clone()),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &update_path(round, &other),
+            t,
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let review = format!("{}/review", update_path(round, &own));
-    let (status, _) = app.call(Method::POST,
-        &review,
-        t,
-        Some(serde_json::json!({"decision": "approve"})),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &review,
+            t,
+            Some(serde_json::json!({"decision": "approve"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut elsewhere = sample_plan();
     elsewhere.municipality = "Друга община".into();
@@ -190,12 +196,14 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
     let other_round = store::open_round(&app.db, other_plan, 2024, None, store::unaudited)
         .await
         .expect("other round");
-    let (status, _) = app.call(Method::GET,
-        &format!("/api/v1/rounds/{other_round}"),
-        t,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/rounds/{other_round}"),
+            t,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // A coordinator of another municipality may not issue tokens here.
@@ -228,7 +236,9 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
     let (status, s) = app.call(Method::POST, &submit, t, None).await;
     assert_eq!(status, StatusCode::OK, "{s}");
     assert_eq!(s["state"], "submitted");
-    let (status, e) = app.call(Method::PUT, &update_path(round, &own), t, Some(body)).await;
+    let (status, e) = app
+        .call(Method::PUT, &update_path(round, &own), t, Some(body))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(e["error"]["status"], 409);
     let id: i64 = app.last_token_id().await;
@@ -236,19 +246,13 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
         .post_form(&format!("/api/tokens/{id}/revoke"), &coordinator, &[])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (status, _) = app.call(Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        t,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(Method::GET, &format!("/api/v1/rounds/{round}"), t, None)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = app.call(Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        None,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(Method::GET, &format!("/api/v1/rounds/{round}"), None, None)
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -256,14 +260,18 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
 async fn a_write_through_the_api_is_in_the_audit_log_with_its_token() {
     let app = TestApp::spawn().await;
     let (round, m, updates) = open_api_round(&app).await;
-    let (coordinator, token) = app.coordinator_token("koord@test.example", m, "Общинска система").await;
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Общинска система")
+        .await;
     let u = &updates[0];
-    let (status, _) = app.call(Method::PUT,
-        &update_path(round, u),
-        Some(&token),
-        Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &update_path(round, u),
+            Some(&token),
+            Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let events: Vec<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT action, actor_label, municipality_id FROM audit_events ORDER BY id")
@@ -300,31 +308,37 @@ async fn bad_values_are_422_with_each_field_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     let (round, _, updates) = open_api_round(&app).await;
     let u = &updates[0];
-    let (status, e) = app.call(Method::PUT,
-        &update_path(round, u),
-        Some("test-admin-token"),
-        Some(serde_json::json!({
-            "values": {"no-such-indicator": 5},
-            "spent": [{"amount": "-12", "currency": "BGN"}, {"amount": "1", "currency": "USD"}],
-        })),
-    )
-    .await;
+    let (status, e) = app
+        .call(
+            Method::PUT,
+            &update_path(round, u),
+            Some("test-admin-token"),
+            Some(serde_json::json!({
+                "values": {"no-such-indicator": 5},
+                "spent": [{"amount": "-12", "currency": "BGN"}, {"amount": "1", "currency": "USD"}],
+            })),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     insta::assert_json_snapshot!("api_field_errors", e);
-    let (status, e) = app.call(Method::PUT,
-        &update_path(round, u),
-        Some("test-admin-token"),
-        Some(serde_json::json!({"status": "maybe"})),
-    )
-    .await;
+    let (status, e) = app
+        .call(
+            Method::PUT,
+            &update_path(round, u),
+            Some("test-admin-token"),
+            Some(serde_json::json!({"status": "maybe"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "status");
-    let (_, now) = app.call(Method::GET,
-        &update_path(round, u),
-        Some("test-admin-token"),
-        None,
-    )
-    .await;
+    let (_, now) = app
+        .call(
+            Method::GET,
+            &update_path(round, u),
+            Some("test-admin-token"),
+            None,
+        )
+        .await;
     assert_eq!(now["state"], "not_received");
     let mut now = redact_json(now);
     now["round_id"] = "[id]".into();

@@ -2,9 +2,7 @@
 //! form adds it (checked by content, stored with its audit event), refused as the form refuses.
 
 use crate::helpers::{TestApp, open_api_round, update_path};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use planmon::account::{Role, Scope};
+use axum::http::{Method, StatusCode};
 
 /// Posts `bytes` as evidence of the update at `path` with `query`; (status, JSON answer).
 async fn send(
@@ -14,15 +12,21 @@ async fn send(
     token: &str,
     bytes: &[u8],
 ) -> (StatusCode, serde_json::Value) {
-    app.post_bytes(&format!("{path}/evidence?{query}"), Some(token), bytes.to_vec())
-        .await
+    app.post_bytes(
+        &format!("{path}/evidence?{query}"),
+        Some(token),
+        bytes.to_vec(),
+    )
+    .await
 }
 
 #[tokio::test]
 async fn a_machine_adds_a_file_and_a_link_to_an_update_as_the_form_does() {
     let app = TestApp::spawn().await;
     let (round, m, updates) = open_api_round(&app).await;
-    let (coordinator, token) = app.coordinator_token("koord@test.example", m, "Общинска система").await;
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Общинска система")
+        .await;
     let path = update_path(round, &updates[0]);
     let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n";
     let (status, e) = send(
@@ -76,7 +80,9 @@ async fn a_machine_adds_a_file_and_a_link_to_an_update_as_the_form_does() {
 async fn evidence_the_form_would_refuse_is_refused_by_field_and_a_submitted_update_takes_none() {
     let app = TestApp::spawn().await;
     let (round, m, updates) = open_api_round(&app).await;
-    let (coordinator, token) = app.coordinator_token("koord@test.example", m, "Система").await;
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Система")
+        .await;
     let path = update_path(round, &updates[0]);
     let (status, e) = send(&app, &path, "file_name=virus.exe", &token, b"MZ\x90\x00").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -90,19 +96,18 @@ async fn evidence_the_form_would_refuse_is_refused_by_field_and_a_submitted_upda
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "evidence_url", "{e}");
 
-    let (status, body) = app.call(Method::PUT,
-        &path,
-        Some(&token),
-        Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-    )
-    .await;
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&token),
+            Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = app.call(Method::POST,
-        &format!("{path}/submit"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, body) = app
+        .call(Method::POST, &format!("{path}/submit"), Some(&token), None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, e) = send(
         &app,

@@ -3,9 +3,7 @@
 //! page's refusals answered as JSON.
 
 use crate::helpers::{ADMIN_TOKEN, TestApp, sample_plan};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use planmon::account::{Role, Scope};
+use axum::http::{Method, StatusCode};
 
 /// A small plan of the municipality `name`, as the text of a converted document.
 fn plan_text(name: &str, measure: &str) -> Vec<u8> {
@@ -48,7 +46,9 @@ async fn drafts(app: &TestApp) -> i64 {
 async fn a_machine_imports_a_document_as_a_draft_and_saves_it_as_a_plan_then_a_version() {
     let app = TestApp::spawn().await;
     let m = municipality(&app, "Габрово").await;
-    let (coordinator, token) = app.coordinator_token("koord@test.example", m, "Общинска система").await;
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Общинска система")
+        .await;
     let (status, d) = send(
         &app,
         "file_name=plan.txt",
@@ -63,21 +63,25 @@ async fn a_machine_imports_a_document_as_a_draft_and_saves_it_as_a_plan_then_a_v
     let id = d["id"].as_i64().expect("draft id");
     assert_eq!(d["review"], format!("/admin/import/{id}"));
 
-    let (status, again) = app.call(Method::GET,
-        &format!("/api/v1/imports/{id}"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, again) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/imports/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again, d);
 
-    let (status, saved) = app.call(Method::POST,
-        &format!("/api/v1/imports/{id}/save"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, saved) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/imports/{id}/save"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{saved}");
     assert_eq!(saved["version"], 1);
     let plan = saved["plan"].as_i64().expect("plan id");
@@ -97,12 +101,14 @@ async fn a_machine_imports_a_document_as_a_draft_and_saves_it_as_a_plan_then_a_v
     assert_eq!(status, StatusCode::CREATED, "{d2}");
     assert_eq!(d2["target"], plan);
     let id2 = d2["id"].as_i64().expect("draft id");
-    let (status, saved) = app.call(Method::POST,
-        &format!("/api/v1/imports/{id2}/save"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, saved) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/imports/{id2}/save"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{saved}");
     assert_eq!(saved, serde_json::json!({"plan": plan, "version": 2}));
 
@@ -156,7 +162,9 @@ async fn an_import_the_page_would_refuse_is_refused_as_json_and_stores_nothing()
 
     // A coordinator of another municipality: the plan is not theirs to import.
     let ruse = municipality(&app, "Русе").await;
-    let (coordinator, token) = app.coordinator_token("ruse@test.example", ruse, "Русе").await;
+    let (_, token) = app
+        .coordinator_token("ruse@test.example", ruse, "Русе")
+        .await;
     let (status, e) = send(
         &app,
         "file_name=plan.txt",
