@@ -27,7 +27,6 @@ pub fn routes() -> Router<AppState> {
             "/account/password",
             get(password_page).post(change_password),
         )
-        .merge(super::admin::routes())
 }
 
 /// Only paths on this site, so `next` cannot send people elsewhere.

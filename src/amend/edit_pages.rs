@@ -7,7 +7,7 @@
 use super::draft::{self, Op, apply_op, empty_measure, locate, objective_at};
 use super::edit::{self, EditError, amount_line};
 use super::store::{self, DraftRow};
-use super::work_pages::{amendable, draft_of};
+use super::views::{amendable, draft_of};
 use crate::i18n::Tr;
 use crate::plan::{Measure, Plan};
 use crate::web::auth::{CsrfToken, CurrentUser};

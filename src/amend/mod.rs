@@ -5,7 +5,7 @@
 //! API (`api.rs`), `planmon amend` (`cli.rs`) and the demo amendment (`demo.rs`). On the web
 //! (`Action::AmendPlan`): drafts of amendments (`draft.rs`, pure), the start page, the decision
 //! upload and the one review → save (`work_pages.rs`), the editor of the plan in the browser
-//! (`edit_pages.rs`, its forms read in `edit.rs`). The act
+//! (`edit_pages.rs`, its forms read in `edit.rs`), what these pages share (`views.rs`). The act
 //! and the versions are stored by `plan::store`; the differences are `plan::diff`.
 
 pub mod api;
@@ -20,6 +20,7 @@ pub mod edit_pages;
 pub mod pages;
 pub mod store;
 pub mod versions;
+pub mod views;
 pub mod work_pages;
 
 use crate::import::document::Block;

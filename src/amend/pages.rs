@@ -3,10 +3,10 @@
 //! the decision files.
 
 use super::versions::{DiffQuery, diff_of, load_versions};
+use super::views::{ChangeView, FieldView, change_views, money_bg};
 use crate::i18n::Tr;
-use crate::plan::diff::{ChangeCounts, Words};
+use crate::plan::diff::ChangeCounts;
 use crate::plan::store as plans;
-use crate::plan::views;
 use crate::web::download::{Disposition, file};
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
@@ -20,8 +20,6 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{id}/history", get(history))
         .route("/plans/{id}/diff", get(diff_page))
         .route("/plans/{id}/versions/{n}/decision", get(decision_file))
-        .merge(super::work_pages::routes())
-        .merge(super::edit_pages::routes())
 }
 
 struct VersionView {
@@ -92,30 +90,6 @@ async fn history(
     })
 }
 
-/// A piece of changed text for the page: `kind` is "same", "del" or "ins".
-pub(super) struct Piece {
-    pub(super) kind: &'static str,
-    pub(super) text: String,
-}
-
-pub(super) struct FieldView {
-    pub(super) label: String,
-    pub(super) before: String,
-    pub(super) after: String,
-    pub(super) pieces: Vec<Piece>,
-}
-
-pub(super) struct ChangeView {
-    pub(super) kind: &'static str,
-    pub(super) key: String,
-    pub(super) code: String,
-    pub(super) headline: String,
-    pub(super) href: Option<String>,
-    pub(super) place_before: String,
-    pub(super) place_after: String,
-    pub(super) fields: Vec<FieldView>,
-}
-
 #[derive(Template)]
 #[template(path = "amend/diff.html")]
 struct DiffPage {
@@ -129,75 +103,6 @@ struct DiffPage {
     counts: ChangeCounts,
     before_bgn: String,
     after_bgn: String,
-}
-
-fn field_view(tr: &Tr, f: &crate::plan::diff::FieldChange) -> FieldView {
-    FieldView {
-        label: tr.t(&format!("amend.field.{}", f.field)).to_string(),
-        before: f.before.clone(),
-        after: f.after.clone(),
-        pieces: f
-            .words
-            .iter()
-            .map(|w| match w {
-                Words::Same(t) => Piece {
-                    kind: "same",
-                    text: t.clone(),
-                },
-                Words::Removed(t) => Piece {
-                    kind: "del",
-                    text: t.clone(),
-                },
-                Words::Added(t) => Piece {
-                    kind: "ins",
-                    text: t.clone(),
-                },
-            })
-            .collect(),
-    }
-}
-
-pub(super) fn money_bg(decimal: &str) -> String {
-    crate::money::Money::parse_decimal(decimal, crate::money::Currency::Bgn)
-        .map(|m| m.display_bg())
-        .unwrap_or_else(|_| decimal.to_string())
-}
-
-/// The header's and the measures' changes for the page; `linked`: measures link to their
-/// pages (not for a version not saved yet).
-pub(super) fn change_views(
-    tr: &Tr,
-    id: i64,
-    d: &crate::plan::diff::PlanDiff,
-    linked: bool,
-) -> (Vec<FieldView>, Vec<ChangeView>) {
-    let changes = d
-        .measures
-        .iter()
-        .map(|c| ChangeView {
-            kind: match c.kind {
-                crate::plan::diff::ChangeKind::Added => "amend.change.added",
-                crate::plan::diff::ChangeKind::Dropped => "amend.change.dropped",
-                crate::plan::diff::ChangeKind::Moved => "amend.change.moved",
-                crate::plan::diff::ChangeKind::Changed => "amend.change.changed",
-            },
-            key: c.key.clone(),
-            code: c
-                .code_after
-                .clone()
-                .or(c.code_before.clone())
-                .unwrap_or_default(),
-            headline: views::shorten(&c.headline, 160),
-            // A measure added by an amendment not saved yet has no page.
-            href: (linked || c.kind != crate::plan::diff::ChangeKind::Added)
-                .then(|| views::measure_href(id, &c.key)),
-            place_before: c.place_before.clone().unwrap_or_default(),
-            place_after: c.place_after.clone().unwrap_or_default(),
-            fields: c.fields.iter().map(|f| field_view(tr, f)).collect(),
-        })
-        .collect();
-    let header = d.header.iter().map(|f| field_view(tr, f)).collect();
-    (header, changes)
 }
 
 async fn diff_page(

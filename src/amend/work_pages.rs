@@ -6,16 +6,15 @@
 //! with its audit event, see [`super::store::save`]) or discard.
 
 use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
-use super::pages::{ChangeView, FieldView, change_views, money_bg};
 use super::store::{self, DraftRow};
+use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, money_bg};
 use super::{Input, decision_media_type, read_input_within};
 use crate::i18n::Tr;
 use crate::plan::act::ActFile;
 use crate::plan::diff::ChangeCounts;
 use crate::plan::store::{self as plans, StoredPlan};
-use crate::policy::Action;
 use crate::web::auth::{CsrfToken, CurrentUser};
-use crate::web::{AppError, AppState, parse_id, render};
+use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
@@ -24,7 +23,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use base64::Engine;
-use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,30 +38,6 @@ pub fn routes() -> Router<AppState> {
             get(review).post(save).layer(DefaultBodyLimit::disable()),
         )
         .route("/plans/{id}/amend/{draft}/discard", post(discard))
-}
-
-/// The plan a path names, when `user` may amend it.
-pub(super) async fn amendable(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-) -> Result<Arc<StoredPlan>, AppError> {
-    let sp = state.plan_at(id).await?;
-    let place = plans::place(&state.db, sp.id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("Няма план с номер {}.", sp.id)))?;
-    user.require(&Action::AmendPlan(place))?;
-    Ok(sp)
-}
-
-/// Draft `draft` of plan `id`; 404 when it is not there (saved or discarded).
-pub(super) async fn draft_of(state: &AppState, id: i64, draft: &str) -> Result<DraftRow, AppError> {
-    let d = parse_id(draft, "изменение")?;
-    store::load_draft(&state.db, id, d).await?.ok_or_else(|| {
-        AppError::not_found(format!(
-            "Няма подготвено изменение с номер {d}: може вече да е записано или отказано."
-        ))
-    })
 }
 
 struct DraftLink {

@@ -88,11 +88,8 @@ async fn allowed(
     user: &CurrentUser,
     id: &str,
 ) -> Result<std::sync::Arc<crate::plan::store::StoredPlan>, AppError> {
-    let sp = crate::plan::pages::load(state, id).await?;
-    let place = crate::plan::store::place(&state.db, sp.id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("Няма план с номер {}.", sp.id)))?;
-    user.require(&Action::DecideLinks(place))?;
+    let sp = state.plan_at(id).await?;
+    user.require(&Action::DecideLinks(state.place_of(sp.id).await?))?;
     Ok(sp)
 }
 

@@ -1,12 +1,14 @@
 //! Where each municipality stands in a year, for the district and national dashboards: no
 //! plan in force, a plan without a round, a round open (with its reporting rate), a round
 //! closed, the annual report adopted, published. The late ones come first. Pure; `store.rs`
-//! reads the facts, `pages.rs` shows them with the roll-up.
+//! reads the facts, `pages.rs` (public) and `staff.rs` (dashboards) show them with the roll-up,
+//! both from `views.rs` (the year shown, the tables of figures) and `national.rs`.
 
 pub mod national;
 pub mod pages;
 pub mod staff;
 pub mod store;
+pub mod views;
 
 /// A municipality's standing in a year, from the least to the most advanced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -3,7 +3,7 @@
 //! repeating the figure) with its data table, and the year's totals by district and by
 //! national priority area.
 
-use super::pages::{FigureTable, area_table, figure_row};
+use super::views::{FigureTable, area_table, figure_row};
 use super::{STANDINGS, Standing, counts, standing, store};
 use crate::i18n::Tr;
 use crate::rollup::Rollup;

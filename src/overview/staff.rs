@@ -6,8 +6,8 @@
 //! a municipality as not reporting with a reason, or lift the mark, there.
 
 use super::national::{Standings, standing_of, standings_of};
-use super::pages::{YearQuery, year_of};
 use super::store::{self, StaffFacts};
+use super::views::{YearQuery, year_of};
 use super::{STANDINGS, Standing, counts};
 use crate::i18n::Tr;
 use crate::policy::{Action, Area, Kind, Place};

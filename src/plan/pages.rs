@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -56,7 +55,7 @@ fn group_by_municipality(items: &[PlanListItem]) -> Vec<MunicipalityGroup> {
 
 async fn home(tr: Tr, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let items = store::list_plans(&state.db).await?;
-    let year = crate::overview::pages::year_of(&state, None).await?;
+    let year = crate::overview::views::year_of(&state, None).await?;
     let n = crate::overview::national::load(&state, &tr, year).await?;
     render(&HomePage {
         tr,
@@ -130,14 +129,6 @@ async fn as_of(
         }))
 }
 
-pub async fn load(state: &AppState, id: &str) -> Result<Arc<StoredPlan>, AppError> {
-    let id = parse_id(id, "план")?;
-    state
-        .plan(id)
-        .await?
-        .ok_or_else(|| AppError::not_found(format!("Няма план с номер {id}.")))
-}
-
 async fn plan_page(
     tr: Tr,
     who: crate::policy::Principal,
@@ -145,7 +136,7 @@ async fn plan_page(
     Path(id): Path<String>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Html<axum::body::Bytes>, AppError> {
-    let sp = load(&state, &id).await?;
+    let sp = state.plan_at(&id).await?;
     let up = crate::overview::store::up_links(&state.db, sp.id).await?;
     if let Some(alt) = as_of(&state, &sp, &q).await? {
         return render_plan_page(tr, &alt, Some(sp.version), up, false)
@@ -211,7 +202,7 @@ async fn plan_json(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let sp = load(&state, &id).await?;
+    let sp = state.plan_at(&id).await?;
     Ok((
         [
             (
@@ -250,7 +241,7 @@ async fn measure_page(
     Path((id, key)): Path<(String, String)>,
     Query(q): Query<VersionQuery>,
 ) -> Result<Html<String>, AppError> {
-    let current = load(&state, &id).await?;
+    let current = state.plan_at(&id).await?;
     let alt = as_of(&state, &current, &q).await?;
     let mut sp: &StoredPlan = alt.as_ref().unwrap_or(&current);
     // A dropped measure stays readable: shown as in the last version that had it.

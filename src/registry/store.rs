@@ -1,7 +1,7 @@
 //! Registry storage: institutions and funding sources, their aliases, and the lookups that
 //! turn a name as written in a plan into a registry entry.
 
-use super::{NAME_KEY_VERSION, RegistryKind, builtin, name_key, slugify};
+use super::{NAME_KEY_VERSION, RegistryKind, builtin, builtin_index, name_key, slugify};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
 use sqlx::{AnyConnection, AssertSqlSafe};
@@ -55,7 +55,28 @@ pub async fn resolve(
     if let Some(id) = find(&mut *conn, kind, name).await? {
         return Ok(id);
     }
-    let id = create(&mut *conn, kind, name.trim(), None, false).await?;
+    // A spelling of a built-in body's structure in a place ("РУ-Казанлък") is stored under the
+    // structure's name, so its other spellings find it.
+    let canonical = builtin_index(kind)
+        .lookup(name)
+        .map(std::borrow::Cow::into_owned);
+    if let Some(c) = &canonical
+        && let Some(id) = find(&mut *conn, kind, c).await?
+    {
+        add_alias(conn, kind, id, name).await?;
+        return Ok(id);
+    }
+    let id = create(
+        &mut *conn,
+        kind,
+        canonical.as_deref().unwrap_or(name.trim()),
+        None,
+        false,
+    )
+    .await?;
+    if let Some(c) = &canonical {
+        add_alias(&mut *conn, kind, id, c).await?;
+    }
     add_alias(conn, kind, id, name).await?;
     Ok(id)
 }
@@ -155,7 +176,7 @@ pub async fn seed_builtin(db: &Db) -> anyhow::Result<()> {
         (RegistryKind::Institution, &registry.institutions),
         (RegistryKind::FundingSource, &registry.sources),
     ] {
-        for e in entries {
+        for e in entries.iter().filter(|e| !e.is_place_form()) {
             let id = match find(&mut tx, kind, &e.name).await? {
                 Some(id) => id,
                 None => {

@@ -167,3 +167,33 @@ async fn a_wrong_or_vanished_registry_choice_is_named_and_nothing_is_saved() {
         assert_eq!(institution_named(&app, "Друга нова служба").await, None);
     }
 }
+
+/// A regional structure written with its place in different spellings ("РУ-Казанлък",
+/// "РУ- Казанлък", "РУ на МВР гр. Казанлък") is one registry entry, named as the registry
+/// names that structure.
+#[tokio::test]
+async fn the_spellings_of_a_regional_structure_with_its_place_are_one_institution() {
+    use planmon::registry::{RegistryKind, store};
+    let app = TestApp::spawn().await;
+    let mut conn = app.db.pool.acquire().await.expect("connection");
+    let first = store::resolve(&mut conn, RegistryKind::Institution, "РУ-Казанлък")
+        .await
+        .expect("resolve");
+    for spelling in ["РУ- Казанлък", "РУ на МВР гр. Казанлък", "РУП Казанлък"]
+    {
+        let id = store::resolve(&mut conn, RegistryKind::Institution, spelling)
+            .await
+            .expect("resolve");
+        assert_eq!(id, first, "{spelling}");
+    }
+    let name: String = sqlx::query_scalar("SELECT name FROM institutions WHERE id = $1")
+        .bind(first)
+        .fetch_one(&mut *conn)
+        .await
+        .expect("entry");
+    assert_eq!(name, "Районно управление на МВР – Казанлък");
+    let other = store::resolve(&mut conn, RegistryKind::Institution, "РУ-Сливен")
+        .await
+        .expect("resolve");
+    assert_ne!(other, first);
+}
