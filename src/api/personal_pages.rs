@@ -44,17 +44,7 @@ async fn page(
     let tokens = tokens::personal(&state.db, user.id)
         .await?
         .into_iter()
-        .map(|t| {
-            TokenView::new(
-                t.id,
-                t.name,
-                &t.created_at,
-                t.expires_at.as_deref(),
-                t.last_used_at.as_deref(),
-                &now,
-                t.revoked_at.is_some(),
-            )
-        })
+        .map(|t| TokenView::new(t, &now))
         .collect();
     Ok(TokensPage {
         tr,

@@ -80,15 +80,7 @@ async fn page(
                 other => other.key(),
             },
             created_by: t.created_by.clone().unwrap_or_default(),
-            ..TokenView::new(
-                t.id,
-                t.name,
-                &t.created_at,
-                t.expires_at.as_deref(),
-                t.last_used_at.as_deref(),
-                &now,
-                t.revoked_at.is_some(),
-            )
+            ..TokenView::new(t.entry, &now)
         })
         .collect();
     let municipalities = accounts::municipalities(&state.db)
@@ -219,7 +211,7 @@ async fn revoke(
     let event = Event::new(user.actor(), "api_token.revoke", "api_token", id)
         .municipality(place.as_ref().map(|p| p.municipality))
         .before(
-            &json!({"name": t.name, "role": t.grant.role.code(), "scope": t.grant.scope.key()}),
+            &json!({"name": t.entry.name, "role": t.grant.role.code(), "scope": t.grant.scope.key()}),
         );
     tokens::revoke(&state.db, id, None, event)
         .await

@@ -2,7 +2,7 @@
 //! share: one list page and its rows, reading a token's name and last day from a form, and the
 //! page that shows a new token once.
 
-use super::tokens::MAX_NAME;
+use super::tokens::{MAX_NAME, TokenEntry};
 use crate::i18n::Tr;
 use crate::web::auth::CsrfToken;
 use askama::Template;
@@ -73,29 +73,24 @@ pub struct TokenView {
 
 impl TokenView {
     /// A row of a person's list; a machine's adds its role, scope and issuer.
-    pub fn new(
-        id: i64,
-        name: String,
-        created_at: &str,
-        expires_at: Option<&str>,
-        last_used_at: Option<&str>,
-        now: &str,
-        revoked: bool,
-    ) -> TokenView {
+    pub fn new(t: TokenEntry, now: &str) -> TokenView {
         TokenView {
-            id,
-            name,
+            live: t.revoked_at.is_none() && t.expires_at.as_deref().is_none_or(|e| e > now),
             role: "",
             scope: String::new(),
             created_by: String::new(),
-            created_at: crate::dates::display_day(created_at),
-            expires_at: expires_at
+            created_at: crate::dates::display_day(&t.created_at),
+            expires_at: t
+                .expires_at
+                .as_deref()
                 .map(crate::dates::display_day)
                 .unwrap_or_default(),
-            last_used_at: last_used_at
+            last_used_at: t
+                .last_used_at
                 .map(|s| s.replace('T', " ").replace('Z', " UTC"))
                 .unwrap_or_default(),
-            live: !revoked && expires_at.is_none_or(|e| e > now),
+            id: t.id,
+            name: t.name,
         }
     }
 }

@@ -264,14 +264,7 @@ async fn a_write_through_the_api_is_in_the_audit_log_with_its_token() {
         .coordinator_token("koord@test.example", m, "Общинска система")
         .await;
     let u = &updates[0];
-    let (status, _) = app
-        .call(
-            Method::PUT,
-            &update_path(round, u),
-            Some(&token),
-            Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-        )
-        .await;
+    let (status, _) = app.complete_update(&update_path(round, u), &token).await;
     assert_eq!(status, StatusCode::OK);
     let events: Vec<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT action, actor_label, municipality_id FROM audit_events ORDER BY id")

@@ -96,14 +96,7 @@ async fn evidence_the_form_would_refuse_is_refused_by_field_and_a_submitted_upda
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "evidence_url", "{e}");
 
-    let (status, body) = app
-        .call(
-            Method::PUT,
-            &path,
-            Some(&token),
-            Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-        )
-        .await;
+    let (status, body) = app.complete_update(&path, &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app
         .call(Method::POST, &format!("{path}/submit"), Some(&token), None)

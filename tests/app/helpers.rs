@@ -725,6 +725,18 @@ impl TestApp {
         (r.status, v)
     }
 
+    /// Saves the update at `path` (see [`update_path`]) as completed through the API with the
+    /// token; (status, JSON answer).
+    pub async fn complete_update(
+        &self,
+        path: &str,
+        token: &str,
+    ) -> (StatusCode, serde_json::Value) {
+        let body = serde_json::json!({"status": "completed", "narrative": "Изпълнена."});
+        self.call(axum::http::Method::PUT, path, Some(token), Some(body))
+            .await
+    }
+
     /// POSTs `bytes` as `application/octet-stream` to `uri` with the token (if any); (status,
     /// JSON answer or null).
     pub async fn post_bytes(

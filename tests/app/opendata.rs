@@ -16,13 +16,21 @@ fn redact_days(html: &str) -> String {
     re.replace_all(html, "[дата]").into_owned()
 }
 
-/// A test plan with a closed round for 2024 and a generated sample for 2025.
+/// The test plan with a closed round for 2024 and a generated sample for 2025.
 async fn plan_with_rounds(app: &TestApp) -> (i64, planmon::snapshot::RoundSnapshot) {
-    let plan = sample_plan();
-    let id = app.create_plan(&plan).await;
-    let closed = sample_round(id, 1, &plan, 2024);
+    store_with_rounds(app, &sample_plan()).await
+}
+
+/// Stores `plan` with a closed round for 2024 and a generated sample for 2025 (never
+/// published); (plan id, the round).
+async fn store_with_rounds(
+    app: &TestApp,
+    plan: &planmon::plan::Plan,
+) -> (i64, planmon::snapshot::RoundSnapshot) {
+    let id = app.create_plan(plan).await;
+    let closed = sample_round(id, 1, plan, 2024);
     save_snapshot(&app.db.pool, &closed).await.expect("round");
-    save_sample_snapshot(&app.db, &sample_round(id, 1, &plan, 2025))
+    save_sample_snapshot(&app.db, &sample_round(id, 1, plan, 2025))
         .await
         .expect("sample");
     (id, closed)
@@ -179,30 +187,19 @@ async fn progress_holds_approved_updates_of_closed_rounds_only() {
     );
 }
 
-/// Stores the generated plan of the municipality `code` with a closed round of 2024 (and a
-/// generated sample of 2025, never published); (plan id, the round).
-async fn municipal_plan_with_round(
-    app: &TestApp,
-    code: &str,
-) -> (i64, planmon::snapshot::RoundSnapshot) {
+/// The generated plan of the municipality `code`.
+fn municipal_plan(code: &str) -> planmon::plan::Plan {
     let t = planmon::territory::tree();
     let m = t.municipality(code).expect("municipality");
     let district = t.district(&m.district).expect("district");
-    let plan = planmon::generate::municipal_plan(&Default::default(), m, &district.name);
-    let id = app.create_plan(&plan).await;
-    let closed = sample_round(id, 1, &plan, 2024);
-    save_snapshot(&app.db.pool, &closed).await.expect("round");
-    save_sample_snapshot(&app.db, &sample_round(id, 1, &plan, 2025))
-        .await
-        .expect("sample");
-    (id, closed)
+    planmon::generate::municipal_plan(&Default::default(), m, &district.name)
 }
 
 #[tokio::test]
 async fn the_roll_ups_add_up_approved_data_of_closed_rounds_per_district_and_nationally() {
     let app = TestApp::spawn().await;
-    let (_, a) = municipal_plan_with_round(&app, "SML09").await;
-    let (_, b) = municipal_plan_with_round(&app, "SZR12").await;
+    let (_, a) = store_with_rounds(&app, &municipal_plan("SML09")).await;
+    let (_, b) = store_with_rounds(&app, &municipal_plan("SZR12")).await;
     let people = |s: &planmon::snapshot::RoundSnapshot| -> u64 {
         s.updates
             .iter()

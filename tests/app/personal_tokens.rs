@@ -40,24 +40,11 @@ async fn a_personal_token_acts_with_its_owner_s_rights_as_they_are_now() {
     assert!(list.body.contains("Моят скрипт"), "{}", list.body);
     assert!(!list.body.contains(&token), "the token is shown once only");
 
-    let (status, body) = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/rounds/{round}"),
-            Some(&token),
-            None,
-        )
-        .await;
+    let round_path = format!("/api/v1/rounds/{round}");
+    let (status, body) = app.call(Method::GET, &round_path, Some(&token), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let u = &updates[0];
-    let (status, body) = app
-        .call(
-            Method::PUT,
-            &update_path(round, u),
-            Some(&token),
-            Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-        )
-        .await;
+    let (status, body) = app.complete_update(&update_path(round, u), &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let labels: Vec<String> =
         sqlx::query_scalar("SELECT actor_label FROM audit_events WHERE action = 'update.save'")
@@ -71,14 +58,7 @@ async fn a_personal_token_acts_with_its_owner_s_rights_as_they_are_now() {
         .execute(&app.db.pool)
         .await
         .expect("take the role away");
-    let (status, _) = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/rounds/{round}"),
-            Some(&token),
-            None,
-        )
-        .await;
+    let (status, _) = app.call(Method::GET, &round_path, Some(&token), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
