@@ -3,13 +3,12 @@
 //! policy's rule, `Principal::may_hold_personal_tokens`); shown once; each change is an audit
 //! event in its transaction.
 
-use super::token_view::{TokenOnce, read_name_and_end};
-use super::tokens::{self, PersonalRow};
+use super::token_view::{Holder, TokenOnce, TokenView, TokensPage, read_name_and_end};
+use super::tokens;
 use crate::audit::Event;
 use crate::i18n::Tr;
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id, render};
-use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,50 +23,12 @@ pub fn routes() -> Router<AppState> {
         .route("/account/tokens/{id}/revoke", post(revoke))
 }
 
-struct PersonalView {
-    id: i64,
-    name: String,
-    created_at: String,
-    expires_at: String,
-    last_used_at: String,
-    live: bool,
-}
-
-#[derive(Template)]
-#[template(path = "api/personal_tokens.html")]
-struct PersonalPage {
-    tr: Tr,
-    csrf: CsrfToken,
-    tokens: Vec<PersonalView>,
-    error: Option<String>,
-    name: String,
-}
-
 /// The person of the request, when it may hold personal tokens (a session, not a token).
 fn person(user: &CurrentUser) -> Result<(), AppError> {
     if user.token.is_none() && user.principal().may_hold_personal_tokens() {
         Ok(())
     } else {
         Err(AppError::Forbidden)
-    }
-}
-
-fn view(t: PersonalRow, now: &str) -> PersonalView {
-    let live = t.revoked_at.is_none() && t.expires_at.as_deref().is_none_or(|e| e > now);
-    PersonalView {
-        id: t.id,
-        live,
-        created_at: crate::dates::display_day(&t.created_at),
-        expires_at: t
-            .expires_at
-            .as_deref()
-            .map(crate::dates::display_day)
-            .unwrap_or_default(),
-        last_used_at: t
-            .last_used_at
-            .map(|s| s.replace('T', " ").replace('Z', " UTC"))
-            .unwrap_or_default(),
-        name: t.name,
     }
 }
 
@@ -78,17 +39,19 @@ async fn page(
     user: &CurrentUser,
     error: Option<String>,
     name: String,
-) -> Result<PersonalPage, AppError> {
+) -> Result<TokensPage, AppError> {
     let now = crate::dates::now_stamp();
     let tokens = tokens::personal(&state.db, user.id)
         .await?
         .into_iter()
-        .map(|t| view(t, &now))
+        .map(|t| TokenView::new(t, &now))
         .collect();
-    Ok(PersonalPage {
+    Ok(TokensPage {
         tr,
         csrf,
+        holder: Holder::Person,
         tokens,
+        choices: None,
         error,
         name,
     })
@@ -139,7 +102,7 @@ async fn create(
         tr,
         name,
         token,
-        back: "/account/tokens",
+        back: Holder::Person.path(),
     })?
     .into_response())
 }

@@ -2,7 +2,7 @@
 //! one scope, as a grant; a coordinator only in the own municipality), see when each was last
 //! used, and revoke them. A new token is shown once. Each change is an audit event.
 
-use super::token_view::{TokenOnce, read_name_and_end};
+use super::token_view::{Choices, Holder, TokenOnce, TokenView, TokensPage, read_name_and_end};
 use super::tokens::{self, TokenRow};
 use crate::account::{Role, Scope, scope_for, store as accounts};
 use crate::audit::Event;
@@ -10,7 +10,6 @@ use crate::i18n::Tr;
 use crate::policy::{Action, Kind, Reach};
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id, render};
-use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,38 +26,6 @@ pub fn routes() -> Router<AppState> {
 
 /// Roles a token may carry: the work a municipality's system or an institution's does.
 const TOKEN_ROLES: [Role; 3] = [Role::Coordinator, Role::Reviewer, Role::Reporter];
-
-/// The choices of the role fields (`account/_role_fields.html`).
-struct Choices {
-    roles: Vec<(&'static str, &'static str)>,
-    municipalities: Vec<(i64, String)>,
-    institutions: Vec<(i64, String)>,
-    /// Tokens hold municipal roles only; the shared role fields list no districts.
-    districts: Vec<(String, String)>,
-}
-
-struct TokenView {
-    id: i64,
-    name: String,
-    role: &'static str,
-    scope: String,
-    created_by: String,
-    created_at: String,
-    expires_at: String,
-    last_used_at: String,
-    live: bool,
-}
-
-#[derive(Template)]
-#[template(path = "api/tokens.html")]
-struct TokensPage {
-    tr: Tr,
-    csrf: CsrfToken,
-    tokens: Vec<TokenView>,
-    choices: Choices,
-    error: Option<String>,
-    name: String,
-}
 
 /// Where the user may manage tokens; 403 when nowhere.
 fn reach(user: &CurrentUser) -> Result<Reach, AppError> {
@@ -88,18 +55,11 @@ async fn page(
     let reach = reach(user)?;
     let (municipality_names, institution_names) = accounts::scope_names(&state.db).await?;
     let now = crate::dates::now_stamp();
-    let day = |s: &Option<String>| {
-        s.as_deref()
-            .map(crate::dates::display_day)
-            .unwrap_or_default()
-    };
     let tokens = tokens::list(&state.db)
         .await?
         .into_iter()
         .filter(|t| shown(&reach, &t.grant.scope))
         .map(|t: TokenRow| TokenView {
-            id: t.id,
-            live: t.is_live(&now),
             role: t.grant.role.label_key(),
             scope: match &t.grant.scope {
                 Scope::Municipality(m) => municipality_names.get(m).cloned().unwrap_or_default(),
@@ -120,14 +80,7 @@ async fn page(
                 other => other.key(),
             },
             created_by: t.created_by.clone().unwrap_or_default(),
-            created_at: crate::dates::display_day(&t.created_at),
-            expires_at: day(&t.expires_at),
-            last_used_at: t
-                .last_used_at
-                .clone()
-                .map(|s| s.replace('T', " ").replace('Z', " UTC"))
-                .unwrap_or_default(),
-            name: t.name,
+            ..TokenView::new(t.entry, &now)
         })
         .collect();
     let municipalities = accounts::municipalities(&state.db)
@@ -138,8 +91,9 @@ async fn page(
     Ok(TokensPage {
         tr,
         csrf,
+        holder: Holder::Machine,
         tokens,
-        choices: Choices {
+        choices: Some(Choices {
             roles: TOKEN_ROLES
                 .iter()
                 .map(|r| (r.code(), r.label_key()))
@@ -147,7 +101,7 @@ async fn page(
             municipalities,
             institutions: accounts::institutions(&state.db).await?,
             districts: Vec::new(),
-        },
+        }),
         error,
         name,
     })
@@ -237,7 +191,7 @@ async fn create(
         tr,
         name,
         token,
-        back: "/api/tokens",
+        back: Holder::Machine.path(),
     })?
     .into_response())
 }
@@ -257,7 +211,7 @@ async fn revoke(
     let event = Event::new(user.actor(), "api_token.revoke", "api_token", id)
         .municipality(place.as_ref().map(|p| p.municipality))
         .before(
-            &json!({"name": t.name, "role": t.grant.role.code(), "scope": t.grant.scope.key()}),
+            &json!({"name": t.entry.name, "role": t.grant.role.code(), "scope": t.grant.scope.key()}),
         );
     tokens::revoke(&state.db, id, None, event)
         .await

@@ -29,24 +29,23 @@ pub enum TokenError {
     Random(String),
 }
 
-/// A token as listed (never the token itself).
+/// What every token shows in a list, a machine's or a person's (never the token itself).
 #[derive(Debug, Clone)]
-pub struct TokenRow {
+pub struct TokenEntry {
     pub id: i64,
     pub name: String,
-    pub grant: Grant,
-    pub created_by: Option<String>,
     pub created_at: String,
     pub expires_at: Option<String>,
     pub last_used_at: Option<String>,
     pub revoked_at: Option<String>,
 }
 
-impl TokenRow {
-    /// Whether the token opens anything now.
-    pub fn is_live(&self, now: &str) -> bool {
-        self.revoked_at.is_none() && self.expires_at.as_deref().is_none_or(|e| e > now)
-    }
+/// A machine's token as listed: the entry, its one grant and who issued it.
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub entry: TokenEntry,
+    pub grant: Grant,
+    pub created_by: Option<String>,
 }
 
 /// The place a scope belongs to, for the policy: its municipality (with the district), or
@@ -163,14 +162,16 @@ const SELECT: &str = "SELECT t.id, t.name, t.role, t.scope_kind, t.municipality_
 fn row_of(r: TokenDbRow) -> Option<TokenRow> {
     let (id, name, role, kind, m, i, d, by, created, expires, used, revoked) = r;
     Some(TokenRow {
-        id,
-        name,
         grant: grant_of((id, role, kind, m, i, d))?,
         created_by: by,
-        created_at: created,
-        expires_at: expires,
-        last_used_at: used,
-        revoked_at: revoked,
+        entry: TokenEntry {
+            id,
+            name,
+            created_at: created,
+            expires_at: expires,
+            last_used_at: used,
+            revoked_at: revoked,
+        },
     })
 }
 
@@ -260,17 +261,6 @@ pub async fn resolve(db: &Db, presented: &str) -> sqlx::Result<Option<Bearer>> {
     Ok(Some(bearer))
 }
 
-/// A personal token as its owner sees it on the account page (never the token itself).
-#[derive(Debug, Clone)]
-pub struct PersonalRow {
-    pub id: i64,
-    pub name: String,
-    pub created_at: String,
-    pub expires_at: Option<String>,
-    pub last_used_at: Option<String>,
-    pub revoked_at: Option<String>,
-}
-
 type PersonalDbRow = (
     i64,
     String,
@@ -281,7 +271,7 @@ type PersonalDbRow = (
 );
 
 /// The personal tokens of `user_id`, newest first.
-pub async fn personal(db: &Db, user_id: i64) -> sqlx::Result<Vec<PersonalRow>> {
+pub async fn personal(db: &Db, user_id: i64) -> sqlx::Result<Vec<TokenEntry>> {
     let rows: Vec<PersonalDbRow> = sqlx::query_as(
         "SELECT id, name, created_at, expires_at, last_used_at, revoked_at FROM api_tokens \
          WHERE user_id = $1 ORDER BY id DESC",
@@ -292,7 +282,7 @@ pub async fn personal(db: &Db, user_id: i64) -> sqlx::Result<Vec<PersonalRow>> {
     Ok(rows
         .into_iter()
         .map(
-            |(id, name, created_at, expires_at, last_used_at, revoked_at)| PersonalRow {
+            |(id, name, created_at, expires_at, last_used_at, revoked_at)| TokenEntry {
                 id,
                 name,
                 created_at,

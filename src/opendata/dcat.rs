@@ -119,7 +119,7 @@ pub fn catalog(input: &CatalogInput<'_>) -> Value {
             "dcat:landingPage": {"@id": format!("{landing}#ds-{}", d.code())},
             "dcat:distribution": distributions(input, *d, "/data"),
         }));
-        for p in &input.plans {
+        for p in input.plans.iter().filter(|_| d.per_plan()) {
             let title_bg = Tr::new(Lang::Bg).t(d.title_key());
             let title_en = Tr::new(Lang::En).t(d.title_key());
             datasets.push(json!({
@@ -183,7 +183,8 @@ mod tests {
         };
         let c = catalog(&input);
         let ds = c["dcat:dataset"].as_array().expect("datasets");
-        assert_eq!(ds.len(), Dataset::ALL.len() * 2);
+        let per_plan = Dataset::ALL.iter().filter(|d| d.per_plan()).count();
+        assert_eq!(ds.len(), Dataset::ALL.len() + per_plan);
         for d in ds {
             let dist = d["dcat:distribution"].as_array().expect("distributions");
             assert_eq!(dist.len(), 3);

@@ -1,6 +1,7 @@
 //! Open data: the datasets anyone may download from `/data` (plans, measures, indicators,
-//! progress per year) built purely from plans and frozen rounds, their CSV, XLSX and JSON
-//! writers, and formula-injection neutralisation. See docs/datasets.md.
+//! progress per year, roll-ups per district and for the nation) built purely from plans and
+//! frozen rounds, their CSV, XLSX and JSON writers, and formula-injection neutralisation. See
+//! docs/datasets.md.
 
 pub mod csv;
 pub mod dcat;
@@ -9,11 +10,14 @@ pub mod json;
 pub mod names;
 pub mod pages;
 pub mod plan_xlsx;
+pub mod rollups;
+pub mod store;
 pub mod xlsx;
 
 use crate::analytics::indicators::combine_year;
 use crate::money::{Currency, Money, Total};
 use crate::plan::Plan;
+use crate::rollup::Rollup;
 use crate::snapshot::{ReviewState, RoundSnapshot, Value};
 
 /// The datasets, in the order the page lists them.
@@ -23,14 +27,20 @@ pub enum Dataset {
     Measures,
     Indicators,
     Progress,
+    /// The roll-up per district (`rollups`).
+    Districts,
+    /// The national roll-up (`rollups`).
+    National,
 }
 
 impl Dataset {
-    pub const ALL: [Dataset; 4] = [
+    pub const ALL: [Dataset; 6] = [
         Dataset::Plans,
         Dataset::Measures,
         Dataset::Indicators,
         Dataset::Progress,
+        Dataset::Districts,
+        Dataset::National,
     ];
 
     /// The file name stem and identifier: "plans", "measures" …
@@ -40,6 +50,8 @@ impl Dataset {
             Dataset::Measures => "measures",
             Dataset::Indicators => "indicators",
             Dataset::Progress => "progress",
+            Dataset::Districts => "districts",
+            Dataset::National => "national",
         }
     }
 
@@ -126,12 +138,19 @@ impl Dataset {
                 "indicator_values",
                 "approved_at",
             ],
+            Dataset::Districts => &rollups::DISTRICT_COLUMNS,
+            Dataset::National => rollups::NATIONAL_COLUMNS,
         }
     }
 
     /// Whether the dataset is read from closed rounds (and changes when one closes).
     pub fn uses_rounds(self) -> bool {
-        matches!(self, Dataset::Indicators | Dataset::Progress)
+        !matches!(self, Dataset::Plans | Dataset::Measures)
+    }
+
+    /// Whether it has a part per plan (`/data/plans/{id}/…`); the roll-ups add plans up.
+    pub fn per_plan(self) -> bool {
+        !matches!(self, Dataset::Districts | Dataset::National)
     }
 }
 
@@ -215,13 +234,15 @@ pub struct PlanSource<'a> {
     pub rounds: Vec<&'a RoundSnapshot>,
 }
 
-/// The rows of `dataset` for the given plans.
-pub fn build(dataset: Dataset, plans: &[PlanSource<'_>]) -> Table {
+/// The rows of `dataset` for the given plans, the roll-ups from each year's roll-up of them
+/// (`rollups::year_rollup`).
+pub fn build(dataset: Dataset, plans: &[PlanSource<'_>], rollups: &[Rollup]) -> Table {
     let rows = match dataset {
         Dataset::Plans => plans.iter().map(plan_row).collect(),
         Dataset::Measures => plans.iter().flat_map(measure_rows).collect(),
         Dataset::Indicators => plans.iter().flat_map(indicator_rows).collect(),
         Dataset::Progress => plans.iter().flat_map(progress_rows).collect(),
+        Dataset::Districts | Dataset::National => rollups::rows(dataset, rollups),
     };
     Table { dataset, rows }
 }
@@ -481,11 +502,23 @@ mod tests {
             plan: &plan,
             rounds: vec![&snap],
         }];
+        let rollups = [rollups::tests::one_district_rollup(&sources)];
         for d in Dataset::ALL {
-            let t = build(d, &sources);
+            let t = build(d, &sources, &rollups);
             assert!(!t.rows.is_empty(), "{d:?} has rows");
             for r in &t.rows {
                 assert_eq!(r.len(), d.columns().len(), "{d:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn docs_describe_every_dataset_and_column() {
+        let doc = include_str!("../../docs/datasets.md");
+        for d in Dataset::ALL {
+            assert!(doc.contains(&format!("(`{}`)", d.code())), "{d:?}");
+            for c in d.columns() {
+                assert!(doc.contains(&format!("| `{c}` |")), "{c} of {d:?}");
             }
         }
     }
@@ -500,7 +533,7 @@ mod tests {
             plan: &plan,
             rounds: vec![],
         }];
-        let t = build(Dataset::Measures, &sources);
+        let t = build(Dataset::Measures, &sources, &[]);
         assert_eq!(t.rows.len(), plan.measures().count());
         let col = |name: &str| {
             Dataset::Measures
@@ -535,17 +568,17 @@ mod tests {
                 rounds: vec![snap],
             }]
         }
-        let t = build(Dataset::Progress, &sources(&plan, &snap));
+        let t = build(Dataset::Progress, &sources(&plan, &snap), &[]);
         assert_eq!(t.rows.len(), approved_count);
         for u in &mut snap.updates {
             u.state = ReviewState::Submitted;
         }
         assert!(
-            build(Dataset::Progress, &sources(&plan, &snap))
+            build(Dataset::Progress, &sources(&plan, &snap), &[])
                 .rows
                 .is_empty()
         );
-        let ind = build(Dataset::Indicators, &sources(&plan, &snap));
+        let ind = build(Dataset::Indicators, &sources(&plan, &snap), &[]);
         let year = Dataset::Indicators
             .columns()
             .iter()

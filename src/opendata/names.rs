@@ -47,6 +47,8 @@ impl Dataset {
             Dataset::Measures => "data.ds.measures",
             Dataset::Indicators => "data.ds.indicators",
             Dataset::Progress => "data.ds.progress",
+            Dataset::Districts => "data.ds.districts",
+            Dataset::National => "data.ds.national",
         }
     }
 
@@ -57,6 +59,8 @@ impl Dataset {
             Dataset::Measures => "data.ds.measures.about",
             Dataset::Indicators => "data.ds.indicators.about",
             Dataset::Progress => "data.ds.progress.about",
+            Dataset::Districts => "data.ds.districts.about",
+            Dataset::National => "data.ds.national.about",
         }
     }
 }

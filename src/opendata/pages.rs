@@ -84,7 +84,7 @@ pub fn modified(dataset: Dataset, loaded: &[Loaded]) -> Option<String> {
     match dataset {
         Dataset::Plans | Dataset::Measures => plans.max(),
         Dataset::Indicators => plans.chain(rounds).max(),
-        Dataset::Progress => rounds.max(),
+        Dataset::Progress | Dataset::Districts | Dataset::National => rounds.max(),
     }
 }
 
@@ -98,6 +98,20 @@ fn latest(loaded: &[Loaded]) -> Option<String> {
 
 pub fn sources(loaded: &[Loaded]) -> Vec<PlanSource<'_>> {
     loaded.iter().map(Loaded::source).collect()
+}
+
+/// A dataset's table; the roll-ups read the tree in force in each year too.
+async fn table(
+    state: &AppState,
+    dataset: Dataset,
+    src: &[PlanSource<'_>],
+) -> Result<Table, AppError> {
+    let rollups = if dataset.per_plan() {
+        Vec::new()
+    } else {
+        super::store::rollups(&state.db, src).await?
+    };
+    Ok(build(dataset, src, &rollups))
 }
 
 /// "measures.csv" → (measures, CSV).
@@ -149,8 +163,13 @@ async fn download(
     name: &str,
 ) -> Result<Response, AppError> {
     let (dataset, format) = parse_file(name)?;
+    if plan_id.is_some() && !dataset.per_plan() {
+        return Err(AppError::not_found(format!(
+            "„{name}“ обобщава всички планове; изтеглете го от /data/{name}."
+        )));
+    }
     let loaded = gather(state, plan_id).await?;
-    let table = build(dataset, &sources(&loaded));
+    let table = table(state, dataset, &sources(&loaded)).await?;
     let modified = modified(dataset, &loaded).unwrap_or_default();
     let bytes = encode(state, dataset, format, plan_id, &table, &modified)?;
     let file_name = match plan_id {
@@ -203,6 +222,8 @@ struct DatasetView {
     about: &'static str,
     modified: String,
     rows: usize,
+    /// Whether it has a part per plan (the roll-ups do not).
+    per_plan: bool,
     columns: Vec<(&'static str, String)>,
 }
 
@@ -227,6 +248,7 @@ struct DataPage {
 async fn data_page(tr: Tr, State(state): State<AppState>) -> Result<Html<String>, AppError> {
     let loaded = gather(&state, None).await?;
     let src = sources(&loaded);
+    let rollups = super::store::rollups(&state.db, &src).await?;
     let datasets = Dataset::ALL
         .into_iter()
         .map(|d| DatasetView {
@@ -236,7 +258,8 @@ async fn data_page(tr: Tr, State(state): State<AppState>) -> Result<Html<String>
             modified: modified(d, &loaded)
                 .map(|m| crate::dates::display_day(&m))
                 .unwrap_or_else(|| tr.t("data.never").to_string()),
-            rows: build(d, &src).rows.len(),
+            rows: build(d, &src, &rollups).rows.len(),
+            per_plan: d.per_plan(),
             columns: d
                 .columns()
                 .iter()

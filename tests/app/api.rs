@@ -2,68 +2,11 @@
 //! issued on the staff page and refused outside their scope, and the write API going through
 //! the same workflow and audit log as the forms.
 
-use crate::helpers::{Session, TestApp, redact_json, sample_plan};
+use crate::helpers::{TestApp, open_api_round, redact_json, sample_plan, update_path};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use planmon::account::{Role, Scope};
-use planmon::monitoring::store::{self, UpdateRow};
-
-/// A plan with an open round for 2024; (round id, its municipality, its updates).
-pub(crate) async fn open_round(app: &TestApp) -> (i64, i64, Vec<UpdateRow>) {
-    let plan_id = app.create_plan(&sample_plan()).await;
-    let round_id = store::open_round(&app.db, plan_id, 2024, None, store::unaudited)
-        .await
-        .expect("open round");
-    let round = store::get_round(&app.db, round_id)
-        .await
-        .expect("round")
-        .expect("the round");
-    let updates = store::updates(&app.db, round_id, None)
-        .await
-        .expect("updates");
-    (round_id, round.municipality_id, updates)
-}
-
-/// Issues a token on the staff page as `s`; the token shown once.
-pub(crate) async fn issue(app: &TestApp, s: &Session, fields: &[(&str, &str)]) -> String {
-    let r = app.post_form("/api/tokens", s, fields).await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let re = regex::Regex::new(r"<code>([0-9a-f]{64})</code>").expect("regex");
-    re.captures(&r.body)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
-        .expect("the token on the page")
-}
-
-pub(crate) async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<serde_json::Value>,
-) -> (StatusCode, serde_json::Value) {
-    let mut b = Request::builder().method(method).uri(path);
-    if let Some(t) = token {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let body = match body {
-        Some(v) => {
-            b = b.header(header::CONTENT_TYPE, "application/json");
-            Body::from(v.to_string())
-        }
-        None => Body::empty(),
-    };
-    let r = app.request(b.body(body).expect("request")).await;
-    let v = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
-    (r.status, v)
-}
-
-pub(crate) fn update_path(round: i64, u: &UpdateRow) -> String {
-    format!(
-        "/api/v1/rounds/{round}/updates/{}/{}",
-        u.measure_key, u.institution_id
-    )
-}
+use planmon::monitoring::store;
 
 #[tokio::test]
 async fn the_openapi_document_is_3_1_and_pinned() {
@@ -172,7 +115,7 @@ async fn the_reference_page_lists_every_operation_in_both_languages() {
 #[tokio::test]
 async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
     let app = TestApp::spawn().await;
-    let (round, m, updates) = open_round(&app).await;
+    let (round, m, updates) = open_api_round(&app).await;
     let own = updates[0].clone();
     let other = updates
         .iter()
@@ -186,27 +129,22 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
         )
         .await;
     let (m_text, i_text) = (m.to_string(), own.institution_id.to_string());
-    let token = issue(
-        &app,
-        &coordinator,
-        &[
-            ("name", "Система на институцията"),
-            ("role", "reporter"),
-            ("municipality", &m_text),
-            ("institution", &i_text),
-        ],
-    )
-    .await;
+    let token = app
+        .issue_token(
+            &coordinator,
+            &[
+                ("name", "Система на институцията"),
+                ("role", "reporter"),
+                ("municipality", &m_text),
+                ("institution", &i_text),
+            ],
+        )
+        .await;
     let t = Some(token.as_str());
 
-    let (status, r) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        t,
-        None,
-    )
-    .await;
+    let (status, r) = app
+        .call(Method::GET, &format!("/api/v1/rounds/{round}"), t, None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{r}");
     let listed = r["updates"].as_array().expect("updates");
     assert!(
@@ -220,37 +158,37 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
         "narrative": "Проведени са 4 срещи.",
         "people_reached": 40,
     });
-    let (status, saved) = call(
-        &app,
-        Method::PUT,
-        &update_path(round, &own),
-        t,
-        Some(body.clone()),
-    )
-    .await;
+    let (status, saved) = app
+        .call(
+            Method::PUT,
+            &update_path(round, &own),
+            t,
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["state"], "draft");
     assert_eq!(saved["status"], "in_progress");
 
     // Outside its scope: another institution's update, a review, another municipality.
-    let (status, _) = call(
-        &app,
-        Method::PUT,
-        &update_path(round, &other),
-        t,
-        Some(body.clone()),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &update_path(round, &other),
+            t,
+            Some(body.clone()),
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let review = format!("{}/review", update_path(round, &own));
-    let (status, _) = call(
-        &app,
-        Method::POST,
-        &review,
-        t,
-        Some(serde_json::json!({"decision": "approve"})),
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &review,
+            t,
+            Some(serde_json::json!({"decision": "approve"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let mut elsewhere = sample_plan();
     elsewhere.municipality = "Друга община".into();
@@ -258,14 +196,14 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
     let other_round = store::open_round(&app.db, other_plan, 2024, None, store::unaudited)
         .await
         .expect("other round");
-    let (status, _) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/rounds/{other_round}"),
-        t,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/rounds/{other_round}"),
+            t,
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     // A coordinator of another municipality may not issue tokens here.
@@ -295,80 +233,45 @@ async fn an_institutions_token_writes_its_own_update_and_nothing_else() {
 
     // Submitted, it is locked (409); revoked, the token opens nothing.
     let submit = format!("{}/submit", update_path(round, &own));
-    let (status, s) = call(&app, Method::POST, &submit, t, None).await;
+    let (status, s) = app.call(Method::POST, &submit, t, None).await;
     assert_eq!(status, StatusCode::OK, "{s}");
     assert_eq!(s["state"], "submitted");
-    let (status, e) = call(&app, Method::PUT, &update_path(round, &own), t, Some(body)).await;
+    let (status, e) = app
+        .call(Method::PUT, &update_path(round, &own), t, Some(body))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(e["error"]["status"], 409);
-    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("token row");
+    let id: i64 = app.last_token_id().await;
     let r = app
         .post_form(&format!("/api/tokens/{id}/revoke"), &coordinator, &[])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let (status, _) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        t,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(Method::GET, &format!("/api/v1/rounds/{round}"), t, None)
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        None,
-        None,
-    )
-    .await;
+    let (status, _) = app
+        .call(Method::GET, &format!("/api/v1/rounds/{round}"), None, None)
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn a_write_through_the_api_is_in_the_audit_log_with_its_token() {
     let app = TestApp::spawn().await;
-    let (round, m, updates) = open_round(&app).await;
-    let coordinator = app
-        .user_session(
-            "koord@test.example",
-            &[(Role::Coordinator, Scope::Municipality(m))],
-        )
+    let (round, m, updates) = open_api_round(&app).await;
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Общинска система")
         .await;
-    let m_text = m.to_string();
-    let token = issue(
-        &app,
-        &coordinator,
-        &[
-            ("name", "Общинска система"),
-            ("role", "coordinator"),
-            ("municipality", &m_text),
-        ],
-    )
-    .await;
     let u = &updates[0];
-    let (status, _) = call(
-        &app,
-        Method::PUT,
-        &update_path(round, u),
-        Some(&token),
-        Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-    )
-    .await;
+    let (status, _) = app.complete_update(&update_path(round, u), &token).await;
     assert_eq!(status, StatusCode::OK);
     let events: Vec<(String, String, Option<i64>)> =
         sqlx::query_as("SELECT action, actor_label, municipality_id FROM audit_events ORDER BY id")
             .fetch_all(&app.db.pool)
             .await
             .expect("events");
-    let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("token");
+    let id: i64 = app.last_token_id().await;
     assert!(events.contains(&(
         "api_token.create".into(),
         "koord@test.example".into(),
@@ -396,39 +299,39 @@ async fn a_write_through_the_api_is_in_the_audit_log_with_its_token() {
 #[tokio::test]
 async fn bad_values_are_422_with_each_field_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
-    let (round, _, updates) = open_round(&app).await;
+    let (round, _, updates) = open_api_round(&app).await;
     let u = &updates[0];
-    let (status, e) = call(
-        &app,
-        Method::PUT,
-        &update_path(round, u),
-        Some("test-admin-token"),
-        Some(serde_json::json!({
-            "values": {"no-such-indicator": 5},
-            "spent": [{"amount": "-12", "currency": "BGN"}, {"amount": "1", "currency": "USD"}],
-        })),
-    )
-    .await;
+    let (status, e) = app
+        .call(
+            Method::PUT,
+            &update_path(round, u),
+            Some("test-admin-token"),
+            Some(serde_json::json!({
+                "values": {"no-such-indicator": 5},
+                "spent": [{"amount": "-12", "currency": "BGN"}, {"amount": "1", "currency": "USD"}],
+            })),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     insta::assert_json_snapshot!("api_field_errors", e);
-    let (status, e) = call(
-        &app,
-        Method::PUT,
-        &update_path(round, u),
-        Some("test-admin-token"),
-        Some(serde_json::json!({"status": "maybe"})),
-    )
-    .await;
+    let (status, e) = app
+        .call(
+            Method::PUT,
+            &update_path(round, u),
+            Some("test-admin-token"),
+            Some(serde_json::json!({"status": "maybe"})),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "status");
-    let (_, now) = call(
-        &app,
-        Method::GET,
-        &update_path(round, u),
-        Some("test-admin-token"),
-        None,
-    )
-    .await;
+    let (_, now) = app
+        .call(
+            Method::GET,
+            &update_path(round, u),
+            Some("test-admin-token"),
+            None,
+        )
+        .await;
     assert_eq!(now["state"], "not_received");
     let mut now = redact_json(now);
     now["round_id"] = "[id]".into();
@@ -439,7 +342,7 @@ async fn bad_values_are_422_with_each_field_and_nothing_is_stored() {
 #[tokio::test]
 async fn api_reads_with_a_token_answer_304_to_their_etag() {
     let app = TestApp::spawn().await;
-    let (round, _, _) = open_round(&app).await;
+    let (round, _, _) = open_api_round(&app).await;
     let path = format!("/api/v1/rounds/{round}");
     let first = app
         .request(

@@ -1,11 +1,8 @@
 //! Evidence through the API (issue 14): a file as the body or a link, added to an update as the
 //! form adds it (checked by content, stored with its audit event), refused as the form refuses.
 
-use crate::api::{call, issue, open_round, update_path};
-use crate::helpers::TestApp;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use planmon::account::{Role, Scope};
+use crate::helpers::{TestApp, open_api_round, update_path};
+use axum::http::{Method, StatusCode};
 
 /// Posts `bytes` as evidence of the update at `path` with `query`; (status, JSON answer).
 async fn send(
@@ -15,42 +12,21 @@ async fn send(
     token: &str,
     bytes: &[u8],
 ) -> (StatusCode, serde_json::Value) {
-    let r = app
-        .request(
-            Request::builder()
-                .method(Method::POST)
-                .uri(format!("{path}/evidence?{query}"))
-                .header(header::AUTHORIZATION, format!("Bearer {token}"))
-                .header(header::CONTENT_TYPE, "application/octet-stream")
-                .body(Body::from(bytes.to_vec()))
-                .expect("request"),
-        )
-        .await;
-    let v = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
-    (r.status, v)
+    app.post_bytes(
+        &format!("{path}/evidence?{query}"),
+        Some(token),
+        bytes.to_vec(),
+    )
+    .await
 }
 
 #[tokio::test]
 async fn a_machine_adds_a_file_and_a_link_to_an_update_as_the_form_does() {
     let app = TestApp::spawn().await;
-    let (round, m, updates) = open_round(&app).await;
-    let coordinator = app
-        .user_session(
-            "koord@test.example",
-            &[(Role::Coordinator, Scope::Municipality(m))],
-        )
+    let (round, m, updates) = open_api_round(&app).await;
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Общинска система")
         .await;
-    let m_text = m.to_string();
-    let token = issue(
-        &app,
-        &coordinator,
-        &[
-            ("name", "Общинска система"),
-            ("role", "coordinator"),
-            ("municipality", &m_text),
-        ],
-    )
-    .await;
     let path = update_path(round, &updates[0]);
     let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n";
     let (status, e) = send(
@@ -88,16 +64,8 @@ async fn a_machine_adds_a_file_and_a_link_to_an_update_as_the_form_does() {
     assert_eq!(l["url"], "https://example.org/doklad");
     assert_eq!(l["title"], "https://example.org/doklad");
 
-    let token_id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("token");
-    let events: Vec<(String, String)> = sqlx::query_as(
-        "SELECT action, actor_label FROM audit_events WHERE entity_type = 'evidence' ORDER BY id",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .expect("events");
+    let token_id: i64 = app.last_token_id().await;
+    let events: Vec<(String, String)> = app.audit_of("evidence").await;
     let by = format!("API ключ {token_id}");
     assert_eq!(
         events,
@@ -111,24 +79,10 @@ async fn a_machine_adds_a_file_and_a_link_to_an_update_as_the_form_does() {
 #[tokio::test]
 async fn evidence_the_form_would_refuse_is_refused_by_field_and_a_submitted_update_takes_none() {
     let app = TestApp::spawn().await;
-    let (round, m, updates) = open_round(&app).await;
-    let coordinator = app
-        .user_session(
-            "koord@test.example",
-            &[(Role::Coordinator, Scope::Municipality(m))],
-        )
+    let (round, m, updates) = open_api_round(&app).await;
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Система")
         .await;
-    let m_text = m.to_string();
-    let token = issue(
-        &app,
-        &coordinator,
-        &[
-            ("name", "Система"),
-            ("role", "coordinator"),
-            ("municipality", &m_text),
-        ],
-    )
-    .await;
     let path = update_path(round, &updates[0]);
     let (status, e) = send(&app, &path, "file_name=virus.exe", &token, b"MZ\x90\x00").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -142,23 +96,11 @@ async fn evidence_the_form_would_refuse_is_refused_by_field_and_a_submitted_upda
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(e["error"]["fields"][0]["field"], "evidence_url", "{e}");
 
-    let (status, body) = call(
-        &app,
-        Method::PUT,
-        &path,
-        Some(&token),
-        Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-    )
-    .await;
+    let (status, body) = app.complete_update(&path, &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = call(
-        &app,
-        Method::POST,
-        &format!("{path}/submit"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, body) = app
+        .call(Method::POST, &format!("{path}/submit"), Some(&token), None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, e) = send(
         &app,

@@ -2,11 +2,8 @@
 //! way the upload page makes one, and a machine saves it as a plan or a new version, with the
 //! page's refusals answered as JSON.
 
-use crate::api::{call, issue};
 use crate::helpers::{ADMIN_TOKEN, TestApp, sample_plan};
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use planmon::account::{Role, Scope};
+use axum::http::{Method, StatusCode};
 
 /// A small plan of the municipality `name`, as the text of a converted document.
 fn plan_text(name: &str, measure: &str) -> Vec<u8> {
@@ -26,19 +23,8 @@ async fn send(
     token: Option<&str>,
     bytes: Vec<u8>,
 ) -> (StatusCode, serde_json::Value) {
-    let mut b = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/api/v1/imports?{query}"))
-        .header(header::CONTENT_TYPE, "application/octet-stream");
-    if let Some(t) = token {
-        b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let r = app
-        .request(b.body(Body::from(bytes)).expect("request"))
-        .await;
-    assert!(r.content_type.starts_with("application/json"), "{}", r.body);
-    let v = serde_json::from_str(&r.body).unwrap_or(serde_json::Value::Null);
-    (r.status, v)
+    app.post_bytes(&format!("/api/v1/imports?{query}"), token, bytes)
+        .await
 }
 
 /// The id of municipality `name`, made known by storing a plan of it.
@@ -60,23 +46,9 @@ async fn drafts(app: &TestApp) -> i64 {
 async fn a_machine_imports_a_document_as_a_draft_and_saves_it_as_a_plan_then_a_version() {
     let app = TestApp::spawn().await;
     let m = municipality(&app, "Габрово").await;
-    let coordinator = app
-        .user_session(
-            "koord@test.example",
-            &[(Role::Coordinator, Scope::Municipality(m))],
-        )
+    let (_, token) = app
+        .coordinator_token("koord@test.example", m, "Общинска система")
         .await;
-    let m_text = m.to_string();
-    let token = issue(
-        &app,
-        &coordinator,
-        &[
-            ("name", "Общинска система"),
-            ("role", "coordinator"),
-            ("municipality", &m_text),
-        ],
-    )
-    .await;
     let (status, d) = send(
         &app,
         "file_name=plan.txt",
@@ -91,25 +63,25 @@ async fn a_machine_imports_a_document_as_a_draft_and_saves_it_as_a_plan_then_a_v
     let id = d["id"].as_i64().expect("draft id");
     assert_eq!(d["review"], format!("/admin/import/{id}"));
 
-    let (status, again) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/imports/{id}"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, again) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/imports/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again, d);
 
-    let (status, saved) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/imports/{id}/save"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, saved) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/imports/{id}/save"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{saved}");
     assert_eq!(saved["version"], 1);
     let plan = saved["plan"].as_i64().expect("plan id");
@@ -129,27 +101,19 @@ async fn a_machine_imports_a_document_as_a_draft_and_saves_it_as_a_plan_then_a_v
     assert_eq!(status, StatusCode::CREATED, "{d2}");
     assert_eq!(d2["target"], plan);
     let id2 = d2["id"].as_i64().expect("draft id");
-    let (status, saved) = call(
-        &app,
-        Method::POST,
-        &format!("/api/v1/imports/{id2}/save"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, saved) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/imports/{id2}/save"),
+            Some(&token),
+            None,
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{saved}");
     assert_eq!(saved, serde_json::json!({"plan": plan, "version": 2}));
 
-    let token_id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("token");
-    let events: Vec<(String, String)> = sqlx::query_as(
-        "SELECT action, actor_label FROM audit_events WHERE entity_type = 'plan' ORDER BY id",
-    )
-    .fetch_all(&app.db.pool)
-    .await
-    .expect("events");
+    let token_id: i64 = app.last_token_id().await;
+    let events: Vec<(String, String)> = app.audit_of("plan").await;
     let by = format!("API ключ {token_id}");
     assert_eq!(
         events,
@@ -198,23 +162,9 @@ async fn an_import_the_page_would_refuse_is_refused_as_json_and_stores_nothing()
 
     // A coordinator of another municipality: the plan is not theirs to import.
     let ruse = municipality(&app, "Русе").await;
-    let coordinator = app
-        .user_session(
-            "ruse@test.example",
-            &[(Role::Coordinator, Scope::Municipality(ruse))],
-        )
+    let (_, token) = app
+        .coordinator_token("ruse@test.example", ruse, "Русе")
         .await;
-    let r_text = ruse.to_string();
-    let token = issue(
-        &app,
-        &coordinator,
-        &[
-            ("name", "Русе"),
-            ("role", "coordinator"),
-            ("municipality", &r_text),
-        ],
-    )
-    .await;
     let (status, e) = send(
         &app,
         "file_name=plan.txt",
@@ -240,7 +190,7 @@ async fn an_import_the_page_would_refuse_is_refused_as_json_and_stores_nothing()
         (Method::GET, format!("/api/v1/imports/{id}")),
         (Method::POST, format!("/api/v1/imports/{id}/save")),
     ] {
-        let (status, _) = call(&app, method, &path, Some(&token), None).await;
+        let (status, _) = app.call(method, &path, Some(&token), None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
     assert_eq!(drafts(&app).await, 1);

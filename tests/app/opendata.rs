@@ -16,13 +16,21 @@ fn redact_days(html: &str) -> String {
     re.replace_all(html, "[дата]").into_owned()
 }
 
-/// A test plan with a closed round for 2024 and a generated sample for 2025.
+/// The test plan with a closed round for 2024 and a generated sample for 2025.
 async fn plan_with_rounds(app: &TestApp) -> (i64, planmon::snapshot::RoundSnapshot) {
-    let plan = sample_plan();
-    let id = app.create_plan(&plan).await;
-    let closed = sample_round(id, 1, &plan, 2024);
+    store_with_rounds(app, &sample_plan()).await
+}
+
+/// Stores `plan` with a closed round for 2024 and a generated sample for 2025 (never
+/// published); (plan id, the round).
+async fn store_with_rounds(
+    app: &TestApp,
+    plan: &planmon::plan::Plan,
+) -> (i64, planmon::snapshot::RoundSnapshot) {
+    let id = app.create_plan(plan).await;
+    let closed = sample_round(id, 1, plan, 2024);
     save_snapshot(&app.db.pool, &closed).await.expect("round");
-    save_sample_snapshot(&app.db, &sample_round(id, 1, &plan, 2025))
+    save_sample_snapshot(&app.db, &sample_round(id, 1, plan, 2025))
         .await
         .expect("sample");
     (id, closed)
@@ -54,7 +62,7 @@ async fn the_data_page_lists_every_dataset_with_licence_columns_and_downloads() 
             let all = format!("href=\"/data/{}.{ext}\"", d.code());
             let one = format!("href=\"/data/plans/{id}/{}.{ext}\"", d.code());
             assert!(r.body.contains(&all), "{all}");
-            assert!(r.body.contains(&one), "{one}");
+            assert_eq!(r.body.contains(&one), d.per_plan(), "{one}");
         }
         for c in d.columns() {
             assert!(
@@ -179,6 +187,72 @@ async fn progress_holds_approved_updates_of_closed_rounds_only() {
     );
 }
 
+/// The generated plan of the municipality `code`.
+fn municipal_plan(code: &str) -> planmon::plan::Plan {
+    let t = planmon::territory::tree();
+    let m = t.municipality(code).expect("municipality");
+    let district = t.district(&m.district).expect("district");
+    planmon::generate::municipal_plan(&Default::default(), m, &district.name)
+}
+
+#[tokio::test]
+async fn the_roll_ups_add_up_approved_data_of_closed_rounds_per_district_and_nationally() {
+    let app = TestApp::spawn().await;
+    let (_, a) = store_with_rounds(&app, &municipal_plan("SML09")).await;
+    let (_, b) = store_with_rounds(&app, &municipal_plan("SZR12")).await;
+    let people = |s: &planmon::snapshot::RoundSnapshot| -> u64 {
+        s.updates
+            .iter()
+            .filter(|u| u.state == ReviewState::Approved)
+            .filter_map(|u| u.people_reached)
+            .sum()
+    };
+    let (headers, rows) = csv_rows(&app.get("/data/districts.csv").await.bytes);
+    assert_eq!(headers, Dataset::Districts.columns());
+    let col = |n: &str| headers.iter().position(|h| h == n).expect("column");
+    let all: Vec<_> = rows
+        .iter()
+        .filter(|r| &r[col("priority_area")] == "all")
+        .collect();
+    assert_eq!(
+        all.len(),
+        28,
+        "every district of 2024, once: the 2025 sample is left out"
+    );
+    assert!(all.iter().all(|r| &r[col("year")] == "2024"));
+    let of = |code: &str| {
+        all.iter()
+            .find(|r| &r[col("district_code")] == code)
+            .expect("district row")
+    };
+    assert_eq!(&of("SML")[col("municipalities_reporting")], "1");
+    assert_eq!(&of("SML")[col("people_reached")], &people(&a).to_string());
+    assert_eq!(&of("SZR")[col("people_reached")], &people(&b).to_string());
+    assert_eq!(&of("PDV")[col("rounds")], "0");
+
+    let (status, national) = app.get_json("/data/national.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(national["dataset"], "national");
+    assert_eq!(national["plan_id"], serde_json::Value::Null);
+    let records = national["records"].as_array().expect("records");
+    let whole = &records[0];
+    assert_eq!(whole["priority_area"], "all");
+    assert_eq!(whole["municipalities"], 265);
+    assert_eq!(whole["municipalities_reporting"], 2);
+    assert_eq!(whole["people_reached"], people(&a) + people(&b));
+    // The same figures as the roll-up API, which adds the same rounds.
+    let (_, api) = app.get_json("/api/v1/rollup/2024").await;
+    assert_eq!(whole["measures"], api["totals"]["measures"]);
+    assert_eq!(whole["spent_eur"], api["totals"]["money"]["spent_eur"]);
+    let r = app.get("/data/national.xlsx").await;
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(r.bytes)).expect("opens");
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).expect("sheet");
+    assert_eq!(range.get((0, 0)), Some(&Data::String("year".into())));
+    assert_eq!(range.get((1, 0)), Some(&Data::Float(2024.0)));
+}
+
 #[tokio::test]
 async fn xlsx_downloads_open_with_typed_cells() {
     let app = TestApp::spawn().await;
@@ -237,6 +311,8 @@ async fn unknown_datasets_formats_and_plans_are_404s() {
         "/data/plans/999/plans.csv".to_string(),
         "/data/plans/abc/plans.csv".to_string(),
         format!("/data/plans/{id}/nothing.json"),
+        format!("/data/plans/{id}/districts.csv"),
+        format!("/data/plans/{id}/national.json"),
     ] {
         assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
     }
@@ -253,10 +329,11 @@ async fn the_dcat_catalogue_describes_every_dataset_and_each_download_works() {
     assert_eq!(cat["@type"], "dcat:Catalog");
     assert_eq!(cat["@context"]["dcat"], "http://www.w3.org/ns/dcat#");
     let datasets = cat["dcat:dataset"].as_array().expect("datasets");
+    let per_plan = Dataset::ALL.iter().filter(|d| d.per_plan()).count();
     assert_eq!(
         datasets.len(),
-        Dataset::ALL.len() * 2,
-        "all plans and the one plan"
+        Dataset::ALL.len() + per_plan,
+        "all plans and the one plan (the roll-ups add plans up)"
     );
     let mut checked = 0;
     for d in datasets {

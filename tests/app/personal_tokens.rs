@@ -2,8 +2,7 @@
 //! with the person's rights as they are at each request, open no page, and only their owner
 //! revokes them.
 
-use crate::api::{call, open_round, update_path};
-use crate::helpers::{Session, TestApp};
+use crate::helpers::{Session, TestApp, open_api_round, token_on_page, update_path};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use planmon::account::{Role, Scope};
@@ -18,12 +17,7 @@ async fn issue_personal(app: &TestApp, s: &Session, name: &str) -> (i64, String)
         r.body.contains("href=\"/account/tokens\""),
         "back to the list"
     );
-    let re = regex::Regex::new(r"<code>([0-9a-f]{64})</code>").expect("regex");
-    let token = re
-        .captures(&r.body)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().to_string())
-        .expect("the token on the page");
+    let token = token_on_page(&r.body);
     let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM api_tokens")
         .fetch_one(&app.db.pool)
         .await
@@ -34,7 +28,7 @@ async fn issue_personal(app: &TestApp, s: &Session, name: &str) -> (i64, String)
 #[tokio::test]
 async fn a_personal_token_acts_with_its_owner_s_rights_as_they_are_now() {
     let app = TestApp::spawn().await;
-    let (round, m, updates) = open_round(&app).await;
+    let (round, m, updates) = open_api_round(&app).await;
     let coordinator = app
         .user_session(
             "koord@test.example",
@@ -46,24 +40,11 @@ async fn a_personal_token_acts_with_its_owner_s_rights_as_they_are_now() {
     assert!(list.body.contains("Моят скрипт"), "{}", list.body);
     assert!(!list.body.contains(&token), "the token is shown once only");
 
-    let (status, body) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let round_path = format!("/api/v1/rounds/{round}");
+    let (status, body) = app.call(Method::GET, &round_path, Some(&token), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let u = &updates[0];
-    let (status, body) = call(
-        &app,
-        Method::PUT,
-        &update_path(round, u),
-        Some(&token),
-        Some(serde_json::json!({"status": "completed", "narrative": "Изпълнена."})),
-    )
-    .await;
+    let (status, body) = app.complete_update(&update_path(round, u), &token).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let labels: Vec<String> =
         sqlx::query_scalar("SELECT actor_label FROM audit_events WHERE action = 'update.save'")
@@ -77,14 +58,7 @@ async fn a_personal_token_acts_with_its_owner_s_rights_as_they_are_now() {
         .execute(&app.db.pool)
         .await
         .expect("take the role away");
-    let (status, _) = call(
-        &app,
-        Method::GET,
-        &format!("/api/v1/rounds/{round}"),
-        Some(&token),
-        None,
-    )
-    .await;
+    let (status, _) = app.call(Method::GET, &round_path, Some(&token), None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -127,7 +101,7 @@ async fn a_personal_token_opens_no_page_outside_the_api() {
 #[tokio::test]
 async fn only_its_owner_revokes_a_personal_token_and_then_it_opens_nothing() {
     let app = TestApp::spawn().await;
-    let (round, m, _) = open_round(&app).await;
+    let (round, m, _) = open_api_round(&app).await;
     let grant = [(Role::Reviewer, Scope::Municipality(m))];
     let owner = app.user_session("owner@test.example", &grant).await;
     let other = app.user_session("other@test.example", &grant).await;
@@ -136,11 +110,11 @@ async fn only_its_owner_revokes_a_personal_token_and_then_it_opens_nothing() {
     let r = app.post_form(&path, &other, &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
     let round_path = format!("/api/v1/rounds/{round}");
-    let (status, _) = call(&app, Method::GET, &round_path, Some(&token), None).await;
+    let (status, _) = app.call(Method::GET, &round_path, Some(&token), None).await;
     assert_eq!(status, StatusCode::OK, "still works");
     let r = app.post_form(&path, &owner, &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let (status, _) = call(&app, Method::GET, &round_path, Some(&token), None).await;
+    let (status, _) = app.call(Method::GET, &round_path, Some(&token), None).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let events: Vec<String> = sqlx::query_scalar(
         "SELECT action FROM audit_events WHERE entity_type = 'api_token' ORDER BY id",
