@@ -15,7 +15,7 @@ use crate::i18n::Tr;
 use crate::overview::{self, Standing};
 use crate::plan::store::StoreError;
 use crate::report::blocks::Document;
-use crate::report::store::{ReportError, ReportState};
+use crate::report::store::{Change, Moved, ReportError, ReportState, move_version};
 use crate::report::{Adoption, Narrative};
 use crate::rollup::store::RollupCache;
 use std::collections::HashMap;
@@ -285,62 +285,25 @@ pub async fn create(db: &Db, area: &str, year: i32, actor: &Actor) -> Result<i64
     Ok(id)
 }
 
-/// A step: from one of `from` by the SQL assignments `set` (`$1`… bound to `binds`),
-/// recorded as `action` with `after`.
-struct Change<'a> {
-    from: &'a [ReportState],
-    set: &'a str,
-    binds: Vec<Option<String>>,
-    action: &'a str,
-    after: serde_json::Value,
-}
-
-/// Moves `row` by `c`, checking in SQL that nobody moved it meanwhile.
+/// Moves a district or national report's version by `c` (the municipal reports' mover,
+/// [`crate::report::store::move_version`]) when its state allows it.
 async fn transition(
     db: &Db,
     row: &AreaRow,
     actor: &Actor,
     c: Change<'_>,
 ) -> Result<(), ReportError> {
-    let Change {
-        from,
-        set,
-        binds,
-        action,
-        after,
-    } = c;
-    if !from.contains(&row.state()) {
+    if !c.from.contains(&row.state()) {
         return Err(wrong_state(row));
     }
-    let states = from
-        .iter()
-        .map(|s| format!("'{}'", s.code()))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let n = binds.len();
-    let sql = format!(
-        "UPDATE area_reports SET {set}, updated_at = ${} WHERE id = ${} AND state IN ({states})",
-        n + 1,
-        n + 2
-    );
-    let mut tx = db.pool.begin().await?;
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-    for b in binds {
-        q = q.bind(b);
-    }
-    let done = q.bind(now_rfc3339()).bind(row.id).execute(&mut *tx).await?;
-    if done.rows_affected() != 1 {
-        return Err(workflow(
-            "Докладът току-що е променен от друг потребител. Презаредете страницата.",
-        ));
-    }
-    Event::new(actor.clone(), action, "area_report", row.id)
-        .before(&serde_json::json!({"state": row.state}))
-        .after(&after)
-        .record(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(())
+    let moved = Moved {
+        table: "area_reports",
+        entity: "area_report",
+        id: row.id,
+        state: &row.state,
+        municipality: None,
+    };
+    move_version(db, moved, actor, c).await
 }
 
 fn wrong_state(row: &AreaRow) -> ReportError {
@@ -376,6 +339,7 @@ pub async fn save_narrative(
             binds: vec![Some(text)],
             action: "area_report.narrative",
             after: serde_json::to_value(narrative).unwrap_or_default(),
+            ..Change::default()
         },
     )
     .await
@@ -419,6 +383,7 @@ pub async fn approve(
             binds: vec![Some(frozen), Some(now_rfc3339()), Some(actor.label.clone())],
             action: "area_report.approve",
             after: serde_json::json!({"state": "approved"}),
+            ..Change::default()
         },
     )
     .await
@@ -436,6 +401,7 @@ pub async fn send_back(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), Repo
             binds: vec![],
             action: "area_report.return",
             after: serde_json::json!({"state": "draft"}),
+            ..Change::default()
         },
     )
     .await
@@ -465,6 +431,7 @@ pub async fn adopt(
         ],
             action: "area_report.adopt",
             after: serde_json::json!({"state": "adopted", "adoption": adoption}),
+            ..Change::default()
         },
     )
     .await
@@ -482,6 +449,7 @@ pub async fn publish(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), Report
             binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
             action: "area_report.publish",
             after: serde_json::json!({"state": "published"}),
+            ..Change::default()
         },
     )
     .await

@@ -23,6 +23,7 @@ mod workflow;
 
 pub use adoption::adopt;
 pub use documents::{current_inputs, document, document_bytes, report_bytes, unsaved_document};
+pub(in crate::report) use workflow::{Change, Moved, move_version};
 pub use workflow::{
     MAX_NARRATIVE_CHARS, approve, correct, create, publish, save_narrative, send_back, submit,
     withdraw,

@@ -46,21 +46,38 @@ pub async fn create(db: &Db, plan_id: i64, year: i32, actor: &Actor) -> Result<i
     Ok(id)
 }
 
-/// Moves `row` from `from` to the state of `set` (an SQL assignment list starting with the
-/// state), checking in SQL that nobody moved it meanwhile; records `action` in the audit log.
-struct Change<'a> {
-    from: &'a [ReportState],
-    set: &'a str,
-    binds: Vec<Option<String>>,
-    action: &'a str,
-    after: serde_json::Value,
+/// A step of a version's workflow: from one of `from` by the SQL assignments `set` (an
+/// assignment list starting with the state; `$1`… bound to `binds`), recorded in the audit log
+/// as `action` with `after`, causing the e-mail `notice` if any. Shared by the municipal
+/// reports and the district and national ones ([`crate::report::area`]).
+#[derive(Default)]
+pub(in crate::report) struct Change<'a> {
+    pub from: &'a [ReportState],
+    pub set: &'a str,
+    pub binds: Vec<Option<String>>,
+    pub action: &'a str,
+    pub after: serde_json::Value,
     /// The e-mail the step causes, queued in its transaction.
-    notice: Option<Notice>,
+    pub notice: Option<Notice>,
 }
 
-async fn transition(
+/// The version a [`Change`] moves: its row in `table`, audited as `entity`.
+pub(in crate::report) struct Moved<'a> {
+    pub table: &'static str,
+    pub entity: &'static str,
+    pub id: i64,
+    /// Its state as stored (recorded as the audit event's before).
+    pub state: &'a str,
+    /// The municipality whose staff may read the audit event, if any.
+    pub municipality: Option<i64>,
+}
+
+/// Applies `c` to `moved`, checking in SQL that nobody moved it meanwhile (the caller has
+/// checked that its state is one of `c.from`); the audit event and the e-mail in the same
+/// transaction.
+pub(in crate::report) async fn move_version(
     db: &Db,
-    row: &ReportRow,
+    moved: Moved<'_>,
     actor: &Actor,
     c: Change<'_>,
 ) -> Result<(), ReportError> {
@@ -72,9 +89,6 @@ async fn transition(
         after,
         notice,
     } = c;
-    if !from.contains(&row.state()) {
-        return Err(wrong_state(row));
-    }
     let states = from
         .iter()
         .map(|s| format!("'{}'", s.code()))
@@ -82,7 +96,8 @@ async fn transition(
         .join(", ");
     let n = binds.len();
     let sql = format!(
-        "UPDATE annual_reports SET {set}, updated_at = ${} WHERE id = ${} AND state IN ({states})",
+        "UPDATE {} SET {set}, updated_at = ${} WHERE id = ${} AND state IN ({states})",
+        moved.table,
         n + 1,
         n + 2
     );
@@ -91,15 +106,19 @@ async fn transition(
     for b in binds {
         q = q.bind(b);
     }
-    let done = q.bind(now_rfc3339()).bind(row.id).execute(&mut *tx).await?;
+    let done = q
+        .bind(now_rfc3339())
+        .bind(moved.id)
+        .execute(&mut *tx)
+        .await?;
     if done.rows_affected() != 1 {
         return Err(workflow(
             "Докладът току-що е променен от друг потребител. Презаредете страницата.",
         ));
     }
-    Event::new(actor.clone(), action, "annual_report", row.id)
-        .municipality(row.municipality_id)
-        .before(&serde_json::json!({"state": row.state}))
+    Event::new(actor.clone(), action, moved.entity, moved.id)
+        .municipality(moved.municipality)
+        .before(&serde_json::json!({"state": moved.state}))
         .after(&after)
         .record(&mut *tx)
         .await?;
@@ -108,6 +127,26 @@ async fn transition(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Moves a municipal report's version by `c` ([`move_version`]) when its state allows it.
+async fn transition(
+    db: &Db,
+    row: &ReportRow,
+    actor: &Actor,
+    c: Change<'_>,
+) -> Result<(), ReportError> {
+    if !c.from.contains(&row.state()) {
+        return Err(wrong_state(row));
+    }
+    let moved = Moved {
+        table: "annual_reports",
+        entity: "annual_report",
+        id: row.id,
+        state: &row.state,
+        municipality: Some(row.municipality_id),
+    };
+    move_version(db, moved, actor, c).await
 }
 
 pub(super) fn wrong_state(row: &ReportRow) -> ReportError {
