@@ -28,6 +28,22 @@ impl Format {
         }
     }
 
+    /// The document `bytes` sent as `{stem}.{extension}`: HTML shown as a page under its own
+    /// content policy, DOCX and PDF saved as files.
+    pub fn download(self, stem: &str, bytes: Vec<u8>) -> axum::response::Response {
+        use crate::web::download;
+        let name = format!("{stem}.{}", self.extension());
+        if self == Format::Html {
+            return download::html_document(&name, bytes);
+        }
+        download::file(
+            self.media_type(),
+            &name,
+            download::Disposition::Attachment,
+            bytes,
+        )
+    }
+
     pub fn parse(text: &str) -> Option<Format> {
         match text {
             "html" => Some(Format::Html),

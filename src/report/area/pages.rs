@@ -22,7 +22,6 @@ use crate::report::store::ReportState;
 use crate::report::{Adoption, Narrative};
 use crate::rollup::AREA_SLOTS;
 use crate::web::auth::{CsrfToken, CurrentUser};
-use crate::web::download::{self, Disposition};
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -423,22 +422,13 @@ async fn download(
     let bytes = render_document_off_thread(doc, format)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let name = format!(
-        "annual-report-{}-{}-v{}.{}",
+    let stem = format!(
+        "annual-report-{}-{}-v{}",
         r.area.to_lowercase(),
         r.year,
-        r.version,
-        format.extension()
+        r.version
     );
-    if format == Format::Html {
-        return Ok(download::html_document(&name, bytes));
-    }
-    Ok(download::file(
-        format.media_type(),
-        &name,
-        Disposition::Attachment,
-        bytes,
-    ))
+    Ok(format.download(&stem, bytes))
 }
 
 #[derive(Template)]

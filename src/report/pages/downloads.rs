@@ -48,20 +48,6 @@ pub(super) async fn download(
     let format = Format::parse(&what)
         .ok_or_else(|| AppError::not_found(format!("Няма формат „{what}“.")))?;
     let bytes = store::document_bytes(&state.db, &state.config.data_dir, &r, format).await?;
-    let name = format!(
-        "annual-report-{}-{}-v{}.{}",
-        r.plan_id,
-        r.year,
-        r.version,
-        format.extension()
-    );
-    if format == Format::Html {
-        return Ok(download::html_document(&name, bytes));
-    }
-    Ok(download::file(
-        format.media_type(),
-        &name,
-        Disposition::Attachment,
-        bytes,
-    ))
+    let stem = format!("annual-report-{}-{}-v{}", r.plan_id, r.year, r.version);
+    Ok(format.download(&stem, bytes))
 }
