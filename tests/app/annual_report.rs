@@ -1,7 +1,7 @@
 //! The annual monitoring report: HTML pinned by a snapshot, DOCX with real headings that
 //! LibreOffice opens, PDF with embedded fonts, and the `report` command.
 
-use crate::cli::planmon;
+use crate::helpers::planmon;
 use crate::helpers::{TestApp, sample_plan};
 use planmon::report::render::{Format, render};
 use planmon::report::{Narrative, build};

@@ -109,7 +109,7 @@ async fn the_reference_page_lists_every_operation_in_both_languages() {
         )
         .await;
     assert!(en.body.contains("Save an update"));
-    crate::plan_pages::assert_accessible_basics(&page.body);
+    crate::helpers::assert_accessible_basics(&page.body);
 }
 
 #[tokio::test]

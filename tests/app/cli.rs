@@ -1,24 +1,7 @@
 //! The command line: import and export of plan JSON, with errors that say where.
 
-use crate::helpers::{TestApp, sample_plan};
-use clap::Parser;
-use planmon::cli::{Cli, load_config, run};
+use crate::helpers::{TestApp, planmon, sample_plan};
 use planmon::plan::format::to_plan_json;
-
-pub async fn planmon(app: &TestApp, args: &[&str]) -> anyhow::Result<()> {
-    let data_dir = app.state.config.data_dir.display().to_string();
-    let mut argv = vec![
-        "planmon",
-        "--database-url",
-        app.database_url.as_str(),
-        "--data-dir",
-        data_dir.as_str(),
-    ];
-    argv.extend_from_slice(args);
-    let cli = Cli::try_parse_from(argv)?;
-    let config = load_config(&cli)?;
-    run(cli, config).await
-}
 
 #[tokio::test]
 async fn import_then_export_round_trips_a_plan_file() {

@@ -243,7 +243,7 @@ async fn a_panic_in_a_handler_is_answered_with_the_500_page_not_a_dropped_connec
 async fn an_upload_over_budget_is_refused_on_the_import_page_naming_the_limit() {
     let app = TestApp::spawn().await;
     let r = app
-        .request(crate::import_web::upload_request(
+        .request(crate::helpers::upload_request(
             "вложени.html",
             &files::nested_tables_html(5000),
             "",
@@ -270,7 +270,7 @@ async fn the_operator_s_limits_decide_what_an_upload_may_make_the_reader_do() {
     // A plan well within the default budget, over a budget of eight nesting levels.
     let app = TestApp::spawn_with(|c| c.limits.depth = 8).await;
     let r = app
-        .request(crate::import_web::upload_request(
+        .request(crate::helpers::upload_request(
             "вложени.html",
             &files::nested_tables_html(20),
             "",
@@ -281,7 +281,7 @@ async fn the_operator_s_limits_decide_what_an_upload_may_make_the_reader_do() {
     assert!(r.body.contains("до 8 нива на влагане"), "{}", r.body);
     let default = TestApp::spawn().await;
     let r = default
-        .request(crate::import_web::upload_request(
+        .request(crate::helpers::upload_request(
             "вложени.html",
             &files::nested_tables_html(20),
             "",

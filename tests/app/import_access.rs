@@ -3,7 +3,7 @@
 //! the administration token may import for any municipality. On SQLite and PostgreSQL.
 
 use crate::helpers::{Session, TestApp, TestResponse, sample_plan};
-use crate::import_web::{count, upload_request};
+use crate::helpers::{count, upload_request};
 use axum::http::{StatusCode, header};
 use planmon::account::{Role, Scope};
 

@@ -2,24 +2,10 @@
 //! the seed texts by scripts/make-fixtures.py) reads into the same table cells as the text, and
 //! bad files give the right error without a panic.
 
+use crate::helpers::{SEEDS, fixture, seed_text};
 use planmon::import::document::{Block, Document};
 use planmon::import::read::read_document_with_limit;
 use planmon::import::{ImportError, SourceFormat, read_document};
-
-pub const SEEDS: [&str; 2] = ["plovdiv-2022-2024", "kazanlak-2021-2023"];
-
-pub fn fixture(name: &str) -> Vec<u8> {
-    let path = format!(
-        "{}/tests/fixtures/import/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-pub fn seed_text(seed: &str) -> Vec<u8> {
-    let path = format!("{}/demo/{seed}.txt", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
 
 /// Text as a reader of any format should give it: markup removed, whitespace collapsed.
 fn normalise(s: &str) -> String {

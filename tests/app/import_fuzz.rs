@@ -4,7 +4,7 @@
 //! an outcome or an error. A plan it gives always survives a plan JSON round trip. The case
 //! count is small so CI stays quick; raise it locally with PROPTEST_CASES=5000.
 
-use crate::import_formats::{SEEDS, fixture, seed_text};
+use crate::helpers::{SEEDS, fixture, seed_text};
 use planmon::import::ImportOptions;
 use planmon::import::load::import_bytes;
 use planmon::plan::format::{parse_plan_json, to_plan_json};

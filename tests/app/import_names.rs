@@ -3,7 +3,7 @@
 //! choice is applied in the saving transaction. On SQLite and PostgreSQL.
 
 use crate::helpers::TestApp;
-use crate::import_web::{count, get_admin, post_form, upload};
+use crate::helpers::{count, get_admin, post_form, upload};
 use axum::http::StatusCode;
 
 const PLAN: &str = "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово за периода 2024-2026 г.\n\nПриоритет 1 Образование\n\nЦели\tЗадачи\tДейности\tОтговорна институция\tСрок\tСредства\tИзточник\tИндикатори\n1. Достъп до образование\tЗадача\tРемонт на училището\tНова агенция за всичко, Друга нова служба\t2024 г.\t200 000 лв.\tОбщински бюджет\tБрой ремонтирани училища\n";

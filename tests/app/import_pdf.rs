@@ -2,7 +2,7 @@
 //! pages and column widths (scripts/make-pdf-fixtures.py) import as the text's plan; a scan
 //! without text and a damaged file give a clear error.
 
-use super::import_formats::{SEEDS, fixture, seed_text};
+use crate::helpers::{SEEDS, fixture, seed_text};
 use planmon::import::load::import_bytes;
 use planmon::import::{ImportError, ImportOptions, SourceFormat, read_document};
 use planmon::plan::Plan;

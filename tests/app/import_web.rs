@@ -1,75 +1,10 @@
 //! The web import: upload → review → save behind the administration token, on both databases;
 //! bad files give a Bulgarian error and store nothing.
 
-use crate::helpers::{ADMIN_TOKEN, TestApp, TestResponse};
-use crate::import_formats::{fixture, seed_text};
+use crate::helpers::{TestApp, TestResponse};
+use crate::helpers::{count, fixture, get_admin, post_form, seed_text, upload, upload_request};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-
-const BOUNDARY: &str = "planmon-test-boundary";
-
-/// A multipart upload of one file (and the optional municipality field).
-pub(crate) fn upload_request(
-    file_name: &str,
-    bytes: &[u8],
-    municipality: &str,
-    auth: bool,
-) -> Request<Body> {
-    let mut body = Vec::new();
-    body.extend(
-        format!(
-            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .as_bytes(),
-    );
-    body.extend(bytes);
-    body.extend(
-        format!(
-            "\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"municipality\"\r\n\r\n{municipality}\r\n--{BOUNDARY}--\r\n"
-        )
-        .as_bytes(),
-    );
-    let mut req = Request::post("/admin/import").header(
-        header::CONTENT_TYPE,
-        format!("multipart/form-data; boundary={BOUNDARY}"),
-    );
-    if auth {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"));
-    }
-    req.body(Body::from(body)).expect("request")
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-pub(crate) fn post_form(path: &str, fields: &[(&str, &str)]) -> Request<Body> {
-    Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
-        .body(Body::from(form_body(fields)))
-        .expect("request")
-}
-
-pub(crate) fn get_admin(path: &str) -> Request<Body> {
-    Request::get(path)
-        .header(header::AUTHORIZATION, format!("Bearer {ADMIN_TOKEN}"))
-        .body(Body::empty())
-        .expect("request")
-}
 
 /// The audit events about plans: (action, actor, plan id, municipality id).
 async fn plan_events(app: &TestApp) -> Vec<(String, String, String, Option<i64>)> {
@@ -80,27 +15,6 @@ async fn plan_events(app: &TestApp) -> Vec<(String, String, String, Option<i64>)
     .fetch_all(&app.db.pool)
     .await
     .expect("audit events")
-}
-
-pub(crate) async fn count(app: &TestApp, table: &str) -> i64 {
-    sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-        .fetch_one(&app.db.pool)
-        .await
-        .expect("count")
-}
-
-/// Uploads a file and returns the review page's path.
-pub(crate) async fn upload(app: &TestApp, file_name: &str, bytes: &[u8]) -> String {
-    let r = app
-        .request(upload_request(file_name, bytes, "", true))
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert!(
-        r.location().starts_with("/admin/import/"),
-        "{}",
-        r.location()
-    );
-    r.location().to_string()
 }
 
 async fn assert_refused(app: &TestApp, r: &TestResponse, status: StatusCode, says: &str) {

@@ -1,10 +1,10 @@
 //! The yearly cycle through the pages: open a round, issue a link, report through it with
 //! evidence, review, close; what each page shows, with snapshots.
 
+use crate::helpers::assert_accessible_basics;
 use crate::helpers::{
     TestApp, get, issue_link, open_round_by_form, post, post_multipart, redact, sample_plan,
 };
-use crate::plan_pages::assert_accessible_basics;
 use axum::http::StatusCode;
 use planmon::account::Role;
 use planmon::monitoring::State;

@@ -1,8 +1,8 @@
 //! Open data: the /data page and the dataset downloads (CSV, XLSX, JSON), for everything and
 //! per plan.
 
+use crate::helpers::assert_accessible_basics;
 use crate::helpers::{TestApp, redact_json, sample_plan};
-use crate::plan_pages::assert_accessible_basics;
 use axum::http::StatusCode;
 use calamine::{Data, Reader, Xlsx};
 use planmon::opendata::Dataset;

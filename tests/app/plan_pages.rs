@@ -1,41 +1,7 @@
 //! Public pages: home, plan, measure, institutions, errors, and accessibility basics.
 
-use crate::helpers::{TestApp, sample_plan};
+use crate::helpers::{TestApp, assert_accessible_basics, sample_plan};
 use axum::http::StatusCode;
-
-/// Checks the WCAG basics a page must meet: language, one h1, labelled fields, tables with
-/// captions and header cells, a skip link to the main landmark.
-pub fn assert_accessible_basics(html: &str) {
-    assert!(
-        html.contains("<html lang=\"bg\">"),
-        "page language is declared"
-    );
-    assert_eq!(html.matches("<h1").count(), 1, "exactly one h1");
-    assert!(html.contains("<main id=\"main\""), "main landmark");
-    assert!(html.contains("href=\"#main\""), "skip link");
-    for part in html
-        .split("<input")
-        .skip(1)
-        .chain(html.split("<select").skip(1))
-    {
-        // Only the tag itself: a field without an id must not borrow the next element's id.
-        let tag = part.split('>').next().unwrap_or_default();
-        if let Some(id) = tag.split(" id=\"").nth(1).and_then(|s| s.split('"').next()) {
-            assert!(
-                html.contains(&format!("<label for=\"{id}\"")),
-                "field {id} has a label"
-            );
-        }
-    }
-    for table in html.split("<table").skip(1) {
-        let table = table.split("</table>").next().unwrap_or_default();
-        assert!(table.contains("<caption"), "table has a caption");
-        assert!(
-            table.contains("<th scope=\"col\""),
-            "table has column headers"
-        );
-    }
-}
 
 #[tokio::test]
 async fn home_page_lists_municipalities_with_their_plans() {

@@ -1,7 +1,7 @@
 //! The public progress dashboards: per plan and per municipality.
 
+use crate::helpers::assert_accessible_basics;
 use crate::helpers::{TestApp, sample_plan};
-use crate::plan_pages::assert_accessible_basics;
 use axum::http::StatusCode;
 use planmon::analytics::analyse;
 use planmon::snapshot::sample::sample_round;

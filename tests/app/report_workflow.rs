@@ -3,7 +3,7 @@
 //! decision, the report is published with its adoption shown; an adopted version never
 //! changes and a correction is a new version.
 
-use crate::cli::planmon;
+use crate::helpers::planmon;
 use crate::helpers::{Session, TestApp, TestResponse, redact, sample_plan};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};

@@ -1,7 +1,7 @@
 //! Full-text search with filters, on both backends.
 
+use crate::helpers::assert_accessible_basics;
 use crate::helpers::{TestApp, sample_plan};
-use crate::plan_pages::assert_accessible_basics;
 use planmon::plan::NationalArea;
 use planmon::search::SearchQuery;
 use planmon::search::store::search;

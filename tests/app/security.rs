@@ -491,7 +491,7 @@ async fn an_evidence_file_refused_after_upload_leaves_nothing_on_disk_and_check_
         .expect("check");
     assert_eq!(report.damaged, vec![kept_path.clone()]);
     assert_eq!(report.orphans, vec!["evidence/stray.part".to_string()]);
-    let err = crate::cli::planmon(&app, &["check"])
+    let err = crate::helpers::planmon(&app, &["check"])
         .await
         .expect_err("not clean");
     assert!(err.to_string().contains("не съответстват"), "{err}");
