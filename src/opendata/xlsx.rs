@@ -3,10 +3,19 @@
 //! CSV.
 
 use super::{Cell, Table, neutralise};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, XlsxError};
+
+/// A workbook whose bytes depend on its data only: its creation time is fixed (by default it
+/// is the moment of writing), so the same data gives the same file and the same ETag.
+pub fn workbook() -> Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2021, 1, 1)?;
+    wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    Ok(wb)
+}
 
 pub fn write(table: &Table, sheet_name: &str) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = workbook()?;
     let bold = Format::new().set_bold();
     let money = Format::new().set_num_format("0.00");
     let wrap = Format::new().set_text_wrap();

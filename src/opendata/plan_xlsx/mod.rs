@@ -140,7 +140,7 @@ pub fn write(plan: &Plan) -> Result<Vec<u8>, XlsxError> {
         quoted: Format::new().set_text_wrap().set_quote_prefix(),
         bold: Format::new().set_bold(),
     };
-    let mut wb = Workbook::new();
+    let mut wb = crate::opendata::xlsx::workbook()?;
     {
         let ws = wb.add_worksheet();
         ws.set_name(PLAN)?;
