@@ -277,29 +277,15 @@ fn blocks(
     out.extend(paras(&text::reporting_text(inputs)));
     out.push(Block::Table(reporting_table(inputs, one)));
     out.push(heading(2, "Не са отчели"));
-    let missing = text::missing(inputs);
-    if missing.is_empty() {
-        out.extend(paras(&[
-            "Няма общини с план в сила, които не са отчели.".into()
-        ]));
-    } else {
-        out.push(Block::List {
-            ordered: false,
-            items: missing,
-        });
-    }
+    out.push(list_or(
+        text::missing(inputs),
+        "Няма общини с план в сила, които не са отчели.",
+    ));
     out.push(heading(2, "Отбелязани като неотчитащи се"));
-    let exempt = text::exempt(inputs);
-    if exempt.is_empty() {
-        out.extend(paras(&[
-            "Няма общини, отбелязани като неотчитащи се.".into()
-        ]));
-    } else {
-        out.push(Block::List {
-            ordered: false,
-            items: exempt,
-        });
-    }
+    out.push(list_or(
+        text::exempt(inputs),
+        "Няма общини, отбелязани като неотчитащи се.",
+    ));
     out.push(heading(1, "5. Собствен план"));
     out.extend(paras(&text::own_plans(inputs)));
     out.push(heading(1, "6. Изводи и препоръки"));
@@ -537,3 +523,15 @@ fn annex_sources(inputs: &AreaInputs) -> DataTable {
 
 #[cfg(test)]
 mod tests;
+
+/// A bulleted list of `items`, or the sentence `none` when there are none.
+fn list_or(items: Vec<String>, none: &str) -> Block {
+    if items.is_empty() {
+        Block::Paragraph(vec![Run::plain(none.to_string())])
+    } else {
+        Block::List {
+            ordered: false,
+            items,
+        }
+    }
+}
