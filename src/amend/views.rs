@@ -63,8 +63,12 @@ fn field_view(tr: &Tr, f: &crate::plan::diff::FieldChange) -> FieldView {
 }
 
 pub(super) fn money_bg(decimal: &str) -> String {
+    money_in(Tr::default(), decimal)
+}
+
+pub(super) fn money_in(tr: Tr, decimal: &str) -> String {
     crate::money::Money::parse_decimal(decimal, crate::money::Currency::Bgn)
-        .map(|m| m.display_bg())
+        .map(|m| tr.money(m))
         .unwrap_or_else(|_| decimal.to_string())
 }
 

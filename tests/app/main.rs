@@ -13,6 +13,7 @@ mod cache;
 mod cli;
 mod conditional;
 mod country_pages;
+mod english;
 mod evidence_api;
 mod helpers;
 mod hostile;
