@@ -286,7 +286,7 @@ async fn render_review(
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
-        StatusCode::BAD_REQUEST
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     let names = name_rows(state, draft, &meta.names, &errors).await?;
     let page = ReviewPage {

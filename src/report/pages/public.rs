@@ -104,19 +104,26 @@ pub(super) async fn create(
 ) -> Result<Response, AppError> {
     let plan_id = parse_id(&id, "план")?;
     user.require(&Action::ManageReports(state.place_of(plan_id).await?))?;
-    let result = match form.year.trim().parse::<i32>() {
-        Ok(year) => store::create(&state.db, plan_id, year, &user.actor()).await,
-        Err(_) => Err(ReportError::Workflow(format!(
-            "Година: „{}“ не е година.",
-            form.year.trim()
-        ))),
+    // A year that is no year is the form's error (422); a year taken or not closed, the state's.
+    let (status, result) = match form.year.trim().parse::<i32>() {
+        Ok(year) => (
+            StatusCode::CONFLICT,
+            store::create(&state.db, plan_id, year, &user.actor()).await,
+        ),
+        Err(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Err(ReportError::Workflow(format!(
+                "Година: „{}“ не е година.",
+                form.year.trim()
+            ))),
+        ),
     };
     match result {
         Ok(rid) => Ok(Redirect::to(&format!("/reports/{rid}")).into_response()),
         Err(ReportError::Workflow(m)) => {
             let page =
                 reports_page(&state, tr, &csrf, Some(&user), &id, Feedback::message(m)).await?;
-            Ok((StatusCode::CONFLICT, Html(page.render()?)).into_response())
+            Ok((status, Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
     }
