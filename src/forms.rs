@@ -4,6 +4,8 @@
 /// One problem with one field, in the words shown next to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
+    /// The field's name and id; empty for a problem of the whole form (a step the record's
+    /// state refuses), which the summary lists without a link.
     pub field: String,
     pub message: String,
 }

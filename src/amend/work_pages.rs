@@ -258,7 +258,7 @@ async fn render_review(
 ) -> Result<Response, AppError> {
     let d = &row.draft;
     if row.base_version != sp.version {
-        errors.push(("errors".into(), moved_on(row.base_version, sp.version)));
+        errors.push((String::new(), moved_on(row.base_version, sp.version)));
     }
     let mut diff = None;
     match d.proposed() {
@@ -452,7 +452,7 @@ async fn save(
     }
     let d = prepared.diff();
     if d.counts.total() == 0 && d.header.is_empty() {
-        let e = vec![("errors".into(), tr.t("amend.err.no_changes").to_string())];
+        let e = vec![(String::new(), tr.t("amend.err.no_changes").to_string())];
         return render_review((tr, csrf), &state, &sp, &row, e).await;
     }
     let mut staged = None;
