@@ -8,6 +8,7 @@ use super::draft::{self, Op, apply_op, empty_measure, locate, objective_at};
 use super::edit::{self, EditError, amount_line};
 use super::store::{self, DraftRow};
 use super::views::{amendable, draft_of};
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::plan::{Measure, Plan};
 use crate::web::auth::{CsrfToken, CurrentUser};
@@ -191,8 +192,6 @@ struct IndicatorRow {
     target: String,
     target_year: String,
     removable: bool,
-    name_error: Option<String>,
-    year_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -208,7 +207,7 @@ struct MeasurePage {
     objectives: Vec<Choice>,
     values: Vec<(&'static str, String)>,
     indicators: Vec<IndicatorRow>,
-    errors: Vec<(String, String)>,
+    feedback: Feedback,
 }
 
 impl MeasurePage {
@@ -254,15 +253,17 @@ impl MeasurePage {
     }
 
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+        self.feedback.error(field)
+    }
+
+    /// The error of field `x` of the `n`th indicator row.
+    fn indicator_error(&self, n: &usize, x: &str) -> Option<&str> {
+        self.feedback.error(&format!("i.{n}.{x}"))
     }
 }
 
-fn messages(tr: &Tr, errors: Vec<EditError>) -> Vec<(String, String)> {
-    errors
+fn messages(tr: &Tr, errors: Vec<EditError>) -> Feedback {
+    let fields = errors
         .into_iter()
         .map(|e| {
             let m = tr.t(e.key);
@@ -273,7 +274,8 @@ fn messages(tr: &Tr, errors: Vec<EditError>) -> Vec<(String, String)> {
             };
             (e.field, message)
         })
-        .collect()
+        .collect();
+    Feedback::fields(fields).titled("amend.fix")
 }
 
 /// The measure's form values: from the measure, or as typed when it came back with errors.
@@ -317,8 +319,6 @@ fn indicator_rows(m: &Measure) -> Vec<IndicatorRow> {
             target: i.target.clone().unwrap_or_default(),
             target_year: i.target_year.map(|y| y.to_string()).unwrap_or_default(),
             removable: true,
-            name_error: None,
-            year_error: None,
         })
         .collect();
     rows.push(IndicatorRow {
@@ -330,8 +330,6 @@ fn indicator_rows(m: &Measure) -> Vec<IndicatorRow> {
         target: String::new(),
         target_year: String::new(),
         removable: false,
-        name_error: None,
-        year_error: None,
     });
     rows
 }
@@ -391,7 +389,7 @@ async fn measure_form(
         indicators: indicator_rows(&measure),
         is_new: key == "new",
         key,
-        errors: Vec::new(),
+        feedback: Feedback::default(),
         tr,
         csrf,
         id,
@@ -465,29 +463,16 @@ async fn measure_save(
                     target: g("target"),
                     target_year: g("target_year"),
                     removable: !g("key").is_empty(),
-                    name_error: None,
-                    year_error: None,
                 });
             }
-            let errors = messages(&tr, errors);
-            for r in &mut indicators {
-                let of = |x: &str| {
-                    let field = format!("i.{}.{x}", r.n);
-                    errors
-                        .iter()
-                        .find(|(f, _)| *f == field)
-                        .map(|(_, m)| m.clone())
-                };
-                r.name_error = of("name");
-                r.year_error = of("target_year");
-            }
+            let feedback = messages(&tr, errors);
             let page = MeasurePage {
                 objectives: objective_choices(&tr, &row.draft.plan, f.get("objective")),
                 values,
                 indicators,
                 is_new,
                 key,
-                errors,
+                feedback,
                 tr,
                 csrf,
                 id,
@@ -510,7 +495,7 @@ struct ObjectivePage {
     at: String,
     code: String,
     name: String,
-    errors: Vec<(String, String)>,
+    feedback: Feedback,
 }
 
 async fn objective_form(
@@ -533,7 +518,7 @@ async fn objective_form(
         title,
         draft: row.id,
         at,
-        errors: Vec::new(),
+        feedback: Feedback::default(),
     };
     Ok(render(&page)?.into_response())
 }
@@ -562,7 +547,7 @@ async fn objective_save(
             let page = ObjectivePage {
                 code: f.get("code").to_string(),
                 name: f.get("title").to_string(),
-                errors: messages(&tr, errors),
+                feedback: messages(&tr, errors),
                 tr,
                 csrf,
                 id,

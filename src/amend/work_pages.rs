@@ -9,6 +9,7 @@ use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
 use super::store::{self, DraftRow};
 use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, money_bg};
 use super::{Input, decision_media_type, read_input_within};
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::plan::act::ActFile;
 use crate::plan::diff::ChangeCounts;
@@ -55,7 +56,7 @@ struct StartPage {
     title: String,
     version: i64,
     drafts: Vec<DraftLink>,
-    error: Option<String>,
+    feedback: Feedback,
     max_mb: usize,
 }
 
@@ -64,7 +65,7 @@ async fn start_page(
     state: &AppState,
     sp: &StoredPlan,
     status: StatusCode,
-    error: Option<String>,
+    feedback: Feedback,
 ) -> Result<Response, AppError> {
     let drafts = store::list_drafts(&state.db, sp.id)
         .await?
@@ -81,7 +82,9 @@ async fn start_page(
         title: sp.plan.title.clone(),
         version: sp.version,
         drafts,
-        error,
+        feedback: feedback
+            .titled("amend.refused")
+            .noted("import.nothing_stored"),
         max_mb: state.config.max_upload_bytes / (1024 * 1024),
     };
     Ok((status, render(&page)?).into_response())
@@ -95,7 +98,7 @@ async fn start(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let sp = amendable(&state, &user, &id).await?;
-    start_page((tr, csrf), &state, &sp, StatusCode::OK, None).await
+    start_page((tr, csrf), &state, &sp, StatusCode::OK, Feedback::default()).await
 }
 
 fn decision_file(name: &str, bytes: &[u8]) -> Option<DecisionFile> {
@@ -117,8 +120,15 @@ async fn upload_decision(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let sp = amendable(&state, &user, &id).await?;
-    let refuse =
-        |status, msg: String| start_page((tr, csrf.clone()), &state, &sp, status, Some(msg));
+    let refuse = |status, msg: String| {
+        start_page(
+            (tr, csrf.clone()),
+            &state,
+            &sp,
+            status,
+            Feedback::message(msg),
+        )
+    };
     let Ok(form) = form else {
         return refuse(
             StatusCode::BAD_REQUEST,
@@ -215,11 +225,6 @@ struct ActField {
     error: Option<String>,
 }
 
-struct ErrorView {
-    field: String,
-    message: String,
-}
-
 #[derive(Template)]
 #[template(path = "amend/review.html")]
 struct ReviewPage {
@@ -235,7 +240,7 @@ struct ReviewPage {
     not_understood: Vec<String>,
     text: Vec<String>,
     act: Vec<ActField>,
-    errors: Vec<ErrorView>,
+    feedback: Feedback,
     header: Vec<FieldView>,
     changes: Vec<ChangeView>,
     counts: Option<ChangeCounts>,
@@ -253,7 +258,7 @@ async fn render_review(
 ) -> Result<Response, AppError> {
     let d = &row.draft;
     if row.base_version != sp.version {
-        errors.push(("errors".into(), moved_on(row.base_version, sp.version)));
+        errors.push((String::new(), moved_on(row.base_version, sp.version)));
     }
     let mut diff = None;
     match d.proposed() {
@@ -341,10 +346,9 @@ async fn render_review(
         not_understood,
         text,
         act,
-        errors: errors
-            .into_iter()
-            .map(|(field, message)| ErrorView { field, message })
-            .collect(),
+        feedback: Feedback::fields(errors.into_iter().collect())
+            .titled("amend.fix")
+            .noted("import.nothing_stored"),
         header,
         changes,
         counts: diff.as_ref().map(|x| x.counts),
@@ -395,11 +399,7 @@ async fn save(
     let mut row = draft_of(&state, sp.id, &draft).await?;
     let form =
         form.map_err(|_| AppError::BadRequest("Изпратете формата на изменението.".into()))?;
-    let sent = match crate::web::upload::read(form, state.config.max_upload_bytes).await {
-        Ok(s) => s,
-        Err(Refused(StatusCode::PAYLOAD_TOO_LARGE, _)) => return Err(AppError::TooLarge),
-        Err(Refused(_, msg)) => return Err(AppError::BadRequest(msg)),
-    };
+    let sent = crate::web::upload::read(form, state.config.max_upload_bytes).await?;
     let fields = &sent.fields;
     row.draft.act = ActForm::read(fields, "");
     let mut errors: Vec<(String, String)> = Vec::new();
@@ -452,7 +452,7 @@ async fn save(
     }
     let d = prepared.diff();
     if d.counts.total() == 0 && d.header.is_empty() {
-        let e = vec![("errors".into(), tr.t("amend.err.no_changes").to_string())];
+        let e = vec![(String::new(), tr.t("amend.err.no_changes").to_string())];
         return render_review((tr, csrf), &state, &sp, &row, e).await;
     }
     let mut staged = None;

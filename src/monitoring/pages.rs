@@ -7,6 +7,7 @@ use super::views::{self, RoundDashboard};
 use super::visit::{Ctx, Staff};
 use super::{WorkflowError, freeze, links};
 use crate::audit::Event;
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::policy::Action;
 use crate::web::{AppError, AppState, parse_id};
@@ -45,7 +46,7 @@ struct RoundsPage {
     municipality: String,
     years: Vec<i32>,
     rounds: Vec<views::RoundLine>,
-    error: Option<String>,
+    feedback: Feedback,
 }
 
 async fn plan_rounds(
@@ -54,7 +55,9 @@ async fn plan_rounds(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    rounds_page(tr, &state, &staff, &id, None).await.map(Html)
+    rounds_page(tr, &state, &staff, &id, Default::default())
+        .await
+        .map(Html)
 }
 
 async fn rounds_page(
@@ -62,7 +65,7 @@ async fn rounds_page(
     state: &AppState,
     staff: &Staff,
     id: &str,
-    error: Option<String>,
+    feedback: Feedback,
 ) -> Result<String, AppError> {
     let sp = state.plan_at(id).await?;
     let place = state.place_of(sp.id).await?;
@@ -79,7 +82,7 @@ async fn rounds_page(
             .filter(|y| !taken.contains(&i64::from(*y)))
             .collect(),
         rounds: rounds.iter().map(views::round_line).collect(),
-        error,
+        feedback,
     };
     Ok(page.render()?)
 }
@@ -103,7 +106,7 @@ async fn open_round(
     let municipality_id = place.municipality;
     staff.who.require(&Action::OpenRound(place))?;
     let fail = |msg: String| async {
-        let html = rounds_page(tr, &state, &staff, &id, Some(msg)).await?;
+        let html = rounds_page(tr, &state, &staff, &id, Feedback::message(msg)).await?;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
     };
     let Ok(year) = f.year.trim().parse::<i32>() else {
@@ -133,7 +136,7 @@ async fn dashboard(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Re
         let first = own.first().copied().unwrap_or_default();
         return Ok(Redirect::to(&format!("{}/institutions/{first}", ctx.base)).into_response());
     }
-    let page = RoundDashboard::build(&state, &ctx, tr, None).await?;
+    let page = RoundDashboard::build(&state, &ctx, tr, Feedback::default()).await?;
     Ok(Html(page.render()?).into_response())
 }
 
@@ -147,11 +150,12 @@ async fn after_action(
     match result {
         Ok(()) => Ok(Redirect::to(&ctx.base).into_response()),
         Err(MonitoringError::Refused(m) | MonitoringError::NotFound(m)) => {
-            let page = RoundDashboard::build(state, ctx, tr, Some(m)).await?;
+            let page = RoundDashboard::build(state, ctx, tr, Feedback::message(m)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
         }
         Err(MonitoringError::Workflow(w)) => {
-            let page = RoundDashboard::build(state, ctx, tr, Some(w.to_string())).await?;
+            let page =
+                RoundDashboard::build(state, ctx, tr, Feedback::message(w.to_string())).await?;
             Ok((w.status(), Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -815,7 +815,7 @@ async fn a_report_starts_only_from_a_closed_round_and_once_per_year() {
         .app
         .post_form(&path, &fx.coordinator, &[("year", "две хиляди")])
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("не е година"));
     fx.start().await;
     let r = fx

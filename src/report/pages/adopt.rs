@@ -7,7 +7,7 @@ use crate::files::accept;
 use crate::forms::FieldErrors;
 use crate::policy::Action;
 use crate::report::store::{self, CouncilAdoption, ReportRow};
-use crate::web::AppError;
+use crate::web::{AppError, upload};
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,34 +16,16 @@ use axum::response::Response;
 /// to the decision is given).
 async fn adoption_from(
     r: &ReportRow,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<(AdoptionForm, Option<(String, Vec<u8>)>, FieldErrors), AppError> {
-    let mut form = AdoptionForm::default();
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::TooLarge)?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
-            if !file_name.is_empty() || !bytes.is_empty() {
-                file = Some((file_name, bytes.to_vec()));
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(|_| AppError::TooLarge)?;
-        let text = text.trim().to_string();
-        match name.as_str() {
-            "decision_number" => form.decision_number = text,
-            "protocol_number" => form.protocol_number = text,
-            "date" => form.date = text,
-            "url" => form.url = text,
-            _ => {}
-        }
-    }
+    let sent = upload::read(multipart, super::ADOPTION_UPLOAD_LIMIT).await?;
+    let form = AdoptionForm {
+        decision_number: sent.field("decision_number").to_string(),
+        protocol_number: sent.field("protocol_number").to_string(),
+        date: sent.field("date").to_string(),
+        url: sent.field("url").to_string(),
+    };
+    let file = sent.file;
     let mut errors = FieldErrors::default();
     for (field, value, what) in [
         (

@@ -4,7 +4,7 @@
 
 use super::{AdoptionView, FileView, VersionView, file_views, load};
 use crate::dates::display_day;
-use crate::forms::FieldErrors;
+use crate::forms::{Feedback, FieldErrors};
 use crate::i18n::Tr;
 use crate::policy::Action;
 use crate::report::Narrative;
@@ -58,7 +58,7 @@ struct WorkspacePage {
     adoption: Option<AdoptionView>,
     files: Vec<FileView>,
     versions: Vec<VersionView>,
-    errors: FieldErrors,
+    feedback: Feedback,
     /// What the last action did ("saved", "submitted", ...), from `?done=`.
     done: Option<String>,
     /// Values typed into the adoption form, kept when it is refused.
@@ -67,7 +67,7 @@ struct WorkspacePage {
 
 impl WorkspacePage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
+        self.feedback.error(field)
     }
 }
 
@@ -219,7 +219,7 @@ async fn workspace_page(v: &Visit, r: ReportRow, retry: Retry) -> Result<Workspa
         adoption: AdoptionView::new(&r),
         files: file_views(state, &r).await?,
         versions: all.iter().map(VersionView::new).collect(),
-        errors,
+        feedback: Feedback::fields(errors).titled("report.refused"),
         done: None,
         adoption_form,
         r,
@@ -279,7 +279,7 @@ pub(super) async fn step(
         Ok(()) => Ok(Redirect::to(&format!("/reports/{}?done={done}", r.id)).into_response()),
         Err(ReportError::Workflow(m)) => {
             let mut errors = FieldErrors::default();
-            errors.add("workflow", m);
+            errors.add("", m);
             let retry = Retry {
                 errors,
                 ..Retry::default()
@@ -315,7 +315,7 @@ fn narrative_from(form: &HashMap<String, String>, priorities: usize) -> (Narrati
                             }
                         }
                         _ => errors.add(
-                            "workflow",
+                            "",
                             format!("Полето „{other}“ не е приоритетна област на този план."),
                         ),
                     }
