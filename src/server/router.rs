@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::report::pages::routes())
         .merge(crate::report::area::pages::routes())
         .merge(crate::account::pages::routes())
+        .merge(crate::work::pages::routes())
         .merge(crate::account::admin::routes())
         .merge(crate::audit::pages::routes())
         .merge(crate::mail::pages::routes())

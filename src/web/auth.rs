@@ -92,6 +92,25 @@ impl CurrentUser {
         self.may(&Action::ManageUsers)
     }
 
+    /// The header's links for this person, as the policy reaches.
+    pub fn nav(&self) -> crate::i18n::Nav {
+        use crate::policy::Kind;
+        let who = self.principal();
+        let rounds = [Kind::OverseeRound, Kind::EditUpdates, Kind::OpenRound]
+            .into_iter()
+            .any(|k| !who.reach(k).is_empty())
+            || self.grants.iter().any(|g| {
+                matches!(g.scope, account::Scope::Institution { .. })
+                    && crate::policy::role_allows(g.role, Kind::EditUpdates)
+            });
+        crate::i18n::Nav {
+            signed_in: true,
+            rounds,
+            dashboard: !who.reach(Kind::ViewDashboard).is_empty(),
+            users: self.is_admin(),
+        }
+    }
+
     /// The actor of audit events this user causes.
     pub fn actor(&self) -> Actor {
         let mut actor = Actor::user(self.id, &self.email, self.ip.clone());
@@ -409,6 +428,9 @@ async fn authenticate(
     };
     parts.extensions.insert(principal);
     if let Some(u) = user {
+        if u.session_id != 0 {
+            parts.extensions.insert(u.nav());
+        }
         parts.extensions.insert(u);
     }
     Ok(Authenticated {

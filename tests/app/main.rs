@@ -45,3 +45,4 @@ mod round_snapshots;
 mod search;
 mod security;
 mod territory;
+mod work;
