@@ -75,6 +75,7 @@ pub fn router(state: AppState) -> Router {
             ),
         ))
         .layer(catch_panic())
+        .layer(axum::middleware::from_fn(web::refusal::layer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

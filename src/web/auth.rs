@@ -317,8 +317,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             private,
             new_csrf,
             used,
+            nav,
         }) => {
             let mut response = next.run(request).await;
+            if let Some(nav) = nav {
+                response.extensions_mut().insert(nav);
+            }
             if used.load(Ordering::Relaxed) {
                 response.extensions_mut().insert(UsedCsrf);
             }
@@ -370,6 +374,8 @@ struct Authenticated {
     new_csrf: Option<String>,
     /// Whether a handler used the request's CSRF token.
     used: Arc<AtomicBool>,
+    /// The header's links of a signed-in person, also kept on the response (`web::refusal`).
+    nav: Option<crate::i18n::Nav>,
 }
 
 /// On a response whose page carries the request's CSRF token: personal, never shared from a
@@ -427,10 +433,14 @@ async fn authenticate(
         (None, None) => (Principal::Anonymous, None),
     };
     parts.extensions.insert(principal);
+    let nav = user
+        .as_ref()
+        .filter(|u| u.session_id != 0)
+        .map(CurrentUser::nav);
+    if let Some(nav) = nav {
+        parts.extensions.insert(nav);
+    }
     if let Some(u) = user {
-        if u.session_id != 0 {
-            parts.extensions.insert(u.nav());
-        }
         parts.extensions.insert(u);
     }
     Ok(Authenticated {
@@ -438,6 +448,7 @@ async fn authenticate(
         private,
         new_csrf: new.then_some(csrf),
         used,
+        nav,
     })
 }
 

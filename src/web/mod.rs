@@ -9,6 +9,7 @@ pub mod cache;
 pub mod download;
 pub mod error;
 pub mod listen;
+pub mod refusal;
 pub mod upload;
 
 use crate::config::Config;

@@ -256,3 +256,113 @@ async fn every_staff_page_is_reached_from_my_work() {
         "not reached from /work: {missing:?} (plan {plan_id}, round {round_id}); seen {seen:#?}"
     );
 }
+
+#[tokio::test]
+async fn an_anonymous_or_expired_visitor_of_a_staff_page_logs_in_and_comes_back() {
+    let app = TestApp::spawn().await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let expired = Session {
+        cookie: format!("pm_session={}", "ab".repeat(32)),
+        csrf: String::new(),
+    };
+    let mut refused = Vec::new();
+    for path in [
+        "/work".to_string(),
+        "/rounds".into(),
+        format!("/rounds/{round_id}"),
+        format!("/plans/{plan_id}/rounds"),
+        format!("/plans/{plan_id}/amend"),
+        format!("/plans/{plan_id}/links"),
+        "/admin/import".into(),
+        "/admin/users".into(),
+        "/admin/outbox".into(),
+        "/audit?entity=plan".into(),
+        "/api/tokens".into(),
+        "/dashboard/nation".into(),
+        "/account/tokens".into(),
+    ] {
+        for r in [app.get(&path).await, app.get_as(&path, &expired).await] {
+            let expected = format!(
+                "/login?{}",
+                serde_urlencoded::to_string([("next", path.as_str())]).expect("query")
+            );
+            if r.status != StatusCode::SEE_OTHER || r.location() != expected {
+                refused.push(format!("{path}: {} {}", r.status, r.location()));
+            }
+        }
+    }
+    assert!(refused.is_empty(), "{refused:#?}");
+
+    // After login the person is back where they were going.
+    app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let anon = app.anonymous().await;
+    let back = format!("/rounds/{round_id}");
+    let r = app
+        .post_form(
+            "/login",
+            &anon,
+            &[
+                ("email", "coordinator@test.example"),
+                ("password", TEST_PASSWORD),
+                ("next", &back),
+            ],
+        )
+        .await;
+    assert_eq!(r.location(), back);
+
+    // The API, forms and links keep their refusals.
+    assert_eq!(
+        app.get("/api/v1/rounds/1").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post_raw("/admin/users", &anon, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn error_pages_follow_the_chosen_language_and_keep_the_detail_in_bulgarian() {
+    let app = TestApp::spawn().await;
+    let english = |path: &str, cookie: &str| {
+        axum::http::Request::get(path)
+            .header("cookie", format!("lang=en{cookie}"))
+            .body(axum::body::Body::empty())
+            .expect("request")
+    };
+    let missing = app.request(english("/plans/999", "")).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("<html lang=\"en\">"));
+    assert!(
+        missing.body.contains("<h1>Not found</h1>"),
+        "{}",
+        missing.body
+    );
+    assert!(missing.body.contains("The page or record does not exist."));
+    assert!(
+        missing
+            .body
+            .contains("<span lang=\"bg\">Няма план с номер 999.</span>")
+    );
+    let nowhere = app.request(english("/no/such/page", "")).await;
+    assert!(nowhere.body.contains("Back to the home page"));
+
+    // A signed-in person refused a page: 403 in English, with their header.
+    let s = app.user_session("nobody@test.example", &[]).await;
+    let refused = app
+        .request(english("/admin/users", &format!("; {}", s.cookie)))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(
+        refused.body.contains("<h1>Access denied</h1>"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("You are not allowed to do this."));
+    assert!(refused.body.contains("href=\"/work\">My work</a>"));
+
+    // In Bulgarian, as before.
+    let bg = app.get("/plans/999").await;
+    assert!(bg.body.contains("<h1>Не е намерено</h1>"));
+    assert!(bg.body.contains("<p>Няма план с номер 999.</p>"));
+}
