@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::import::pages::routes())
         .merge(crate::import::review_pages::routes())
         .merge(crate::monitoring::pages::routes())
+        .merge(crate::monitoring::confirm_pages::routes())
         .merge(crate::monitoring::update_pages::routes())
         .merge(crate::monitoring::xlsx_pages::routes())
         .merge(crate::report::pages::routes())

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 mod bearer;
 pub mod cache;
+pub mod confirm;
 pub mod download;
 pub mod error;
 pub mod listen;

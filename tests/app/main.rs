@@ -12,6 +12,7 @@ mod audit_together;
 mod cache;
 mod cli;
 mod conditional;
+mod confirm;
 mod country_pages;
 mod evidence_api;
 mod helpers;
