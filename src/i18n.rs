@@ -47,11 +47,31 @@ static MESSAGES: LazyLock<HashMap<&'static str, [&'static str; 2]>> = LazyLock::
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tr {
     pub lang: Lang,
+    /// What the page header links to for the signed-in person; every page has it with the
+    /// language, so every template's header can show it.
+    pub nav: Nav,
+}
+
+/// The header's links for a signed-in person: their work (`/work`) and the areas their roles
+/// reach. `web::auth` works it out from the policy and puts it into the request; anonymous
+/// requests have the default (no staff links).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Nav {
+    pub signed_in: bool,
+    /// Reporting rounds (`/rounds`).
+    pub rounds: bool,
+    /// The district or national dashboard (`/dashboard`).
+    pub dashboard: bool,
+    /// User administration (`/admin/users`).
+    pub users: bool,
 }
 
 impl Tr {
     pub fn new(lang: Lang) -> Tr {
-        Tr { lang }
+        Tr {
+            lang,
+            nav: Nav::default(),
+        }
     }
 
     /// The text for `key`; the key itself when it is missing (a test keeps that from happening).
@@ -151,7 +171,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
             .find(|(k, _)| *k == "lang")
             .and_then(|(_, v)| Lang::parse(v))
             .unwrap_or_default();
-        Ok(Tr::new(lang))
+        let nav = parts.extensions.get::<Nav>().copied().unwrap_or_default();
+        Ok(Tr { lang, nav })
     }
 }
 

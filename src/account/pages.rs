@@ -30,10 +30,10 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Only paths on this site, so `next` cannot send people elsewhere.
+/// Only paths on this site, so `next` cannot send people elsewhere; by default "my work".
 fn local_path(next: Option<&str>) -> String {
     next.and_then(crate::web::local_path)
-        .unwrap_or_else(|| "/account".into())
+        .unwrap_or_else(|| "/work".into())
 }
 
 #[derive(Template)]

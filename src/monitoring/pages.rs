@@ -2,10 +2,10 @@
 //! `/rounds/{id}`; an institution without an account works under `/s/{token}` (its personal
 //! submission link) on the same handlers, which see only that institution's measures.
 
+use super::links;
 use super::store::{self, MonitoringError};
 use super::views::{self, RoundDashboard};
 use super::visit::{Ctx, Staff};
-use super::{WorkflowError, freeze, links};
 use crate::audit::Event;
 use crate::forms::Feedback;
 use crate::i18n::Tr;
@@ -30,10 +30,8 @@ pub fn routes() -> Router<AppState> {
             post(remove_assignment),
         )
         .route("/rounds/{rid}/links", post(create_link))
-        .route("/rounds/{rid}/links/{lid}/revoke", post(revoke_link))
         .route("/rounds/{rid}/reminders", post(reminders))
         .route("/rounds/{rid}/approve", post(bulk_approve))
-        .route("/rounds/{rid}/close", post(close_round))
 }
 
 #[derive(Template)]
@@ -205,12 +203,6 @@ async fn remove_assignment(
     after_action(tr, &state, &ctx, r).await
 }
 
-/// `/rounds/{rid}/links/{lid}/…` (the round is the [`Ctx`]'s).
-#[derive(Deserialize)]
-struct LinkAt {
-    lid: String,
-}
-
 #[derive(Deserialize)]
 struct LinkForm {
     institution_id: String,
@@ -275,26 +267,6 @@ async fn create_link(
     }
 }
 
-async fn revoke_link(
-    tr: Tr,
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(at): Path<LinkAt>,
-) -> Result<Response, AppError> {
-    ctx.require(&ctx.manage())?;
-    let lid = parse_id(&at.lid, "връзка")?;
-    let audit = |lid: &i64| {
-        Some(ctx.event(
-            "link.revoke",
-            "submission_link",
-            *lid,
-            serde_json::json!({}),
-        ))
-    };
-    let r = links::revoke(&state.db, ctx.round.id, lid, audit).await;
-    after_action(tr, &state, &ctx, r).await
-}
-
 /// The reminder: a fresh personal link for every institution that still owes reports, as a
 /// list to copy into e-mails, and an e-mail to each institution's reporters (`mail`).
 async fn reminders(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -355,27 +327,5 @@ async fn bulk_approve(
     };
     let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.by, audit).await;
     let r = r.map(|_| ());
-    after_action(tr, &state, &ctx, r).await
-}
-
-async fn close_round(
-    tr: Tr,
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Response, AppError> {
-    ctx.require(&ctx.manage())?;
-    let audit = |_: &_| {
-        let after = serde_json::json!({"year": ctx.round.year, "state": "closed"});
-        Some(ctx.event("round.close", "round", ctx.round.id, after))
-    };
-    let r = freeze::close(&state.db, &ctx.round, audit)
-        .await
-        .map(|_| ());
-    if matches!(
-        r,
-        Err(MonitoringError::Workflow(WorkflowError::RoundClosed))
-    ) {
-        return Err(AppError::Conflict("Кръгът вече е приключен.".into()));
-    }
     after_action(tr, &state, &ctx, r).await
 }

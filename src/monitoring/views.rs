@@ -200,9 +200,14 @@ impl RoundDashboard {
                     received: 0,
                     approved: 0,
                     missing: 0,
+                    // A closed round's links work no more.
                     active_links: link_rows
                         .iter()
-                        .filter(|l| l.institution_id == u.institution_id && l.revoked_at.is_none())
+                        .filter(|l| {
+                            r.is_open()
+                                && l.institution_id == u.institution_id
+                                && l.revoked_at.is_none()
+                        })
                         .count(),
                 });
             line.assigned += 1;

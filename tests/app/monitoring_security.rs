@@ -108,7 +108,7 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
         &app,
         &format!("/rounds/{round_id}/links/{link_id}/revoke"),
         &coordinator,
-        &[],
+        &[("confirm", "yes")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -121,7 +121,7 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
         &app,
         &format!("/rounds/{round_id}/close"),
         &coordinator,
-        &[],
+        &[("confirm", "yes")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
