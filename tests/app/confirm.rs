@@ -241,3 +241,51 @@ async fn adopting_asks_to_confirm_and_questions_a_decision_dated_before_the_appr
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_round_is_opened_with_a_deadline_or_explicitly_without_one() {
+    let app = TestApp::spawn().await;
+    let plan_id = app.create_plan(&sample_plan()).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let path = format!("/plans/{plan_id}/rounds");
+    let form = app.get_as(&path, &coordinator).await;
+    assert_accessible_basics(&form.body);
+    assert!(form.body.contains("id=\"no_deadline\""));
+
+    let r = app
+        .post_form(&path, &coordinator, &[("year", "2024")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"deadline-error\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("aria-invalid=\"true\" aria-describedby=\"deadline-error\"")
+    );
+    let both = app
+        .post_form(
+            &path,
+            &coordinator,
+            &[
+                ("year", "2024"),
+                ("deadline", "2025-03-31"),
+                ("no_deadline", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        both.body.contains("value=\"2025-03-31\""),
+        "what was typed is kept"
+    );
+
+    let none = app
+        .post_form(
+            &path,
+            &coordinator,
+            &[("year", "2024"), ("no_deadline", "yes")],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::SEE_OTHER, "{}", none.body);
+    let work = app.get_as("/work", &coordinator).await;
+    assert!(work.body.contains("без срок"), "{}", work.body);
+}
