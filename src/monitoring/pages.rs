@@ -45,6 +45,20 @@ struct RoundsPage {
     years: Vec<i32>,
     rounds: Vec<views::RoundLine>,
     feedback: Feedback,
+    /// What is wrong with the deadline, shown beside it.
+    deadline_error: Option<String>,
+    /// The form as sent, shown again with its errors.
+    deadline: String,
+    no_deadline: bool,
+}
+
+/// What a refused form brings back to the page.
+#[derive(Default)]
+struct OpenRetry {
+    feedback: Feedback,
+    deadline_error: Option<String>,
+    deadline: String,
+    no_deadline: bool,
 }
 
 async fn plan_rounds(
@@ -53,7 +67,7 @@ async fn plan_rounds(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    rounds_page(tr, &state, &staff, &id, Default::default())
+    rounds_page(tr, &state, &staff, &id, OpenRetry::default())
         .await
         .map(Html)
 }
@@ -63,7 +77,7 @@ async fn rounds_page(
     state: &AppState,
     staff: &Staff,
     id: &str,
-    feedback: Feedback,
+    retry: OpenRetry,
 ) -> Result<String, AppError> {
     let sp = state.plan_at(id).await?;
     let place = state.place_of(sp.id).await?;
@@ -80,7 +94,10 @@ async fn rounds_page(
             .filter(|y| !taken.contains(&i64::from(*y)))
             .collect(),
         rounds: rounds.iter().map(views::round_line).collect(),
-        feedback,
+        feedback: retry.feedback,
+        deadline_error: retry.deadline_error,
+        deadline: retry.deadline,
+        no_deadline: retry.no_deadline,
     };
     Ok(page.render()?)
 }
@@ -90,6 +107,9 @@ struct OpenForm {
     year: String,
     #[serde(default)]
     deadline: String,
+    /// "yes" when the round is opened without a deadline on purpose.
+    #[serde(default)]
+    no_deadline: String,
 }
 
 async fn open_round(
@@ -103,16 +123,38 @@ async fn open_round(
     let place = state.place_of(sp.id).await?;
     let municipality_id = place.municipality;
     staff.who.require(&Action::OpenRound(place))?;
-    let fail = |msg: String| async {
-        let html = rounds_page(tr, &state, &staff, &id, Feedback::message(msg)).await?;
+    let deadline = f.deadline.trim();
+    let no_deadline = f.no_deadline == "yes";
+    let retry = |error: Option<String>, deadline_error: Option<String>| OpenRetry {
+        feedback: Feedback::from(error),
+        deadline_error,
+        deadline: deadline.to_string(),
+        no_deadline,
+    };
+    let fail = |retry: OpenRetry| async {
+        let html = rounds_page(tr, &state, &staff, &id, retry).await?;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
     };
     let Ok(year) = f.year.trim().parse::<i32>() else {
-        return fail(format!("Година: „{}“ не е година.", f.year)).await;
+        return fail(retry(
+            Some(format!("Година: „{}“ не е година.", f.year)),
+            None,
+        ))
+        .await;
     };
-    let deadline = f.deadline.trim();
-    if !deadline.is_empty() && crate::dates::parse_iso_date(deadline).is_err() {
-        return fail(format!("Срок: „{deadline}“ не е дата (ГГГГ-ММ-ДД).")).await;
+    // A round has a deadline, or is opened without one on purpose (issue 17).
+    let deadline_error = if !deadline.is_empty() && crate::dates::parse_iso_date(deadline).is_err()
+    {
+        Some(format!("Срок: „{deadline}“ не е дата (ГГГГ-ММ-ДД)."))
+    } else if deadline.is_empty() && !no_deadline {
+        Some("Срок: посочете срока за отчитане или отметнете „Без срок“.".to_string())
+    } else if !deadline.is_empty() && no_deadline {
+        Some("Срок: посочен е срок, а е отметнато „Без срок“; оставете едното.".to_string())
+    } else {
+        None
+    };
+    if let Some(e) = deadline_error {
+        return fail(retry(None, Some(e))).await;
     }
     let deadline = (!deadline.is_empty()).then_some(deadline);
     let audit = |rid: &i64| {
@@ -122,7 +164,7 @@ async fn open_round(
     };
     match store::open_round(&state.db, sp.id, year, deadline, audit).await {
         Ok(rid) => Ok(Redirect::to(&format!("/rounds/{rid}")).into_response()),
-        Err(MonitoringError::Refused(m)) => fail(m).await,
+        Err(MonitoringError::Refused(m)) => fail(retry(Some(m), None)).await,
         Err(e) => Err(e.into()),
     }
 }

@@ -127,3 +127,165 @@ async fn revoking_a_link_is_confirmed_first() {
         "a revoked link is not revoked twice"
     );
 }
+
+#[tokio::test]
+async fn adopting_asks_to_confirm_and_questions_a_decision_dated_before_the_approval() {
+    use planmon::account::Scope;
+    let app = TestApp::spawn().await;
+    let (plan_id, round_id) = open_round_by_form(&app).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let closed = app
+        .post_form(
+            &format!("/rounds/{round_id}/close"),
+            &coordinator,
+            &[("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let started = app
+        .post_form(
+            &format!("/plans/{plan_id}/reports"),
+            &coordinator,
+            &[("year", "2024")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let report = started.location().to_string();
+    let submitted = app
+        .post_form(&format!("{report}/submit"), &coordinator, &[])
+        .await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.body
+    );
+    let m = app.municipality_id("Примерна").await;
+    let reviewer = app
+        .user_session(
+            "approver@test.example",
+            &[(Role::Reviewer, Scope::Municipality(m))],
+        )
+        .await;
+    let approved = app
+        .post_form(&format!("{report}/approve"), &reviewer, &[("note", "")])
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+
+    // A decision dated before today's approval is questioned, and nothing is kept unconfirmed.
+    let fields = [
+        ("decision_number", "12"),
+        ("protocol_number", "3"),
+        ("date", "2025-03-27"),
+        ("url", "https://example.org/decision-12"),
+    ];
+    let questioned = post_multipart(
+        &app,
+        &format!("{report}/adopt"),
+        &coordinator,
+        &fields,
+        None,
+    )
+    .await;
+    assert_eq!(questioned.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        questioned.body.contains("е преди одобрението на доклада"),
+        "{}",
+        questioned.body
+    );
+    assert!(questioned.body.contains("id=\"date_confirmed\""));
+    assert!(questioned.body.contains("id=\"confirm-error\""));
+    let mut confirmed_date = fields.to_vec();
+    confirmed_date.push(("date_confirmed", "yes"));
+    let unconfirmed = post_multipart(
+        &app,
+        &format!("{report}/adopt"),
+        &coordinator,
+        &confirmed_date,
+        None,
+    )
+    .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!unconfirmed.body.contains("е преди одобрението на доклада"));
+    let mut all = confirmed_date.clone();
+    all.push(("confirm", "yes"));
+    let adopted = post_multipart(&app, &format!("{report}/adopt"), &coordinator, &all, None).await;
+    assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
+
+    // Publishing: a confirmation page first, nothing done without it.
+    let publish = format!("{report}/publish");
+    let page = app.get_as(&publish, &coordinator).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_accessible_basics(&page.body);
+    assert!(
+        page.body
+            .contains(&format!("/plans/{plan_id}/reports/2024"))
+    );
+    let refused = app.post_form(&publish, &coordinator, &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.get(&format!("/plans/{plan_id}/reports/2024"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "not published"
+    );
+    let done = app
+        .post_form(&publish, &coordinator, &[("confirm", "yes")])
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(
+        app.get(&format!("/plans/{plan_id}/reports/2024"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_round_is_opened_with_a_deadline_or_explicitly_without_one() {
+    let app = TestApp::spawn().await;
+    let plan_id = app.create_plan(&sample_plan()).await;
+    let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
+    let path = format!("/plans/{plan_id}/rounds");
+    let form = app.get_as(&path, &coordinator).await;
+    assert_accessible_basics(&form.body);
+    assert!(form.body.contains("id=\"no_deadline\""));
+
+    let r = app
+        .post_form(&path, &coordinator, &[("year", "2024")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"deadline-error\""), "{}", r.body);
+    assert!(
+        r.body
+            .contains("aria-invalid=\"true\" aria-describedby=\"deadline-error\"")
+    );
+    let both = app
+        .post_form(
+            &path,
+            &coordinator,
+            &[
+                ("year", "2024"),
+                ("deadline", "2025-03-31"),
+                ("no_deadline", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        both.body.contains("value=\"2025-03-31\""),
+        "what was typed is kept"
+    );
+
+    let none = app
+        .post_form(
+            &path,
+            &coordinator,
+            &[("year", "2024"), ("no_deadline", "yes")],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::SEE_OTHER, "{}", none.body);
+    let work = app.get_as("/work", &coordinator).await;
+    assert!(work.body.contains("без срок"), "{}", work.body);
+}

@@ -2,7 +2,7 @@
 //! the decision as a file or a link), checked field by field.
 
 use super::workspace::{AdoptionForm, Retry, Visit, refused, step};
-use crate::dates::parse_iso_date;
+use crate::dates::{display_bg, parse_iso_date};
 use crate::files::accept;
 use crate::forms::FieldErrors;
 use crate::policy::Action;
@@ -19,11 +19,14 @@ async fn adoption_from(
     multipart: Multipart,
 ) -> Result<(AdoptionForm, Option<(String, Vec<u8>)>, FieldErrors), AppError> {
     let sent = upload::read(multipart, super::ADOPTION_UPLOAD_LIMIT).await?;
-    let form = AdoptionForm {
+    let mut form = AdoptionForm {
         decision_number: sent.field("decision_number").to_string(),
         protocol_number: sent.field("protocol_number").to_string(),
         date: sent.field("date").to_string(),
         url: sent.field("url").to_string(),
+        date_confirmed: sent.field("date_confirmed") == "yes",
+        date_questioned: false,
+        confirm: sent.field("confirm") == "yes",
     };
     let file = sent.file;
     let mut errors = FieldErrors::default();
@@ -50,8 +53,31 @@ async fn adoption_from(
         Err(_) => errors.add("date", format!("„{}“ не е дата (ГГГГ-ММ-ДД).", form.date)),
         Ok(d) => {
             let today = time::OffsetDateTime::now_utc().date();
-            if d > today {
-                errors.add("date", "Датата на решението е в бъдещето.");
+            let approved = r
+                .approved_at
+                .as_deref()
+                .and_then(|a| parse_iso_date(a.get(..10).unwrap_or_default()).ok());
+            let question = if d > today {
+                Some("Датата на решението е в бъдещето.".to_string())
+            } else {
+                approved.filter(|a| d < *a).map(|a| {
+                    format!(
+                        "Датата на решението ({}) е преди одобрението на доклада от наблюдателния орган ({}).",
+                        display_bg(&form.date),
+                        display_bg(&a.to_string())
+                    )
+                })
+            };
+            if let Some(q) = question {
+                form.date_questioned = true;
+                if !form.date_confirmed {
+                    errors.add(
+                        "date",
+                        format!(
+                            "{q} Проверете я; ако е вярна, потвърдете я с отметката под полето."
+                        ),
+                    );
+                }
             } else if d.year() < r.year() {
                 errors.add(
                     "date",
@@ -72,6 +98,12 @@ async fn adoption_from(
         && let Err(m) = accept::check_link(&form.url)
     {
         errors.add("url", m);
+    }
+    if !form.confirm {
+        errors.add(
+            "confirm",
+            "Потвърдете, че вписаната версия и файловете ѝ не могат да се променят.",
+        );
     }
     if file.is_none() && form.url.is_empty() {
         errors.add(
