@@ -383,6 +383,17 @@ impl Plan {
             .flat_map(|o| o.measures.iter())
     }
 
+    /// The number a reader knows a measure by: the plan's own ("2.3."), else its place in the
+    /// plan ("№ 7"), as every page shows it; never the internal key.
+    pub fn measure_number(&self, key: &str) -> Option<String> {
+        let (ordinal, m) = self.measures().enumerate().find(|(_, m)| m.key == key)?;
+        Some(
+            m.code
+                .clone()
+                .unwrap_or_else(|| format!("№ {}", ordinal + 1)),
+        )
+    }
+
     pub fn measures_mut(&mut self) -> impl Iterator<Item = &mut Measure> {
         self.priorities
             .iter_mut()
