@@ -5,6 +5,7 @@ pub mod act;
 pub mod api;
 pub mod diff;
 pub mod format;
+pub mod measure_history;
 pub mod keys;
 pub mod pages;
 pub mod rules;

@@ -39,6 +39,7 @@ mod personal_tokens;
 mod plan_pages;
 mod plan_store;
 mod plans_api;
+mod measure_history;
 mod policy_web;
 mod progress_pages;
 mod report_workflow;
