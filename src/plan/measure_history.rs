@@ -95,7 +95,11 @@ pub async fn load(db: &Db, plan_id: i64, key: &str, tr: Tr) -> Result<MeasureHis
         let [(info, after), (before_info, before)] = pair else {
             continue;
         };
-        let Some(change) = diff(before, after).measures.into_iter().find(|c| c.key == key) else {
+        let Some(change) = diff(before, after)
+            .measures
+            .into_iter()
+            .find(|c| c.key == key)
+        else {
             continue;
         };
         amendments.push(AmendmentView {
@@ -113,10 +117,7 @@ pub async fn load(db: &Db, plan_id: i64, key: &str, tr: Tr) -> Result<MeasureHis
     for y in &mut years {
         y.sample = samples.contains(&y.year);
     }
-    Ok(MeasureHistory {
-        years,
-        amendments,
-    })
+    Ok(MeasureHistory { years, amendments })
 }
 
 fn change_key(kind: ChangeKind) -> &'static str {
@@ -131,10 +132,7 @@ fn change_key(kind: ChangeKind) -> &'static str {
 /// Every closed round in which the plan had the measure, oldest first, with the approved
 /// reports on it (drafts, submitted and returned updates are left out).
 pub fn years(snaps: &[RoundSnapshot], key: &str, tr: Tr) -> Vec<YearView> {
-    let mut out: Vec<YearView> = snaps
-        .iter()
-        .filter_map(|s| year(s, key, tr))
-        .collect();
+    let mut out: Vec<YearView> = snaps.iter().filter_map(|s| year(s, key, tr)).collect();
     out.sort_by_key(|y| y.year);
     out
 }
@@ -314,7 +312,7 @@ mod tests {
     #[test]
     fn a_round_whose_plan_lacked_the_measure_is_not_a_year_of_its_history() {
         let snap = crate::analytics::testing::round(&["m1"], vec![]);
-        assert!(years(&[snap.clone()], "m9", Tr::new(Lang::Bg)).is_empty());
+        assert!(years(std::slice::from_ref(&snap), "m9", Tr::new(Lang::Bg)).is_empty());
         let shown = years(&[snap], "m1", Tr::new(Lang::Bg));
         assert_eq!(shown.len(), 1);
         assert!(shown[0].reports.is_empty());

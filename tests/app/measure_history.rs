@@ -69,13 +69,36 @@ async fn a_measure_with_two_closed_years_shows_both_with_their_values() {
     let app = TestApp::spawn().await;
     let id = app.create_plan(&sample_plan()).await;
     let approved = ReviewState::Approved;
-    close_year(&app, id, 2023, vec![report(approved, "Проведени 12 срещи с родители", 150.0, 2_000)]).await;
-    close_year(&app, id, 2024, vec![report(approved, "Обхванати още 60 деца", 210.0, 3_500)]).await;
+    close_year(
+        &app,
+        id,
+        2023,
+        vec![report(
+            approved,
+            "Проведени 12 срещи с родители",
+            150.0,
+            2_000,
+        )],
+    )
+    .await;
+    close_year(
+        &app,
+        id,
+        2024,
+        vec![report(approved, "Обхванати още 60 деца", 210.0, 3_500)],
+    )
+    .await;
     let r = app.get(&format!("/plans/{id}/measures/m1")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_accessible_basics(&r.body);
-    let first = r.body.find("<h3 id=\"year-2023\">2023 г.</h3>").expect("2023");
-    let second = r.body.find("<h3 id=\"year-2024\">2024 г.</h3>").expect("2024");
+    let first = r
+        .body
+        .find("<h3 id=\"year-2023\">2023 г.</h3>")
+        .expect("2023");
+    let second = r
+        .body
+        .find("<h3 id=\"year-2024\">2024 г.</h3>")
+        .expect("2024");
     assert!(first < second, "oldest year first");
     for text in [
         "Проведени 12 срещи с родители",
@@ -106,15 +129,35 @@ async fn an_update_not_approved_never_shows() {
         id,
         2024,
         vec![
-            report(ReviewState::Draft, "Чернова, която не е подадена", 900.0, 9_000),
-            report(ReviewState::Submitted, "Подаден, но не одобрен", 800.0, 8_000),
+            report(
+                ReviewState::Draft,
+                "Чернова, която не е подадена",
+                900.0,
+                9_000,
+            ),
+            report(
+                ReviewState::Submitted,
+                "Подаден, но не одобрен",
+                800.0,
+                8_000,
+            ),
         ],
     )
     .await;
     let r = app.get(&format!("/plans/{id}/measures/m1")).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("За тази година няма одобрен отчет за мярката."));
-    for text in ["Чернова", "Подаден, но", "900", "800", "9\u{a0}000", "example.org"] {
+    assert!(
+        r.body
+            .contains("За тази година няма одобрен отчет за мярката.")
+    );
+    for text in [
+        "Чернова",
+        "Подаден, но",
+        "900",
+        "800",
+        "9\u{a0}000",
+        "example.org",
+    ] {
         assert!(!r.body.contains(text), "{text} shown");
     }
 }
@@ -125,7 +168,10 @@ async fn a_measure_without_a_closed_round_says_so_plainly() {
     let id = app.create_plan(&sample_plan()).await;
     let r = app.get(&format!("/plans/{id}/measures/m1")).await;
     assert!(r.body.contains("Все още няма приключил отчетен период"));
-    assert!(r.body.contains("Мярката не е променяна с изменение на плана."));
+    assert!(
+        r.body
+            .contains("Мярката не е променяна с изменение на плана.")
+    );
 }
 
 #[tokio::test]
@@ -149,26 +195,52 @@ async fn an_amendment_that_changed_the_measure_is_listed() {
         .await
         .expect("prepare")
         .expect("plan");
-    let act = Act::amendment("41", "7", "2024-06-30", "", "по предложение на кмета", "")
-        .expect("act");
-    amend::save(&app.db, &prepared, &act, Actor::system(), "тест", None, None)
-        .await
-        .expect("saved");
+    let act =
+        Act::amendment("41", "7", "2024-06-30", "", "по предложение на кмета", "").expect("act");
+    amend::save(
+        &app.db,
+        &prepared,
+        &act,
+        Actor::system(),
+        "тест",
+        None,
+        None,
+    )
+    .await
+    .expect("saved");
 
     let r = app.get(&format!("/plans/{id}/measures/m1")).await;
     assert!(r.body.contains("Изменена мярка"));
     assert!(r.body.contains("Версия 2"));
     assert!(r.body.contains("41, протокол"), "the act is named");
-    assert!(r.body.contains(&format!("/plans/{id}/diff?from=1&#38;to=2")));
+    assert!(
+        r.body
+            .contains(&format!("/plans/{id}/diff?from=1&#38;to=2"))
+    );
     let other = app.get(&format!("/plans/{id}/measures/m2")).await;
-    assert!(other.body.contains("Мярката не е променяна с изменение на плана."));
+    assert!(
+        other
+            .body
+            .contains("Мярката не е променяна с изменение на плана.")
+    );
 }
 
 #[tokio::test]
 async fn the_english_measure_page_marks_every_bulgarian_word_of_the_history() {
     let app = TestApp::spawn().await;
     let id = app.create_plan(&sample_plan()).await;
-    close_year(&app, id, 2024, vec![report(ReviewState::Approved, "Обхванати още 60 деца", 210.0, 3_500)]).await;
+    close_year(
+        &app,
+        id,
+        2024,
+        vec![report(
+            ReviewState::Approved,
+            "Обхванати още 60 деца",
+            210.0,
+            3_500,
+        )],
+    )
+    .await;
     let r = app
         .request(
             Request::get(format!("/plans/{id}/measures/m1"))
