@@ -6,6 +6,7 @@ pub mod api;
 pub mod diff;
 pub mod format;
 pub mod keys;
+pub mod measure_history;
 pub mod pages;
 pub mod rules;
 pub mod store;
