@@ -2,7 +2,7 @@
 //! the municipalities' approved data of closed rounds, approved once every municipality with a
 //! plan in force reported or was marked as not reporting, adopted, published; HTML, DOCX and PDF.
 
-use crate::helpers::{TestApp, plan_of, redact};
+use crate::helpers::{TestApp, assert_accessible_basics, plan_of, redact};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
 
@@ -151,8 +151,15 @@ async fn a_district_report_waits_for_every_municipality_then_is_approved_adopted
         )
         .await;
     assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
-    let published = app
+    let asked = app.get_as(&format!("{page_path}/publish"), &dc).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert_accessible_basics(&asked.body);
+    let unconfirmed = app
         .post_form(&format!("{page_path}/publish"), &dc, &[])
+        .await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let published = app
+        .post_form(&format!("{page_path}/publish"), &dc, &[("confirm", "yes")])
         .await;
     assert_eq!(published.status, StatusCode::SEE_OTHER);
     let public = app.get(&page_path).await;

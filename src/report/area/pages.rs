@@ -22,10 +22,11 @@ use crate::report::store::ReportState;
 use crate::report::{Adoption, Narrative};
 use crate::rollup::AREA_SLOTS;
 use crate::web::auth::{CsrfToken, CurrentUser};
+use crate::web::confirm::{Confirm, Fact, confirmed};
 use crate::web::{AppError, AppState, parse_id, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -40,7 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/area-reports/{id}/approve", post(approve))
         .route("/area-reports/{id}/return", post(send_back))
         .route("/area-reports/{id}/adopt", post(adopt))
-        .route("/area-reports/{id}/publish", post(publish))
+        .route(
+            "/area-reports/{id}/publish",
+            get(publish_page).post(publish),
+        )
         .route("/area-reports/{id}/correct", post(correct))
         .route("/area-reports/{id}/download/{format}", get(download))
         .route("/districts/{code}/reports", get(district_reports))
@@ -383,14 +387,52 @@ async fn adopt(
     Ok(back(r.id))
 }
 
-async fn publish(
+/// The confirmation of publishing (issue 17): what becomes public.
+fn publish_confirm(tr: Tr, csrf: &CsrfToken, r: &AreaRow, unconfirmed: bool) -> Confirm {
+    Confirm {
+        tr,
+        csrf: csrf.value().to_string(),
+        title: format!("{} {}", tr.t("report.publish"), r.year),
+        name: Some(r.name.clone()),
+        effects: vec![tr.t("report.publish_hint").to_string()],
+        facts: vec![Fact::about(r.state_line(), "")],
+        action: format!("/area-reports/{}/publish", r.id),
+        button: tr.t("report.publish").to_string(),
+        back: format!("/area-reports/{}", r.id),
+        unconfirmed,
+    }
+}
+
+async fn publish_page(
     State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     let r = acted(&state, &user, &id, Action::ManageAreaReports).await?;
+    if r.state() != ReportState::Adopted {
+        return Err(AppError::Conflict(
+            "Публикува се само приета версия.".into(),
+        ));
+    }
+    publish_confirm(tr, &csrf, &r, false).answer()
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    tr: Tr,
+    csrf: CsrfToken,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let r = acted(&state, &user, &id, Action::ManageAreaReports).await?;
+    if !confirmed(&f) {
+        return publish_confirm(tr, &csrf, &r, true).answer();
+    }
     store::publish(&state.db, &r, &user.actor()).await?;
-    Ok(back(r.id))
+    Ok(back(r.id).into_response())
 }
 
 #[derive(Deserialize)]
