@@ -222,44 +222,47 @@ mod tests {
     }
 }
 
+/// One lower-case Bulgarian letter in Latin letters by the Transliteration Act (2009, the
+/// Streamlined System); `None` for any other character.
+pub fn latin_letter(c: char) -> Option<&'static str> {
+    Some(match c {
+        'а' => "a",
+        'б' => "b",
+        'в' => "v",
+        'г' => "g",
+        'д' => "d",
+        'е' => "e",
+        'ж' => "zh",
+        'з' => "z",
+        'и' => "i",
+        'й' => "y",
+        'к' => "k",
+        'л' => "l",
+        'м' => "m",
+        'н' => "n",
+        'о' => "o",
+        'п' => "p",
+        'р' => "r",
+        'с' => "s",
+        'т' => "t",
+        'у' => "u",
+        'ф' => "f",
+        'х' => "h",
+        'ц' => "ts",
+        'ч' => "ch",
+        'ш' => "sh",
+        'щ' => "sht",
+        'ъ' => "a",
+        'ь' => "y",
+        'ю' => "yu",
+        'я' => "ya",
+        _ => return None,
+    })
+}
+
 /// Bulgarian text in Latin letters by the Transliteration Act (2009, the Streamlined System):
 /// "щ" → "sht", "ъ" → "a", "ия" at the end of a word → "ia"; other characters stay as they are.
 pub fn latin(text: &str) -> String {
-    fn letters(c: char) -> Option<&'static str> {
-        Some(match c {
-            'а' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' => "g",
-            'д' => "d",
-            'е' => "e",
-            'ж' => "zh",
-            'з' => "z",
-            'и' => "i",
-            'й' => "y",
-            'к' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' => "n",
-            'о' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' => "u",
-            'ф' => "f",
-            'х' => "h",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "sht",
-            'ъ' => "a",
-            'ь' => "y",
-            'ю' => "yu",
-            'я' => "ya",
-            _ => return None,
-        })
-    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -275,7 +278,7 @@ pub fn latin(text: &str) -> String {
         {
             (Some("ia"), 2)
         } else {
-            (letters(lower), 1)
+            (latin_letter(lower), 1)
         };
         match latin {
             Some(l) if upper => {
