@@ -5,7 +5,8 @@
 //! API (`api.rs`), `planmon amend` (`cli.rs`) and the demo amendment (`demo.rs`). On the web
 //! (`Action::AmendPlan`): drafts of amendments (`draft.rs`, pure), the start page, the decision
 //! upload and the one review → save (`work_pages.rs`), the editor of the plan in the browser
-//! (`edit_pages.rs`, its forms read in `edit.rs`), what these pages share (`views.rs`). The act
+//! (`edit_pages.rs`; priorities' and objectives' forms in `part_pages.rs`; the forms read in
+//! `edit.rs`), what these pages share (`views.rs`). The act
 //! and the versions are stored by `plan::store`; the differences are `plan::diff`.
 
 pub mod api;
@@ -18,6 +19,7 @@ pub mod draft;
 pub mod edit;
 pub mod edit_pages;
 pub mod pages;
+pub mod part_pages;
 pub mod store;
 pub mod versions;
 pub mod views;
