@@ -104,7 +104,7 @@ async fn start(
 }
 
 fn decision_file(name: &str, bytes: &[u8]) -> Option<DecisionFile> {
-    decision_media_type(bytes, name).map(|media_type| DecisionFile {
+    decision_media_type(bytes).map(|media_type| DecisionFile {
         name: name.to_string(),
         media_type: media_type.to_string(),
         data: base64::engine::general_purpose::STANDARD.encode(bytes),
@@ -255,6 +255,13 @@ struct ReviewPage {
 impl ReviewPage {
     fn any_recognised(&self) -> bool {
         self.proposals.iter().any(|p| p.n > 0)
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
     }
 }
 

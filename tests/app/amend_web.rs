@@ -660,3 +660,64 @@ async fn an_amendment_in_preparation_has_addresses_a_reload_reaches_and_the_plan
     let public = app.get(&format!("/plans/{id}")).await;
     assert!(!public.body.contains("/amend/"));
 }
+
+#[tokio::test]
+async fn the_decision_is_a_file_checked_by_its_content_or_its_public_address() {
+    let (app, s, id) = app_with_coordinator().await;
+    let r = app
+        .post_form(&format!("/plans/{id}/amend/edit"), &s, &[])
+        .await;
+    let draft = r.location().trim_end_matches("/edit").to_string();
+    let dropped = app
+        .post_form(&format!("{draft}/edit"), &s, &[("op", "drop:m2")])
+        .await;
+    assert_eq!(dropped.status, StatusCode::SEE_OTHER);
+    let mut fields = ACT.to_vec();
+    fields.push(("action", "save"));
+    // A ZIP that is neither DOCX nor ODT, named as a decision, is refused on its field.
+    let not_docx = post_multipart(
+        &app,
+        &draft,
+        &s,
+        &fields,
+        Some(("reshenie.docx", b"PK\x03\x04\0\0\0\0 not a document")),
+    )
+    .await;
+    assert_eq!(not_docx.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(not_docx.body.contains("id=\"decision_file-error\""));
+    let bad_address = post_multipart(
+        &app,
+        &draft,
+        &s,
+        &[ACT[0], ACT[2], ("url", "reshenie-118.pdf"), ("action", "save")],
+        None,
+    )
+    .await;
+    assert_eq!(bad_address.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_address.body.contains("id=\"url-error\""));
+    assert_eq!(
+        plans::versions(&app.db, id).await.expect("versions").len(),
+        1
+    );
+    // A scanned decision (an image) is kept by its content's type, with its public address.
+    fields.push(("url", "https://plovdiv.example/reshenia/118.pdf"));
+    let saved = post_multipart(
+        &app,
+        &draft,
+        &s,
+        &fields,
+        Some(("reshenie.pdf", b"\x89PNG\r\n\x1a\n scanned")),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let versions = plans::versions(&app.db, id).await.expect("versions");
+    let act = versions[0].act.as_ref().expect("act");
+    assert_eq!(
+        act.url.as_deref(),
+        Some("https://plovdiv.example/reshenia/118.pdf")
+    );
+    let file = act.file.as_ref().expect("file");
+    assert_eq!(file.media_type, "image/png");
+    let history = app.get(&format!("/plans/{id}/history")).await;
+    assert!(history.body.contains("https://plovdiv.example/reshenia/118.pdf"));
+}
