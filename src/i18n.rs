@@ -169,7 +169,10 @@ mod tests {
     fn a_message_fills_its_places_in_either_language() {
         let m = Msg::new("amend.err.no_measure").with("code", "9.9");
         assert_eq!(Tr::default().say(&m), "в плана няма мярка „9.9“.");
-        assert_eq!(Tr::new(Lang::En).say(&m), "the plan has no measure \"9.9\".");
+        assert_eq!(
+            Tr::new(Lang::En).say(&m),
+            "the plan has no measure \"9.9\"."
+        );
         assert_eq!(m.to_string(), "в плана няма мярка „9.9“.");
     }
 

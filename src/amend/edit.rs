@@ -386,13 +386,25 @@ mod tests {
     #[test]
     fn a_measure_keeps_the_status_typed_and_an_empty_status_is_none() {
         let p = plan();
-        let f = form(&[("objective", "0.0"), ("activities", "Курсове"), ("status", " Текущ ")]);
+        let f = form(&[
+            ("objective", "0.0"),
+            ("activities", "Курсове"),
+            ("status", " Текущ "),
+        ]);
         let (m, _) = read_measure(&f, &p, "m1").unwrap();
         assert_eq!(m.status.as_deref(), Some("Текущ"));
-        let f = form(&[("objective", "0.0"), ("activities", "Курсове"), ("status", "")]);
+        let f = form(&[
+            ("objective", "0.0"),
+            ("activities", "Курсове"),
+            ("status", ""),
+        ]);
         assert_eq!(read_measure(&f, &p, "m1").unwrap().0.status, None);
         let long = "дълъг ".repeat(20);
-        let f = form(&[("objective", "0.0"), ("activities", "Курсове"), ("status", &long)]);
+        let f = form(&[
+            ("objective", "0.0"),
+            ("activities", "Курсове"),
+            ("status", &long),
+        ]);
         assert_eq!(read_measure(&f, &p, "m1").unwrap_err()[0].field, "status");
     }
 

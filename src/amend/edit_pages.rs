@@ -8,9 +8,7 @@
 use super::draft::{self, Op, apply_op, empty_measure, locate, objective_at};
 use super::edit::{self, amount_line};
 use super::store;
-use super::views::{
-    HandRow, edit_draft, hand_rows, messages, objective_heading, priority_heading,
-};
+use super::views::{HandRow, edit_draft, hand_rows, messages, objective_heading, priority_heading};
 use crate::i18n::Tr;
 use crate::plan::{Measure, Plan};
 use crate::web::auth::{CsrfToken, CurrentUser};
@@ -105,9 +103,7 @@ async fn outline(
 ) -> Result<Response, AppError> {
     let (id, title, row) = edit_draft(&state, &user, &id, &d).await?;
     let by_hand = match &row.draft.origin {
-        draft::Origin::Decision { reading, .. } => {
-            hand_rows(id, row.id, &row.draft.plan, reading)
-        }
+        draft::Origin::Decision { reading, .. } => hand_rows(id, row.id, &row.draft.plan, reading),
         _ => Vec::new(),
     };
     let page = OutlinePage {

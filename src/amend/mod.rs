@@ -193,7 +193,10 @@ mod tests {
             decision_media_type(&docx),
             Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         );
-        let sheet = zip_with("mimetype", b"application/vnd.oasis.opendocument.spreadsheet");
+        let sheet = zip_with(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        );
         assert_eq!(decision_media_type(&sheet), None);
         assert_eq!(decision_media_type(&zip_with("a.exe", b"MZ")), None);
         assert_eq!(

@@ -136,7 +136,11 @@ pub async fn save(
 /// before the version in force or after the plan's end (`plan::act::timing`). Asked before
 /// saving so the reader sees it in their language; the save checks it again.
 pub async fn timing(db: &Db, id: i64, plan: &Plan, act: &Act) -> Result<Option<Msg>, StoreError> {
-    let Some(effective) = act.effective_date.as_deref().or(act.decision_date.as_deref()) else {
+    let Some(effective) = act
+        .effective_date
+        .as_deref()
+        .or(act.decision_date.as_deref())
+    else {
         return Ok(None);
     };
     let Some(latest) = plans::versions(db, id).await?.into_iter().next() else {

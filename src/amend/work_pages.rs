@@ -7,9 +7,7 @@
 
 use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
 use super::store::{self, DraftRow};
-use super::views::{
-    ChangeView, FieldView, amendable, change_views, draft_of, hand_rows, money_bg,
-};
+use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, hand_rows, money_bg};
 use super::{Input, decision_media_type, read_input_within};
 use crate::i18n::{Msg, Tr};
 use crate::plan::act::ActFile;

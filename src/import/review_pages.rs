@@ -436,8 +436,8 @@ async fn save(
             match version_act.act.act() {
                 Ok(a) => {
                     // Its date of effect, said in the reader's language before the save.
-                    if let Some(m) = crate::amend::store::timing(&state.db, plan, &draft.plan, &a)
-                        .await?
+                    if let Some(m) =
+                        crate::amend::store::timing(&state.db, plan, &draft.plan, &a).await?
                     {
                         scope_errors.push(FieldError {
                             field: "act_effective_date".into(),

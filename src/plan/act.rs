@@ -188,7 +188,10 @@ mod tests {
             let (bg, en) = (Tr::default().say(m), Tr::new(Lang::En).say(m));
             assert!(bg != m.key && en != m.key && bg != en, "{field}: {m:?}");
             assert!(!bg.contains('{') && !en.contains('{'), "{field}: {en}");
-            assert!(!en.chars().any(|c| ('а'..='я').contains(&c)), "{field}: {en}");
+            assert!(
+                !en.chars().any(|c| ('а'..='я').contains(&c)),
+                "{field}: {en}"
+            );
         }
         assert_eq!(
             Tr::new(Lang::En).say(&all[1].1),

@@ -389,7 +389,9 @@ async fn english_pages_give_the_act_s_field_errors_and_a_decision_s_refusals_in_
     )
     .await;
     assert!(
-        nothing.body.contains("the file holds neither a plan nor changes"),
+        nothing
+            .body
+            .contains("the file holds neither a plan nor changes"),
         "{}",
         nothing.body
     );
@@ -423,7 +425,12 @@ async fn english_pages_give_the_act_s_field_errors_and_a_decision_s_refusals_in_
     ] {
         assert!(r.body.contains(english), "{english}: {}", r.body);
     }
-    for bulgarian in ["Въведете номера", "не е дата", "в плана няма мярка", "Предложение 1"] {
+    for bulgarian in [
+        "Въведете номера",
+        "не е дата",
+        "в плана няма мярка",
+        "Предложение 1",
+    ] {
         assert!(!r.body.contains(bulgarian), "{bulgarian}");
     }
     for field in ["decision_number", "decision_date", "url", "p.1"] {
@@ -479,7 +486,11 @@ async fn the_editor_changes_priorities_and_a_measure_s_status_by_field_and_saves
     let edit = r.location().to_string();
     let draft = edit.trim_end_matches("/edit").to_string();
     let outline = app.get_as(&edit, &s).await;
-    assert!(outline.body.contains(&format!("href=\"{draft}/priorities/1\"")));
+    assert!(
+        outline
+            .body
+            .contains(&format!("href=\"{draft}/priorities/1\""))
+    );
     assert!(outline.body.contains("value=\"drop-priority:1\""));
     let form = app.get_as(&format!("{draft}/priorities/1"), &s).await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
@@ -515,7 +526,9 @@ async fn the_editor_changes_priorities_and_a_measure_s_status_by_field_and_saves
     assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.body);
 
     // A priority is added (its form comes next) and dropped again.
-    let added = app.post_form(&edit, &s, &[("op", "add-priority:end")]).await;
+    let added = app
+        .post_form(&edit, &s, &[("op", "add-priority:end")])
+        .await;
     assert_eq!(added.location(), format!("{draft}/priorities/2"));
     let dropped = app.post_form(&edit, &s, &[("op", "drop-priority:2")]).await;
     assert_eq!(dropped.status, StatusCode::SEE_OTHER);
@@ -615,7 +628,10 @@ async fn a_sentence_the_reader_does_not_understand_stands_beside_the_proposals_w
             &[
                 ("objective", "0.0"),
                 ("code", "1.2."),
-                ("activities", "Спортни пособия за училищата, заедно с читалищата"),
+                (
+                    "activities",
+                    "Спортни пособия за училищата, заедно с читалищата",
+                ),
             ],
         )
         .await;
@@ -651,7 +667,11 @@ async fn an_amendment_in_preparation_has_addresses_a_reload_reaches_and_the_plan
         assert_eq!(app.get_as(path, &s).await.status, StatusCode::OK, "{path}");
     }
     let plan = app.get_as(&format!("/plans/{id}"), &s).await;
-    assert!(plan.body.contains(&format!("href=\"{edit}\"")), "{}", plan.body);
+    assert!(
+        plan.body.contains(&format!("href=\"{edit}\"")),
+        "{}",
+        plan.body
+    );
     assert!(plan.body.contains(&format!("href=\"{decision}\"")));
     assert!(plan.body.contains("reshenie.txt"));
     let start = app.get_as(&format!("/plans/{id}/amend"), &s).await;
@@ -689,7 +709,12 @@ async fn the_decision_is_a_file_checked_by_its_content_or_its_public_address() {
         &app,
         &draft,
         &s,
-        &[ACT[0], ACT[2], ("url", "reshenie-118.pdf"), ("action", "save")],
+        &[
+            ACT[0],
+            ACT[2],
+            ("url", "reshenie-118.pdf"),
+            ("action", "save"),
+        ],
         None,
     )
     .await;
@@ -719,5 +744,9 @@ async fn the_decision_is_a_file_checked_by_its_content_or_its_public_address() {
     let file = act.file.as_ref().expect("file");
     assert_eq!(file.media_type, "image/png");
     let history = app.get(&format!("/plans/{id}/history")).await;
-    assert!(history.body.contains("https://plovdiv.example/reshenia/118.pdf"));
+    assert!(
+        history
+            .body
+            .contains("https://plovdiv.example/reshenia/118.pdf")
+    );
 }

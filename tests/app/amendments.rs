@@ -329,7 +329,10 @@ async fn the_demo_plovdiv_plan_is_amended_once_in_2023() {
     let review = app.get_as(&decision.href(plovdiv), &admin).await;
     assert!(review.body.contains("name=\"p.1\""));
     assert!(review.body.contains("class=\"not-recognised\""));
-    assert!(review.body.contains(&format!("/plans/{plovdiv}/amend/{}/measures/m", decision.id)));
+    assert!(review.body.contains(&format!(
+        "/plans/{plovdiv}/amend/{}/measures/m",
+        decision.id
+    )));
     assert!(drafts.iter().any(|d| d.edit));
     planmon::amend::demo::load(&app.db, &dir, &[plovdiv, kazanlak])
         .await
@@ -467,9 +470,17 @@ async fn planmon_amend_dry_run_prints_the_changes_of_plan_json_a_whole_document_
     assert!(ok, "{err}");
     let v = json(&out);
     let c = &v["diff"]["counts"];
-    assert_eq!((c["added"].clone(), c["dropped"].clone()), (0.into(), 0.into()), "{c}");
+    assert_eq!(
+        (c["added"].clone(), c["dropped"].clone()),
+        (0.into(), 0.into()),
+        "{c}"
+    );
     assert_eq!(c["changed"], 1, "{c}");
-    assert!(v["diff"]["measures"][0]["fields"].to_string().contains("поддържане"));
+    assert!(
+        v["diff"]["measures"][0]["fields"]
+            .to_string()
+            .contains("поддържане")
+    );
 
     // An amending decision: the recognised changes, and the sentences not understood.
     let decision = format!("{DECISION}\n4. Мярка 1.1 се обсъжда с читалищата.");
@@ -478,7 +489,14 @@ async fn planmon_amend_dry_run_prints_the_changes_of_plan_json_a_whole_document_
     assert!(ok, "{err}");
     let v = json(&out);
     let c = &v["diff"]["counts"];
-    assert_eq!((c["added"].clone(), c["dropped"].clone(), c["changed"].clone()), (1.into(), 1.into(), 1.into()));
+    assert_eq!(
+        (
+            c["added"].clone(),
+            c["dropped"].clone(),
+            c["changed"].clone()
+        ),
+        (1.into(), 1.into(), 1.into())
+    );
     assert_eq!(v["not_understood"][0], "Мярка 1.1 се обсъжда с читалищата.");
     assert!(err.contains("неразпознато: Мярка 1.1"), "{err}");
 
@@ -490,24 +508,44 @@ async fn planmon_amend_dry_run_prints_the_changes_of_plan_json_a_whole_document_
     .expect("write");
     let (ok, _, err) = run("greshka.txt", &[]);
     assert!(!ok);
-    assert!(err.contains("Предложение 1: в плана няма мярка „9.9“."), "{err}");
+    assert!(
+        err.contains("Предложение 1: в плана няма мярка „9.9“."),
+        "{err}"
+    );
     assert!(!err.contains("Предложение 2"), "{err}");
     // A wrong act is refused by option.
     let plan = id.to_string();
     let (ok, _, err) = amend_command(
         &app,
         dir.path(),
-        &[&plan, "reshenie.txt", "--decision-number", "1", "--decision-date", "30.06.2025"],
+        &[
+            &plan,
+            "reshenie.txt",
+            "--decision-number",
+            "1",
+            "--decision-date",
+            "30.06.2025",
+        ],
     );
     assert!(!ok);
-    assert!(err.contains("--decision-date: „30.06.2025“ не е дата"), "{err}");
-    assert_eq!(plans::versions(&app.db, id).await.expect("versions").len(), 1);
+    assert!(
+        err.contains("--decision-date: „30.06.2025“ не е дата"),
+        "{err}"
+    );
+    assert_eq!(
+        plans::versions(&app.db, id).await.expect("versions").len(),
+        1
+    );
 
     // Without --dry-run the decision is saved, the decision file kept as the act's document.
     let (ok, _, err) = run("reshenie.txt", &[]);
     assert!(ok, "{err}");
     let versions = plans::versions(&app.db, id).await.expect("versions");
     assert_eq!(versions.len(), 2);
-    let file = versions[0].act.as_ref().and_then(|a| a.file.as_ref()).expect("file");
+    let file = versions[0]
+        .act
+        .as_ref()
+        .and_then(|a| a.file.as_ref())
+        .expect("file");
     assert_eq!(file.media_type, "text/plain; charset=utf-8");
 }
