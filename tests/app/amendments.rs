@@ -549,3 +549,38 @@ async fn planmon_amend_dry_run_prints_the_changes_of_plan_json_a_whole_document_
         .expect("file");
     assert_eq!(file.media_type, "text/plain; charset=utf-8");
 }
+
+#[tokio::test]
+async fn the_year_selector_of_the_progress_page_shows_the_version_in_force_in_that_year() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    amend_by_decision(&app, id, DECISION, "2025-06-30").await;
+    for (year, version) in [(2024, 1), (2025, 2)] {
+        let (v, plan) = plans::plan_for_year(&app.db, id, year)
+            .await
+            .expect("load")
+            .expect("in force");
+        assert_eq!(v, version);
+        let snap = planmon::snapshot::sample::sample_round(id, version, &plan, year);
+        planmon::snapshot::store::save_snapshot(&app.db.pool, &snap)
+            .await
+            .expect("round");
+    }
+    let latest = app.get(&format!("/plans/{id}/progress")).await;
+    assert!(latest.body.contains(&format!("href=\"/plans/{id}?version=2\"")));
+    assert!(latest.body.contains(&format!("/plans/{id}/progress?year=2024")));
+    assert!(!latest.body.contains("действащата версия е"));
+    let earlier = app.get(&format!("/plans/{id}/progress?year=2024")).await;
+    assert_eq!(earlier.status, 200);
+    assert!(
+        earlier
+            .body
+            .contains(&format!("href=\"/plans/{id}?version=1\""))
+    );
+    assert!(earlier.body.contains("действащата версия е 2"));
+    // The version of 2024 still has the measure dropped in 2025.
+    let v1 = app.get(&format!("/plans/{id}?version=1")).await;
+    assert!(v1.body.contains("Спортни пособия"));
+    let v2 = app.get(&format!("/plans/{id}?version=2")).await;
+    assert!(!v2.body.contains("Спортни пособия"));
+}
