@@ -310,6 +310,18 @@ async fn the_demo_plovdiv_plan_is_amended_once_in_2023() {
         .get(&format!("/plans/{plovdiv}/versions/2/decision"))
         .await;
     assert_eq!(file.status, 200);
+    let history = app.get(&format!("/plans/{plovdiv}/history")).await;
+    assert_eq!(history.status, 200);
+    assert!(
+        history
+            .body
+            .contains("Решение № 214, протокол № 12 от 29.06.2023 г.")
+    );
+    assert!(
+        history
+            .body
+            .contains(&format!("/plans/{plovdiv}/diff?from=1&#38;to=2"))
+    );
     assert_eq!(plans::versions(&app.db, kazanlak).await.unwrap().len(), 1);
 
     // Two amendments in preparation, kept once, whose pages a coordinator reaches by links.
@@ -567,8 +579,16 @@ async fn the_year_selector_of_the_progress_page_shows_the_version_in_force_in_th
             .expect("round");
     }
     let latest = app.get(&format!("/plans/{id}/progress")).await;
-    assert!(latest.body.contains(&format!("href=\"/plans/{id}?version=2\"")));
-    assert!(latest.body.contains(&format!("/plans/{id}/progress?year=2024")));
+    assert!(
+        latest
+            .body
+            .contains(&format!("href=\"/plans/{id}?version=2\""))
+    );
+    assert!(
+        latest
+            .body
+            .contains(&format!("/plans/{id}/progress?year=2024"))
+    );
     assert!(!latest.body.contains("действащата версия е"));
     let earlier = app.get(&format!("/plans/{id}/progress?year=2024")).await;
     assert_eq!(earlier.status, 200);
