@@ -124,7 +124,7 @@ pub fn decision_media_type(bytes: &[u8]) -> Option<&'static str> {
     } else if bytes.starts_with(b"PK\x03\x04") {
         if bytes.get(30..38) == Some(b"mimetype")
             && bytes
-                .get(38..100)
+                .get(38..)
                 .is_some_and(|h| h.starts_with(b"application/vnd.oasis.opendocument.text"))
         {
             Some("application/vnd.oasis.opendocument.text")
@@ -191,6 +191,16 @@ mod tests {
         let docx = zip_with("[Content_Types].xml", b"<Types/>PK....word/document.xml");
         assert_eq!(
             decision_media_type(&docx),
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        );
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/");
+        let real = |name: &str| std::fs::read(format!("{fixtures}{name}")).unwrap();
+        assert_eq!(
+            decision_media_type(&real("plovdiv-2022-2024.odt")),
+            Some("application/vnd.oasis.opendocument.text")
+        );
+        assert_eq!(
+            decision_media_type(&real("kazanlak-2021-2023.docx")),
             Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         );
         let sheet = zip_with(
