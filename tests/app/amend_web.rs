@@ -582,6 +582,14 @@ async fn the_editor_changes_priorities_and_a_measure_s_status_by_field_and_saves
     assert_eq!(diff.status, StatusCode::OK);
     assert!(diff.body.contains("Изпълнена"), "{}", diff.body);
     assert!(diff.body.contains("Здраве и профилактика"));
+    // A renamed priority is a heading change: its measures did not move.
+    let (_, d) = app
+        .get_json(&format!("/api/v1/plans/{id}/diff?from=1&to=2"))
+        .await;
+    assert_eq!(d["counts"]["moved"], 0, "{d}");
+    assert_eq!(d["counts"]["changed"], 1, "{d}");
+    assert_eq!(d["header"][0]["field"], "priority");
+    assert_eq!(d["header"][0]["after"], "3. Здраве и профилактика");
 }
 
 #[tokio::test]
