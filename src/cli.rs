@@ -407,20 +407,21 @@ async fn user(config: &Config, command: UserCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Records a plan stored from the command line in the audit log.
-async fn audit_plan(db: &crate::db::Db, action: &str, id: i64, note: &str) -> anyhow::Result<()> {
+/// Records a plan stored from the command line in the audit log, then commits both together.
+async fn audit_plan(mut tx: Tx, action: &str, id: i64, note: &str) -> anyhow::Result<()> {
     let municipality: Option<i64> =
         sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
             .bind(id)
-            .fetch_optional(&db.pool)
+            .fetch_optional(&mut *tx)
             .await?;
     crate::audit::Event::new(crate::audit::Actor::cli(), action, "plan", id)
         .municipality(municipality)
         .after(&serde_json::json!({ "note": note }))
-        .record(&db.pool)
+        .record(&mut *tx)
         .await?;
-    Ok(())
+    Ok(tx.commit().await?)
 }
+type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 async fn import(
     config: &Config,
@@ -465,23 +466,19 @@ async fn import(
         return Ok(());
     }
     let db = crate::server::open_database(config).await?;
-    let note = format!(
-        "внесен от файл {}",
-        file.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default()
-    );
+    let mut tx = db.pool.begin().await?;
+    let note = format!("внесен от файл {}", file_name(&file));
     match new_version_of {
         Some(id) => {
-            let v = store::save_version(&db, id, &plan, Some(&note))
+            let v = store::save_version_in(&mut tx, id, &plan, Some(&note))
                 .await?
                 .with_context(|| format!("няма план с номер {id}"))?;
-            audit_plan(&db, "plan.new_version", id, &note).await?;
+            audit_plan(tx, "plan.new_version", id, &note).await?;
             eprintln!("Планът {id} е записан като версия {v}.");
         }
         None => {
-            let id = store::create_plan(&db, &plan, Some(&note)).await?;
-            audit_plan(&db, "plan.create", id, &note).await?;
+            let id = store::create_plan_in(&mut tx, &plan, Some(&note)).await?;
+            audit_plan(tx, "plan.create", id, &note).await?;
             eprintln!("Планът е записан с номер {id}.");
         }
     }

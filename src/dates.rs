@@ -16,6 +16,22 @@ pub fn display_bg(iso: &str) -> String {
     }
 }
 
+/// A date as a page in `lang` writes it: "30.09.2021 г." or "30 Sep 2021".
+pub fn display(iso: &str, lang: crate::i18n::Lang) -> String {
+    match (lang, parse_iso_date(iso)) {
+        (crate::i18n::Lang::En, Ok(d)) => {
+            let month = d.month().to_string();
+            format!(
+                "{} {} {}",
+                d.day(),
+                month.get(..3).unwrap_or(&month),
+                d.year()
+            )
+        }
+        _ => display_bg(iso),
+    }
+}
+
 /// The day of a timestamp in Bulgarian style: "2024-03-31T10:00:00Z" -> "31.03.2024 г.".
 pub fn display_day(timestamp: &str) -> String {
     display_bg(timestamp.get(..10).unwrap_or(timestamp))

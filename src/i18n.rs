@@ -47,11 +47,31 @@ static MESSAGES: LazyLock<HashMap<&'static str, [&'static str; 2]>> = LazyLock::
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Tr {
     pub lang: Lang,
+    /// What the page header links to for the signed-in person; every page has it with the
+    /// language, so every template's header can show it.
+    pub nav: Nav,
+}
+
+/// The header's links for a signed-in person: their work (`/work`) and the areas their roles
+/// reach. `web::auth` works it out from the policy and puts it into the request; anonymous
+/// requests have the default (no staff links).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Nav {
+    pub signed_in: bool,
+    /// Reporting rounds (`/rounds`).
+    pub rounds: bool,
+    /// The district or national dashboard (`/dashboard`).
+    pub dashboard: bool,
+    /// User administration (`/admin/users`).
+    pub users: bool,
 }
 
 impl Tr {
     pub fn new(lang: Lang) -> Tr {
-        Tr { lang }
+        Tr {
+            lang,
+            nav: Nav::default(),
+        }
     }
 
     /// The text for `key`; the key itself when it is missing (a test keeps that from happening).
@@ -69,6 +89,58 @@ impl Tr {
     pub fn count(&self, n: &usize, one: &str, many: &str) -> String {
         let word = if *n == 1 { self.t(one) } else { self.t(many) };
         format!("{n} {word}")
+    }
+
+    /// ` lang="bg"` on an English page, nothing on a Bulgarian one: put on the element that holds
+    /// Bulgarian content (a plan's own words, names as documents write them), so screen readers
+    /// read it as Bulgarian (`<span{{ tr.bg()|safe }}>`).
+    pub fn bg(&self) -> &'static str {
+        match self.lang {
+            Lang::Bg => "",
+            Lang::En => " lang=\"bg\"",
+        }
+    }
+
+    /// A Bulgarian place name in this page's language: as it is on Bulgarian pages, in the
+    /// official Latin transliteration on English ones ("Пловдив" → "Plovdiv").
+    pub fn place(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Bg => name.to_string(),
+            Lang::En => latin(name),
+        }
+    }
+
+    /// `bg()` for a cell of data that mixes figures and the plan's words (a chart's data table):
+    /// marked only when it holds Bulgarian letters.
+    pub fn bg_if(&self, text: &str) -> &'static str {
+        if text.chars().any(|c| ('\u{0400}'..='\u{04FF}').contains(&c)) {
+            self.bg()
+        } else {
+            ""
+        }
+    }
+
+    /// An amount in this page's language.
+    pub fn money(&self, m: crate::money::Money) -> String {
+        m.display(self.lang)
+    }
+
+    /// A date (ISO text) in this page's language.
+    pub fn date(&self, iso: &str) -> String {
+        crate::dates::display(iso, self.lang)
+    }
+
+    /// A period of whole years: "2022–2024 г." or "2022–2024".
+    pub fn period(&self, from: i32, to: i32) -> String {
+        let suffix = match self.lang {
+            Lang::Bg => " г.",
+            Lang::En => "",
+        };
+        if from == to {
+            format!("{from}{suffix}")
+        } else {
+            format!("{from}–{to}{suffix}")
+        }
     }
 
     pub fn lang_code(&self) -> &'static str {
@@ -140,7 +212,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
             .find(|(k, _)| *k == "lang")
             .and_then(|(_, v)| Lang::parse(v))
             .unwrap_or_default();
-        Ok(Tr::new(lang))
+        let nav = parts.extensions.get::<Nav>().copied().unwrap_or_default();
+        Ok(Tr { lang, nav })
     }
 }
 
@@ -241,5 +314,102 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "missing messages: {missing:#?}");
+    }
+}
+
+/// Bulgarian text in Latin letters by the Transliteration Act (2009, the Streamlined System):
+/// "щ" → "sht", "ъ" → "a", "ия" at the end of a word → "ia"; other characters stay as they are.
+pub fn latin(text: &str) -> String {
+    fn letters(c: char) -> Option<&'static str> {
+        Some(match c {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "g",
+            'д' => "d",
+            'е' => "e",
+            'ж' => "zh",
+            'з' => "z",
+            'и' => "i",
+            'й' => "y",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "h",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "sht",
+            'ъ' => "a",
+            'ь' => "y",
+            'ю' => "yu",
+            'я' => "ya",
+            _ => return None,
+        })
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let lower = c.to_lowercase().next().unwrap_or(c);
+        let upper = c != lower;
+        let word_end = |j: usize| chars.get(j).is_none_or(|n| !n.is_alphabetic());
+        // "ия" closing a word is "ia" ("София" → "Sofia").
+        let (latin, used) = if lower == 'и'
+            && chars.get(i + 1).is_some_and(|n| n.to_lowercase().eq(['я']))
+            && word_end(i + 2)
+        {
+            (Some("ia"), 2)
+        } else {
+            (letters(lower), 1)
+        };
+        match latin {
+            Some(l) if upper => {
+                // A capital opens the word; in a word of capitals every letter is a capital.
+                let all_caps = chars.get(i + 1).is_some_and(|n| n.is_uppercase());
+                if all_caps {
+                    out.push_str(&l.to_uppercase());
+                } else {
+                    let mut cs = l.chars();
+                    if let Some(f) = cs.next() {
+                        out.extend(f.to_uppercase());
+                        out.push_str(cs.as_str());
+                    }
+                }
+            }
+            Some(l) => out.push_str(l),
+            None => out.push(c),
+        }
+        i += used;
+    }
+    out
+}
+
+#[cfg(test)]
+mod latin_tests {
+    use super::latin;
+
+    #[test]
+    fn place_names_are_written_in_the_official_latin_transliteration() {
+        assert_eq!(latin("Пловдив"), "Plovdiv");
+        assert_eq!(latin("София"), "Sofia");
+        assert_eq!(latin("Казанлък"), "Kazanlak");
+        assert_eq!(latin("Шумен"), "Shumen");
+        assert_eq!(
+            latin("Щип, Ямбол и Благоевград"),
+            "Shtip, Yambol i Blagoevgrad"
+        );
+        assert_eq!(latin("Царево"), "Tsarevo");
+        assert_eq!(latin("ЖЕРАВНА"), "ZHERAVNA");
+        assert_eq!(latin("Добрич-селска"), "Dobrich-selska");
     }
 }

@@ -35,3 +35,4 @@ pub mod snapshot;
 pub mod territory;
 pub mod token;
 pub mod web;
+pub mod work;

@@ -148,6 +148,26 @@ impl Money {
         })
     }
 
+    /// The amount as a page in `lang` writes it: Bulgarian "15 000 лв.", "1 234,50 €"; English
+    /// "BGN 15,000", "EUR 1,234.50" (the code first, as the EU style guide writes amounts).
+    pub fn display(self, lang: crate::i18n::Lang) -> String {
+        match lang {
+            crate::i18n::Lang::Bg => self.display_bg(),
+            crate::i18n::Lang::En => {
+                let abs = self.minor.unsigned_abs();
+                let units = group_thousands(abs / 100).replace('\u{a0}', ",");
+                let cents = abs % 100;
+                let sign = if self.minor < 0 { "-" } else { "" };
+                let number = if cents == 0 {
+                    units
+                } else {
+                    format!("{units}.{cents:02}")
+                };
+                format!("{sign}{}\u{a0}{number}", self.currency.code())
+            }
+        }
+    }
+
     /// Bulgarian display: "15 000 лв." or "1 234,50 €" (cents only when present).
     pub fn display_bg(self) -> String {
         let abs = self.minor.unsigned_abs();

@@ -6,6 +6,7 @@ use super::store::{self, User};
 use super::views::{GrantView, grant_views};
 use super::{Email, Role, Scope, check_new_password, scope_for};
 use crate::audit::Event;
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::policy::Action;
 use crate::web::auth::{CsrfToken, CurrentUser};
@@ -64,7 +65,7 @@ struct UsersPage {
     csrf: CsrfToken,
     users: Vec<User>,
     choices: Choices,
-    error: Option<String>,
+    feedback: Feedback,
     form: NewUserForm,
 }
 
@@ -80,7 +81,7 @@ async fn users_page(
         csrf,
         users: store::list_users(&state.db).await?,
         choices: choices(&state).await?,
-        error: None,
+        feedback: Feedback::default(),
         form: NewUserForm::default(),
     })?
     .into_response())
@@ -156,7 +157,7 @@ async fn create_user(
                 csrf,
                 users: store::list_users(&state.db).await?,
                 choices: choices(&state).await?,
-                error: Some(message),
+                feedback: Feedback::message(message),
                 form,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
@@ -227,7 +228,7 @@ struct UserPage {
     account: User,
     grants: Vec<GrantView>,
     choices: Choices,
-    error: Option<String>,
+    feedback: Feedback,
 }
 
 async fn load_account(state: &AppState, id: &str) -> Result<User, AppError> {
@@ -242,12 +243,12 @@ async fn user_page_with(
     tr: Tr,
     csrf: CsrfToken,
     account: User,
-    error: Option<String>,
+    feedback: Feedback,
 ) -> Result<Response, AppError> {
     let mut conn = state.db.pool.acquire().await?;
     let grants = store::grants(&mut conn, account.id).await?;
     drop(conn);
-    let status = if error.is_some() {
+    let status = if !feedback.is_empty() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
         StatusCode::OK
@@ -258,7 +259,7 @@ async fn user_page_with(
         grants: grant_views(state, &grants).await?,
         choices: choices(state).await?,
         account,
-        error,
+        feedback,
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -272,7 +273,7 @@ async fn user_page(
 ) -> Result<Response, AppError> {
     user.require(&Action::ManageUsers)?;
     let account = load_account(&state, &id).await?;
-    user_page_with(&state, tr, csrf, account, None).await
+    user_page_with(&state, tr, csrf, account, Feedback::default()).await
 }
 
 #[derive(Deserialize)]
@@ -305,10 +306,10 @@ async fn add_grant(
         Ok(Some(g)) => g,
         Ok(None) => {
             let e = tr.t("admin.choose_role").to_string();
-            return user_page_with(&state, tr, csrf, account, Some(e)).await;
+            return user_page_with(&state, tr, csrf, account, Feedback::message(e)).await;
         }
         Err(AppError::BadRequest(e)) => {
-            return user_page_with(&state, tr, csrf, account, Some(e)).await;
+            return user_page_with(&state, tr, csrf, account, Feedback::message(e)).await;
         }
         Err(e) => return Err(e),
     };

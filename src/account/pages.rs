@@ -5,6 +5,7 @@ use super::store::{self, SESSION_HOURS};
 use super::views::{GrantView, grant_views};
 use super::{Email, THROTTLE_MINUTES, check_new_password, throttled};
 use crate::audit::{Actor, Event};
+use crate::forms::{Feedback, FieldErrors};
 use crate::i18n::Tr;
 use crate::web::auth::{
     CsrfToken, CurrentUser, SESSION_COOKIE, client_ip, cookie_header, secure_cookies,
@@ -29,10 +30,10 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// Only paths on this site, so `next` cannot send people elsewhere.
+/// Only paths on this site, so `next` cannot send people elsewhere; by default "my work".
 fn local_path(next: Option<&str>) -> String {
     next.and_then(crate::web::local_path)
-        .unwrap_or_else(|| "/account".into())
+        .unwrap_or_else(|| "/work".into())
 }
 
 #[derive(Template)]
@@ -42,7 +43,7 @@ struct LoginPage {
     csrf: CsrfToken,
     next: String,
     email: String,
-    error: Option<String>,
+    feedback: Feedback,
 }
 
 #[derive(Deserialize)]
@@ -65,7 +66,7 @@ async fn login_page(
         csrf,
         next,
         email: String::new(),
-        error: None,
+        feedback: Feedback::default(),
     })?
     .into_response())
 }
@@ -93,7 +94,7 @@ async fn login(
             csrf: csrf.clone(),
             next: next.clone(),
             email: email_text.clone(),
-            error: Some(tr.t(key).to_string()),
+            feedback: Feedback::message(tr.t(key)),
         };
         Ok((status, render(&page)?).into_response())
     };
@@ -225,14 +226,14 @@ async fn account_page(
 struct PasswordPage {
     tr: Tr,
     csrf: CsrfToken,
-    error: Option<String>,
+    feedback: Feedback,
 }
 
 async fn password_page(tr: Tr, csrf: CsrfToken, _user: CurrentUser) -> Result<Response, AppError> {
     Ok(render(&PasswordPage {
         tr,
         csrf,
-        error: None,
+        feedback: Feedback::default(),
     })?
     .into_response())
 }
@@ -251,19 +252,21 @@ async fn change_password(
     user: CurrentUser,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let fail = |message: String| -> Result<Response, AppError> {
+    let fail = |field: &str, message: String| -> Result<Response, AppError> {
+        let mut errors = FieldErrors::default();
+        errors.add(field, message);
         let page = PasswordPage {
             tr,
             csrf: csrf.clone(),
-            error: Some(message),
+            feedback: Feedback::fields(errors),
         };
         Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
     };
     if let Err(e) = check_new_password(&form.new) {
-        return fail(format!("{}: {e}.", tr.t("password.new")));
+        return fail("new", format!("{}: {e}.", tr.t("password.new")));
     }
     if form.new != form.confirm {
-        return fail(tr.t("password.mismatch").to_string());
+        return fail("confirm", tr.t("password.mismatch").to_string());
     }
     let stored = store::password_hash(&state.db, user.id)
         .await?
@@ -276,7 +279,7 @@ async fn change_password(
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?;
     let Some(hash) = hashed else {
-        return fail(tr.t("password.wrong_current").to_string());
+        return fail("current", tr.t("password.wrong_current").to_string());
     };
     let hash = hash?;
     let mut tx = state.db.pool.begin().await?;

@@ -8,7 +8,10 @@
 use super::draft::{self, Op, apply_op, empty_measure, locate, objective_at};
 use super::edit::{self, amount_line};
 use super::store;
-use super::views::{HandRow, edit_draft, hand_rows, messages, objective_heading, priority_heading};
+use super::views::{
+    HandRow, edit_draft, hand_rows, messages, objective_heading, priority_heading,
+};
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::plan::{Measure, Plan};
 use crate::web::auth::{CsrfToken, CurrentUser};
@@ -174,8 +177,6 @@ struct IndicatorRow {
     target: String,
     target_year: String,
     removable: bool,
-    name_error: Option<String>,
-    year_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -192,7 +193,7 @@ struct MeasurePage {
     statuses: Vec<String>,
     values: Vec<(&'static str, String)>,
     indicators: Vec<IndicatorRow>,
-    errors: Vec<(String, String)>,
+    feedback: Feedback,
 }
 
 impl MeasurePage {
@@ -238,10 +239,12 @@ impl MeasurePage {
     }
 
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+        self.feedback.error(field)
+    }
+
+    /// The error of field `x` of the `n`th indicator row.
+    fn indicator_error(&self, n: &usize, x: &str) -> Option<&str> {
+        self.feedback.error(&format!("i.{n}.{x}"))
     }
 }
 
@@ -287,8 +290,6 @@ fn indicator_rows(m: &Measure) -> Vec<IndicatorRow> {
             target: i.target.clone().unwrap_or_default(),
             target_year: i.target_year.map(|y| y.to_string()).unwrap_or_default(),
             removable: true,
-            name_error: None,
-            year_error: None,
         })
         .collect();
     rows.push(IndicatorRow {
@@ -300,8 +301,6 @@ fn indicator_rows(m: &Measure) -> Vec<IndicatorRow> {
         target: String::new(),
         target_year: String::new(),
         removable: false,
-        name_error: None,
-        year_error: None,
     });
     rows
 }
@@ -375,7 +374,7 @@ async fn measure_form(
         indicators: indicator_rows(&measure),
         is_new: key == "new",
         key,
-        errors: Vec::new(),
+        feedback: Feedback::default(),
         tr,
         csrf,
         id,
@@ -446,22 +445,9 @@ async fn measure_save(
                     target: g("target"),
                     target_year: g("target_year"),
                     removable: !g("key").is_empty(),
-                    name_error: None,
-                    year_error: None,
                 });
             }
-            let errors = messages(&tr, errors);
-            for r in &mut indicators {
-                let of = |x: &str| {
-                    let field = format!("i.{}.{x}", r.n);
-                    errors
-                        .iter()
-                        .find(|(f, _)| *f == field)
-                        .map(|(_, m)| m.clone())
-                };
-                r.name_error = of("name");
-                r.year_error = of("target_year");
-            }
+            let feedback = messages(&tr, errors);
             let page = MeasurePage {
                 statuses: statuses(&row.draft.plan),
                 objectives: objective_choices(&tr, &row.draft.plan, f.get("objective")),
@@ -469,7 +455,7 @@ async fn measure_save(
                 indicators,
                 is_new,
                 key,
-                errors,
+                feedback,
                 tr,
                 csrf,
                 id,

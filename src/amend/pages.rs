@@ -3,7 +3,7 @@
 //! the decision files.
 
 use super::versions::{DiffQuery, diff_of, load_versions};
-use super::views::{ChangeView, FieldView, change_views, money_bg};
+use super::views::{ChangeView, FieldView, change_views, money_in};
 use crate::i18n::Tr;
 use crate::plan::diff::ChangeCounts;
 use crate::plan::store as plans;
@@ -61,15 +61,15 @@ async fn history(
             let act = v.info.act.as_ref();
             VersionView {
                 version: n,
-                effective: crate::dates::display_bg(&v.info.effective_from),
-                saved: crate::dates::display_day(&v.info.created_at),
+                effective: tr.date(&v.info.effective_from),
+                saved: tr.date(v.info.created_at.get(..10).unwrap_or(&v.info.created_at)),
                 kind: match act.map(|a| a.kind) {
                     Some(crate::plan::act::ActKind::Adoption) => "amend.kind.adoption",
                     Some(crate::plan::act::ActKind::Amendment) => "amend.kind.amendment",
                     None if n == 1 => "amend.kind.first",
                     None => "amend.kind.correction",
                 },
-                act: act.map(|a| a.title_bg()),
+                act: act.map(|a| a.title(tr)),
                 reason: act.map(|a| a.reason.clone()).unwrap_or_default(),
                 decision_file: act
                     .and_then(|a| a.file.as_ref())
@@ -123,8 +123,8 @@ async fn diff_page(
         header,
         changes,
         counts: d.counts,
-        before_bgn: money_bg(&d.money_before.bgn),
-        after_bgn: money_bg(&d.money_after.bgn),
+        before_bgn: money_in(tr, &d.money_before.bgn),
+        after_bgn: money_in(tr, &d.money_after.bgn),
         tr,
     })
 }

@@ -7,6 +7,7 @@ use super::draft::objective_at;
 use super::edit;
 use super::store;
 use super::views::{edit_draft, messages};
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, render};
@@ -43,15 +44,12 @@ struct PartPage {
     at: String,
     number: String,
     name: String,
-    errors: Vec<(String, String)>,
+    feedback: Feedback,
 }
 
 impl PartPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
+        self.feedback.error(field)
     }
 
     fn heading(&self) -> &str {
@@ -84,7 +82,7 @@ async fn objective_form(
         title,
         draft: row.id,
         at,
-        errors: Vec::new(),
+        feedback: Feedback::default(),
     };
     Ok(render(&page)?.into_response())
 }
@@ -114,7 +112,7 @@ async fn objective_save(
                 number: f.get("number").to_string(),
                 name: f.get("title").to_string(),
                 kind: "objective",
-                errors: messages(&tr, errors),
+                feedback: messages(&tr, errors),
                 tr,
                 csrf,
                 id,
@@ -154,7 +152,7 @@ async fn priority_form(
         title,
         draft: row.id,
         at,
-        errors: Vec::new(),
+        feedback: Feedback::default(),
     };
     Ok(render(&page)?.into_response())
 }
@@ -183,7 +181,7 @@ async fn priority_save(
                 number: f.get("number").to_string(),
                 name: f.get("title").to_string(),
                 kind: "priority",
-                errors: messages(&tr, errors),
+                feedback: messages(&tr, errors),
                 tr,
                 csrf,
                 id,

@@ -63,8 +63,12 @@ fn field_view(tr: &Tr, f: &crate::plan::diff::FieldChange) -> FieldView {
 }
 
 pub(super) fn money_bg(decimal: &str) -> String {
+    money_in(Tr::default(), decimal)
+}
+
+pub(super) fn money_in(tr: Tr, decimal: &str) -> String {
     crate::money::Money::parse_decimal(decimal, crate::money::Currency::Bgn)
-        .map(|m| m.display_bg())
+        .map(|m| tr.money(m))
         .unwrap_or_else(|_| decimal.to_string())
 }
 
@@ -146,9 +150,9 @@ pub(super) async fn edit_draft(
     Ok((sp.id, sp.plan.title.clone(), row))
 }
 
-/// The editor's errors as (field, message) in the reader's language.
-pub(super) fn messages(tr: &Tr, errors: Vec<super::edit::EditError>) -> Vec<(String, String)> {
-    errors
+/// The editor's errors in the reader's language, each next to its field.
+pub(super) fn messages(tr: &Tr, errors: Vec<super::edit::EditError>) -> crate::forms::Feedback {
+    let fields = errors
         .into_iter()
         .map(|e| {
             let m = tr.t(e.key);
@@ -159,7 +163,8 @@ pub(super) fn messages(tr: &Tr, errors: Vec<super::edit::EditError>) -> Vec<(Str
             };
             (e.field, message)
         })
-        .collect()
+        .collect();
+    crate::forms::Feedback::fields(fields).titled("amend.fix")
 }
 
 /// "Цел 2. Заетост", or the title alone when the objective has no number.

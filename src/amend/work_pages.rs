@@ -9,6 +9,7 @@ use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
 use super::store::{self, DraftRow};
 use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, hand_rows, money_bg};
 use super::{Input, decision_media_type, read_input_within};
+use crate::forms::Feedback;
 use crate::i18n::{Msg, Tr};
 use crate::plan::act::ActFile;
 use crate::plan::diff::ChangeCounts;
@@ -57,7 +58,7 @@ struct StartPage {
     title: String,
     version: i64,
     drafts: Vec<DraftLink>,
-    error: Option<String>,
+    feedback: Feedback,
     max_mb: usize,
 }
 
@@ -66,7 +67,7 @@ async fn start_page(
     state: &AppState,
     sp: &StoredPlan,
     status: StatusCode,
-    error: Option<String>,
+    feedback: Feedback,
 ) -> Result<Response, AppError> {
     let drafts = store::list_drafts(&state.db, sp.id)
         .await?
@@ -84,7 +85,9 @@ async fn start_page(
         title: sp.plan.title.clone(),
         version: sp.version,
         drafts,
-        error,
+        feedback: feedback
+            .titled("amend.refused")
+            .noted("import.nothing_stored"),
         max_mb: state.config.max_upload_bytes / (1024 * 1024),
     };
     Ok((status, render(&page)?).into_response())
@@ -98,7 +101,7 @@ async fn start(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let sp = amendable(&state, &user, &id).await?;
-    start_page((tr, csrf), &state, &sp, StatusCode::OK, None).await
+    start_page((tr, csrf), &state, &sp, StatusCode::OK, Feedback::default()).await
 }
 
 fn decision_file(name: &str, bytes: &[u8]) -> Option<DecisionFile> {
@@ -120,8 +123,15 @@ async fn upload_decision(
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let sp = amendable(&state, &user, &id).await?;
-    let refuse =
-        |status, msg: String| start_page((tr, csrf.clone()), &state, &sp, status, Some(msg));
+    let refuse = |status, msg: String| {
+        start_page(
+            (tr, csrf.clone()),
+            &state,
+            &sp,
+            status,
+            Feedback::message(msg),
+        )
+    };
     let Ok(form) = form else {
         let m = tr.t("amend.err.send_form").to_string();
         return refuse(StatusCode::BAD_REQUEST, m).await;
@@ -220,11 +230,6 @@ struct ActField {
     error: Option<String>,
 }
 
-struct ErrorView {
-    field: String,
-    message: String,
-}
-
 #[derive(Template)]
 #[template(path = "amend/review.html")]
 struct ReviewPage {
@@ -241,7 +246,7 @@ struct ReviewPage {
     editable: bool,
     text: Vec<String>,
     act: Vec<ActField>,
-    errors: Vec<ErrorView>,
+    feedback: Feedback,
     header: Vec<FieldView>,
     changes: Vec<ChangeView>,
     counts: Option<ChangeCounts>,
@@ -256,10 +261,7 @@ impl ReviewPage {
     }
 
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        self.feedback.error(field)
     }
 }
 
@@ -275,7 +277,7 @@ async fn render_review(
         let m = Msg::new("amend.err.moved_on")
             .with("base", row.base_version.to_string())
             .with("now", sp.version.to_string());
-        errors.push(("errors".into(), tr.say(&m)));
+        errors.push((String::new(), tr.say(&m)));
     }
     let mut diff = None;
     match d.proposed() {
@@ -382,10 +384,9 @@ async fn render_review(
         editable: d.editable(),
         text,
         act,
-        errors: errors
-            .into_iter()
-            .map(|(field, message)| ErrorView { field, message })
-            .collect(),
+        feedback: Feedback::fields(errors.into_iter().collect())
+            .titled("amend.fix")
+            .noted("import.nothing_stored"),
         header,
         changes,
         counts: diff.as_ref().map(|x| x.counts),
@@ -429,11 +430,7 @@ async fn save(
     let mut row = draft_of(&state, sp.id, &draft).await?;
     let form =
         form.map_err(|_| AppError::BadRequest("Изпратете формата на изменението.".into()))?;
-    let sent = match crate::web::upload::read(form, state.config.max_upload_bytes).await {
-        Ok(s) => s,
-        Err(Refused(StatusCode::PAYLOAD_TOO_LARGE, _)) => return Err(AppError::TooLarge),
-        Err(Refused(_, msg)) => return Err(AppError::BadRequest(msg)),
-    };
+    let sent = crate::web::upload::read(form, state.config.max_upload_bytes).await?;
     let fields = &sent.fields;
     row.draft.act = ActForm::read(fields, "");
     let mut errors: Vec<(String, String)> = Vec::new();
@@ -493,7 +490,7 @@ async fn save(
             Origin::Decision { chosen, .. } if chosen.is_empty() => {
                 ("p".into(), tr.t("amend.err.none_confirmed").to_string())
             }
-            _ => ("errors".into(), tr.t("amend.err.no_changes").to_string()),
+            _ => (String::new(), tr.t("amend.err.no_changes").to_string()),
         };
         return render_review((tr, csrf), &state, &sp, &row, vec![e]).await;
     }

@@ -254,9 +254,12 @@ pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
                     x: BAR_X,
                     width,
                     color,
-                    title: format!("{what}: {}", crate::money::Money::new(minor, Currency::Bgn)),
+                    title: format!(
+                        "{what}: {}",
+                        tr.money(crate::money::Money::new(minor, Currency::Bgn))
+                    ),
                 }],
-                value: crate::money::Money::new(minor, Currency::Bgn).display_bg(),
+                value: tr.money(crate::money::Money::new(minor, Currency::Bgn)),
                 value_x: r1(BAR_X + width + 6.0),
                 track: false,
             }
@@ -282,10 +285,10 @@ pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
         });
         table_rows.push(vec![
             r.name.clone(),
-            r.planned.display_bg(),
-            r.planned_eur().display_bg(),
-            r.spent.display_bg(),
-            r.spent_eur().display_bg(),
+            tr.money(r.planned),
+            tr.money(r.planned_eur()),
+            tr.money(r.spent),
+            tr.money(r.spent_eur()),
             r.spent_share().map_or_else(|| "—".into(), percent),
         ]);
     }
@@ -295,9 +298,9 @@ pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
         desc: format!(
             "{} {}, {} {}",
             tr.t("progress.planned"),
-            a.money.total.planned.display_bg(),
+            tr.money(a.money.total.planned),
             tr.t("progress.spent"),
-            a.money.total.spent.display_bg()
+            tr.money(a.money.total.spent)
         ),
         height: top + 8.0 + rows.len() as f64 * (ROW + 12.0),
         legend,

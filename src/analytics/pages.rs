@@ -47,7 +47,7 @@ pub struct RoundView {
 }
 
 impl RoundView {
-    pub fn new(stored: &StoredSnapshot, a: &Analysis) -> RoundView {
+    pub fn new(tr: Tr, stored: &StoredSnapshot, a: &Analysis) -> RoundView {
         let m = &a.money.total;
         RoundView {
             year: a.year,
@@ -55,7 +55,7 @@ impl RoundView {
                 .snapshot
                 .closed_at
                 .as_deref()
-                .map(crate::dates::display_day)
+                .map(|t| tr.date(t.get(..10).unwrap_or(t)))
                 .unwrap_or_default(),
             sample: stored.origin == Origin::Sample,
             completed_share: a
@@ -71,10 +71,10 @@ impl RoundView {
             late: a.reporting.late,
             institutions: a.reporting.institutions.len(),
             institutions_reported: a.reporting.institutions_reported(),
-            planned_bgn: m.planned.display_bg(),
-            planned_eur: m.planned_eur().display_bg(),
-            spent_bgn: m.spent.display_bg(),
-            spent_eur: m.spent_eur().display_bg(),
+            planned_bgn: tr.money(m.planned),
+            planned_eur: tr.money(m.planned_eur()),
+            spent_bgn: tr.money(m.spent),
+            spent_eur: tr.money(m.spent_eur()),
             disagreements: a.disagreements(),
             unfunded: m.unfunded,
         }
@@ -115,7 +115,7 @@ pub fn diff_rows(tr: Tr, stored: &StoredSnapshot, a: &Analysis) -> Vec<DiffRow> 
         .collect()
 }
 
-pub fn trend_rows(a: &Analysis) -> Vec<TrendRow> {
+pub fn trend_rows(tr: Tr, a: &Analysis) -> Vec<TrendRow> {
     a.years
         .iter()
         .map(|y| TrendRow {
@@ -126,7 +126,7 @@ pub fn trend_rows(a: &Analysis) -> Vec<TrendRow> {
                 .map_or_else(|| "—".into(), percent),
             no_report: y.counts.no_report,
             received: format!("{} / {}", y.received, y.assignments),
-            spent: y.spent.display_bg(),
+            spent: tr.money(y.spent),
         })
         .collect()
 }
@@ -225,14 +225,14 @@ async fn plan_dashboard(
             .map(|s| s.snapshot.year)
             .filter(|y| *y != a.year)
             .collect();
-        page.trend = trend_rows(&a);
+        page.trend = trend_rows(tr, &a);
         page.differences = diff_rows(tr, stored, &a);
         page.silent = a
             .reporting
             .silent()
             .map(|i| (i.name.clone(), i.assigned))
             .collect();
-        page.round = Some(RoundView::new(stored, &a));
+        page.round = Some(RoundView::new(tr, stored, &a));
         page.plan_version = stored.snapshot.plan_version;
         page.report_href = crate::report::store::public_version(&state.db, id, a.year)
             .await?
@@ -302,7 +302,7 @@ async fn municipality_dashboard(
                 &stored.snapshot.plan,
                 &a,
             ))?);
-            progress.round = Some(RoundView::new(stored, &a));
+            progress.round = Some(RoundView::new(tr, stored, &a));
         }
         out.push(progress);
     }

@@ -6,6 +6,7 @@
 use super::token_view::{Holder, TokenOnce, TokenView, TokensPage, read_name_and_end};
 use super::tokens;
 use crate::audit::Event;
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, parse_id, render};
@@ -37,7 +38,7 @@ async fn page(
     tr: Tr,
     csrf: CsrfToken,
     user: &CurrentUser,
-    error: Option<String>,
+    feedback: Feedback,
     name: String,
 ) -> Result<TokensPage, AppError> {
     let now = crate::dates::now_stamp();
@@ -52,7 +53,7 @@ async fn page(
         holder: Holder::Person,
         tokens,
         choices: None,
-        error,
+        feedback,
         name,
     })
 }
@@ -64,7 +65,7 @@ async fn list_page(
     user: CurrentUser,
 ) -> Result<Response, AppError> {
     person(&user)?;
-    let p = page(&state, tr, csrf, &user, None, String::new()).await?;
+    let p = page(&state, tr, csrf, &user, Feedback::default(), String::new()).await?;
     Ok(render(&p)?.into_response())
 }
 
@@ -88,7 +89,15 @@ async fn create(
     let (name, expires) = match read_name_and_end(&form.name, &form.expires) {
         Ok(v) => v,
         Err(message) => {
-            let p = page(&state, tr, csrf, &user, Some(message), form.name.clone()).await?;
+            let p = page(
+                &state,
+                tr,
+                csrf,
+                &user,
+                Feedback::message(message),
+                form.name.clone(),
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
         }
     };

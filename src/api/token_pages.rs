@@ -6,6 +6,7 @@ use super::token_view::{Choices, Holder, TokenOnce, TokenView, TokensPage, read_
 use super::tokens::{self, TokenRow};
 use crate::account::{Role, Scope, scope_for, store as accounts};
 use crate::audit::Event;
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::policy::{Action, Kind, Reach};
 use crate::web::auth::{CsrfToken, CurrentUser};
@@ -49,7 +50,7 @@ async fn page(
     tr: Tr,
     csrf: CsrfToken,
     user: &CurrentUser,
-    error: Option<String>,
+    feedback: Feedback,
     name: String,
 ) -> Result<TokensPage, AppError> {
     let reach = reach(user)?;
@@ -102,7 +103,7 @@ async fn page(
             institutions: accounts::institutions(&state.db).await?,
             districts: Vec::new(),
         }),
-        error,
+        feedback,
         name,
     })
 }
@@ -113,7 +114,7 @@ async fn list_page(
     csrf: CsrfToken,
     user: CurrentUser,
 ) -> Result<Response, AppError> {
-    let p = page(&state, tr, csrf, &user, None, String::new()).await?;
+    let p = page(&state, tr, csrf, &user, Feedback::default(), String::new()).await?;
     Ok(render(&p)?.into_response())
 }
 
@@ -163,7 +164,15 @@ async fn create(
     let (name, role, scope, expires) = match read(&form) {
         Ok(v) => v,
         Err(message) => {
-            let p = page(&state, tr, csrf, &user, Some(message), form.name.clone()).await?;
+            let p = page(
+                &state,
+                tr,
+                csrf,
+                &user,
+                Feedback::message(message),
+                form.name.clone(),
+            )
+            .await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
         }
     };

@@ -114,7 +114,7 @@ pub struct TokensPage {
     pub tokens: Vec<TokenView>,
     /// The role fields of a machine's token; `None` for a person's.
     pub choices: Option<Choices>,
-    pub error: Option<String>,
+    pub feedback: crate::forms::Feedback,
     /// The name typed, shown again with an error.
     pub name: String,
 }

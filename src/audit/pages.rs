@@ -45,7 +45,7 @@ struct AuditPage {
     q: AuditQuery,
     /// Administrators see addresses and events without a municipality (logins).
     admin: bool,
-    error: Option<String>,
+    feedback: crate::forms::Feedback,
     /// The query string without `page`, for the paging links.
     query: String,
 }
@@ -120,7 +120,7 @@ async fn audit_page(
         actions: store::actions(&state.db, municipalities.clone()).await?,
         q,
         admin: municipalities.is_none(),
-        error,
+        feedback: error.into(),
         query,
     })
 }

@@ -5,6 +5,7 @@
 use super::access::Importer;
 use super::store::{self, DraftItem};
 use super::upload::Refusal;
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::web::auth::CsrfToken;
 use crate::web::upload::Refused;
@@ -53,7 +54,7 @@ async fn template() -> Result<Response, AppError> {
 struct UploadPage {
     tr: Tr,
     csrf: CsrfToken,
-    error: Option<String>,
+    feedback: Feedback,
     municipality: String,
     drafts: Vec<DraftItem>,
     max_mb: usize,
@@ -64,7 +65,7 @@ async fn upload_page(
     (importer, tr, csrf): (&Importer, Tr, CsrfToken),
     state: &AppState,
     status: StatusCode,
-    error: Option<String>,
+    feedback: Feedback,
     municipality: String,
 ) -> Result<Response, AppError> {
     let mut drafts = store::list_drafts(&state.db).await?;
@@ -72,7 +73,9 @@ async fn upload_page(
     let page = UploadPage {
         tr,
         csrf,
-        error,
+        feedback: feedback
+            .titled("import.refused")
+            .noted("import.nothing_stored"),
         municipality,
         drafts,
         max_mb: state.config.max_upload_bytes / (1024 * 1024),
@@ -90,7 +93,7 @@ async fn upload_form(
         (&importer, tr, csrf),
         &state,
         StatusCode::OK,
-        None,
+        Feedback::default(),
         String::new(),
     )
     .await
@@ -139,7 +142,7 @@ async fn upload(
             (&importer, tr, csrf),
             &state,
             StatusCode::BAD_REQUEST,
-            Some(msg),
+            Feedback::message(msg),
             String::new(),
         )
         .await;
@@ -151,7 +154,7 @@ async fn upload(
                 (&importer, tr, csrf),
                 &state,
                 status,
-                Some(msg),
+                Feedback::message(msg),
                 String::new(),
             )
             .await;
@@ -180,7 +183,7 @@ async fn upload(
         (&importer, tr, csrf),
         &state,
         status,
-        Some(refusal.message()),
+        Feedback::message(refusal.message()),
         up.municipality,
     )
     .await

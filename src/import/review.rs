@@ -5,6 +5,7 @@
 use super::document::{Block, Document};
 use super::{ImportOutcome, ImportWarning, Recognised, SourceFormat, WarningKind};
 use crate::forms::FieldError;
+use crate::i18n::Tr;
 use crate::plan::views::{money, objective_heading, priority_heading};
 use crate::plan::{Adoption, MeasurePeriod, Plan, YearRange};
 use serde::{Deserialize, Serialize};
@@ -190,13 +191,13 @@ pub fn review_view(draft: &Draft) -> ReviewView {
         .iter()
         .enumerate()
         .map(|(i, p)| PriorityRows {
-            heading: priority_heading(p, i),
+            heading: priority_heading(p, i, Tr::default()).to_string(),
             area: p.national_area.map(|a| a.title_bg()),
             objectives: p
                 .objectives
                 .iter()
                 .map(|o| ObjectiveRows {
-                    heading: objective_heading(o),
+                    heading: objective_heading(o, Tr::default()).to_string(),
                     measures: o
                         .measures
                         .iter()

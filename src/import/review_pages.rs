@@ -7,7 +7,7 @@ use super::names::{self, NameChoice};
 use super::review::{self, Draft, MetaForm, ReviewView};
 use super::store::{self, Saved};
 use crate::amend::draft::ActForm;
-use crate::forms::FieldError;
+use crate::forms::{Feedback, FieldError, FieldErrors};
 use crate::i18n::Tr;
 use crate::plan::rules::{self, Counts};
 use crate::plan::store as plans;
@@ -58,10 +58,9 @@ struct ReviewPage {
     format: &'static str,
     counts: Counts,
     warning_count: usize,
-    errors: Vec<FieldError>,
+    feedback: Feedback,
     fields: Vec<FieldView>,
     targets: Vec<TargetOption>,
-    target_error: Option<String>,
     view: ReviewView,
     unplaced: Vec<crate::plan::Unplaced>,
     names: Vec<NameRow>,
@@ -287,7 +286,7 @@ async fn render_review(
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
-        StatusCode::BAD_REQUEST
+        StatusCode::UNPROCESSABLE_ENTITY
     };
     let names = name_rows(state, draft, &meta.names, &errors).await?;
     let page = ReviewPage {
@@ -302,11 +301,7 @@ async fn render_review(
         counts: rules::counts(&draft.plan),
         warning_count: draft.warnings.len(),
         fields: field_views(&meta, &errors),
-        target_error: errors
-            .iter()
-            .find(|e| e.field == "target")
-            .map(|e| e.message.clone()),
-        errors,
+        feedback: Feedback::fields(FieldErrors(errors)).titled("import.fix"),
         targets,
         view: review::review_view(draft),
         unplaced: draft.plan.unplaced.clone(),

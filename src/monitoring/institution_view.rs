@@ -4,6 +4,7 @@
 use super::store::{self, UpdateRow};
 use super::views::{self, find_measure, measure_label};
 use super::visit::Ctx;
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::web::{AppError, AppState};
 use askama::Template;
@@ -29,7 +30,7 @@ struct InstitutionPage {
     lines: Vec<MissingLine>,
     done: usize,
     can_upload: bool,
-    upload_errors: Vec<String>,
+    feedback: Feedback,
 }
 
 /// What an update still lacks before it can be handed in.
@@ -113,7 +114,14 @@ pub async fn institution_page(
         done: updates.iter().filter(|u| u.state.is_received()).count(),
         lines,
         can_upload: ctx.round.is_open() && ctx.may(&ctx.edit(institution_id)),
-        upload_errors,
+        // Each of the sheet's problems leads to the file field.
+        feedback: Feedback::fields(
+            upload_errors
+                .into_iter()
+                .map(|m| ("sheet-file".into(), m))
+                .collect(),
+        )
+        .titled("mon.sheet_refused"),
     };
     Ok(page.render()?)
 }

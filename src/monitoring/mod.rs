@@ -7,6 +7,7 @@
 //! `update_view.rs` and `institution_view.rs`; pages in `pages.rs`,
 //! `update_pages.rs`, `xlsx_pages.rs` and `index.rs`; the XLSX template in `xlsx.rs`.
 
+pub mod confirm_pages;
 pub mod demo;
 pub mod evidence_input;
 pub mod freeze;

@@ -2,11 +2,12 @@
 //! `/rounds/{id}`; an institution without an account works under `/s/{token}` (its personal
 //! submission link) on the same handlers, which see only that institution's measures.
 
+use super::links;
 use super::store::{self, MonitoringError};
 use super::views::{self, RoundDashboard};
 use super::visit::{Ctx, Staff};
-use super::{WorkflowError, freeze, links};
 use crate::audit::Event;
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::policy::Action;
 use crate::web::{AppError, AppState, parse_id};
@@ -29,10 +30,8 @@ pub fn routes() -> Router<AppState> {
             post(remove_assignment),
         )
         .route("/rounds/{rid}/links", post(create_link))
-        .route("/rounds/{rid}/links/{lid}/revoke", post(revoke_link))
         .route("/rounds/{rid}/reminders", post(reminders))
         .route("/rounds/{rid}/approve", post(bulk_approve))
-        .route("/rounds/{rid}/close", post(close_round))
 }
 
 #[derive(Template)]
@@ -45,7 +44,21 @@ struct RoundsPage {
     municipality: String,
     years: Vec<i32>,
     rounds: Vec<views::RoundLine>,
-    error: Option<String>,
+    feedback: Feedback,
+    /// What is wrong with the deadline, shown beside it.
+    deadline_error: Option<String>,
+    /// The form as sent, shown again with its errors.
+    deadline: String,
+    no_deadline: bool,
+}
+
+/// What a refused form brings back to the page.
+#[derive(Default)]
+struct OpenRetry {
+    feedback: Feedback,
+    deadline_error: Option<String>,
+    deadline: String,
+    no_deadline: bool,
 }
 
 async fn plan_rounds(
@@ -54,7 +67,9 @@ async fn plan_rounds(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    rounds_page(tr, &state, &staff, &id, None).await.map(Html)
+    rounds_page(tr, &state, &staff, &id, OpenRetry::default())
+        .await
+        .map(Html)
 }
 
 async fn rounds_page(
@@ -62,7 +77,7 @@ async fn rounds_page(
     state: &AppState,
     staff: &Staff,
     id: &str,
-    error: Option<String>,
+    retry: OpenRetry,
 ) -> Result<String, AppError> {
     let sp = state.plan_at(id).await?;
     let place = state.place_of(sp.id).await?;
@@ -79,7 +94,10 @@ async fn rounds_page(
             .filter(|y| !taken.contains(&i64::from(*y)))
             .collect(),
         rounds: rounds.iter().map(views::round_line).collect(),
-        error,
+        feedback: retry.feedback,
+        deadline_error: retry.deadline_error,
+        deadline: retry.deadline,
+        no_deadline: retry.no_deadline,
     };
     Ok(page.render()?)
 }
@@ -89,6 +107,9 @@ struct OpenForm {
     year: String,
     #[serde(default)]
     deadline: String,
+    /// "yes" when the round is opened without a deadline on purpose.
+    #[serde(default)]
+    no_deadline: String,
 }
 
 async fn open_round(
@@ -102,16 +123,38 @@ async fn open_round(
     let place = state.place_of(sp.id).await?;
     let municipality_id = place.municipality;
     staff.who.require(&Action::OpenRound(place))?;
-    let fail = |msg: String| async {
-        let html = rounds_page(tr, &state, &staff, &id, Some(msg)).await?;
+    let deadline = f.deadline.trim();
+    let no_deadline = f.no_deadline == "yes";
+    let retry = |error: Option<String>, deadline_error: Option<String>| OpenRetry {
+        feedback: Feedback::from(error),
+        deadline_error,
+        deadline: deadline.to_string(),
+        no_deadline,
+    };
+    let fail = |retry: OpenRetry| async {
+        let html = rounds_page(tr, &state, &staff, &id, retry).await?;
         Ok::<Response, AppError>((StatusCode::UNPROCESSABLE_ENTITY, Html(html)).into_response())
     };
     let Ok(year) = f.year.trim().parse::<i32>() else {
-        return fail(format!("Година: „{}“ не е година.", f.year)).await;
+        return fail(retry(
+            Some(format!("Година: „{}“ не е година.", f.year)),
+            None,
+        ))
+        .await;
     };
-    let deadline = f.deadline.trim();
-    if !deadline.is_empty() && crate::dates::parse_iso_date(deadline).is_err() {
-        return fail(format!("Срок: „{deadline}“ не е дата (ГГГГ-ММ-ДД).")).await;
+    // A round has a deadline, or is opened without one on purpose (issue 17).
+    let deadline_error = if !deadline.is_empty() && crate::dates::parse_iso_date(deadline).is_err()
+    {
+        Some(format!("Срок: „{deadline}“ не е дата (ГГГГ-ММ-ДД)."))
+    } else if deadline.is_empty() && !no_deadline {
+        Some("Срок: посочете срока за отчитане или отметнете „Без срок“.".to_string())
+    } else if !deadline.is_empty() && no_deadline {
+        Some("Срок: посочен е срок, а е отметнато „Без срок“; оставете едното.".to_string())
+    } else {
+        None
+    };
+    if let Some(e) = deadline_error {
+        return fail(retry(None, Some(e))).await;
     }
     let deadline = (!deadline.is_empty()).then_some(deadline);
     let audit = |rid: &i64| {
@@ -121,7 +164,7 @@ async fn open_round(
     };
     match store::open_round(&state.db, sp.id, year, deadline, audit).await {
         Ok(rid) => Ok(Redirect::to(&format!("/rounds/{rid}")).into_response()),
-        Err(MonitoringError::Refused(m)) => fail(m).await,
+        Err(MonitoringError::Refused(m)) => fail(retry(Some(m), None)).await,
         Err(e) => Err(e.into()),
     }
 }
@@ -133,7 +176,7 @@ async fn dashboard(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Re
         let first = own.first().copied().unwrap_or_default();
         return Ok(Redirect::to(&format!("{}/institutions/{first}", ctx.base)).into_response());
     }
-    let page = RoundDashboard::build(&state, &ctx, tr, None).await?;
+    let page = RoundDashboard::build(&state, &ctx, tr, Feedback::default()).await?;
     Ok(Html(page.render()?).into_response())
 }
 
@@ -147,11 +190,12 @@ async fn after_action(
     match result {
         Ok(()) => Ok(Redirect::to(&ctx.base).into_response()),
         Err(MonitoringError::Refused(m) | MonitoringError::NotFound(m)) => {
-            let page = RoundDashboard::build(state, ctx, tr, Some(m)).await?;
+            let page = RoundDashboard::build(state, ctx, tr, Feedback::message(m)).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response())
         }
         Err(MonitoringError::Workflow(w)) => {
-            let page = RoundDashboard::build(state, ctx, tr, Some(w.to_string())).await?;
+            let page =
+                RoundDashboard::build(state, ctx, tr, Feedback::message(w.to_string())).await?;
             Ok((w.status(), Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -199,12 +243,6 @@ async fn remove_assignment(
         |uid: &i64| Some(ctx.event("assignment.remove", "update", *uid, serde_json::json!({})));
     let r = store::remove_assignment(&state.db, &ctx.round, uid, audit).await;
     after_action(tr, &state, &ctx, r).await
-}
-
-/// `/rounds/{rid}/links/{lid}/…` (the round is the [`Ctx`]'s).
-#[derive(Deserialize)]
-struct LinkAt {
-    lid: String,
 }
 
 #[derive(Deserialize)]
@@ -271,26 +309,6 @@ async fn create_link(
     }
 }
 
-async fn revoke_link(
-    tr: Tr,
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(at): Path<LinkAt>,
-) -> Result<Response, AppError> {
-    ctx.require(&ctx.manage())?;
-    let lid = parse_id(&at.lid, "връзка")?;
-    let audit = |lid: &i64| {
-        Some(ctx.event(
-            "link.revoke",
-            "submission_link",
-            *lid,
-            serde_json::json!({}),
-        ))
-    };
-    let r = links::revoke(&state.db, ctx.round.id, lid, audit).await;
-    after_action(tr, &state, &ctx, r).await
-}
-
 /// The reminder: a fresh personal link for every institution that still owes reports, as a
 /// list to copy into e-mails, and an e-mail to each institution's reporters (`mail`).
 async fn reminders(tr: Tr, State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
@@ -351,27 +369,5 @@ async fn bulk_approve(
     };
     let r = store::bulk_approve(&state.db, ctx.round.id, &ids, &ctx.by, audit).await;
     let r = r.map(|_| ());
-    after_action(tr, &state, &ctx, r).await
-}
-
-async fn close_round(
-    tr: Tr,
-    State(state): State<AppState>,
-    ctx: Ctx,
-) -> Result<Response, AppError> {
-    ctx.require(&ctx.manage())?;
-    let audit = |_: &_| {
-        let after = serde_json::json!({"year": ctx.round.year, "state": "closed"});
-        Some(ctx.event("round.close", "round", ctx.round.id, after))
-    };
-    let r = freeze::close(&state.db, &ctx.round, audit)
-        .await
-        .map(|_| ());
-    if matches!(
-        r,
-        Err(MonitoringError::Workflow(WorkflowError::RoundClosed))
-    ) {
-        return Err(AppError::Conflict("Кръгът вече е приключен.".into()));
-    }
     after_action(tr, &state, &ctx, r).await
 }

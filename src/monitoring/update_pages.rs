@@ -14,7 +14,7 @@ use crate::files::accept;
 use crate::forms::FieldErrors;
 use crate::i18n::Tr;
 use crate::web::download::{self, Disposition};
-use crate::web::{AppError, AppState, parse_id, render};
+use crate::web::{AppError, AppState, parse_id, render, upload};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -155,9 +155,9 @@ async fn save(
                 Err(MonitoringError::Workflow(w)) => {
                     // The update's state does not allow this (any more): a conflict.
                     status = w.status();
-                    errors.add("form", w.to_string());
+                    errors.add("", w.to_string());
                 }
-                Err(MonitoringError::Refused(m)) => errors.add("form", m),
+                Err(MonitoringError::Refused(m)) => errors.add("", m),
                 Err(e) => return Err(e.into()),
             }
             let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
@@ -216,30 +216,16 @@ async fn add_evidence(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(at): Path<UpdateAt>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
     let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.edit(u.institution_id))?;
-    let (mut title, mut url, mut file) = (String::new(), String::new(), None);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::TooLarge)?
-    {
-        match field.name().unwrap_or_default() {
-            "title" => title = field.text().await.map_err(|_| AppError::TooLarge)?,
-            "url" => url = field.text().await.map_err(|_| AppError::TooLarge)?,
-            "file" => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
-                if !name.is_empty() || !bytes.is_empty() {
-                    file = Some((name, bytes));
-                }
-            }
-            _ => {}
-        }
-    }
-    let input = EvidenceInput { title, url, file };
+    let sent = upload::read(multipart, UPLOAD_LIMIT).await?;
+    let input = EvidenceInput {
+        title: sent.field("title").to_string(),
+        url: sent.field("url").to_string(),
+        file: sent.file.map(|(name, bytes)| (name, bytes.into())),
+    };
     let (status, errors) = match read_evidence(&input) {
         Ok(new) => {
             let event = |eid: i64, after| ctx.event("evidence.add", "evidence", eid, after);

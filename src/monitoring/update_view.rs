@@ -6,7 +6,7 @@ use super::store::{self, UpdateRow};
 use super::views::{self, day, find_measure, measure_label};
 use super::visit::Ctx;
 use super::{State, display_value, format_number};
-use crate::forms::FieldErrors;
+use crate::forms::{Feedback, FieldErrors};
 use crate::i18n::Tr;
 use crate::money::Money;
 use crate::plan::IndicatorKind;
@@ -116,7 +116,7 @@ pub struct UpdatePage {
     pub indicators: Vec<IndicatorField>,
     pub spent: Vec<SpentField>,
     pub sources: Vec<String>,
-    pub errors: FieldErrors,
+    pub feedback: Feedback,
     pub conflicts: Vec<views::ConflictLine>,
     pub evidence: Vec<EvidenceView>,
     pub history: Vec<StepView>,
@@ -125,7 +125,7 @@ pub struct UpdatePage {
 
 impl UpdatePage {
     pub fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
+        self.feedback.error(field)
     }
 
     pub async fn build(
@@ -289,7 +289,7 @@ impl UpdatePage {
             sources: measure
                 .map(|m| m.funding_sources.clone())
                 .unwrap_or_default(),
-            errors,
+            feedback: Feedback::fields(errors).titled("mon.form_has_errors"),
             conflicts,
             evidence,
             history,

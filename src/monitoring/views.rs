@@ -165,7 +165,7 @@ pub struct RoundDashboard {
     pub round: RoundHeader,
     pub can_manage: bool,
     pub can_review: bool,
-    pub error: Option<String>,
+    pub feedback: crate::forms::Feedback,
     pub assigned: usize,
     pub received: usize,
     pub approved: usize,
@@ -182,7 +182,7 @@ impl RoundDashboard {
         state: &AppState,
         ctx: &Ctx,
         tr: Tr,
-        error: Option<String>,
+        feedback: crate::forms::Feedback,
     ) -> Result<RoundDashboard, AppError> {
         let r = &ctx.round;
         let sp = state.plan(r.plan_id).await?;
@@ -200,9 +200,14 @@ impl RoundDashboard {
                     received: 0,
                     approved: 0,
                     missing: 0,
+                    // A closed round's links work no more.
                     active_links: link_rows
                         .iter()
-                        .filter(|l| l.institution_id == u.institution_id && l.revoked_at.is_none())
+                        .filter(|l| {
+                            r.is_open()
+                                && l.institution_id == u.institution_id
+                                && l.revoked_at.is_none()
+                        })
                         .count(),
                 });
             line.assigned += 1;
@@ -242,7 +247,7 @@ impl RoundDashboard {
             round: round_header(r),
             can_manage: ctx.may(&ctx.manage()) && open,
             can_review: ctx.may(&ctx.review()) && open,
-            error,
+            feedback,
             assigned: updates.len(),
             received: updates.iter().filter(|u| u.state.is_received()).count(),
             approved: updates

@@ -234,7 +234,11 @@ impl From<MonitoringError> for AppError {
             MonitoringError::NotFound(m) => AppError::NotFound(m),
             MonitoringError::Refused(m) => AppError::BadRequest(m),
             MonitoringError::Workflow(w) if w.is_conflict() => AppError::Conflict(w.to_string()),
-            MonitoringError::Workflow(w) => AppError::BadRequest(w.to_string()),
+            // A missing field (a reason, a status) rather than the record's state: 422.
+            MonitoringError::Workflow(w) => AppError::Invalid {
+                message: w.to_string(),
+                fields: Vec::new(),
+            },
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -167,26 +167,16 @@ async fn upload(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(at): Path<InstitutionAt>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
     let institution_id = ctx.institution(at.iid.as_deref())?;
     if !ctx.may(&ctx.view(institution_id)) {
         return Err(AppError::not_found("Няма такава институция в този кръг."));
     }
     ctx.require(&ctx.edit(institution_id))?;
-    let (mut bytes, mut submit) = (None, false);
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::TooLarge)?
-    {
-        match field.name().unwrap_or_default() {
-            "file" => bytes = Some(field.bytes().await.map_err(|_| AppError::TooLarge)?),
-            "submit" => submit = field.text().await.map_err(|_| AppError::TooLarge)? == "1",
-            _ => {}
-        }
-    }
-    let bytes = bytes.unwrap_or_default();
+    let sent = crate::web::upload::read(multipart, UPLOAD_LIMIT).await?;
+    let submit = sent.field("submit") == "1";
+    let bytes = sent.file.map(|(_, b)| b).unwrap_or_default();
     let outcome = if bytes.is_empty() {
         Err(vec!["Изберете попълнената таблица.".to_string()])
     } else {

@@ -256,7 +256,7 @@ async fn data_page(tr: Tr, State(state): State<AppState>) -> Result<Html<String>
             title: tr.t(d.title_key()),
             about: tr.t(d.about_key()),
             modified: modified(d, &loaded)
-                .map(|m| crate::dates::display_day(&m))
+                .map(|m| tr.date(m.get(..10).unwrap_or(&m)))
                 .unwrap_or_else(|| tr.t("data.never").to_string()),
             rows: build(d, &src, &rollups).rows.len(),
             per_plan: d.per_plan(),

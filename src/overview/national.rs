@@ -96,7 +96,7 @@ pub fn national_view(tr: &Tr, r: &Rollup, st: &Standings) -> NationalView {
         .iter()
         .map(|d| DistrictLine {
             code: d.code.clone(),
-            name: d.name.clone(),
+            name: tr.place(&d.name),
             link: format!("/districts/{}?year={year}", d.code),
             total: d.municipalities.len(),
             reporting: d.reporting(),
@@ -128,13 +128,14 @@ pub fn national_view(tr: &Tr, r: &Rollup, st: &Standings) -> NationalView {
             .iter()
             .map(|d| {
                 figure_row(
-                    d.name.clone(),
+                    tr,
+                    tr.place(&d.name),
                     Some(format!("/districts/{}?year={year}", d.code)),
                     &d.totals.all,
                 )
             })
             .collect(),
-        total: figure_row(tr.t("overview.total").to_string(), None, &r.totals.all),
+        total: figure_row(tr, tr.t("overview.total").to_string(), None, &r.totals.all),
     };
     NationalView {
         year,

@@ -78,7 +78,8 @@ async fn district(
             let s = standing_of(&m.code, &st);
             let line = MunicipalityLine {
                 figures: figure_row(
-                    m.name.clone(),
+                    &tr,
+                    tr.place(&m.name),
                     Some(format!("/municipalities/{}?year={year}", m.code)),
                     &m.totals.all,
                 ),
@@ -102,13 +103,14 @@ async fn district(
             .iter()
             .map(|m| {
                 figure_row(
-                    m.name.clone(),
+                    &tr,
+                    tr.place(&m.name),
                     Some(format!("/municipalities/{}?year={year}", m.code)),
                     &m.totals.all,
                 )
             })
             .collect(),
-        total: figure_row(tr.t("overview.total").to_string(), None, &d.totals.all),
+        total: figure_row(&tr, tr.t("overview.total").to_string(), None, &d.totals.all),
     };
     let tables = vec![by_municipality, area_table(&tr, &d.totals)];
     render(&DistrictPage {
@@ -117,7 +119,7 @@ async fn district(
         municipalities: lines.into_iter().map(|(_, l)| l).collect(),
         tables,
         code: d.code,
-        name: d.name,
+        name: tr.place(&d.name),
         tr,
     })
 }
@@ -161,9 +163,9 @@ async fn municipality(
     render(&MunicipalityPage {
         year,
         code: m.code.clone(),
-        name: m.name.clone(),
+        name: tr.place(&m.name),
         district_code: d.code.clone(),
-        district_name: d.name.clone(),
+        district_name: tr.place(&d.name),
         demo: m.totals.demo_rounds > 0,
         standing_key: s.label_key(),
         rate: s.rate(),

@@ -138,7 +138,7 @@ async fn nation(
                 .collect();
             NationLine {
                 code: d.code.clone(),
-                name: d.name.clone(),
+                name: tr.place(&d.name),
                 total: s.len(),
                 late: s.iter().filter(|(s, e)| late(*s, *e)).count(),
                 exempt: s.iter().filter(|(_, e)| *e).count(),
@@ -280,7 +280,7 @@ async fn district(
         late: rows.iter().filter(|r| r.late).count(),
         rows,
         code: d.code,
-        name: d.name,
+        name: tr.place(&d.name),
     })
 }
 

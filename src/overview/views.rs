@@ -36,7 +36,7 @@ pub struct FigureRow {
     pub people: u64,
 }
 
-pub fn figure_row(name: String, link: Option<String>, f: &Figures) -> FigureRow {
+pub fn figure_row(tr: &Tr, name: String, link: Option<String>, f: &Figures) -> FigureRow {
     use crate::money::Currency;
     FigureRow {
         name,
@@ -44,8 +44,8 @@ pub fn figure_row(name: String, link: Option<String>, f: &Figures) -> FigureRow 
         measures: f.measures.total(),
         completed: f.measures.completed,
         not_reported: f.measures.not_reported,
-        spent_eur: f.money.spent.in_currency(Currency::Eur).display_bg(),
-        planned_eur: f.money.planned.in_currency(Currency::Eur).display_bg(),
+        spent_eur: tr.money(f.money.spent.in_currency(Currency::Eur)),
+        planned_eur: tr.money(f.money.planned.in_currency(Currency::Eur)),
         people: f.people_reached,
     }
 }
@@ -66,7 +66,7 @@ pub fn area_table(tr: &Tr, t: &Totals) -> FigureTable {
         caption: tr.t("overview.area_caption").to_string(),
         first_header: tr.t("overview.area").to_string(),
         rows: area_rows(tr, t),
-        total: figure_row(tr.t("overview.total").to_string(), None, &t.all),
+        total: figure_row(tr, tr.t("overview.total").to_string(), None, &t.all),
     }
 }
 
@@ -74,7 +74,7 @@ fn area_rows(tr: &Tr, t: &Totals) -> Vec<FigureRow> {
     (0..AREA_SLOTS)
         .filter_map(|i| {
             let name = slot_area(i).map(|a| a.title(tr.lang).to_string())?;
-            Some(figure_row(name, None, &t.areas[i]))
+            Some(figure_row(tr, name, None, &t.areas[i]))
         })
         .collect()
 }

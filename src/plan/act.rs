@@ -121,15 +121,21 @@ impl Act {
 
     /// "Решение № 12, протокол № 3 от 29.06.2023 г."
     pub fn title_bg(&self) -> String {
-        let mut s = String::from("Решение");
+        self.title(crate::i18n::Tr::default())
+    }
+
+    /// The act in the page's language: "Решение № 12, протокол № 3 от 29.06.2023 г." or
+    /// "Decision No. 12, minutes No. 3 of 29 Jun 2023".
+    pub fn title(&self, tr: crate::i18n::Tr) -> String {
+        let mut s = tr.t("plan.decision").to_string();
         if let Some(n) = &self.decision_number {
-            s.push_str(&format!(" № {n}"));
+            s = format!("{} {n}", tr.t("plan.decision_no"));
         }
         if let Some(p) = &self.protocol_number {
-            s.push_str(&format!(", протокол № {p}"));
+            s.push_str(&format!(", {} {p}", tr.t("plan.protocol_no")));
         }
         if let Some(d) = &self.decision_date {
-            s.push_str(&format!(" от {}", crate::dates::display_bg(d)));
+            s.push_str(&format!(" {} {}", tr.t("plan.dated"), tr.date(d)));
         }
         s
     }

@@ -41,20 +41,20 @@ struct HomePage {
     n: crate::overview::national::NationalView,
 }
 
-fn group_by_municipality(items: &[PlanListItem]) -> Vec<MunicipalityGroup> {
+fn group_by_municipality(items: &[PlanListItem], tr: Tr) -> Vec<MunicipalityGroup> {
     let mut groups: Vec<MunicipalityGroup> = Vec::new();
     for p in items {
         match groups.last_mut() {
             Some(g) if g.name == p.municipality && g.level == p.level => {
                 g.demo |= p.demo;
-                g.plans.push(views::plan_card(p))
+                g.plans.push(views::plan_card(p, tr))
             }
             _ => groups.push(MunicipalityGroup {
                 level: p.level.clone(),
                 name: p.municipality.clone(),
                 district: p.district.clone().filter(|_| p.level == "municipal"),
                 demo: p.demo,
-                plans: vec![views::plan_card(p)],
+                plans: vec![views::plan_card(p, tr)],
             }),
         }
     }
@@ -69,7 +69,7 @@ async fn home(tr: Tr, State(state): State<AppState>) -> Result<Html<String>, App
         tr,
         n,
         plan_count: items.len(),
-        groups: group_by_municipality(&items),
+        groups: group_by_municipality(&items, tr),
     })
 }
 
@@ -82,13 +82,12 @@ struct PlanPage {
     municipality: String,
     district: Option<String>,
     period: String,
-    adoption: String,
+    adoption: views::AdoptionView,
     version: i64,
-    source: Option<String>,
     counts: rules::Counts,
     planned_bgn: String,
     planned_eur: String,
-    fin_note: String,
+    fin_note: views::FinNote,
     priority_rows: Vec<FinRow>,
     source_rows: Vec<FinRow>,
     priorities: Vec<PriorityView>,
@@ -202,17 +201,16 @@ fn render_plan_page(
         title: plan.title.clone(),
         municipality: plan.municipality.clone(),
         district: plan.district.clone(),
-        period: views::period_text(plan.period.from, plan.period.to),
-        adoption: views::adoption_text(plan.adoption.as_ref()),
+        period: tr.period(plan.period.from, plan.period.to),
+        adoption: views::adoption_view(plan.adoption.as_ref(), tr),
         version: sp.version,
-        source: plan.source.as_ref().and_then(|s| s.file_name.clone()),
         counts: rules::counts(plan),
-        planned_bgn: bgn.total.display_bg(),
-        planned_eur: eur.total.display_bg(),
-        fin_note: views::plan_fin_note(sp),
-        priority_rows: views::priority_fin_rows(sp),
-        source_rows: views::source_fin_rows(sp),
-        priorities: views::priority_views(sp),
+        planned_bgn: views::planned(&bgn, tr),
+        planned_eur: views::planned(&eur, tr),
+        fin_note: views::plan_fin_note(sp, tr),
+        priority_rows: views::priority_fin_rows(sp, tr),
+        source_rows: views::source_fin_rows(sp, tr),
+        priorities: views::priority_views(sp, tr),
         unplaced: plan.unplaced.clone(),
         notes: plan.notes.clone(),
         current_version,
@@ -253,9 +251,9 @@ struct MeasurePage {
     plan_id: i64,
     plan_title: String,
     municipality: String,
-    priority: String,
+    priority: views::Heading,
     priority_anchor: String,
-    objective: String,
+    objective: views::Heading,
     m: MeasureView,
     /// For a measure not in the current version: the last version that has it.
     dropped_after: Option<i64>,
@@ -304,10 +302,10 @@ async fn measure_page(
                         plan_id: sp.id,
                         plan_title: sp.plan.title.clone(),
                         municipality: sp.plan.municipality.clone(),
-                        priority: views::priority_heading(p, pi),
+                        priority: views::priority_heading(p, pi, tr),
                         priority_anchor: format!("priority-{}", pi + 1),
-                        objective: views::objective_heading(o),
-                        m: views::measure_view(sp, m, ordinal),
+                        objective: views::objective_heading(o, tr),
+                        m: views::measure_view(sp, m, ordinal, tr),
                         dropped_after,
                     });
                 }

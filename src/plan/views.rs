@@ -3,6 +3,7 @@
 use super::rules::{self, Financing};
 use super::store::{PlanListItem, StoredPlan};
 use super::{Adoption, Indicator, Measure, Objective, Priority};
+use crate::i18n::{Lang, Tr};
 use crate::money::{Currency, Money};
 
 /// A piece of text that may link somewhere.
@@ -12,11 +13,65 @@ pub struct Link {
     pub href: Option<String>,
 }
 
+/// A value of an indicator as the plan writes it (content), with the year it refers to.
+#[derive(Debug, Clone)]
+pub struct ValueView {
+    pub value: String,
+    pub year: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct IndicatorView {
     pub name: String,
-    pub baseline: String,
-    pub target: String,
+    pub baseline: Option<ValueView>,
+    pub target: Option<ValueView>,
+}
+
+/// A heading made of an interface word the page adds ("Приоритет 2.", "Objective 1.") and the
+/// plan's own title (content, in Bulgarian).
+#[derive(Debug, Clone, Default)]
+pub struct Heading {
+    pub prefix: String,
+    pub title: String,
+}
+
+impl std::fmt::Display for Heading {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.prefix, self.title)
+    }
+}
+
+/// An amount of a measure: the money, the plan's own qualifier ("на училище") and whether the
+/// document gave no currency.
+#[derive(Debug, Clone)]
+pub struct AmountView {
+    pub money: String,
+    pub qualifier: Option<String>,
+    pub unit_missing: bool,
+}
+
+/// The remarks of a financing total: amounts without a currency, amounts shown apart.
+#[derive(Debug, Clone, Default)]
+pub struct FinNote {
+    pub unit_missing: usize,
+    /// (money, the plan's qualifier).
+    pub separate: Vec<(String, String)>,
+    /// Amounts shared with other sources (source rows).
+    pub shared: usize,
+}
+
+impl FinNote {
+    pub fn is_empty(&self) -> bool {
+        self.unit_missing == 0 && self.separate.is_empty() && self.shared == 0
+    }
+}
+
+/// How the council adopted the plan, as a sentence part in the page's language, and the body
+/// named by the document (content).
+#[derive(Debug, Clone)]
+pub struct AdoptionView {
+    pub text: String,
+    pub body: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,7 +86,7 @@ pub struct MeasureView {
     pub institutions: Vec<Link>,
     pub period: String,
     pub status: Option<String>,
-    pub amounts: Vec<String>,
+    pub amounts: Vec<AmountView>,
     pub sources: Vec<String>,
     pub indicators: Vec<IndicatorView>,
 }
@@ -39,14 +94,14 @@ pub struct MeasureView {
 #[derive(Debug, Clone)]
 pub struct ObjectiveView {
     pub anchor: String,
-    pub heading: String,
+    pub heading: Heading,
     pub measures: Vec<MeasureView>,
 }
 
 #[derive(Debug, Clone)]
 pub struct PriorityView {
     pub anchor: String,
-    pub heading: String,
+    pub heading: Heading,
     pub area: Option<&'static str>,
     pub operational_objective: Option<String>,
     pub planned: String,
@@ -57,54 +112,74 @@ pub struct PriorityView {
 /// A row of a financing table.
 #[derive(Debug, Clone)]
 pub struct FinRow {
-    pub name: String,
+    pub name: Heading,
     pub href: Option<String>,
     pub measures: usize,
     pub bgn: String,
     pub eur: String,
-    pub note: String,
+    pub note: FinNote,
 }
 
 pub const DASH: &str = "—";
 
+/// The adoption as Bulgarian documents (the annual report) write it.
 pub fn adoption_text(a: Option<&Adoption>) -> String {
+    let view = adoption_view(a, Tr::new(Lang::Bg));
+    match view.body {
+        Some(b) => format!("{} ({b})", view.text),
+        None => view.text,
+    }
+}
+
+/// The adoption in the page's language; when the document names no decision, a sentence says
+/// so.
+pub fn adoption_view(a: Option<&Adoption>, tr: Tr) -> AdoptionView {
+    let not_stated = || AdoptionView {
+        text: tr.t("plan.adoption_not_stated").to_string(),
+        body: None,
+    };
     let Some(a) = a else {
-        return "не е посочено в документа".into();
+        return not_stated();
     };
     let mut parts = Vec::new();
     if let Some(n) = &a.decision_number {
-        parts.push(format!("Решение № {n}"));
+        parts.push(format!("{} {n}", tr.t("plan.decision_no")));
     }
     if let Some(n) = &a.protocol_number {
-        parts.push(format!("протокол № {n}"));
+        parts.push(format!("{} {n}", tr.t("plan.protocol_no")));
     }
     let mut text = parts.join(", ");
     if let Some(d) = &a.date {
         if !text.is_empty() {
             text.push(' ');
         }
-        text.push_str(&format!("от {}", crate::dates::display_bg(d)));
+        text.push_str(&format!("{} {}", tr.t("plan.dated"), tr.date(d)));
     }
-    if let Some(b) = &a.body {
-        text.push_str(&format!(" ({b})"));
+    if text.trim().is_empty() && a.body.is_none() {
+        return not_stated();
     }
-    if text.trim().is_empty() {
-        "не е посочено в документа".into()
-    } else {
-        text
+    AdoptionView {
+        text,
+        body: a.body.clone(),
     }
 }
 
 pub fn period_text(from: i32, to: i32) -> String {
-    if from == to {
-        format!("{from} г.")
-    } else {
-        format!("{from}–{to} г.")
-    }
+    Tr::new(Lang::Bg).period(from, to)
 }
 
+/// An amount in Bulgarian (staff pages and documents).
 pub fn money(minor: i64, currency: Currency) -> String {
     Money::new(minor, currency).display_bg()
+}
+
+/// A financing total, or "не са посочени" when the plan states no amount to sum.
+pub fn planned(f: &Financing, tr: Tr) -> String {
+    if f.amounts == 0 && f.qualified.is_empty() {
+        tr.t("plan.amounts_not_stated").to_string()
+    } else {
+        tr.money(f.total)
+    }
 }
 
 /// Shortens long text at a word boundary for headings and lists.
@@ -124,50 +199,61 @@ pub fn measure_href(plan_id: i64, key: &str) -> String {
     format!("/plans/{plan_id}/measures/{key}")
 }
 
-pub fn priority_heading(p: &Priority, index: usize) -> String {
+pub fn priority_heading(p: &Priority, index: usize, tr: Tr) -> Heading {
     let n = p.number.map_or(index + 1, |n| n as usize);
     let title = p.title.trim();
     if title.to_lowercase().starts_with("приоритет") {
-        title.to_string()
+        Heading {
+            prefix: String::new(),
+            title: title.to_string(),
+        }
     } else {
-        format!("Приоритет {n}. {title}")
+        Heading {
+            prefix: format!("{} {n}. ", tr.t("plan.priority_prefix")),
+            title: title.to_string(),
+        }
     }
 }
 
-pub fn objective_heading(o: &Objective) -> String {
+pub fn objective_heading(o: &Objective, tr: Tr) -> Heading {
     match &o.code {
-        Some(c) => format!("Цел {}. {}", c.trim_end_matches('.'), o.title),
-        None => o.title.clone(),
+        Some(c) => Heading {
+            prefix: format!(
+                "{} {}. ",
+                tr.t("plan.objective_prefix"),
+                c.trim_end_matches('.')
+            ),
+            title: o.title.clone(),
+        },
+        None => Heading {
+            prefix: String::new(),
+            title: o.title.clone(),
+        },
     }
 }
 
-fn indicator_view(i: &Indicator) -> IndicatorView {
-    let with_year = |v: &Option<String>, y: Option<i32>| match (v, y) {
-        (Some(v), Some(y)) => format!("{v} ({y} г.)"),
-        (Some(v), None) => v.clone(),
-        (None, _) => DASH.to_string(),
+fn indicator_view(i: &Indicator, tr: Tr) -> IndicatorView {
+    let value = |v: &Option<String>, y: Option<i32>| {
+        v.as_ref().map(|v| ValueView {
+            value: v.clone(),
+            year: y.map(|y| tr.period(y, y)),
+        })
     };
     IndicatorView {
         name: i.name.clone(),
-        baseline: with_year(&i.baseline, i.baseline_year),
-        target: with_year(&i.target, i.target_year),
+        baseline: value(&i.baseline, i.baseline_year),
+        target: value(&i.target, i.target_year),
     }
 }
 
-pub fn measure_view(sp: &StoredPlan, m: &Measure, ordinal: usize) -> MeasureView {
+pub fn measure_view(sp: &StoredPlan, m: &Measure, ordinal: usize, tr: Tr) -> MeasureView {
     let amounts = m
         .amounts
         .iter()
-        .map(|a| {
-            let mut s = a.money().display_bg();
-            if let Some(q) = &a.qualifier {
-                s.push(' ');
-                s.push_str(q);
-            }
-            if a.unit_missing {
-                s.push_str(" (без посочена валута в документа)");
-            }
-            s
+        .map(|a| AmountView {
+            money: tr.money(a.money()),
+            qualifier: a.qualifier.clone(),
+            unit_missing: a.unit_missing,
         })
         .collect();
     MeasureView {
@@ -196,22 +282,23 @@ pub fn measure_view(sp: &StoredPlan, m: &Measure, ordinal: usize) -> MeasureView
         status: m.status.clone(),
         amounts,
         sources: m.funding_sources.clone(),
-        indicators: m.indicators.iter().map(indicator_view).collect(),
+        indicators: m.indicators.iter().map(|i| indicator_view(i, tr)).collect(),
     }
 }
 
-fn fin_note(f: &Financing) -> String {
-    let mut notes = Vec::new();
-    if f.unit_missing > 0 {
-        notes.push(format!("{} без посочена валута", f.unit_missing));
+fn fin_note(f: &Financing, tr: Tr) -> FinNote {
+    FinNote {
+        unit_missing: f.unit_missing,
+        separate: f
+            .qualified
+            .iter()
+            .map(|(m, q)| (tr.money(*m), q.clone()))
+            .collect(),
+        shared: 0,
     }
-    for (m, q) in &f.qualified {
-        notes.push(format!("отделно: {} {q}", m.display_bg()));
-    }
-    notes.join("; ")
 }
 
-pub fn priority_views(sp: &StoredPlan) -> Vec<PriorityView> {
+pub fn priority_views(sp: &StoredPlan, tr: Tr) -> Vec<PriorityView> {
     let mut ordinal = 0;
     sp.plan
         .priorities
@@ -221,10 +308,10 @@ pub fn priority_views(sp: &StoredPlan) -> Vec<PriorityView> {
             let f = rules::priority_financing(p, Currency::Bgn);
             PriorityView {
                 anchor: format!("priority-{}", pi + 1),
-                heading: priority_heading(p, pi),
-                area: p.national_area.map(|a| a.title_bg()),
+                heading: priority_heading(p, pi, tr),
+                area: p.national_area.map(|a| a.title(tr.lang)),
                 operational_objective: p.operational_objective.clone(),
-                planned: f.total.display_bg(),
+                planned: planned(&f, tr),
                 measure_count: p.objectives.iter().map(|o| o.measures.len()).sum(),
                 objectives: p
                     .objectives
@@ -232,13 +319,13 @@ pub fn priority_views(sp: &StoredPlan) -> Vec<PriorityView> {
                     .enumerate()
                     .map(|(oi, o)| ObjectiveView {
                         anchor: format!("priority-{}-objective-{}", pi + 1, oi + 1),
-                        heading: objective_heading(o),
+                        heading: objective_heading(o, tr),
                         measures: o
                             .measures
                             .iter()
                             .map(|m| {
                                 ordinal += 1;
-                                measure_view(sp, m, ordinal)
+                                measure_view(sp, m, ordinal, tr)
                             })
                             .collect(),
                     })
@@ -248,7 +335,7 @@ pub fn priority_views(sp: &StoredPlan) -> Vec<PriorityView> {
         .collect()
 }
 
-pub fn priority_fin_rows(sp: &StoredPlan) -> Vec<FinRow> {
+pub fn priority_fin_rows(sp: &StoredPlan, tr: Tr) -> Vec<FinRow> {
     sp.plan
         .priorities
         .iter()
@@ -257,18 +344,18 @@ pub fn priority_fin_rows(sp: &StoredPlan) -> Vec<FinRow> {
             let bgn = rules::priority_financing(p, Currency::Bgn);
             let eur = rules::priority_financing(p, Currency::Eur);
             FinRow {
-                name: priority_heading(p, pi),
+                name: priority_heading(p, pi, tr),
                 href: Some(format!("#priority-{}", pi + 1)),
                 measures: p.objectives.iter().map(|o| o.measures.len()).sum(),
-                bgn: bgn.total.display_bg(),
-                eur: eur.total.display_bg(),
-                note: fin_note(&bgn),
+                bgn: planned(&bgn, tr),
+                eur: planned(&eur, tr),
+                note: fin_note(&bgn, tr),
             }
         })
         .collect()
 }
 
-pub fn source_fin_rows(sp: &StoredPlan) -> Vec<FinRow> {
+pub fn source_fin_rows(sp: &StoredPlan, tr: Tr) -> Vec<FinRow> {
     let canon = |s: &str| {
         sp.sources
             .get(s)
@@ -277,22 +364,24 @@ pub fn source_fin_rows(sp: &StoredPlan) -> Vec<FinRow> {
     let bgn = rules::source_totals(&sp.plan, Currency::Bgn, canon);
     bgn.into_iter()
         .map(|r| FinRow {
-            eur: r.total.convert(Currency::Eur).display_bg(),
-            bgn: r.total.display_bg(),
+            eur: tr.money(r.total.convert(Currency::Eur)),
+            bgn: tr.money(r.total),
             href: None,
             measures: r.measures,
-            note: if r.shared > 0 {
-                format!("обща сума с други източници: {}", r.shared)
-            } else {
-                String::new()
+            note: FinNote {
+                shared: r.shared,
+                ..FinNote::default()
             },
-            name: r.name,
+            name: Heading {
+                prefix: String::new(),
+                title: r.name,
+            },
         })
         .collect()
 }
 
-pub fn plan_fin_note(sp: &StoredPlan) -> String {
-    fin_note(&rules::plan_financing(&sp.plan, Currency::Bgn))
+pub fn plan_fin_note(sp: &StoredPlan, tr: Tr) -> FinNote {
+    fin_note(&rules::plan_financing(&sp.plan, Currency::Bgn), tr)
 }
 
 /// A plan in the lists.
@@ -301,7 +390,7 @@ pub struct PlanCard {
     pub id: i64,
     pub title: String,
     pub period: String,
-    pub adoption: String,
+    pub adoption: AdoptionView,
     pub priorities: usize,
     pub objectives: usize,
     pub measures: usize,
@@ -311,12 +400,20 @@ pub struct PlanCard {
     pub version: i64,
 }
 
-pub fn plan_card(p: &PlanListItem) -> PlanCard {
+pub fn plan_card(p: &PlanListItem, tr: Tr) -> PlanCard {
+    let stated = p.summary.amounts > 0;
+    let money = |minor, currency| {
+        if stated {
+            tr.money(Money::new(minor, currency))
+        } else {
+            tr.t("plan.amounts_not_stated").to_string()
+        }
+    };
     PlanCard {
         id: p.id,
         title: p.title.clone(),
-        period: period_text(p.period.from, p.period.to),
-        adoption: adoption_text(p.adoption.as_ref()),
+        period: tr.period(p.period.from, p.period.to),
+        adoption: adoption_view(p.adoption.as_ref(), tr),
         priorities: p.summary.priorities,
         objectives: p.summary.objectives,
         measures: p.summary.measures,
@@ -333,7 +430,10 @@ mod tests {
 
     #[test]
     fn missing_adoption_is_said_not_invented() {
-        assert_eq!(adoption_text(None), "не е посочено в документа");
+        assert_eq!(
+            adoption_text(None),
+            "Документът не посочва решението на общинския съвет, с което е приет планът."
+        );
         let a = Adoption {
             decision_number: Some("123".into()),
             protocol_number: Some("7".into()),

@@ -79,7 +79,7 @@ async fn one(
                 plan_id: r.plan_id,
                 title: r.plan_title.clone(),
                 municipality: r.municipality.clone(),
-                period: crate::plan::views::period_text(r.period_from as i32, r.period_to as i32),
+                period: tr.period(r.period_from as i32, r.period_to as i32),
                 measures: Vec::new(),
             });
         }

@@ -27,11 +27,13 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::import::pages::routes())
         .merge(crate::import::review_pages::routes())
         .merge(crate::monitoring::pages::routes())
+        .merge(crate::monitoring::confirm_pages::routes())
         .merge(crate::monitoring::update_pages::routes())
         .merge(crate::monitoring::xlsx_pages::routes())
         .merge(crate::report::pages::routes())
         .merge(crate::report::area::pages::routes())
         .merge(crate::account::pages::routes())
+        .merge(crate::work::pages::routes())
         .merge(crate::account::admin::routes())
         .merge(crate::audit::pages::routes())
         .merge(crate::mail::pages::routes())
@@ -75,6 +77,7 @@ pub fn router(state: AppState) -> Router {
             ),
         ))
         .layer(catch_panic())
+        .layer(axum::middleware::from_fn(web::refusal::layer))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -92,6 +92,25 @@ impl CurrentUser {
         self.may(&Action::ManageUsers)
     }
 
+    /// The header's links for this person, as the policy reaches.
+    pub fn nav(&self) -> crate::i18n::Nav {
+        use crate::policy::Kind;
+        let who = self.principal();
+        let rounds = [Kind::OverseeRound, Kind::EditUpdates, Kind::OpenRound]
+            .into_iter()
+            .any(|k| !who.reach(k).is_empty())
+            || self.grants.iter().any(|g| {
+                matches!(g.scope, account::Scope::Institution { .. })
+                    && crate::policy::role_allows(g.role, Kind::EditUpdates)
+            });
+        crate::i18n::Nav {
+            signed_in: true,
+            rounds,
+            dashboard: !who.reach(Kind::ViewDashboard).is_empty(),
+            users: self.is_admin(),
+        }
+    }
+
     /// The actor of audit events this user causes.
     pub fn actor(&self) -> Actor {
         let mut actor = Actor::user(self.id, &self.email, self.ip.clone());
@@ -298,8 +317,12 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             private,
             new_csrf,
             used,
+            nav,
         }) => {
             let mut response = next.run(request).await;
+            if let Some(nav) = nav {
+                response.extensions_mut().insert(nav);
+            }
             if used.load(Ordering::Relaxed) {
                 response.extensions_mut().insert(UsedCsrf);
             }
@@ -351,6 +374,8 @@ struct Authenticated {
     new_csrf: Option<String>,
     /// Whether a handler used the request's CSRF token.
     used: Arc<AtomicBool>,
+    /// The header's links of a signed-in person, also kept on the response (`web::refusal`).
+    nav: Option<crate::i18n::Nav>,
 }
 
 /// On a response whose page carries the request's CSRF token: personal, never shared from a
@@ -408,6 +433,13 @@ async fn authenticate(
         (None, None) => (Principal::Anonymous, None),
     };
     parts.extensions.insert(principal);
+    let nav = user
+        .as_ref()
+        .filter(|u| u.session_id != 0)
+        .map(CurrentUser::nav);
+    if let Some(nav) = nav {
+        parts.extensions.insert(nav);
+    }
     if let Some(u) = user {
         parts.extensions.insert(u);
     }
@@ -416,6 +448,7 @@ async fn authenticate(
         private,
         new_csrf: new.then_some(csrf),
         used,
+        nav,
     })
 }
 

@@ -1,5 +1,8 @@
 //! One error type at the web edge, mapped once to a status code and a Bulgarian message:
-//! an HTML page for pages, JSON for `/api`.
+//! an HTML page for pages, JSON for `/api`. The page is rendered in Bulgarian here and keeps
+//! what it said ([`Shown`]) on the response, so `web::refusal` renders it again in the
+//! visitor's language with their header (English: the generic sentence, and the Bulgarian
+//! detail marked `lang="bg"`).
 
 use crate::i18n::Tr;
 use askama::Template;
@@ -71,6 +74,23 @@ impl AppError {
         }
     }
 
+    /// The key of the sentence English pages say instead of the Bulgarian message, and
+    /// whether the Bulgarian message carries details worth keeping beside it.
+    fn generic(&self) -> (&'static str, bool) {
+        match self {
+            AppError::NotFound(_) => ("error.says.not_found", true),
+            AppError::BadRequest(_) => ("error.says.bad_request", true),
+            AppError::Unauthorized => ("error.says.unauthorized", false),
+            AppError::Forbidden => ("error.says.forbidden", false),
+            AppError::Csrf => ("error.says.csrf", false),
+            AppError::Conflict(_) => ("error.says.conflict", true),
+            AppError::Invalid { .. } => ("error.says.invalid", true),
+            AppError::TooLarge => ("error.says.too_large", false),
+            AppError::Throttled => ("error.says.throttled", false),
+            AppError::Internal(_) => ("error.says.internal", false),
+        }
+    }
+
     fn log(&self) {
         if let AppError::Internal(detail) = self {
             tracing::error!(%detail, "internal error");
@@ -123,32 +143,71 @@ struct ErrorPage {
     status: u16,
     title: &'static str,
     message: String,
+    /// The Bulgarian message beside an English page's sentence.
+    detail: Option<String>,
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        self.log();
-        let status = self.status();
-        let tr = Tr::default();
+/// What an error page said, kept on its response to render it again in the visitor's
+/// language ([`Shown::page`]).
+#[derive(Debug, Clone)]
+pub struct Shown {
+    status: StatusCode,
+    /// The Bulgarian message.
+    message: String,
+    /// The key of the sentence in other languages, and whether the message adds details.
+    generic: &'static str,
+    specific: bool,
+}
+
+impl Shown {
+    /// The page in `tr`'s language, with its header.
+    pub fn page(&self, tr: Tr) -> Result<String, askama::Error> {
+        let status = self.status;
         let title = match status {
             StatusCode::NOT_FOUND => tr.t("error.not_found"),
             StatusCode::BAD_REQUEST => tr.t("error.bad_request"),
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS => {
                 tr.t("error.forbidden")
             }
+            StatusCode::CONFLICT => tr.t("error.conflict"),
+            StatusCode::UNPROCESSABLE_ENTITY => tr.t("error.invalid"),
             StatusCode::PAYLOAD_TOO_LARGE => tr.t("error.too_large"),
             _ => tr.t("error.internal"),
         };
-        let page = ErrorPage {
+        let (message, detail) = match tr.lang {
+            crate::i18n::Lang::Bg => (self.message.clone(), None),
+            crate::i18n::Lang::En => (
+                tr.t(self.generic).to_string(),
+                self.specific.then(|| self.message.clone()),
+            ),
+        };
+        ErrorPage {
             tr,
             status: status.as_u16(),
             title,
-            message: self.public_message(),
-        };
-        match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, self.public_message()).into_response(),
+            message,
+            detail,
         }
+        .render()
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        self.log();
+        let (generic, specific) = self.generic();
+        let shown = Shown {
+            status: self.status(),
+            message: self.public_message(),
+            generic,
+            specific,
+        };
+        let mut response = match shown.page(Tr::default()) {
+            Ok(html) => (shown.status, Html(html)).into_response(),
+            Err(_) => (shown.status, shown.message.clone()).into_response(),
+        };
+        response.extensions_mut().insert(shown);
+        response
     }
 }
 

@@ -6,9 +6,11 @@ pub mod assets;
 pub mod auth;
 mod bearer;
 pub mod cache;
+pub mod confirm;
 pub mod download;
 pub mod error;
 pub mod listen;
+pub mod refusal;
 pub mod upload;
 
 use crate::config::Config;

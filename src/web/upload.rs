@@ -1,6 +1,7 @@
 //! Reading an upload form (multipart): its text fields and its one file, refused as soon as it
 //! passes the size allowed, so every page that takes a file reads it the same way.
 
+use super::AppError;
 use axum::extract::Multipart;
 use axum::http::StatusCode;
 
@@ -27,13 +28,33 @@ impl Sent {
 #[derive(Debug)]
 pub struct Refused(pub StatusCode, pub String);
 
-/// Reads a multipart form, refusing it (413) as soon as it passes `max` bytes.
+/// For forms that answer a refused upload with the error page rather than the form again.
+impl From<Refused> for AppError {
+    fn from(Refused(status, message): Refused) -> AppError {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge,
+            _ => AppError::BadRequest(message),
+        }
+    }
+}
+
+fn too_large(file: Option<String>, max: usize) -> Refused {
+    let file = file.unwrap_or_else(|| "файлът".into());
+    Refused(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!("{file}: файлът е твърде голям (най-много {max} байта)"),
+    )
+}
+
+/// Reads a multipart form, refusing it (413) as soon as it passes `max` bytes of its fields'
+/// contents, or the route's body limit (`DefaultBodyLimit`) if that is smaller.
 pub async fn read(mut form: Multipart, max: usize) -> Result<Sent, Refused> {
-    let broken = |e: axum::extract::multipart::MultipartError| {
-        Refused(
+    let broken = |e: axum::extract::multipart::MultipartError| match e.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(None, max),
+        _ => Refused(
             StatusCode::BAD_REQUEST,
             format!("Формулярът не пристигна цял; опитайте отново ({e})."),
-        )
+        ),
     };
     let mut sent = Sent::default();
     let mut total = 0usize;
@@ -44,11 +65,7 @@ pub async fn read(mut form: Multipart, max: usize) -> Result<Sent, Refused> {
         while let Some(chunk) = field.chunk().await.map_err(broken)? {
             total += chunk.len();
             if total > max {
-                let file = file_name.unwrap_or_else(|| "файлът".into());
-                return Err(Refused(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    format!("{file}: файлът е твърде голям (най-много {max} байта)"),
-                ));
+                return Err(too_large(file_name, max));
             }
             data.extend_from_slice(&chunk);
         }

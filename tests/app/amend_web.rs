@@ -351,7 +351,7 @@ async fn a_decision_is_read_within_the_configured_reading_limits() {
     )
     .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
-    assert!(r.body.contains("id=\"upload-error\""));
+    assert!(r.body.contains("id=\"errors\""));
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM amendment_drafts").await,
         0

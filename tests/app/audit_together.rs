@@ -1,7 +1,9 @@
 //! Every change is audited inside its own transaction: the change and its audit event are kept
 //! together, or neither is.
 
-use crate::helpers::{TestApp, issue_link, open_round_by_form, post_multipart};
+use crate::helpers::{
+    TestApp, issue_link, open_round_by_form, planmon, post_multipart, sample_plan,
+};
 use axum::http::StatusCode;
 use planmon::audit::{Actor, Event};
 use planmon::monitoring::store;
@@ -95,4 +97,36 @@ async fn a_change_whose_audit_event_cannot_be_written_is_not_kept() {
             .is_empty(),
         "the evidence was rolled back"
     );
+}
+
+#[tokio::test]
+async fn a_plan_imported_on_the_command_line_is_kept_only_with_its_audit_event() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("plan.json");
+    let json = planmon::plan::format::to_plan_json(&sample_plan());
+    std::fs::write(&input, json).expect("write");
+    let path = input.to_str().expect("path");
+    planmon(&app, &["import", path]).await.expect("import");
+    let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM plans")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id");
+    let created = events(&app, "plan.create").await;
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].0.as_deref(), Some(id.to_string().as_str()));
+    sqlx::query("ALTER TABLE audit_events RENAME TO audit_events_gone")
+        .execute(&app.db.pool)
+        .await
+        .expect("rename");
+    assert!(planmon(&app, &["import", path]).await.is_err());
+    let version = ["import", path, "--new-version-of", &id.to_string()];
+    assert!(planmon(&app, &version).await.is_err());
+    assert_eq!(app.plan_count().await, 1, "the second plan was rolled back");
+    let versions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plan_versions WHERE plan_id = $1")
+        .bind(id)
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("versions");
+    assert_eq!(versions, 1, "the new version was rolled back");
 }

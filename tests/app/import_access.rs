@@ -112,7 +112,7 @@ async fn a_coordinator_cannot_import_a_plan_of_another_municipality() {
         (review_fields("Примерна", &other_id), "target-error"),
     ] {
         let r = app.post_form(&review, &s, &fields).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
         assert!(r.body.contains(&format!("id=\"{field}\"")), "{field}");
         assert!(r.body.contains("Можете да внасяте планове само на община"));
     }

@@ -159,7 +159,7 @@ async fn a_wrong_or_vanished_registry_choice_is_named_and_nothing_is_saved() {
         fields.push((kind_field.as_str(), "institution"));
         fields.push((to_field.as_str(), choice));
         let r = app.request(post_form(&review, &fields)).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{choice}");
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{choice}");
         assert!(r.body.contains(says), "{choice}: {says} not in the page");
         assert!(r.body.contains(&format!("id=\"{to_field}-error\"")));
         assert_eq!(app.plan_count().await, 0);

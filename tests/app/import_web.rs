@@ -232,7 +232,7 @@ async fn a_reviewed_import_can_become_a_new_version_of_a_stored_plan() {
     ];
     // A new version is an amendment: without its council act nothing is saved.
     let r = app.request(post_form(&review, &header)).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(
         r.body.contains("id=\"act_decision_number-error\""),
         "{}",
@@ -282,7 +282,7 @@ async fn wrong_review_fields_come_back_next_to_the_field_and_nothing_is_saved() 
             ],
         ))
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("Въведете година с четири цифри"),
         "{}",
@@ -309,7 +309,7 @@ async fn wrong_review_fields_come_back_next_to_the_field_and_nothing_is_saved() 
             ],
         ))
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Няма план с номер 999."));
     assert_eq!(app.plan_count().await, 0);
     assert_eq!(count(&app, "import_drafts").await, 1, "the draft is kept");

@@ -108,7 +108,7 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
         &app,
         &format!("/rounds/{round_id}/links/{link_id}/revoke"),
         &coordinator,
-        &[],
+        &[("confirm", "yes")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -121,7 +121,7 @@ async fn a_link_stops_working_when_revoked_or_when_the_round_closes() {
         &app,
         &format!("/rounds/{round_id}/close"),
         &coordinator,
-        &[],
+        &[("confirm", "yes")],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -217,6 +217,29 @@ async fn an_oversized_or_disguised_file_is_refused_next_to_the_field() {
         files.is_err() || files.is_ok_and(|n| n == 0),
         "no file written"
     );
+}
+
+#[tokio::test]
+async fn an_upload_past_its_forms_limit_is_refused_with_413_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = open_round_by_form(&app).await;
+    let (link, u) = issue_link(&app, round_id).await;
+    let huge = vec![b'a'; MAX_EVIDENCE_BYTES + 2 * 1024 * 1024];
+    let before = history_len(&app, u.id).await;
+    for path in [
+        format!("{link}/updates/{}/evidence", u.id),
+        format!("{link}/upload"),
+    ] {
+        let r = post_multipart(&app, &path, None, &[], Some(("отчет.xlsx", &huge))).await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{path}");
+    }
+    assert!(
+        store::evidence(&app.db, round_id, None)
+            .await
+            .expect("evidence")
+            .is_empty()
+    );
+    assert_eq!(history_len(&app, u.id).await, before);
 }
 
 /// A round of the sample plan and the municipality it belongs to.

@@ -83,7 +83,7 @@ async fn institution_page_gathers_every_spelling_across_plans() {
     assert!(r.body.contains(&format!("/plans/{id}/measures/m1")));
     assert!(r.body.contains(&format!("/plans/{id}/measures/m3")));
     assert!(
-        r.body.contains("„Здравните медиатори“"),
+        r.body.contains("„<span>Здравните медиатори</span>“"),
         "the other spelling is shown"
     );
     assert_accessible_basics(&r.body);

@@ -176,8 +176,8 @@ async fn closing_a_closed_round_is_a_conflict() {
     let (plan_id, round_id) = open_round_by_form(&app).await;
     let coordinator = app.staff_of_plan(plan_id, Role::Coordinator).await;
     let path = format!("/rounds/{round_id}/close");
-    let r = post(&app, &path, &coordinator, &[]).await;
+    let r = post(&app, &path, &coordinator, &[("confirm", "yes")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let again = post(&app, &path, &coordinator, &[]).await;
+    let again = post(&app, &path, &coordinator, &[("confirm", "yes")]).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
 }

@@ -164,6 +164,9 @@ impl Fixture {
                 ("decision_number", number),
                 ("protocol_number", "7"),
                 ("date", "2025-03-27"),
+                // Approved today in the test, adopted by a decision of an earlier date.
+                ("date_confirmed", "yes"),
+                ("confirm", "yes"),
             ],
             Some(("решение.pdf", DECISION_PDF)),
         )
@@ -188,7 +191,9 @@ impl Fixture {
         self.approve(rid).await;
         self.adopt(rid, "123").await;
         see_other(
-            &self.post(rid, "publish", &self.coordinator, &[]).await,
+            &self
+                .post(rid, "publish", &self.coordinator, &[("confirm", "yes")])
+                .await,
             "publish",
         );
         rid
@@ -267,7 +272,8 @@ async fn a_report_goes_from_draft_to_published_with_its_adoption_shown() {
     assert_eq!(fx.state(rid).await, "adopted");
     assert_eq!(fx.app.get(&year_page).await.status, StatusCode::NOT_FOUND);
     see_other(
-        &fx.post(rid, "publish", &fx.coordinator, &[]).await,
+        &fx.post(rid, "publish", &fx.coordinator, &[("confirm", "yes")])
+            .await,
         "publish",
     );
     assert_eq!(fx.state(rid).await, "published");
@@ -546,7 +552,8 @@ async fn a_correction_is_a_new_version_that_replaces_the_published_one_once_publ
     fx.approve(v2).await;
     fx.adopt(v2, "145").await;
     see_other(
-        &fx.post(v2, "publish", &fx.coordinator, &[]).await,
+        &fx.post(v2, "publish", &fx.coordinator, &[("confirm", "yes")])
+            .await,
         "publish v2",
     );
     let public = fx.app.get(&year_page).await;
@@ -738,6 +745,8 @@ async fn a_bad_adoption_form_is_refused_field_by_field_and_changes_nothing() {
             ("protocol_number", "5"),
             ("date", "2025-02-20"),
             ("url", "https://council.example/decisions/88"),
+            ("date_confirmed", "yes"),
+            ("confirm", "yes"),
         ],
         None,
     )
@@ -815,7 +824,7 @@ async fn a_report_starts_only_from_a_closed_round_and_once_per_year() {
         .app
         .post_form(&path, &fx.coordinator, &[("year", "две хиляди")])
         .await;
-    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("не е година"));
     fx.start().await;
     let r = fx

@@ -466,7 +466,7 @@ async fn district_reports(
     let rows = store::published(&state.db, &code).await?;
     render(&list(
         tr,
-        format!("{} {name}", tr.t("area.reports_of")),
+        format!("{} {}", tr.t("area.reports_of"), tr.place(&name)),
         format!("/districts/{code}"),
         rows,
     ))

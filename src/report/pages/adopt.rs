@@ -2,12 +2,12 @@
 //! the decision as a file or a link), checked field by field.
 
 use super::workspace::{AdoptionForm, Retry, Visit, refused, step};
-use crate::dates::parse_iso_date;
+use crate::dates::{display_bg, parse_iso_date};
 use crate::files::accept;
 use crate::forms::FieldErrors;
 use crate::policy::Action;
 use crate::report::store::{self, CouncilAdoption, ReportRow};
-use crate::web::AppError;
+use crate::web::{AppError, upload};
 use axum::extract::{Multipart, Path};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -16,34 +16,19 @@ use axum::response::Response;
 /// to the decision is given).
 async fn adoption_from(
     r: &ReportRow,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<(AdoptionForm, Option<(String, Vec<u8>)>, FieldErrors), AppError> {
-    let mut form = AdoptionForm::default();
-    let mut file = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::TooLarge)?
-    {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|_| AppError::TooLarge)?;
-            if !file_name.is_empty() || !bytes.is_empty() {
-                file = Some((file_name, bytes.to_vec()));
-            }
-            continue;
-        }
-        let text = field.text().await.map_err(|_| AppError::TooLarge)?;
-        let text = text.trim().to_string();
-        match name.as_str() {
-            "decision_number" => form.decision_number = text,
-            "protocol_number" => form.protocol_number = text,
-            "date" => form.date = text,
-            "url" => form.url = text,
-            _ => {}
-        }
-    }
+    let sent = upload::read(multipart, super::ADOPTION_UPLOAD_LIMIT).await?;
+    let mut form = AdoptionForm {
+        decision_number: sent.field("decision_number").to_string(),
+        protocol_number: sent.field("protocol_number").to_string(),
+        date: sent.field("date").to_string(),
+        url: sent.field("url").to_string(),
+        date_confirmed: sent.field("date_confirmed") == "yes",
+        date_questioned: false,
+        confirm: sent.field("confirm") == "yes",
+    };
+    let file = sent.file;
     let mut errors = FieldErrors::default();
     for (field, value, what) in [
         (
@@ -68,8 +53,31 @@ async fn adoption_from(
         Err(_) => errors.add("date", format!("„{}“ не е дата (ГГГГ-ММ-ДД).", form.date)),
         Ok(d) => {
             let today = time::OffsetDateTime::now_utc().date();
-            if d > today {
-                errors.add("date", "Датата на решението е в бъдещето.");
+            let approved = r
+                .approved_at
+                .as_deref()
+                .and_then(|a| parse_iso_date(a.get(..10).unwrap_or_default()).ok());
+            let question = if d > today {
+                Some("Датата на решението е в бъдещето.".to_string())
+            } else {
+                approved.filter(|a| d < *a).map(|a| {
+                    format!(
+                        "Датата на решението ({}) е преди одобрението на доклада от наблюдателния орган ({}).",
+                        display_bg(&form.date),
+                        display_bg(&a.to_string())
+                    )
+                })
+            };
+            if let Some(q) = question {
+                form.date_questioned = true;
+                if !form.date_confirmed {
+                    errors.add(
+                        "date",
+                        format!(
+                            "{q} Проверете я; ако е вярна, потвърдете я с отметката под полето."
+                        ),
+                    );
+                }
             } else if d.year() < r.year() {
                 errors.add(
                     "date",
@@ -90,6 +98,12 @@ async fn adoption_from(
         && let Err(m) = accept::check_link(&form.url)
     {
         errors.add("url", m);
+    }
+    if !form.confirm {
+        errors.add(
+            "confirm",
+            "Потвърдете, че вписаната версия и файловете ѝ не могат да се променят.",
+        );
     }
     if file.is_none() && form.url.is_empty() {
         errors.add(

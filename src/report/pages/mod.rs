@@ -27,7 +27,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use public::{create, plan_reports, public_report};
 use workspace::{
-    approve, correct, publish, save_narrative, send_back, submit, withdraw, workspace,
+    approve, correct, publish, publish_page, save_narrative, send_back, submit, withdraw, workspace,
 };
 
 /// Largest upload of the adoption form (the council decision file and the other fields).
@@ -47,7 +47,7 @@ pub fn routes() -> Router<AppState> {
             "/reports/{rid}/adopt",
             post(adopt::adopt).layer(DefaultBodyLimit::max(ADOPTION_UPLOAD_LIMIT)),
         )
-        .route("/reports/{rid}/publish", post(publish))
+        .route("/reports/{rid}/publish", get(publish_page).post(publish))
         .route("/reports/{rid}/correct", post(correct))
         .route("/reports/{rid}/download/{what}", get(downloads::download))
 }

@@ -2,6 +2,7 @@
 //! and the start of a new one for staff) and the published report of a year.
 
 use super::{AdoptionView, FileView, VersionView, file_views};
+use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::policy::Action;
 use crate::report::store::{self, ReportError, ReportState};
@@ -28,7 +29,7 @@ struct ReportsPage {
     versions: Vec<VersionView>,
     /// Years with a closed round and no report yet.
     open_years: Vec<i32>,
-    error: Option<String>,
+    feedback: Feedback,
 }
 
 async fn reports_page(
@@ -37,7 +38,7 @@ async fn reports_page(
     csrf: &CsrfToken,
     user: Option<&CurrentUser>,
     plan_id: &str,
-    error: Option<String>,
+    feedback: Feedback,
 ) -> Result<ReportsPage, AppError> {
     let plan_id = parse_id(plan_id, "план")?;
     let sp = state
@@ -73,7 +74,7 @@ async fn reports_page(
             .map(VersionView::new)
             .collect(),
         open_years,
-        error,
+        feedback,
     })
 }
 
@@ -84,7 +85,7 @@ pub(super) async fn plan_reports(
     user: Option<CurrentUser>,
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
-    render_page(&reports_page(&state, tr, &csrf, user.as_ref(), &id, None).await?)
+    render_page(&reports_page(&state, tr, &csrf, user.as_ref(), &id, Feedback::default()).await?)
 }
 
 #[derive(Deserialize)]
@@ -103,18 +104,26 @@ pub(super) async fn create(
 ) -> Result<Response, AppError> {
     let plan_id = parse_id(&id, "план")?;
     user.require(&Action::ManageReports(state.place_of(plan_id).await?))?;
-    let result = match form.year.trim().parse::<i32>() {
-        Ok(year) => store::create(&state.db, plan_id, year, &user.actor()).await,
-        Err(_) => Err(ReportError::Workflow(format!(
-            "Година: „{}“ не е година.",
-            form.year.trim()
-        ))),
+    // A year that is no year is the form's error (422); a year taken or not closed, the state's.
+    let (status, result) = match form.year.trim().parse::<i32>() {
+        Ok(year) => (
+            StatusCode::CONFLICT,
+            store::create(&state.db, plan_id, year, &user.actor()).await,
+        ),
+        Err(_) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Err(ReportError::Workflow(format!(
+                "Година: „{}“ не е година.",
+                form.year.trim()
+            ))),
+        ),
     };
     match result {
         Ok(rid) => Ok(Redirect::to(&format!("/reports/{rid}")).into_response()),
         Err(ReportError::Workflow(m)) => {
-            let page = reports_page(&state, tr, &csrf, Some(&user), &id, Some(m)).await?;
-            Ok((StatusCode::CONFLICT, Html(page.render()?)).into_response())
+            let page =
+                reports_page(&state, tr, &csrf, Some(&user), &id, Feedback::message(m)).await?;
+            Ok((status, Html(page.render()?)).into_response())
         }
         Err(e) => Err(e.into()),
     }

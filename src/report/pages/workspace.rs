@@ -4,13 +4,14 @@
 
 use super::{AdoptionView, FileView, VersionView, file_views, load};
 use crate::dates::display_day;
-use crate::forms::FieldErrors;
+use crate::forms::{Feedback, FieldErrors};
 use crate::i18n::Tr;
 use crate::policy::Action;
 use crate::report::Narrative;
 use crate::report::store::{self, MAX_NARRATIVE_CHARS, ReportError, ReportRow, ReportState};
 use crate::snapshot::store as snapshots;
 use crate::web::auth::{CsrfToken, CurrentUser};
+use crate::web::confirm::{Confirm, confirmed};
 use crate::web::{AppError, AppState, render as render_page};
 use askama::Template;
 use axum::Form;
@@ -58,7 +59,7 @@ struct WorkspacePage {
     adoption: Option<AdoptionView>,
     files: Vec<FileView>,
     versions: Vec<VersionView>,
-    errors: FieldErrors,
+    feedback: Feedback,
     /// What the last action did ("saved", "submitted", ...), from `?done=`.
     done: Option<String>,
     /// Values typed into the adoption form, kept when it is refused.
@@ -67,7 +68,7 @@ struct WorkspacePage {
 
 impl WorkspacePage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors.get(field)
+        self.feedback.error(field)
     }
 }
 
@@ -77,6 +78,12 @@ pub(super) struct AdoptionForm {
     pub(super) protocol_number: String,
     pub(super) date: String,
     pub(super) url: String,
+    /// The person ticked "the date is right" after it was questioned.
+    pub(super) date_confirmed: bool,
+    /// The date is before the approval or in the future: asked to confirm it.
+    pub(super) date_questioned: bool,
+    /// The person ticked that an adopted version cannot change.
+    pub(super) confirm: bool,
 }
 
 /// A logged-in visitor of the workspace: the state, their language, form token and account.
@@ -219,7 +226,7 @@ async fn workspace_page(v: &Visit, r: ReportRow, retry: Retry) -> Result<Workspa
         adoption: AdoptionView::new(&r),
         files: file_views(state, &r).await?,
         versions: all.iter().map(VersionView::new).collect(),
-        errors,
+        feedback: Feedback::fields(errors).titled("report.refused"),
         done: None,
         adoption_form,
         r,
@@ -279,7 +286,7 @@ pub(super) async fn step(
         Ok(()) => Ok(Redirect::to(&format!("/reports/{}?done={done}", r.id)).into_response()),
         Err(ReportError::Workflow(m)) => {
             let mut errors = FieldErrors::default();
-            errors.add("workflow", m);
+            errors.add("", m);
             let retry = Retry {
                 errors,
                 ..Retry::default()
@@ -315,7 +322,7 @@ fn narrative_from(form: &HashMap<String, String>, priorities: usize) -> (Narrati
                             }
                         }
                         _ => errors.add(
-                            "workflow",
+                            "",
                             format!("Полето „{other}“ не е приоритетна област на този план."),
                         ),
                     }
@@ -395,9 +402,52 @@ pub(super) async fn send_back(
     step(&v, r, "returned", result).await
 }
 
-pub(super) async fn publish(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
+/// The confirmation of publishing: what becomes public, and where.
+fn publish_confirm(v: &Visit, r: &ReportRow, unconfirmed: bool) -> Result<Confirm, AppError> {
+    let tr = v.tr;
+    if r.state() != ReportState::Adopted {
+        return Err(AppError::Conflict(
+            "Публикува се само приета от общинския съвет версия.".into(),
+        ));
+    }
+    Ok(Confirm {
+        tr,
+        csrf: v.csrf.value().to_string(),
+        title: format!("{}: {} {}", tr.t("report.publish"), r.plan_title, r.year),
+        effects: vec![
+            tr.t("report.publish_hint").to_string(),
+            format!(
+                "{} /plans/{}/reports/{}",
+                tr.t("confirm.publish_where"),
+                r.plan_id,
+                r.year
+            ),
+            tr.t("confirm.publish_mail").to_string(),
+        ],
+        facts: vec![r.state_line()],
+        action: format!("/reports/{}/publish", r.id),
+        button: tr.t("report.publish").to_string(),
+        back: format!("/reports/{}", r.id),
+        unconfirmed,
+    })
+}
+
+pub(super) async fn publish_page(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {
     let r = v.report(&rid).await?;
     v.require(&Action::ManageReports(r.place()))?;
+    publish_confirm(&v, &r, false)?.answer()
+}
+
+pub(super) async fn publish(
+    v: Visit,
+    Path(rid): Path<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let r = v.report(&rid).await?;
+    v.require(&Action::ManageReports(r.place()))?;
+    if !confirmed(&f) {
+        return publish_confirm(&v, &r, true)?.answer();
+    }
     let result = store::publish(&v.state.db, &r, &v.actor()).await;
     step(&v, r, "published", result).await
 }
