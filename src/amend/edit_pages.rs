@@ -8,9 +8,7 @@
 use super::draft::{self, Op, apply_op, empty_measure, locate, objective_at};
 use super::edit::{self, amount_line};
 use super::store;
-use super::views::{
-    HandRow, edit_draft, hand_rows, messages, objective_heading, priority_heading,
-};
+use super::views::{HandRow, edit_draft, hand_rows, messages, objective_heading, priority_heading};
 use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::plan::{Measure, Plan};
