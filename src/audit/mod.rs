@@ -26,6 +26,7 @@
 
 pub mod pages;
 pub mod store;
+pub mod view;
 
 use crate::dates::now_stamp;
 use serde::Serialize;

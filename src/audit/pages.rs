@@ -1,7 +1,8 @@
 //! The audit log page (read-only): coordinators see their municipalities' events,
 //! administrators everything. Filters by date, user and action.
 
-use super::store::{self, Filter, StoredEvent};
+use super::store::{self, Filter};
+use super::view::{self, EventView};
 use crate::i18n::Tr;
 use crate::policy::Kind;
 use crate::web::auth::CurrentUser;
@@ -37,7 +38,7 @@ struct AuditQuery {
 #[template(path = "audit/audit.html")]
 struct AuditPage {
     tr: Tr,
-    events: Vec<StoredEvent>,
+    events: Vec<EventView>,
     total: i64,
     page: i64,
     pages: i64,
@@ -52,13 +53,7 @@ struct AuditPage {
 
 impl AuditPage {
     fn action_label(&self, action: &str) -> String {
-        let key = format!("audit.action.{action}");
-        let t = self.tr.t(&key);
-        if t == key {
-            action.to_string()
-        } else {
-            t.to_string()
-        }
+        view::action_label(self.tr, action)
     }
 }
 
@@ -113,7 +108,10 @@ async fn audit_page(
     .unwrap_or_default();
     render(&AuditPage {
         tr,
-        events,
+        events: events
+            .into_iter()
+            .map(|e| view::event_view(tr, e))
+            .collect(),
         total,
         page,
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),

@@ -185,6 +185,9 @@ pub fn review_view(draft: &Draft) -> ReviewView {
             .map(warning_view)
             .collect()
     };
+    // Measures without a number of their own are named by their place in the plan ("№ 7"), as
+    // on the plan's pages, never by an internal key.
+    let mut ordinal = 0;
     let priorities = draft
         .plan
         .priorities
@@ -203,7 +206,10 @@ pub fn review_view(draft: &Draft) -> ReviewView {
                         .iter()
                         .map(|m| MeasureRow {
                             key: m.key.clone(),
-                            code: m.code.clone().unwrap_or_default(),
+                            code: {
+                                ordinal += 1;
+                                m.code.clone().unwrap_or_else(|| format!("№ {ordinal}"))
+                            },
                             tasks: m.tasks.clone(),
                             activities: m.activities.join("\n"),
                             institutions: m.institutions.join("\n"),

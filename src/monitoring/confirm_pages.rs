@@ -9,7 +9,7 @@ use super::views::{day, owing_institutions};
 use super::visit::Ctx;
 use super::{WorkflowError, freeze, links};
 use crate::i18n::Tr;
-use crate::web::confirm::{Confirm, confirmed};
+use crate::web::confirm::{Confirm, Fact, confirmed};
 use crate::web::{AppError, AppState, parse_id};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -44,24 +44,28 @@ async fn close_confirm(
     let updates = store::updates(&state.db, ctx.round.id, None).await?;
     let received = updates.iter().filter(|u| u.state.is_received()).count();
     let awaiting = updates.iter().filter(|u| u.state.awaits_review()).count();
-    let mut facts = vec![format!(
+    let mut facts = vec![Fact::text(format!(
         "{} {} {} {}",
         updates.len() - received,
         tr.t("confirm.of"),
         updates.len(),
         tr.t("confirm.close_missing")
-    )];
+    ))];
     if awaiting > 0 {
-        facts.push(format!("{awaiting} {}", tr.t("confirm.close_awaiting")));
+        facts.push(Fact::text(format!(
+            "{awaiting} {}",
+            tr.t("confirm.close_awaiting")
+        )));
     }
     for (_, name, missing) in owing_institutions(&updates) {
         let missing = tr.count(&missing, "confirm.missing_one", "confirm.missing_many");
-        facts.push(format!("{name}: {missing}"));
+        facts.push(Fact::about(name, missing));
     }
     Ok(Confirm {
         tr,
         csrf: ctx.csrf.clone(),
         title: format!("{} {}", tr.t("confirm.close_title"), ctx.round.year),
+        name: None,
         effects: [
             "confirm.close_frozen",
             "confirm.close_snapshot",
@@ -133,16 +137,17 @@ async fn revoke_confirm(
         Confirm {
             tr,
             csrf: ctx.csrf.clone(),
-            title: format!("{}: {}", tr.t("confirm.revoke_title"), link.institution),
+            title: tr.t("confirm.revoke_title").to_string(),
+            name: Some(link.institution.clone()),
             effects: vec![
                 tr.t("confirm.revoke_effect").to_string(),
                 tr.t("confirm.revoke_new").to_string(),
             ],
-            facts: vec![format!(
+            facts: vec![Fact::text(format!(
                 "{} {}.",
                 tr.t("confirm.revoke_issued"),
                 day(&link.created_at)
-            )],
+            ))],
             action: format!("{}/links/{id}/revoke", ctx.base),
             button: tr.t("mon.revoke").to_string(),
             back: format!("{}#links", ctx.base),

@@ -143,3 +143,18 @@ pub async fn resolve(db: &Db, token: &str) -> Result<Option<(i64, i64, i64)>, Mo
     .fetch_optional(&db.pool)
     .await?)
 }
+
+/// Why a link that does not resolve stopped working: `Some(year)` of its round when the round
+/// is closed, `None` when it was revoked or was never issued.
+pub async fn closed_round_of(db: &Db, token: &str) -> Result<Option<i64>, MonitoringError> {
+    if !crate::token::looks_valid(token) {
+        return Ok(None);
+    }
+    Ok(sqlx::query_scalar(
+        "SELECT r.year FROM submission_links l JOIN rounds r ON r.id = l.round_id \
+         WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND r.state <> 'open'",
+    )
+    .bind(crate::token::token_hash(token))
+    .fetch_optional(&db.pool)
+    .await?)
+}

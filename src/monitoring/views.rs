@@ -61,11 +61,8 @@ pub fn round_header(r: &RoundRow) -> RoundHeader {
 
 /// A measure's short label ("1.2." or its key) and headline.
 pub fn measure_label(plan: Option<&Plan>, key: &str) -> (String, String) {
-    match plan.and_then(|p| p.measures().find(|m| m.key == key)) {
-        Some(m) => (
-            m.code.clone().unwrap_or_else(|| key.to_string()),
-            shorten(&m.headline(), 110),
-        ),
+    match plan.and_then(|p| Some((p.measure_number(key)?, p.measures().find(|m| m.key == key)?))) {
+        Some((number, m)) => (number, shorten(&m.headline(), 110)),
         None => (key.to_string(), String::new()),
     }
 }

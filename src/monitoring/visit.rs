@@ -206,9 +206,16 @@ async fn link_ctx(state: &AppState, token: &str) -> Result<Ctx, AppError> {
              Обърнете се към координатора в общината.",
         )
     };
-    let (link_id, round_id, institution_id) = links::resolve(&state.db, token)
-        .await?
-        .ok_or_else(invalid)?;
+    let Some((link_id, round_id, institution_id)) = links::resolve(&state.db, token).await? else {
+        // A link of a closed round says so (issue 17: closed links show as closed everywhere).
+        return Err(match links::closed_round_of(&state.db, token).await? {
+            Some(year) => AppError::NotFound(format!(
+                "Отчетният кръг за {year} г. е приключен: тази връзка вече не приема отчети. \
+                 Обърнете се към координатора в общината, ако нещо липсва."
+            )),
+            None => invalid(),
+        });
+    };
     let round = store::get_round(&state.db, round_id)
         .await?
         .ok_or_else(invalid)?;

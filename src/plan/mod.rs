@@ -6,6 +6,7 @@ pub mod api;
 pub mod diff;
 pub mod format;
 pub mod keys;
+pub mod measure_history;
 pub mod pages;
 pub mod rules;
 pub mod store;
@@ -381,6 +382,17 @@ impl Plan {
             .iter()
             .flat_map(|p| p.objectives.iter())
             .flat_map(|o| o.measures.iter())
+    }
+
+    /// The number a reader knows a measure by: the plan's own ("2.3."), else its place in the
+    /// plan ("№ 7"), as every page shows it; never the internal key.
+    pub fn measure_number(&self, key: &str) -> Option<String> {
+        let (ordinal, m) = self.measures().enumerate().find(|(_, m)| m.key == key)?;
+        Some(
+            m.code
+                .clone()
+                .unwrap_or_else(|| format!("№ {}", ordinal + 1)),
+        )
     }
 
     pub fn measures_mut(&mut self) -> impl Iterator<Item = &mut Measure> {

@@ -257,6 +257,8 @@ struct MeasurePage {
     m: MeasureView,
     /// For a measure not in the current version: the last version that has it.
     dropped_after: Option<i64>,
+    /// The years with a closed round and the amendments that touched the measure.
+    history: super::measure_history::MeasureHistory,
 }
 
 async fn measure_page(
@@ -291,6 +293,7 @@ async fn measure_page(
     if let Some(o) = &older {
         sp = o;
     }
+    let history = super::measure_history::load(&state.db, current.id, &key, tr).await?;
     let mut ordinal = 0;
     for (pi, p) in sp.plan.priorities.iter().enumerate() {
         for o in &p.objectives {
@@ -307,6 +310,7 @@ async fn measure_page(
                         objective: views::objective_heading(o, tr),
                         m: views::measure_view(sp, m, ordinal, tr),
                         dropped_after,
+                        history,
                     });
                 }
             }

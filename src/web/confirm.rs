@@ -23,10 +23,12 @@ pub struct Confirm {
     pub tr: Tr,
     pub csrf: String,
     pub title: String,
+    /// The record's name after the title (Bulgarian content, marked so on English pages).
+    pub name: Option<String>,
     /// What the step will do.
     pub effects: Vec<String>,
     /// What is still missing, or worth knowing before.
-    pub facts: Vec<String>,
+    pub facts: Vec<Fact>,
     /// The address of the step (POST).
     pub action: String,
     pub button: String,
@@ -34,6 +36,28 @@ pub struct Confirm {
     pub back: String,
     /// Answered to a POST without the confirmation.
     pub unconfirmed: bool,
+}
+
+/// One thing to know before the step: about a named record (Bulgarian content), or not.
+pub struct Fact {
+    pub name: Option<String>,
+    pub text: String,
+}
+
+impl Fact {
+    pub fn text(text: impl Into<String>) -> Fact {
+        Fact {
+            name: None,
+            text: text.into(),
+        }
+    }
+
+    pub fn about(name: impl Into<String>, text: impl Into<String>) -> Fact {
+        Fact {
+            name: Some(name.into()),
+            text: text.into(),
+        }
+    }
 }
 
 impl Confirm {

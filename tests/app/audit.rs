@@ -256,3 +256,44 @@ async fn command_line_accounts_and_imports_are_recorded_as_the_command_line() {
     let again = planmon::account::cli::add(&app.db, "K@test.example", "", None, &request).await;
     assert!(again.is_err_and(|e| e.to_string().contains("вече има потребител")));
 }
+
+#[tokio::test]
+async fn the_log_reads_as_words_with_labelled_values_local_time_and_the_raw_record_behind_a_toggle()
+{
+    let app = TestApp::spawn().await;
+    let (mine, _) = two_municipalities(&app).await;
+    Event::new(Actor::system(), "report.approve", "annual_report", 7)
+        .municipality(mine)
+        .before(&serde_json::json!({ "state": "submitted" }))
+        .after(&serde_json::json!({ "state": "approved", "reminder": true }))
+        .record(&app.db.pool)
+        .await
+        .expect("record");
+    let admin = app.admin_session().await;
+    let page = app.get_as("/audit?action=report.approve", &admin).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(
+        body.contains("годишен доклад одобрен от наблюдателния орган — <a href=\"/reports/7\">годишен доклад 7</a>"),
+        "the action and the record in words, linked: {body}"
+    );
+    assert!(
+        body.contains("<dt>Етап</dt><dd>submitted</dd>"),
+        "before, labelled"
+    );
+    assert!(
+        body.contains("<dt>Напомняне</dt><dd>да</dd>"),
+        "yes in words"
+    );
+    assert!(body.contains("<details><summary>Данни на записа (JSON)</summary>"));
+    // The time is shown in Bulgarian time ("03.12.2026 23:15"), the ISO stamp stays machine-readable.
+    let shown = body
+        .split("<time datetime=\"")
+        .nth(1)
+        .and_then(|t| t.split("</time>").next())
+        .expect("a time");
+    let (iso, local) = shown.split_once("\">").expect("datetime and text");
+    assert!(iso.ends_with('Z'), "{iso}");
+    assert_eq!(local, planmon::dates::display_local(iso));
+    assert!(!local.contains('T'), "{local}");
+}

@@ -60,7 +60,15 @@ async fn closing_a_round_says_what_is_missing_and_waits_for_the_confirmation() {
         after.body
     );
     assert!(!after.body.contains("/revoke"));
-    assert_eq!(get(&app, &link, None).await.status, StatusCode::NOT_FOUND);
+    let closed_link = get(&app, &link, None).await;
+    assert_eq!(closed_link.status, StatusCode::NOT_FOUND);
+    assert!(
+        closed_link
+            .body
+            .contains("Отчетният кръг за 2024 г. е приключен"),
+        "{}",
+        closed_link.body
+    );
     assert_eq!(
         app.get_as(&path, &coordinator).await.status,
         StatusCode::CONFLICT

@@ -40,7 +40,7 @@ fn marked_bulgarian(el: ElementRef<'_>) -> bool {
 }
 
 /// The Bulgarian text of a page not marked as Bulgarian, and the same-site links it has.
-fn read_page(html: &str) -> (Vec<String>, Vec<String>) {
+pub(crate) fn read_page(html: &str) -> (Vec<String>, Vec<String>) {
     let doc = Html::parse_document(html);
     let mut unmarked = Vec::new();
     let mut links = Vec::new();

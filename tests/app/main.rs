@@ -30,6 +30,7 @@ mod import_template;
 mod import_web;
 mod imports_api;
 mod mail;
+mod measure_history;
 mod monitoring_pages;
 mod monitoring_security;
 mod monitoring_store;

@@ -11,7 +11,7 @@ use crate::report::Narrative;
 use crate::report::store::{self, MAX_NARRATIVE_CHARS, ReportError, ReportRow, ReportState};
 use crate::snapshot::store as snapshots;
 use crate::web::auth::{CsrfToken, CurrentUser};
-use crate::web::confirm::{Confirm, confirmed};
+use crate::web::confirm::{Confirm, Fact, confirmed};
 use crate::web::{AppError, AppState, render as render_page};
 use askama::Template;
 use axum::Form;
@@ -413,7 +413,8 @@ fn publish_confirm(v: &Visit, r: &ReportRow, unconfirmed: bool) -> Result<Confir
     Ok(Confirm {
         tr,
         csrf: v.csrf.value().to_string(),
-        title: format!("{}: {} {}", tr.t("report.publish"), r.plan_title, r.year),
+        title: format!("{} {}", tr.t("report.publish"), r.year),
+        name: Some(r.plan_title.clone()),
         effects: vec![
             tr.t("report.publish_hint").to_string(),
             format!(
@@ -424,7 +425,7 @@ fn publish_confirm(v: &Visit, r: &ReportRow, unconfirmed: bool) -> Result<Confir
             ),
             tr.t("confirm.publish_mail").to_string(),
         ],
-        facts: vec![r.state_line()],
+        facts: vec![Fact::about(r.state_line(), "")],
         action: format!("/reports/{}/publish", r.id),
         button: tr.t("report.publish").to_string(),
         back: format!("/reports/{}", r.id),
