@@ -156,6 +156,47 @@ impl Tr {
     }
 }
 
+/// Words to be said later in the reader's language: a message key and the values of its
+/// `{name}` places, so pure code can refuse something without choosing the language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Msg {
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl Msg {
+    pub fn new(key: &'static str) -> Msg {
+        Msg {
+            key,
+            args: Vec::new(),
+        }
+    }
+
+    /// The value of the place `{name}`.
+    pub fn with(mut self, name: &'static str, value: impl Into<String>) -> Msg {
+        self.args.push((name, value.into()));
+        self
+    }
+}
+
+/// In Bulgarian (the command line, the API and the log speak it).
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Tr::default().say(self))
+    }
+}
+
+impl Tr {
+    /// The message in this language with its places filled.
+    pub fn say(&self, m: &Msg) -> String {
+        let mut text = self.t(m.key).to_string();
+        for (name, value) in &m.args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
 /// The interface language of a request: the `lang` cookie, else Bulgarian.
 impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = Infallible;
@@ -195,6 +236,60 @@ mod tests {
         assert_eq!(Tr::default().t("nav.home"), "Начало");
         assert_eq!(Tr::new(Lang::En).t("nav.home"), "Home");
         assert_eq!(Tr::default().t("no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn a_message_fills_its_places_in_either_language() {
+        let m = Msg::new("amend.err.no_measure").with("code", "9.9");
+        assert_eq!(Tr::default().say(&m), "в плана няма мярка „9.9“.");
+        assert_eq!(
+            Tr::new(Lang::En).say(&m),
+            "the plan has no measure \"9.9\"."
+        );
+        assert_eq!(m.to_string(), "в плана няма мярка „9.9“.");
+    }
+
+    #[test]
+    fn both_languages_of_a_message_have_the_same_places() {
+        let parsed: HashMap<String, [String; 2]> =
+            toml::from_str(MESSAGES_TOML).expect("messages.toml");
+        let places = |s: &str| {
+            let mut out: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(n, _)| n.to_string()))
+                .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+                .collect();
+            out.sort();
+            out
+        };
+        for (k, [bg, en]) in &parsed {
+            assert_eq!(places(bg), places(en), "{k}");
+        }
+    }
+
+    #[test]
+    fn every_message_key_used_in_the_code_exists() {
+        let mut missing = Vec::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(p) = stack.pop() {
+            for entry in std::fs::read_dir(&p).expect("src dir").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).expect("source");
+                for part in text.split("Msg::new(\"").skip(1) {
+                    let key = part.split('"').next().unwrap_or_default();
+                    if !MESSAGES.contains_key(key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing messages: {missing:#?}");
     }
 
     #[test]

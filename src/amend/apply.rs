@@ -3,6 +3,7 @@
 //! nothing is applied.
 
 use super::decision::{Change, Proposed};
+use crate::i18n::{Msg, Tr};
 use crate::plan::{Measure, Plan};
 use serde::Serialize;
 
@@ -13,7 +14,27 @@ pub struct ApplyError {
     pub n: usize,
     /// `measure`, `objective` or `code`.
     pub field: &'static str,
-    pub message: String,
+    pub why: Msg,
+}
+
+impl ApplyError {
+    /// "Предложение 1: в плана няма мярка „9.9“." in the reader's language.
+    pub fn message(&self, tr: &Tr) -> String {
+        tr.say(
+            &Msg::new("amend.err.proposal")
+                .with("n", self.n.to_string())
+                .with("why", tr.say(&self.why)),
+        )
+    }
+}
+
+/// The refusals in Bulgarian, one per line (the command line and the demo).
+pub fn in_bulgarian(errors: &[ApplyError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message(&Tr::default()))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn normalise(code: &str) -> String {
@@ -48,7 +69,7 @@ pub fn reference_codes(plan: &Plan) -> Vec<(String, String, bool)> {
 
 /// The key of the one measure `code` names (a printed code before a derived one); an error
 /// text when none or several do.
-fn key_of(refs: &[(String, String, bool)], code: &str) -> Result<String, String> {
+fn key_of(refs: &[(String, String, bool)], code: &str) -> Result<String, Msg> {
     let code = normalise(code);
     let matching = |printed: bool| {
         let mut keys: Vec<&String> = refs
@@ -65,13 +86,17 @@ fn key_of(refs: &[(String, String, bool)], code: &str) -> Result<String, String>
         keys = matching(false);
     }
     match keys.as_slice() {
-        [] => Err(format!("в плана няма мярка „{code}“.")),
+        [] => Err(Msg::new("amend.err.no_measure").with("code", code)),
         [k] => Ok((*k).clone()),
-        _ => Err(format!(
-            "номер „{code}“ отговаря на {} мерки; посочете и приоритета (например 1.{code}).",
-            keys.len()
-        )),
+        _ => Err(Msg::new("amend.err.ambiguous")
+            .with("count", keys.len().to_string())
+            .with("code", code)),
     }
+}
+
+/// The key of the one measure of `plan` that `code` names, as a decision numbers it.
+pub fn key_named(plan: &Plan, code: &str) -> Option<String> {
+    key_of(&reference_codes(plan), code).ok()
 }
 
 fn measure_mut<'a>(plan: &'a mut Plan, key: &str) -> Option<&'a mut Measure> {
@@ -107,16 +132,27 @@ fn objective_for(
     priority: Option<&str>,
     objective: Option<&str>,
     code: Option<&str>,
-) -> Result<(usize, usize), String> {
-    let one = |found: Vec<(usize, usize)>, what: String| match found.as_slice() {
+) -> Result<(usize, usize), Msg> {
+    let one = |found: Vec<(usize, usize)>, none: Msg, many: Msg| match found.as_slice() {
         [one] => Ok(*one),
-        [] => Err(format!("в плана няма {what}.")),
-        _ => Err(format!(
-            "{what} има в няколко приоритета; посочете и приоритета."
-        )),
+        [] => Err(none),
+        _ => Err(many),
+    };
+    let objective_msgs = |o: &str, p: Option<&str>| {
+        let none = match p {
+            Some(p) => Msg::new("amend.err.no_objective_in")
+                .with("objective", o)
+                .with("priority", p),
+            None => Msg::new("amend.err.no_objective").with("objective", o),
+        };
+        (
+            none,
+            Msg::new("amend.err.objective_in_many").with("objective", o),
+        )
     };
     if let Some(o) = objective {
-        return one(objectives_numbered(plan, priority, o), format!("цел „{o}“"));
+        let (none, many) = objective_msgs(o, priority);
+        return one(objectives_numbered(plan, priority, o), none, many);
     }
     let all: Vec<(usize, usize)> = plan
         .priorities
@@ -127,7 +163,7 @@ fn objective_for(
     if let [only] = all.as_slice() {
         return Ok(*only);
     }
-    let unclear = "не е ясно към коя цел е новата мярка: посочете цел в решението.".to_string();
+    let unclear = Msg::new("amend.err.objective_unclear");
     let code = normalise(code.ok_or_else(|| unclear.clone())?);
     let (parent, _) = code.rsplit_once('.').ok_or_else(|| unclear.clone())?;
     // "2.4": beside the measures numbered 2.x …
@@ -145,18 +181,19 @@ fn objective_for(
         })
         .collect();
     if !beside.is_empty() {
-        return one(beside, format!("мерки с номер {parent}.…"));
+        let many = Msg::new("amend.err.siblings_in_many").with("prefix", prefix);
+        return one(beside, unclear, many);
     }
     // … else under цел "parent" ("1.4": priority 1, objective 4).
     match parent.split_once('.') {
-        Some((p, o)) => one(
-            objectives_numbered(plan, Some(p), o),
-            format!("цел „{o}“ в приоритет „{p}“"),
-        ),
-        None => one(
-            objectives_numbered(plan, None, parent),
-            format!("цел „{parent}“"),
-        ),
+        Some((p, o)) => {
+            let (none, many) = objective_msgs(o, Some(p));
+            one(objectives_numbered(plan, Some(p), o), none, many)
+        }
+        None => {
+            let (none, many) = objective_msgs(parent, None);
+            one(objectives_numbered(plan, None, parent), none, many)
+        }
     }
 }
 
@@ -171,11 +208,7 @@ pub fn apply(
     let mut errors = Vec::new();
     let mut dropped: Vec<(String, usize)> = Vec::new();
     for p in proposed.iter().filter(|p| chosen.contains(&p.n)) {
-        let refuse = |field, message: String| ApplyError {
-            n: p.n,
-            field,
-            message: format!("Предложение {}: {message}", p.n),
-        };
+        let refuse = |field, why: Msg| ApplyError { n: p.n, field, why };
         if let Some(code) = p.change.measure() {
             let key = match key_of(&refs, code) {
                 Ok(k) => k,
@@ -187,7 +220,9 @@ pub fn apply(
             if let Some((_, by)) = dropped.iter().find(|(k, _)| *k == key) {
                 errors.push(refuse(
                     "measure",
-                    format!("мярка „{code}“ отпада по предложение {by}."),
+                    Msg::new("amend.err.dropped_by")
+                        .with("code", code)
+                        .with("by", by.to_string()),
                 ));
                 continue;
             }
@@ -223,7 +258,10 @@ pub fn apply(
         if let Some(c) = code
             && key_of(&refs, c).is_ok()
         {
-            errors.push(refuse("code", format!("в плана вече има мярка „{c}“.")));
+            errors.push(refuse(
+                "code",
+                Msg::new("amend.err.code_exists").with("code", c.as_str()),
+            ));
             continue;
         }
         let (pi, oi) = match objective_for(
@@ -370,8 +408,12 @@ mod tests {
         let got: Vec<_> = errors.iter().map(|e| (e.n, e.field)).collect();
         assert_eq!(got, [(1, "measure"), (3, "code"), (4, "objective")]);
         assert_eq!(
-            errors[0].message,
+            errors[0].message(&Tr::default()),
             "Предложение 1: в плана няма мярка „9.9“."
+        );
+        assert_eq!(
+            errors[0].message(&Tr::new(crate::i18n::Lang::En)),
+            "Proposal 1: the plan has no measure \"9.9\"."
         );
     }
 
@@ -393,7 +435,9 @@ mod tests {
         let r = read("1. Мярка 2.1 отпада.\n2. Мярка 2.2.1 отпада.");
         let errors = apply(&p, &r.proposed, &[1]).unwrap_err();
         assert!(
-            errors[0].message.contains("посочете и приоритета"),
+            errors[0]
+                .message(&Tr::default())
+                .contains("посочете и приоритета"),
             "{errors:?}"
         );
         let after = apply(&p, &r.proposed, &[2]).unwrap();

@@ -82,11 +82,7 @@ pub async fn run(config: &Config, a: AmendArgs) -> anyhow::Result<()> {
             let plan = apply(&current.plan, &reading.proposed, &all).map_err(|errors| {
                 anyhow::anyhow!(
                     "Решението не е приложено, нищо не е записано:\n{}",
-                    errors
-                        .iter()
-                        .map(|e| e.message.clone())
-                        .collect::<Vec<_>>()
-                        .join("\n")
+                    super::apply::in_bulgarian(&errors)
                 )
             })?;
             (plan, crate::plan::keys::KeySource::Kept, Some(reading))
@@ -123,7 +119,7 @@ pub async fn run(config: &Config, a: AmendArgs) -> anyhow::Result<()> {
     // An amending decision is itself the act's document.
     let mut staged = None;
     if reading.is_some()
-        && let Some(media_type) = decision_media_type(&bytes, &name)
+        && let Some(media_type) = decision_media_type(&bytes)
     {
         let s = crate::files::stage(&config.data_dir, "decisions", &bytes)?;
         act.file = Some(ActFile {

@@ -227,6 +227,17 @@ fn measure_codes(sentence: &str) -> Vec<(String, usize, usize)> {
     out
 }
 
+/// The measure numbers a sentence names, in order, once each ("мерки 1.1 и 1.2" → 1.1, 1.2).
+pub fn named_codes(sentence: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (code, _, _) in measure_codes(sentence) {
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    out
+}
+
 /// Leading connecting words ("както следва", "така", "с", "на") and punctuation removed.
 fn strip_connectives(mut rest: &str) -> &str {
     loop {

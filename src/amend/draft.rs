@@ -6,7 +6,7 @@
 use super::apply::{ApplyError, apply};
 use super::decision::Reading;
 use crate::plan::keys::KeySource;
-use crate::plan::{Measure, Objective, Plan};
+use crate::plan::{Measure, Objective, Plan, Priority};
 use serde::{Deserialize, Serialize};
 
 /// Where the proposed plan came from.
@@ -121,25 +121,28 @@ pub const NEW_KEY: &str = "new";
 impl AmendDraft {
     /// The plan this draft proposes: for a decision, the base with the confirmed changes
     /// applied (or why they cannot be), and how its measure keys are to be read.
+    /// A decision's draft may be edited too (what the reader did not understand is applied by
+    /// hand): the confirmed proposals then apply to the edited plan.
     pub fn proposed(&self) -> Result<(Plan, KeySource), Vec<ApplyError>> {
-        match &self.origin {
+        let mut plan = match &self.origin {
             Origin::Decision {
                 reading, chosen, ..
-            } => Ok((
-                apply(&self.plan, &reading.proposed, chosen)?,
-                KeySource::Kept,
-            )),
-            Origin::Edit => {
-                let mut plan = self.plan.clone();
-                for m in plan.measures_mut() {
-                    if m.key.starts_with(NEW_KEY) {
-                        m.key.clear();
-                    }
-                }
-                Ok((plan, KeySource::Kept))
+            } => apply(&self.plan, &reading.proposed, chosen)?,
+            Origin::Edit => self.plan.clone(),
+            Origin::Document => return Ok((self.plan.clone(), KeySource::Matched)),
+        };
+        for m in plan.measures_mut() {
+            if m.key.starts_with(NEW_KEY) {
+                m.key.clear();
             }
-            Origin::Document => Ok((self.plan.clone(), KeySource::Matched)),
         }
+        Ok((plan, KeySource::Kept))
+    }
+
+    /// Whether the plan may be edited in the browser (a whole amended document is reviewed as
+    /// it was read).
+    pub fn editable(&self) -> bool {
+        !matches!(self.origin, Origin::Document)
     }
 
     /// A fresh temporary key for a measure added in the browser.
@@ -177,10 +180,13 @@ pub enum Op {
     Drop(String),
     DropObjective(usize, usize),
     AddObjective(usize),
+    DropPriority(usize),
+    AddPriority,
 }
 
 impl Op {
-    /// "up:m3", "down:m3", "drop:m3", "drop-objective:0.1", "add-objective:0".
+    /// "up:m3", "down:m3", "drop:m3", "drop-objective:0.1", "add-objective:0",
+    /// "drop-priority:1", "add-priority:end".
     pub fn parse(text: &str) -> Option<Op> {
         let (verb, what) = text.split_once(':')?;
         let what = what.trim().to_string();
@@ -193,6 +199,8 @@ impl Op {
                 Some(Op::DropObjective(p.parse().ok()?, o.parse().ok()?))
             }
             "add-objective" => Some(Op::AddObjective(what.parse().ok()?)),
+            "drop-priority" => Some(Op::DropPriority(what.parse().ok()?)),
+            "add-priority" => Some(Op::AddPriority),
             _ => None,
         }
     }
@@ -266,6 +274,24 @@ pub fn apply_op(plan: &mut Plan, op: &Op) -> bool {
             });
             true
         }
+        Op::DropPriority(p) => {
+            if *p >= plan.priorities.len() {
+                return false;
+            }
+            plan.priorities.remove(*p);
+            true
+        }
+        Op::AddPriority => {
+            let number = plan.priorities.iter().filter_map(|p| p.number).max();
+            plan.priorities.push(Priority {
+                number: number.map(|n| n + 1),
+                title: String::new(),
+                national_area: None,
+                operational_objective: None,
+                objectives: Vec::new(),
+            });
+            true
+        }
     }
 }
 
@@ -288,7 +314,7 @@ pub fn empty_measure(key: String) -> Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Priority, YearRange};
+    use crate::plan::YearRange;
 
     fn plan() -> Plan {
         let mut p = Plan::new(
@@ -342,6 +368,44 @@ mod tests {
         assert!(!apply_op(&mut p, &Op::parse("drop-objective:0.1").unwrap()));
         assert_eq!(keys(&p), [vec!["m1", "m2"]]);
         assert_eq!(Op::parse("sideways:m1"), None);
+    }
+
+    #[test]
+    fn a_priority_is_added_after_the_last_number_and_dropped_with_its_objectives() {
+        let mut p = plan();
+        assert!(apply_op(&mut p, &Op::parse("add-priority:end").unwrap()));
+        assert_eq!(p.priorities[1].number, Some(2));
+        assert!(apply_op(&mut p, &Op::parse("drop-priority:0").unwrap()));
+        assert!(!apply_op(&mut p, &Op::parse("drop-priority:1").unwrap()));
+        assert_eq!(p.priorities.len(), 1);
+        assert_eq!(p.measures().count(), 0);
+    }
+
+    #[test]
+    fn a_decision_s_draft_edited_by_hand_gets_its_confirmed_proposals_on_top() {
+        let reading = crate::amend::decision::read("1. Мярка 1.2 отпада.");
+        let mut d = AmendDraft {
+            origin: Origin::Decision {
+                text: String::new(),
+                reading,
+                chosen: vec![1],
+            },
+            plan: plan(),
+            act: ActForm::default(),
+            file: None,
+            file_name: None,
+            next_new: 0,
+        };
+        for (i, m) in d.plan.measures_mut().enumerate() {
+            m.code = Some(format!("1.{}", i + 1));
+        }
+        let k = d.new_key();
+        d.plan.priorities[0].objectives[1]
+            .measures
+            .push(empty_measure(k));
+        assert!(d.editable());
+        let (p, _) = d.proposed().unwrap();
+        assert_eq!(keys(&p), [vec!["m1"], vec!["m3", ""]]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The editor's forms (pure): a measure (number, place, activities, institutions, deadline,
-//! amounts, sources, indicators) and an objective, read from what was typed into the value or
+//! status, amounts, sources, indicators), an objective and a priority, read from what was typed into the value or
 //! the errors by field. Messages are translation keys (`amend.err.*`) with the offending text.
 
 use super::draft::objective_at;
@@ -61,6 +61,9 @@ fn read_amounts(text: &str) -> Result<Vec<Amount>, EditError> {
     }
     Ok(out)
 }
+
+/// The longest status a measure may declare ("Текущ", "Предстои", "Изпълнена").
+const STATUS_MAX: usize = 80;
 
 /// A form's fields by name (the last value of a repeated name).
 pub struct Fields<'a>(pub &'a [(String, String)]);
@@ -134,7 +137,6 @@ pub fn read_measure(
     fields: &[(String, String)],
     plan: &Plan,
     key: &str,
-    before: Option<&Measure>,
 ) -> Result<(Measure, (usize, usize)), Vec<EditError>> {
     let f = Fields(fields);
     let mut errors = Vec::new();
@@ -162,6 +164,10 @@ pub fn read_measure(
     {
         errors.push(err("period", "amend.err.period", period_text));
     }
+    let status = f.get("status");
+    if status.chars().count() > STATUS_MAX {
+        errors.push(err("status", "amend.err.status", ""));
+    }
     let amounts = read_amounts(f.get("amounts")).unwrap_or_else(|e| {
         errors.push(e);
         Vec::new()
@@ -177,7 +183,7 @@ pub fn read_measure(
         activities,
         institutions: lines(f.get("institutions")),
         period,
-        status: before.and_then(|m| m.status.clone()),
+        status: Some(status.to_string()).filter(|s| !s.is_empty()),
         amounts,
         funding_sources: lines(f.get("sources")),
         indicators,
@@ -194,8 +200,48 @@ pub fn read_objective(
     if title.is_empty() {
         return Err(vec![err("title", "amend.err.objective_title", "")]);
     }
-    let code = Some(f.get("code").to_string()).filter(|c| !c.is_empty());
+    let code = Some(f.get("number").to_string()).filter(|c| !c.is_empty());
     Ok((code, title))
+}
+
+/// A priority's number and title as typed, or the errors; `index` is the priority's place in
+/// `plan` (another priority's number is refused).
+pub fn read_priority(
+    fields: &[(String, String)],
+    plan: &Plan,
+    index: usize,
+) -> Result<(Option<u32>, String), Vec<EditError>> {
+    let f = Fields(fields);
+    let mut errors = Vec::new();
+    let typed = f.get("number");
+    let number = match typed {
+        "" => None,
+        n => match n.trim_end_matches('.').parse::<u32>() {
+            Ok(n) if (1..=999).contains(&n) => Some(n),
+            _ => {
+                errors.push(err("number", "amend.err.priority_number", n));
+                None
+            }
+        },
+    };
+    if let Some(n) = number
+        && plan
+            .priorities
+            .iter()
+            .enumerate()
+            .any(|(i, p)| i != index && p.number == Some(n))
+    {
+        errors.push(err("number", "amend.err.priority_taken", typed));
+    }
+    let title = f.get("title").to_string();
+    if title.is_empty() {
+        errors.push(err("title", "amend.err.priority_title", ""));
+    }
+    if errors.is_empty() {
+        Ok((number, title))
+    } else {
+        Err(errors)
+    }
 }
 
 /// Puts `measure` in place of the one with its key (at the same position when it stays in
@@ -273,7 +319,7 @@ mod tests {
             ("i.1.name", ""),
         ]);
         let p = plan();
-        let (m, at) = read_measure(&f, &p, "m1", None).unwrap();
+        let (m, at) = read_measure(&f, &p, "m1").unwrap();
         assert_eq!(at, (0, 1));
         assert_eq!(m.activities, ["Летни училища", "Курсове"]);
         assert_eq!(m.amounts[0].minor, 1_200_000);
@@ -303,7 +349,7 @@ mod tests {
             ("i.1.name", "Деца"),
             ("i.1.target_year", "две хиляди"),
         ]);
-        let e = read_measure(&f, &p, "m2", None).unwrap_err();
+        let e = read_measure(&f, &p, "m2").unwrap_err();
         let fields: Vec<_> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -338,13 +384,66 @@ mod tests {
     }
 
     #[test]
+    fn a_measure_keeps_the_status_typed_and_an_empty_status_is_none() {
+        let p = plan();
+        let f = form(&[
+            ("objective", "0.0"),
+            ("activities", "Курсове"),
+            ("status", " Текущ "),
+        ]);
+        let (m, _) = read_measure(&f, &p, "m1").unwrap();
+        assert_eq!(m.status.as_deref(), Some("Текущ"));
+        let f = form(&[
+            ("objective", "0.0"),
+            ("activities", "Курсове"),
+            ("status", ""),
+        ]);
+        assert_eq!(read_measure(&f, &p, "m1").unwrap().0.status, None);
+        let long = "дълъг ".repeat(20);
+        let f = form(&[
+            ("objective", "0.0"),
+            ("activities", "Курсове"),
+            ("status", &long),
+        ]);
+        assert_eq!(read_measure(&f, &p, "m1").unwrap_err()[0].field, "status");
+    }
+
+    #[test]
+    fn a_priority_needs_a_title_and_a_number_no_other_priority_has() {
+        let mut p = plan();
+        let mut second = p.priorities[0].clone();
+        second.number = Some(2);
+        p.priorities.push(second);
+        assert_eq!(
+            read_priority(&form(&[("number", "3"), ("title", " Заетост ")]), &p, 1).unwrap(),
+            (Some(3), "Заетост".into())
+        );
+        assert_eq!(
+            read_priority(&form(&[("number", ""), ("title", "Заетост")]), &p, 1).unwrap(),
+            (None, "Заетост".into())
+        );
+        let e = read_priority(&form(&[("number", "1"), ("title", "")]), &p, 1).unwrap_err();
+        let fields: Vec<_> = e.iter().map(|e| (e.field.as_str(), e.key)).collect();
+        assert_eq!(
+            fields,
+            [
+                ("number", "amend.err.priority_taken"),
+                ("title", "amend.err.priority_title")
+            ]
+        );
+        let e = read_priority(&form(&[("number", "първи"), ("title", "Х")]), &p, 0).unwrap_err();
+        assert_eq!(e[0].key, "amend.err.priority_number");
+        assert!(read_priority(&form(&[("number", "1."), ("title", "Х")]), &p, 0).is_ok());
+    }
+
+    #[test]
     fn an_objective_needs_its_title() {
         assert_eq!(
             read_objective(&form(&[("title", "")])).unwrap_err()[0].field,
             "title"
         );
         assert_eq!(
-            read_objective(&form(&[("code", "3"), ("title", "Заетост")])).unwrap(),
+            read_objective(&form(&[("number", "3"), ("title", "Заетост")])).unwrap(),
             (Some("3".into()), "Заетост".into())
         );
     }

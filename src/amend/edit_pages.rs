@@ -1,13 +1,14 @@
 //! Editing a plan in the browser as an amendment draft (see [`super::work_pages`] for the
-//! start and the review): the plan's outline with moves and drops
-//! (`/plans/{id}/amend/{draft}/edit`), a measure's form (`…/measures/{key}`, `…/measures/new`)
-//! and an objective's form (`…/objectives/{p}.{o}`), with errors by field. Nothing is saved as a
+//! start and the review): the plan's outline with moves, drops and additions
+//! (`/plans/{id}/amend/{draft}/edit`) and a measure's form (`…/measures/{key}`,
+//! `…/measures/new`), with errors by field (priorities' and objectives' forms are in
+//! [`super::part_pages`]). Nothing is saved as a
 //! version here; every change stays in the draft until the review saves it.
 
 use super::draft::{self, Op, apply_op, empty_measure, locate, objective_at};
-use super::edit::{self, EditError, amount_line};
-use super::store::{self, DraftRow};
-use super::views::{amendable, draft_of};
+use super::edit::{self, amount_line};
+use super::store;
+use super::views::{HandRow, edit_draft, hand_rows, messages, objective_heading, priority_heading};
 use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::plan::{Measure, Plan};
@@ -29,10 +30,6 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/plans/{id}/amend/{draft}/measures/{key}",
             get(measure_form).post(measure_save),
-        )
-        .route(
-            "/plans/{id}/amend/{draft}/objectives/{at}",
-            get(objective_form).post(objective_save),
         )
 }
 
@@ -63,18 +60,10 @@ struct OutlinePage {
     title: String,
     draft: i64,
     priorities: Vec<PriorityRow>,
-}
-
-fn objective_heading(tr: &Tr, code: Option<&str>, title: &str) -> String {
-    let title = if title.is_empty() {
-        tr.t("amend.untitled")
-    } else {
-        title
-    };
-    match code {
-        Some(c) => format!("{} {c}. {title}", tr.t("amend.p.objective")),
-        None => title.to_string(),
-    }
+    /// A decision's draft: its confirmed proposals apply on top of these edits.
+    from_decision: bool,
+    /// The decision's sentences to apply by hand.
+    by_hand: Vec<HandRow>,
 }
 
 fn outline_rows(tr: &Tr, plan: &Plan) -> Vec<PriorityRow> {
@@ -83,10 +72,7 @@ fn outline_rows(tr: &Tr, plan: &Plan) -> Vec<PriorityRow> {
         .enumerate()
         .map(|(pi, p)| PriorityRow {
             index: pi,
-            heading: match p.number {
-                Some(n) => format!("{} {n}. {}", tr.t("plan.priority"), p.title),
-                None => p.title.clone(),
-            },
+            heading: priority_heading(tr, p.number, &p.title),
             objectives: p
                 .objectives
                 .iter()
@@ -109,23 +95,6 @@ fn outline_rows(tr: &Tr, plan: &Plan) -> Vec<PriorityRow> {
         .collect()
 }
 
-/// The draft of an edit in the browser (a decision's draft is reviewed, not edited).
-async fn edit_draft(
-    state: &AppState,
-    user: &CurrentUser,
-    id: &str,
-    d: &str,
-) -> Result<(i64, String, DraftRow), AppError> {
-    let sp = amendable(state, user, id).await?;
-    let row = draft_of(state, sp.id, d).await?;
-    if row.draft.origin != draft::Origin::Edit {
-        return Err(AppError::Conflict(
-            "Това изменение е прочетено от файл: прегледайте го, вместо да го редактирате.".into(),
-        ));
-    }
-    Ok((sp.id, sp.plan.title.clone(), row))
-}
-
 async fn outline(
     user: CurrentUser,
     tr: Tr,
@@ -134,8 +103,14 @@ async fn outline(
     Path((id, d)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let (id, title, row) = edit_draft(&state, &user, &id, &d).await?;
+    let by_hand = match &row.draft.origin {
+        draft::Origin::Decision { reading, .. } => hand_rows(id, row.id, &row.draft.plan, reading),
+        _ => Vec::new(),
+    };
     let page = OutlinePage {
         priorities: outline_rows(&tr, &row.draft.plan),
+        from_decision: matches!(row.draft.origin, draft::Origin::Decision { .. }),
+        by_hand,
         tr,
         csrf,
         id,
@@ -162,6 +137,14 @@ async fn outline_op(
         ));
     }
     let anchor = match &op {
+        Op::AddPriority => {
+            let p = row.draft.plan.priorities.len() - 1;
+            store::update_draft(&state.db, &row).await?;
+            return Ok(
+                Redirect::to(&format!("/plans/{id}/amend/{}/priorities/{p}", row.id))
+                    .into_response(),
+            );
+        }
         Op::AddObjective(p) => {
             let n = row.draft.plan.priorities[*p].objectives.len() - 1;
             store::update_draft(&state.db, &row).await?;
@@ -205,6 +188,7 @@ struct MeasurePage {
     key: String,
     is_new: bool,
     objectives: Vec<Choice>,
+    statuses: Vec<String>,
     values: Vec<(&'static str, String)>,
     indicators: Vec<IndicatorRow>,
     feedback: Feedback,
@@ -262,22 +246,6 @@ impl MeasurePage {
     }
 }
 
-fn messages(tr: &Tr, errors: Vec<EditError>) -> Feedback {
-    let fields = errors
-        .into_iter()
-        .map(|e| {
-            let m = tr.t(e.key);
-            let message = if e.detail.is_empty() {
-                m.to_string()
-            } else {
-                format!("{m} („{}“)", e.detail)
-            };
-            (e.field, message)
-        })
-        .collect();
-    Feedback::fields(fields).titled("amend.fix")
-}
-
 /// The measure's form values: from the measure, or as typed when it came back with errors.
 fn measure_values(m: &Measure, at: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -302,6 +270,7 @@ fn measure_values(m: &Measure, at: &str) -> Vec<(&'static str, String)> {
                 .join("\n"),
         ),
         ("sources", m.funding_sources.join("\n")),
+        ("status", m.status.clone().unwrap_or_default()),
     ]
 }
 
@@ -356,6 +325,19 @@ fn objective_choices(tr: &Tr, plan: &Plan, at: &str) -> Vec<Choice> {
         .collect()
 }
 
+/// The statuses the plan's measures declare, and the usual ones, for the status field's list.
+fn statuses(plan: &Plan) -> Vec<String> {
+    let mut out: Vec<String> = ["Текущ", "Предстои", "Изпълнена", "Неизпълнена"]
+        .map(String::from)
+        .to_vec();
+    for s in plan.measures().filter_map(|m| m.status.as_deref()) {
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    }
+    out
+}
+
 #[derive(serde::Deserialize, Default)]
 struct NewAt {
     objective: Option<String>,
@@ -384,6 +366,7 @@ async fn measure_form(
         )
     };
     let page = MeasurePage {
+        statuses: statuses(plan),
         objectives: objective_choices(&tr, plan, &at),
         values: measure_values(&measure, &at),
         indicators: indicator_rows(&measure),
@@ -409,15 +392,11 @@ async fn measure_save(
 ) -> Result<Response, AppError> {
     let (id, title, mut row) = edit_draft(&state, &user, &id, &d).await?;
     let is_new = key == "new";
-    let before = if is_new {
-        None
-    } else {
-        let (pi, oi, i) = locate(&row.draft.plan, &key)
-            .ok_or_else(|| AppError::not_found("Няма такава мярка в изменението."))?;
-        Some(row.draft.plan.priorities[pi].objectives[oi].measures[i].clone())
-    };
+    if !is_new && locate(&row.draft.plan, &key).is_none() {
+        return Err(AppError::not_found("Няма такава мярка в изменението."));
+    }
     let real_key = if is_new { String::new() } else { key.clone() };
-    match edit::read_measure(&fields, &row.draft.plan, &real_key, before.as_ref()) {
+    match edit::read_measure(&fields, &row.draft.plan, &real_key) {
         Ok((mut measure, at)) => {
             if is_new {
                 measure.key = row.draft.new_key();
@@ -442,6 +421,7 @@ async fn measure_save(
                 "period",
                 "amounts",
                 "sources",
+                "status",
             ]
             .map(typed)
             .to_vec();
@@ -467,6 +447,7 @@ async fn measure_save(
             }
             let feedback = messages(&tr, errors);
             let page = MeasurePage {
+                statuses: statuses(&row.draft.plan),
                 objectives: objective_choices(&tr, &row.draft.plan, f.get("objective")),
                 values,
                 indicators,
@@ -478,82 +459,6 @@ async fn measure_save(
                 id,
                 title,
                 draft: row.id,
-            };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "amend/objective.html")]
-struct ObjectivePage {
-    tr: Tr,
-    csrf: CsrfToken,
-    id: i64,
-    title: String,
-    draft: i64,
-    at: String,
-    code: String,
-    name: String,
-    feedback: Feedback,
-}
-
-async fn objective_form(
-    user: CurrentUser,
-    tr: Tr,
-    csrf: CsrfToken,
-    State(state): State<AppState>,
-    Path((id, d, at)): Path<(String, String, String)>,
-) -> Result<Response, AppError> {
-    let (id, title, row) = edit_draft(&state, &user, &id, &d).await?;
-    let (pi, oi) = objective_at(&row.draft.plan, &at)
-        .ok_or_else(|| AppError::not_found("Няма такава цел."))?;
-    let o = &row.draft.plan.priorities[pi].objectives[oi];
-    let page = ObjectivePage {
-        code: o.code.clone().unwrap_or_default(),
-        name: o.title.clone(),
-        tr,
-        csrf,
-        id,
-        title,
-        draft: row.id,
-        at,
-        feedback: Feedback::default(),
-    };
-    Ok(render(&page)?.into_response())
-}
-
-async fn objective_save(
-    user: CurrentUser,
-    tr: Tr,
-    csrf: CsrfToken,
-    State(state): State<AppState>,
-    Path((id, d, at)): Path<(String, String, String)>,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Result<Response, AppError> {
-    let (id, title, mut row) = edit_draft(&state, &user, &id, &d).await?;
-    let (pi, oi) = objective_at(&row.draft.plan, &at)
-        .ok_or_else(|| AppError::not_found("Няма такава цел."))?;
-    match edit::read_objective(&fields) {
-        Ok((code, name)) => {
-            let o = &mut row.draft.plan.priorities[pi].objectives[oi];
-            o.code = code;
-            o.title = name;
-            store::update_draft(&state.db, &row).await?;
-            Ok(Redirect::to(&format!("/plans/{id}/amend/{}/edit#o-{at}", row.id)).into_response())
-        }
-        Err(errors) => {
-            let f = edit::Fields(&fields);
-            let page = ObjectivePage {
-                code: f.get("code").to_string(),
-                name: f.get("title").to_string(),
-                feedback: messages(&tr, errors),
-                tr,
-                csrf,
-                id,
-                title,
-                draft: row.id,
-                at,
             };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }

@@ -5,7 +5,8 @@
 //! API (`api.rs`), `planmon amend` (`cli.rs`) and the demo amendment (`demo.rs`). On the web
 //! (`Action::AmendPlan`): drafts of amendments (`draft.rs`, pure), the start page, the decision
 //! upload and the one review → save (`work_pages.rs`), the editor of the plan in the browser
-//! (`edit_pages.rs`, its forms read in `edit.rs`), what these pages share (`views.rs`). The act
+//! (`edit_pages.rs`; priorities' and objectives' forms in `part_pages.rs`; the forms read in
+//! `edit.rs`), what these pages share (`views.rs`). The act
 //! and the versions are stored by `plan::store`; the differences are `plan::diff`.
 
 pub mod api;
@@ -18,6 +19,7 @@ pub mod draft;
 pub mod edit;
 pub mod edit_pages;
 pub mod pages;
+pub mod part_pages;
 pub mod store;
 pub mod versions;
 pub mod views;
@@ -112,17 +114,24 @@ pub fn read_input_within(
     Ok(Input::Decision { text, reading })
 }
 
-/// The media type of a decision file by its content (never by its name): PDF, Office and
-/// OpenDocument files (ZIP), images and plain text; `None` for anything else.
-pub fn decision_media_type(bytes: &[u8], file_name: &str) -> Option<&'static str> {
-    let lower = file_name.to_lowercase();
+/// The media type of a decision file by its content (never by its name): PDF, a Word (DOCX)
+/// or OpenDocument text (ODT: its first entry says so; DOCX: it holds `word/document.xml`),
+/// images and plain text; `None` for anything else (another ZIP, a spreadsheet, a program).
+pub fn decision_media_type(bytes: &[u8]) -> Option<&'static str> {
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
     if bytes.starts_with(b"%PDF-") {
         Some("application/pdf")
     } else if bytes.starts_with(b"PK\x03\x04") {
-        if lower.ends_with(".odt") {
+        if bytes.get(30..38) == Some(b"mimetype")
+            && bytes
+                .get(38..)
+                .is_some_and(|h| h.starts_with(b"application/vnd.oasis.opendocument.text"))
+        {
             Some("application/vnd.oasis.opendocument.text")
-        } else {
+        } else if has(b"word/document.xml") {
             Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        } else {
+            None
         }
     } else if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
         Some("image/png")
@@ -156,12 +165,53 @@ mod tests {
         assert!(e.to_string().contains("няма нито план"));
     }
 
+    /// A ZIP whose first entry is `name` holding `data` (stored, as ODT's `mimetype` is).
+    fn zip_with(name: &str, data: &[u8]) -> Vec<u8> {
+        let mut z = b"PK\x03\x04".to_vec();
+        z.extend([0u8; 22]);
+        z.extend((name.len() as u16).to_le_bytes());
+        z.extend([0u8; 2]);
+        z.extend(name.as_bytes());
+        z.extend(data);
+        z
+    }
+
     #[test]
     fn decision_files_are_recognised_by_content_not_by_name() {
         assert_eq!(
-            decision_media_type(b"%PDF-1.7 ...", "x.docx"),
+            decision_media_type(b"%PDF-1.7 ..."),
             Some("application/pdf")
         );
-        assert_eq!(decision_media_type(&[0, 159, 146, 150], "x.pdf"), None);
+        assert_eq!(decision_media_type(&[0, 159, 146, 150]), None);
+        let odt = zip_with("mimetype", b"application/vnd.oasis.opendocument.text");
+        assert_eq!(
+            decision_media_type(&odt),
+            Some("application/vnd.oasis.opendocument.text")
+        );
+        let docx = zip_with("[Content_Types].xml", b"<Types/>PK....word/document.xml");
+        assert_eq!(
+            decision_media_type(&docx),
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        );
+        let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/import/");
+        let real = |name: &str| std::fs::read(format!("{fixtures}{name}")).unwrap();
+        assert_eq!(
+            decision_media_type(&real("plovdiv-2022-2024.odt")),
+            Some("application/vnd.oasis.opendocument.text")
+        );
+        assert_eq!(
+            decision_media_type(&real("kazanlak-2021-2023.docx")),
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        );
+        let sheet = zip_with(
+            "mimetype",
+            b"application/vnd.oasis.opendocument.spreadsheet",
+        );
+        assert_eq!(decision_media_type(&sheet), None);
+        assert_eq!(decision_media_type(&zip_with("a.exe", b"MZ")), None);
+        assert_eq!(
+            decision_media_type(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some("image/jpeg")
+        );
     }
 }

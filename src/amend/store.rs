@@ -5,6 +5,7 @@
 use super::draft::AmendDraft;
 use crate::audit::{Actor, Event};
 use crate::db::Db;
+use crate::i18n::Msg;
 use crate::plan::act::Act;
 use crate::plan::diff::{self, PlanDiff};
 use crate::plan::keys::{KeySource, carry_keys};
@@ -131,6 +132,31 @@ pub async fn save(
     Ok(version)
 }
 
+/// Why `act` cannot make the next version of `plan` (stored as plan `id`): its date of effect
+/// before the version in force or after the plan's end (`plan::act::timing`). Asked before
+/// saving so the reader sees it in their language; the save checks it again.
+pub async fn timing(db: &Db, id: i64, plan: &Plan, act: &Act) -> Result<Option<Msg>, StoreError> {
+    let Some(effective) = act
+        .effective_date
+        .as_deref()
+        .or(act.decision_date.as_deref())
+    else {
+        return Ok(None);
+    };
+    let Some(latest) = plans::versions(db, id).await?.into_iter().next() else {
+        return Ok(None);
+    };
+    let previous = Some(latest.effective_from)
+        .filter(|e| !e.is_empty())
+        .unwrap_or_else(|| format!("{:04}-01-01", plan.period.from));
+    Ok(crate::plan::act::timing(
+        effective,
+        latest.version,
+        &previous,
+        plan.period.to,
+    ))
+}
+
 /// A stored draft: its plan, the version it was made against and its body.
 #[derive(Debug, Clone)]
 pub struct DraftRow {
@@ -201,14 +227,60 @@ pub async fn update_draft(db: &Db, row: &DraftRow) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// The drafts of plan `plan_id` as (id, updated at), newest first.
-pub async fn list_drafts(db: &Db, plan_id: i64) -> Result<Vec<(i64, String)>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT id, updated_at FROM amendment_drafts WHERE plan_id = $1 ORDER BY id DESC",
+/// An amendment in preparation as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftSummary {
+    pub id: i64,
+    pub updated_at: String,
+    /// Edited in the browser (its way in is the editor), else read from a file (the review).
+    pub edit: bool,
+    pub file_name: Option<String>,
+}
+
+impl DraftSummary {
+    /// Where the work on it goes on: the editor for an edit, the review for a file.
+    pub fn href(&self, plan_id: i64) -> String {
+        if self.edit {
+            format!("/plans/{plan_id}/amend/{}/edit", self.id)
+        } else {
+            format!("/plans/{plan_id}/amend/{}", self.id)
+        }
+    }
+}
+
+/// What a list needs of a draft's body (the rest is skipped).
+#[derive(serde::Deserialize)]
+struct BodyHead {
+    origin: OriginHead,
+    #[serde(default)]
+    file_name: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct OriginHead {
+    kind: String,
+}
+
+/// The drafts of plan `plan_id`, newest first.
+pub async fn list_drafts(db: &Db, plan_id: i64) -> Result<Vec<DraftSummary>, StoreError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, updated_at, body FROM amendment_drafts WHERE plan_id = $1 ORDER BY id DESC",
     )
     .bind(plan_id)
     .fetch_all(&db.pool)
-    .await?)
+    .await?;
+    rows.into_iter()
+        .map(|(id, updated_at, body)| {
+            let head: BodyHead = serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("amendment_drafts.body: {e}")))?;
+            Ok(DraftSummary {
+                id,
+                updated_at,
+                edit: head.origin.kind == "edit",
+                file_name: head.file_name,
+            })
+        })
+        .collect()
 }
 
 pub async fn delete_draft(db: &Db, plan_id: i64, id: i64) -> Result<(), StoreError> {

@@ -1,6 +1,6 @@
 //! What the amendment pages share: a plan's changes as the reader sees them (the history's
-//! diff and the review of a draft), and the plan and draft a path names once the policy let the
-//! user amend it.
+//! diff and the review of a draft), the plan and draft a path names once the policy let the
+//! user amend it, and the editor's errors in the reader's words.
 
 use super::store::{self, DraftRow};
 use crate::i18n::Tr;
@@ -128,4 +128,101 @@ pub(super) async fn draft_of(state: &AppState, id: i64, draft: &str) -> Result<D
             "Няма подготвено изменение с номер {d}: може вече да е записано или отказано."
         ))
     })
+}
+
+/// Draft `d` of plan `id` for the editor: an edit in the browser or a decision's draft (what the
+/// decision's reader did not understand is applied by hand); with the plan's id and title.
+pub(super) async fn edit_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    d: &str,
+) -> Result<(i64, String, DraftRow), AppError> {
+    let sp = amendable(state, user, id).await?;
+    let row = draft_of(state, sp.id, d).await?;
+    if !row.draft.editable() {
+        return Err(AppError::Conflict(
+            "Това изменение е целият изменен план, прочетен от файл: прегледайте го, вместо да \
+             го редактирате."
+                .into(),
+        ));
+    }
+    Ok((sp.id, sp.plan.title.clone(), row))
+}
+
+/// The editor's errors in the reader's language, each next to its field.
+pub(super) fn messages(tr: &Tr, errors: Vec<super::edit::EditError>) -> crate::forms::Feedback {
+    let fields = errors
+        .into_iter()
+        .map(|e| {
+            let m = tr.t(e.key);
+            let message = if e.detail.is_empty() {
+                m.to_string()
+            } else {
+                format!("{m} („{}“)", e.detail)
+            };
+            (e.field, message)
+        })
+        .collect();
+    crate::forms::Feedback::fields(fields).titled("amend.fix")
+}
+
+/// "Цел 2. Заетост", or the title alone when the objective has no number.
+pub(super) fn objective_heading(tr: &Tr, code: Option<&str>, title: &str) -> String {
+    let title = if title.is_empty() {
+        tr.t("amend.untitled")
+    } else {
+        title
+    };
+    match code {
+        Some(c) => format!("{} {c}. {title}", tr.t("amend.p.objective")),
+        None => title.to_string(),
+    }
+}
+
+/// "Приоритет 2. Заетост", or the title alone when the priority has no number.
+pub(super) fn priority_heading(tr: &Tr, number: Option<u32>, title: &str) -> String {
+    let title = if title.is_empty() {
+        tr.t("amend.untitled")
+    } else {
+        title
+    };
+    match number {
+        Some(n) => format!("{} {n}. {title}", tr.t("plan.priority")),
+        None => title.to_string(),
+    }
+}
+
+/// A sentence of a decision the reader did not understand, with where to apply it by hand: the
+/// form of the measure it names (`code`), else the editor's outline.
+pub(super) struct HandRow {
+    pub(super) source: String,
+    pub(super) href: String,
+    pub(super) code: Option<String>,
+}
+
+pub(super) fn hand_rows(
+    id: i64,
+    draft: i64,
+    plan: &crate::plan::Plan,
+    reading: &super::decision::Reading,
+) -> Vec<HandRow> {
+    reading
+        .not_understood
+        .iter()
+        .map(|s| {
+            let named = super::decision::named_codes(s)
+                .into_iter()
+                .find_map(|c| super::apply::key_named(plan, &c).map(|k| (c, k)));
+            let href = match &named {
+                Some((_, key)) => format!("/plans/{id}/amend/{draft}/measures/{key}"),
+                None => format!("/plans/{id}/amend/{draft}/edit"),
+            };
+            HandRow {
+                source: s.clone(),
+                href,
+                code: named.map(|(c, _)| c),
+            }
+        })
+        .collect()
 }

@@ -7,10 +7,10 @@
 
 use super::draft::{ActForm, AmendDraft, DecisionFile, Origin};
 use super::store::{self, DraftRow};
-use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, money_bg};
+use super::views::{ChangeView, FieldView, amendable, change_views, draft_of, hand_rows, money_bg};
 use super::{Input, decision_media_type, read_input_within};
 use crate::forms::Feedback;
-use crate::i18n::Tr;
+use crate::i18n::{Msg, Tr};
 use crate::plan::act::ActFile;
 use crate::plan::diff::ChangeCounts;
 use crate::plan::store::{self as plans, StoredPlan};
@@ -45,6 +45,8 @@ pub fn routes() -> Router<AppState> {
 struct DraftLink {
     href: String,
     updated: String,
+    /// The file it was read from; none for an edit in the browser.
+    file_name: Option<String>,
 }
 
 #[derive(Template)]
@@ -70,9 +72,10 @@ async fn start_page(
     let drafts = store::list_drafts(&state.db, sp.id)
         .await?
         .into_iter()
-        .map(|(d, updated)| DraftLink {
-            href: format!("/plans/{}/amend/{d}", sp.id),
-            updated: crate::dates::display_day(&updated),
+        .map(|d| DraftLink {
+            href: d.href(sp.id),
+            updated: crate::dates::display_day(&d.updated_at),
+            file_name: d.file_name,
         })
         .collect();
     let page = StartPage {
@@ -102,7 +105,7 @@ async fn start(
 }
 
 fn decision_file(name: &str, bytes: &[u8]) -> Option<DecisionFile> {
-    decision_media_type(bytes, name).map(|media_type| DecisionFile {
+    decision_media_type(bytes).map(|media_type| DecisionFile {
         name: name.to_string(),
         media_type: media_type.to_string(),
         data: base64::engine::general_purpose::STANDARD.encode(bytes),
@@ -130,22 +133,16 @@ async fn upload_decision(
         )
     };
     let Ok(form) = form else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "Изпратете файла чрез формата.".into(),
-        )
-        .await;
+        let m = tr.t("amend.err.send_form").to_string();
+        return refuse(StatusCode::BAD_REQUEST, m).await;
     };
     let sent = match crate::web::upload::read(form, state.config.max_upload_bytes).await {
         Ok(s) => s,
         Err(Refused(status, msg)) => return refuse(status, msg).await,
     };
     let Some((name, bytes)) = sent.file.filter(|(_, b)| !b.is_empty()) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "Изберете файла с решението.".into(),
-        )
-        .await;
+        let m = tr.t("amend.err.choose_file").to_string();
+        return refuse(StatusCode::BAD_REQUEST, m).await;
     };
     let (n, b) = (name.clone(), bytes.clone());
     // Reading a document is CPU work, within the importer's limits: off the request threads.
@@ -172,7 +169,13 @@ async fn upload_decision(
                 ) => StatusCode::PAYLOAD_TOO_LARGE,
                 _ => StatusCode::BAD_REQUEST,
             };
-            return refuse(status, e.to_string()).await;
+            let message = match e {
+                super::InputError::Nothing(file) => {
+                    tr.say(&Msg::new("amend.err.nothing").with("file", file))
+                }
+                other => other.to_string(),
+            };
+            return refuse(status, message).await;
         }
     };
     let draft = AmendDraft {
@@ -206,13 +209,15 @@ async fn start_edit(
     Ok(Redirect::to(&format!("/plans/{}/amend/{d}/edit", sp.id)).into_response())
 }
 
-/// A proposal of a decision on the review page.
+/// A sentence of a decision on the review page: a proposal to confirm (`n` > 0) with what was
+/// recognised, or a sentence that was not understood, to apply by hand at `by_hand`.
 struct ProposalView {
     n: usize,
     source: String,
     what: String,
     checked: bool,
     error: Option<String>,
+    by_hand: Option<String>,
 }
 
 /// An act field with its value as typed and its error.
@@ -237,7 +242,8 @@ struct ReviewPage {
     file_name: String,
     has_file: bool,
     proposals: Vec<ProposalView>,
-    not_understood: Vec<String>,
+    not_understood: usize,
+    editable: bool,
     text: Vec<String>,
     act: Vec<ActField>,
     feedback: Feedback,
@@ -249,6 +255,16 @@ struct ReviewPage {
     max_mb: usize,
 }
 
+impl ReviewPage {
+    fn any_recognised(&self) -> bool {
+        self.proposals.iter().any(|p| p.n > 0)
+    }
+
+    fn error(&self, field: &str) -> Option<&str> {
+        self.feedback.error(field)
+    }
+}
+
 async fn render_review(
     (tr, csrf): (Tr, CsrfToken),
     state: &AppState,
@@ -258,7 +274,10 @@ async fn render_review(
 ) -> Result<Response, AppError> {
     let d = &row.draft;
     if row.base_version != sp.version {
-        errors.push((String::new(), moved_on(row.base_version, sp.version)));
+        let m = Msg::new("amend.err.moved_on")
+            .with("base", row.base_version.to_string())
+            .with("now", sp.version.to_string());
+        errors.push((String::new(), tr.say(&m)));
     }
     let mut diff = None;
     match d.proposed() {
@@ -270,7 +289,7 @@ async fn render_review(
         Err(refused) => {
             for e in refused {
                 if !errors.iter().any(|(f, _)| *f == format!("p.{}", e.n)) {
-                    errors.push((format!("p.{}", e.n), e.message));
+                    errors.push((format!("p.{}", e.n), e.message(&tr)));
                 }
             }
         }
@@ -286,8 +305,8 @@ async fn render_review(
             text,
             reading,
             chosen,
-        } => (
-            reading
+        } => {
+            let mut rows: Vec<ProposalView> = reading
                 .proposed
                 .iter()
                 .map(|p| ProposalView {
@@ -296,12 +315,30 @@ async fn render_review(
                     what: super::describe::describe(&tr, &p.change),
                     checked: chosen.contains(&p.n),
                     error: error_of(&format!("p.{}", p.n)),
+                    by_hand: None,
                 })
-                .collect(),
-            reading.not_understood.clone(),
-            text.lines().map(str::to_string).collect(),
-        ),
-        _ => (Vec::new(), Vec::new(), Vec::new()),
+                .collect();
+            rows.extend(
+                hand_rows(sp.id, row.id, &d.plan, reading)
+                    .into_iter()
+                    .map(|h| ProposalView {
+                        n: 0,
+                        source: h.source,
+                        what: String::new(),
+                        checked: false,
+                        error: None,
+                        by_hand: Some(h.href),
+                    }),
+            );
+            // Every sentence where it stands in the decision.
+            rows.sort_by_key(|r| text.find(&r.source).unwrap_or(usize::MAX));
+            (
+                rows,
+                reading.not_understood.len(),
+                text.lines().map(str::to_string).collect(),
+            )
+        }
+        _ => (Vec::new(), 0, Vec::new()),
     };
     let act = ActForm::FIELDS
         .iter()
@@ -344,6 +381,7 @@ async fn render_review(
         has_file: d.file.is_some(),
         proposals,
         not_understood,
+        editable: d.editable(),
         text,
         act,
         feedback: Feedback::fields(errors.into_iter().collect())
@@ -364,13 +402,6 @@ async fn render_review(
         tr,
     };
     Ok((status, render(&page)?).into_response())
-}
-
-fn moved_on(base: i64, now: i64) -> String {
-    format!(
-        "Изменението е подготвено спрямо версия {base}, а планът вече е във версия {now}: \
-         откажете го и подгответе ново."
-    )
 }
 
 async fn review(
@@ -417,9 +448,6 @@ async fn save(
                     .any(|(k, v)| *k == format!("p.{n}") && v == "on")
             })
             .collect();
-        if chosen.is_empty() {
-            errors.push(("p".into(), tr.t("amend.err.none_confirmed").to_string()));
-        }
     }
     if let Some((name, bytes)) = &sent.file {
         match decision_file(name, bytes) {
@@ -434,10 +462,15 @@ async fn save(
     let act = match row.draft.act.act() {
         Ok(a) => Some(a),
         Err(e) => {
-            errors.extend(e.into_iter().map(|(f, m)| (f.to_string(), m)));
+            errors.extend(e.into_iter().map(|(f, m)| (f.to_string(), tr.say(&m))));
             None
         }
     };
+    if let Some(a) = &act
+        && let Some(m) = store::timing(&state.db, sp.id, &sp.plan, a).await?
+    {
+        errors.push(("effective_date".into(), tr.say(&m)));
+    }
     let saving = fields.iter().any(|(k, v)| k == "action" && v == "save");
     let proposed = row.draft.proposed();
     let (Some(mut act), Ok((plan, keys)), true, true) = (act, proposed, errors.is_empty(), saving)
@@ -452,8 +485,14 @@ async fn save(
     }
     let d = prepared.diff();
     if d.counts.total() == 0 && d.header.is_empty() {
-        let e = vec![(String::new(), tr.t("amend.err.no_changes").to_string())];
-        return render_review((tr, csrf), &state, &sp, &row, e).await;
+        // A decision with nothing confirmed (and nothing edited by hand) changes nothing.
+        let e = match &row.draft.origin {
+            Origin::Decision { chosen, .. } if chosen.is_empty() => {
+                ("p".into(), tr.t("amend.err.none_confirmed").to_string())
+            }
+            _ => (String::new(), tr.t("amend.err.no_changes").to_string()),
+        };
+        return render_review((tr, csrf), &state, &sp, &row, vec![e]).await;
     }
     let mut staged = None;
     if let Some(f) = &row.draft.file {

@@ -158,6 +158,9 @@ struct DashboardPage {
     report_href: Option<String>,
     /// The district and the nation above the plan's municipality.
     up: Option<crate::overview::UpLinks>,
+    /// The plan's version the year was reported on (the one in force then) and the current one.
+    plan_version: i64,
+    current_version: i64,
 }
 
 #[derive(Deserialize)]
@@ -204,6 +207,8 @@ async fn plan_dashboard(
         silent: Vec::new(),
         report_href: None,
         up: crate::overview::store::up_links(&state.db, id).await?,
+        plan_version: sp.version,
+        current_version: sp.version,
     };
     if let Some(stored) = chosen {
         let history: Vec<_> = all.iter().map(|s| s.snapshot.clone()).collect();
@@ -228,6 +233,7 @@ async fn plan_dashboard(
             .map(|i| (i.name.clone(), i.assigned))
             .collect();
         page.round = Some(RoundView::new(tr, stored, &a));
+        page.plan_version = stored.snapshot.plan_version;
         page.report_href = crate::report::store::public_version(&state.db, id, a.year)
             .await?
             .map(|_| format!("/plans/{id}/reports/{}", a.year));

@@ -317,7 +317,7 @@ pub async fn save(
                 message: "Актът на изменението има грешки.".into(),
                 fields: errors
                     .into_iter()
-                    .map(|(f, m)| (format!("act.{f}"), m))
+                    .map(|(f, m)| (format!("act.{f}"), m.to_string()))
                     .collect(),
             }
         })?),

@@ -429,10 +429,21 @@ async fn save(
         // (A plan that is not there is refused by the save, on the target field.)
         if place.is_some() && !version_act.correction {
             match version_act.act.act() {
-                Ok(a) => act = Some(a),
+                Ok(a) => {
+                    // Its date of effect, said in the reader's language before the save.
+                    if let Some(m) =
+                        crate::amend::store::timing(&state.db, plan, &draft.plan, &a).await?
+                    {
+                        scope_errors.push(FieldError {
+                            field: "act_effective_date".into(),
+                            message: tr.say(&m),
+                        });
+                    }
+                    act = Some(a);
+                }
                 Err(e) => scope_errors.extend(e.into_iter().map(|(f, m)| FieldError {
                     field: format!("act_{f}"),
-                    message: m,
+                    message: tr.say(&m),
                 })),
             }
         }

@@ -1,6 +1,7 @@
 //! A municipal council's act on a plan: the adoption (version 1's act) or an amendment, with
 //! its decision number, protocol, dates, reason and the decision itself (file or address).
 
+use crate::i18n::Msg;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -54,8 +55,8 @@ pub struct Act {
     pub url: Option<String>,
 }
 
-/// What is wrong with an act's fields, by field, in Bulgarian.
-pub type ActErrors = Vec<(&'static str, String)>;
+/// What is wrong with an act's fields, by field, as messages in the reader's language.
+pub type ActErrors = Vec<(&'static str, Msg)>;
 
 impl Act {
     /// An amendment from the fields a person typed: a decision number and date are required,
@@ -73,43 +74,34 @@ impl Act {
         let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
         let decision_number = text(decision_number);
         if decision_number.is_none() {
-            errors.push(("decision_number", "Въведете номера на решението.".into()));
+            errors.push(("decision_number", Msg::new("amend.err.decision_number")));
         }
         let date = |field: &'static str, s: &str, errors: &mut ActErrors| match text(s) {
             None => None,
             Some(d) => match crate::dates::parse_iso_date(&d) {
                 Ok(_) => Some(d),
                 Err(_) => {
-                    errors.push((
-                        field,
-                        format!("„{d}“ не е дата във вида ГГГГ-ММ-ДД (например 2023-06-29)."),
-                    ));
+                    errors.push((field, Msg::new("amend.err.not_a_date").with("value", d)));
                     None
                 }
             },
         };
         let decision_date = date("decision_date", decision_date, &mut errors);
         if decision_date.is_none() && !errors.iter().any(|e| e.0 == "decision_date") {
-            errors.push(("decision_date", "Въведете датата на решението.".into()));
+            errors.push(("decision_date", Msg::new("amend.err.decision_date")));
         }
         let effective_date =
             date("effective_date", effective_date, &mut errors).or(decision_date.clone());
         if let (Some(d), Some(e)) = (&decision_date, &effective_date)
             && e < d
         {
-            errors.push((
-                "effective_date",
-                "Изменението не може да влезе в сила преди датата на решението.".into(),
-            ));
+            errors.push(("effective_date", Msg::new("amend.err.before_decision")));
         }
         let url = text(url);
         if let Some(u) = &url
             && !(u.starts_with("https://") || u.starts_with("http://"))
         {
-            errors.push((
-                "url",
-                "Адресът на решението трябва да започва с https:// или http://.".into(),
-            ));
+            errors.push(("url", Msg::new("amend.err.url")));
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -149,6 +141,25 @@ impl Act {
     }
 }
 
+/// Why an amendment in force from `effective` (ISO) cannot follow version `version`, in force
+/// from `previous`, of a plan that ends in `last_year`; `None` when it can.
+pub fn timing(effective: &str, version: i64, previous: &str, last_year: i32) -> Option<Msg> {
+    if effective < previous {
+        return Some(
+            Msg::new("amend.err.before_version")
+                .with("version", version.to_string())
+                .with(
+                    "date",
+                    crate::dates::display_bg(previous).trim_end_matches(" г."),
+                ),
+        );
+    }
+    if effective.get(..4).and_then(|y| y.parse::<i32>().ok()) > Some(last_year) {
+        return Some(Msg::new("amend.err.after_end").with("year", last_year.to_string()));
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +179,29 @@ mod tests {
         assert_eq!(fields, ["decision_number", "decision_date", "url"]);
         let e = Act::amendment("1", "", "2023-06-29", "2023-01-01", "", "").unwrap_err();
         assert_eq!(e[0].0, "effective_date");
+    }
+
+    #[test]
+    fn every_act_field_error_is_said_in_bulgarian_and_in_english() {
+        use crate::i18n::{Lang, Tr};
+        let mut all = Act::amendment(" ", "", "29.06.2023", "", "", "ftp://x").unwrap_err();
+        all.extend(Act::amendment("1", "", "", "", "", "").unwrap_err());
+        all.extend(Act::amendment("1", "", "2023-06-29", "2023-01-01", "", "").unwrap_err());
+        all.extend(timing("2022-01-01", 2, "2023-06-29", 2024).map(|m| ("effective_date", m)));
+        all.extend(timing("2025-01-01", 2, "2023-06-29", 2024).map(|m| ("effective_date", m)));
+        assert_eq!(all.len(), 7);
+        for (field, m) in &all {
+            let (bg, en) = (Tr::default().say(m), Tr::new(Lang::En).say(m));
+            assert!(bg != m.key && en != m.key && bg != en, "{field}: {m:?}");
+            assert!(!bg.contains('{') && !en.contains('{'), "{field}: {en}");
+            assert!(
+                !en.chars().any(|c| ('а'..='я').contains(&c)),
+                "{field}: {en}"
+            );
+        }
+        assert_eq!(
+            Tr::new(Lang::En).say(&all[1].1),
+            "\"29.06.2023\" is not a date as YYYY-MM-DD (for example 2023-06-29)."
+        );
     }
 }

@@ -87,7 +87,8 @@ pub struct MoneyTotals {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct PlanDiff {
-    /// Changes of the plan's header (title, period).
+    /// Changes of the plan's header (title, period) and of its priorities' and objectives'
+    /// headings renamed or renumbered in place.
     pub header: Vec<FieldChange>,
     /// Changed measures in the order of the newer version, dropped ones where they stood.
     pub measures: Vec<MeasureChange>,
@@ -107,30 +108,86 @@ fn totals(plan: &Plan) -> MoneyTotals {
     }
 }
 
-/// Each measure with where it stands: (place, order).
-fn places(plan: &Plan) -> HashMap<&str, (String, usize, &Measure)> {
+/// Where a measure stands: its place as text ("Приоритет › Цел"), the (priority, objective)
+/// position and its order in the plan.
+struct Place<'a> {
+    text: String,
+    at: (usize, usize),
+    order: usize,
+    measure: &'a Measure,
+}
+
+fn priority_text(pi: usize, p: &super::Priority) -> String {
+    match p.number {
+        Some(n) => format!("{n}. {}", p.title),
+        None => format!("{}. {}", pi + 1, p.title),
+    }
+}
+
+fn objective_text(o: &super::Objective) -> String {
+    match &o.code {
+        Some(c) => format!("{c}. {}", o.title),
+        None => o.title.clone(),
+    }
+}
+
+fn places(plan: &Plan) -> HashMap<&str, Place<'_>> {
     let mut out = HashMap::new();
     let mut order = 0;
     for (pi, p) in plan.priorities.iter().enumerate() {
-        let priority = match p.number {
-            Some(n) => format!("{n}. {}", p.title),
-            None => format!("{}. {}", pi + 1, p.title),
-        };
-        for o in &p.objectives {
-            let objective = match &o.code {
-                Some(c) => format!("{c}. {}", o.title),
-                None => o.title.clone(),
-            };
+        let priority = priority_text(pi, p);
+        for (oi, o) in p.objectives.iter().enumerate() {
+            let objective = objective_text(o);
             for m in &o.measures {
-                out.insert(
-                    m.key.as_str(),
-                    (format!("{priority} › {objective}"), order, m),
-                );
+                let text = format!("{priority} › {objective}");
+                let place = Place {
+                    text,
+                    at: (pi, oi),
+                    order,
+                    measure: m,
+                };
+                out.insert(m.key.as_str(), place);
                 order += 1;
             }
         }
     }
     out
+}
+
+/// Priorities and objectives renamed or renumbered in place: the same position holding at
+/// least one of the same measures (or no measure in either version), with another heading.
+fn renamed_parts(old: &Plan, new: &Plan, header: &mut Vec<FieldChange>) {
+    let keys = |ms: &mut dyn Iterator<Item = &Measure>| -> Vec<String> {
+        ms.map(|m| m.key.clone()).collect()
+    };
+    let same_part = |a: &[String], b: &[String]| {
+        (a.is_empty() && b.is_empty()) || a.iter().any(|k| b.contains(k))
+    };
+    for (pi, (op, np)) in old.priorities.iter().zip(&new.priorities).enumerate() {
+        let of =
+            |p: &super::Priority| keys(&mut p.objectives.iter().flat_map(|o| o.measures.iter()));
+        if same_part(&of(op), &of(np)) {
+            push_field(
+                header,
+                "priority",
+                &priority_text(pi, op),
+                &priority_text(pi, np),
+            );
+        }
+        for (oo, no) in op.objectives.iter().zip(&np.objectives) {
+            if same_part(
+                &keys(&mut oo.measures.iter()),
+                &keys(&mut no.measures.iter()),
+            ) {
+                push_field(
+                    header,
+                    "objective",
+                    &objective_text(oo),
+                    &objective_text(no),
+                );
+            }
+        }
+    }
 }
 
 /// The differences from `old` to `new`.
@@ -143,13 +200,25 @@ pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
         &format!("{}–{}", old.period.from, old.period.to),
         &format!("{}–{}", new.period.from, new.period.to),
     );
+    renamed_parts(old, new, &mut header);
     let before = places(old);
     let after = places(new);
     let mut changes: Vec<(i64, usize, MeasureChange)> = Vec::new();
     let mut counts = ChangeCounts::default();
     for m in new.measures() {
-        let (place_after, order, _) = &after[m.key.as_str()];
-        let Some((place_before, _, om)) = before.get(m.key.as_str()) else {
+        let Place {
+            text: place_after,
+            at: at_after,
+            order,
+            ..
+        } = &after[m.key.as_str()];
+        let Some(Place {
+            text: place_before,
+            at: at_before,
+            measure: om,
+            ..
+        }) = before.get(m.key.as_str())
+        else {
             counts.added += 1;
             changes.push((
                 *order as i64,
@@ -168,7 +237,9 @@ pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
             continue;
         };
         let fields = measure_fields(om, m);
-        let moved = place_before != place_after || om.code != m.code;
+        // Renumbered, or under another heading at another position (a renamed heading or
+        // parts inserted before it move nothing).
+        let moved = om.code != m.code || (place_before != place_after && at_before != at_after);
         if !moved && fields.is_empty() {
             continue;
         }
@@ -204,9 +275,9 @@ pub fn diff(old: &Plan, new: &Plan) -> PlanDiff {
         let anchor = old_order[..i]
             .iter()
             .rev()
-            .find_map(|p| after.get(p.key.as_str()).map(|a| a.1 as i64))
+            .find_map(|p| after.get(p.key.as_str()).map(|a| a.order as i64))
             .unwrap_or(-1);
-        let (place_before, _, _) = &before[m.key.as_str()];
+        let place_before = &before[m.key.as_str()].text;
         changes.push((
             anchor,
             i + 1,
@@ -395,199 +466,5 @@ pub fn word_diff(before: &str, after: &str) -> Vec<Words> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::plan::{Amount, Objective, Priority, YearRange};
-
-    fn measure(key: &str, code: &str, text: &str, lev: i64) -> Measure {
-        let mut m = empty_like_key();
-        m.key = key.into();
-        m.code = Some(code.into());
-        m.activities = vec![text.into()];
-        m.amounts = vec![Amount {
-            minor: lev * 100,
-            currency: Currency::Bgn,
-            qualifier: None,
-            unit_missing: false,
-            text: None,
-        }];
-        m
-    }
-
-    fn empty_like_key() -> Measure {
-        Measure {
-            key: String::new(),
-            code: None,
-            tasks: vec![],
-            activities: vec![],
-            institutions: vec![],
-            period: None,
-            status: None,
-            amounts: vec![],
-            funding_sources: vec![],
-            indicators: vec![],
-        }
-    }
-
-    fn plan(objectives: Vec<(&str, Vec<Measure>)>) -> Plan {
-        let mut p = Plan::new(
-            "Община",
-            "План",
-            YearRange {
-                from: 2022,
-                to: 2024,
-            },
-        );
-        p.priorities.push(Priority {
-            number: Some(1),
-            title: "Образование".into(),
-            national_area: None,
-            operational_objective: None,
-            objectives: objectives
-                .into_iter()
-                .map(|(code, measures)| Objective {
-                    code: Some(code.into()),
-                    title: format!("Цел {code}"),
-                    measures,
-                })
-                .collect(),
-        });
-        p
-    }
-
-    #[test]
-    fn identical_versions_have_no_changes() {
-        let p = plan(vec![("1", vec![measure("m1", "1.1", "Курсове", 100)])]);
-        let d = diff(&p, &p);
-        assert!(d.measures.is_empty() && d.header.is_empty());
-        assert_eq!(d.counts.total(), 0);
-        assert_eq!(d.money_before, d.money_after);
-    }
-
-    #[test]
-    fn added_dropped_and_changed_measures_are_counted_and_money_totals_follow() {
-        let old = plan(vec![(
-            "1",
-            vec![
-                measure("m1", "1.1", "Курсове", 100),
-                measure("m2", "1.2", "Лагер", 50),
-            ],
-        )]);
-        let new = plan(vec![(
-            "1",
-            vec![
-                measure("m1", "1.1", "Курсове", 300),
-                measure("m3", "1.3", "Нова мярка", 10),
-            ],
-        )]);
-        let d = diff(&old, &new);
-        assert_eq!(
-            d.counts,
-            ChangeCounts {
-                added: 1,
-                dropped: 1,
-                moved: 0,
-                changed: 1
-            }
-        );
-        let kinds: Vec<_> = d
-            .measures
-            .iter()
-            .map(|c| (c.key.as_str(), c.kind))
-            .collect();
-        assert_eq!(
-            kinds,
-            [
-                ("m1", ChangeKind::Changed),
-                ("m2", ChangeKind::Dropped),
-                ("m3", ChangeKind::Added)
-            ]
-        );
-        let amount = &d.measures[0].fields[0];
-        assert_eq!(amount.field, "amounts");
-        assert_eq!(amount.before, Money::new(10000, Currency::Bgn).display_bg());
-        assert_eq!(d.money_before.bgn, "150.00");
-        assert_eq!(d.money_after.bgn, "310.00");
-    }
-
-    #[test]
-    fn a_renumbered_measure_under_another_objective_is_a_move_not_a_drop_and_an_add() {
-        let old = plan(vec![
-            ("1", vec![measure("m1", "1.1", "Курсове", 100)]),
-            ("2", vec![]),
-        ]);
-        let new = plan(vec![
-            ("1", vec![]),
-            ("2", vec![measure("m1", "2.1", "Курсове", 100)]),
-        ]);
-        let d = diff(&old, &new);
-        assert_eq!(d.counts.moved, 1);
-        assert_eq!(d.counts.added + d.counts.dropped, 0);
-        let c = &d.measures[0];
-        assert_eq!(c.kind, ChangeKind::Moved);
-        assert_eq!(c.code_before.as_deref(), Some("1.1"));
-        assert_eq!(c.code_after.as_deref(), Some("2.1"));
-        assert_ne!(c.place_before, c.place_after);
-    }
-
-    #[test]
-    fn a_reworded_measure_keeps_its_key_and_marks_the_words_that_changed() {
-        let old = plan(vec![(
-            "1",
-            vec![measure("m1", "1.1", "Курсове по български език за деца", 0)],
-        )]);
-        let new = plan(vec![(
-            "1",
-            vec![measure(
-                "m1",
-                "1.1",
-                "Курсове по български език за родители",
-                0,
-            )],
-        )]);
-        let d = diff(&old, &new);
-        assert_eq!(d.counts.changed, 1);
-        let f = &d.measures[0].fields[0];
-        assert_eq!(f.field, "activities");
-        assert_eq!(
-            f.words,
-            [
-                Words::Same("Курсове по български език за ".into()),
-                Words::Removed("деца".into()),
-                Words::Added("родители".into()),
-            ]
-        );
-    }
-
-    #[test]
-    fn word_diff_gives_both_texts_back() {
-        let a = "едно  две три\nчетири";
-        let b = "едно три пет\nчетири шест";
-        let d = word_diff(a, b);
-        let old: String = d
-            .iter()
-            .filter_map(|w| match w {
-                Words::Same(s) | Words::Removed(s) => Some(s.as_str()),
-                Words::Added(_) => None,
-            })
-            .collect();
-        let new: String = d
-            .iter()
-            .filter_map(|w| match w {
-                Words::Same(s) | Words::Added(s) => Some(s.as_str()),
-                Words::Removed(_) => None,
-            })
-            .collect();
-        assert_eq!((old.as_str(), new.as_str()), (a, b));
-    }
-
-    #[test]
-    fn a_changed_title_is_a_header_change() {
-        let old = plan(vec![]);
-        let mut new = old.clone();
-        new.title = "План, изменен".into();
-        let d = diff(&old, &new);
-        assert_eq!(d.header.len(), 1);
-        assert_eq!(d.header[0].field, "title");
-    }
-}
+#[path = "diff_tests.rs"]
+mod tests;

@@ -97,8 +97,10 @@ struct PlanPage {
     current_version: Option<i64>,
     /// The district and the nation above the plan's owner.
     up: Option<UpLinks>,
-    /// Whoever may amend the plan (`Action::AmendPlan`) gets the way in.
+    /// Whoever may amend the plan (`Action::AmendPlan`) gets the way in, and to the
+    /// amendments in preparation: (address, what it is, last changed).
     may_amend: bool,
+    drafts: Vec<(String, String, String)>,
 }
 
 /// `?version=N` or `?in_force=YYYY-MM-DD`: an earlier version of the plan instead of the
@@ -146,7 +148,7 @@ async fn plan_page(
     let sp = state.plan_at(&id).await?;
     let up = crate::overview::store::up_links(&state.db, sp.id).await?;
     if let Some(alt) = as_of(&state, &sp, &q).await? {
-        return render_plan_page(tr, &alt, Some(sp.version), up, false)
+        return render_plan_page(tr, &alt, Some(sp.version), up, None)
             .map(|html| Html(axum::body::Bytes::from(html)));
     }
     // Staff who may amend the plan see the way in; everyone else gets the kept page.
@@ -154,7 +156,22 @@ async fn plan_page(
         && let Some(place) = store::place(&state.db, sp.id).await?
         && who.may(&crate::policy::Action::AmendPlan(place))
     {
-        return render_plan_page(tr, &sp, None, up, true)
+        let drafts = crate::amend::store::list_drafts(&state.db, sp.id)
+            .await?
+            .into_iter()
+            .map(|d| {
+                let what = match &d.file_name {
+                    Some(f) => format!("{} ({f})", tr.t("amend.by_decision")),
+                    None => tr.t("amend.by_edit").to_string(),
+                };
+                (
+                    d.href(sp.id),
+                    what,
+                    crate::dates::display_day(&d.updated_at),
+                )
+            })
+            .collect();
+        return render_plan_page(tr, &sp, None, up, Some(drafts))
             .map(|html| Html(axum::body::Bytes::from(html)));
     }
     // The links up follow the tree in force, which may change without a new plan revision.
@@ -164,7 +181,7 @@ async fn plan_page(
         up.as_ref().map_or("", |u| u.district_code.as_str())
     );
     sp.memo
-        .get_or_try(&key, || render_plan_page(tr, &sp, None, up, false))
+        .get_or_try(&key, || render_plan_page(tr, &sp, None, up, None))
         .map(Html)
 }
 
@@ -173,7 +190,7 @@ fn render_plan_page(
     sp: &StoredPlan,
     current_version: Option<i64>,
     up: Option<UpLinks>,
-    may_amend: bool,
+    drafts: Option<Vec<(String, String, String)>>,
 ) -> Result<String, AppError> {
     let plan = &sp.plan;
     let bgn = rules::plan_financing(plan, Currency::Bgn);
@@ -198,7 +215,8 @@ fn render_plan_page(
         notes: plan.notes.clone(),
         current_version,
         up,
-        may_amend,
+        may_amend: drafts.is_some(),
+        drafts: drafts.unwrap_or_default(),
     };
     Ok(page.render()?)
 }

@@ -19,6 +19,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::amend::pages::routes())
         .merge(crate::amend::work_pages::routes())
         .merge(crate::amend::edit_pages::routes())
+        .merge(crate::amend::part_pages::routes())
         .merge(crate::amend::api::routes())
         .merge(crate::analytics::pages::routes())
         .merge(crate::registry::pages::routes())

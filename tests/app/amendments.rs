@@ -310,7 +310,52 @@ async fn the_demo_plovdiv_plan_is_amended_once_in_2023() {
         .get(&format!("/plans/{plovdiv}/versions/2/decision"))
         .await;
     assert_eq!(file.status, 200);
+    let history = app.get(&format!("/plans/{plovdiv}/history")).await;
+    assert_eq!(history.status, 200);
+    assert!(
+        history
+            .body
+            .contains("Решение № 214, протокол № 12 от 29.06.2023 г.")
+    );
+    assert!(
+        history
+            .body
+            .contains(&format!("/plans/{plovdiv}/diff?from=1&#38;to=2"))
+    );
     assert_eq!(plans::versions(&app.db, kazanlak).await.unwrap().len(), 1);
+
+    // Two amendments in preparation, kept once, whose pages a coordinator reaches by links.
+    let drafts = planmon::amend::store::list_drafts(&app.db, plovdiv)
+        .await
+        .unwrap();
+    assert_eq!(drafts.len(), 2);
+    let admin = app.admin_session().await;
+    let plan = app.get_as(&format!("/plans/{plovdiv}"), &admin).await;
+    for d in &drafts {
+        let href = d.href(plovdiv);
+        assert!(plan.body.contains(&format!("href=\"{href}\"")), "{href}");
+        let page = app.get_as(&href, &admin).await;
+        assert_eq!(page.status, 200, "{href}: {}", page.body);
+    }
+    let decision = drafts.iter().find(|d| !d.edit).expect("a draft decision");
+    let review = app.get_as(&decision.href(plovdiv), &admin).await;
+    assert!(review.body.contains("name=\"p.1\""));
+    assert!(review.body.contains("class=\"not-recognised\""));
+    assert!(review.body.contains(&format!(
+        "/plans/{plovdiv}/amend/{}/measures/m",
+        decision.id
+    )));
+    assert!(drafts.iter().any(|d| d.edit));
+    planmon::amend::demo::load(&app.db, &dir, &[plovdiv, kazanlak])
+        .await
+        .unwrap();
+    assert_eq!(
+        planmon::amend::store::list_drafts(&app.db, plovdiv)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -351,4 +396,211 @@ async fn an_annual_report_on_an_amended_year_names_its_version_and_lists_the_ame
         .expect("a closed round");
     assert!(earlier.summary[0].contains("версия 1"));
     assert!(earlier.summary[0].contains("През 2024 г. планът не е изменян."));
+}
+
+/// `planmon amend` run as a program: its exit, standard output and standard error.
+fn amend_command(app: &TestApp, dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_planmon"))
+        .args(["--database-url", &app.database_url, "--data-dir"])
+        .arg(dir)
+        .arg("amend")
+        .args(args)
+        .env_remove("PLANMON_CONFIG")
+        .current_dir(dir)
+        .output()
+        .expect("run planmon");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn planmon_amend_dry_run_prints_the_changes_of_plan_json_a_whole_document_and_a_decision() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let act = ["--decision-number", "31", "--decision-date", "2025-06-30"];
+    let run = |file: &str, extra: &[&str]| {
+        let plan = id.to_string();
+        let mut args = vec![plan.as_str(), file];
+        args.extend_from_slice(&act);
+        args.extend_from_slice(extra);
+        amend_command(&app, dir.path(), &args)
+    };
+    let json = |stdout: &str| -> serde_json::Value { serde_json::from_str(stdout).expect("json") };
+
+    // Plan JSON: the amended plan, keys kept (m2 dropped, m1's amount changed).
+    let mut next = sample_plan();
+    next.priorities[0].objectives[0].measures.remove(1);
+    next.priorities[0].objectives[0].measures[0].activities =
+        vec!["Съвместни екипи за обхват по домовете и в училище".into()];
+    std::fs::write(
+        dir.path().join("plan.json"),
+        planmon::plan::format::to_plan_json(&next),
+    )
+    .expect("write");
+    let (ok, out, err) = run("plan.json", &["--dry-run", "--json"]);
+    assert!(ok, "{err}");
+    let v = json(&out);
+    assert_eq!(v["from_version"], 1);
+    assert_eq!(v["act"]["decision_number"], "31");
+    assert_eq!(v["diff"]["counts"]["dropped"], 1);
+    assert_eq!(v["diff"]["counts"]["changed"], 1);
+    let words = v["diff"]["measures"][0]["fields"][0]["words"].to_string();
+    assert!(words.contains("\"added\""), "in-text differences: {words}");
+
+    // A whole document with neither plan nor changes is refused.
+    std::fs::write(dir.path().join("not-a-plan.txt"), "ПЛАН ЗА ДЕЙСТВИЕ\n").expect("write");
+    let (ok, _, err) = run("not-a-plan.txt", &["--dry-run", "--json"]);
+    assert!(!ok, "{err}");
+    assert!(err.contains("няма нито план"), "{err}");
+
+    // A whole document: the plan adopted again, read by the importer, its measures matched to
+    // their keys (a re-worded measure is changed, not dropped and added).
+    let seed_file = format!("{}/demo/kazanlak-2021-2023.txt", env!("CARGO_MANIFEST_DIR"));
+    crate::helpers::planmon(&app, &["import", &seed_file, "--municipality", "Казанлък"])
+        .await
+        .expect("import");
+    let kazanlak: i64 = sqlx::query_scalar("SELECT MAX(id) FROM plans")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("id");
+    let seed = std::fs::read_to_string(&seed_file).expect("seed");
+    let reworded = seed.replace(
+        "Създаване и попълване на геоинформационна база",
+        "Създаване, попълване и поддържане на геоинформационна база",
+    );
+    assert_ne!(reworded, seed);
+    std::fs::write(dir.path().join("kazanlak-izmenen.txt"), reworded).expect("write");
+    let k = kazanlak.to_string();
+    let mut args = vec![k.as_str(), "kazanlak-izmenen.txt"];
+    args.extend_from_slice(&act);
+    args.extend_from_slice(&["--dry-run", "--json"]);
+    let (ok, out, err) = amend_command(&app, dir.path(), &args);
+    assert!(ok, "{err}");
+    let v = json(&out);
+    let c = &v["diff"]["counts"];
+    assert_eq!(
+        (c["added"].clone(), c["dropped"].clone()),
+        (0.into(), 0.into()),
+        "{c}"
+    );
+    assert_eq!(c["changed"], 1, "{c}");
+    assert!(
+        v["diff"]["measures"][0]["fields"]
+            .to_string()
+            .contains("поддържане")
+    );
+
+    // An amending decision: the recognised changes, and the sentences not understood.
+    let decision = format!("{DECISION}\n4. Мярка 1.1 се обсъжда с читалищата.");
+    std::fs::write(dir.path().join("reshenie.txt"), decision).expect("write");
+    let (ok, out, err) = run("reshenie.txt", &["--dry-run", "--json"]);
+    assert!(ok, "{err}");
+    let v = json(&out);
+    let c = &v["diff"]["counts"];
+    assert_eq!(
+        (
+            c["added"].clone(),
+            c["dropped"].clone(),
+            c["changed"].clone()
+        ),
+        (1.into(), 1.into(), 1.into())
+    );
+    assert_eq!(v["not_understood"][0], "Мярка 1.1 се обсъжда с читалищата.");
+    assert!(err.contains("неразпознато: Мярка 1.1"), "{err}");
+
+    // A decision naming a measure the plan lacks: refused by proposal, nothing saved.
+    std::fs::write(
+        dir.path().join("greshka.txt"),
+        "1. В мярка 9.9 сумата се изменя на 3 000 лв.\n2. Мярка 1.1 отпада.",
+    )
+    .expect("write");
+    let (ok, _, err) = run("greshka.txt", &[]);
+    assert!(!ok);
+    assert!(
+        err.contains("Предложение 1: в плана няма мярка „9.9“."),
+        "{err}"
+    );
+    assert!(!err.contains("Предложение 2"), "{err}");
+    // A wrong act is refused by option.
+    let plan = id.to_string();
+    let (ok, _, err) = amend_command(
+        &app,
+        dir.path(),
+        &[
+            &plan,
+            "reshenie.txt",
+            "--decision-number",
+            "1",
+            "--decision-date",
+            "30.06.2025",
+        ],
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("--decision-date: „30.06.2025“ не е дата"),
+        "{err}"
+    );
+    assert_eq!(
+        plans::versions(&app.db, id).await.expect("versions").len(),
+        1
+    );
+
+    // Without --dry-run the decision is saved, the decision file kept as the act's document.
+    let (ok, _, err) = run("reshenie.txt", &[]);
+    assert!(ok, "{err}");
+    let versions = plans::versions(&app.db, id).await.expect("versions");
+    assert_eq!(versions.len(), 2);
+    let file = versions[0]
+        .act
+        .as_ref()
+        .and_then(|a| a.file.as_ref())
+        .expect("file");
+    assert_eq!(file.media_type, "text/plain; charset=utf-8");
+}
+
+#[tokio::test]
+async fn the_year_selector_of_the_progress_page_shows_the_version_in_force_in_that_year() {
+    let app = TestApp::spawn().await;
+    let id = app.create_plan(&sample_plan()).await;
+    amend_by_decision(&app, id, DECISION, "2025-06-30").await;
+    for (year, version) in [(2024, 1), (2025, 2)] {
+        let (v, plan) = plans::plan_for_year(&app.db, id, year)
+            .await
+            .expect("load")
+            .expect("in force");
+        assert_eq!(v, version);
+        let snap = planmon::snapshot::sample::sample_round(id, version, &plan, year);
+        planmon::snapshot::store::save_snapshot(&app.db.pool, &snap)
+            .await
+            .expect("round");
+    }
+    let latest = app.get(&format!("/plans/{id}/progress")).await;
+    assert!(
+        latest
+            .body
+            .contains(&format!("href=\"/plans/{id}?version=2\""))
+    );
+    assert!(
+        latest
+            .body
+            .contains(&format!("/plans/{id}/progress?year=2024"))
+    );
+    assert!(!latest.body.contains("действащата версия е"));
+    let earlier = app.get(&format!("/plans/{id}/progress?year=2024")).await;
+    assert_eq!(earlier.status, 200);
+    assert!(
+        earlier
+            .body
+            .contains(&format!("href=\"/plans/{id}?version=1\""))
+    );
+    assert!(earlier.body.contains("действащата версия е 2"));
+    // The version of 2024 still has the measure dropped in 2025.
+    let v1 = app.get(&format!("/plans/{id}?version=1")).await;
+    assert!(v1.body.contains("Спортни пособия"));
+    let v2 = app.get(&format!("/plans/{id}?version=2")).await;
+    assert!(!v2.body.contains("Спортни пособия"));
 }

@@ -194,18 +194,10 @@ async fn new_version(
     let effective = match effective {
         None => previous_effective,
         Some(e) => {
-            if e < previous_effective {
-                return Err(StoreError::Refused(format!(
-                    "Изменението не може да влезе в сила преди действащата версия {version} \
-                     (в сила от {}).",
-                    crate::dates::display_bg(&previous_effective)
-                )));
-            }
-            if e.get(..4).and_then(|y| y.parse::<i32>().ok()) > Some(plan.period.to) {
-                return Err(StoreError::Refused(format!(
-                    "Изменението влиза в сила след края на плана ({} г.).",
-                    plan.period.to
-                )));
+            if let Some(m) =
+                crate::plan::act::timing(&e, version, &previous_effective, plan.period.to)
+            {
+                return Err(StoreError::Refused(m.to_string()));
             }
             // The plan stays the one the council adopted; the act records the amendment.
             plan.adoption = previous.adoption.clone();
