@@ -153,6 +153,8 @@ struct AreaPage {
     fields: Vec<Field>,
     versions: Vec<(i64, i64, &'static str)>,
     approved_on: Option<String>,
+    /// A published version's text as a publication (`report::publication`).
+    publication: Option<String>,
 }
 
 fn fields(n: &Narrative, tr: Tr) -> Vec<Field> {
@@ -219,9 +221,16 @@ async fn show(
     } else {
         Vec::new()
     };
+    let publication = if r.state() == ReportState::Published {
+        let doc = store::document_of(&state.db, &state.rollups, &r).await?;
+        Some(crate::report::publication::render(&doc)?)
+    } else {
+        None
+    };
     render(&AreaPage {
         tr,
         csrf,
+        publication,
         state: r.state(),
         state_line: r.state_line(),
         title: super::title(r.level(), &r.name, r.year()),
