@@ -88,10 +88,9 @@ pub async fn load_report_drafts(db: &Db, plan_ids: &[i64]) -> anyhow::Result<usi
     Ok(started)
 }
 
-/// Takes the first demo plan's report of its sample round (the draft
+/// Takes the first demo plan's report of its earliest closed round (the draft
 /// [`load_report_drafts`] started) through approval, adoption and publication, so the portal
-/// shows a published report at once. The report says it is made from sample data; the council
-/// decision is a placeholder. Nothing is done when the plan has a published report already.
+/// shows a published report at once. The council decision is a placeholder. Nothing is done when the plan has a published report already.
 /// Returns whether one was published.
 pub async fn publish_sample_report(
     db: &Db,
@@ -102,20 +101,18 @@ pub async fn publish_sample_report(
     let Some(&id) = plan_ids.first() else {
         return Ok(false);
     };
-    let Some(s) = snapshots::list_snapshots(db, id)
-        .await?
-        .into_iter()
-        .find(|s| s.origin == snapshots::Origin::Sample)
-    else {
+    // The earliest closed round's report (the sample round's, unless a demo round of that
+    // year replaced it).
+    let Some(s) = snapshots::list_snapshots(db, id).await?.into_iter().next() else {
         return Ok(false);
     };
     let year = s.snapshot.year;
     let actor = crate::audit::Actor::system();
-    let mut versions = reports::versions(db, id, year).await?;
+    let versions = reports::versions(db, id, year).await?;
     if versions.iter().any(|r| r.state() == ReportState::Published) {
         return Ok(false);
     }
-    let Some(mut row) = versions.drain(..).next() else {
+    let Some(mut row) = versions.into_iter().next() else {
         return Ok(false);
     };
     let reload = |rid: i64| async move {

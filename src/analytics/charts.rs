@@ -123,15 +123,20 @@ pub fn percent(share: f64) -> String {
 }
 
 fn legend(items: Vec<(&'static str, String)>) -> (Vec<LegendItem>, f64) {
-    legend_in(items, WIDTH)
+    legend_in(items, WIDTH, CHAR)
 }
 
-/// The legend's items in rows as wide as `width`, and where the drawing below it starts.
-pub(super) fn legend_in(items: Vec<(&'static str, String)>, width: f64) -> (Vec<LegendItem>, f64) {
+/// The legend's items in rows as wide as `width` (characters `char` wide), and where the
+/// drawing below it starts.
+pub(super) fn legend_in(
+    items: Vec<(&'static str, String)>,
+    width: f64,
+    char: f64,
+) -> (Vec<LegendItem>, f64) {
     let mut out = Vec::new();
     let (mut x, mut y) = (0.0, 14.0);
     for (color, label) in items {
-        let w = 24.0 + label.chars().count() as f64 * CHAR;
+        let w = 24.0 + label.chars().count() as f64 * char;
         if x > 0.0 && x + w > width {
             x = 0.0;
             y += LEGEND_ROW;

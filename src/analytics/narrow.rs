@@ -2,7 +2,7 @@
 //! width so that its 12 px labels stay 12 px on a 390 px screen; long labels wrap onto lines
 //! above their bars and the legend onto more rows, so no text is cut or overlaps.
 
-use super::charts::{BAR_MAX, CHAR, Chart, WIDTH, legend_in, r1};
+use super::charts::{BAR_MAX, Chart, WIDTH, legend_in, r1};
 
 /// The width a narrow chart is drawn in: about a phone's content width, so it is shown at
 /// about its own size.
@@ -11,6 +11,10 @@ pub const NARROW_WIDTH: f64 = 360.0;
 const LINE: f64 = 15.0;
 /// The room between a bar's end and its value.
 const GAP: f64 = 8.0;
+/// A generous advance of a 12 px character: the faces a phone falls back to (Verdana among
+/// them) are wider than the DejaVu Sans the wide chart is measured in, and a narrow chart has
+/// no room to spare.
+pub const SAFE_CHAR: f64 = 8.2;
 
 /// `text` in lines of at most `max` characters, broken between words (a word longer than a
 /// line is broken inside).
@@ -60,7 +64,7 @@ impl Chart {
             .map(|b| b.value.chars().count())
             .max()
             .unwrap_or(0) as f64
-            * CHAR;
+            * SAFE_CHAR;
         let k = ((NARROW_WIDTH - GAP - longest_value) / BAR_MAX).clamp(0.25, NARROW_WIDTH / WIDTH);
         let x = |v: f64| r1(v * k);
         let old_top = self.legend.last().map_or(0.0, |l| l.y + 12.0);
@@ -70,8 +74,9 @@ impl Chart {
                 .map(|l| (l.color, l.label.clone()))
                 .collect(),
             NARROW_WIDTH,
+            SAFE_CHAR,
         );
-        let per_line = ((NARROW_WIDTH - GAP) / CHAR).floor() as usize;
+        let per_line = ((NARROW_WIDTH - GAP) / SAFE_CHAR).floor() as usize;
         let mut shift = if self.legend.is_empty() {
             0.0
         } else {
@@ -141,7 +146,7 @@ mod tests {
 
     /// Where each piece of text of a chart ends, in its units, by the average advance.
     fn text_ends(c: &Chart) -> Vec<f64> {
-        let len = |t: &str| t.chars().count() as f64 * CHAR;
+        let len = |t: &str| t.chars().count() as f64 * SAFE_CHAR;
         let mut out: Vec<f64> = c
             .legend
             .iter()
