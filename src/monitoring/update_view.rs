@@ -119,6 +119,9 @@ pub struct UpdatePage {
     pub feedback: Feedback,
     pub conflicts: Vec<views::ConflictLine>,
     pub evidence: Vec<EvidenceView>,
+    /// The evidence's title and link as typed, when the form comes back.
+    pub evidence_title: String,
+    pub evidence_url: String,
     pub history: Vec<StepView>,
     pub done: Option<String>,
 }
@@ -292,6 +295,8 @@ impl UpdatePage {
             feedback: Feedback::fields(errors).titled("mon.form_has_errors"),
             conflicts,
             evidence,
+            evidence_title: field("title"),
+            evidence_url: field("url"),
             history,
             done: None,
         })
