@@ -93,7 +93,7 @@ async fn rounds_page(
         years: (sp.plan.period.from..=sp.plan.period.to)
             .filter(|y| !taken.contains(&i64::from(*y)))
             .collect(),
-        rounds: rounds.iter().map(views::round_line).collect(),
+        rounds: rounds.iter().map(|r| views::round_line(tr, r)).collect(),
         feedback: retry.feedback,
         deadline_error: retry.deadline_error,
         deadline: retry.deadline,
