@@ -270,3 +270,30 @@ async fn english_staff_pages_have_no_bulgarian_interface_text() {
         report.join("\n")
     );
 }
+
+/// A refusal a staff form says is in the page's language too (the round form's deadline).
+#[tokio::test]
+async fn the_round_form_refuses_in_english_on_english_pages() {
+    let app = TestApp::spawn().await;
+    let plan_id = app.create_plan(&crate::helpers::sample_plan()).await;
+    let mut coordinator = app
+        .staff_of_plan(plan_id, planmon::account::Role::Coordinator)
+        .await;
+    coordinator.cookie = format!("{}; lang=en", coordinator.cookie);
+    let path = format!("/plans/{plan_id}/rounds");
+    for (fields, said) in [
+        (vec![("year", "2024")], "give the reporting deadline"),
+        (
+            vec![("year", "2024"), ("deadline", "31.03.2025")],
+            "is not a date",
+        ),
+        (vec![("year", "две")], "is not a year"),
+    ] {
+        let r = app.post_form(&path, &coordinator, &fields).await;
+        assert_eq!(r.status, axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.body.contains(said), "{said}: {}", r.body);
+        let (unmarked, _) = read_page(&r.body);
+        let unmarked: Vec<_> = unmarked.iter().filter(|t| !t.contains("две")).collect();
+        assert!(unmarked.is_empty(), "{unmarked:?}");
+    }
+}
