@@ -24,6 +24,7 @@
 //! page shows them as they are, with a Bulgarian label when `audit.action.<name>` exists in
 //! `locales/messages.toml`.
 
+pub mod names;
 pub mod pages;
 pub mod store;
 pub mod view;
@@ -82,6 +83,13 @@ impl Actor {
             label: format!("линк за подаване {link_id} ({institution})"),
             ip,
         }
+    }
+
+    /// The link's id in a label [`Actor::link`] wrote, so the log can name its institution.
+    pub fn link_id(label: &str) -> Option<i64> {
+        let rest = label.strip_prefix("линк за подаване ")?;
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
     }
 
     /// Work done by planmon itself (demo data, scheduled jobs).

@@ -1,7 +1,8 @@
 //! The audit log page (read-only): coordinators see their municipalities' events,
 //! administrators everything. Filters by date, user and action.
 
-use super::store::{self, Filter};
+use super::names::{self, Names};
+use super::store::{self, Filter, StoredEvent};
 use super::view::{self, EventView};
 use crate::i18n::Tr;
 use crate::policy::Kind;
@@ -13,6 +14,8 @@ use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 pub fn routes() -> Router<AppState> {
     Router::new().route("/audit", get(audit_page))
@@ -99,6 +102,7 @@ async fn audit_page(
         offset: (page - 1) * PAGE_SIZE,
     };
     let (events, total) = store::list(&state.db, &filter).await?;
+    let names = named(&state, &events).await?;
     let query = serde_urlencoded::to_string([
         ("from", q.from.as_str()),
         ("to", q.to.as_str()),
@@ -110,7 +114,7 @@ async fn audit_page(
         tr,
         events: events
             .into_iter()
-            .map(|e| view::event_view(tr, e))
+            .map(|e| view::event_view(tr, e, &names))
             .collect(),
         total,
         page,
@@ -121,4 +125,20 @@ async fn audit_page(
         feedback: error.into(),
         query,
     })
+}
+
+/// The names of the events' actors and records, measures by the plan's own numbers.
+async fn named(state: &AppState, events: &[StoredEvent]) -> Result<Names, AppError> {
+    let mut names = names::read(&state.db, events).await?;
+    let mut plans = HashMap::new();
+    for u in names.updates.values() {
+        if let Entry::Vacant(slot) = plans.entry(u.plan_id) {
+            slot.insert(state.plan(u.plan_id).await?);
+        }
+        let plan = plans.get(&u.plan_id).and_then(|p| p.as_ref());
+        if let Some(n) = plan.and_then(|p| p.plan.measure_number(&u.measure_key)) {
+            names.numbers.insert((u.plan_id, u.measure_key.clone()), n);
+        }
+    }
+    Ok(names)
 }

@@ -1,6 +1,8 @@
 //! The audit log as people read it: who did what to which record, in local time, with the
 //! values before and after as labelled fields (the raw JSON stays one click away).
 
+use super::Actor;
+use super::names::Names;
 use super::store::StoredEvent;
 use crate::i18n::Tr;
 
@@ -10,8 +12,10 @@ pub struct EventView {
     pub at: String,
     /// Bulgarian local time (Europe/Sofia), as people read it.
     pub at_local: String,
-    pub actor: String,
-    pub action: String,
+    /// What happened, as a sentence: "Мария Петрова одобри отчета на РУО Пловдив за мярка 2.3".
+    pub sentence: Vec<Part>,
+    /// The sentence is the plain "who: action", the record said after it.
+    pub generic: bool,
     /// What the event touched, in words ("годишен доклад 12"), and its page when it has one.
     pub entity: String,
     pub entity_href: Option<String>,
@@ -83,16 +87,17 @@ pub fn fields(tr: Tr, json: Option<&str>) -> Vec<(String, String)> {
     }
 }
 
-pub fn event_view(tr: Tr, e: StoredEvent) -> EventView {
+pub fn event_view(tr: Tr, e: StoredEvent, names: &Names) -> EventView {
     let kind = label(tr, "audit.entity", &e.entity_type);
     let entity = match &e.entity_id {
         Some(id) => format!("{kind} {id}"),
         None => kind,
     };
+    let (sentence, generic) = sentence(tr, &e, names);
     EventView {
         at_local: crate::dates::display_local(&e.at),
-        actor: e.actor_label,
-        action: action_label(tr, &e.action),
+        sentence,
+        generic,
         entity_href: e
             .entity_id
             .as_deref()
@@ -105,6 +110,128 @@ pub fn event_view(tr: Tr, e: StoredEvent) -> EventView {
         raw_after: e.after,
         ip: e.ip,
         at: e.at,
+    }
+}
+
+/// A piece of an event's sentence: the interface's words, or a name as the records write it
+/// (the template marks a name in Bulgarian letters `lang="bg"` on English pages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub text: String,
+    pub name: bool,
+}
+
+fn words(text: impl Into<String>) -> Part {
+    Part {
+        text: text.into(),
+        name: false,
+    }
+}
+
+fn name(text: impl Into<String>) -> Part {
+    Part {
+        text: text.into(),
+        name: true,
+    }
+}
+
+/// The message `key` with its `{place}`s filled by parts; `None` when the message is missing or
+/// a place has no value (the caller says the event more plainly).
+fn say(tr: Tr, key: &str, places: &[(&str, Vec<Part>)]) -> Option<Vec<Part>> {
+    let text = tr.t(key);
+    if text == key {
+        return None;
+    }
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let close = open + rest[open..].find('}')?;
+        if open > 0 {
+            out.push(words(&rest[..open]));
+        }
+        let place = &rest[open + 1..close];
+        let (_, value) = places.iter().find(|(p, _)| *p == place)?;
+        out.extend(value.iter().cloned());
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(words(rest));
+    }
+    Some(out)
+}
+
+/// Who did it: a person by name, an institution through its link, planmon itself.
+fn who(tr: Tr, e: &StoredEvent, names: &Names) -> Vec<Part> {
+    match e.actor_kind.as_str() {
+        "user" => {
+            let shown = e.actor_user_id.and_then(|id| names.users.get(&id));
+            vec![name(shown.unwrap_or(&e.actor_label).as_str())]
+        }
+        "link" => match Actor::link_id(&e.actor_label).and_then(|id| names.links.get(&id)) {
+            Some(institution) => {
+                let places = [("institution", vec![name(institution.as_str())])];
+                say(tr, "audit.who.link", &places).unwrap_or_default()
+            }
+            None => vec![words(tr.t("audit.who.some_link"))],
+        },
+        "cli" => vec![words(tr.t("audit.who.cli"))],
+        "token" => vec![words(tr.t("audit.who.token"))],
+        _ if e.actor_label == Actor::system().label => vec![words(tr.t("audit.who.system"))],
+        // A failed login names the e-mail tried.
+        _ => vec![name(e.actor_label.as_str())],
+    }
+}
+
+/// The event as a sentence in the reader's language, with the names of its records resolved
+/// where `names` has them; `true` with it when the action has no sentence of its own (or a name
+/// it needs is unknown) and it reads "who: action", the record to be said after it.
+pub fn sentence(tr: Tr, e: &StoredEvent, names: &Names) -> (Vec<Part>, bool) {
+    let mut places: Vec<(&str, Vec<Part>)> = vec![
+        ("who", who(tr, e, names)),
+        ("action", vec![words(action_label(tr, &e.action))]),
+    ];
+    if let Some(u) = names.update_of(e) {
+        places.push(("institution", vec![name(u.institution.as_str())]));
+        places.push(("year", vec![words(u.year.to_string())]));
+        if let Some(n) = names.numbers.get(&(u.plan_id, u.measure_key.clone())) {
+            places.push(("measure", vec![words(n.as_str())]));
+        }
+    }
+    let id = super::names::entity_number(e);
+    let found =
+        |map: &std::collections::HashMap<i64, String>| id.and_then(|i| map.get(&i)).cloned();
+    let year = |map: &std::collections::HashMap<i64, i64>| id.and_then(|i| map.get(&i)).copied();
+    match e.entity_type.as_str() {
+        "submission_link" => {
+            if let Some(i) = found(&names.links) {
+                places.push(("institution", vec![name(i)]));
+            }
+        }
+        "user" => {
+            if let Some(u) = id.and_then(|i| names.users.get(&i)) {
+                places.push(("user", vec![name(u.as_str())]));
+            }
+        }
+        "plan" => {
+            if let Some(t) = found(&names.plans) {
+                places.push(("plan", vec![name(t)]));
+            }
+        }
+        kind => {
+            let years = match kind {
+                "round" => year(&names.round_years),
+                "annual_report" => year(&names.report_years),
+                "area_report" => year(&names.area_report_years),
+                _ => None,
+            };
+            if let Some(y) = years {
+                places.push(("year", vec![words(y.to_string())]));
+            }
+        }
+    }
+    match say(tr, &format!("audit.say.{}", e.action), &places) {
+        Some(said) => (said, false),
+        None => (say(tr, "audit.say.any", &places).unwrap_or_default(), true),
     }
 }
 
@@ -149,5 +276,29 @@ mod tests {
         assert_eq!(entity_href("round", "3").as_deref(), Some("/rounds/3"));
         assert_eq!(entity_href("user", "3"), None);
         assert_eq!(entity_href("plan", "x"), None);
+    }
+
+    #[test]
+    fn a_sentence_fills_its_places_and_gives_up_when_one_is_unknown() {
+        let tr = Tr::new(Lang::Bg);
+        let places = [
+            ("who", vec![name("Мария Петрова")]),
+            ("institution", vec![name("РУО Пловдив")]),
+            ("measure", vec![words("2.3.")]),
+        ];
+        let said = say(tr, "audit.say.update.approve", &places).expect("said");
+        let text: String = said.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(
+            text,
+            "Мария Петрова одобри отчета на РУО Пловдив за мярка 2.3."
+        );
+        assert!(said[0].name && !said[1].name, "{said:?}");
+        assert_eq!(say(tr, "audit.say.update.approve", &places[..2]), None);
+        assert_eq!(say(tr, "audit.say.no.such", &places), None);
+        assert_eq!(
+            Actor::link_id(&Actor::link(42, "РУО", None).label),
+            Some(42)
+        );
+        assert_eq!(Actor::link_id("admin@test.example"), None);
     }
 }

@@ -146,7 +146,7 @@ async fn revoke_confirm(
             facts: vec![Fact::text(format!(
                 "{} {}.",
                 tr.t("confirm.revoke_issued"),
-                day(&link.created_at)
+                day(tr, &link.created_at)
             ))],
             action: format!("{}/links/{id}/revoke", ctx.base),
             button: tr.t("mon.revoke").to_string(),

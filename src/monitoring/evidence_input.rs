@@ -3,8 +3,8 @@
 //! row and its audit event in one transaction, the file made permanent only after the commit.
 //! One reading and one storing for the pages and the API.
 
-use super::WorkflowError;
 use super::store::{self, MonitoringError};
+use super::{State, UpdateInput, WorkflowError};
 use crate::audit::Event;
 use crate::files::accept;
 use crate::forms::FieldErrors;
@@ -93,7 +93,27 @@ pub async fn store_evidence(
     state: &AppState,
     round_id: i64,
     update_id: i64,
+    new: NewEvidence,
+    event: impl FnOnce(i64, serde_json::Value) -> Event + Send,
+) -> Result<Result<i64, WorkflowError>, AppError> {
+    store_with_draft(state, round_id, update_id, new, None, event).await
+}
+
+/// A draft saved together with the evidence (the update form's "attach" button): its values,
+/// who saves it (the history's actor) and the save's audit event.
+pub struct Draft<'a> {
+    pub input: &'a UpdateInput,
+    pub actor: &'a str,
+    pub event: Event,
+}
+
+/// [`store_evidence`], saving `draft` (when given) in the same transaction.
+pub async fn store_with_draft(
+    state: &AppState,
+    round_id: i64,
+    update_id: i64,
     mut new: NewEvidence,
+    draft: Option<Draft<'_>>,
     event: impl FnOnce(i64, serde_json::Value) -> Event + Send,
 ) -> Result<Result<i64, WorkflowError>, AppError> {
     let staged = match &new.bytes {
@@ -116,7 +136,29 @@ pub async fn store_evidence(
         "sha256": item.sha256,
     });
     let audit = move |eid: &i64| Some(event(*eid, after));
-    match store::add_evidence(&state.db, round_id, update_id, item, path.as_deref(), audit).await {
+    let stored = match draft {
+        None => {
+            store::add_evidence(&state.db, round_id, update_id, item, path.as_deref(), audit).await
+        }
+        Some(Draft {
+            input,
+            actor,
+            event,
+        }) => {
+            store::save_with_evidence(
+                &state.db,
+                round_id,
+                update_id,
+                input,
+                actor,
+                move |_: &State| Some(event),
+                (item, path.as_deref()),
+                audit,
+            )
+            .await
+        }
+    };
+    match stored {
         Ok(id) => {
             // The row is committed: now the file is made permanent.
             if let Some(staged) = staged {

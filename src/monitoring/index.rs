@@ -67,7 +67,7 @@ pub async fn index(
             municipality,
             can_manage,
             rounds: if oversee {
-                rounds.iter().map(round_line).collect()
+                rounds.iter().map(|r| round_line(tr, r)).collect()
             } else {
                 Vec::new()
             },

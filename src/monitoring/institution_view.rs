@@ -108,7 +108,7 @@ pub async fn institution_page(
         csrf: ctx.csrf.clone(),
         base: ctx.base.clone(),
         via_link: ctx.link_institution.is_some(),
-        round: views::round_header(&ctx.round),
+        round: views::round_header(tr, &ctx.round),
         institution,
         institution_id,
         done: updates.iter().filter(|u| u.state.is_received()).count(),

@@ -8,7 +8,7 @@ use super::views::{self, RoundDashboard};
 use super::visit::{Ctx, Staff};
 use crate::audit::Event;
 use crate::forms::Feedback;
-use crate::i18n::Tr;
+use crate::i18n::{Msg, Tr};
 use crate::policy::Action;
 use crate::web::{AppError, AppState, parse_id};
 use askama::Template;
@@ -93,7 +93,7 @@ async fn rounds_page(
         years: (sp.plan.period.from..=sp.plan.period.to)
             .filter(|y| !taken.contains(&i64::from(*y)))
             .collect(),
-        rounds: rounds.iter().map(views::round_line).collect(),
+        rounds: rounds.iter().map(|r| views::round_line(tr, r)).collect(),
         feedback: retry.feedback,
         deadline_error: retry.deadline_error,
         deadline: retry.deadline,
@@ -137,7 +137,7 @@ async fn open_round(
     };
     let Ok(year) = f.year.trim().parse::<i32>() else {
         return fail(retry(
-            Some(format!("Година: „{}“ не е година.", f.year)),
+            Some(tr.say(&Msg::new("mon.error.year").with("year", f.year.trim()))),
             None,
         ))
         .await;
@@ -145,11 +145,11 @@ async fn open_round(
     // A round has a deadline, or is opened without one on purpose (issue 17).
     let deadline_error = if !deadline.is_empty() && crate::dates::parse_iso_date(deadline).is_err()
     {
-        Some(format!("Срок: „{deadline}“ не е дата (ГГГГ-ММ-ДД)."))
+        Some(tr.say(&Msg::new("mon.error.deadline_date").with("deadline", deadline)))
     } else if deadline.is_empty() && !no_deadline {
-        Some("Срок: посочете срока за отчитане или отметнете „Без срок“.".to_string())
+        Some(tr.t("mon.error.deadline_missing").to_string())
     } else if !deadline.is_empty() && no_deadline {
-        Some("Срок: посочен е срок, а е отметнато „Без срок“; оставете едното.".to_string())
+        Some(tr.t("mon.error.deadline_both").to_string())
     } else {
         None
     };

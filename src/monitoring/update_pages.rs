@@ -3,7 +3,7 @@
 //! `/rounds/{id}` and by a submission link under `/s/{token}`.
 
 use super::Action;
-use super::evidence_input::{EvidenceInput, read_evidence, store_evidence};
+use super::evidence_input::{Draft, EvidenceInput, read_evidence, store_with_draft};
 use super::input::parse_update;
 use super::institution_view::institution_page;
 use super::store::{self, MonitoringError, UpdateRow};
@@ -12,7 +12,7 @@ use super::views::find_measure;
 use super::visit::{Ctx, InstitutionAt};
 use crate::files::accept;
 use crate::forms::FieldErrors;
-use crate::i18n::Tr;
+use crate::i18n::{Msg, Tr};
 use crate::web::download::{self, Disposition};
 use crate::web::{AppError, AppState, parse_id, render, upload};
 use askama::Template;
@@ -23,8 +23,12 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-/// Request body limit of upload forms: the largest evidence file and the form around it.
+/// What of an upload form is kept: the largest evidence file and the form around it.
 const UPLOAD_LIMIT: usize = accept::MAX_EVIDENCE_BYTES + 1024 * 1024;
+
+/// Request body limit of the evidence form: a file past [`UPLOAD_LIMIT`] (up to this) is read
+/// and dropped, so the form comes back with everything typed and says the file is too large.
+const DRAIN_LIMIT: usize = 4 * accept::MAX_EVIDENCE_BYTES;
 
 /// Each action has one handler for both addresses: the [`Ctx`] extractor tells the staff
 /// visitor (`/rounds/{rid}/…`) from the holder of a link (`/s/{token}/…`).
@@ -37,11 +41,11 @@ pub fn routes() -> Router<AppState> {
         .route("/rounds/{rid}/updates/{uid}/review", post(review))
         .route(
             "/rounds/{rid}/updates/{uid}/evidence",
-            post(add_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(add_evidence).layer(DefaultBodyLimit::max(DRAIN_LIMIT)),
         )
         .route(
             "/s/{token}/updates/{uid}/evidence",
-            post(add_evidence).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+            post(add_evidence).layer(DefaultBodyLimit::max(DRAIN_LIMIT)),
         )
         .route("/rounds/{rid}/evidence/{eid}", get(download))
         .route("/s/{token}/evidence/{eid}", get(download))
@@ -116,6 +120,19 @@ async fn save(
         .and_then(|s| find_measure(&s.plan, &u.measure_key))
         .ok_or_else(|| AppError::not_found("Мярката вече не е в плана."))?;
     let submit = fields.iter().any(|(k, v)| k == "action" && v == "submit");
+    // Evidence chosen in the form but sent with "save" or "submit" (which carry no file): the
+    // form comes back with everything kept and says to attach it, rather than dropping it.
+    let pending = ["file", "url"].iter().any(|name| {
+        fields
+            .iter()
+            .any(|(k, v)| k == name && !v.trim().is_empty())
+    });
+    if pending {
+        let mut errors = FieldErrors::default();
+        errors.add("evidence_file", tr.t("mon.evidence_pending"));
+        let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
+    }
     let audit = |state_now: &super::State| {
         let action = match state_now {
             super::State::Resubmitted => "update.resubmit",
@@ -210,7 +227,11 @@ async fn review(
     }
 }
 
-/// Adds a file or a link as evidence. A bad file or link is reported next to its field.
+/// Attaches a file or a link as evidence. The update form sends itself whole to this address
+/// (its "attach" button, multipart): the values typed beside the evidence are saved as the
+/// draft in the same transaction, and the form comes back with everything kept. A refused
+/// file, link or value is said next to its field, everything typed is shown again, and nothing
+/// is stored. A form sending only the evidence (no status field) leaves the values as they are.
 async fn add_evidence(
     tr: Tr,
     State(state): State<AppState>,
@@ -220,33 +241,87 @@ async fn add_evidence(
 ) -> Result<Response, AppError> {
     let u = visible_update(&state, &ctx, &at.uid).await?;
     ctx.require(&ctx.edit(u.institution_id))?;
-    let sent = upload::read(multipart, UPLOAD_LIMIT).await?;
+    let (mut sent, refused) = upload::read_keeping(multipart, UPLOAD_LIMIT).await;
+    let mut errors = FieldErrors::default();
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    let with_draft = sent.fields.iter().any(|(k, _)| k == "status");
+    let draft = if with_draft {
+        let sp = state.plan(ctx.round.plan_id).await?;
+        let measure = sp
+            .as_ref()
+            .and_then(|s| find_measure(&s.plan, &u.measure_key))
+            .ok_or_else(|| AppError::not_found("Мярката вече не е в плана."))?;
+        match parse_update(measure, ctx.round.year as i32, &sent.fields) {
+            Ok(input) => Some(input),
+            Err(field_errors) => {
+                errors = field_errors;
+                None
+            }
+        }
+    } else {
+        None
+    };
     let input = EvidenceInput {
         title: sent.field("title").to_string(),
         url: sent.field("url").to_string(),
-        file: sent.file.map(|(name, bytes)| (name, bytes.into())),
+        file: sent.file.take().map(|(name, bytes)| (name, bytes.into())),
     };
-    let (status, errors) = match read_evidence(&input) {
-        Ok(new) => {
-            let event = |eid: i64, after| ctx.event("evidence.add", "evidence", eid, after);
-            match store_evidence(&state, ctx.round.id, u.id, new, event).await? {
-                Ok(_) => {
-                    return Ok(Redirect::to(&format!(
-                        "{}/updates/{}?done=evidence",
-                        ctx.base, u.id
-                    ))
-                    .into_response());
-                }
-                Err(w) => {
-                    let mut errors = FieldErrors::default();
-                    errors.add("evidence_file", w.to_string());
-                    (w.status(), errors)
-                }
+    let new = match refused {
+        Some(upload::Refused(code, _)) => {
+            status = code;
+            let max = (accept::MAX_EVIDENCE_BYTES / (1024 * 1024)).to_string();
+            let m = Msg::new("mon.evidence_too_large").with("max", max);
+            errors.add("evidence_file", tr.say(&m));
+            None
+        }
+        None => match read_evidence(&input) {
+            Ok(new) if errors.is_empty() => Some(new),
+            Ok(_) => {
+                errors.add("evidence_file", tr.t("mon.evidence_not_attached"));
+                None
+            }
+            Err(evidence_errors) => {
+                errors.0.extend(evidence_errors.0);
+                None
+            }
+        },
+    };
+    if let Some(new) = new {
+        let event = |eid: i64, after| ctx.event("evidence.add", "evidence", eid, after);
+        let draft = draft.as_ref().map(|input| {
+            let after = serde_json::json!({
+                "state": u.state.code(),
+                "status": sent.field("status"),
+            });
+            Draft {
+                input,
+                actor: &ctx.by,
+                event: ctx.event("update.save", "update", u.id, after),
+            }
+        });
+        match store_with_draft(&state, ctx.round.id, u.id, new, draft, event).await? {
+            Ok(_) => {
+                return Ok(Redirect::to(&format!(
+                    "{}/updates/{}?done=evidence#evidence",
+                    ctx.base, u.id
+                ))
+                .into_response());
+            }
+            Err(w) => {
+                status = w.status();
+                errors.add("evidence_file", w.to_string());
             }
         }
-        Err(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+    }
+    let mut fields = if with_draft {
+        sent.fields
+    } else {
+        update_view::stored_fields(&u)
     };
-    let fields = update_view::stored_fields(&u);
+    if !with_draft {
+        fields.push(("title".into(), input.title));
+        fields.push(("url".into(), input.url));
+    }
     let page = UpdatePage::build(&state, &ctx, tr, &u, &fields, errors).await?;
     Ok((status, Html(page.render()?)).into_response())
 }

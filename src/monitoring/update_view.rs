@@ -119,6 +119,9 @@ pub struct UpdatePage {
     pub feedback: Feedback,
     pub conflicts: Vec<views::ConflictLine>,
     pub evidence: Vec<EvidenceView>,
+    /// The evidence's title and link as typed, when the form comes back.
+    pub evidence_title: String,
+    pub evidence_url: String,
     pub history: Vec<StepView>,
     pub done: Option<String>,
 }
@@ -248,7 +251,7 @@ impl UpdatePage {
             .await?
             .into_iter()
             .map(|s| StepView {
-                at: day(&s.at),
+                at: day(tr, &s.at),
                 action: tr.t(&format!("mon.step.{}", s.action)).to_string(),
                 actor: s.actor,
                 reason: s.reason,
@@ -260,7 +263,7 @@ impl UpdatePage {
             csrf: ctx.csrf.clone(),
             base: ctx.base.clone(),
             via_link: ctx.link_institution.is_some(),
-            round: views::round_header(r),
+            round: views::round_header(tr, r),
             id: u.id,
             institution: u.institution.clone(),
             institution_id: u.institution_id,
@@ -275,12 +278,12 @@ impl UpdatePage {
             editable: r.is_open() && u.state.is_editable() && ctx.may(&ctx.edit(u.institution_id)),
             reviewable: r.is_open() && u.state.awaits_review() && ctx.may(&ctx.review()),
             status_label: ReportedStatus::parse_label(&status)
-                .map(|s| s.label_bg().to_string())
+                .map(|s| views::status_label(tr, s).to_string())
                 .unwrap_or_default(),
             status,
             statuses: ReportedStatus::ALL
                 .iter()
-                .map(|s| (s.code(), s.label_bg()))
+                .map(|s| (s.code(), views::status_label(tr, *s)))
                 .collect(),
             people_reached: field("people_reached"),
             narrative: field("narrative"),
@@ -292,6 +295,8 @@ impl UpdatePage {
             feedback: Feedback::fields(errors).titled("mon.form_has_errors"),
             conflicts,
             evidence,
+            evidence_title: field("title"),
+            evidence_url: field("url"),
             history,
             done: None,
         })

@@ -3,7 +3,6 @@
 use super::store::{self, RoundRow, UpdateRow};
 use super::visit::Ctx;
 use super::{Reported, State, conflicts, links};
-use crate::dates::display_bg;
 use crate::i18n::Tr;
 use crate::plan::views::shorten;
 use crate::plan::{Measure, Plan};
@@ -11,9 +10,17 @@ use crate::web::{AppError, AppState};
 use askama::Template;
 use std::collections::BTreeMap;
 
-/// "2024-03-31T10:00:00Z" -> "31.03.2024 г."
-pub fn day(ts: &str) -> String {
-    crate::dates::display_day(ts)
+/// "2024-03-31T10:00:00Z" -> "31.03.2024 г." (or "31 Mar 2024" on English pages)
+pub fn day(tr: Tr, ts: &str) -> String {
+    tr.date(ts.get(..10).unwrap_or(ts))
+}
+
+/// A reported status in the page's language.
+pub fn status_label(tr: Tr, s: crate::snapshot::ReportedStatus) -> &'static str {
+    match tr.lang {
+        crate::i18n::Lang::Bg => s.label_bg(),
+        crate::i18n::Lang::En => s.label_en(),
+    }
 }
 
 pub struct RoundLine {
@@ -23,11 +30,15 @@ pub struct RoundLine {
     pub open: bool,
 }
 
-pub fn round_line(r: &RoundRow) -> RoundLine {
+pub fn round_line(tr: Tr, r: &RoundRow) -> RoundLine {
     RoundLine {
         id: r.id,
         year: r.year,
-        deadline: r.deadline.as_deref().map(display_bg).unwrap_or_default(),
+        deadline: r
+            .deadline
+            .as_deref()
+            .map(|d| tr.date(d))
+            .unwrap_or_default(),
         open: r.is_open(),
     }
 }
@@ -43,7 +54,7 @@ pub struct RoundHeader {
     pub closed_at: String,
 }
 
-pub fn round_header(r: &RoundRow) -> RoundHeader {
+pub fn round_header(tr: Tr, r: &RoundRow) -> RoundHeader {
     RoundHeader {
         plan_id: r.plan_id,
         plan_title: r.plan_title.clone(),
@@ -52,10 +63,14 @@ pub fn round_header(r: &RoundRow) -> RoundHeader {
         deadline: r
             .deadline
             .as_deref()
-            .map(display_bg)
+            .map(|d| tr.date(d))
             .unwrap_or_else(|| "—".into()),
         open: r.is_open(),
-        closed_at: r.closed_at.as_deref().map(day).unwrap_or_default(),
+        closed_at: r
+            .closed_at
+            .as_deref()
+            .map(|d| day(tr, d))
+            .unwrap_or_default(),
     }
 }
 
@@ -230,7 +245,7 @@ impl RoundDashboard {
                     state: u.state,
                     status: u
                         .status
-                        .map(|s| s.label_bg().to_string())
+                        .map(|s| status_label(tr, s).to_string())
                         .unwrap_or_default(),
                     awaiting: open && u.state.awaits_review(),
                     removable: open && u.state == State::NotReceived,
@@ -241,7 +256,7 @@ impl RoundDashboard {
             tr,
             csrf: ctx.csrf.clone(),
             base: ctx.base.clone(),
-            round: round_header(r),
+            round: round_header(tr, r),
             can_manage: ctx.may(&ctx.manage()) && open,
             can_review: ctx.may(&ctx.review()) && open,
             feedback,
@@ -260,7 +275,7 @@ impl RoundDashboard {
                 .map(|l| LinkLine {
                     id: l.id,
                     institution: l.institution.clone(),
-                    created: day(&l.created_at),
+                    created: day(tr, &l.created_at),
                     revoked: l.revoked_at.is_some(),
                 })
                 .collect(),

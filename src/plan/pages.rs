@@ -167,7 +167,7 @@ async fn plan_page(
                 (
                     d.href(sp.id),
                     what,
-                    crate::dates::display_day(&d.updated_at),
+                    tr.date(d.updated_at.get(..10).unwrap_or(&d.updated_at)),
                 )
             })
             .collect();

@@ -48,7 +48,22 @@ fn too_large(file: Option<String>, max: usize) -> Refused {
 
 /// Reads a multipart form, refusing it (413) as soon as it passes `max` bytes of its fields'
 /// contents, or the route's body limit (`DefaultBodyLimit`) if that is smaller.
-pub async fn read(mut form: Multipart, max: usize) -> Result<Sent, Refused> {
+pub async fn read(form: Multipart, max: usize) -> Result<Sent, Refused> {
+    let (sent, refused) = read_fields(form, max, false).await;
+    match refused {
+        Some(r) => Err(r),
+        None => Ok(sent),
+    }
+}
+
+/// [`read`] for a form that is shown again when refused: past `max` bytes the rest of the form
+/// is read and dropped (up to the route's body limit) rather than refused at once, so the text
+/// fields in front of the file are kept and the page can show them with everything typed.
+pub async fn read_keeping(form: Multipart, max: usize) -> (Sent, Option<Refused>) {
+    read_fields(form, max, true).await
+}
+
+async fn read_fields(mut form: Multipart, max: usize, drain: bool) -> (Sent, Option<Refused>) {
     let broken = |e: axum::extract::multipart::MultipartError| match e.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(None, max),
         _ => Refused(
@@ -57,17 +72,40 @@ pub async fn read(mut form: Multipart, max: usize) -> Result<Sent, Refused> {
         ),
     };
     let mut sent = Sent::default();
+    let mut refused: Option<Refused> = None;
     let mut total = 0usize;
-    while let Some(mut field) = form.next_field().await.map_err(broken)? {
+    loop {
+        let mut field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return (sent, refused),
+            Err(e) => return (sent, refused.or_else(|| Some(broken(e)))),
+        };
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
         let mut data = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(broken)? {
-            total += chunk.len();
-            if total > max {
-                return Err(too_large(file_name, max));
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    total += chunk.len();
+                    if total > max {
+                        if refused.is_none() {
+                            refused = Some(too_large(file_name.clone(), max));
+                        }
+                        if !drain {
+                            return (sent, refused);
+                        }
+                        data.clear();
+                    } else {
+                        data.extend_from_slice(&chunk);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => return (sent, refused.or_else(|| Some(broken(e)))),
             }
-            data.extend_from_slice(&chunk);
+        }
+        if refused.is_some() {
+            // Past the limit: read to the end, keep nothing more.
+            continue;
         }
         match file_name {
             Some(f) if !f.trim().is_empty() || !data.is_empty() => sent.file = Some((f, data)),
@@ -77,5 +115,4 @@ pub async fn read(mut form: Multipart, max: usize) -> Result<Sent, Refused> {
                 .push((name, String::from_utf8_lossy(&data).into_owned())),
         }
     }
-    Ok(sent)
 }

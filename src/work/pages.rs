@@ -3,7 +3,6 @@
 
 use super::store;
 use super::{Tally, report_step, tally};
-use crate::dates::{display_bg, display_day};
 use crate::i18n::Tr;
 use crate::import::access::Importer;
 use crate::policy::{Action, Area, Kind};
@@ -27,7 +26,7 @@ pub struct RoundItem {
     pub year: i64,
     pub plan_title: String,
     pub municipality: String,
-    /// "31.03.2025 г.", or empty for a round without a deadline.
+    /// "31.03.2025 г." ("31 Mar 2025"), or empty for a round without a deadline.
     pub deadline: String,
     pub tally: Tally,
     /// The visitor reviews its updates.
@@ -127,7 +126,8 @@ async fn work(
     let db = &state.db;
     let (round_tallies, institution_tallies) = tally(&store::open_round_counts(db).await?);
     let open = store::open_rounds(db).await?;
-    let deadline = |d: &Option<String>| d.as_deref().map(display_bg).unwrap_or_default();
+    let deadline = |d: &Option<String>| d.as_deref().map(|d| tr.date(d)).unwrap_or_default();
+    let day = |ts: &str| tr.date(ts.get(..10).unwrap_or(ts));
     let mut rounds = Vec::new();
     let mut own = Vec::new();
     for r in &open {
@@ -197,7 +197,7 @@ async fn work(
                 .then(|| DraftItem {
                     href: format!("/plans/{}/amend/{}", d.plan_id, d.id),
                     label: plan.title.clone(),
-                    when: display_day(&d.updated_at),
+                    when: day(&d.updated_at),
                 })
         })
         .collect();
@@ -211,7 +211,7 @@ async fn work(
             .map(|d| DraftItem {
                 href: format!("/admin/import/{}", d.id),
                 label: d.file_name,
-                when: display_day(&d.created_at),
+                when: day(&d.created_at),
             })
             .collect()
     } else {

@@ -293,7 +293,8 @@ async fn administrator_creates_a_coordinator_whose_generated_password_works() {
     let s = app.login("koordinator@test.example", &password).await;
     let page = app.get_as("/account", &s).await;
     assert!(
-        page.body.contains("Общински координатор — Община Примерна"),
+        page.body
+            .contains("Общински координатор — <span>Община Примерна</span>"),
         "{}",
         page.body
     );

@@ -1,11 +1,12 @@
 //! Evidence of updates as stored: a title with a link or a file kept by checksum.
 
-use super::updates::current;
+use super::updates::{current, save_in};
 use super::{Audit, Result, record};
 use crate::dates::now_rfc3339;
 use crate::db::Db;
-use crate::monitoring::WorkflowError;
+use crate::monitoring::{State, UpdateInput, WorkflowError};
 use crate::snapshot::Evidence;
+use sqlx::AnyConnection;
 
 /// A piece of evidence as stored.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -48,7 +49,41 @@ pub async fn add_evidence(
     if !state.is_editable() {
         return Err(WorkflowError::Locked("подаден или одобрен").into());
     }
-    let id: i64 = sqlx::query_scalar(
+    let id = insert(&mut tx, update_id, e, stored_path).await?;
+    record(&mut tx, &id, audit).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Saves the draft `input` of an update and adds evidence to it, in one transaction with both
+/// audit events: the update form's "attach" keeps everything typed beside the file.
+#[allow(clippy::too_many_arguments)]
+pub async fn save_with_evidence(
+    db: &Db,
+    round_id: i64,
+    update_id: i64,
+    input: &UpdateInput,
+    actor: &str,
+    saved: impl Audit<State>,
+    (e, stored_path): (&Evidence, Option<&str>),
+    added: impl Audit<i64>,
+) -> Result<i64> {
+    let mut tx = db.pool.begin().await?;
+    let state = save_in(&mut tx, round_id, update_id, input, false, actor).await?;
+    record(&mut tx, &state, saved).await?;
+    let id = insert(&mut tx, update_id, e, stored_path).await?;
+    record(&mut tx, &id, added).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    update_id: i64,
+    e: &Evidence,
+    stored_path: Option<&str>,
+) -> Result<i64> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO update_evidence (update_id, title, url, file_name, media_type, size, sha256, \
          stored_path, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
@@ -61,11 +96,8 @@ pub async fn add_evidence(
     .bind(&e.sha256)
     .bind(stored_path)
     .bind(now_rfc3339())
-    .fetch_one(&mut *tx)
-    .await?;
-    record(&mut tx, &id, audit).await?;
-    tx.commit().await?;
-    Ok(id)
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 /// Evidence of the round's updates (of one update when given).

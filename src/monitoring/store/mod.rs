@@ -5,7 +5,7 @@
 mod evidence;
 mod updates;
 
-pub use evidence::{EvidenceRow, add_evidence, evidence};
+pub use evidence::{EvidenceRow, add_evidence, evidence, save_with_evidence};
 pub use updates::{
     Step, UpdateRow, bulk_approve, get_update, history, review, save_many, save_update, updates,
 };

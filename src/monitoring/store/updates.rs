@@ -221,7 +221,7 @@ pub async fn save_many(
     Ok(items.len())
 }
 
-async fn save_in(
+pub(super) async fn save_in(
     conn: &mut AnyConnection,
     round_id: i64,
     id: i64,
