@@ -15,7 +15,7 @@ pub const WIDTH: f64 = 720.0;
 pub const BAR_X: f64 = 0.0;
 pub const BAR_MAX: f64 = 540.0;
 const LEGEND_ROW: f64 = 22.0;
-const ROW: f64 = 50.0;
+pub const ROW: f64 = 50.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -106,7 +106,7 @@ pub fn percent(share: f64) -> String {
     format!("{}\u{a0}%", (share * 100.0).round() as i64)
 }
 
-fn legend(items: Vec<(&'static str, String)>) -> (Vec<LegendItem>, f64) {
+pub fn legend(items: Vec<(&'static str, String)>) -> (Vec<LegendItem>, f64) {
     let mut out = Vec::new();
     let (mut x, mut y) = (0.0, 14.0);
     for (color, label) in items {
@@ -122,7 +122,7 @@ fn legend(items: Vec<(&'static str, String)>) -> (Vec<LegendItem>, f64) {
 }
 
 /// Rounds a coordinate to a tenth, so drawings stay short and stable.
-fn r1(x: f64) -> f64 {
+pub fn r1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
@@ -130,7 +130,7 @@ fn cut(text: &str, max: usize) -> String {
     crate::plan::views::shorten(text, max)
 }
 
-const STATUS_ORDER: [Option<ReportedStatus>; 7] = [
+pub const STATUS_ORDER: [Option<ReportedStatus>; 7] = [
     Some(ReportedStatus::Completed),
     Some(ReportedStatus::InProgress),
     Some(ReportedStatus::Partial),

@@ -10,6 +10,7 @@
 //! `store` reads a year's rounds and the tree in force and keeps the result; `api` serves it.
 
 pub mod api;
+pub mod mapped;
 pub mod store;
 
 #[cfg(test)]
@@ -156,7 +157,7 @@ pub struct IndicatorTotals {
 }
 
 impl IndicatorTotals {
-    fn put(&mut self, cumulative: bool, v: &Value) {
+    pub(crate) fn put(&mut self, cumulative: bool, v: &Value) {
         match v {
             Value::Number { value } if cumulative => {
                 self.cumulative_sum += value;
@@ -180,7 +181,7 @@ impl IndicatorTotals {
         }
     }
 
-    fn add(&mut self, o: &IndicatorTotals) {
+    pub(crate) fn add(&mut self, o: &IndicatorTotals) {
         self.number_sum += o.number_sum;
         self.numbers += o.numbers;
         self.cumulative_sum += o.cumulative_sum;
@@ -266,6 +267,10 @@ pub struct Totals {
     pub all: Figures,
     /// By national priority area, in [`area_slot`] order.
     pub areas: [Figures; AREA_SLOTS],
+    /// Indicators mapped to the national plan's, by the national indicator
+    /// ([`mapped::national_ref`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub national: BTreeMap<String, IndicatorTotals>,
 }
 
 impl Totals {
@@ -277,6 +282,7 @@ impl Totals {
         for (a, b) in self.areas.iter_mut().zip(&o.areas) {
             a.add(b);
         }
+        mapped::add(&mut self.national, &o.national);
     }
 }
 

@@ -6,10 +6,15 @@
 //! approval) and a [`Narrative`] in, the printed [`Document`] out, which the shared renderers
 //! (`html`, `docx`, `pdf`) print. `store` keeps versions and their workflow, `pages` shows them.
 
+pub mod adopt_pages;
+pub mod adoption;
+pub mod charts;
+pub mod exempt;
 pub mod inputs;
 pub mod pages;
 pub mod store;
 mod text;
+pub mod views;
 
 use super::Narrative;
 use super::blocks::{Block, Document, Run, SAMPLE_NOTE, TitlePage};
@@ -58,9 +63,25 @@ pub struct Unit {
     pub missing: usize,
     /// A municipality's standing (Bulgarian label); a district's annual report state.
     pub state: String,
-    /// Why a municipality was marked as not reporting.
+    /// Why a municipality (or, in the national report, a district) was marked as not
+    /// reporting.
     pub reason: Option<String>,
+    /// A district's report of the year is adopted (the national report waits for it).
+    #[serde(default)]
+    pub report_adopted: bool,
     pub totals: Totals,
+}
+
+impl Unit {
+    /// Whether the level's approval waits for this unit: a municipality with a plan in force
+    /// that neither closed its round nor was marked; a district with municipal plans in force
+    /// whose report is not adopted and that was not marked.
+    pub fn holds_up(&self, level: Level) -> bool {
+        match level {
+            Level::District => self.missing > 0,
+            Level::Nation => self.with_plan > 0 && !self.report_adopted && self.reason.is_none(),
+        }
+    }
 }
 
 /// A plan of the level itself (the district's strategy, the national plan) in force in the year.
@@ -89,6 +110,14 @@ impl AreaInputs {
     /// Municipalities below the level that had to report and have not (no mark either).
     pub fn missing(&self) -> usize {
         self.units.iter().map(|u| u.missing).sum()
+    }
+
+    /// The units the approval waits for ([`Unit::holds_up`]).
+    pub fn waiting(&self) -> Vec<&Unit> {
+        self.units
+            .iter()
+            .filter(|u| u.holds_up(self.level))
+            .collect()
     }
 
     /// Whether any figure comes from generated sample rounds (demo data).
@@ -171,6 +200,17 @@ pub fn slot_title_in(tr: crate::i18n::Tr, i: usize) -> String {
 /// The report as the renderers print it. `state_line` says its state ("проект", "одобрен …",
 /// "приет с Решение № …").
 pub fn document(inputs: &AreaInputs, narrative: &Narrative, state_line: String) -> Document {
+    document_in(inputs, narrative, state_line, crate::i18n::Tr::default())
+}
+
+/// [`document`] in the language of `tr` (the report's page in English shows its blocks in
+/// English; the documents kept at adoption are Bulgarian).
+pub fn document_in(
+    inputs: &AreaInputs,
+    narrative: &Narrative,
+    state_line: String,
+    _tr: crate::i18n::Tr,
+) -> Document {
     let title = title(inputs.level, &inputs.name, inputs.year);
     let issuer = match inputs.level {
         Level::District => format!("Областна администрация {}", inputs.name),

@@ -164,9 +164,14 @@ pub fn exempt(inputs: &AreaInputs) -> Vec<String> {
     inputs
         .units
         .iter()
-        .filter(|u| u.exempt > 0)
+        .filter(|u| u.exempt > 0 || u.reason.is_some())
         .map(|u| match (&inputs.level, &u.reason) {
             (Level::District, Some(r)) => format!("{}: {}", u.name, r),
+            (Level::Nation, Some(r)) if u.exempt > 0 => format!(
+                "област {}: без областен доклад ({r}); {} общини",
+                u.name, u.exempt
+            ),
+            (Level::Nation, Some(r)) => format!("област {}: без областен доклад ({r})", u.name),
             _ => format!("област {}: {} общини", u.name, u.exempt),
         })
         .collect()
