@@ -87,3 +87,64 @@ pub async fn load_report_drafts(db: &Db, plan_ids: &[i64]) -> anyhow::Result<usi
     }
     Ok(started)
 }
+
+/// Takes the first demo plan's report of its sample round (the draft
+/// [`load_report_drafts`] started) through approval, adoption and publication, so the portal
+/// shows a published report at once. The report says it is made from sample data; the council
+/// decision is a placeholder. Nothing is done when the plan has a published report already.
+/// Returns whether one was published.
+pub async fn publish_sample_report(
+    db: &Db,
+    data_dir: &std::path::Path,
+    plan_ids: &[i64],
+) -> anyhow::Result<bool> {
+    use crate::report::store::{self as reports, CouncilAdoption, ReportState};
+    let Some(&id) = plan_ids.first() else {
+        return Ok(false);
+    };
+    let Some(s) = snapshots::list_snapshots(db, id)
+        .await?
+        .into_iter()
+        .find(|s| s.origin == snapshots::Origin::Sample)
+    else {
+        return Ok(false);
+    };
+    let year = s.snapshot.year;
+    let actor = crate::audit::Actor::system();
+    let mut versions = reports::versions(db, id, year).await?;
+    if versions.iter().any(|r| r.state() == ReportState::Published) {
+        return Ok(false);
+    }
+    let Some(mut row) = versions.drain(..).next() else {
+        return Ok(false);
+    };
+    let reload = |rid: i64| async move {
+        reports::get(db, rid)
+            .await?
+            .ok_or_else(|| anyhow::anyhow!("годишен доклад {rid} липсва"))
+    };
+    if row.state() == ReportState::Draft {
+        reports::submit(db, &row, &actor).await?;
+        row = reload(row.id).await?;
+    }
+    if row.state() == ReportState::Submitted {
+        reports::approve(db, &row, "Демонстрационно одобрение.", &actor).await?;
+        row = reload(row.id).await?;
+    }
+    if row.state() == ReportState::Approved {
+        let adoption = CouncilAdoption {
+            decision_number: "1".into(),
+            protocol_number: "1".into(),
+            date: format!("{}-03-31", year + 1),
+            file: None,
+            url: None,
+        };
+        reports::adopt(db, data_dir, &row, &adoption, &actor).await?;
+        row = reload(row.id).await?;
+    }
+    if row.state() == ReportState::Adopted {
+        reports::publish(db, &row, &actor).await?;
+        return Ok(true);
+    }
+    Ok(false)
+}

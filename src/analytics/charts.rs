@@ -16,6 +16,8 @@ pub const BAR_X: f64 = 0.0;
 pub const BAR_MAX: f64 = 540.0;
 const LEGEND_ROW: f64 = 22.0;
 pub const ROW: f64 = 50.0;
+/// The average advance of a character of the 12 px label font.
+pub const CHAR: f64 = 7.2;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
@@ -24,6 +26,9 @@ pub struct Chart {
     pub title: String,
     /// A one-sentence summary for screen readers.
     pub desc: String,
+    /// The drawing's width (the SVG's `viewBox`) and the length of a full bar's track.
+    pub width: f64,
+    pub track: f64,
     pub height: f64,
     pub legend: Vec<LegendItem>,
     pub rows: Vec<Row>,
@@ -40,9 +45,12 @@ pub struct LegendItem {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
+    /// The label, or the last line of a wrapped one.
     pub label: String,
     /// Baseline of the label text.
     pub label_y: f64,
+    /// The lines of a wrapped label before its last, with their baselines (narrow charts).
+    pub wrapped: Vec<(f64, String)>,
     pub bars: Vec<Bar>,
     /// A vertical marker (e.g. the target at 100 %), as an x position.
     pub marker_x: Option<f64>,
@@ -77,6 +85,14 @@ pub struct DataTable {
     pub rows: Vec<Vec<String>>,
 }
 
+impl DataTable {
+    /// The header of column `i`, or nothing for a cell beyond the headers (a phone shows it
+    /// before the cell's value).
+    pub fn label(&self, i: usize) -> &str {
+        self.headers.get(i).map_or("", String::as_str)
+    }
+}
+
 /// Colours with at least 3:1 contrast on white (WCAG 1.4.11), told apart by hue and lightness.
 pub fn status_color(s: Option<ReportedStatus>) -> &'static str {
     match s {
@@ -107,11 +123,16 @@ pub fn percent(share: f64) -> String {
 }
 
 pub fn legend(items: Vec<(&'static str, String)>) -> (Vec<LegendItem>, f64) {
+    legend_in(items, WIDTH)
+}
+
+/// The legend's items in rows as wide as `width`, and where the drawing below it starts.
+pub(super) fn legend_in(items: Vec<(&'static str, String)>, width: f64) -> (Vec<LegendItem>, f64) {
     let mut out = Vec::new();
     let (mut x, mut y) = (0.0, 14.0);
     for (color, label) in items {
-        let w = 24.0 + label.chars().count() as f64 * 7.2;
-        if x > 0.0 && x + w > WIDTH {
+        let w = 24.0 + label.chars().count() as f64 * CHAR;
+        if x > 0.0 && x + w > width {
             x = 0.0;
             y += LEGEND_ROW;
         }
@@ -181,6 +202,7 @@ pub fn status_chart(tr: Tr, id: &str, plan: &Plan, a: &Analysis) -> Chart {
         rows.push(Row {
             label: cut(title, 95),
             label_y: y0 + 14.0,
+            wrapped: Vec::new(),
             bars: vec![Bar {
                 y: y0 + 20.0,
                 height: 20.0,
@@ -216,6 +238,8 @@ pub fn status_chart(tr: Tr, id: &str, plan: &Plan, a: &Analysis) -> Chart {
             tr.t("progress.no_report"),
             c.no_report
         ),
+        width: WIDTH,
+        track: BAR_MAX,
         height: top + 8.0 + rows.len() as f64 * ROW,
         legend,
         rows,
@@ -267,6 +291,7 @@ pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
         rows.push(Row {
             label: cut(&r.name, 95),
             label_y: y0 + 14.0,
+            wrapped: Vec::new(),
             bars: vec![
                 bar(
                     y0 + 20.0,
@@ -302,6 +327,8 @@ pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
             tr.t("progress.spent"),
             tr.money(a.money.total.spent)
         ),
+        width: WIDTH,
+        track: BAR_MAX,
         height: top + 8.0 + rows.len() as f64 * (ROW + 12.0),
         legend,
         rows,
@@ -342,6 +369,7 @@ pub fn indicator_chart(tr: Tr, id: &str, a: &Analysis, keys: Option<&[String]>) 
         rows.push(Row {
             label: cut(&ip.indicator.name, 95),
             label_y: y0 + 14.0,
+            wrapped: Vec::new(),
             bars: vec![Bar {
                 y: y0 + 20.0,
                 height: 18.0,
@@ -375,6 +403,8 @@ pub fn indicator_chart(tr: Tr, id: &str, a: &Analysis, keys: Option<&[String]>) 
         id: id.to_string(),
         title: tr.t("progress.chart_indicators").to_string(),
         desc: format!("{}: {}", tr.t("progress.chart_indicators"), rows.len()),
+        width: WIDTH,
+        track: BAR_MAX,
         height: top + 8.0 + rows.len() as f64 * ROW,
         legend,
         rows,
@@ -400,20 +430,39 @@ pub struct ChartSvg<'a> {
     pub width: &'a str,
 }
 
-/// A chart with its SVG rendering.
+/// A chart with its SVG renderings: as laid out, and again for a phone's width
+/// ([`Chart::narrow`]); the page's stylesheet shows one of them.
 pub struct ChartView {
     pub chart: Chart,
     pub svg: String,
+    pub narrow_svg: String,
 }
 
 impl ChartView {
     pub fn new(chart: Chart) -> Result<ChartView, askama::Error> {
-        let svg = ChartSvg {
-            chart: &chart,
+        let (svg, narrow_svg) = chart.svgs()?;
+        Ok(ChartView {
+            chart,
+            svg,
+            narrow_svg,
+        })
+    }
+}
+
+impl Chart {
+    /// The chart as SVG for pages, wide and narrow.
+    pub fn svgs(&self) -> Result<(String, String), askama::Error> {
+        let wide = ChartSvg {
+            chart: self,
             width: "100%",
         }
         .render()?;
-        Ok(ChartView { chart, svg })
+        let narrow = ChartSvg {
+            chart: &self.narrow(),
+            width: "100%",
+        }
+        .render()?;
+        Ok((wide, narrow))
     }
 }
 

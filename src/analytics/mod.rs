@@ -7,6 +7,7 @@ pub mod computed;
 pub mod format;
 pub mod indicators;
 pub mod money;
+pub mod narrow;
 pub mod pages;
 pub mod reporting;
 pub mod status;

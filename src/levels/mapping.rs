@@ -9,7 +9,6 @@ use crate::audit::{Actor, Event};
 use crate::db::Db;
 use crate::plan::store::StoreError;
 use crate::plan::{Indicator, IndicatorKind, NationalArea, Plan};
-use crate::rollup::mapped::{Mapping, national_ref};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 
@@ -119,23 +118,6 @@ pub async fn mappings(db: &Db, plan_id: i64) -> Result<Vec<MappingRow>, StoreErr
     .bind(plan_id)
     .fetch_all(&db.pool)
     .await?)
-}
-
-/// Every plan's mappings as the roll-up takes them: plan id → its [`Mapping`].
-pub async fn all_mappings(db: &Db) -> Result<HashMap<i64, Mapping>, StoreError> {
-    let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(
-        "SELECT plan_id, measure_key, indicator_key, national_plan_id, national_measure_key, \
-         national_indicator_key FROM indicator_mappings",
-    )
-    .fetch_all(&db.pool)
-    .await?;
-    let mut out: HashMap<i64, Mapping> = HashMap::new();
-    for (plan, mk, ik, np, nmk, nik) in rows {
-        out.entry(plan)
-            .or_default()
-            .insert((mk, ik), national_ref(np, &nmk, &nik));
-    }
-    Ok(out)
 }
 
 /// Replaces the mappings of a plan's indicators to the national plan `national_plan_id` by

@@ -10,6 +10,7 @@ pub mod html;
 pub mod pages;
 pub mod pdf;
 pub mod picture;
+pub mod publication;
 pub mod render;
 pub mod store;
 pub mod text;

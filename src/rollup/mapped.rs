@@ -152,6 +152,25 @@ mod tests {
     }
 
     #[test]
+    fn a_rounds_digest_adds_mapped_indicators_up_exactly_as_its_snapshot_does() {
+        use crate::rollup::digest::RoundDigest;
+        let mut open = round(1.0, 2.0, 30.0, true);
+        open.updates[0].values.retain(|v| v.indicator_key != "i2");
+        let before: Carried = [(("m1".to_string(), "i2".to_string()), 25.0)]
+            .into_iter()
+            .collect();
+        for snap in [round(1.0, 4.0, 30.0, false), open] {
+            let (digest, _) = RoundDigest::of(&snap);
+            let digest: RoundDigest =
+                serde_json::from_str(&serde_json::to_string(&digest).expect("json")).expect("back");
+            assert_eq!(
+                digest.mapped(&before, &mapping()),
+                mapped_totals(&snap, &before, &mapping())
+            );
+        }
+    }
+
+    #[test]
     fn a_mapped_cumulative_indicator_without_a_value_carries_its_last_one() {
         let mut snap = round(1.0, 2.0, 30.0, true);
         snap.updates[0].values.retain(|v| v.indicator_key != "i2");

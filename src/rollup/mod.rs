@@ -10,6 +10,7 @@
 //! `store` reads a year's rounds and the tree in force and keeps the result; `api` serves it.
 
 pub mod api;
+pub mod digest;
 pub mod mapped;
 pub mod store;
 

@@ -3,12 +3,12 @@
 //! ([`RollupCache`]) and recomputed when the year's rounds (a round closed or reopened, a
 //! snapshot replaced), the memberships or the links of municipalities to codes change: one
 //! cheap query reads that fingerprint, so several servers on one database never serve a stale
-//! roll-up. A round's totals are kept by snapshot too, so a new closing reads one snapshot.
+//! roll-up. Each round is added from its digest (`round_digests`, see [`super::digest`]), made
+//! from its snapshot once, so a new closing reads one snapshot.
 
-use super::{
-    Carried, DistrictRollup, Member, PlacedRound, Rollup, Totals, YearTree, cumulative_values,
-    roll_up, round_totals_carrying,
-};
+use super::digest::{Approved, DIGEST_FORMAT, RoundDigest, carry};
+use super::mapped::{Mapping, national_ref};
+use super::{Carried, DistrictRollup, Member, PlacedRound, Rollup, YearTree, roll_up};
 use crate::db::Db;
 use crate::plan::store::StoreError;
 use crate::registry::name_key;
@@ -27,6 +27,8 @@ struct Fingerprint {
     top_membership: Option<i64>,
     linked: i64,
     sources: i64,
+    mappings: i64,
+    last_mapping: Option<String>,
 }
 
 /// Rounds of earlier years count too: their cumulative values are carried forward.
@@ -37,17 +39,14 @@ const FINGERPRINT: &str = "SELECT \
     (SELECT COUNT(*) FROM municipality_districts) AS memberships, \
     (SELECT MAX(id) FROM municipality_districts) AS top_membership, \
     (SELECT COUNT(code) FROM municipalities) AS linked, \
-    (SELECT COUNT(*) FROM funding_source_aliases) AS sources";
+    (SELECT COUNT(*) FROM funding_source_aliases) AS sources, \
+    (SELECT COUNT(*) FROM indicator_mappings) AS mappings, \
+    (SELECT MAX(mapped_at) FROM indicator_mappings) AS last_mapping";
 
-/// Roll-ups by year and round totals by snapshot, as last computed.
+/// Roll-ups by year, as last computed.
 #[derive(Default)]
 pub struct RollupCache {
     years: Mutex<HashMap<i32, (Fingerprint, Arc<Rollup>)>>,
-    /// Snapshot id → (its `created_at` and those of the plan's earlier rounds, the round's
-    /// totals).
-    rounds: Mutex<HashMap<i64, (String, Arc<Totals>)>>,
-    /// Snapshot id → (its `created_at`, the cumulative values it approved).
-    carried: Mutex<HashMap<i64, (String, Arc<Carried>)>>,
 }
 
 impl RollupCache {
@@ -55,12 +54,6 @@ impl RollupCache {
     pub fn clear(&self) {
         if let Ok(mut y) = self.years.lock() {
             y.clear();
-        }
-        if let Ok(mut r) = self.rounds.lock() {
-            r.clear();
-        }
-        if let Ok(mut c) = self.carried.lock() {
-            c.clear();
         }
     }
 }
@@ -78,7 +71,7 @@ pub async fn rollup(db: &Db, cache: &RollupCache, year: i32) -> Result<Arc<Rollu
         return Ok(r.clone());
     }
     let tree = year_tree(db, year).await?;
-    let rounds = placed_rounds(db, cache, year, None).await?;
+    let rounds = placed_rounds(db, year, None).await?;
     let r = Arc::new(roll_up(year, &tree, &rounds));
     if let Ok(mut years) = cache.years.lock() {
         years.insert(year, (fp, r.clone()));
@@ -113,7 +106,7 @@ pub async fn district_rollup(
         .iter()
         .map(|m| m.code.as_str())
         .collect();
-    let rounds = placed_rounds(db, cache, year, Some(&members)).await?;
+    let rounds = placed_rounds(db, year, Some(&members)).await?;
     Ok(roll_up(year, &tree, &rounds).districts.into_iter().next())
 }
 
@@ -154,37 +147,107 @@ struct RoundRow {
     code: Option<String>,
 }
 
-/// Reads the snapshots `ids` and hands each to `each`.
-async fn with_bodies(
+/// Which part of a round's digest to read.
+#[derive(Clone, Copy)]
+enum Part {
+    /// The [`RoundDigest`] (this year's totals).
+    Digest,
+    /// The cumulative values the round approved (carried into later years).
+    Approved,
+}
+
+/// The stored digests (the JSON of `part`) of the snapshots `rounds` (id, `created_at`). A
+/// digest missing, of an older format or of a replaced snapshot is made from the snapshot and
+/// stored, so each closing is read once.
+async fn digests(
     db: &Db,
-    ids: &[i64],
-    mut each: impl FnMut(i64, RoundSnapshot),
-) -> Result<(), StoreError> {
-    for chunk in ids.chunks(64) {
-        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
-        let bodies: Vec<(i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT id, body FROM round_snapshots WHERE id IN ({})",
+    rounds: &[(i64, String)],
+    part: Part,
+) -> Result<HashMap<i64, String>, StoreError> {
+    let column = match part {
+        Part::Digest => "digest",
+        Part::Approved => "approved",
+    };
+    let mut out = HashMap::with_capacity(rounds.len());
+    for chunk in rounds.chunks(500) {
+        let list: Vec<String> = chunk.iter().map(|(id, _)| id.to_string()).collect();
+        let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT snapshot_id, created_at, format, {column} FROM round_digests \
+             WHERE snapshot_id IN ({})",
             list.join(", ")
         )))
         .fetch_all(&db.pool)
         .await?;
-        for (id, body) in bodies {
-            let snap: RoundSnapshot = serde_json::from_str(&body)
-                .map_err(|e| StoreError::Corrupt(format!("снимка на отчетен период {id}: {e}")))?;
-            each(id, snap);
+        let kept: HashMap<i64, (String, i64, String)> = rows
+            .into_iter()
+            .map(|(id, at, format, json)| (id, (at, format, json)))
+            .collect();
+        for (id, at) in chunk {
+            if let Some((_, _, json)) = kept
+                .get(id)
+                .filter(|(k, format, _)| k == at && *format == DIGEST_FORMAT)
+            {
+                out.insert(*id, json.clone());
+            }
         }
     }
-    Ok(())
+    let missing: Vec<i64> = rounds
+        .iter()
+        .map(|(id, _)| *id)
+        .filter(|id| !out.contains_key(id))
+        .collect();
+    for chunk in missing.chunks(64) {
+        let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
+        let bodies: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT id, created_at, body FROM round_snapshots WHERE id IN ({})",
+            list.join(", ")
+        )))
+        .fetch_all(&db.pool)
+        .await?;
+        for (id, at, body) in bodies {
+            let snap: RoundSnapshot = serde_json::from_str(&body)
+                .map_err(|e| StoreError::Corrupt(format!("снимка на отчетен период {id}: {e}")))?;
+            let (digest, approved) = RoundDigest::of(&snap);
+            let corrupt = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
+            let digest = serde_json::to_string(&digest).map_err(corrupt)?;
+            let approved = serde_json::to_string(&approved).map_err(corrupt)?;
+            sqlx::query(
+                "INSERT INTO round_digests (snapshot_id, created_at, format, digest, approved) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (snapshot_id) DO UPDATE SET \
+                 created_at = excluded.created_at, format = excluded.format, \
+                 digest = excluded.digest, approved = excluded.approved",
+            )
+            .bind(id)
+            .bind(&at)
+            .bind(DIGEST_FORMAT)
+            .bind(&digest)
+            .bind(&approved)
+            .execute(&db.pool)
+            .await?;
+            out.insert(
+                id,
+                match part {
+                    Part::Digest => digest,
+                    Part::Approved => approved,
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn parse<T: serde::de::DeserializeOwned>(id: i64, json: &str) -> Result<T, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("обобщение на отчетен период {id}: {e}")))
 }
 
 /// The cumulative values each plan of `plans` approved in rounds before `year`, the later
-/// overriding the earlier, with a key naming those rounds (their ids and `created_at`).
+/// overriding the earlier.
 async fn carried_before(
     db: &Db,
-    cache: &RollupCache,
     year: i32,
     plans: &HashSet<i64>,
-) -> Result<HashMap<i64, (String, Carried)>, StoreError> {
+) -> Result<HashMap<i64, Carried>, StoreError> {
     let rows: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT id, plan_id, created_at FROM round_snapshots WHERE year < $1 ORDER BY year, id",
     )
@@ -192,41 +255,15 @@ async fn carried_before(
     .fetch_all(&db.pool)
     .await?;
     let rows: Vec<_> = rows.into_iter().filter(|r| plans.contains(&r.1)).collect();
-    let mut known: HashMap<i64, Arc<Carried>> = match cache.carried.lock() {
-        Ok(kept) => rows
-            .iter()
-            .filter_map(|(id, _, at)| {
-                kept.get(id)
-                    .filter(|(k, _)| k == at)
-                    .map(|(_, c)| (*id, c.clone()))
-            })
-            .collect(),
-        Err(_) => HashMap::new(),
-    };
-    let missing: Vec<i64> = rows
-        .iter()
-        .map(|r| r.0)
-        .filter(|id| !known.contains_key(id))
-        .collect();
-    let mut fresh = Vec::new();
-    with_bodies(db, &missing, |id, snap| {
-        fresh.push((id, Arc::new(cumulative_values(&snap))));
-    })
-    .await?;
-    if let Ok(mut kept) = cache.carried.lock() {
-        for (id, c) in &fresh {
-            if let Some((_, _, at)) = rows.iter().find(|r| r.0 == *id) {
-                kept.insert(*id, (at.clone(), c.clone()));
-            }
-        }
-    }
-    known.extend(fresh);
-    let mut out: HashMap<i64, (String, Carried)> = HashMap::new();
-    for (id, plan, at) in &rows {
-        let entry = out.entry(*plan).or_default();
-        entry.0.push_str(&format!("|{id}@{at}"));
-        if let Some(c) = known.get(id) {
-            entry.1.extend(c.iter().map(|(k, v)| (k.clone(), *v)));
+    let wanted: Vec<(i64, String)> = rows.iter().map(|(id, _, at)| (*id, at.clone())).collect();
+    let approved = digests(db, &wanted, Part::Approved).await?;
+    let mut out: HashMap<i64, Carried> = HashMap::new();
+    for (id, plan, _) in &rows {
+        if let Some(json) = approved.get(id) {
+            carry(
+                out.entry(*plan).or_default(),
+                &parse::<Approved>(*id, json)?,
+            );
         }
     }
     Ok(out)
@@ -237,7 +274,6 @@ async fn carried_before(
 /// A cumulative indicator without a value in the year carries its last earlier value.
 async fn placed_rounds(
     db: &Db,
-    cache: &RollupCache,
     year: i32,
     only: Option<&HashSet<&str>>,
 ) -> Result<Vec<PlacedRound>, StoreError> {
@@ -253,68 +289,55 @@ async fn placed_rounds(
         rows.retain(|r| r.code.as_deref().is_some_and(|c| only.contains(c)));
     }
     let plans: HashSet<i64> = rows.iter().map(|r| r.plan_id).collect();
-    let before = carried_before(db, cache, year, &plans).await?;
-    // A round's totals are valid while it and the plan's earlier rounds are unchanged.
-    let key = |r: &RoundRow| match before.get(&r.plan_id) {
-        Some((k, _)) => format!("{}{k}", r.created_at),
-        None => r.created_at.clone(),
+    let before = carried_before(db, year, &plans).await?;
+    let wanted: Vec<(i64, String)> = rows.iter().map(|r| (r.id, r.created_at.clone())).collect();
+    let stored = digests(db, &wanted, Part::Digest).await?;
+    let canon = source_names(db).await?;
+    let canon = |s: &str| {
+        canon
+            .get(&name_key(s))
+            .cloned()
+            .unwrap_or_else(|| s.trim().to_string())
     };
-    let known: HashMap<i64, Arc<Totals>> = match cache.rounds.lock() {
-        Ok(kept) => rows
-            .iter()
-            .filter_map(|r| {
-                kept.get(&r.id)
-                    .filter(|(at, _)| *at == key(r))
-                    .map(|(_, t)| (r.id, t.clone()))
-            })
-            .collect(),
-        Err(_) => HashMap::new(),
-    };
-    let missing: Vec<i64> = rows
-        .iter()
-        .filter(|r| !known.contains_key(&r.id))
-        .map(|r| r.id)
-        .collect();
-    let mut computed: HashMap<i64, Arc<Totals>> = HashMap::new();
-    if !missing.is_empty() {
-        let canon = source_names(db).await?;
-        let canon = |s: &str| {
-            canon
-                .get(&name_key(s))
-                .cloned()
-                .unwrap_or_else(|| s.trim().to_string())
+    let mapped = mappings(db).await?;
+    let empty = Carried::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let Some(json) = stored.get(&r.id) else {
+            continue;
         };
-        let empty = Carried::new();
-        let plan_of: HashMap<i64, i64> = rows.iter().map(|r| (r.id, r.plan_id)).collect();
-        with_bodies(db, &missing, |id, snap| {
-            let carried = plan_of
-                .get(&id)
-                .and_then(|p| before.get(p))
-                .map_or(&empty, |(_, c)| c);
-            computed.insert(id, Arc::new(round_totals_carrying(&snap, carried, &canon)));
-        })
-        .await?;
-        if let Ok(mut kept) = cache.rounds.lock() {
-            for r in &rows {
-                if let Some(t) = computed.get(&r.id) {
-                    kept.insert(r.id, (key(r), t.clone()));
-                }
-            }
+        let digest: RoundDigest = parse(r.id, json)?;
+        let carried = before.get(&r.plan_id).unwrap_or(&empty);
+        let mut totals = digest.totals(carried, &canon);
+        if let Some(m) = mapped.get(&r.plan_id) {
+            totals.national = digest.mapped(carried, m);
         }
+        totals.demo_rounds = u64::from(r.origin == Origin::Sample.code());
+        out.push(PlacedRound {
+            municipality: r.code.unwrap_or_default(),
+            plan_id: r.plan_id,
+            totals,
+        });
     }
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            let totals = known.get(&r.id).or_else(|| computed.get(&r.id))?;
-            let mut totals = Totals::clone(totals);
-            totals.demo_rounds = u64::from(r.origin == Origin::Sample.code());
-            Some(PlacedRound {
-                municipality: r.code.unwrap_or_default(),
-                plan_id: r.plan_id,
-                totals,
-            })
-        })
-        .collect())
+    Ok(out)
+}
+
+/// Every plan's indicators mapped to the national plan's (`indicator_mappings`, chosen on
+/// `/plans/{id}/indicators`): plan id → its [`Mapping`].
+pub async fn mappings(db: &Db) -> Result<HashMap<i64, Mapping>, StoreError> {
+    let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT plan_id, measure_key, indicator_key, national_plan_id, national_measure_key, \
+         national_indicator_key FROM indicator_mappings",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: HashMap<i64, Mapping> = HashMap::new();
+    for (plan, mk, ik, np, nmk, nik) in rows {
+        out.entry(plan)
+            .or_default()
+            .insert((mk, ik), national_ref(np, &nmk, &nik));
+    }
+    Ok(out)
 }
 
 /// Funding sources by the key of each of their aliases → their registry name.

@@ -285,3 +285,58 @@ proptest! {
         });
     }
 }
+
+/// Source names as a registry would map them: an alias to its name, the rest as written.
+fn registry_canon(s: &str) -> String {
+    match s.trim() {
+        "ДБ" => "Държавен бюджет".to_string(),
+        other => other.to_string(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+    #[test]
+    fn a_rounds_stored_digest_gives_exactly_the_totals_of_its_snapshot(
+        snap in any_round(),
+        valued in prop::collection::vec(any::<bool>(), 6),
+        earlier in prop::collection::vec(prop::option::of(0u32..1_000), 6),
+    ) {
+        // Every measure gets a cumulative indicator, valued this year or not, with or without a
+        // value of an earlier year to carry.
+        let mut snap = snap;
+        let mut before = Carried::new();
+        let keys: Vec<String> = snap.plan.measures().map(|m| m.key.clone()).collect();
+        for p in &mut snap.plan.priorities {
+            for m in p.objectives.iter_mut().flat_map(|o| &mut o.measures) {
+                let mut c = indicator("c", IndicatorKind::Number, "0", "100");
+                c.cumulative = true;
+                m.indicators.push(c);
+            }
+        }
+        for (i, key) in keys.iter().enumerate() {
+            if valued[i % 6]
+                && let Some(u) = snap.updates.iter_mut().find(|u| &u.measure_key == key)
+            {
+                u.values.push(crate::snapshot::IndicatorValue {
+                    indicator_key: "c".into(),
+                    value: Value::Number { value: i as f64 * 3.0 },
+                });
+            }
+            if let Some(v) = earlier[i % 6] {
+                before.insert((key.clone(), "c".into()), f64::from(v));
+            }
+        }
+        let (digest, approved) = digest::RoundDigest::of(&snap);
+        // As stored: JSON and back.
+        let digest: digest::RoundDigest =
+            serde_json::from_str(&serde_json::to_string(&digest).expect("json")).expect("back");
+        prop_assert_eq!(
+            digest.totals(&before, &registry_canon),
+            round_totals_carrying(&snap, &before, &registry_canon)
+        );
+        let mut carried = Carried::new();
+        digest::carry(&mut carried, &approved);
+        prop_assert_eq!(carried, cumulative_values(&snap));
+    }
+}

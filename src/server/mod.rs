@@ -45,6 +45,9 @@ pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
         if drafts > 0 {
             println!("Проекти на годишни доклади: {drafts}");
         }
+        if crate::demo::publish_sample_report(&db, &config.data_dir, &ids).await? {
+            println!("Публикуван примерен годишен доклад");
+        }
         println!(
             "Демонстрационни профили (паролите се показват само сега и се сменят при всяко стартиране с --demo):"
         );

@@ -43,6 +43,7 @@ mod plan_store;
 mod plans_api;
 mod policy_web;
 mod progress_pages;
+mod publication;
 mod report_workflow;
 mod rollup;
 mod round_snapshots;

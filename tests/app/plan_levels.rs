@@ -266,7 +266,7 @@ async fn a_confirmed_link_shows_on_the_measure_page_and_indicators_map_to_the_na
         ),
         (nation, offer.measure_key.as_str())
     );
-    let all = planmon::levels::mapping::all_mappings(&app.db)
+    let all = planmon::rollup::store::mappings(&app.db)
         .await
         .expect("all");
     assert_eq!(
@@ -284,5 +284,69 @@ async fn a_confirmed_link_shows_on_the_measure_page_and_indicators_map_to_the_na
             .await
             .status,
         StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn the_roll_up_adds_mapped_indicators_up_by_the_national_indicator() {
+    let app = TestApp::spawn().await;
+    let id = crate::helpers::plan_of(&app, "SML16", Some(2024)).await;
+    let mut tx = app.db.pool.begin().await.expect("tx");
+    let nation = planmon::levels::store::create_level_plan(
+        &mut tx,
+        None,
+        &national_plan(&Spec::default()),
+        None,
+        &Actor::system(),
+    )
+    .await
+    .expect("national plan");
+    planmon::levels::store::set_parents(&mut tx, id, None, Some(nation), false, &Actor::system())
+        .await
+        .expect("parents");
+    tx.commit().await.expect("commit");
+    let before = planmon::rollup::store::rollup(&app.db, &app.state.rollups, 2024)
+        .await
+        .expect("roll-up");
+    assert!(before.totals.national.is_empty(), "nothing mapped yet");
+    let plan = app.state.plan(id).await.expect("load").expect("plan");
+    let national = app.state.plan(nation).await.expect("load").expect("plan");
+    let offers = planmon::levels::mapping::offers(&plan.plan, &national.plan);
+    let chosen: Vec<planmon::levels::mapping::Chosen> = offers
+        .iter()
+        .filter_map(|(k, list)| {
+            list.first()
+                .map(|o| (k.clone(), (o.measure_key.clone(), o.indicator_key.clone())))
+        })
+        .collect();
+    assert!(!chosen.is_empty());
+    let mut tx = app.db.pool.begin().await.expect("tx");
+    planmon::levels::mapping::save(&mut tx, id, nation, &chosen, None, &Actor::system())
+        .await
+        .expect("mapped");
+    tx.commit().await.expect("commit");
+    let after = planmon::rollup::store::rollup(&app.db, &app.state.rollups, 2024)
+        .await
+        .expect("roll-up");
+    assert!(
+        !after.totals.national.is_empty(),
+        "a new mapping is seen by the kept roll-up"
+    );
+    let snap = planmon::snapshot::store::load_snapshot(&app.db, id, 2024)
+        .await
+        .expect("load")
+        .expect("snapshot");
+    let mapping = planmon::rollup::store::mappings(&app.db)
+        .await
+        .expect("mappings")
+        .remove(&id)
+        .expect("the plan's");
+    let expected =
+        planmon::rollup::mapped::mapped_totals(&snap.snapshot, &Default::default(), &mapping);
+    assert_eq!(after.totals.national, expected);
+    let district = after.district("SML").expect("Смолян");
+    assert_eq!(
+        district.totals.national, expected,
+        "the district adds the same"
     );
 }

@@ -27,10 +27,12 @@ async fn the_dashboard_shows_the_round_with_charts_and_their_data_tables() {
     let r = app.get(&format!("/plans/{id}/progress")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_accessible_basics(&r.body);
-    assert_eq!(r.body.matches("<svg").count(), 3, "three charts");
-    assert_eq!(r.body.matches("role=\"img\"").count(), 3);
+    // Each drawn twice: as laid out and for a phone's width (the stylesheet shows one).
+    assert_eq!(r.body.matches("<svg").count(), 6, "three charts");
+    assert_eq!(r.body.matches("role=\"img\"").count(), 6);
+    assert_eq!(r.body.matches("<div class=\"chart-narrow\">").count(), 3);
     assert_eq!(
-        r.body.matches("class=\"chart-data\"").count(),
+        r.body.matches("class=\"chart-data stack\"").count(),
         3,
         "each chart has its data table"
     );

@@ -6,7 +6,7 @@ use crate::helpers::TestApp;
 use axum::http::StatusCode;
 use planmon::generate::{Spec, municipal_plan};
 use planmon::snapshot::sample::sample_round;
-use planmon::snapshot::store::save_sample_snapshot;
+use planmon::snapshot::store::{save_sample_snapshot, save_snapshot};
 use planmon::territory::tree;
 use serde_json::Value;
 
@@ -171,5 +171,35 @@ async fn the_district_page_lists_late_municipalities_first_and_links_down_and_up
     assert_eq!(
         app.get("/municipalities/XXX01").await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_round_closed_again_with_other_data_replaces_what_it_adds_to_the_roll_up() {
+    let app = TestApp::spawn().await;
+    let t = tree();
+    let m = t.municipality("SML09").expect("municipality");
+    let district = t.district(&m.district).expect("district");
+    let plan = municipal_plan(&Spec::default(), m, &district.name);
+    let id = app.create_plan(&plan).await;
+    let mut round = sample_round(id, 1, &plan, 2024);
+    save_snapshot(&app.db.pool, &round).await.expect("round");
+    let (_, first) = app.get_json("/api/v1/rollup/2024").await;
+    let approved = first["totals"]["reporting"]["approved"]
+        .as_u64()
+        .expect("approved");
+    assert!(approved > 0, "the sample round approves reports: {first}");
+    // Reopened and closed again with every report withdrawn: the same snapshot row, new data.
+    round.updates.clear();
+    save_snapshot(&app.db.pool, &round)
+        .await
+        .expect("round again");
+    let (_, second) = app.get_json("/api/v1/rollup/2024").await;
+    assert_eq!(second["totals"]["rounds"], 1);
+    assert_eq!(second["totals"]["reporting"]["approved"], 0, "{second}");
+    assert_eq!(
+        second["totals"]["measures_by_status"]["not_reported"],
+        plan.measures().count(),
+        "{second}"
     );
 }

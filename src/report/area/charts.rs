@@ -7,7 +7,7 @@
 use super::{AreaInputs, slot_title_in};
 use crate::analytics::charts::{
     BAR_MAX, BAR_X, Bar, Chart, DataTable, PLANNED_COLOR, ROW, Row, SPENT_COLOR, STATUS_ORDER,
-    Segment, legend, percent, r1, status_color, status_label,
+    Segment, WIDTH, legend, percent, r1, status_color, status_label,
 };
 use crate::i18n::Tr;
 use crate::money::{Currency, Money};
@@ -70,6 +70,7 @@ pub fn status(inputs: &AreaInputs, tr: Tr) -> Chart {
         rows.push(Row {
             label: title.clone(),
             label_y: y0 + 14.0,
+            wrapped: Vec::new(),
             bars: vec![Bar {
                 y: y0 + 20.0,
                 height: 20.0,
@@ -105,6 +106,8 @@ pub fn status(inputs: &AreaInputs, tr: Tr) -> Chart {
             tr.t("progress.no_report"),
             all.not_reported
         ),
+        width: WIDTH,
+        track: BAR_MAX,
         height: top + 8.0 + rows.len() as f64 * ROW,
         legend,
         rows,
@@ -171,6 +174,7 @@ pub fn money(inputs: &AreaInputs, tr: Tr) -> Chart {
         rows.push(Row {
             label: title.clone(),
             label_y: y0 + 14.0,
+            wrapped: Vec::new(),
             bars: vec![
                 bar(
                     y0 + 20.0,
@@ -204,6 +208,8 @@ pub fn money(inputs: &AreaInputs, tr: Tr) -> Chart {
             tr.t("progress.spent"),
             tr.money(all.spent.in_currency(cur))
         ),
+        width: WIDTH,
+        track: BAR_MAX,
         height: top + 8.0 + rows.len() as f64 * (ROW + 12.0),
         legend,
         rows,

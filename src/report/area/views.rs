@@ -115,6 +115,9 @@ pub struct AreaPage {
     pub kept: bool,
     /// The report's blocks in the page's language.
     pub blocks: Vec<Shown>,
+    /// A published version's text as a publication (`report::publication`, Bulgarian pages;
+    /// English pages show [`AreaPage::blocks`] in English).
+    pub publication: Option<String>,
 }
 
 impl AreaPage {
@@ -232,6 +235,11 @@ pub async fn area_page(
         Vec::new()
     };
     let doc = super::document_in(&inputs, &r.narrative(), r.state_line(), tr);
+    let publication = if r.state() == ReportState::Published && tr.lang == crate::i18n::Lang::Bg {
+        Some(crate::report::publication::render(&doc)?)
+    } else {
+        None
+    };
     let kept = r.state().is_adopted() && !super::adoption::files(&state.db, r.id).await?.is_empty();
     Ok(AreaPage {
         tr,
@@ -257,7 +265,12 @@ pub async fn area_page(
         approved_on: r.approved_at.as_deref().map(display_day),
         adoption_form,
         kept,
-        blocks: shown(doc.blocks)?,
+        blocks: if publication.is_some() {
+            Vec::new()
+        } else {
+            shown(doc.blocks)?
+        },
+        publication,
         r,
     })
 }

@@ -18,7 +18,7 @@ mod public;
 mod workspace;
 
 use super::store::{self, ReportError, ReportRow, ReportState};
-use crate::dates::{display_bg, display_day};
+use crate::dates::display_bg;
 use crate::db::Db;
 use crate::files::accept;
 use crate::web::{AppError, AppState, parse_id};
@@ -115,7 +115,6 @@ pub(super) struct AdoptionView {
     decision: String,
     decision_file: Option<FileView>,
     decision_url: Option<String>,
-    published: String,
 }
 
 impl AdoptionView {
@@ -138,11 +137,6 @@ impl AdoptionView {
                 sha256: sha.clone(),
             }),
             decision_url: r.decision_url.clone(),
-            published: r
-                .published_at
-                .as_deref()
-                .map(display_day)
-                .unwrap_or_default(),
         })
     }
 }

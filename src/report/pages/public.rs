@@ -140,9 +140,14 @@ struct PublicPage {
     version: i64,
     correction_reason: String,
     adoption: AdoptionView,
+    /// The day it was published, in the page's language.
+    published: String,
     files: Vec<FileView>,
     /// Earlier published versions (superseded).
     earlier: Vec<VersionView>,
+    /// The report itself as a publication (`report::publication`), from the inputs frozen at
+    /// approval: the same blocks as its documents.
+    publication: String,
 }
 
 pub(super) async fn public_report(
@@ -163,6 +168,8 @@ pub(super) async fn public_report(
     };
     let adoption = AdoptionView::new(current)
         .ok_or_else(|| AppError::Internal("published report without adoption".into()))?;
+    let document = store::document(&state.db, current).await?.document();
+    let publication = crate::report::publication::render(&document)?;
     render_page(&PublicPage {
         tr,
         plan_id,
@@ -172,7 +179,13 @@ pub(super) async fn public_report(
         version: current.version,
         correction_reason: current.correction_reason.clone(),
         adoption,
+        published: current
+            .published_at
+            .as_deref()
+            .map(|at| tr.date(at.get(..10).unwrap_or(at)))
+            .unwrap_or_default(),
         files: file_views(&state, current).await?,
         earlier: published.map(VersionView::new).collect(),
+        publication,
     })
 }
