@@ -164,6 +164,33 @@ impl RoundDigest {
         for area in &mut t.areas {
             rename(&mut area.money.spent_by_source);
         }
+        // Planned money keys name a measure's sources joined by "; ": each renamed.
+        let joined = |by: &mut BTreeMap<String, Purse>| {
+            let written = std::mem::take(by);
+            for (names, purse) in written {
+                let key = if names == NO_SOURCE {
+                    names
+                } else {
+                    let mut all: Vec<String> = names
+                        .split("; ")
+                        .map(canon)
+                        .filter(|n| !n.trim().is_empty())
+                        .collect();
+                    all.sort();
+                    all.dedup();
+                    if all.is_empty() {
+                        NO_SOURCE.to_string()
+                    } else {
+                        all.join("; ")
+                    }
+                };
+                by.entry(key).or_default().add(&purse);
+            }
+        };
+        joined(&mut t.all.money.planned_by_source);
+        for area in &mut t.areas {
+            joined(&mut area.money.planned_by_source);
+        }
         for o in &self.open {
             if let Some(last) = before.get(&(o.measure.clone(), o.indicator.clone())) {
                 for f in [&mut t.all.indicators, &mut t.areas[o.slot].indicators] {

@@ -122,6 +122,10 @@ pub struct MoneyTotals {
     pub spent: Purse,
     /// Spent money by funding source (registry name).
     pub spent_by_source: BTreeMap<String, Purse>,
+    /// The year's planned money by the measure's funding source (registry name; a measure of
+    /// several sources under their names joined by "; ", as its money is not split among them).
+    #[serde(default)]
+    pub planned_by_source: BTreeMap<String, Purse>,
 }
 
 impl MoneyTotals {
@@ -130,6 +134,9 @@ impl MoneyTotals {
         self.spent.add(&o.spent);
         for (k, v) in &o.spent_by_source {
             self.spent_by_source.entry(k.clone()).or_default().add(v);
+        }
+        for (k, v) in &o.planned_by_source {
+            self.planned_by_source.entry(k.clone()).or_default().add(v);
         }
     }
 }
@@ -398,6 +405,22 @@ fn measure_figures(
     let statuses: Vec<ReportedStatus> = approved.iter().filter_map(|u| u.status).collect();
     f.measures.count(resolve(&statuses).0);
     f.money.planned = planned_for_year(&snap.plan, m, snap.year);
+    if f.money.planned != Purse::default() {
+        let mut sources: Vec<String> = m
+            .funding_sources
+            .iter()
+            .map(|s| canon(s))
+            .filter(|n| !n.trim().is_empty())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        let key = if sources.is_empty() {
+            NO_SOURCE.to_string()
+        } else {
+            sources.join("; ")
+        };
+        f.money.planned_by_source.insert(key, f.money.planned);
+    }
     for u in &approved {
         f.people_reached += u.people_reached.unwrap_or(0);
         for s in &u.spent {

@@ -49,6 +49,7 @@ pub fn district(d: &DistrictRollup, year: i32, facts: &Facts<'_>, own: Vec<OwnPl
             .collect(),
         totals: d.totals.clone(),
         own_plans: own,
+        national_names: Default::default(),
     }
 }
 
@@ -106,5 +107,6 @@ pub fn nation(
         units,
         totals: r.totals.clone(),
         own_plans: own,
+        national_names: Default::default(),
     }
 }

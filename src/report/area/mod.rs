@@ -104,6 +104,9 @@ pub struct AreaInputs {
     /// The sum of the units (the roll-up of the level).
     pub totals: Totals,
     pub own_plans: Vec<OwnPlan>,
+    /// The names of the national indicators in [`Totals::national`], by their reference.
+    #[serde(default)]
+    pub national_names: std::collections::BTreeMap<String, String>,
 }
 
 impl AreaInputs {
@@ -286,6 +289,17 @@ fn blocks(
         "Мерки по статус за годината",
         &t.all.measures,
     )));
+    if t.all.measures.total() > 0 {
+        let tr = crate::i18n::Tr::default();
+        out.push(Block::Figure {
+            number: 1,
+            chart: charts::status(inputs, tr),
+        });
+        out.push(Block::Figure {
+            number: 2,
+            chart: charts::money(inputs, tr),
+        });
+    }
     out.push(heading(
         1,
         "3. По приоритетни области на националната стратегия",
@@ -343,6 +357,9 @@ fn blocks(
     out.push(heading(1, "Приложения"));
     out.push(Block::Table(annex_units(inputs, one)));
     out.push(Block::Table(annex_sources(inputs)));
+    if !t.national.is_empty() {
+        out.push(Block::Table(annex_national(inputs)));
+    }
     out
 }
 
@@ -546,17 +563,72 @@ fn annex_units(inputs: &AreaInputs, one: &str) -> DataTable {
     }
 }
 
+/// Money planned for the year and spent, by funding source, each in the currency of the year
+/// and the other at the fixed rate.
 fn annex_sources(inputs: &AreaInputs) -> DataTable {
+    let m = &inputs.totals.all.money;
+    let mut names: Vec<&String> = m
+        .planned_by_source
+        .keys()
+        .chain(m.spent_by_source.keys())
+        .collect();
+    names.sort();
+    names.dedup();
+    let none = Purse::default();
     DataTable {
-        caption: "Приложение 2. Изразходвани средства по източници на финансиране".into(),
-        headers: vec!["Източник".into(), "Изразходвани".into()],
+        caption: "Приложение 2. Планирани за годината и изразходвани средства по източници на финансиране".into(),
+        headers: vec![
+            "Източник".into(),
+            "Планирани за годината".into(),
+            "Изразходвани".into(),
+        ],
+        rows: names
+            .into_iter()
+            .map(|name| {
+                vec![
+                    name.clone(),
+                    money(m.planned_by_source.get(name).unwrap_or(&none), inputs.year),
+                    money(m.spent_by_source.get(name).unwrap_or(&none), inputs.year),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The indicators the coordinators mapped to the national plan's, added up by the national
+/// indicator and by kind.
+fn annex_national(inputs: &AreaInputs) -> DataTable {
+    DataTable {
+        caption: "Приложение 3. Индикатори, картирани към националните".into(),
+        headers: vec![
+            "Национален индикатор".into(),
+            "Индикатори със стойност".into(),
+            "Обобщена стойност".into(),
+        ],
         rows: inputs
             .totals
-            .all
-            .money
-            .spent_by_source
+            .national
             .iter()
-            .map(|(name, p)| vec![name.clone(), money(p, inputs.year)])
+            .map(|(key, i)| {
+                let name = inputs
+                    .national_names
+                    .get(key)
+                    .cloned()
+                    .unwrap_or_else(|| key.clone());
+                let (count, value) = if i.percentages > 0 {
+                    (
+                        i.percentages,
+                        i.percent().map_or("—".into(), |p| percent(p / 100.0)),
+                    )
+                } else if i.yes + i.no > 0 {
+                    (i.yes + i.no, format!("да: {}, не: {}", i.yes, i.no))
+                } else if i.cumulatives > 0 {
+                    (i.cumulatives, number(i.cumulative_sum))
+                } else {
+                    (i.numbers, number(i.number_sum))
+                };
+                vec![name, count.to_string(), value]
+            })
             .collect(),
     }
 }

@@ -252,13 +252,9 @@ pub async fn current_inputs(
             standing: &standing,
             exempt: &exempt,
         };
-        return Ok(Some(inputs::nation(
-            &r,
-            &f,
-            &reports,
-            &district_exempt,
-            own,
-        )));
+        let mut i = inputs::nation(&r, &f, &reports, &district_exempt, own);
+        name_national(db, &mut i).await?;
+        return Ok(Some(i));
     }
     let Some(d) = crate::rollup::store::district_rollup(db, cache, year, area).await? else {
         return Ok(None);
@@ -267,7 +263,38 @@ pub async fn current_inputs(
         standing: &standing,
         exempt: &exempt,
     };
-    Ok(Some(inputs::district(&d, year, &f, own)))
+    let mut i = inputs::district(&d, year, &f, own);
+    name_national(db, &mut i).await?;
+    Ok(Some(i))
+}
+
+/// The names of the national indicators the inputs' totals name (`rollup::mapped`).
+async fn name_national(db: &Db, inputs: &mut AreaInputs) -> Result<(), ReportError> {
+    let mut plans: HashMap<i64, Option<crate::plan::Plan>> = HashMap::new();
+    for key in inputs.totals.national.keys() {
+        let Some((plan_id, mk, ik)) = crate::rollup::mapped::parse_ref(key) else {
+            continue;
+        };
+        if !plans.contains_key(&plan_id) {
+            let p = crate::plan::store::load_plan(db, plan_id)
+                .await?
+                .map(|sp| sp.plan);
+            plans.insert(plan_id, p);
+        }
+        let name = plans.get(&plan_id).and_then(Option::as_ref).and_then(|p| {
+            let m = p.measures().find(|m| m.key == mk)?;
+            let i = m.indicators.iter().find(|i| i.key == ik)?;
+            Some(format!(
+                "{} {}",
+                p.measure_number(mk).unwrap_or_default(),
+                i.name
+            ))
+        });
+        if let Some(n) = name {
+            inputs.national_names.insert(key.clone(), n);
+        }
+    }
+    Ok(())
 }
 
 /// The inputs of a version: frozen at approval, else compiled today.
