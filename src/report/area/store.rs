@@ -275,11 +275,12 @@ async fn name_national(db: &Db, inputs: &mut AreaInputs) -> Result<(), ReportErr
         let Some((plan_id, mk, ik)) = crate::rollup::mapped::parse_ref(key) else {
             continue;
         };
-        if !plans.contains_key(&plan_id) {
-            let p = crate::plan::store::load_plan(db, plan_id)
-                .await?
-                .map(|sp| sp.plan);
-            plans.insert(plan_id, p);
+        if let std::collections::hash_map::Entry::Vacant(e) = plans.entry(plan_id) {
+            e.insert(
+                crate::plan::store::load_plan(db, plan_id)
+                    .await?
+                    .map(|sp| sp.plan),
+            );
         }
         let name = plans.get(&plan_id).and_then(Option::as_ref).and_then(|p| {
             let m = p.measures().find(|m| m.key == mk)?;
