@@ -363,4 +363,21 @@ async fn the_national_report_goes_by_district_and_only_the_national_coordinator_
     assert_eq!(events, 0, "each names the district's row");
     let page = app.get_as(&page_path, &nv).await;
     assert!(!page.body.contains("/adopt\""), "a viewer records nothing");
+    let english = app
+        .get_as(
+            &page_path,
+            &crate::helpers::Session {
+                cookie: format!("{}; lang=en", nv.cookie),
+                csrf: nv.csrf.clone(),
+            },
+        )
+        .await;
+    assert_eq!(english.status, StatusCode::OK);
+    for text in [
+        "1. Introduction",
+        "Reporting by district",
+        "Annex 2. Funding planned",
+    ] {
+        assert!(english.body.contains(text), "{text}");
+    }
 }

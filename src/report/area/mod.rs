@@ -22,11 +22,12 @@ use super::blocks::{Block, Document, Run, SAMPLE_NOTE, TitlePage};
 use crate::money::Currency;
 use crate::plan::NationalArea;
 use crate::rollup::{AREA_SLOTS, Purse, Totals};
+use serde::{Deserialize, Serialize};
 use tables::{
     annex_national, annex_sources, annex_units, indicator_table, reporting_table, status_table,
     units_in_area,
 };
-use serde::{Deserialize, Serialize};
+use text::w;
 
 /// The code of the nation as an area (a district's is its ЕКАТТЕ code).
 pub const NATION: &str = "BG";
@@ -137,16 +138,28 @@ impl AreaInputs {
 
     /// "област Пловдив", "Република България".
     pub fn place_name(&self) -> String {
-        match self.level {
-            Level::District => format!("област {}", self.name),
-            Level::Nation => "Република България".into(),
+        self.place_name_in(crate::i18n::Tr::default())
+    }
+
+    /// [`AreaInputs::place_name`] in the language of `tr`.
+    pub fn place_name_in(&self, tr: crate::i18n::Tr) -> String {
+        match (self.level, tr.lang) {
+            (Level::District, crate::i18n::Lang::Bg) => format!("област {}", self.name),
+            (Level::District, crate::i18n::Lang::En) => {
+                format!("the district of {}", tr.place(&self.name))
+            }
+            (Level::Nation, crate::i18n::Lang::Bg) => "Република България".into(),
+            (Level::Nation, crate::i18n::Lang::En) => "the Republic of Bulgaria".into(),
         }
     }
 
-    fn unit_word(&self) -> (&'static str, &'static str) {
+    fn unit_word(&self, tr: crate::i18n::Tr) -> (String, String) {
         match self.level {
-            Level::District => ("Община", "Общини"),
-            Level::Nation => ("Област", "Области"),
+            Level::District => (
+                w(tr, "Община", "Municipality"),
+                w(tr, "Общини", "Municipalities"),
+            ),
+            Level::Nation => (w(tr, "Област", "District"), w(tr, "Области", "Districts")),
         }
     }
 }
@@ -178,6 +191,11 @@ pub fn title(level: Level, name: &str, year: i32) -> String {
 /// Money of a purse as "1 000 лв. (511,29 €)": in the currency of the year first, the other at
 /// the fixed rate.
 pub fn money(p: &Purse, year: i32) -> String {
+    money_in(p, year, crate::i18n::Tr::default())
+}
+
+/// [`money`] in the language of `tr`.
+pub fn money_in(p: &Purse, year: i32, tr: crate::i18n::Tr) -> String {
     let (first, second) = if year >= 2026 {
         (Currency::Eur, Currency::Bgn)
     } else {
@@ -185,8 +203,8 @@ pub fn money(p: &Purse, year: i32) -> String {
     };
     format!(
         "{} ({})",
-        p.in_currency(first).display_bg(),
-        p.in_currency(second).display_bg()
+        tr.money(p.in_currency(first)),
+        tr.money(p.in_currency(second))
     )
 }
 
@@ -215,7 +233,7 @@ pub fn document_in(
     inputs: &AreaInputs,
     narrative: &Narrative,
     state_line: String,
-    _tr: crate::i18n::Tr,
+    tr: crate::i18n::Tr,
 ) -> Document {
     let title = title(inputs.level, &inputs.name, inputs.year);
     let issuer = match inputs.level {
@@ -229,7 +247,7 @@ pub fn document_in(
             inputs.year, state_line
         ),
         author: issuer.clone(),
-        blocks: blocks(inputs, narrative, issuer, title.clone(), state_line),
+        blocks: blocks(inputs, narrative, issuer, title.clone(), state_line, tr),
         title,
     }
 }
@@ -257,9 +275,11 @@ fn blocks(
     issuer: String,
     title: String,
     state: String,
+    tr: crate::i18n::Tr,
 ) -> Vec<Block> {
     let t = &inputs.totals;
-    let (one, many) = inputs.unit_word();
+    let (one, many) = inputs.unit_word(tr);
+    let one = one.as_str();
     let mut out = vec![
         Block::TitlePage(TitlePage {
             issuer,
@@ -275,25 +295,32 @@ fn blocks(
         Block::PageBreak,
         Block::Contents,
         Block::PageBreak,
-        heading(1, "1. Въведение"),
+        heading(1, w(tr, "1. Въведение", "1. Introduction")),
     ];
     out.extend(paras(&or_generated(
         &narrative.introduction,
-        text::introduction(inputs),
+        text::introduction(inputs, tr),
     )));
-    out.push(heading(1, "2. Обобщение за годината"));
-    out.extend(paras(&text::summary(inputs)));
+    out.push(heading(
+        1,
+        w(tr, "2. Обобщение за годината", "2. The year in brief"),
+    ));
+    out.extend(paras(&text::summary(inputs, tr)));
     out.extend(
-        text::figures(inputs)
+        text::figures(inputs, tr)
             .into_iter()
             .map(|(k, v)| Block::Paragraph(vec![Run::bold(format!("{k}: ")), Run::plain(v)])),
     );
     out.push(Block::Table(status_table(
-        "Мерки по статус за годината",
+        &w(
+            tr,
+            "Мерки по статус за годината",
+            "Measures by status for the year",
+        ),
         &t.all.measures,
+        tr,
     )));
     if t.all.measures.total() > 0 {
-        let tr = crate::i18n::Tr::default();
         out.push(Block::Figure {
             number: 1,
             chart: charts::status(inputs, tr),
@@ -305,63 +332,105 @@ fn blocks(
     }
     out.push(heading(
         1,
-        "3. По приоритетни области на националната стратегия",
+        w(
+            tr,
+            "3. По приоритетни области на националната стратегия",
+            "3. By priority area of the national strategy",
+        ),
     ));
     for i in 0..AREA_SLOTS {
         let f = &t.areas[i];
         if i == AREA_SLOTS - 1 && f.measures.total() == 0 {
             continue;
         }
-        out.push(heading(2, format!("3.{}. {}", i + 1, slot_title(i))));
+        out.push(heading(2, format!("3.{}. {}", i + 1, slot_title_in(tr, i))));
         out.extend(paras(&or_generated(
             narrative.priorities.get(&i).map_or("", String::as_str),
-            text::area_summary(inputs, i),
+            text::area_summary(inputs, i, tr),
         )));
         if f.measures.total() > 0 {
+            let area = slot_title_in(tr, i);
             out.push(Block::Table(status_table(
-                &format!("{}: мерки по статус", slot_title(i)),
+                &format!("{area}: {}", w(tr, "мерки по статус", "measures by status")),
                 &f.measures,
+                tr,
             )));
             out.push(Block::Table(indicator_table(
-                &format!("{}: индикатори по вид", slot_title(i)),
+                &format!(
+                    "{area}: {}",
+                    w(tr, "индикатори по вид", "indicators by kind")
+                ),
                 f,
+                tr,
             )));
-            out.push(Block::Table(units_in_area(inputs, i, one)));
+            out.push(Block::Table(units_in_area(inputs, i, one, tr)));
         }
     }
     out.push(Block::PageBreak);
-    out.push(heading(1, format!("4. Отчитане: {}", many.to_lowercase())));
-    out.extend(paras(&text::reporting_text(inputs)));
-    out.push(Block::Table(reporting_table(inputs, one)));
-    out.push(heading(2, "Не са отчели"));
-    out.push(list_or(
-        text::missing(inputs),
-        "Няма общини с план в сила, които не са отчели.",
+    out.push(heading(
+        1,
+        format!(
+            "4. {}: {}",
+            w(tr, "Отчитане", "Reporting"),
+            many.to_lowercase()
+        ),
     ));
-    out.push(heading(2, "Отбелязани като неотчитащи се"));
+    out.extend(paras(&text::reporting_text(inputs, tr)));
+    out.push(Block::Table(reporting_table(inputs, one, tr)));
+    out.push(heading(2, w(tr, "Не са отчели", "Have not reported")));
     out.push(list_or(
-        text::exempt(inputs),
-        "Няма общини, отбелязани като неотчитащи се.",
+        text::missing(inputs, tr),
+        &w(
+            tr,
+            "Няма общини с план в сила, които не са отчели.",
+            "No municipality with a plan in force has failed to report.",
+        ),
     ));
-    out.push(heading(1, "5. Собствен план"));
-    out.extend(paras(&text::own_plans(inputs)));
-    out.push(heading(1, "6. Изводи и препоръки"));
-    out.push(heading(2, "Изводи"));
+    out.push(heading(
+        2,
+        w(
+            tr,
+            "Отбелязани като неотчитащи се",
+            "Marked as not reporting",
+        ),
+    ));
+    out.push(list_or(
+        text::exempt(inputs, tr),
+        &w(
+            tr,
+            "Няма общини, отбелязани като неотчитащи се.",
+            "No municipality is marked as not reporting.",
+        ),
+    ));
+    out.push(heading(1, w(tr, "5. Собствен план", "5. Own plan")));
+    out.extend(paras(&text::own_plans(inputs, tr)));
+    out.push(heading(
+        1,
+        w(
+            tr,
+            "6. Изводи и препоръки",
+            "6. Conclusions and recommendations",
+        ),
+    ));
+    out.push(heading(2, w(tr, "Изводи", "Conclusions")));
     out.extend(paras(&or_generated(
         &narrative.conclusions,
-        text::conclusions(inputs),
+        text::conclusions(inputs, tr),
     )));
-    out.push(heading(2, "Препоръки"));
+    out.push(heading(2, w(tr, "Препоръки", "Recommendations")));
     out.push(Block::List {
         ordered: true,
-        items: or_generated(&narrative.recommendations, text::recommendations(inputs)),
+        items: or_generated(
+            &narrative.recommendations,
+            text::recommendations(inputs, tr),
+        ),
     });
     out.push(Block::PageBreak);
-    out.push(heading(1, "Приложения"));
-    out.push(Block::Table(annex_units(inputs, one)));
-    out.push(Block::Table(annex_sources(inputs)));
+    out.push(heading(1, w(tr, "Приложения", "Annexes")));
+    out.push(Block::Table(annex_units(inputs, one, tr)));
+    out.push(Block::Table(annex_sources(inputs, tr)));
     if !t.national.is_empty() {
-        out.push(Block::Table(annex_national(inputs)));
+        out.push(Block::Table(annex_national(inputs, tr)));
     }
     out
 }

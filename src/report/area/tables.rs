@@ -2,16 +2,17 @@
 //! the units by priority area, reporting, and the annexes (units, money by funding source,
 //! indicators mapped to the national ones).
 
-use super::{AreaInputs, Level, Unit, money, slot_title, text};
+use super::text::{self, share, w};
+use super::{AreaInputs, Level, money_in, slot_title_in};
 use crate::analytics::charts::{DataTable, percent, status_label};
+use crate::i18n::Tr;
 use crate::rollup::Purse;
 use crate::snapshot::ReportedStatus;
 
-pub(super) fn status_table(caption: &str, c: &crate::rollup::StatusCounts) -> DataTable {
-    let tr = crate::i18n::Tr::default();
+pub(super) fn status_table(caption: &str, c: &crate::rollup::StatusCounts, tr: Tr) -> DataTable {
     DataTable {
         caption: caption.into(),
-        headers: vec!["Статус".into(), "Мерки".into()],
+        headers: vec![w(tr, "Статус", "Status"), w(tr, "Мерки", "Measures")],
         rows: c
             .rows()
             .iter()
@@ -25,66 +26,90 @@ pub(super) fn status_table(caption: &str, c: &crate::rollup::StatusCounts) -> Da
     }
 }
 
-pub(super) fn number(v: f64) -> String {
+pub(super) fn number(v: f64, tr: Tr) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
+    } else if tr.lang == crate::i18n::Lang::En {
+        format!("{v:.2}")
     } else {
         format!("{v:.2}").replace('.', ",")
     }
 }
 
+/// "да: 3, не: 1".
+fn yes_no(yes: u64, no: u64, tr: Tr) -> String {
+    format!("{}: {yes}, {}: {no}", w(tr, "да", "yes"), w(tr, "не", "no"))
+}
+
 /// Indicators by kind, added as each kind adds (never averaged).
-pub(super) fn indicator_table(caption: &str, f: &crate::rollup::Figures) -> DataTable {
+pub(super) fn indicator_table(caption: &str, f: &crate::rollup::Figures, tr: Tr) -> DataTable {
     let i = &f.indicators;
     DataTable {
         caption: caption.into(),
         headers: vec![
-            "Вид индикатор".into(),
-            "Индикатори със стойност".into(),
-            "Обобщена стойност".into(),
+            w(tr, "Вид индикатор", "Kind of indicator"),
+            w(tr, "Индикатори със стойност", "Indicators with a value"),
+            w(tr, "Обобщена стойност", "Combined value"),
         ],
         rows: vec![
             vec![
-                "Числови (сбор)".into(),
+                w(tr, "Числови (сбор)", "Numbers (sum)"),
                 i.numbers.to_string(),
-                number(i.number_sum),
+                number(i.number_sum, tr),
             ],
             vec![
-                "Кумулативни (сбор на последните стойности)".into(),
+                w(
+                    tr,
+                    "Кумулативни (сбор на последните стойности)",
+                    "Cumulative (sum of the last values)",
+                ),
                 i.cumulatives.to_string(),
-                number(i.cumulative_sum),
+                number(i.cumulative_sum, tr),
             ],
             vec![
-                "от тях без нова стойност: пренесена последната от предходна година".into(),
+                w(
+                    tr,
+                    "от тях без нова стойност: пренесена последната от предходна година",
+                    "of which without a new value: the last one of an earlier year carried",
+                ),
                 i.carried.to_string(),
                 "—".into(),
             ],
             vec![
-                "Процентни (числители към знаменатели)".into(),
+                w(
+                    tr,
+                    "Процентни (числители към знаменатели)",
+                    "Percentages (numerators over denominators)",
+                ),
                 i.percentages.to_string(),
                 i.percent().map_or("—".into(), |p| percent(p / 100.0)),
             ],
             vec![
-                "Да/не".into(),
+                w(tr, "Да/не", "Yes/no"),
                 (i.yes + i.no).to_string(),
-                format!("да: {}, не: {}", i.yes, i.no),
+                yes_no(i.yes, i.no, tr),
             ],
-            vec!["Текстови".into(), i.texts.to_string(), "—".into()],
+            vec![w(tr, "Текстови", "Text"), i.texts.to_string(), "—".into()],
         ],
     }
 }
 
-pub(super) fn units_in_area(inputs: &AreaInputs, slot: usize, one: &str) -> DataTable {
+pub(super) fn units_in_area(inputs: &AreaInputs, slot: usize, one: &str, tr: Tr) -> DataTable {
     let y = inputs.year;
     DataTable {
-        caption: format!("{}: по {}", slot_title(slot), text::by_unit(inputs.level)),
+        caption: format!(
+            "{}: {} {}",
+            slot_title_in(tr, slot),
+            w(tr, "по", "by"),
+            text::by_unit(inputs.level, tr)
+        ),
         headers: vec![
             one.into(),
-            "Мерки".into(),
-            "Изпълнени".into(),
-            "Планирани за годината".into(),
-            "Изразходвани".into(),
-            "Достигнати лица".into(),
+            w(tr, "Мерки", "Measures"),
+            w(tr, "Изпълнени", "Completed"),
+            w(tr, "Планирани за годината", "Planned for the year"),
+            w(tr, "Изразходвани", "Spent"),
+            w(tr, "Достигнати лица", "People reached"),
         ],
         rows: inputs
             .units
@@ -93,11 +118,11 @@ pub(super) fn units_in_area(inputs: &AreaInputs, slot: usize, one: &str) -> Data
             .map(|u| {
                 let f = &u.totals.areas[slot];
                 vec![
-                    u.name.clone(),
+                    tr.place(&u.name),
                     f.measures.total().to_string(),
                     f.measures.completed.to_string(),
-                    money(&f.money.planned, y),
-                    money(&f.money.spent, y),
+                    money_in(&f.money.planned, y, tr),
+                    money_in(&f.money.spent, y, tr),
                     f.people_reached.to_string(),
                 ]
             })
@@ -105,32 +130,34 @@ pub(super) fn units_in_area(inputs: &AreaInputs, slot: usize, one: &str) -> Data
     }
 }
 
-pub(super) fn reporting_table(inputs: &AreaInputs, one: &str) -> DataTable {
-    let rate = |u: &Unit| {
-        u.totals.reporting.rate().map_or("—".into(), |r| {
-            format!(
-                "{} от {} ({})",
-                u.totals.reporting.approved,
-                u.totals.reporting.expected,
-                percent(r)
-            )
-        })
+pub(super) fn reporting_table(inputs: &AreaInputs, one: &str, tr: Tr) -> DataTable {
+    let rate = |u: &super::Unit| {
+        let r = &u.totals.reporting;
+        share(r.approved, r.expected, r.rate(), tr)
     };
     match inputs.level {
         Level::District => DataTable {
-            caption: "Положение на общините за годината".into(),
+            caption: w(
+                tr,
+                "Положение на общините за годината",
+                "Where the municipalities stand for the year",
+            ),
             headers: vec![
                 one.into(),
-                "Положение".into(),
-                "Одобрени отчети от очакваните".into(),
-                "Причина за неотчитане".into(),
+                w(tr, "Положение", "Standing"),
+                w(
+                    tr,
+                    "Одобрени отчети от очакваните",
+                    "Approved reports of those expected",
+                ),
+                w(tr, "Причина за неотчитане", "Reason for not reporting"),
             ],
             rows: inputs
                 .units
                 .iter()
                 .map(|u| {
                     vec![
-                        u.name.clone(),
+                        tr.place(&u.name),
                         u.state.clone(),
                         rate(u),
                         u.reason.clone().unwrap_or_else(|| "—".into()),
@@ -139,23 +166,31 @@ pub(super) fn reporting_table(inputs: &AreaInputs, one: &str) -> DataTable {
                 .collect(),
         },
         Level::Nation => DataTable {
-            caption: "Отчитане по области".into(),
+            caption: w(tr, "Отчитане по области", "Reporting by district"),
             headers: vec![
                 one.into(),
-                "Общини".into(),
-                "С план в сила".into(),
-                "С приключил отчетен период".into(),
-                "Неотчитащи се с причина".into(),
-                "Не са отчели".into(),
-                "Одобрени отчети от очакваните".into(),
-                "Областен доклад".into(),
+                w(tr, "Общини", "Municipalities"),
+                w(tr, "С план в сила", "With a plan in force"),
+                w(tr, "С приключил отчетен период", "With a closed round"),
+                w(
+                    tr,
+                    "Неотчитащи се с причина",
+                    "Not reporting, with a reason",
+                ),
+                w(tr, "Не са отчели", "Have not reported"),
+                w(
+                    tr,
+                    "Одобрени отчети от очакваните",
+                    "Approved reports of those expected",
+                ),
+                w(tr, "Областен доклад", "District report"),
             ],
             rows: inputs
                 .units
                 .iter()
                 .map(|u| {
                     vec![
-                        u.name.clone(),
+                        tr.place(&u.name),
                         u.members.to_string(),
                         u.with_plan.to_string(),
                         u.reporting.to_string(),
@@ -170,22 +205,27 @@ pub(super) fn reporting_table(inputs: &AreaInputs, one: &str) -> DataTable {
     }
 }
 
-pub(super) fn annex_units(inputs: &AreaInputs, one: &str) -> DataTable {
+pub(super) fn annex_units(inputs: &AreaInputs, one: &str, tr: Tr) -> DataTable {
     let y = inputs.year;
     DataTable {
         caption: format!(
-            "Приложение 1. Мерки и средства по {}",
-            text::by_unit(inputs.level)
+            "{} {}",
+            w(
+                tr,
+                "Приложение 1. Мерки и средства по",
+                "Annex 1. Measures and funding by"
+            ),
+            text::by_unit(inputs.level, tr)
         ),
         headers: vec![
             one.into(),
-            "Мерки".into(),
-            "Изпълнени".into(),
-            "В изпълнение".into(),
-            "Без одобрен отчет".into(),
-            "Планирани за годината".into(),
-            "Изразходвани".into(),
-            "Достигнати лица".into(),
+            w(tr, "Мерки", "Measures"),
+            w(tr, "Изпълнени", "Completed"),
+            w(tr, "В изпълнение", "In progress"),
+            w(tr, "Без одобрен отчет", "Without an approved report"),
+            w(tr, "Планирани за годината", "Planned for the year"),
+            w(tr, "Изразходвани", "Spent"),
+            w(tr, "Достигнати лица", "People reached"),
         ],
         rows: inputs
             .units
@@ -193,13 +233,13 @@ pub(super) fn annex_units(inputs: &AreaInputs, one: &str) -> DataTable {
             .map(|u| {
                 let f = &u.totals.all;
                 vec![
-                    u.name.clone(),
+                    tr.place(&u.name),
                     f.measures.total().to_string(),
                     f.measures.completed.to_string(),
                     f.measures.in_progress.to_string(),
                     f.measures.not_reported.to_string(),
-                    money(&f.money.planned, y),
-                    money(&f.money.spent, y),
+                    money_in(&f.money.planned, y, tr),
+                    money_in(&f.money.spent, y, tr),
                     f.people_reached.to_string(),
                 ]
             })
@@ -209,7 +249,7 @@ pub(super) fn annex_units(inputs: &AreaInputs, one: &str) -> DataTable {
 
 /// Money planned for the year and spent, by funding source, each in the currency of the year
 /// and the other at the fixed rate.
-pub(super) fn annex_sources(inputs: &AreaInputs) -> DataTable {
+pub(super) fn annex_sources(inputs: &AreaInputs, tr: Tr) -> DataTable {
     let m = &inputs.totals.all.money;
     let mut names: Vec<&String> = m
         .planned_by_source
@@ -220,19 +260,31 @@ pub(super) fn annex_sources(inputs: &AreaInputs) -> DataTable {
     names.dedup();
     let none = Purse::default();
     DataTable {
-        caption: "Приложение 2. Планирани за годината и изразходвани средства по източници на финансиране".into(),
+        caption: w(
+            tr,
+            "Приложение 2. Планирани за годината и изразходвани средства по източници на финансиране",
+            "Annex 2. Funding planned for the year and spent by funding source",
+        ),
         headers: vec![
-            "Източник".into(),
-            "Планирани за годината".into(),
-            "Изразходвани".into(),
+            w(tr, "Източник", "Source"),
+            w(tr, "Планирани за годината", "Planned for the year"),
+            w(tr, "Изразходвани", "Spent"),
         ],
         rows: names
             .into_iter()
             .map(|name| {
                 vec![
                     name.clone(),
-                    money(m.planned_by_source.get(name).unwrap_or(&none), inputs.year),
-                    money(m.spent_by_source.get(name).unwrap_or(&none), inputs.year),
+                    money_in(
+                        m.planned_by_source.get(name).unwrap_or(&none),
+                        inputs.year,
+                        tr,
+                    ),
+                    money_in(
+                        m.spent_by_source.get(name).unwrap_or(&none),
+                        inputs.year,
+                        tr,
+                    ),
                 ]
             })
             .collect(),
@@ -241,13 +293,17 @@ pub(super) fn annex_sources(inputs: &AreaInputs) -> DataTable {
 
 /// The indicators the coordinators mapped to the national plan's, added up by the national
 /// indicator and by kind.
-pub(super) fn annex_national(inputs: &AreaInputs) -> DataTable {
+pub(super) fn annex_national(inputs: &AreaInputs, tr: Tr) -> DataTable {
     DataTable {
-        caption: "Приложение 3. Индикатори, картирани към националните".into(),
+        caption: w(
+            tr,
+            "Приложение 3. Индикатори, картирани към националните",
+            "Annex 3. Indicators mapped to the national ones",
+        ),
         headers: vec![
-            "Национален индикатор".into(),
-            "Индикатори със стойност".into(),
-            "Обобщена стойност".into(),
+            w(tr, "Национален индикатор", "National indicator"),
+            w(tr, "Индикатори със стойност", "Indicators with a value"),
+            w(tr, "Обобщена стойност", "Combined value"),
         ],
         rows: inputs
             .totals
@@ -265,15 +321,14 @@ pub(super) fn annex_national(inputs: &AreaInputs) -> DataTable {
                         i.percent().map_or("—".into(), |p| percent(p / 100.0)),
                     )
                 } else if i.yes + i.no > 0 {
-                    (i.yes + i.no, format!("да: {}, не: {}", i.yes, i.no))
+                    (i.yes + i.no, yes_no(i.yes, i.no, tr))
                 } else if i.cumulatives > 0 {
-                    (i.cumulatives, number(i.cumulative_sum))
+                    (i.cumulatives, number(i.cumulative_sum, tr))
                 } else {
-                    (i.numbers, number(i.number_sum))
+                    (i.numbers, number(i.number_sum, tr))
                 };
                 vec![name, count.to_string(), value]
             })
             .collect(),
     }
 }
-

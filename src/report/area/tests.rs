@@ -230,3 +230,42 @@ fn the_three_renderers_print_the_same_document() {
     let pdf = crate::report::pdf::render_document(&d).expect("pdf");
     assert!(pdf.starts_with(b"%PDF"));
 }
+
+#[test]
+fn the_english_report_has_the_same_blocks_in_english() {
+    let bg = document(&district_inputs(), &Narrative::default(), "Проект".into());
+    let en = document_in(
+        &district_inputs(),
+        &Narrative::default(),
+        "Проект".into(),
+        crate::i18n::Tr::new(crate::i18n::Lang::En),
+    );
+    assert_eq!(bg.blocks.len(), en.blocks.len(), "the same blocks");
+    let h = headings(&en);
+    for expected in [
+        "1. Introduction",
+        "2. The year in brief",
+        "3. By priority area of the national strategy",
+        "3.1. Education",
+        "6. Conclusions and recommendations",
+        "Annexes",
+    ] {
+        assert!(h.iter().any(|x| x == expected), "{expected} in {h:?}");
+    }
+    let cyrillic = |t: &str| {
+        t.chars()
+            .any(|c| ('а'..='я').contains(&c.to_ascii_lowercase()))
+    };
+    for b in &en.blocks {
+        match b {
+            Block::Heading { text, .. } => assert!(!cyrillic(text), "{text}"),
+            Block::Table(t) => {
+                assert!(!cyrillic(&t.caption), "{}", t.caption);
+                for h in &t.headers {
+                    assert!(!cyrillic(h), "{h}");
+                }
+            }
+            _ => {}
+        }
+    }
+}
