@@ -15,7 +15,7 @@ pub const WIDTH: f64 = 720.0;
 pub const BAR_X: f64 = 0.0;
 pub const BAR_MAX: f64 = 540.0;
 const LEGEND_ROW: f64 = 22.0;
-const ROW: f64 = 50.0;
+pub const ROW: f64 = 50.0;
 /// The average advance of a character of the 12 px label font.
 pub const CHAR: f64 = 7.2;
 
@@ -122,7 +122,7 @@ pub fn percent(share: f64) -> String {
     format!("{}\u{a0}%", (share * 100.0).round() as i64)
 }
 
-fn legend(items: Vec<(&'static str, String)>) -> (Vec<LegendItem>, f64) {
+pub fn legend(items: Vec<(&'static str, String)>) -> (Vec<LegendItem>, f64) {
     legend_in(items, WIDTH, CHAR)
 }
 
@@ -148,7 +148,7 @@ pub(super) fn legend_in(
 }
 
 /// Rounds a coordinate to a tenth, so drawings stay short and stable.
-pub(super) fn r1(x: f64) -> f64 {
+pub fn r1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
@@ -156,7 +156,7 @@ fn cut(text: &str, max: usize) -> String {
     crate::plan::views::shorten(text, max)
 }
 
-const STATUS_ORDER: [Option<ReportedStatus>; 7] = [
+pub const STATUS_ORDER: [Option<ReportedStatus>; 7] = [
     Some(ReportedStatus::Completed),
     Some(ReportedStatus::InProgress),
     Some(ReportedStatus::Partial),

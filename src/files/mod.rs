@@ -99,6 +99,8 @@ pub async fn referenced_in(
         "SELECT decision_path, decision_sha256 FROM annual_reports \
          WHERE decision_path IS NOT NULL",
         "SELECT file_path, file_sha256 FROM council_acts WHERE file_path IS NOT NULL",
+        "SELECT path, sha256 FROM area_report_files",
+        "SELECT decision_path, decision_sha256 FROM area_reports WHERE decision_path IS NOT NULL",
     ] {
         let rows: Vec<(String, Option<String>)> = sqlx::query_as(sql).fetch_all(&mut *conn).await?;
         for (path, sha) in rows {

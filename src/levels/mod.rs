@@ -5,8 +5,12 @@
 //! national priority area, shared words), a coordinator confirms or rejects them (`store.rs`,
 //! migration 0010).
 
+pub mod mapping;
+pub mod mapping_pages;
 pub mod pages;
+pub mod parent_pages;
 pub mod store;
+pub mod views;
 
 use crate::plan::{NationalArea, Plan};
 use std::collections::HashSet;
@@ -88,6 +92,11 @@ fn overlap(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
     a.intersection(b).count() as f64 / union as f64
 }
 
+/// The share of meaningful words two texts share (0-1).
+pub fn words_overlap(a: &str, b: &str) -> f64 {
+    overlap(&words(a), &words(b))
+}
+
 /// Below this a measure is linked to an objective of its area rather than to a measure.
 const MEASURE_MATCH: f64 = 0.3;
 
@@ -153,6 +162,45 @@ pub fn suggest(child: &Plan, parent: &Plan) -> Vec<Suggestion> {
     out
 }
 
+/// The parents a form names (plan ids as typed, "" for none), checked against the plans the
+/// plan may implement (`districts`, `nationals`): `(district plan, national plan)`, or the
+/// fields in error. A district plan names no district plan.
+pub fn pick_parents(
+    level: Level,
+    district: &str,
+    national: &str,
+    districts: &[i64],
+    nationals: &[i64],
+) -> Result<(Option<i64>, Option<i64>), crate::forms::FieldErrors> {
+    let mut errors = crate::forms::FieldErrors::default();
+    let mut pick = |field: &str, text: &str, allowed: &[i64], what: &str| -> Option<i64> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<i64>() {
+            Ok(id) if allowed.contains(&id) => Some(id),
+            _ => {
+                errors.add(field, format!("Изберете {what} от списъка."));
+                None
+            }
+        }
+    };
+    let d = match level {
+        Level::Municipal => pick("district_plan", district, districts, "план на областта"),
+        _ => pick("district_plan", district, &[], "план на областта"),
+    };
+    let n = match level {
+        Level::National => pick("national_plan", national, &[], "национален план"),
+        _ => pick("national_plan", national, nationals, "национален план"),
+    };
+    if errors.is_empty() {
+        Ok((d, n))
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +261,22 @@ mod tests {
             .map(|p| p.objectives.iter().map(|o| o.measures.len()).sum::<usize>())
             .sum();
         assert_eq!(s.len(), health);
+    }
+
+    #[test]
+    fn a_plan_names_only_parents_of_the_lists_it_was_offered() {
+        assert_eq!(
+            pick_parents(Level::Municipal, "7", " 3 ", &[7], &[3]).ok(),
+            Some((Some(7), Some(3)))
+        );
+        assert_eq!(
+            pick_parents(Level::Municipal, "", "", &[7], &[3]).ok(),
+            Some((None, None))
+        );
+        let e = pick_parents(Level::Municipal, "8", "x", &[7], &[3]).expect_err("not offered");
+        assert!(e.get("district_plan").is_some() && e.get("national_plan").is_some());
+        let e = pick_parents(Level::District, "7", "3", &[7], &[3]).expect_err("no district");
+        assert!(e.get("district_plan").is_some() && e.get("national_plan").is_none());
     }
 
     #[test]

@@ -44,6 +44,7 @@ struct LinksPage {
     title: String,
     parent: Option<(i64, String)>,
     links: Vec<LinkView>,
+    may_parents: bool,
 }
 
 /// A measure's words as the page shows them: its code and first activity.
@@ -149,6 +150,7 @@ async fn page(
         title: sp.plan.title.clone(),
         parent: parent_id.and_then(|pid| parents.get(&pid).map(|p| (pid, p.plan.title.clone()))),
         links,
+        may_parents: user.may(&Action::SetParents(state.place_of(sp.id).await?)),
     })
 }
 

@@ -75,7 +75,9 @@ pub async fn create_level_plan(
         .bind(id)
         .execute(&mut *conn)
         .await?;
+    let owner = owner_of(conn, id).await?;
     Event::new(actor.clone(), "plan.level", "plan", id)
+        .municipality(owner)
         .after(&serde_json::json!({ "level": level.code() }))
         .record(&mut *conn)
         .await?;
@@ -103,6 +105,16 @@ pub async fn plan_level(
     .await?)
 }
 
+/// The owner row (municipality, district or nation) of a plan: what its audit events name.
+async fn owner_of(conn: &mut AnyConnection, plan_id: i64) -> Result<Option<i64>, StoreError> {
+    Ok(
+        sqlx::query_scalar("SELECT municipality_id FROM plans WHERE id = $1")
+            .bind(plan_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
 /// Names the plans a plan implements, and marks generated plans as demo data.
 pub async fn set_parents(
     conn: &mut AnyConnection,
@@ -122,7 +134,9 @@ pub async fn set_parents(
     .bind(plan_id)
     .execute(&mut *conn)
     .await?;
+    let owner = owner_of(conn, plan_id).await?;
     Event::new(actor.clone(), "plan.parents", "plan", plan_id)
+        .municipality(owner)
         .before(&before.map(|b| (b.district_plan_id, b.national_plan_id, b.demo)))
         .after(&(district_plan, national_plan, demo))
         .record(&mut *conn)
@@ -155,7 +169,9 @@ pub async fn save_suggestions(
         .await?;
         added += done.rows_affected() as usize;
     }
+    let owner = owner_of(conn, plan_id).await?;
     Event::new(actor.clone(), "measure_link.suggest", "plan", plan_id)
+        .municipality(owner)
         .after(&serde_json::json!({ "parent_plan_id": parent_plan_id, "added": added }))
         .record(&mut *conn)
         .await?;
@@ -187,6 +203,7 @@ pub async fn decide(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    let owner = owner_of(conn, plan_id).await?;
     Event::new(
         actor.clone(),
         &format!(
@@ -196,6 +213,7 @@ pub async fn decide(
         "measure_link",
         link_id,
     )
+    .municipality(owner)
     .after(&serde_json::json!({ "plan_id": plan_id, "state": state }))
     .record(&mut *conn)
     .await?;
@@ -222,6 +240,38 @@ pub async fn links(db: &crate::db::Db, plan_id: i64) -> Result<Vec<LinkRow>, Sto
          ORDER BY CASE WHEN state = 'suggested' THEN 0 ELSE 1 END, id",
     )
     .bind(plan_id)
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// A plan that may be named as a parent: its id, title and period.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Candidate {
+    pub id: i64,
+    pub title: String,
+    pub period_from: i64,
+    pub period_to: i64,
+}
+
+/// The plans of `level` a plan may implement: the national plans, or the plans of the district
+/// `district` (its ЕКАТТЕ code). Newest period first.
+pub async fn candidates(
+    db: &crate::db::Db,
+    level: Level,
+    district: Option<&str>,
+) -> Result<Vec<Candidate>, StoreError> {
+    let code = match (level, district) {
+        (Level::National, _) => NATION_CODE,
+        (Level::District, Some(d)) => d,
+        _ => return Ok(Vec::new()),
+    };
+    Ok(sqlx::query_as(
+        "SELECT p.id, p.title, p.period_from, p.period_to FROM plans p \
+         JOIN municipalities mu ON mu.id = p.municipality_id \
+         WHERE p.level = $1 AND mu.code = $2 ORDER BY p.period_to DESC, p.id DESC",
+    )
+    .bind(level.code())
+    .bind(code)
     .fetch_all(&db.pool)
     .await?)
 }

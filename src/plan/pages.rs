@@ -259,6 +259,8 @@ struct MeasurePage {
     dropped_after: Option<i64>,
     /// The years with a closed round and the amendments that touched the measure.
     history: super::measure_history::MeasureHistory,
+    /// Confirmed links to the measures or objectives of the plan it implements.
+    parent_links: Vec<crate::levels::views::ParentLink>,
 }
 
 async fn measure_page(
@@ -294,6 +296,7 @@ async fn measure_page(
         sp = o;
     }
     let history = super::measure_history::load(&state.db, current.id, &key, tr).await?;
+    let parent_links = crate::levels::views::measure_links(&state, current.id, &key, tr).await?;
     let mut ordinal = 0;
     for (pi, p) in sp.plan.priorities.iter().enumerate() {
         for o in &p.objectives {
@@ -311,6 +314,7 @@ async fn measure_page(
                         m: views::measure_view(sp, m, ordinal, tr),
                         dropped_after,
                         history,
+                        parent_links,
                     });
                 }
             }

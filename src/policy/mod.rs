@@ -10,12 +10,13 @@
 //! | coordinator | municipality | import plans, amend them (council acts), open and manage rounds (assignments, links, reminders, closing), read and enter updates on behalf of institutions, read the audit log, the annual report (write, submit, adopt, publish, correct), issue and revoke API tokens of the municipality |
 //! | reviewer | municipality | read rounds and updates, approve or return updates, approve or return the annual report |
 //! | reporter | institution in a municipality | read and submit its own updates |
-//! | district coordinator | district | read the rounds, updates and unpublished annual reports of the municipalities of the district; the district's dashboard; mark a municipality of it as not reporting for a year; confirm or reject the suggested links of plans in it to their parent plan; write the district's annual report, record its adoption by the district council, publish and correct it |
+//! | district coordinator | district | read the rounds, updates and unpublished annual reports of the municipalities of the district; the district's dashboard; mark a municipality of it as not reporting for a year; confirm or reject the suggested links of plans in it to their parent plan, map their indicators to the national plan's and name the plans they implement; write the district's annual report, record its adoption by the district council, publish and correct it |
 //! | district reviewer | district | read as the district coordinator does; the district's dashboard; approve the district's annual report or send it back |
-//! | national coordinator | national | read as a district coordinator, for every municipality; every dashboard; mark any municipality as not reporting; decide links of any plan; write, approve, record the adoption of and publish the national annual report (and, as the level above, a district's) |
+//! | national coordinator | national | read as a district coordinator, for every municipality; every dashboard; mark any municipality as not reporting (and, for the national report, any district); decide links, indicator mappings and parents of any plan; write, approve, record the adoption of and publish the national annual report (and, as the level above, a district's) |
 //! | national viewer | national | read as the national coordinator; every dashboard |
 //!
-//! Municipal coordinators also decide the suggested links of their own plans. District and
+//! Municipal coordinators also decide the suggested links of their own plans, map their
+//! indicators to the national plan's and name the district and national plans they implement. District and
 //! national roles never change a municipality's data (its plans, rounds, updates, reports):
 //! the roll-up work they do (issue 13) has actions of its own here. A submission link is a principal of one
 //! institution in one round (read and submit its updates while the round is open). The
@@ -103,8 +104,11 @@ pub enum Action {
     /// Mark a municipality (its place) as not reporting for a year with a reason, or lift it.
     ExemptReporting(Place),
     /// Confirm or reject the suggested links of a plan's measures (its owner's place) to its
-    /// parent plan.
+    /// parent plan, and map its indicators to the national plan's.
     DecideLinks(Place),
+    /// Name the plans a plan implements (its owner's place): a municipal plan's district and
+    /// national plans, a district plan's national plan.
+    SetParents(Place),
     /// Start, write, send back, record the adoption of, publish and correct the annual report
     /// of a district or of the nation (compiled from its municipalities' approved data).
     ManageAreaReports(Area),
@@ -135,13 +139,14 @@ pub enum Kind {
     ViewDashboard,
     ExemptReporting,
     DecideLinks,
+    SetParents,
     ManageAreaReports,
     ApproveAreaReports,
     ReadOutbox,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 20] = [
+    pub const ALL: [Kind; 21] = [
         Kind::ManageUsers,
         Kind::ViewAudit,
         Kind::ImportPlan,
@@ -159,6 +164,7 @@ impl Kind {
         Kind::ViewDashboard,
         Kind::ExemptReporting,
         Kind::DecideLinks,
+        Kind::SetParents,
         Kind::ManageAreaReports,
         Kind::ApproveAreaReports,
         Kind::ReadOutbox,
@@ -196,6 +202,7 @@ impl Action {
             Action::ViewDashboard(_) => Kind::ViewDashboard,
             Action::ExemptReporting(_) => Kind::ExemptReporting,
             Action::DecideLinks(_) => Kind::DecideLinks,
+            Action::SetParents(_) => Kind::SetParents,
             Action::ManageAreaReports(_) => Kind::ManageAreaReports,
             Action::ApproveAreaReports(_) => Kind::ApproveAreaReports,
             Action::ReadOutbox => Kind::ReadOutbox,
@@ -219,7 +226,8 @@ impl Action {
             | Action::ApproveReports(p)
             | Action::ReturnReport { place: p, .. }
             | Action::ExemptReporting(p)
-            | Action::DecideLinks(p) => Target::Place(p),
+            | Action::DecideLinks(p)
+            | Action::SetParents(p) => Target::Place(p),
             Action::ViewDashboard(a)
             | Action::ManageAreaReports(a)
             | Action::ApproveAreaReports(a) => Target::Area(a),
@@ -265,6 +273,7 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
                 | ManageReports
                 | ManageTokens
                 | DecideLinks
+                | SetParents
         ),
         Role::Reviewer => matches!(
             kind,
@@ -279,6 +288,7 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
                 | ViewDashboard
                 | ExemptReporting
                 | DecideLinks
+                | SetParents
                 | ManageAreaReports
         ),
         Role::NationalCoordinator => matches!(
@@ -289,6 +299,7 @@ pub fn role_allows(role: Role, kind: Kind) -> bool {
                 | ViewDashboard
                 | ExemptReporting
                 | DecideLinks
+                | SetParents
                 | ManageAreaReports
                 | ApproveAreaReports
         ),

@@ -53,6 +53,7 @@ fn action(kind: Kind, m: i64, i: i64) -> Action {
         }
         Kind::ExemptReporting => Action::ExemptReporting(place(m)),
         Kind::DecideLinks => Action::DecideLinks(place(m)),
+        Kind::SetParents => Action::SetParents(place(m)),
         Kind::ManageAreaReports => {
             Action::ManageAreaReports(Area::District(place(m).district.unwrap_or_default()))
         }
@@ -108,6 +109,7 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
                     ManageReports,
                     ManageTokens,
                     DecideLinks,
+                    SetParents,
                 ]
                 .contains(&kind)
         }
@@ -132,6 +134,7 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
                     ViewDashboard,
                     ExemptReporting,
                     DecideLinks,
+                    SetParents,
                     ManageAreaReports,
                 ]
                 .contains(&kind)
@@ -154,6 +157,7 @@ fn expected(role: Role, kind: Kind, own_m: bool, own_i: bool) -> bool {
             ViewDashboard,
             ExemptReporting,
             DecideLinks,
+            SetParents,
             ManageAreaReports,
             ApproveAreaReports,
         ]

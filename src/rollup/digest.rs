@@ -4,16 +4,24 @@
 //! value carried forward, the cumulative indicators that had no value in the year (they take
 //! their last earlier value when the roll-up adds the round), and the cumulative values the
 //! round approved (what later years carry). [`RoundDigest::totals`] gives exactly
-//! [`round_totals_carrying`](super::round_totals_carrying) of the snapshot.
+//! [`round_totals_carrying`](super::round_totals_carrying) of the snapshot. It also keeps each
+//! indicator's approved value of the year, so indicators mapped to the national plan's add up
+//! under the national indicator at roll-up time ([`RoundDigest::mapped`] gives exactly
+//! [`mapped_totals`](super::mapped::mapped_totals)) without the digest depending on the
+//! mapping.
 
-use super::{Carried, NO_SOURCE, Purse, Totals, area_slot, cumulative_values, round_totals};
+use super::mapped::Mapping;
+use super::{
+    Carried, IndicatorTotals, NO_SOURCE, Purse, Totals, area_slot, cumulative_values, round_totals,
+};
+use crate::analytics::indicators::combine_year;
 use crate::plan::NationalArea;
-use crate::snapshot::{ReviewState, RoundSnapshot};
+use crate::snapshot::{ReviewState, RoundSnapshot, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The format of a stored digest; a digest of another format is made anew from its snapshot.
-pub const DIGEST_FORMAT: i64 = 1;
+pub const DIGEST_FORMAT: i64 = 2;
 
 /// A cumulative indicator of a measure without an approved value in the round's year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,12 +32,24 @@ pub struct OpenCumulative {
     pub indicator: String,
 }
 
+/// An indicator's approved value of the round's year (the institutions' values combined).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IndicatorValue {
+    pub measure: String,
+    pub indicator: String,
+    pub cumulative: bool,
+    pub value: Value,
+}
+
 /// A round's contribution to a roll-up, without its plan's text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RoundDigest {
     /// The totals with sources as written (trimmed) and nothing carried.
     pub totals: Totals,
     pub open: Vec<OpenCumulative>,
+    /// Every indicator with an approved value in the year (for the mapped indicators).
+    #[serde(default)]
+    pub values: Vec<IndicatorValue>,
 }
 
 /// The cumulative values a round approved, as stored (JSON has no tuple keys).
@@ -63,11 +83,64 @@ impl RoundDigest {
                 }
             }
         }
+        let mut values = Vec::new();
+        for m in snap.plan.measures() {
+            for ind in &m.indicators {
+                let approved = snap
+                    .updates
+                    .iter()
+                    .filter(|u| u.measure_key == m.key && u.state == ReviewState::Approved)
+                    .flat_map(|u| &u.values)
+                    .filter(|v| v.indicator_key == ind.key)
+                    .map(|v| &v.value);
+                if let Some(value) = combine_year(approved) {
+                    values.push(IndicatorValue {
+                        measure: m.key.clone(),
+                        indicator: ind.key.clone(),
+                        cumulative: ind.cumulative,
+                        value,
+                    });
+                }
+            }
+        }
         let approved = cumulative_values(snap)
             .into_iter()
             .map(|((m, i), v)| (m, i, v))
             .collect();
-        (RoundDigest { totals, open }, approved)
+        (
+            RoundDigest {
+                totals,
+                open,
+                values,
+            },
+            approved,
+        )
+    }
+
+    /// The round's mapped indicators added up by the national indicator each is mapped to
+    /// (`mapping`, the plan's), an open cumulative one carrying its last earlier value.
+    pub fn mapped(&self, before: &Carried, mapping: &Mapping) -> BTreeMap<String, IndicatorTotals> {
+        let mut out: BTreeMap<String, IndicatorTotals> = BTreeMap::new();
+        if mapping.is_empty() {
+            return out;
+        }
+        for v in &self.values {
+            if let Some(target) = mapping.get(&(v.measure.clone(), v.indicator.clone())) {
+                out.entry(target.clone())
+                    .or_default()
+                    .put(v.cumulative, &v.value);
+            }
+        }
+        for o in &self.open {
+            let key = (o.measure.clone(), o.indicator.clone());
+            if let (Some(target), Some(last)) = (mapping.get(&key), before.get(&key)) {
+                let t = out.entry(target.clone()).or_default();
+                t.put(true, &Value::Number { value: *last });
+                t.carried += 1;
+            }
+        }
+        out.retain(|_, t| *t != IndicatorTotals::default());
+        out
     }
 
     /// The round's totals: sources by their registry name (`canon`) and each open cumulative
@@ -90,6 +163,33 @@ impl RoundDigest {
         rename(&mut t.all.money.spent_by_source);
         for area in &mut t.areas {
             rename(&mut area.money.spent_by_source);
+        }
+        // Planned money keys name a measure's sources joined by "; ": each renamed.
+        let joined = |by: &mut BTreeMap<String, Purse>| {
+            let written = std::mem::take(by);
+            for (names, purse) in written {
+                let key = if names == NO_SOURCE {
+                    names
+                } else {
+                    let mut all: Vec<String> = names
+                        .split("; ")
+                        .map(canon)
+                        .filter(|n| !n.trim().is_empty())
+                        .collect();
+                    all.sort();
+                    all.dedup();
+                    if all.is_empty() {
+                        NO_SOURCE.to_string()
+                    } else {
+                        all.join("; ")
+                    }
+                };
+                by.entry(key).or_default().add(&purse);
+            }
+        };
+        joined(&mut t.all.money.planned_by_source);
+        for area in &mut t.areas {
+            joined(&mut area.money.planned_by_source);
         }
         for o in &self.open {
             if let Some(last) = before.get(&(o.measure.clone(), o.indicator.clone())) {

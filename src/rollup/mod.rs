@@ -11,6 +11,7 @@
 
 pub mod api;
 pub mod digest;
+pub mod mapped;
 pub mod store;
 
 #[cfg(test)]
@@ -121,6 +122,10 @@ pub struct MoneyTotals {
     pub spent: Purse,
     /// Spent money by funding source (registry name).
     pub spent_by_source: BTreeMap<String, Purse>,
+    /// The year's planned money by the measure's funding source (registry name; a measure of
+    /// several sources under their names joined by "; ", as its money is not split among them).
+    #[serde(default)]
+    pub planned_by_source: BTreeMap<String, Purse>,
 }
 
 impl MoneyTotals {
@@ -129,6 +134,9 @@ impl MoneyTotals {
         self.spent.add(&o.spent);
         for (k, v) in &o.spent_by_source {
             self.spent_by_source.entry(k.clone()).or_default().add(v);
+        }
+        for (k, v) in &o.planned_by_source {
+            self.planned_by_source.entry(k.clone()).or_default().add(v);
         }
     }
 }
@@ -157,7 +165,7 @@ pub struct IndicatorTotals {
 }
 
 impl IndicatorTotals {
-    fn put(&mut self, cumulative: bool, v: &Value) {
+    pub(crate) fn put(&mut self, cumulative: bool, v: &Value) {
         match v {
             Value::Number { value } if cumulative => {
                 self.cumulative_sum += value;
@@ -181,7 +189,7 @@ impl IndicatorTotals {
         }
     }
 
-    fn add(&mut self, o: &IndicatorTotals) {
+    pub(crate) fn add(&mut self, o: &IndicatorTotals) {
         self.number_sum += o.number_sum;
         self.numbers += o.numbers;
         self.cumulative_sum += o.cumulative_sum;
@@ -267,6 +275,10 @@ pub struct Totals {
     pub all: Figures,
     /// By national priority area, in [`area_slot`] order.
     pub areas: [Figures; AREA_SLOTS],
+    /// Indicators mapped to the national plan's, by the national indicator
+    /// ([`mapped::national_ref`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub national: BTreeMap<String, IndicatorTotals>,
 }
 
 impl Totals {
@@ -278,6 +290,7 @@ impl Totals {
         for (a, b) in self.areas.iter_mut().zip(&o.areas) {
             a.add(b);
         }
+        mapped::add(&mut self.national, &o.national);
     }
 }
 
@@ -392,6 +405,22 @@ fn measure_figures(
     let statuses: Vec<ReportedStatus> = approved.iter().filter_map(|u| u.status).collect();
     f.measures.count(resolve(&statuses).0);
     f.money.planned = planned_for_year(&snap.plan, m, snap.year);
+    if f.money.planned != Purse::default() {
+        let mut sources: Vec<String> = m
+            .funding_sources
+            .iter()
+            .map(|s| canon(s))
+            .filter(|n| !n.trim().is_empty())
+            .collect();
+        sources.sort();
+        sources.dedup();
+        let key = if sources.is_empty() {
+            NO_SOURCE.to_string()
+        } else {
+            sources.join("; ")
+        };
+        f.money.planned_by_source.insert(key, f.money.planned);
+    }
     for u in &approved {
         f.people_reached += u.people_reached.unwrap_or(0);
         for s in &u.spent {

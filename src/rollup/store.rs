@@ -7,6 +7,7 @@
 //! from its snapshot once, so a new closing reads one snapshot.
 
 use super::digest::{Approved, DIGEST_FORMAT, RoundDigest, carry};
+use super::mapped::{Mapping, national_ref};
 use super::{Carried, DistrictRollup, Member, PlacedRound, Rollup, YearTree, roll_up};
 use crate::db::Db;
 use crate::plan::store::StoreError;
@@ -26,6 +27,8 @@ struct Fingerprint {
     top_membership: Option<i64>,
     linked: i64,
     sources: i64,
+    mappings: i64,
+    last_mapping: Option<String>,
 }
 
 /// Rounds of earlier years count too: their cumulative values are carried forward.
@@ -36,7 +39,9 @@ const FINGERPRINT: &str = "SELECT \
     (SELECT COUNT(*) FROM municipality_districts) AS memberships, \
     (SELECT MAX(id) FROM municipality_districts) AS top_membership, \
     (SELECT COUNT(code) FROM municipalities) AS linked, \
-    (SELECT COUNT(*) FROM funding_source_aliases) AS sources";
+    (SELECT COUNT(*) FROM funding_source_aliases) AS sources, \
+    (SELECT COUNT(*) FROM indicator_mappings) AS mappings, \
+    (SELECT MAX(mapped_at) FROM indicator_mappings) AS last_mapping";
 
 /// Roll-ups by year, as last computed.
 #[derive(Default)]
@@ -294,6 +299,7 @@ async fn placed_rounds(
             .cloned()
             .unwrap_or_else(|| s.trim().to_string())
     };
+    let mapped = mappings(db).await?;
     let empty = Carried::new();
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
@@ -301,13 +307,35 @@ async fn placed_rounds(
             continue;
         };
         let digest: RoundDigest = parse(r.id, json)?;
-        let mut totals = digest.totals(before.get(&r.plan_id).unwrap_or(&empty), &canon);
+        let carried = before.get(&r.plan_id).unwrap_or(&empty);
+        let mut totals = digest.totals(carried, &canon);
+        if let Some(m) = mapped.get(&r.plan_id) {
+            totals.national = digest.mapped(carried, m);
+        }
         totals.demo_rounds = u64::from(r.origin == Origin::Sample.code());
         out.push(PlacedRound {
             municipality: r.code.unwrap_or_default(),
             plan_id: r.plan_id,
             totals,
         });
+    }
+    Ok(out)
+}
+
+/// Every plan's indicators mapped to the national plan's (`indicator_mappings`, chosen on
+/// `/plans/{id}/indicators`): plan id → its [`Mapping`].
+pub async fn mappings(db: &Db) -> Result<HashMap<i64, Mapping>, StoreError> {
+    let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT plan_id, measure_key, indicator_key, national_plan_id, national_measure_key, \
+         national_indicator_key FROM indicator_mappings",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: HashMap<i64, Mapping> = HashMap::new();
+    for (plan, mk, ik, np, nmk, nik) in rows {
+        out.entry(plan)
+            .or_default()
+            .insert((mk, ik), national_ref(np, &nmk, &nik));
     }
     Ok(out)
 }

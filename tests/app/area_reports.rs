@@ -2,7 +2,7 @@
 //! the municipalities' approved data of closed rounds, approved once every municipality with a
 //! plan in force reported or was marked as not reporting, adopted, published; HTML, DOCX and PDF.
 
-use crate::helpers::{TestApp, assert_accessible_basics, plan_of, redact};
+use crate::helpers::{TestApp, assert_accessible_basics, plan_of, post_multipart, redact};
 use axum::http::StatusCode;
 use planmon::account::{Role, Scope};
 
@@ -127,30 +127,85 @@ async fn a_district_report_waits_for_every_municipality_then_is_approved_adopted
     let pdf = app.get_as(&format!("{page_path}/download/pdf"), &dc).await;
     assert!(pdf.bytes.starts_with(b"%PDF"));
 
-    let early = app
-        .post_form(
-            &format!("{page_path}/adopt"),
-            &dc,
-            &[
+    let adopt = |date: &'static str, confirm: bool, file: bool| {
+        let path = format!("{page_path}/adopt");
+        let dc = &dc;
+        let app = &app;
+        async move {
+            let mut fields = vec![
                 ("decision_number", "7"),
                 ("protocol_number", "2"),
-                ("date", "2024-05-01"),
-            ],
-        )
-        .await;
+                ("date", date),
+            ];
+            if confirm {
+                fields.push(("confirm", "yes"));
+            }
+            let pdf: &[u8] = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n";
+            post_multipart(
+                app,
+                &path,
+                dc,
+                &fields,
+                file.then_some(("reshenie.pdf", pdf)),
+            )
+            .await
+        }
+    };
+    let early = adopt("2024-05-01", true, true).await;
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let adopted = app
-        .post_form(
-            &format!("{page_path}/adopt"),
-            &dc,
-            &[
-                ("decision_number", "7"),
-                ("protocol_number", "2"),
-                ("date", "2025-03-14"),
-            ],
-        )
-        .await;
+    assert!(early.body.contains("id=\"date-error\""), "{}", early.body);
+    let unconfirmed = adopt("2025-03-14", false, true).await;
+    assert_eq!(unconfirmed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unconfirmed.body.contains("id=\"confirm-error\""));
+    assert!(
+        unconfirmed.body.contains("value=\"2025-03-14\""),
+        "the form comes back as typed"
+    );
+    let no_decision = adopt("2025-03-14", true, false).await;
+    assert_eq!(no_decision.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_decision.body.contains("id=\"file-error\""));
+    let adopted = adopt("2025-03-14", true, true).await;
     assert_eq!(adopted.status, StatusCode::SEE_OTHER, "{}", adopted.body);
+    let id_num: i64 = id.parse().expect("id");
+    let kept: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT format, sha256, path FROM area_report_files WHERE report_id = $1 ORDER BY format",
+    )
+    .bind(id_num)
+    .fetch_all(&app.db.pool)
+    .await
+    .expect("files");
+    assert_eq!(
+        kept.iter().map(|k| k.0.as_str()).collect::<Vec<_>>(),
+        ["docx", "html", "pdf"]
+    );
+    for (format, sha, path) in &kept {
+        let bytes = std::fs::read(app.state.config.data_dir.join(path)).expect("kept file");
+        assert_eq!(&planmon::files::sha256_hex(&bytes), sha, "{format}");
+    }
+    let decision: Option<String> =
+        sqlx::query_scalar("SELECT decision_sha256 FROM area_reports WHERE id = $1")
+            .bind(id_num)
+            .fetch_one(&app.db.pool)
+            .await
+            .expect("decision");
+    assert!(
+        decision.is_some(),
+        "the decision file is kept with its checksum"
+    );
+    let pdf_kept = app.get_as(&format!("{page_path}/download/pdf"), &dc).await;
+    let kept_pdf = std::fs::read(app.state.config.data_dir.join(&kept[2].2)).expect("pdf");
+    assert_eq!(pdf_kept.bytes, kept_pdf, "the adopted document as kept");
+    let d = app
+        .get_as(&format!("{page_path}/download/decision"), &dc)
+        .await;
+    assert_eq!(d.status, StatusCode::OK);
+    let municipality_named: i64 = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_events WHERE action = 'area_report.adopt' \
+         AND municipality_id IS NOT NULL",
+    )
+    .await;
+    assert_eq!(municipality_named, 1, "the event names the district's row");
     let asked = app.get_as(&format!("{page_path}/publish"), &dc).await;
     assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
     assert_accessible_basics(&asked.body);
@@ -228,15 +283,101 @@ async fn the_national_report_goes_by_district_and_only_the_national_coordinator_
     ] {
         assert!(html.body.contains(text), "{text}");
     }
-    let approved = app
+    let waits = app
+        .post_form(&format!("{page_path}/approve"), &nc, &[])
+        .await;
+    assert_eq!(waits.status, StatusCode::CONFLICT, "{}", waits.body);
+    assert!(
+        waits.body.contains("Смолян") && waits.body.contains("Варна"),
+        "both districts have plans in force and no adopted report: {}",
+        waits.body
+    );
+    let page = app.get_as(&page_path, &nc).await;
+    assert!(
+        page.body
+            .contains(&format!("action=\"{page_path}/districts/SML/exempt\"")),
+        "the national coordinator marks districts on the report's page"
+    );
+    assert_eq!(
+        app.post_form(
+            &format!("{page_path}/districts/SML/exempt"),
+            &nv,
+            &[("reason", "x")]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN,
+        "a viewer marks nothing"
+    );
+    let no_reason = app
+        .post_form(
+            &format!("{page_path}/districts/SML/exempt"),
+            &nc,
+            &[("reason", " ")],
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for code in ["SML", "VAR"] {
+        let marked = app
+            .post_form(
+                &format!("{page_path}/districts/{code}/exempt"),
+                &nc,
+                &[("reason", "Областният съвет не е заседавал")],
+            )
+            .await;
+        assert_eq!(marked.status, StatusCode::SEE_OTHER, "{}", marked.body);
+    }
+    let lifted = app
+        .post_form(&format!("{page_path}/districts/VAR/lift"), &nc, &[])
+        .await;
+    assert_eq!(lifted.status, StatusCode::SEE_OTHER);
+    let still = app
         .post_form(&format!("{page_path}/approve"), &nc, &[])
         .await;
     assert_eq!(
-        approved.status,
-        StatusCode::SEE_OTHER,
-        "the nation's report waits for no district: {}",
-        approved.body
+        still.status,
+        StatusCode::CONFLICT,
+        "Варна is not marked any more"
     );
+    app.post_form(
+        &format!("{page_path}/districts/VAR/exempt"),
+        &nc,
+        &[("reason", "Няма областен доклад")],
+    )
+    .await;
+    let approved = app
+        .post_form(&format!("{page_path}/approve"), &nc, &[])
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    let html = app.get_as(&format!("{page_path}/download/html"), &nv).await;
+    assert!(
+        html.body.contains("Няма областен доклад"),
+        "the reason is in the report"
+    );
+    let events = count(
+        &app,
+        "SELECT COUNT(*) FROM audit_events WHERE action LIKE 'reporting.%_district' \
+         AND municipality_id IS NULL",
+    )
+    .await;
+    assert_eq!(events, 0, "each names the district's row");
     let page = app.get_as(&page_path, &nv).await;
     assert!(!page.body.contains("/adopt\""), "a viewer records nothing");
+    let english = app
+        .get_as(
+            &page_path,
+            &crate::helpers::Session {
+                cookie: format!("{}; lang=en", nv.cookie),
+                csrf: nv.csrf.clone(),
+            },
+        )
+        .await;
+    assert_eq!(english.status, StatusCode::OK);
+    for text in [
+        "1. Introduction",
+        "Reporting by district",
+        "Annex 2. Funding planned",
+    ] {
+        assert!(english.body.contains(text), "{text}");
+    }
 }

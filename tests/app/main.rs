@@ -39,6 +39,7 @@ mod monitoring_store;
 mod monitoring_xlsx;
 mod opendata;
 mod personal_tokens;
+mod plan_levels;
 mod plan_pages;
 mod plan_store;
 mod plans_api;

@@ -29,6 +29,7 @@ fn municipality_unit(code: &str, name: &str, totals: &Totals, facts: &Facts<'_>,
         missing: usize::from(late(s, reason.is_some())),
         state: tr.t(s.label_key()).to_string(),
         reason,
+        report_adopted: false,
         totals: totals.clone(),
     }
 }
@@ -48,15 +49,26 @@ pub fn district(d: &DistrictRollup, year: i32, facts: &Facts<'_>, own: Vec<OwnPl
             .collect(),
         totals: d.totals.clone(),
         own_plans: own,
+        national_names: Default::default(),
     }
 }
 
+/// The state of a district's report of the year: a Bulgarian label and whether a version of
+/// it is adopted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DistrictReport {
+    pub label: String,
+    pub adopted: bool,
+}
+
 /// The nation's report inputs: its districts of the year, each with the state of its own
-/// report (`reports`: district code → a Bulgarian label).
+/// report (`reports`: district code → its state) and the reason it was marked as not
+/// reporting (`district_exempt`).
 pub fn nation(
     r: &Rollup,
     facts: &Facts<'_>,
-    reports: &HashMap<String, String>,
+    reports: &HashMap<String, DistrictReport>,
+    district_exempt: &HashMap<String, String>,
     own: Vec<OwnPlan>,
 ) -> AreaInputs {
     let tr = Tr::default();
@@ -79,9 +91,10 @@ pub fn nation(
                 missing: ms.iter().map(|u| u.missing).sum(),
                 state: reports
                     .get(&d.code)
-                    .cloned()
+                    .map(|r| r.label.clone())
                     .unwrap_or_else(|| "няма доклад".to_string()),
-                reason: None,
+                reason: district_exempt.get(&d.code).cloned(),
+                report_adopted: reports.get(&d.code).is_some_and(|r| r.adopted),
                 totals: d.totals.clone(),
             }
         })
@@ -94,5 +107,6 @@ pub fn nation(
         units,
         totals: r.totals.clone(),
         own_plans: own,
+        national_names: Default::default(),
     }
 }

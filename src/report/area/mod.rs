@@ -6,19 +6,28 @@
 //! approval) and a [`Narrative`] in, the printed [`Document`] out, which the shared renderers
 //! (`html`, `docx`, `pdf`) print. `store` keeps versions and their workflow, `pages` shows them.
 
+pub mod adopt_pages;
+pub mod adoption;
+pub mod charts;
+pub mod exempt;
 pub mod inputs;
 pub mod pages;
 pub mod store;
+mod tables;
 mod text;
+pub mod views;
 
 use super::Narrative;
 use super::blocks::{Block, Document, Run, SAMPLE_NOTE, TitlePage};
-use crate::analytics::charts::{DataTable, percent, status_label};
 use crate::money::Currency;
 use crate::plan::NationalArea;
 use crate::rollup::{AREA_SLOTS, Purse, Totals};
-use crate::snapshot::ReportedStatus;
 use serde::{Deserialize, Serialize};
+use tables::{
+    annex_national, annex_sources, annex_units, indicator_table, reporting_table, status_table,
+    units_in_area,
+};
+use text::w;
 
 /// The code of the nation as an area (a district's is its ЕКАТТЕ code).
 pub const NATION: &str = "BG";
@@ -58,9 +67,25 @@ pub struct Unit {
     pub missing: usize,
     /// A municipality's standing (Bulgarian label); a district's annual report state.
     pub state: String,
-    /// Why a municipality was marked as not reporting.
+    /// Why a municipality (or, in the national report, a district) was marked as not
+    /// reporting.
     pub reason: Option<String>,
+    /// A district's report of the year is adopted (the national report waits for it).
+    #[serde(default)]
+    pub report_adopted: bool,
     pub totals: Totals,
+}
+
+impl Unit {
+    /// Whether the level's approval waits for this unit: a municipality with a plan in force
+    /// that neither closed its round nor was marked; a district with municipal plans in force
+    /// whose report is not adopted and that was not marked.
+    pub fn holds_up(&self, level: Level) -> bool {
+        match level {
+            Level::District => self.missing > 0,
+            Level::Nation => self.with_plan > 0 && !self.report_adopted && self.reason.is_none(),
+        }
+    }
 }
 
 /// A plan of the level itself (the district's strategy, the national plan) in force in the year.
@@ -83,12 +108,23 @@ pub struct AreaInputs {
     /// The sum of the units (the roll-up of the level).
     pub totals: Totals,
     pub own_plans: Vec<OwnPlan>,
+    /// The names of the national indicators in [`Totals::national`], by their reference.
+    #[serde(default)]
+    pub national_names: std::collections::BTreeMap<String, String>,
 }
 
 impl AreaInputs {
     /// Municipalities below the level that had to report and have not (no mark either).
     pub fn missing(&self) -> usize {
         self.units.iter().map(|u| u.missing).sum()
+    }
+
+    /// The units the approval waits for ([`Unit::holds_up`]).
+    pub fn waiting(&self) -> Vec<&Unit> {
+        self.units
+            .iter()
+            .filter(|u| u.holds_up(self.level))
+            .collect()
     }
 
     /// Whether any figure comes from generated sample rounds (demo data).
@@ -102,16 +138,28 @@ impl AreaInputs {
 
     /// "област Пловдив", "Република България".
     pub fn place_name(&self) -> String {
-        match self.level {
-            Level::District => format!("област {}", self.name),
-            Level::Nation => "Република България".into(),
+        self.place_name_in(crate::i18n::Tr::default())
+    }
+
+    /// [`AreaInputs::place_name`] in the language of `tr`.
+    pub fn place_name_in(&self, tr: crate::i18n::Tr) -> String {
+        match (self.level, tr.lang) {
+            (Level::District, crate::i18n::Lang::Bg) => format!("област {}", self.name),
+            (Level::District, crate::i18n::Lang::En) => {
+                format!("the district of {}", tr.place(&self.name))
+            }
+            (Level::Nation, crate::i18n::Lang::Bg) => "Република България".into(),
+            (Level::Nation, crate::i18n::Lang::En) => "the Republic of Bulgaria".into(),
         }
     }
 
-    fn unit_word(&self) -> (&'static str, &'static str) {
+    fn unit_word(&self, tr: crate::i18n::Tr) -> (String, String) {
         match self.level {
-            Level::District => ("Община", "Общини"),
-            Level::Nation => ("Област", "Области"),
+            Level::District => (
+                w(tr, "Община", "Municipality"),
+                w(tr, "Общини", "Municipalities"),
+            ),
+            Level::Nation => (w(tr, "Област", "District"), w(tr, "Области", "Districts")),
         }
     }
 }
@@ -143,6 +191,11 @@ pub fn title(level: Level, name: &str, year: i32) -> String {
 /// Money of a purse as "1 000 лв. (511,29 €)": in the currency of the year first, the other at
 /// the fixed rate.
 pub fn money(p: &Purse, year: i32) -> String {
+    money_in(p, year, crate::i18n::Tr::default())
+}
+
+/// [`money`] in the language of `tr`.
+pub fn money_in(p: &Purse, year: i32, tr: crate::i18n::Tr) -> String {
     let (first, second) = if year >= 2026 {
         (Currency::Eur, Currency::Bgn)
     } else {
@@ -150,8 +203,8 @@ pub fn money(p: &Purse, year: i32) -> String {
     };
     format!(
         "{} ({})",
-        p.in_currency(first).display_bg(),
-        p.in_currency(second).display_bg()
+        tr.money(p.in_currency(first)),
+        tr.money(p.in_currency(second))
     )
 }
 
@@ -171,6 +224,17 @@ pub fn slot_title_in(tr: crate::i18n::Tr, i: usize) -> String {
 /// The report as the renderers print it. `state_line` says its state ("проект", "одобрен …",
 /// "приет с Решение № …").
 pub fn document(inputs: &AreaInputs, narrative: &Narrative, state_line: String) -> Document {
+    document_in(inputs, narrative, state_line, crate::i18n::Tr::default())
+}
+
+/// [`document`] in the language of `tr` (the report's page in English shows its blocks in
+/// English; the documents kept at adoption are Bulgarian).
+pub fn document_in(
+    inputs: &AreaInputs,
+    narrative: &Narrative,
+    state_line: String,
+    tr: crate::i18n::Tr,
+) -> Document {
     let title = title(inputs.level, &inputs.name, inputs.year);
     let issuer = match inputs.level {
         Level::District => format!("Областна администрация {}", inputs.name),
@@ -183,7 +247,7 @@ pub fn document(inputs: &AreaInputs, narrative: &Narrative, state_line: String) 
             inputs.year, state_line
         ),
         author: issuer.clone(),
-        blocks: blocks(inputs, narrative, issuer, title.clone(), state_line),
+        blocks: blocks(inputs, narrative, issuer, title.clone(), state_line, tr),
         title,
     }
 }
@@ -211,9 +275,11 @@ fn blocks(
     issuer: String,
     title: String,
     state: String,
+    tr: crate::i18n::Tr,
 ) -> Vec<Block> {
     let t = &inputs.totals;
-    let (one, many) = inputs.unit_word();
+    let (one, many) = inputs.unit_word(tr);
+    let one = one.as_str();
     let mut out = vec![
         Block::TitlePage(TitlePage {
             issuer,
@@ -229,296 +295,144 @@ fn blocks(
         Block::PageBreak,
         Block::Contents,
         Block::PageBreak,
-        heading(1, "1. Въведение"),
+        heading(1, w(tr, "1. Въведение", "1. Introduction")),
     ];
     out.extend(paras(&or_generated(
         &narrative.introduction,
-        text::introduction(inputs),
+        text::introduction(inputs, tr),
     )));
-    out.push(heading(1, "2. Обобщение за годината"));
-    out.extend(paras(&text::summary(inputs)));
+    out.push(heading(
+        1,
+        w(tr, "2. Обобщение за годината", "2. The year in brief"),
+    ));
+    out.extend(paras(&text::summary(inputs, tr)));
     out.extend(
-        text::figures(inputs)
+        text::figures(inputs, tr)
             .into_iter()
             .map(|(k, v)| Block::Paragraph(vec![Run::bold(format!("{k}: ")), Run::plain(v)])),
     );
     out.push(Block::Table(status_table(
-        "Мерки по статус за годината",
+        &w(
+            tr,
+            "Мерки по статус за годината",
+            "Measures by status for the year",
+        ),
         &t.all.measures,
+        tr,
     )));
+    if t.all.measures.total() > 0 {
+        out.push(Block::Figure {
+            number: 1,
+            chart: charts::status(inputs, tr),
+        });
+        out.push(Block::Figure {
+            number: 2,
+            chart: charts::money(inputs, tr),
+        });
+    }
     out.push(heading(
         1,
-        "3. По приоритетни области на националната стратегия",
+        w(
+            tr,
+            "3. По приоритетни области на националната стратегия",
+            "3. By priority area of the national strategy",
+        ),
     ));
     for i in 0..AREA_SLOTS {
         let f = &t.areas[i];
         if i == AREA_SLOTS - 1 && f.measures.total() == 0 {
             continue;
         }
-        out.push(heading(2, format!("3.{}. {}", i + 1, slot_title(i))));
+        out.push(heading(2, format!("3.{}. {}", i + 1, slot_title_in(tr, i))));
         out.extend(paras(&or_generated(
             narrative.priorities.get(&i).map_or("", String::as_str),
-            text::area_summary(inputs, i),
+            text::area_summary(inputs, i, tr),
         )));
         if f.measures.total() > 0 {
+            let area = slot_title_in(tr, i);
             out.push(Block::Table(status_table(
-                &format!("{}: мерки по статус", slot_title(i)),
+                &format!("{area}: {}", w(tr, "мерки по статус", "measures by status")),
                 &f.measures,
+                tr,
             )));
             out.push(Block::Table(indicator_table(
-                &format!("{}: индикатори по вид", slot_title(i)),
+                &format!(
+                    "{area}: {}",
+                    w(tr, "индикатори по вид", "indicators by kind")
+                ),
                 f,
+                tr,
             )));
-            out.push(Block::Table(units_in_area(inputs, i, one)));
+            out.push(Block::Table(units_in_area(inputs, i, one, tr)));
         }
     }
     out.push(Block::PageBreak);
-    out.push(heading(1, format!("4. Отчитане: {}", many.to_lowercase())));
-    out.extend(paras(&text::reporting_text(inputs)));
-    out.push(Block::Table(reporting_table(inputs, one)));
-    out.push(heading(2, "Не са отчели"));
-    out.push(list_or(
-        text::missing(inputs),
-        "Няма общини с план в сила, които не са отчели.",
+    out.push(heading(
+        1,
+        format!(
+            "4. {}: {}",
+            w(tr, "Отчитане", "Reporting"),
+            many.to_lowercase()
+        ),
     ));
-    out.push(heading(2, "Отбелязани като неотчитащи се"));
+    out.extend(paras(&text::reporting_text(inputs, tr)));
+    out.push(Block::Table(reporting_table(inputs, one, tr)));
+    out.push(heading(2, w(tr, "Не са отчели", "Have not reported")));
     out.push(list_or(
-        text::exempt(inputs),
-        "Няма общини, отбелязани като неотчитащи се.",
+        text::missing(inputs, tr),
+        &w(
+            tr,
+            "Няма общини с план в сила, които не са отчели.",
+            "No municipality with a plan in force has failed to report.",
+        ),
     ));
-    out.push(heading(1, "5. Собствен план"));
-    out.extend(paras(&text::own_plans(inputs)));
-    out.push(heading(1, "6. Изводи и препоръки"));
-    out.push(heading(2, "Изводи"));
+    out.push(heading(
+        2,
+        w(
+            tr,
+            "Отбелязани като неотчитащи се",
+            "Marked as not reporting",
+        ),
+    ));
+    out.push(list_or(
+        text::exempt(inputs, tr),
+        &w(
+            tr,
+            "Няма общини, отбелязани като неотчитащи се.",
+            "No municipality is marked as not reporting.",
+        ),
+    ));
+    out.push(heading(1, w(tr, "5. Собствен план", "5. Own plan")));
+    out.extend(paras(&text::own_plans(inputs, tr)));
+    out.push(heading(
+        1,
+        w(
+            tr,
+            "6. Изводи и препоръки",
+            "6. Conclusions and recommendations",
+        ),
+    ));
+    out.push(heading(2, w(tr, "Изводи", "Conclusions")));
     out.extend(paras(&or_generated(
         &narrative.conclusions,
-        text::conclusions(inputs),
+        text::conclusions(inputs, tr),
     )));
-    out.push(heading(2, "Препоръки"));
+    out.push(heading(2, w(tr, "Препоръки", "Recommendations")));
     out.push(Block::List {
         ordered: true,
-        items: or_generated(&narrative.recommendations, text::recommendations(inputs)),
+        items: or_generated(
+            &narrative.recommendations,
+            text::recommendations(inputs, tr),
+        ),
     });
     out.push(Block::PageBreak);
-    out.push(heading(1, "Приложения"));
-    out.push(Block::Table(annex_units(inputs, one)));
-    out.push(Block::Table(annex_sources(inputs)));
+    out.push(heading(1, w(tr, "Приложения", "Annexes")));
+    out.push(Block::Table(annex_units(inputs, one, tr)));
+    out.push(Block::Table(annex_sources(inputs, tr)));
+    if !t.national.is_empty() {
+        out.push(Block::Table(annex_national(inputs, tr)));
+    }
     out
-}
-
-fn status_table(caption: &str, c: &crate::rollup::StatusCounts) -> DataTable {
-    let tr = crate::i18n::Tr::default();
-    DataTable {
-        caption: caption.into(),
-        headers: vec!["Статус".into(), "Мерки".into()],
-        rows: c
-            .rows()
-            .iter()
-            .map(|(code, n)| {
-                vec![
-                    status_label(tr, ReportedStatus::from_code(code)),
-                    n.to_string(),
-                ]
-            })
-            .collect(),
-    }
-}
-
-fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v:.2}").replace('.', ",")
-    }
-}
-
-/// Indicators by kind, added as each kind adds (never averaged).
-fn indicator_table(caption: &str, f: &crate::rollup::Figures) -> DataTable {
-    let i = &f.indicators;
-    DataTable {
-        caption: caption.into(),
-        headers: vec![
-            "Вид индикатор".into(),
-            "Индикатори със стойност".into(),
-            "Обобщена стойност".into(),
-        ],
-        rows: vec![
-            vec![
-                "Числови (сбор)".into(),
-                i.numbers.to_string(),
-                number(i.number_sum),
-            ],
-            vec![
-                "Кумулативни (сбор на последните стойности)".into(),
-                i.cumulatives.to_string(),
-                number(i.cumulative_sum),
-            ],
-            vec![
-                "от тях без нова стойност: пренесена последната от предходна година".into(),
-                i.carried.to_string(),
-                "—".into(),
-            ],
-            vec![
-                "Процентни (числители към знаменатели)".into(),
-                i.percentages.to_string(),
-                i.percent().map_or("—".into(), |p| percent(p / 100.0)),
-            ],
-            vec![
-                "Да/не".into(),
-                (i.yes + i.no).to_string(),
-                format!("да: {}, не: {}", i.yes, i.no),
-            ],
-            vec!["Текстови".into(), i.texts.to_string(), "—".into()],
-        ],
-    }
-}
-
-fn units_in_area(inputs: &AreaInputs, slot: usize, one: &str) -> DataTable {
-    let y = inputs.year;
-    DataTable {
-        caption: format!("{}: по {}", slot_title(slot), text::by_unit(inputs.level)),
-        headers: vec![
-            one.into(),
-            "Мерки".into(),
-            "Изпълнени".into(),
-            "Планирани за годината".into(),
-            "Изразходвани".into(),
-            "Достигнати лица".into(),
-        ],
-        rows: inputs
-            .units
-            .iter()
-            .filter(|u| u.totals.areas[slot].measures.total() > 0)
-            .map(|u| {
-                let f = &u.totals.areas[slot];
-                vec![
-                    u.name.clone(),
-                    f.measures.total().to_string(),
-                    f.measures.completed.to_string(),
-                    money(&f.money.planned, y),
-                    money(&f.money.spent, y),
-                    f.people_reached.to_string(),
-                ]
-            })
-            .collect(),
-    }
-}
-
-fn reporting_table(inputs: &AreaInputs, one: &str) -> DataTable {
-    let rate = |u: &Unit| {
-        u.totals.reporting.rate().map_or("—".into(), |r| {
-            format!(
-                "{} от {} ({})",
-                u.totals.reporting.approved,
-                u.totals.reporting.expected,
-                percent(r)
-            )
-        })
-    };
-    match inputs.level {
-        Level::District => DataTable {
-            caption: "Положение на общините за годината".into(),
-            headers: vec![
-                one.into(),
-                "Положение".into(),
-                "Одобрени отчети от очакваните".into(),
-                "Причина за неотчитане".into(),
-            ],
-            rows: inputs
-                .units
-                .iter()
-                .map(|u| {
-                    vec![
-                        u.name.clone(),
-                        u.state.clone(),
-                        rate(u),
-                        u.reason.clone().unwrap_or_else(|| "—".into()),
-                    ]
-                })
-                .collect(),
-        },
-        Level::Nation => DataTable {
-            caption: "Отчитане по области".into(),
-            headers: vec![
-                one.into(),
-                "Общини".into(),
-                "С план в сила".into(),
-                "С приключил отчетен период".into(),
-                "Неотчитащи се с причина".into(),
-                "Не са отчели".into(),
-                "Одобрени отчети от очакваните".into(),
-                "Областен доклад".into(),
-            ],
-            rows: inputs
-                .units
-                .iter()
-                .map(|u| {
-                    vec![
-                        u.name.clone(),
-                        u.members.to_string(),
-                        u.with_plan.to_string(),
-                        u.reporting.to_string(),
-                        u.exempt.to_string(),
-                        u.missing.to_string(),
-                        rate(u),
-                        u.state.clone(),
-                    ]
-                })
-                .collect(),
-        },
-    }
-}
-
-fn annex_units(inputs: &AreaInputs, one: &str) -> DataTable {
-    let y = inputs.year;
-    DataTable {
-        caption: format!(
-            "Приложение 1. Мерки и средства по {}",
-            text::by_unit(inputs.level)
-        ),
-        headers: vec![
-            one.into(),
-            "Мерки".into(),
-            "Изпълнени".into(),
-            "В изпълнение".into(),
-            "Без одобрен отчет".into(),
-            "Планирани за годината".into(),
-            "Изразходвани".into(),
-            "Достигнати лица".into(),
-        ],
-        rows: inputs
-            .units
-            .iter()
-            .map(|u| {
-                let f = &u.totals.all;
-                vec![
-                    u.name.clone(),
-                    f.measures.total().to_string(),
-                    f.measures.completed.to_string(),
-                    f.measures.in_progress.to_string(),
-                    f.measures.not_reported.to_string(),
-                    money(&f.money.planned, y),
-                    money(&f.money.spent, y),
-                    f.people_reached.to_string(),
-                ]
-            })
-            .collect(),
-    }
-}
-
-fn annex_sources(inputs: &AreaInputs) -> DataTable {
-    DataTable {
-        caption: "Приложение 2. Изразходвани средства по източници на финансиране".into(),
-        headers: vec!["Източник".into(), "Изразходвани".into()],
-        rows: inputs
-            .totals
-            .all
-            .money
-            .spent_by_source
-            .iter()
-            .map(|(name, p)| vec![name.clone(), money(p, inputs.year)])
-            .collect(),
-    }
 }
 
 #[cfg(test)]

@@ -14,9 +14,9 @@ use crate::db::Db;
 use crate::i18n::Tr;
 use crate::overview::{self, Standing};
 use crate::plan::store::StoreError;
+use crate::report::Narrative;
 use crate::report::blocks::Document;
 use crate::report::store::{Change, Moved, ReportError, ReportState, move_version};
-use crate::report::{Adoption, Narrative};
 use crate::rollup::store::RollupCache;
 use std::collections::HashMap;
 
@@ -43,6 +43,11 @@ pub struct AreaRow {
     pub decision_date: Option<String>,
     pub adopted_at: Option<String>,
     pub published_at: Option<String>,
+    /// Where the council published its decision, when given as a link.
+    pub decision_url: Option<String>,
+    /// The decision as a file: its name as sent and checksum (kept under `decisions`).
+    pub decision_file_name: Option<String>,
+    pub decision_sha256: Option<String>,
 }
 
 impl AreaRow {
@@ -107,8 +112,30 @@ fn workflow(text: impl Into<String>) -> ReportError {
 const SELECT: &str = "SELECT r.id, r.area, COALESCE(d.name, 'Република България') AS name, \
      r.year, r.version, r.state, r.narrative, r.frozen, r.supersedes, r.correction_reason, \
      r.created_at, r.created_by, r.approved_at, r.approved_by, r.decision_number, \
-     r.protocol_number, r.decision_date, r.adopted_at, r.published_at \
+     r.protocol_number, r.decision_date, r.adopted_at, r.published_at, r.decision_url, \
+     r.decision_file_name, r.decision_sha256 \
      FROM area_reports r LEFT JOIN districts d ON d.code = r.area";
+
+/// The row of the district or the nation in `municipalities` (what audit events name), made
+/// when missing (`levels::store::ensure_owner`); `None` for a code that is neither.
+pub async fn owner_row(
+    conn: &mut sqlx::AnyConnection,
+    area: &str,
+) -> Result<Option<i64>, StoreError> {
+    let district = crate::territory::tree().district(area).cloned();
+    if area != NATION && district.is_none() {
+        return Ok(None);
+    }
+    crate::levels::store::ensure_owner(conn, district.as_ref()).await?;
+    Ok(
+        sqlx::query_scalar(
+            "SELECT id FROM municipalities WHERE code = $1 AND level <> 'municipal'",
+        )
+        .bind(area)
+        .fetch_optional(&mut *conn)
+        .await?,
+    )
+}
 
 pub async fn get(db: &Db, id: i64) -> Result<Option<AreaRow>, ReportError> {
     Ok(
@@ -211,18 +238,23 @@ pub async fn current_inputs(
         .fetch_all(&db.pool)
         .await?;
         let tr = Tr::default();
-        let reports: HashMap<String, String> = rows
-            .into_iter()
-            .map(|(a, s)| {
-                let key = ReportState::parse(&s).map_or("report.state.draft", |s| s.label_key());
-                (a, tr.t(key).to_string())
-            })
-            .collect();
+        // The newest version's state names it; any adopted version lets the nation's go on.
+        let mut reports: HashMap<String, inputs::DistrictReport> = HashMap::new();
+        for (a, s) in rows {
+            let state = ReportState::parse(&s);
+            let key = state.map_or("report.state.draft", |s| s.label_key());
+            let r = reports.entry(a).or_default();
+            r.label = tr.t(key).to_string();
+            r.adopted |= state.is_some_and(|s| s.is_adopted());
+        }
+        let district_exempt = super::exempt::exemptions(db, year).await?;
         let f = Facts {
             standing: &standing,
             exempt: &exempt,
         };
-        return Ok(Some(inputs::nation(&r, &f, &reports, own)));
+        let mut i = inputs::nation(&r, &f, &reports, &district_exempt, own);
+        name_national(db, &mut i).await?;
+        return Ok(Some(i));
     }
     let Some(d) = crate::rollup::store::district_rollup(db, cache, year, area).await? else {
         return Ok(None);
@@ -231,7 +263,39 @@ pub async fn current_inputs(
         standing: &standing,
         exempt: &exempt,
     };
-    Ok(Some(inputs::district(&d, year, &f, own)))
+    let mut i = inputs::district(&d, year, &f, own);
+    name_national(db, &mut i).await?;
+    Ok(Some(i))
+}
+
+/// The names of the national indicators the inputs' totals name (`rollup::mapped`).
+async fn name_national(db: &Db, inputs: &mut AreaInputs) -> Result<(), ReportError> {
+    let mut plans: HashMap<i64, Option<crate::plan::Plan>> = HashMap::new();
+    for key in inputs.totals.national.keys() {
+        let Some((plan_id, mk, ik)) = crate::rollup::mapped::parse_ref(key) else {
+            continue;
+        };
+        if let std::collections::hash_map::Entry::Vacant(e) = plans.entry(plan_id) {
+            e.insert(
+                crate::plan::store::load_plan(db, plan_id)
+                    .await?
+                    .map(|sp| sp.plan),
+            );
+        }
+        let name = plans.get(&plan_id).and_then(Option::as_ref).and_then(|p| {
+            let m = p.measures().find(|m| m.key == mk)?;
+            let i = m.indicators.iter().find(|i| i.key == ik)?;
+            Some(format!(
+                "{} {}",
+                p.measure_number(mk).unwrap_or_default(),
+                i.name
+            ))
+        });
+        if let Some(n) = name {
+            inputs.national_names.insert(key.clone(), n);
+        }
+    }
+    Ok(())
 }
 
 /// The inputs of a version: frozen at approval, else compiled today.
@@ -277,7 +341,9 @@ pub async fn create(db: &Db, area: &str, year: i32, actor: &Actor) -> Result<i64
     .bind(&actor.label)
     .fetch_one(&mut *tx)
     .await?;
+    let owner = owner_row(&mut tx, area).await?;
     Event::new(actor.clone(), "area_report.create", "area_report", id)
+        .municipality(owner)
         .after(&serde_json::json!({"area": area, "year": year, "version": 1}))
         .record(&mut *tx)
         .await?;
@@ -296,12 +362,15 @@ async fn transition(
     if !c.from.contains(&row.state()) {
         return Err(wrong_state(row));
     }
+    let mut conn = db.pool.acquire().await?;
+    let owner = owner_row(&mut conn, &row.area).await?;
+    drop(conn);
     let moved = Moved {
         table: "area_reports",
         entity: "area_report",
         id: row.id,
         state: &row.state,
-        municipality: None,
+        municipality: owner,
     };
     move_version(db, moved, actor, c).await
 }
@@ -359,17 +428,18 @@ pub async fn approve(
     let inputs = current_inputs(db, cache, &row.area, row.year())
         .await?
         .ok_or_else(|| workflow(format!("Няма област с код „{}“.", row.area)))?;
-    if inputs.level == Level::District && inputs.missing() > 0 {
-        let names: Vec<&str> = inputs
-            .units
-            .iter()
-            .filter(|u| u.missing > 0)
-            .map(|u| u.name.as_str())
-            .collect();
-        return Err(workflow(format!(
-            "Докладът се одобрява, когато всяка община с план в сила има приключен отчетен период или е отбелязана като неотчитаща се с причина. Не са отчели: {}.",
-            names.join(", ")
-        )));
+    let waiting: Vec<&str> = inputs.waiting().iter().map(|u| u.name.as_str()).collect();
+    if !waiting.is_empty() {
+        return Err(workflow(match inputs.level {
+            Level::District => format!(
+                "Докладът се одобрява, когато всяка община с план в сила има приключен отчетен период или е отбелязана като неотчитаща се с причина. Не са отчели: {}.",
+                waiting.join(", ")
+            ),
+            Level::Nation => format!(
+                "Националният доклад се одобрява, когато всяка област с общински планове в сила има приет областен доклад или е отбелязана като неотчитаща се с причина. Без приет доклад: {}.",
+                waiting.join(", ")
+            ),
+        }));
     }
     let frozen = serde_json::to_string(&inputs)
         .map_err(|e| StoreError::Corrupt(format!("замразяване на доклада: {e}")))?;
@@ -401,36 +471,6 @@ pub async fn send_back(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), Repo
             binds: vec![],
             action: "area_report.return",
             after: serde_json::json!({"state": "draft"}),
-            ..Change::default()
-        },
-    )
-    .await
-}
-
-/// Records the adopting body's decision on an approved version; the version is final.
-pub async fn adopt(
-    db: &Db,
-    row: &AreaRow,
-    adoption: &Adoption,
-    actor: &Actor,
-) -> Result<(), ReportError> {
-    transition(
-        db,
-        row,
-        actor,
-        Change {
-            from: &[ReportState::Approved],
-            set: "state = 'adopted', decision_number = $1, protocol_number = $2, decision_date = $3, \
-         adopted_at = $4, adopted_by = $5",
-            binds: vec![
-            Some(adoption.decision_number.clone()),
-            Some(adoption.protocol_number.clone()),
-            Some(adoption.date.clone()),
-            Some(now_rfc3339()),
-            Some(actor.label.clone()),
-        ],
-            action: "area_report.adopt",
-            after: serde_json::json!({"state": "adopted", "adoption": adoption}),
             ..Change::default()
         },
     )
@@ -493,7 +533,9 @@ pub async fn correct(
     .bind(&actor.label)
     .fetch_one(&mut *tx)
     .await?;
+    let owner = owner_row(&mut tx, &row.area).await?;
     Event::new(actor.clone(), "area_report.correct", "area_report", id)
+        .municipality(owner)
         .after(&serde_json::json!({
             "supersedes": row.id,
             "version": row.version + 1,

@@ -66,6 +66,11 @@ fn district_inputs() -> AreaInputs {
     inputs::district(&district(), 2024, &f, Vec::new())
 }
 
+/// A district's inputs for other modules' tests (the charts).
+pub(super) fn sample_inputs() -> AreaInputs {
+    district_inputs()
+}
+
 fn headings(d: &Document) -> Vec<String> {
     contents(&d.blocks).into_iter().map(|(_, t)| t).collect()
 }
@@ -160,9 +165,14 @@ fn the_national_report_goes_by_district_with_the_state_of_each_districts_report(
         standing: &standing,
         exempt: &exempt,
     };
-    let reports: HashMap<String, String> = [("PDV".to_string(), "публикуван".to_string())].into();
-    let i = inputs::nation(&r, &f, &reports, Vec::new());
+    let adopted = inputs::DistrictReport {
+        label: "публикуван".into(),
+        adopted: true,
+    };
+    let reports: HashMap<String, inputs::DistrictReport> = [("PDV".to_string(), adopted)].into();
+    let i = inputs::nation(&r, &f, &reports, &HashMap::new(), Vec::new());
     assert_eq!(i.units.len(), 1);
+    assert!(i.waiting().is_empty(), "its report is adopted");
     assert_eq!(i.units[0].members, 4);
     assert_eq!(
         i.units[0].missing, 2,
@@ -171,6 +181,41 @@ fn the_national_report_goes_by_district_with_the_state_of_each_districts_report(
     assert_eq!(i.units[0].state, "публикуван");
     let doc = document(&i, &Narrative::default(), String::new());
     assert!(doc.title.starts_with("Национален годишен доклад"));
+}
+
+#[test]
+fn the_national_report_waits_for_a_district_with_plans_until_its_report_is_adopted_or_it_is_marked()
+{
+    let d = district();
+    let r = Rollup {
+        year: 2024,
+        totals: d.totals.clone(),
+        districts: vec![d],
+        unplaced: Vec::new(),
+    };
+    let exempt = HashMap::new();
+    let f = Facts {
+        standing: &standing,
+        exempt: &exempt,
+    };
+    let draft = inputs::DistrictReport {
+        label: "проект".into(),
+        adopted: false,
+    };
+    let reports: HashMap<String, inputs::DistrictReport> = [("PDV".to_string(), draft)].into();
+    let i = inputs::nation(&r, &f, &reports, &HashMap::new(), Vec::new());
+    assert_eq!(i.waiting().len(), 1, "a draft is not adopted");
+    let marked: HashMap<String, String> = [(
+        "PDV".to_string(),
+        "Областният съвет не заседава".to_string(),
+    )]
+    .into();
+    let i = inputs::nation(&r, &f, &HashMap::new(), &marked, Vec::new());
+    assert!(i.waiting().is_empty(), "marked with a reason");
+    assert_eq!(
+        i.units[0].reason.as_deref(),
+        Some("Областният съвет не заседава")
+    );
 }
 
 #[test]
@@ -184,4 +229,43 @@ fn the_three_renderers_print_the_same_document() {
     assert!(docx.starts_with(b"PK"));
     let pdf = crate::report::pdf::render_document(&d).expect("pdf");
     assert!(pdf.starts_with(b"%PDF"));
+}
+
+#[test]
+fn the_english_report_has_the_same_blocks_in_english() {
+    let bg = document(&district_inputs(), &Narrative::default(), "Проект".into());
+    let en = document_in(
+        &district_inputs(),
+        &Narrative::default(),
+        "Проект".into(),
+        crate::i18n::Tr::new(crate::i18n::Lang::En),
+    );
+    assert_eq!(bg.blocks.len(), en.blocks.len(), "the same blocks");
+    let h = headings(&en);
+    for expected in [
+        "1. Introduction",
+        "2. The year in brief",
+        "3. By priority area of the national strategy",
+        "3.1. Education",
+        "6. Conclusions and recommendations",
+        "Annexes",
+    ] {
+        assert!(h.iter().any(|x| x == expected), "{expected} in {h:?}");
+    }
+    let cyrillic = |t: &str| {
+        t.chars()
+            .any(|c| ('а'..='я').contains(&c.to_ascii_lowercase()))
+    };
+    for b in &en.blocks {
+        match b {
+            Block::Heading { text, .. } => assert!(!cyrillic(text), "{text}"),
+            Block::Table(t) => {
+                assert!(!cyrillic(&t.caption), "{}", t.caption);
+                for h in &t.headers {
+                    assert!(!cyrillic(h), "{h}");
+                }
+            }
+            _ => {}
+        }
+    }
 }
