@@ -39,16 +39,17 @@ fn first_difference(a: &str, b: &str) -> String {
 
 #[test]
 fn a_plan_saved_as_pdf_in_landscape_imports_as_exactly_the_texts_plan() {
-    let seed = "plovdiv-2022-2024";
-    let expected = plan_json(text_plan(seed));
-    for layout in ["a4-landscape", "letter-landscape"] {
-        let name = format!("{seed}.{layout}.pdf");
-        let got = plan_json(pdf_plan(&name));
-        assert!(
-            got == expected,
-            "{name} imports differently from the text, {}",
-            first_difference(&got, &expected)
-        );
+    for seed in SEEDS {
+        let expected = plan_json(text_plan(seed));
+        for layout in ["a4-landscape", "letter-landscape"] {
+            let name = format!("{seed}.{layout}.pdf");
+            let got = plan_json(pdf_plan(&name));
+            assert!(
+                got == expected,
+                "{name} imports differently from the text, {}",
+                first_difference(&got, &expected)
+            );
+        }
     }
 }
 

@@ -52,9 +52,17 @@ pub fn layout_char_grid(pages: &[Page]) -> Document {
 
 fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     let furniture = running_furniture(pages);
-    let mut words = Vocabulary::of(pages);
-    words.char_grid = char_grid;
     let laid: Vec<Vec<Item>> = pages.iter().map(|p| page_items(p, &furniture)).collect();
+    let blocks = laid.iter().flatten().flat_map(|item| match item {
+        Item::Lines(l) => vec![l.as_slice()],
+        Item::Table(t) => t
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.lines.as_slice()))
+            .collect(),
+    });
+    let mut words = Vocabulary::of(pages, blocks);
+    words.char_grid = char_grid;
     // Paragraphs are wrapped between the leftmost start and the rightmost end of the lines
     // of text outside tables.
     let text_left = laid
@@ -77,15 +85,33 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     let mut tables = 0usize;
     // The table part last seen, if it ended its page (it may continue on the next).
     let mut open: Option<(PageTable, usize)> = None;
+    // The paragraph that ended its page with a full line (it may continue on the next page).
+    let mut open_paragraph: Option<usize> = None;
     for (page, items) in pages.iter().zip(laid) {
         let mut first_item = true;
-        for item in items {
+        let count = items.len();
+        for (k, item) in items.into_iter().enumerate() {
             match item {
                 Item::Lines(lines) => {
                     if let Some((t, n)) = open.take() {
                         blocks.push(Block::Table(to_table(t, n, &words)));
                     }
-                    let texts = reflow(&lines, (text_left, text_right), false, &words);
+                    let mut texts = reflow(&lines, (text_left, text_right), false, &words);
+                    if first_item
+                        && let Some(Block::Paragraph { text, .. }) =
+                            open_paragraph.and_then(|i| blocks.get_mut(i))
+                        && texts.first().is_some_and(|t| continues_sentence(text, t))
+                    {
+                        text.push(' ');
+                        text.push_str(&texts.remove(0));
+                    }
+                    open_paragraph = None;
+                    let full = lines.last().is_some_and(|l| {
+                        l.x1 >= text_right - 2.0 * l.size && l.x0 <= text_left + l.size
+                    });
+                    if k + 1 == count && full && !texts.is_empty() {
+                        open_paragraph = Some(blocks.len() + texts.len() - 1);
+                    }
                     for (i, text) in texts.into_iter().enumerate() {
                         blocks.push(Block::Paragraph {
                             text,
@@ -98,6 +124,7 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
                     }
                 }
                 Item::Table(mut t) => {
+                    open_paragraph = None;
                     let continues = first_item
                         && open
                             .as_ref()
@@ -128,6 +155,13 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
         blocks.push(Block::Table(to_table(t, n, &words)));
     }
     Document { blocks }
+}
+
+/// Whether `next`, the first text of a page, continues the sentence `before` that ended the
+/// page before: that one stops without a sentence's end and this one starts in lower case.
+fn continues_sentence(before: &str, next: &str) -> bool {
+    !before.ends_with(['.', '!', '?', ':', ';'])
+        && next.chars().next().is_some_and(char::is_lowercase)
 }
 
 fn same_columns(a: &[f64], b: &[f64]) -> bool {
