@@ -199,14 +199,16 @@ pub(crate) fn reflow(
                 };
                 let title_ends = !cell && caps(p) != caps(line);
                 // A dash at the start of a line that the one before had no room for is a dash
-                // in the sentence, not a list item.
+                // in the sentence, not a list item (followed by lower case or a number, or
+                // alone on its line in a narrow cell).
                 let sentence_dash = matches!(first.text.as_str(), "-" | "–" | "—")
                     && end(p) + space + first.first > right - 1.0
-                    && line
-                        .words
-                        .get(1)
-                        .and_then(|w| w.text.chars().next())
-                        .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit());
+                    && line.words.get(1).is_none_or(|w| {
+                        w.text
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+                    });
                 let item = starts_item(&text) && !sentence_dash;
                 !would_fit && !paragraph_gap && !other_font && !title_ends && !item && gap > 0.0
             });

@@ -35,6 +35,54 @@ pub(super) fn bare(word: &str) -> String {
         .to_lowercase()
 }
 
+/// Words of the headers and status cells of measure tables (the column names and status words
+/// the recogniser reads, whole): a header cell is often the only place they are written, and
+/// narrow header cells break them.
+const TABLE_WORDS: &[&str] = &[
+    "мерки",
+    "мярка",
+    "мярката",
+    "дейности",
+    "дейност",
+    "цели",
+    "цел",
+    "задачи",
+    "статус",
+    "състояние",
+    "срок",
+    "срокове",
+    "период",
+    "времеви",
+    "година",
+    "отговорна",
+    "отговорни",
+    "институция",
+    "институции",
+    "изпълнител",
+    "изпълнители",
+    "партньори",
+    "източник",
+    "източници",
+    "финансиране",
+    "средства",
+    "бюджет",
+    "индикатори",
+    "индикатор",
+    "показатели",
+    "стойност",
+    "текуща",
+    "целева",
+    "базова",
+    "изходна",
+    "натрупване",
+    "текущ",
+    "предстои",
+    "изпълнява",
+    "изпълнена",
+    "частично",
+    "постоянен",
+];
+
 /// How a piece at the end of a line and the one starting the next may be one word.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
@@ -120,6 +168,9 @@ impl Vocabulary {
         let space = super::lines::median(&widths)
             .unwrap_or(0.25)
             .clamp(0.1, 0.6);
+        for w in TABLE_WORDS {
+            words.entry((*w).to_string()).or_insert(1);
+        }
         let mut endings: HashMap<String, u32> = HashMap::new();
         for (w, n) in &words {
             let chars: Vec<char> = w.chars().collect();
@@ -223,5 +274,82 @@ impl Vocabulary {
         } else {
             ending > whole
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::pdf::lines::Word;
+
+    /// A line of words 6 units a letter and a 3-unit space, starting at `x`.
+    fn line(y: f64, x: f64, text: &str, trailing_space: bool) -> TextLine {
+        let mut words = Vec::new();
+        let mut at = x;
+        for w in text.split(' ') {
+            let width = 6.0 * w.chars().count() as f64;
+            words.push(Word {
+                x0: at,
+                x1: at + width,
+                first: 6.0,
+                text: w.to_string(),
+            });
+            at += width + 3.0;
+        }
+        TextLine {
+            x0: x,
+            x1: words.last().map_or(x, |w| w.x1),
+            y,
+            size: 12.0,
+            words,
+            trailing_space,
+        }
+    }
+
+    fn vocabulary(text: &[&str]) -> Vocabulary {
+        let lines: Vec<TextLine> = text
+            .iter()
+            .enumerate()
+            .map(|(i, t)| line(500.0 - 14.0 * i as f64, 0.0, t, true))
+            .collect();
+        Vocabulary::of(&[], std::iter::once(lines.as_slice()))
+    }
+
+    #[test]
+    fn a_line_with_room_for_the_space_a_writer_keeps_ends_inside_a_word() {
+        let words = vocabulary(&["планът се изпълнява от общината и партньорите"]);
+        // "задължите" ends at 54 of a 58-wide cell: a space (3) would have fitted.
+        let p = line(100.0, 0.0, "задължите", false);
+        let next = line(86.0, 0.0, "лна възраст", true);
+        assert!(words.broken(&p, &next, None, "задължите", (0.0, 58.0), p.x1));
+    }
+
+    #[test]
+    fn a_full_line_before_a_word_the_document_writes_whole_is_two_words() {
+        let words = vocabulary(&["по механизма за обхват на децата за всички"]);
+        // "механизма" fills the cell: no room for a space, so only the words can tell.
+        let p = line(100.0, 0.0, "механизма", false);
+        let next = line(86.0, 0.0, "за обхват", true);
+        assert!(!words.broken(&p, &next, None, "механизма", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_piece_written_more_often_as_an_ending_than_as_a_word_is_joined() {
+        let words = vocabulary(&[
+            "учениците родителите дейностите институциите те партньорите от общината",
+        ]);
+        let p = line(100.0, 0.0, "отговорни", false);
+        let next = line(86.0, 0.0, "те институции", true);
+        assert!(words.broken(&p, &next, None, "отговорни", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_number_broken_in_a_narrow_cell_is_joined_and_a_new_paragraph_is_not() {
+        let words = vocabulary(&["срок на изпълнение"]);
+        let p = line(100.0, 0.0, "202", false);
+        let next = line(86.0, 0.0, "3 г.", true);
+        assert!(words.broken(&p, &next, None, "2021-202", (0.0, 20.0), p.x1));
+        let wide = (0.0, 60.0);
+        assert!(!words.broken(&p, &next, None, "2021-202", wide, p.x1));
     }
 }
