@@ -317,6 +317,8 @@ fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_a
         ("writer-letter-portrait-narrow", 0, false),
         ("chromium-a4-portrait", 8, true),
         ("chromium-letter-landscape-unruled", 7, true),
+        // An A5 page: each table runs over pages, its header row repeated on each.
+        ("chromium-a5-repeated-header", 0, true),
     ] {
         let name = format!("varied.{layout}.pdf");
         let got = pdf_plan(&name);
@@ -347,6 +349,7 @@ fn the_pdftotext_layout_text_of_another_plan_imports_with_the_texts_header_and_m
         ("writer-letter-portrait-narrow", 5),
         ("chromium-a4-portrait", 0),
         ("chromium-letter-landscape-unruled", 10),
+        ("chromium-a5-repeated-header", 0),
     ] {
         let name = format!("varied.{layout}.layout.txt");
         let out = import_bytes(&name, &fixture(&name), &ImportOptions::default())

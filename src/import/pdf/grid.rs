@@ -306,9 +306,7 @@ pub(super) fn page_table(g: &Grid, glyphs: &[&Glyph]) -> PageTable {
         })
         .collect();
     let mut by_region: Vec<Vec<&Glyph>> = vec![Vec::new(); regs.len()];
-    for gl in glyphs {
-        let cx = (gl.x0 + gl.x1) / 2.0;
-        let cy = gl.y + gl.size * 0.3;
+    for (gl, (cx, cy)) in glyphs.iter().zip(word_anchors(glyphs)) {
         if let Some(i) = regs.iter().position(|rg| {
             cx >= g.xs[rg.col]
                 && cx < g.xs[rg.col + rg.cols]
@@ -368,6 +366,39 @@ pub(super) fn page_table(g: &Grid, glyphs: &[&Glyph]) -> PageTable {
         xs: g.xs.clone(),
         rows: order_cells(rows, &regs, g),
     }
+}
+
+/// Where each glyph is placed in the table: the middle of the first glyph of its word, so a
+/// word that runs over its cell's right edge (a writer lets a long word overflow a narrow cell)
+/// stays whole in its cell.
+fn word_anchors(glyphs: &[&Glyph]) -> Vec<(f64, f64)> {
+    let mut order: Vec<usize> = (0..glyphs.len()).collect();
+    order.sort_by(|a, b| {
+        let (a, b) = (glyphs[*a], glyphs[*b]);
+        b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0))
+    });
+    let mut anchors = vec![(0.0, 0.0); glyphs.len()];
+    let mut prev: Option<(usize, (f64, f64))> = None;
+    for i in order {
+        let g = glyphs[i];
+        let own = ((g.x0 + g.x1) / 2.0, g.y + g.size * 0.3);
+        let anchor = match prev {
+            Some((p, anchor)) => {
+                let q = glyphs[p];
+                let size = q.size.max(g.size).max(1.0);
+                let glued = (q.y - g.y).abs() <= 0.35 * size
+                    && !q.text.trim().is_empty()
+                    && !g.text.trim().is_empty()
+                    && g.x0 - q.x1 < 0.18 * size
+                    && g.x0 >= q.x0;
+                if glued { anchor } else { own }
+            }
+            None => own,
+        };
+        anchors[i] = anchor;
+        prev = Some((i, anchor));
+    }
+    anchors
 }
 
 /// Puts each row's cells in column order (merged shadows included).
