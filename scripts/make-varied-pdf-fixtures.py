@@ -12,7 +12,7 @@ truth) is written as HTML in several layouts and printed to PDF by two generator
 Layouts differ in page size and orientation, fonts and their sizes, column widths, ruled or
 unruled tables, and the table's header repeated on each page or not.
 
-Run: python3 scripts/make-varied-pdf-fixtures.py
+Run: python3 scripts/make-varied-pdf-fixtures.py [LAYOUT...]   (only the layouts named, if any)
      (needs libreoffice-writer-nogui, chromium and poppler-utils; the outputs are committed)
 """
 
@@ -20,6 +20,7 @@ import html
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -96,13 +97,23 @@ LAYOUTS = [
      [5, 27, 18, 10, 10, 16, 14], True, True),
     ("chromium-letter-landscape-unruled", "chromium", "Letter landscape", "DejaVu Sans", 8,
      [5, 31, 16, 10, 9, 16, 13], False, False),
+    # A small page in a large font: each table runs over pages, its header row repeated on
+    # each and rows broken across them.
+    ("chromium-a5-repeated-header", "chromium", "A5 portrait", "Liberation Sans", 9,
+     [7, 23, 17, 12, 12, 14, 15], True, True),
 ]
 
 
-def page_html(size, font, pt, widths, ruled, repeat):
+# CSS a layout adds: words broken inside narrow cells, as Word and LibreOffice break them.
+EXTRA_CSS = {
+    "chromium-a5-repeated-header": "td, th { overflow-wrap: anywhere; }",
+}
+
+
+def page_html(size, font, pt, widths, ruled, repeat, extra=""):
     # The text width in CSS pixels (96 per inch) between margins of 1.5 cm.
-    page_w = {"A4": 21.0, "Letter": 21.59}[size.split()[0]]
-    page_h = {"A4": 29.7, "Letter": 27.94}[size.split()[0]]
+    page_w = {"A4": 21.0, "A5": 14.8, "Letter": 21.59}[size.split()[0]]
+    page_h = {"A4": 29.7, "A5": 21.0, "Letter": 27.94}[size.split()[0]]
     across = page_h if size.endswith("landscape") else page_w
     text_px = int((across - 3.0) / 2.54 * 96)
     border = "0.6pt solid #000" if ruled else "none"
@@ -116,6 +127,7 @@ td, th {{ border: {border}; padding: 3pt 4pt; vertical-align: top; text-align: l
 th {{ font-weight: bold; }}
 thead {{ display: {'table-header-group' if repeat else 'table-row-group'}; }}
 tr {{ page-break-inside: auto; }}
+{extra}
 """
     parts = [f"<!DOCTYPE html><html lang='bg'><head><meta charset='utf-8'><style>{css}</style>"
              "</head><body>",
@@ -138,14 +150,18 @@ tr {{ page-break-inside: auto; }}
 
 
 def main():
+    only = sys.argv[1:]
     with open(os.path.join(OUT, "varied.txt"), "w", encoding="utf-8") as f:
         f.write(text() + "\n")
     tmp = tempfile.mkdtemp()
     try:
         for name, gen, size, font, pt, widths, ruled, repeat in LAYOUTS:
+            if only and name not in only:
+                continue
             src = os.path.join(tmp, f"varied.{name}.html")
             with open(src, "w", encoding="utf-8") as f:
-                f.write(page_html(size, font, pt, widths, ruled, repeat))
+                f.write(page_html(size, font, pt, widths, ruled, repeat,
+                                  EXTRA_CSS.get(name, "")))
             pdf = os.path.join(OUT, f"varied.{name}.pdf")
             if gen == "writer":
                 subprocess.run(["soffice", "--headless", "--convert-to",

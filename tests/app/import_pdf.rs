@@ -39,16 +39,17 @@ fn first_difference(a: &str, b: &str) -> String {
 
 #[test]
 fn a_plan_saved_as_pdf_in_landscape_imports_as_exactly_the_texts_plan() {
-    let seed = "plovdiv-2022-2024";
-    let expected = plan_json(text_plan(seed));
-    for layout in ["a4-landscape", "letter-landscape"] {
-        let name = format!("{seed}.{layout}.pdf");
-        let got = plan_json(pdf_plan(&name));
-        assert!(
-            got == expected,
-            "{name} imports differently from the text, {}",
-            first_difference(&got, &expected)
-        );
+    for seed in SEEDS {
+        let expected = plan_json(text_plan(seed));
+        for layout in ["a4-landscape", "letter-landscape"] {
+            let name = format!("{seed}.{layout}.pdf");
+            let got = plan_json(pdf_plan(&name));
+            assert!(
+                got == expected,
+                "{name} imports differently from the text, {}",
+                first_difference(&got, &expected)
+            );
+        }
     }
 }
 
@@ -59,39 +60,38 @@ fn measures(plan: &Plan) -> Vec<String> {
         .collect()
 }
 
+/// Portrait layouts squeeze the table: words and header names break inside narrow cells and
+/// rows break across pages far more often. Each layout gives the text's header, about as many
+/// measures as the text and at least this many of them exactly as the text (a ratchet: raise
+/// the numbers as the layout analysis improves; docs/import.md has what still differs).
 #[test]
 fn every_pdf_layout_of_the_seeds_gives_the_texts_header_and_nearly_all_its_measures() {
-    for seed in SEEDS {
+    for (seed, layout, least) in [
+        ("plovdiv-2022-2024", "a4-portrait", 37),
+        ("plovdiv-2022-2024", "letter-equal", 36),
+        ("kazanlak-2021-2023", "a4-portrait", 89),
+        ("kazanlak-2021-2023", "letter-equal", 51),
+    ] {
         let expected = text_plan(seed);
         let want = measures(&expected);
-        for layout in [
-            "a4-landscape",
-            "letter-landscape",
-            "a4-portrait",
-            "letter-equal",
-        ] {
-            let name = format!("{seed}.{layout}.pdf");
-            let got = pdf_plan(&name);
-            assert_eq!(got.municipality, expected.municipality, "{name}");
-            assert_eq!(got.period, expected.period, "{name}");
-            assert_eq!(got.adoption, expected.adoption, "{name}");
-            let have = measures(&got);
-            let same = have.iter().filter(|m| want.contains(m)).count();
-            let landscape = layout.ends_with("landscape");
-            // Landscape pages hold the tables as written. Narrow portrait columns break words
-            // (and header names) inside cells and rows across pages far more often: there only
-            // the header and a plan are asserted (see docs/import.md for what still differs).
-            let (least, share) = if landscape { (want.len(), 90) } else { (1, 0) };
-            assert!(
-                have.len() >= least.min(want.len()) && same * 100 >= want.len() * share,
-                "{name}: {} measures, {same} of the text's {} exactly",
-                have.len(),
-                want.len()
-            );
-            if landscape {
-                assert_eq!(have.len(), want.len(), "{name}: measures");
-            }
-        }
+        let name = format!("{seed}.{layout}.pdf");
+        let got = pdf_plan(&name);
+        assert_eq!(got.municipality, expected.municipality, "{name}");
+        assert_eq!(got.period, expected.period, "{name}");
+        assert_eq!(got.adoption, expected.adoption, "{name}");
+        let have = measures(&got);
+        let same = have.iter().filter(|m| want.contains(m)).count();
+        eprintln!(
+            "{name}: {} measures, {same} of the text's {} exactly",
+            have.len(),
+            want.len()
+        );
+        assert!(
+            have.len().abs_diff(want.len()) * 20 <= want.len() && same >= least,
+            "{name}: {} measures, {same} of the text's {} exactly (was {least})",
+            have.len(),
+            want.len()
+        );
     }
 }
 
@@ -317,6 +317,8 @@ fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_a
         ("writer-letter-portrait-narrow", 0, false),
         ("chromium-a4-portrait", 8, true),
         ("chromium-letter-landscape-unruled", 7, true),
+        // An A5 page: each table runs over pages, its header row repeated on each.
+        ("chromium-a5-repeated-header", 0, true),
     ] {
         let name = format!("varied.{layout}.pdf");
         let got = pdf_plan(&name);
@@ -347,6 +349,7 @@ fn the_pdftotext_layout_text_of_another_plan_imports_with_the_texts_header_and_m
         ("writer-letter-portrait-narrow", 5),
         ("chromium-a4-portrait", 0),
         ("chromium-letter-landscape-unruled", 10),
+        ("chromium-a5-repeated-header", 0),
     ] {
         let name = format!("varied.{layout}.layout.txt");
         let out = import_bytes(&name, &fixture(&name), &ImportOptions::default())

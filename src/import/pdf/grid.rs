@@ -98,6 +98,23 @@ impl Grid {
             .any(|l| (l.at - self.xs[c]).abs() <= MERGE && l.from <= mid + 0.5 && l.to >= mid - 0.5)
     }
 
+    /// Where the cell of region `rg` is bounded on the left (`right` false) or right: the
+    /// inner one of the rulings drawn at that column boundary across the region's first row
+    /// (boundaries a few points apart in different rows are one column boundary of the grid).
+    fn cell_edge(&self, rg: &Region, right: bool) -> f64 {
+        let c = if right { rg.col + rg.cols } else { rg.col };
+        let mid = (self.ys[rg.row] + self.ys[rg.row + 1]) / 2.0;
+        let near = self.v.iter().filter(|l| {
+            (l.at - self.xs[c]).abs() <= 2.0 * MERGE && l.from <= mid + 0.5 && l.to >= mid - 0.5
+        });
+        let inner = if right {
+            near.map(|l| l.at).fold(f64::INFINITY, f64::min)
+        } else {
+            near.map(|l| l.at).fold(f64::NEG_INFINITY, f64::max)
+        };
+        if inner.is_finite() { inner } else { self.xs[c] }
+    }
+
     /// Whether a horizontal ruling at row boundary `r` crosses column `c`.
     fn h_edge(&self, r: usize, c: usize) -> bool {
         let mid = (self.xs[c] + self.xs[c + 1]) / 2.0;
@@ -289,9 +306,7 @@ pub(super) fn page_table(g: &Grid, glyphs: &[&Glyph]) -> PageTable {
         })
         .collect();
     let mut by_region: Vec<Vec<&Glyph>> = vec![Vec::new(); regs.len()];
-    for gl in glyphs {
-        let cx = (gl.x0 + gl.x1) / 2.0;
-        let cy = gl.y + gl.size * 0.3;
+    for (gl, (cx, cy)) in glyphs.iter().zip(word_anchors(glyphs)) {
         if let Some(i) = regs.iter().position(|rg| {
             cx >= g.xs[rg.col]
                 && cx < g.xs[rg.col + rg.cols]
@@ -306,19 +321,28 @@ pub(super) fn page_table(g: &Grid, glyphs: &[&Glyph]) -> PageTable {
     let pad = regs
         .iter()
         .zip(&cell_lines)
-        .flat_map(|(rg, ls)| ls.iter().map(|l| l.x0 - g.xs[rg.col]))
+        .flat_map(|(rg, ls)| {
+            let edge = g.cell_edge(rg, false);
+            ls.iter().map(move |l| l.x0 - edge)
+        })
         .fold(f64::INFINITY, f64::min)
         .clamp(0.5, 6.0);
-    // On the right, the smallest room any line leaves (lines end before the padding).
+    // On the right, the smallest room any line leaves (lines end before the padding), but no
+    // less than the padding on the left: writers pad cells alike on both sides, and a
+    // punctuation mark or a long word may hang over the padding.
     let pad_right = regs
         .iter()
         .zip(&cell_lines)
-        .flat_map(|(rg, ls)| ls.iter().map(|l| g.xs[rg.col + rg.cols] - l.x1))
+        .flat_map(|(rg, ls)| {
+            let edge = g.cell_edge(rg, true);
+            ls.iter().map(move |l| edge - l.x1)
+        })
         .fold(f64::INFINITY, f64::min)
+        .max(pad)
         .clamp(0.5, 10.0);
     for (rg, lines) in regs.iter().zip(cell_lines) {
-        let left = g.xs[rg.col] + pad;
-        let right = g.xs[rg.col + rg.cols] - pad_right;
+        let left = g.cell_edge(rg, false) + pad;
+        let right = g.cell_edge(rg, true) - pad_right;
         rows[rg.row].cells.push(PageCell {
             lines,
             left,
@@ -342,6 +366,39 @@ pub(super) fn page_table(g: &Grid, glyphs: &[&Glyph]) -> PageTable {
         xs: g.xs.clone(),
         rows: order_cells(rows, &regs, g),
     }
+}
+
+/// Where each glyph is placed in the table: the middle of the first glyph of its word, so a
+/// word that runs over its cell's right edge (a writer lets a long word overflow a narrow cell)
+/// stays whole in its cell.
+fn word_anchors(glyphs: &[&Glyph]) -> Vec<(f64, f64)> {
+    let mut order: Vec<usize> = (0..glyphs.len()).collect();
+    order.sort_by(|a, b| {
+        let (a, b) = (glyphs[*a], glyphs[*b]);
+        b.y.total_cmp(&a.y).then(a.x0.total_cmp(&b.x0))
+    });
+    let mut anchors = vec![(0.0, 0.0); glyphs.len()];
+    let mut prev: Option<(usize, (f64, f64))> = None;
+    for i in order {
+        let g = glyphs[i];
+        let own = ((g.x0 + g.x1) / 2.0, g.y + g.size * 0.3);
+        let anchor = match prev {
+            Some((p, anchor)) => {
+                let q = glyphs[p];
+                let size = q.size.max(g.size).max(1.0);
+                let glued = (q.y - g.y).abs() <= 0.35 * size
+                    && !q.text.trim().is_empty()
+                    && !g.text.trim().is_empty()
+                    && g.x0 - q.x1 < 0.18 * size
+                    && g.x0 >= q.x0;
+                if glued { anchor } else { own }
+            }
+            None => own,
+        };
+        anchors[i] = anchor;
+        prev = Some((i, anchor));
+    }
+    anchors
 }
 
 /// Puts each row's cells in column order (merged shadows included).

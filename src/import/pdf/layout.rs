@@ -52,9 +52,27 @@ pub fn layout_char_grid(pages: &[Page]) -> Document {
 
 fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     let furniture = running_furniture(pages);
-    let mut words = Vocabulary::of(pages);
-    words.char_grid = char_grid;
     let laid: Vec<Vec<Item>> = pages.iter().map(|p| page_items(p, &furniture)).collect();
+    // The lowest any page's content reaches (the bottom margin): a row the page break cut ends
+    // there.
+    let floor = laid
+        .iter()
+        .flatten()
+        .map(|item| match item {
+            Item::Lines(l) => l.iter().map(|l| l.y).fold(f64::INFINITY, f64::min),
+            Item::Table(t) => t.bottom,
+        })
+        .fold(f64::INFINITY, f64::min);
+    let blocks = laid.iter().flatten().flat_map(|item| match item {
+        Item::Lines(l) => vec![l.as_slice()],
+        Item::Table(t) => t
+            .rows
+            .iter()
+            .flat_map(|r| r.cells.iter().map(|c| c.lines.as_slice()))
+            .collect(),
+    });
+    let mut words = Vocabulary::of(pages, blocks);
+    words.char_grid = char_grid;
     // Paragraphs are wrapped between the leftmost start and the rightmost end of the lines
     // of text outside tables.
     let text_left = laid
@@ -77,15 +95,33 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     let mut tables = 0usize;
     // The table part last seen, if it ended its page (it may continue on the next).
     let mut open: Option<(PageTable, usize)> = None;
+    // The paragraph that ended its page with a full line (it may continue on the next page).
+    let mut open_paragraph: Option<usize> = None;
     for (page, items) in pages.iter().zip(laid) {
         let mut first_item = true;
-        for item in items {
+        let count = items.len();
+        for (k, item) in items.into_iter().enumerate() {
             match item {
                 Item::Lines(lines) => {
                     if let Some((t, n)) = open.take() {
                         blocks.push(Block::Table(to_table(t, n, &words)));
                     }
-                    let texts = reflow(&lines, (text_left, text_right), false, &words);
+                    let mut texts = reflow(&lines, (text_left, text_right), false, &words);
+                    if first_item
+                        && let Some(Block::Paragraph { text, .. }) =
+                            open_paragraph.and_then(|i| blocks.get_mut(i))
+                        && texts.first().is_some_and(|t| continues_sentence(text, t))
+                    {
+                        text.push(' ');
+                        text.push_str(&texts.remove(0));
+                    }
+                    open_paragraph = None;
+                    let full = lines.last().is_some_and(|l| {
+                        l.x1 >= text_right - 2.0 * l.size && l.x0 <= text_left + l.size
+                    });
+                    if k + 1 == count && full && !texts.is_empty() {
+                        open_paragraph = Some(blocks.len() + texts.len() - 1);
+                    }
                     for (i, text) in texts.into_iter().enumerate() {
                         blocks.push(Block::Paragraph {
                             text,
@@ -98,13 +134,19 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
                     }
                 }
                 Item::Table(mut t) => {
+                    open_paragraph = None;
+                    // The table goes on from the page before when it starts the page with
+                    // the same columns (a part whose cells merge some of them is laid on the
+                    // other's columns).
                     let continues = first_item
-                        && open
-                            .as_ref()
-                            .is_some_and(|(prev, _)| same_columns(&prev.xs, &t.xs));
+                        && open.as_mut().is_some_and(|(prev, _)| {
+                            same_columns(&prev.xs, &t.xs)
+                                || (prev.xs.len() < t.xs.len() && regrid(prev, &t.xs))
+                                || (t.xs.len() < prev.xs.len() && regrid(&mut t, &prev.xs))
+                        });
                     if continues && let Some((mut prev, n)) = open.take() {
                         drop_repeated_header(&prev, &mut t, &words);
-                        join_split_row(&mut prev, &mut t);
+                        join_split_row(&mut prev, &mut t, floor);
                         prev.rows.append(&mut t.rows);
                         prev.bottom = t.bottom;
                         open = Some((prev, n));
@@ -113,7 +155,6 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
                             blocks.push(Block::Table(to_table(t, n, &words)));
                         }
                         tables += 1;
-                        let _ = page;
                         open = Some((t, tables));
                     }
                     if let Some((t, _)) = &mut open {
@@ -130,8 +171,44 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     Document { blocks }
 }
 
+/// Whether `next`, the first text of a page, continues the sentence `before` that ended the
+/// page before: that one stops without a sentence's end and this one starts in lower case.
+fn continues_sentence(before: &str, next: &str) -> bool {
+    !before.ends_with(['.', '!', '?', ':', ';'])
+        && next.chars().next().is_some_and(char::is_lowercase)
+}
+
 fn same_columns(a: &[f64], b: &[f64]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= 3.0)
+}
+
+/// Lays table part `t` on the column boundaries `xs`, which hold each of its own (a cell then
+/// spans the columns of `xs` it covers). False, and `t` unchanged, when some boundary of `t`
+/// is not in `xs`.
+fn regrid(t: &mut PageTable, xs: &[f64]) -> bool {
+    let Some(at): Option<Vec<usize>> =
+        t.xs.iter()
+            .map(|x| xs.iter().position(|y| (x - y).abs() <= 3.0))
+            .collect()
+    else {
+        return false;
+    };
+    if at.first() != Some(&0) || at.last() != Some(&(xs.len() - 1)) {
+        return false;
+    }
+    for row in &mut t.rows {
+        let mut c = 0usize;
+        for cell in &mut row.cells {
+            let end = c + cell.span as usize;
+            let (Some(from), Some(to)) = (at.get(c), at.get(end)) else {
+                return false;
+            };
+            cell.span = u32::try_from(to.saturating_sub(*from).max(1)).unwrap_or(1);
+            c = end;
+        }
+    }
+    t.xs = xs.to_vec();
+    true
 }
 
 /// Header rows repeated at the top of a continued table are dropped.
@@ -150,25 +227,51 @@ fn drop_repeated_header(prev: &PageTable, next: &mut PageTable, words: &Vocabula
 }
 
 /// The first row after a page break continues the last row before it when every filled cell of
-/// it is in a column whose text ran to the bottom of that row (the writer broke the row there):
-/// its lines are appended to that row's cells.
-fn join_split_row(prev: &mut PageTable, next: &mut PageTable) {
+/// it continues its column: the column's text ran to the bottom of that row (the writer broke
+/// the row there), or stopped a few lines above it (lines kept together moved to the next page)
+/// and goes on in the middle of a sentence or with the next number of the cell's list; and
+/// at least one column ran to the bottom. Its lines are appended to that row's cells.
+fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64) {
     let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
         return;
     };
+    // Only a row that ends at the page's bottom margin was cut by the page break.
+    let size = last
+        .cells
+        .iter()
+        .flat_map(|c| c.lines.iter().map(|l| l.size))
+        .fold(0.0, f64::max)
+        .max(1.0);
+    if last.bottom.is_finite() && last.bottom - floor > 3.0 * size {
+        return;
+    }
     if last.cells.len() != first.cells.len() {
         return;
     }
-    let full = |c: &PageCell| {
-        c.lines.last().is_some_and(|l| {
-            let size = l.size.max(1.0);
-            l.y - last.bottom <= size * 1.9
-        })
+    // How far above the row's bottom the column's last line stands, in font sizes.
+    let rise = |c: &PageCell| {
+        c.lines
+            .last()
+            .map(|l| (l.y - last.bottom) / l.size.max(1.0))
     };
+    let full = |c: &PageCell| rise(c).is_some_and(|r| r <= 1.9);
+    let near = |c: &PageCell| rise(c).is_some_and(|r| r <= 4.5);
     let filled: Vec<usize> = (0..first.cells.len())
         .filter(|i| !first.cells[*i].lines.is_empty())
         .collect();
-    if filled.is_empty() || !filled.iter().all(|i| full(&last.cells[*i])) {
+    // A column that ran to the bottom and goes on in the middle of a sentence shows the row
+    // was broken: then any column that stopped near the bottom goes on too (a new paragraph
+    // of it kept with its lines).
+    let broken = filled
+        .iter()
+        .any(|i| full(&last.cells[*i]) && mid_sentence(&last.cells[*i], &first.cells[*i]));
+    let continues = |a: &PageCell, b: &PageCell| full(a) || (near(a) && (broken || goes_on(a, b)));
+    if filled.is_empty()
+        || !filled.iter().any(|i| full(&last.cells[*i]))
+        || !filled
+            .iter()
+            .all(|i| continues(&last.cells[*i], &first.cells[*i]))
+    {
         return;
     }
     let first = next.rows.remove(0);
@@ -186,6 +289,61 @@ fn join_split_row(prev: &mut PageTable, next: &mut PageTable) {
             a.lines.push(l);
         }
     }
+}
+
+/// Whether the text of cell `b` goes on from that of `a`: in the middle of a sentence (a lower
+/// case letter, or a number broken at the line's end), or with the next number of the list `a`
+/// holds.
+fn goes_on(a: &PageCell, b: &PageCell) -> bool {
+    mid_sentence(a, b) || next_number(a, b)
+}
+
+/// Whether the text of cell `b` goes on from that of `a` in the middle of a sentence: a lower
+/// case letter, or a number broken at the line's end.
+fn mid_sentence(a: &PageCell, b: &PageCell) -> bool {
+    let (Some(before), Some(after)) = (
+        a.lines.last().and_then(|l| l.words.last()),
+        b.lines.first().and_then(|l| l.words.first()),
+    ) else {
+        return false;
+    };
+    let (before, after) = (before.text.as_str(), after.text.as_str());
+    let Some(c) = after.chars().next() else {
+        return false;
+    };
+    c.is_lowercase() || (c.is_ascii_digit() && before.ends_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Whether cell `b` starts with the next number of the list cell `a` holds.
+fn next_number(a: &PageCell, b: &PageCell) -> bool {
+    let (Some(_), Some(after)) = (
+        a.lines.last().and_then(|l| l.words.last()),
+        b.lines.first().and_then(|l| l.words.first()),
+    ) else {
+        return false;
+    };
+    let after = after.text.as_str();
+    let number = |w: &str| -> Option<u32> {
+        let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
+        let rest = &w[digits.len()..];
+        if digits.is_empty()
+            || digits.len() > 3
+            || !(rest.starts_with('.') || rest.starts_with(')'))
+        {
+            return None;
+        }
+        // "1.2." is a code, not a list item.
+        if rest.len() > 1 && rest[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        digits.parse().ok()
+    };
+    let listed = a
+        .lines
+        .iter()
+        .rev()
+        .find_map(|l| l.words.first().and_then(|w| number(&w.text)));
+    matches!((listed, number(after)), (Some(n), Some(m)) if m == n + 1)
 }
 
 fn to_table(t: PageTable, number: usize, words: &Vocabulary) -> Table {

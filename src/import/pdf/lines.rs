@@ -2,7 +2,8 @@
 //! or a column of text joined back into the paragraphs they were wrapped from (words broken in
 //! narrow cells joined where the document's own text shows it).
 
-use super::{Glyph, Page};
+use super::Glyph;
+pub(crate) use super::words::Vocabulary;
 
 /// A line of text as laid out: its words with their extents.
 #[derive(Debug, Clone)]
@@ -137,7 +138,6 @@ pub(crate) fn reflow(
     let mut out: Vec<String> = Vec::new();
     let gaps: Vec<f64> = lines.windows(2).map(|w| w[0].y - w[1].y).collect();
     let median_gap = median(&gaps).unwrap_or(0.0);
-    let avail = right - left;
     // The text of a cell stands inside its padding: the right edge lines are filled up to is as
     // far from the cell's right as its text is from its left.
     let padding = lines
@@ -151,76 +151,85 @@ pub(crate) fn reflow(
         let centred = l.x0 - left > 3.0 && ((l.x0 + l.x1) / 2.0 - (left + right) / 2.0).abs() < 4.0;
         if centred { left + (l.x1 - l.x0) } else { l.x1 }
     };
+    // Lines further apart than the usual distance of lines in a paragraph (at most that of
+    // the smaller font) are in two paragraphs.
+    let paragraph_gap = |p: &TextLine, line: &TextLine| {
+        let usual = median_gap.min(p.size.min(line.size) * 1.3);
+        !(cell && words.char_grid) && usual > 0.0 && p.y - line.y > usual * 1.35 + 0.5
+    };
     let mut prev: Option<&TextLine> = None;
-    for line in lines {
+    for (i, line) in lines.iter().enumerate() {
         let text = line.text();
-        let joined = prev.is_some_and(|p| {
-            let Some(first) = line.words.first() else {
-                return false;
-            };
-            let space = 0.25 * p.size;
-            // On a character grid (`pdftotext -layout` text) widths are only approximate:
-            // whether a word would have fitted cannot be told, so lines join unless something
-            // else shows a new paragraph.
-            let would_fit =
-                !words.char_grid && end(p) + space + (first.x1 - first.x0) <= right - 1.0;
-            let gap = p.y - line.y;
-            // The usual distance of lines in a paragraph, at most that of the smaller font.
-            let usual = median_gap.min(p.size.min(line.size) * 1.3);
-            let paragraph_gap =
-                !(cell && words.char_grid) && usual > 0.0 && gap > usual * 1.35 + 0.5;
-            // A line in a clearly larger or smaller font (a heading, the title) is a paragraph
-            // of its own.
-            let other_font = (p.size - line.size).abs() > 0.2 * p.size.max(line.size);
-            // Outside tables, a line in capitals (a title) and one that is not are two
-            // paragraphs.
-            let caps = |l: &TextLine| {
-                let mut letters = l
-                    .words
-                    .iter()
-                    .flat_map(|w| w.text.chars())
-                    .filter(|c| c.is_alphabetic());
-                let first = letters.next();
-                first.is_some_and(char::is_uppercase) && letters.all(char::is_uppercase)
-            };
-            let title_ends = !cell && caps(p) != caps(line);
-            // A dash at the start of a line that the one before had no room for is a dash in
-            // the sentence, not a list item.
-            let sentence_dash = matches!(first.text.as_str(), "-" | "–" | "—")
-                && end(p) + space + first.first > right - 1.0
-                && line
-                    .words
-                    .get(1)
-                    .and_then(|w| w.text.chars().next())
-                    .is_some_and(char::is_lowercase);
-            let item = starts_item(&text) && !sentence_dash;
-            !would_fit && !paragraph_gap && !other_font && !title_ends && !item && gap > 0.0
-        });
+        // A word broken at the edge of the line continues on this one, whatever it starts
+        // with ("1." + "1." is a code, not a list).
+        let broken = match (prev, out.last()) {
+            (Some(p), Some(before)) => {
+                p.y - line.y > 0.0
+                    && !paragraph_gap(p, line)
+                    && words.broken(p, line, lines.get(i + 1), before, (left, filled_to), end(p))
+            }
+            _ => false,
+        };
+        let joined = broken
+            || prev.is_some_and(|p| {
+                let Some(first) = line.words.first() else {
+                    return false;
+                };
+                let space = 0.25 * p.size;
+                // On a character grid (`pdftotext -layout` text) widths are only approximate:
+                // whether a word would have fitted cannot be told, so lines join unless
+                // something else shows a new paragraph.
+                let would_fit =
+                    !words.char_grid && end(p) + space + (first.x1 - first.x0) <= right - 1.0;
+                let gap = p.y - line.y;
+                let paragraph_gap = paragraph_gap(p, line);
+                // A line in a clearly larger or smaller font (a heading, the title) is a
+                // paragraph of its own.
+                let other_font = (p.size - line.size).abs() > 0.2 * p.size.max(line.size);
+                // Outside tables, a line in capitals (a title) and one that is not are two
+                // paragraphs.
+                let caps = |l: &TextLine| {
+                    let mut letters = l
+                        .words
+                        .iter()
+                        .flat_map(|w| w.text.chars())
+                        .filter(|c| c.is_alphabetic());
+                    let first = letters.next();
+                    first.is_some_and(char::is_uppercase) && letters.all(char::is_uppercase)
+                };
+                let title_ends = !cell && caps(p) != caps(line);
+                // A dash at the start of a line that the one before had no room for is a dash
+                // in the sentence, not a list item (followed by lower case or a number, or
+                // alone on its line in a narrow cell).
+                let sentence_dash = matches!(first.text.as_str(), "-" | "–" | "—")
+                    && end(p) + space + first.first > right - 1.0
+                    && line.words.get(1).is_none_or(|w| {
+                        w.text
+                            .chars()
+                            .next()
+                            .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit())
+                    });
+                let item = starts_item(&text) && !sentence_dash;
+                !would_fit && !paragraph_gap && !other_font && !title_ends && !item && gap > 0.0
+            });
         match (joined, out.last_mut(), prev) {
             (true, Some(last), Some(p)) => {
-                // A writer breaks a word only when it does not fit on a line of its own, and
-                // then fills the line up to the last letter that fits. A single letter left on
-                // the next line is more likely a word of its own ("в", "и").
-                // The document's own text shows the join (the word is written whole elsewhere),
-                // or the line is filled to the last letter that fits.
-                let broken_word = !words.char_grid
-                    && p.words.len() == 1
-                    && line.words.first().is_some_and(|w| {
-                        let chars = w.text.chars().count();
-                        (p.x1 - p.x0) + (w.x1 - w.x0) > avail + 0.5
-                            && chars > 0
-                            && w.text.chars().next().is_some_and(char::is_lowercase)
-                            && end(p) + w.first > filled_to + 0.3
-                            && words.joins(last, &text)
-                    })
-                    && last.chars().last().is_some_and(char::is_alphabetic);
                 // A space written after the line says it was wrapped at a space; a line
-                // ending in a hyphen without one was broken after the hyphen.
+                // ending in a hyphen glued to a word without one was broken after the hyphen;
+                // a dash standing alone was followed by a space, unless the line had room for
+                // that space and the writer keeps such spaces.
+                let dash_alone = last
+                    .strip_suffix('-')
+                    .is_some_and(|s| s.is_empty() || s.ends_with(' '));
                 let hyphenated = last.ends_with('-')
                     && text.chars().next().is_some_and(char::is_alphanumeric)
-                    && ((words.spaces_kept && !p.trailing_space)
-                        || last.chars().rev().nth(1).is_some_and(char::is_alphanumeric));
-                let no_space = !p.trailing_space && (broken_word || hyphenated);
+                    && if dash_alone {
+                        words.spaces_kept && words.space_fits(end(p), p.size, filled_to)
+                    } else {
+                        words.spaces_kept
+                            || last.chars().rev().nth(1).is_some_and(char::is_alphanumeric)
+                    };
+                let no_space = !p.trailing_space && (broken || hyphenated);
                 if !no_space {
                     last.push(' ');
                 }
@@ -231,67 +240,6 @@ pub(crate) fn reflow(
         prev = Some(line);
     }
     out
-}
-
-/// The words written whole somewhere in the document (not at the end of a line), lowercase:
-/// a word broken at the edge of a narrow cell is joined back only into one of them, so the
-/// document's own text shows the join.
-#[derive(Debug, Default)]
-pub(crate) struct Vocabulary {
-    words: std::collections::HashSet<String>,
-    /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`]):
-    /// a wrapped line without one was broken inside a word or after a hyphen.
-    spaces_kept: bool,
-    /// The pages are text on a character grid (`pdftotext -layout`), not a PDF's glyphs.
-    pub(super) char_grid: bool,
-}
-
-fn bare(word: &str) -> String {
-    word.trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase()
-}
-
-impl Vocabulary {
-    pub(super) fn of(pages: &[Page]) -> Vocabulary {
-        let mut set = std::collections::HashSet::new();
-        let (mut lines, mut spaced) = (0usize, 0usize);
-        for page in pages {
-            let glyphs: Vec<&Glyph> = page.glyphs.iter().collect();
-            for line in text_lines(&glyphs) {
-                lines += 1;
-                spaced += usize::from(line.trailing_space);
-                let n = line.words.len();
-                for w in line.words.iter().take(n.saturating_sub(1)).skip(1) {
-                    let b = bare(&w.text);
-                    if b.chars().count() >= 4 {
-                        set.insert(b);
-                    }
-                }
-            }
-        }
-        Vocabulary {
-            words: set,
-            spaces_kept: spaced * 10 >= lines.max(1),
-            char_grid: false,
-        }
-    }
-
-    /// Whether the last word of `before` and the first of `after` are one word broken in two:
-    /// the whole is written elsewhere, or neither piece is a word written elsewhere.
-    fn joins(&self, before: &str, after: &str) -> bool {
-        let (Some(a), Some(b)) = (
-            before.split_whitespace().last(),
-            after.split_whitespace().next(),
-        ) else {
-            return false;
-        };
-        // "преподаване/провеж" + "дане": the piece after a slash or hyphen.
-        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
-        self.words.contains(&bare(&format!("{a}{b}")))
-            || (b.chars().count() > 1
-                && !self.words.contains(&bare(a))
-                && !self.words.contains(&bare(b)))
-    }
 }
 
 pub(super) fn median(v: &[f64]) -> Option<f64> {
