@@ -231,7 +231,8 @@ async fn history_page_and_versions_api_show_every_version_with_its_act() {
         .unwrap_or_default()
         .to_string();
     // The day the versions were saved is today.
-    let saved = regex::Regex::new(r"(<dt>Записана</dt><dd>)\d\d\.\d\d\.\d{4} г\.").unwrap();
+    let saved = regex::Regex::new(r"(<dt>Записана</dt><dd>)\d\d\.\d\d\.\d{4} г\.")
+        .expect("a valid pattern");
     let main = saved.replace_all(&main, "${1}[saved]").into_owned();
     insta::assert_snapshot!("amend_history_page", main);
     let (status, versions) = app.get_json(&format!("/api/v1/plans/{id}/versions")).await;
