@@ -45,7 +45,7 @@ csrf=$(curl -s -b "$jar" "$base/account" | grep -o 'name="csrf_token" value="[0-
 plans=$(curl -s "$base/api/v1/plans" | grep -o '"id":[0-9]*' | grep -o '[0-9]*' | sort -u | tr '\n' ' ')
 report=""
 for p in $plans; do
-    report=$(curl -s -b "$jar" "$base/plans/$p/reports" | grep -o '/reports/[0-9]*' | head -n1 | grep -o '[0-9]*$' || true)
+    report=$(curl -s -b "$jar" "$base/plans/$p/reports" | grep -o '"/reports/[0-9]*"' | head -n1 | grep -o '[0-9]*' || true)
     [ -n "$report" ] && break
 done
 
@@ -72,7 +72,10 @@ peak=$start_rss
 sampler=$!
 
 cat >"$work/paths.lua" <<LUA
-local paths = {"/", "/api/v1/plans", "/search?q=здраве", "/search?q=образование", "/data"}
+local paths = {"/", "/api/v1/plans", "/data", "/districts", "/api/v1/rollup/2023"}
+for _, q in ipairs({"здраве", "образование", "жилища", "заетост", "култура", "дискриминация", "училище", "медиатор", "ремонт", "обучение"}) do
+  table.insert(paths, "/search?q=" .. q)
+end
 for id in string.gmatch("$plans", "%d+") do
   table.insert(paths, "/plans/" .. id)
   table.insert(paths, "/api/v1/plans/" .. id)
@@ -92,3 +95,4 @@ saves=$(wc -l <"$work/saves")
 bad=$(grep -cvE '^(200|303)$' "$work/saves" || true)
 echo "staff saves: $saves, failed: $bad"
 echo "RSS: start $((start_rss / 1024)) MB, peak $((peak / 1024)) MB, end $((end_rss / 1024)) MB"
+echo "RSS each minute (MB): $(awk 'NR % 60 == 1 {printf "%d ", $1 / 1024}' "$work/rss")"

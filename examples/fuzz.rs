@@ -4,7 +4,8 @@
 //! slowest input. Inputs are the import fixtures and the hostile files of issue 18 (small
 //! variants of them, made by `tests/app/hostile_files.rs`) mutated byte by byte, and inputs
 //! built with their structure in mind: ZIP containers unpacked, their XML mutated and packed
-//! again; generated tag soup; generated CSV; reports with random text in every field. A panic
+//! again; PDFs with their streams unpacked, mutated and stored again; generated tag soup;
+//! generated CSV; reports with random text in every field. A panic
 //! is caught, counted and its input saved under `target/fuzz/crashes/` to become a test.
 //! `FUZZ_SECONDS` caps the time per target (the printed counts are what ran); `FUZZ_SEED`
 //! repeats a run.
@@ -200,6 +201,54 @@ fn zip_variant(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
         }
     }
     w.finish().map(|c| c.into_inner()).unwrap_or_default()
+}
+
+/// A PDF with some of its streams (page contents, fonts' ToUnicode maps, images) unpacked,
+/// mutated and stored again, and sometimes a number of a dictionary made nasty; saved with a
+/// fresh cross-reference table so the reader gets past the file's structure.
+fn pdf_variant(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
+    let seed = rng.pick(seeds);
+    let Ok(mut doc) = lopdf::Document::load_mem(seed) else {
+        return seed.clone();
+    };
+    let ids: Vec<lopdf::ObjectId> = doc.objects.keys().copied().collect();
+    let streams: Vec<lopdf::ObjectId> = ids
+        .iter()
+        .copied()
+        .filter(|id| matches!(doc.objects.get(id), Some(lopdf::Object::Stream(_))))
+        .collect();
+    for _ in 0..1 + rng.below(3) {
+        if streams.is_empty() {
+            break;
+        }
+        let id = *rng.pick(&streams);
+        if let Some(lopdf::Object::Stream(stream)) = doc.objects.get_mut(&id) {
+            let mut data = stream
+                .decompressed_content()
+                .unwrap_or_else(|_| stream.content.clone());
+            let other = data.clone();
+            for _ in 0..1 + rng.below(6) {
+                mutate(rng, &mut data, &other);
+            }
+            stream.set_plain_content(data);
+        }
+    }
+    if rng.chance(3) && !ids.is_empty() {
+        let id = *rng.pick(&ids);
+        if let Some(lopdf::Object::Dictionary(dict)) = doc.objects.get_mut(&id) {
+            let keys: Vec<Vec<u8>> = dict.iter().map(|(k, _)| k.clone()).collect();
+            if !keys.is_empty() {
+                let key = rng.pick(&keys).clone();
+                let nasty = [i64::MIN, -1, 0, i64::MAX, 1 << 40][rng.below(5)];
+                dict.set(key, lopdf::Object::Integer(nasty));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    match doc.save_to(&mut out) {
+        Ok(_) => out,
+        Err(_) => seed.clone(),
+    }
 }
 
 const TAGS: [&str; 22] = [
@@ -439,6 +488,20 @@ fn main() {
         .filter_map(|p| std::fs::read(format!("{}/demo/{p}.txt", env!("CARGO_MANIFEST_DIR"))).ok())
         .collect();
     texts.push(hostile_files::text_of_tabs()[..20_000].to_vec());
+    let mut pdfs: Vec<Vec<u8>> = [
+        "varied.writer-letter-portrait-narrow.pdf",
+        "varied.chromium-a5-repeated-header.pdf",
+        "plovdiv-2022-2024.a4-landscape.pdf",
+    ]
+    .iter()
+    .map(|n| fixture(n))
+    .collect();
+    pdfs.extend([
+        hostile_files::pdf_many_words(2_000),
+        hostile_files::pdf_nested_arrays(300),
+        hostile_files::pdf_page_tree_loop(),
+        hostile_files::pdf_content_bomb(1),
+    ]);
     let all: Vec<Vec<u8>> = [zips.clone(), htmls.clone(), csvs.clone(), texts.clone()].concat();
     const NAMES: [&str; 9] = [
         "plan.docx",
@@ -506,6 +569,17 @@ fn main() {
             let data = mutated(rng, &texts);
             let copy = data.clone();
             (data, Box::new(move || read("plan.txt", &copy)))
+        });
+    }
+    if wanted("pdf") {
+        run_target("pdf", count, &mut rng, |rng| {
+            let data = if rng.chance(3) {
+                mutated(rng, &pdfs)
+            } else {
+                pdf_variant(rng, &pdfs)
+            };
+            let copy = data.clone();
+            (data, Box::new(move || read("plan.pdf", &copy)))
         });
     }
     if wanted("import") {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes every parser and renderer on the stable toolchain (examples/fuzz.rs).
 # Usage: scripts/fuzz.sh N [TARGET...]   N inputs per target (documents get a share of N);
-# targets: hostile bytes zip html csv text import json template report-html report-docx report-pdf.
+# targets: hostile bytes zip html csv text pdf import json template report-html report-docx report-pdf.
 # FUZZ_SEED=... repeats a run; FUZZ_SECONDS=... caps each target's time (the counts say what ran); FUZZ_PROFILE=release builds optimised (slower to build, faster to run).
 # Inputs that panic are saved under target/fuzz/crashes/; the exit status is 1 when any did.
 set -euo pipefail

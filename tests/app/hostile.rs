@@ -95,6 +95,55 @@ fn archives_that_unpack_past_the_budget_or_lie_about_their_strings_are_refused()
     );
 }
 
+/// PDFs made to exhaust a reader: a page whose content unpacks to 256 MB (a page's stream is
+/// held to 16 MB, and to what is left of the unpacked limit, which is then named),
+/// a million one-letter words (a megabyte of text that lopdf parsed into gigabytes of
+/// operations), arrays nested 100,000 deep, a page tree that lists itself. Each is refused
+/// saying why — a limit is not called damage — and nothing panics.
+#[test]
+fn hostile_pdfs_are_refused_saying_why_without_a_panic() {
+    match read_any("bomb.pdf", &files::pdf_content_bomb(256)) {
+        Err(ImportError::Invalid { at, detail, .. }) => {
+            assert_eq!(at, "страница 1");
+            assert!(detail.contains("16 MB"), "{detail}");
+        }
+        other => panic!("a content bomb: {:?}", other.err()),
+    }
+    // Within a smaller unpacked limit the same file is refused by that limit, named.
+    let small = planmon::import::budget::ReadLimits {
+        unpacked_bytes: 4 << 20,
+        ..planmon::import::budget::ReadLimits::DEFAULT
+    };
+    let bomb = planmon::import::read::read_document_within(
+        "bomb.pdf",
+        &files::pdf_content_bomb(256),
+        &small,
+    );
+    assert_eq!(limit_of(bomb), Some(Limit::UnpackedBytes));
+    match read_any("words.pdf", &files::pdf_many_words(1_000_000)) {
+        // The page's stream, operations or the file's glyphs, whichever limit comes first.
+        Err(ImportError::Invalid { at, detail, .. }) => {
+            assert!(at == "страница 1" || at == "целият файл", "{at}");
+            assert!(
+                ["16 MB", "операции", "знака текст"]
+                    .iter()
+                    .any(|w| detail.contains(w)),
+                "{detail}"
+            );
+        }
+        other => panic!("a million words: {:?}", other.err()),
+    }
+    for (name, bytes) in [
+        ("nested.pdf", files::pdf_nested_arrays(100_000)),
+        ("loop.pdf", files::pdf_page_tree_loop()),
+    ] {
+        match read_any(name, &bytes) {
+            Err(ImportError::Corrupt { detail, .. }) => assert!(!detail.is_empty(), "{name}"),
+            other => panic!("{name}: {:?}", other.err()),
+        }
+    }
+}
+
 #[test]
 fn a_spreadsheet_whose_cell_references_overflow_is_refused_as_corrupt_not_a_panic() {
     let e = read_any("r.xlsx", &files::cell_reference_overflow()).expect_err("refused");

@@ -214,6 +214,107 @@ pub fn json_of_zeros() -> Vec<u8> {
     out
 }
 
+/// A PDF of the given objects (numbered from 1; object 1 is the catalogue) with a correct
+/// cross-reference table, so that a reader gets past the file's structure to its content.
+pub fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.7\n%\xE2\xE3\xCF\xD3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// A stream object of `data` compressed with Flate.
+fn flate_stream(data: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    for chunk in data {
+        z.write_all(&chunk).expect("in memory");
+    }
+    let packed = z.finish().expect("in memory");
+    let mut out = format!(
+        "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+        packed.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(&packed);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+/// A one-page PDF whose page content is `content` (compressed) with a Helvetica font.
+fn pdf_page(content: Vec<u8>) -> Vec<u8> {
+    pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>".to_vec(),
+        content,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ])
+}
+
+/// A page whose content stream unpacks to `mb` MB of one repeated text operation: a megabyte
+/// that a reader without a budget makes a gigabyte of operators.
+pub fn pdf_content_bomb(mb: usize) -> Vec<u8> {
+    let op = b"BT /F1 9 Tf 72 700 Td (x) Tj ET\n";
+    let chunk = op.repeat((1 << 20) / op.len());
+    pdf_page(flate_stream((0..mb).map(|_| chunk.clone())))
+}
+
+/// A page of `n` one-letter words, each at its own place (a word budget, not a byte budget).
+pub fn pdf_many_words(n: usize) -> Vec<u8> {
+    let ops = (0..n).map(|i| {
+        format!(
+            "BT /F1 4 Tf {} {} Td (a) Tj ET\n",
+            10 + (i % 140) * 4,
+            10 + (i / 140) % 200 * 4
+        )
+        .into_bytes()
+    });
+    pdf_page(flate_stream(ops))
+}
+
+/// An object of arrays nested `depth` deep (a recursive parser's stack).
+pub fn pdf_nested_arrays(depth: usize) -> Vec<u8> {
+    let mut page =
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Bomb ".to_vec();
+    page.extend(std::iter::repeat_n(b'[', depth));
+    page.extend(std::iter::repeat_n(b']', depth));
+    page.extend_from_slice(b" >>");
+    pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        page,
+        flate_stream([b"BT /F1 9 Tf 72 700 Td (x) Tj ET".to_vec()]),
+    ])
+}
+
+/// A page tree whose node lists itself among its kids, and a page its own parent's parent.
+pub fn pdf_page_tree_loop() -> Vec<u8> {
+    pdf_of(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [2 0 R 3 0 R 2 0 R] /Count 1000000 >>".to_vec(),
+        b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 3 0 R] /Count 2 >>".to_vec(),
+    ])
+}
+
 /// Every hostile file, for the memory test and the fuzz seeds.
 pub fn all() -> Vec<Hostile> {
     vec![
@@ -268,6 +369,22 @@ pub fn all() -> Vec<Hostile> {
         Hostile {
             name: "zeros.json",
             bytes: json_of_zeros(),
+        },
+        Hostile {
+            name: "content-256mb.pdf",
+            bytes: pdf_content_bomb(256),
+        },
+        Hostile {
+            name: "million-words.pdf",
+            bytes: pdf_many_words(1_000_000),
+        },
+        Hostile {
+            name: "nested-arrays.pdf",
+            bytes: pdf_nested_arrays(100_000),
+        },
+        Hostile {
+            name: "page-tree-loop.pdf",
+            bytes: pdf_page_tree_loop(),
         },
     ]
 }

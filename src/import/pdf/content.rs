@@ -6,7 +6,6 @@ use super::font::Font;
 use super::{Glyph, Page, PdfLimits, Segment};
 use crate::import::ImportError;
 use crate::import::budget::ReadBudget;
-use lopdf::content::Content;
 use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::HashMap;
 
@@ -45,7 +44,19 @@ pub(super) struct Reader<'a, 'b> {
     pub(super) budget: &'b mut ReadBudget,
     /// The budget refusal that stopped the page, if one did.
     pub(super) over: Option<ImportError>,
+    /// Glyphs placed so far in the whole file (bounded by `PdfLimits::glyphs`).
+    pub(super) glyphs: usize,
+    /// Ruling segments kept so far in the whole file (at most [`SEGMENTS`]).
+    pub(super) segments: usize,
 }
+
+/// The most one content stream of a page may unpack to (a page of a plan has well under a
+/// megabyte; the operations of this much are decoded a piece at a time).
+const PAGE_STREAM: usize = 16 << 20;
+
+/// The most ruling segments kept from a file (32 bytes each), and in one unpainted path.
+const SEGMENTS: usize = 1_000_000;
+const PATH_SEGMENTS: usize = 100_000;
 
 #[derive(Clone)]
 struct State {
@@ -101,17 +112,37 @@ impl<'a> Reader<'a, '_> {
         let mut content = Vec::new();
         for cid in self.doc.get_page_contents(id) {
             if let Ok(stream) = self.doc.get_object(cid).and_then(Object::as_stream) {
-                let data = stream
-                    .get_plain_content_with_limit(self.stream_bytes)
-                    .or_else(|_| {
-                        stream
-                            .content
-                            .len()
-                            .le(&self.stream_bytes)
-                            .then(|| stream.content.clone())
-                            .ok_or(())
-                    })
-                    .map_err(|_| "съдържанието на страницата е твърде голямо".to_string())?;
+                // Unpacked no further than what is left of the file's unpacked limit.
+                let limits = self.budget.limits();
+                let room = limits.unpacked_bytes.saturating_sub(self.budget.unpacked());
+                let room = usize::try_from(room).unwrap_or(usize::MAX);
+                let cap = room.min(self.stream_bytes).min(PAGE_STREAM);
+                let data = match stream.get_plain_content_with_limit(cap) {
+                    Ok(data) => data,
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) if cap < PAGE_STREAM => {
+                        let over = crate::import::budget::Limit::UnpackedBytes;
+                        self.over = Some(self.budget.over(over));
+                        return Err("съдържанието на страниците е твърде голямо".into());
+                    }
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) => {
+                        let detail = format!(
+                            "съдържанието на страницата се разопакова до повече от {} MB",
+                            PAGE_STREAM >> 20
+                        );
+                        return Err(self.refuse(format!("страница {number}"), detail));
+                    }
+                    // A filter lopdf does not know: the bytes as they are.
+                    Err(_) => stream
+                        .content
+                        .len()
+                        .le(&self.stream_bytes)
+                        .then(|| stream.content.clone())
+                        .ok_or_else(|| "съдържанието на страницата е твърде голямо".to_string())?,
+                };
                 // Every page's content counts towards the unpacked limit of the whole file.
                 if std::io::copy(&mut self.budget.counted(&data[..]), &mut std::io::sink()).is_err()
                     || self.budget.unpacked_over()
@@ -188,8 +219,6 @@ impl<'a> Reader<'a, '_> {
         ops: &mut usize,
         depth: usize,
     ) -> Result<(), String> {
-        let content = Content::decode(content)
-            .map_err(|e| format!("съдържанието на страницата е повредено ({e})"))?;
         let mut gs = State {
             ctm: base,
             ..State::default()
@@ -200,14 +229,19 @@ impl<'a> Reader<'a, '_> {
         let mut path: Vec<Segment> = Vec::new();
         let mut start = (0.0, 0.0);
         let mut current = (0.0, 0.0);
-        for op in &content.operations {
+        for op in super::pieces::Operations::new(content) {
+            let op = op?;
             *ops += 1;
             if *ops > self.limits.operators {
-                return Err(format!(
+                let at = format!("страница {}", page.number);
+                let detail = format!(
                     "страницата има повече от {} операции",
                     self.limits.operators
-                ));
+                );
+                return Err(self.refuse(at, detail));
             }
+            // A path never painted grows no further than its share.
+            path.truncate(PATH_SEGMENTS);
             let nums: Vec<f64> = op.operands.iter().filter_map(number).collect();
             let n = |i: usize| nums.get(i).copied().unwrap_or(0.0);
             match op.operator.as_str() {
@@ -314,7 +348,9 @@ impl<'a> Reader<'a, '_> {
                     start = current;
                 }
                 "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                    if page.segments.len() + path.len() <= 1_000_000 {
+                    // Rulings beyond the file's share are dropped (they only shape tables).
+                    if self.segments + path.len() <= SEGMENTS {
+                        self.segments += path.len();
                         page.segments.append(&mut path);
                     }
                     path.clear();
@@ -421,6 +457,14 @@ impl<'a> Reader<'a, '_> {
                 self.over = Some(e);
                 return Err("текстът е твърде голям".into());
             }
+            self.glyphs += 1;
+            if self.glyphs > self.limits.glyphs {
+                let detail = format!(
+                    "PDF файлът има повече от {} знака текст (най-много толкова се четат)",
+                    self.limits.glyphs
+                );
+                return Err(self.refuse("целият файл".into(), detail));
+            }
             page.glyphs.push(Glyph {
                 x0,
                 x1: end[4].max(x0),
@@ -430,6 +474,19 @@ impl<'a> Reader<'a, '_> {
             });
         }
         Ok(())
+    }
+}
+
+impl Reader<'_, '_> {
+    /// A limit of [`PdfLimits`] reached: the file is refused as too large (not as damaged),
+    /// saying where and which limit.
+    fn refuse(&mut self, at: String, detail: String) -> String {
+        self.over = Some(ImportError::Invalid {
+            file: self.budget.file().to_string(),
+            at,
+            detail: detail.clone(),
+        });
+        detail
     }
 }
 
