@@ -274,7 +274,7 @@ async fn add_evidence(
             errors.add("evidence_file", tr.say(&m));
             None
         }
-        None => match read_evidence(&input) {
+        None => match read_evidence(&input, tr) {
             Ok(new) if errors.is_empty() => Some(new),
             Ok(_) => {
                 errors.add("evidence_file", tr.t("mon.evidence_not_attached"));

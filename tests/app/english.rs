@@ -303,3 +303,34 @@ async fn the_round_form_refuses_in_english_on_english_pages() {
         assert!(unmarked.is_empty(), "{unmarked:?}");
     }
 }
+
+/// A refused evidence file is said in the page's language (`files::accept` through `Tr::say`).
+#[tokio::test]
+async fn a_refused_evidence_file_is_said_in_english_on_english_pages() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
+    let (_, u) = crate::helpers::issue_link(&app, round_id).await;
+    let mut admin = app.admin_session().await;
+    admin.cookie = format!("{}; lang=en", admin.cookie);
+    let path = format!("/rounds/{round_id}/updates/{}/evidence", u.id);
+    let r = crate::helpers::post_multipart(
+        &app,
+        &path,
+        &admin,
+        &[("status", "in_progress")],
+        Some(("programa.exe", b"MZ\x90\x00 not evidence")),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("“exe” files are not accepted"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("не се приемат"));
+}

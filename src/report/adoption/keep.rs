@@ -119,7 +119,8 @@ where
     }
     let decision: Option<Decision> = match &adoption.file {
         Some((name, bytes)) => {
-            let media = accept::check_file(name, bytes).map_err(ReportError::Workflow)?;
+            let media = accept::check_file(name, bytes)
+                .map_err(|m| ReportError::Workflow(m.to_string()))?;
             let file = files::stage(data_dir, "decisions", bytes)?;
             let d = (
                 accept::clean_file_name(name),

@@ -16,6 +16,7 @@ pub use keep::{Of, Table, adopt, decision_file, files, kept_document};
 use crate::dates::{display_bg, parse_iso_date};
 use crate::files::accept;
 use crate::forms::FieldErrors;
+use crate::i18n::Tr;
 use serde::Serialize;
 
 /// The largest adoption form: the decision file and the other fields.
@@ -60,6 +61,8 @@ pub struct Expect {
     pub today: time::Date,
     /// The council as the message about a missing decision names it ("Общинския съвет").
     pub council: &'static str,
+    /// The reader's language, for the refusals of the decision file or link.
+    pub tr: Tr,
 }
 
 impl AdoptionForm {
@@ -102,12 +105,12 @@ impl AdoptionForm {
         if let Some((name, bytes)) = file
             && let Err(m) = accept::check_file(name, bytes)
         {
-            errors.add("file", m);
+            errors.add("file", expect.tr.say(&m));
         }
         if !self.url.is_empty()
             && let Err(m) = accept::check_link(&self.url)
         {
-            errors.add("url", m);
+            errors.add("url", expect.tr.say(&m));
         }
         if !self.confirm {
             errors.add(
@@ -221,6 +224,7 @@ mod tests {
             monitoring_body_approved: approved,
             today: date!(2026 - 06 - 01),
             council: "съвета",
+            tr: Tr::default(),
         }
     }
 

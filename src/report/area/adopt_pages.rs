@@ -93,6 +93,7 @@ async fn adopt(
         monitoring_body_approved: None,
         today: time::OffsetDateTime::now_utc().date(),
         council: "съвета",
+        tr,
     };
     let errors = form.check(sent.file.as_ref(), &expect);
     if !errors.is_empty() {

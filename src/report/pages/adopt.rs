@@ -28,6 +28,7 @@ pub(super) async fn adopt(
             .and_then(|a| parse_iso_date(a.get(..10).unwrap_or_default()).ok()),
         today: time::OffsetDateTime::now_utc().date(),
         council: "Общинския съвет",
+        tr: v.tr,
     };
     let errors = form.check(sent.file.as_ref(), &expect);
     if !errors.is_empty() {
