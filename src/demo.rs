@@ -97,7 +97,8 @@ pub async fn publish_sample_report(
     data_dir: &std::path::Path,
     plan_ids: &[i64],
 ) -> anyhow::Result<bool> {
-    use crate::report::store::{self as reports, CouncilAdoption, ReportState};
+    use crate::report::adoption::CouncilAdoption;
+    use crate::report::store::{self as reports, ReportState};
     let Some(&id) = plan_ids.first() else {
         return Ok(false);
     };

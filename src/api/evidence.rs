@@ -104,15 +104,16 @@ pub async fn add(
         url: q.url.unwrap_or_default(),
         file,
     };
-    let new = read_evidence(&input).map_err(|errors| AppError::Invalid {
-        message: errors
-            .0
-            .iter()
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join(" "),
-        fields: errors.0.into_iter().map(|e| (e.field, e.message)).collect(),
-    })?;
+    let new =
+        read_evidence(&input, crate::i18n::Tr::default()).map_err(|errors| AppError::Invalid {
+            message: errors
+                .0
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+            fields: errors.0.into_iter().map(|e| (e.field, e.message)).collect(),
+        })?;
     let event = |eid: i64, after| {
         Event::new(c.actor.clone(), "evidence.add", "evidence", eid)
             .municipality(round.municipality_id)

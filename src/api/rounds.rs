@@ -338,7 +338,7 @@ pub async fn save(
         .ok_or_else(|| AppError::not_found("Мярката вече не е в плана."))?;
     let fields = input.fields();
     let mut errors = input.shape_errors();
-    let parsed = parse_update(m, round.year as i32, &fields);
+    let parsed = parse_update(m, round.year as i32, &fields, crate::i18n::Tr::default());
     if let Err(e) = &parsed {
         errors.extend(
             e.0.iter()

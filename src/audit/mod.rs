@@ -24,6 +24,7 @@
 //! page shows them as they are, with a Bulgarian label when `audit.action.<name>` exists in
 //! `locales/messages.toml`.
 
+pub mod actions;
 pub mod names;
 pub mod pages;
 pub mod store;

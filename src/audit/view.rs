@@ -182,6 +182,19 @@ fn who(tr: Tr, e: &StoredEvent, names: &Names) -> Vec<Part> {
     }
 }
 
+/// The value of `field` in what the event recorded after (else before), as text.
+fn recorded(e: &StoredEvent, field: &str) -> Option<String> {
+    [e.after.as_deref(), e.before.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|text| serde_json::from_str::<serde_json::Value>(text).ok())
+        .find_map(|v| match v.get(field)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+}
+
 /// The event as a sentence in the reader's language, with the names of its records resolved
 /// where `names` has them; `true` with it when the action has no sentence of its own (or a name
 /// it needs is unknown) and it reads "who: action", the record to be said after it.
@@ -227,6 +240,19 @@ pub fn sentence(tr: Tr, e: &StoredEvent, names: &Names) -> (Vec<Part>, bool) {
             if let Some(y) = years {
                 places.push(("year", vec![words(y.to_string())]));
             }
+        }
+    }
+    if let Some(owner) = &e.municipality {
+        places.push(("owner", vec![name(owner.as_str())]));
+    }
+    // What the event recorded, where the record itself does not say it (a mark's year, the
+    // name added to the registry).
+    for (field, as_name) in [("year", false), ("alias", true)] {
+        if places.iter().any(|(p, _)| *p == field) {
+            continue;
+        }
+        if let Some(v) = recorded(e, field) {
+            places.push((field, vec![if as_name { name(v) } else { words(v) }]));
         }
     }
     match say(tr, &format!("audit.say.{}", e.action), &places) {
@@ -276,6 +302,65 @@ mod tests {
         assert_eq!(entity_href("round", "3").as_deref(), Some("/rounds/3"));
         assert_eq!(entity_href("user", "3"), None);
         assert_eq!(entity_href("plan", "x"), None);
+    }
+
+    fn event(action: &str, entity: &str, owner: &str, after: &str) -> StoredEvent {
+        StoredEvent {
+            id: 1,
+            at: "2025-03-14T10:00:00Z".into(),
+            actor_kind: "user".into(),
+            actor_user_id: None,
+            actor_label: "Мария Петрова".into(),
+            action: action.into(),
+            entity_type: entity.into(),
+            entity_id: Some("5".into()),
+            municipality_id: Some(9),
+            municipality: Some(owner.into()),
+            before: None,
+            after: Some(after.into()),
+            ip: None,
+        }
+    }
+
+    fn text(tr: Tr, e: &StoredEvent, names: &Names) -> String {
+        let (said, generic) = sentence(tr, e, names);
+        assert!(!generic, "{} has a sentence of its own", e.action);
+        said.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    #[test]
+    fn the_events_of_district_and_national_reports_name_their_area_and_year() {
+        let mut names = Names::default();
+        names.area_report_years.insert(5, 2024);
+        let approved = event("area_report.approve", "area_report", "Област Смолян", "{}");
+        assert_eq!(
+            text(Tr::new(Lang::Bg), &approved, &names),
+            "Мария Петрова одобри доклада на Област Смолян за 2024 г."
+        );
+        assert_eq!(
+            text(Tr::new(Lang::En), &approved, &names),
+            "Мария Петрова approved the report of Област Смолян for 2024"
+        );
+        let marked = event(
+            "reporting.exempt_district",
+            "district",
+            "Област Смолян",
+            r#"{"district":"SML","year":2024,"reason":"няма планове"}"#,
+        );
+        assert_eq!(
+            text(Tr::new(Lang::Bg), &marked, &Names::default()),
+            "Мария Петрова отбеляза Област Смолян като неотчитаща се в националния доклад за 2024 г."
+        );
+        let alias = event(
+            "registry.alias",
+            "institution",
+            "Община Мадан",
+            r#"{"alias":"РУО","plan":3}"#,
+        );
+        assert_eq!(
+            text(Tr::new(Lang::En), &alias, &Names::default()),
+            "Мария Петрова added “РУО” as another name in the registry"
+        );
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! adoption): files of a few document and image types, size-limited and checked by content,
 //! then stored by their SHA-256 (`crate::files`); or links to web addresses.
 
+use crate::i18n::Msg;
 use std::path::Path;
 
 /// Largest evidence file accepted.
@@ -32,17 +33,16 @@ const TYPES: [(&str, &str, &[u8]); 9] = [
     ("csv", "text/csv; charset=utf-8", b""),
 ];
 
-/// The media type of an acceptable file, or what is wrong with it.
-pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<&'static str, String> {
+/// The media type of an acceptable file, or what is wrong with it (said in the reader's
+/// language by `Tr::say`).
+pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<&'static str, Msg> {
     if bytes.is_empty() {
-        return Err("Файлът е празен.".into());
+        return Err(Msg::new("files.empty"));
     }
     if bytes.len() > MAX_EVIDENCE_BYTES {
-        return Err(format!(
-            "Файлът е {} MB, а най-много се приемат {} MB.",
-            bytes.len().div_ceil(1024 * 1024),
-            MAX_EVIDENCE_BYTES / (1024 * 1024)
-        ));
+        return Err(Msg::new("files.too_large")
+            .with("size", bytes.len().div_ceil(1024 * 1024).to_string())
+            .with("max", (MAX_EVIDENCE_BYTES / (1024 * 1024)).to_string()));
     }
     let ext = Path::new(file_name)
         .extension()
@@ -50,9 +50,7 @@ pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<&'static str, String>
         .map(str::to_lowercase)
         .unwrap_or_default();
     let Some((_, media, magic)) = TYPES.iter().find(|(e, _, _)| *e == ext) else {
-        return Err(format!(
-            "Файлове от вида „{ext}“ не се приемат; приемат се PDF, PNG, JPEG, DOCX, XLSX, ODT, TXT и CSV."
-        ));
+        return Err(Msg::new("files.kind").with("ext", ext));
     };
     let content_ok = if magic.is_empty() {
         std::str::from_utf8(bytes).is_ok()
@@ -60,15 +58,15 @@ pub fn check_file(file_name: &str, bytes: &[u8]) -> Result<&'static str, String>
         bytes.starts_with(magic)
     };
     if !content_ok {
-        return Err(format!(
-            "Съдържанието на „{file_name}“ не е на файл от вида „{ext}“."
-        ));
+        return Err(Msg::new("files.content")
+            .with("name", file_name)
+            .with("ext", ext));
     }
     Ok(media)
 }
 
 /// A link must be an http(s) address.
-pub fn check_link(url: &str) -> Result<String, String> {
+pub fn check_link(url: &str) -> Result<String, Msg> {
     let url = url.trim();
     let rest = url
         .strip_prefix("https://")
@@ -77,9 +75,7 @@ pub fn check_link(url: &str) -> Result<String, String> {
         Some(r) if !r.is_empty() && !url.chars().any(char::is_whitespace) && url.len() <= 2000 => {
             Ok(url.to_string())
         }
-        _ => Err(format!(
-            "„{url}“ не е адрес, започващ с http:// или https://."
-        )),
+        _ => Err(Msg::new("files.link").with("url", url)),
     }
 }
 
@@ -115,8 +111,13 @@ mod tests {
         assert!(check_file("script.exe", b"MZ").is_err());
         assert!(check_file("празен.txt", b"").is_err());
         let big = vec![b'a'; MAX_EVIDENCE_BYTES + 1];
-        let err = check_file("big.txt", &big).unwrap_err();
+        let err = check_file("big.txt", &big)
+            .expect_err("too large")
+            .to_string();
         assert!(err.contains("най-много се приемат 10 MB"), "{err}");
+        let en = crate::i18n::Tr::new(crate::i18n::Lang::En);
+        let said = en.say(&check_file("a.exe", b"MZ").expect_err("not accepted"));
+        assert!(said.contains("“exe” files are not accepted"), "{said}");
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::{State, UpdateInput, WorkflowError};
 use crate::audit::Event;
 use crate::files::accept;
 use crate::forms::FieldErrors;
+use crate::i18n::Tr;
 use crate::snapshot::Evidence;
 use crate::web::{AppError, AppState};
 use axum::body::Bytes;
@@ -32,7 +33,7 @@ pub struct NewEvidence {
 
 /// Reads what was sent, or says which field is wrong (`evidence_file`, `evidence_url`,
 /// `evidence_title`).
-pub fn read_evidence(input: &EvidenceInput) -> Result<NewEvidence, FieldErrors> {
+pub fn read_evidence(input: &EvidenceInput, tr: Tr) -> Result<NewEvidence, FieldErrors> {
     let mut errors = FieldErrors::default();
     let title = input.title.trim().to_string();
     let mut item = Evidence {
@@ -61,14 +62,14 @@ pub fn read_evidence(input: &EvidenceInput) -> Result<NewEvidence, FieldErrors> 
                 item.size = Some(data.len() as u64);
                 bytes = Some(data.clone());
             }
-            Err(m) => errors.add("evidence_file", m),
+            Err(m) => errors.add("evidence_file", tr.say(&m)),
         },
         (None, false) => match accept::check_link(&input.url) {
             Ok(link) => {
                 item.title = titled(&link);
                 item.url = Some(link);
             }
-            Err(m) => errors.add("evidence_url", m),
+            Err(m) => errors.add("evidence_url", tr.say(&m)),
         },
         (None, true) => errors.add("evidence_file", "Изберете файл или въведете адрес."),
     }

@@ -1,6 +1,6 @@
 //! Reading an update from named fields (a web form, or a spreadsheet row mapped to the same
-//! names): every problem is reported against its field, in Bulgarian, and nothing is kept
-//! from input that has an error.
+//! names): every problem is reported against its field, in the reader's language
+//! (`i18n::Msg` said by `Tr::say`), and nothing is kept from input that has an error.
 //!
 //! Field names: `status`, `people_reached`, `narrative`; per indicator `value.KEY`, or
 //! `num.KEY` and `den.KEY` for a percentage; per line of money spent `spent.N.source`,
@@ -8,6 +8,7 @@
 
 use super::UpdateInput;
 use crate::forms::FieldErrors;
+use crate::i18n::{Msg, Tr};
 use crate::money::{Currency, Money};
 use crate::plan::{IndicatorKind, Measure};
 use crate::snapshot::{IndicatorValue, ReportedStatus, Spent, Value};
@@ -79,7 +80,9 @@ fn indicator_value(
     key: &str,
     fields: &BTreeMap<&str, &str>,
     errors: &mut FieldErrors,
+    tr: Tr,
 ) -> Option<Value> {
+    let mut add = |field: String, m: Msg| errors.add(field, tr.say(&m));
     let plain = fields
         .get(format!("value.{key}").as_str())
         .map(|s| s.trim());
@@ -90,43 +93,37 @@ fn indicator_value(
     let as_ratio = kind == Some(IndicatorKind::Percent) || num.is_some() || den.is_some();
     if as_ratio {
         if plain.is_some() && kind == Some(IndicatorKind::Percent) {
-            errors.add(
-                format!("num.{key}"),
-                "Процентът се въвежда като числител и знаменател.",
-            );
+            add(format!("num.{key}"), Msg::new("mon.input.ratio"));
             return None;
         }
         let (num_text, den_text) = match (num, den) {
             (None, None) => return None,
             (Some(n), Some(d)) => (n, d),
             (None, Some(_)) => {
-                errors.add(format!("num.{key}"), "Въведете и числителя.");
+                add(format!("num.{key}"), Msg::new("mon.input.numerator"));
                 return None;
             }
             (Some(_), None) => {
-                errors.add(format!("den.{key}"), "Въведете и знаменателя.");
+                add(format!("den.{key}"), Msg::new("mon.input.denominator"));
                 return None;
             }
         };
         let Some(n) = parse_number(num_text).filter(|n| *n >= 0.0) else {
-            errors.add(
+            add(
                 format!("num.{key}"),
-                format!("„{num_text}“ не е неотрицателно число."),
+                Msg::new("mon.input.not_non_negative").with("text", num_text),
             );
             return None;
         };
         let Some(d) = parse_number(den_text).filter(|d| *d > 0.0) else {
-            errors.add(
+            add(
                 format!("den.{key}"),
-                format!("„{den_text}“ не е положително число."),
+                Msg::new("mon.input.not_positive").with("text", den_text),
             );
             return None;
         };
         if n > d {
-            errors.add(
-                format!("num.{key}"),
-                "Числителят не може да е по-голям от знаменателя.",
-            );
+            add(format!("num.{key}"), Msg::new("mon.input.ratio_over"));
             return None;
         }
         return Some(Value::Ratio {
@@ -140,14 +137,14 @@ fn indicator_value(
         Some(IndicatorKind::Number) => match parse_number(text) {
             Some(v) => Some(Value::Number { value: v }),
             None => {
-                errors.add(field, format!("„{text}“ не е число."));
+                add(field, Msg::new("mon.input.not_number").with("text", text));
                 None
             }
         },
         Some(IndicatorKind::YesNo) => match parse_yes_no(text) {
             Some(v) => Some(Value::YesNo { value: v }),
             None => {
-                errors.add(field, format!("„{text}“: очаква се „да“ или „не“."));
+                add(field, Msg::new("mon.input.not_yes_no").with("text", text));
                 None
             }
         },
@@ -169,6 +166,7 @@ pub fn parse_update(
     measure: &Measure,
     year: i32,
     fields: &[(String, String)],
+    tr: Tr,
 ) -> Result<UpdateInput, FieldErrors> {
     let map: BTreeMap<&str, &str> = fields
         .iter()
@@ -184,7 +182,10 @@ pub fn parse_update(
     {
         match ReportedStatus::parse_label(text) {
             Some(s) => input.status = Some(s),
-            None => errors.add("status", format!("„{text}“ не е от възможните състояния.")),
+            None => errors.add(
+                "status",
+                tr.say(&Msg::new("mon.input.status").with("text", text)),
+            ),
         }
     }
     if let Some(text) = map
@@ -197,7 +198,7 @@ pub fn parse_update(
             Ok(n) => input.people_reached = Some(n),
             Err(_) => errors.add(
                 "people_reached",
-                format!("„{text}“ не е цяло неотрицателно число (брой хора)."),
+                tr.say(&Msg::new("mon.input.people").with("text", text)),
             ),
         }
     }
@@ -205,7 +206,7 @@ pub fn parse_update(
     if narrative.chars().count() > MAX_NARRATIVE {
         errors.add(
             "narrative",
-            format!("Описанието е по-дълго от {MAX_NARRATIVE} знака."),
+            tr.say(&Msg::new("mon.input.narrative").with("max", MAX_NARRATIVE.to_string())),
         );
     } else {
         input.narrative = narrative.replace("\r\n", "\n");
@@ -220,11 +221,14 @@ pub fn parse_update(
             && !measure.indicators.iter().any(|i| i.key == key)
             && map.get(name).is_some_and(|v| !v.trim().is_empty())
         {
-            errors.add(*name, format!("Индикатор „{key}“ не е от тази мярка."));
+            errors.add(
+                *name,
+                tr.say(&Msg::new("mon.input.foreign_indicator").with("key", key)),
+            );
         }
     }
     for ind in &measure.indicators {
-        if let Some(value) = indicator_value(ind.kind, &ind.key, &map, &mut errors) {
+        if let Some(value) = indicator_value(ind.kind, &ind.key, &map, &mut errors, tr) {
             input.values.push(IndicatorValue {
                 indicator_key: ind.key.clone(),
                 value,
@@ -241,7 +245,10 @@ pub fn parse_update(
         let (source, amount, currency) = (get("source"), get("amount"), get("currency"));
         if amount.is_empty() {
             if !source.is_empty() {
-                errors.add(format!("spent.{n}.amount"), "Въведете изразходваната сума.");
+                errors.add(
+                    format!("spent.{n}.amount"),
+                    tr.say(&Msg::new("mon.input.amount")),
+                );
             }
             continue;
         }
@@ -252,7 +259,7 @@ pub fn parse_update(
         } else {
             errors.add(
                 format!("spent.{n}.currency"),
-                format!("Непозната валута „{currency}“ (BGN или EUR)."),
+                tr.say(&Msg::new("mon.input.currency").with("currency", currency)),
             );
             continue;
         };
@@ -334,6 +341,7 @@ mod tests {
                 ("spent.0.amount", "12 500,50"),
                 ("csrf", "ignored"),
             ]),
+            Tr::default(),
         )
         .unwrap();
         assert_eq!(input.status, Some(ReportedStatus::InProgress));
@@ -355,7 +363,13 @@ mod tests {
 
     #[test]
     fn money_spent_from_2026_defaults_to_euro() {
-        let input = parse_update(&measure(), 2026, &fields(&[("spent.0.amount", "10")])).unwrap();
+        let input = parse_update(
+            &measure(),
+            2026,
+            &fields(&[("spent.0.amount", "10")]),
+            Tr::default(),
+        )
+        .unwrap();
         assert_eq!(input.spent[0].currency, Currency::Eur);
     }
 
@@ -375,6 +389,7 @@ mod tests {
                 ("spent.0.amount", "-100"),
                 ("spent.1.amount", "12,345"),
             ]),
+            Tr::default(),
         )
         .unwrap_err();
         for field in [
@@ -404,7 +419,8 @@ mod tests {
 
     #[test]
     fn half_a_percentage_is_an_error_on_the_missing_part() {
-        let errors = parse_update(&measure(), 2023, &fields(&[("num.i2", "5")])).unwrap_err();
+        let errors =
+            parse_update(&measure(), 2023, &fields(&[("num.i2", "5")]), Tr::default()).unwrap_err();
         assert_eq!(errors.get("den.i2"), Some("Въведете и знаменателя."));
     }
 
@@ -414,6 +430,7 @@ mod tests {
             &measure(),
             2023,
             &fields(&[("value.i1", " "), ("num.i2", ""), ("den.i2", "")]),
+            Tr::default(),
         )
         .unwrap();
         assert!(input.values.is_empty());

@@ -145,7 +145,7 @@ async fn save(
         });
         Some(ctx.event(action, "update", u.id, after))
     };
-    let result = match parse_update(measure, ctx.round.year as i32, &fields) {
+    let result = match parse_update(measure, ctx.round.year as i32, &fields, tr) {
         Ok(input) => store::save_update(
             &state.db,
             ctx.round.id,
@@ -251,7 +251,7 @@ async fn add_evidence(
             .as_ref()
             .and_then(|s| find_measure(&s.plan, &u.measure_key))
             .ok_or_else(|| AppError::not_found("Мярката вече не е в плана."))?;
-        match parse_update(measure, ctx.round.year as i32, &sent.fields) {
+        match parse_update(measure, ctx.round.year as i32, &sent.fields, tr) {
             Ok(input) => Some(input),
             Err(field_errors) => {
                 errors = field_errors;
@@ -274,7 +274,7 @@ async fn add_evidence(
             errors.add("evidence_file", tr.say(&m));
             None
         }
-        None => match read_evidence(&input) {
+        None => match read_evidence(&input, tr) {
             Ok(new) if errors.is_empty() => Some(new),
             Ok(_) => {
                 errors.add("evidence_file", tr.t("mon.evidence_not_attached"));

@@ -138,7 +138,7 @@ async fn check_upload(
             errors.push(format!("{at}: мярката вече не е в плана."));
             continue;
         };
-        match parse_update(measure, ctx.round.year as i32, &row.fields) {
+        match parse_update(measure, ctx.round.year as i32, &row.fields, Tr::default()) {
             Ok(input) => items.push((u.id, input)),
             Err(field_errors) => {
                 for e in field_errors.0 {

@@ -2,6 +2,7 @@
 //! the coordinator wrote, and its renderers: HTML (`html`), DOCX (`docx`), PDF (`pdf`).
 //! `store` keeps report versions and their workflow; `pages` shows and edits them.
 
+pub mod adoption;
 pub mod amendments;
 pub mod area;
 pub mod blocks;

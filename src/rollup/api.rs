@@ -50,6 +50,9 @@ pub struct MoneyJson {
     pub planned_by_currency: BTreeMap<&'static str, String>,
     pub spent_by_currency: BTreeMap<&'static str, String>,
     pub spent_by_source: Vec<SourceJson>,
+    /// The year's planned money by the measure's funding source (a measure of several sources
+    /// under their names joined by "; ", as its money is not split among them).
+    pub planned_by_source: Vec<PlannedSourceJson>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -57,6 +60,13 @@ pub struct SourceJson {
     pub source: String,
     pub spent_eur: String,
     pub spent_bgn: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PlannedSourceJson {
+    pub source: String,
+    pub planned_eur: String,
+    pub planned_bgn: String,
 }
 
 fn decimal(p: &Purse, c: Currency) -> String {
@@ -127,6 +137,24 @@ pub struct TotalsJson {
     #[serde(flatten)]
     pub figures: FiguresJson,
     pub priority_areas: Vec<AreaJson>,
+    /// The approved values of indicators mapped to the national plan's, added up by the
+    /// national indicator.
+    pub national_indicators: Vec<NationalIndicatorJson>,
+}
+
+/// A national plan's indicator with what the mapped indicators contributed to it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct NationalIndicatorJson {
+    /// The national plan.
+    pub plan_id: i64,
+    /// The measure's and the indicator's keys in the national plan.
+    pub measure_key: String,
+    pub indicator_key: String,
+    #[serde(flatten)]
+    pub values: IndicatorsJson,
+    /// Cumulative indicators without an approved value in the year, their last earlier value
+    /// carried forward.
+    pub carried: u64,
 }
 
 fn rounded(x: Option<f64>) -> Option<f64> {
@@ -183,6 +211,15 @@ fn figures(f: &Figures) -> FiguresJson {
                     spent_bgn: decimal(p, Currency::Bgn),
                 })
                 .collect(),
+            planned_by_source: m
+                .planned_by_source
+                .iter()
+                .map(|(source, p)| PlannedSourceJson {
+                    source: source.clone(),
+                    planned_eur: decimal(p, Currency::Eur),
+                    planned_bgn: decimal(p, Currency::Bgn),
+                })
+                .collect(),
         },
         people_reached: f.people_reached,
         indicators: indicators(&f.indicators),
@@ -206,6 +243,20 @@ pub fn totals(t: &Totals) -> TotalsJson {
                 code: slot_area(i).map_or("none", NationalArea::code),
                 name: slot_area(i).map_or("Без национален приоритет", NationalArea::title_bg),
                 figures: figures(&t.areas[i]),
+            })
+            .collect(),
+        national_indicators: t
+            .national
+            .iter()
+            .filter_map(|(r, totals)| {
+                let (plan_id, measure_key, indicator_key) = super::mapped::parse_ref(r)?;
+                Some(NationalIndicatorJson {
+                    plan_id,
+                    measure_key: measure_key.to_string(),
+                    indicator_key: indicator_key.to_string(),
+                    values: indicators(totals),
+                    carried: totals.carried,
+                })
             })
             .collect(),
     }

@@ -196,6 +196,8 @@ async fn digests(
         .map(|(id, _)| *id)
         .filter(|id| !out.contains_key(id))
         .collect();
+    // Snapshots are read 64 at a time (their bodies are large); the digests of each chunk are
+    // written in one transaction.
     for chunk in missing.chunks(64) {
         let list: Vec<String> = chunk.iter().map(i64::to_string).collect();
         let bodies: Vec<(i64, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -204,6 +206,7 @@ async fn digests(
         )))
         .fetch_all(&db.pool)
         .await?;
+        let mut tx = db.pool.begin().await?;
         for (id, at, body) in bodies {
             let snap: RoundSnapshot = serde_json::from_str(&body)
                 .map_err(|e| StoreError::Corrupt(format!("снимка на отчетен период {id}: {e}")))?;
@@ -222,7 +225,7 @@ async fn digests(
             .bind(DIGEST_FORMAT)
             .bind(&digest)
             .bind(&approved)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
             out.insert(
                 id,
@@ -232,6 +235,7 @@ async fn digests(
                 },
             );
         }
+        tx.commit().await?;
     }
     Ok(out)
 }

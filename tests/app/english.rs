@@ -303,3 +303,71 @@ async fn the_round_form_refuses_in_english_on_english_pages() {
         assert!(unmarked.is_empty(), "{unmarked:?}");
     }
 }
+
+/// A refused evidence file is said in the page's language (`files::accept` through `Tr::say`).
+#[tokio::test]
+async fn a_refused_evidence_file_is_said_in_english_on_english_pages() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
+    let (_, u) = crate::helpers::issue_link(&app, round_id).await;
+    let mut admin = app.admin_session().await;
+    admin.cookie = format!("{}; lang=en", admin.cookie);
+    let path = format!("/rounds/{round_id}/updates/{}/evidence", u.id);
+    let r = crate::helpers::post_multipart(
+        &app,
+        &path,
+        &admin,
+        &[("status", "in_progress")],
+        Some(("programa.exe", b"MZ\x90\x00 not evidence")),
+    )
+    .await;
+    assert_eq!(
+        r.status,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("“exe” files are not accepted"),
+        "{}",
+        r.body
+    );
+    assert!(!r.body.contains("не се приемат"));
+}
+
+/// The update form's refusals (`monitoring::input`) are said in the page's language.
+#[tokio::test]
+async fn the_update_form_refuses_in_english_on_english_pages() {
+    let app = TestApp::spawn().await;
+    let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
+    let (_, u) = crate::helpers::issue_link(&app, round_id).await;
+    let mut admin = app.admin_session().await;
+    admin.cookie = format!("{}; lang=en", admin.cookie);
+    let path = format!("/rounds/{round_id}/updates/{}", u.id);
+    let r = app
+        .post_form(
+            &path,
+            &admin,
+            &[
+                ("status", "горе-долу"),
+                ("people_reached", "много"),
+                ("spent.0.source", "Общински бюджет"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        r.body
+    );
+    for said in [
+        "is not one of the possible statuses",
+        "is not a whole non-negative number (of people)",
+        "Enter the amount spent.",
+    ] {
+        assert!(r.body.contains(said), "{said}: {}", r.body);
+    }
+    assert!(!r.body.contains("Въведете изразходваната сума."));
+}

@@ -271,7 +271,7 @@ async fn spent_money_sources_are_stored_under_their_registry_names() {
         ("spent.0.source".to_string(), "ДБ".to_string()),
         ("spent.0.amount".to_string(), "1500".to_string()),
     ];
-    let input = parse_update(measure, 2024, &fields).expect("valid");
+    let input = parse_update(measure, 2024, &fields, planmon::i18n::Tr::default()).expect("valid");
     store::save_update(
         &app.db,
         round_id,

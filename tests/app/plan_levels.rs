@@ -287,6 +287,67 @@ async fn a_confirmed_link_shows_on_the_measure_page_and_indicators_map_to_the_na
     );
 }
 
+/// The national plan, named as the parent of plan `id`, with each of `id`'s indicators
+/// mapped to the first national indicator offered: the national plan's id.
+async fn map_to_national(app: &TestApp, id: i64) -> i64 {
+    let mut tx = app.db.pool.begin().await.expect("tx");
+    let nation = planmon::levels::store::create_level_plan(
+        &mut tx,
+        None,
+        &national_plan(&Spec::default()),
+        None,
+        &Actor::system(),
+    )
+    .await
+    .expect("national plan");
+    planmon::levels::store::set_parents(&mut tx, id, None, Some(nation), false, &Actor::system())
+        .await
+        .expect("parents");
+    tx.commit().await.expect("commit");
+    let plan = app.state.plan(id).await.expect("load").expect("plan");
+    let national = app.state.plan(nation).await.expect("load").expect("plan");
+    let chosen: Vec<planmon::levels::mapping::Chosen> =
+        planmon::levels::mapping::offers(&plan.plan, &national.plan)
+            .iter()
+            .filter_map(|(k, list)| {
+                list.first()
+                    .map(|o| (k.clone(), (o.measure_key.clone(), o.indicator_key.clone())))
+            })
+            .collect();
+    assert!(!chosen.is_empty());
+    let mut tx = app.db.pool.begin().await.expect("tx");
+    planmon::levels::mapping::save(&mut tx, id, nation, &chosen, None, &Actor::system())
+        .await
+        .expect("mapped");
+    tx.commit().await.expect("commit");
+    nation
+}
+
+#[tokio::test]
+async fn the_roll_up_api_gives_the_mapped_national_indicators_and_the_money_planned_by_source() {
+    let app = TestApp::spawn().await;
+    let id = crate::helpers::plan_of(&app, "SML16", Some(2024)).await;
+    let nation = map_to_national(&app, id).await;
+    let (status, n) = app.get_json("/api/v1/rollup/2024").await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, d) = app.get_json("/api/v1/rollup/2024/districts/SML").await;
+    let national = &n["totals"]["national_indicators"];
+    assert_eq!(
+        national, &d["totals"]["national_indicators"],
+        "the district adds the same"
+    );
+    let listed = national.as_array().expect("a list");
+    assert!(!listed.is_empty());
+    assert!(listed.iter().all(|i| i["plan_id"] == nation));
+    let planned = &n["totals"]["money"]["planned_by_source"];
+    assert!(planned.as_array().is_some_and(|p| !p.is_empty()));
+    insta::assert_json_snapshot!(
+        "rollup_national_indicators_and_planned_by_source",
+        serde_json::json!({ "national_indicators": national, "planned_by_source": planned }),
+        { ".national_indicators[].plan_id" => "[national plan]" }
+    );
+}
+
 #[tokio::test]
 async fn the_roll_up_adds_mapped_indicators_up_by_the_national_indicator() {
     let app = TestApp::spawn().await;

@@ -6,7 +6,8 @@ use crate::helpers::{TestApp, sample_plan};
 use axum::http::StatusCode;
 use planmon::audit::Actor;
 use planmon::report::Narrative;
-use planmon::report::store::{self as reports, CouncilAdoption, ReportState};
+use planmon::report::adoption::{self, CouncilAdoption, Table};
+use planmon::report::store::{self as reports, ReportState};
 use planmon::snapshot::sample::sample_round;
 use planmon::snapshot::store::{save_sample_snapshot, save_snapshot};
 use scraper::{Html, Selector};
@@ -112,7 +113,9 @@ async fn the_published_report_reads_on_its_page_with_every_section_of_its_docume
         aside[0].contains("Решение № 1 по Протокол № 1"),
         "{aside:?}"
     );
-    let files = reports::files(&app.db, rid).await.expect("files");
+    let files = adoption::files(&app.db, Table::Annual, rid)
+        .await
+        .expect("files");
     assert_eq!(files.len(), 3);
     for f in files {
         assert!(aside[0].contains(&f.sha256), "{} not shown", f.format);

@@ -115,6 +115,21 @@ async fn a_moved_municipality_counts_under_each_district_in_its_own_years() {
 }
 
 #[tokio::test]
+async fn the_digest_of_every_round_is_stored_at_the_first_read() {
+    let app = TestApp::spawn().await;
+    for code in ["SML09", "SML16", "SZR12"] {
+        plan_with_round(&app, code, 2024).await;
+    }
+    let (_, n) = app.get_json("/api/v1/rollup/2024").await;
+    assert_eq!(n["totals"]["rounds"], 3);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM round_digests")
+        .fetch_one(&app.db.pool)
+        .await
+        .expect("count");
+    assert_eq!(stored, 3, "one digest per closed round");
+}
+
+#[tokio::test]
 async fn a_round_closed_after_a_roll_up_was_read_is_counted_at_once() {
     let app = TestApp::spawn().await;
     plan_with_round(&app, "SML09", 2024).await;

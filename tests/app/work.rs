@@ -96,6 +96,12 @@ async fn each_person_lands_on_my_work_and_sees_only_what_is_theirs() {
         mine.body
     );
     assert!(!mine.body.contains(&format!("href=\"/rounds/{round_id}\"")));
+    assert!(
+        mine.body.contains(
+            r#"class="table-scroll" tabindex="0" role="region" aria-labelledby="own-cap""#
+        ),
+        "the table scrolls as a named region"
+    );
 
     // The reviewer: an update handed in waits for them.
     let (link, u) = issue_link(&app, round_id).await;
@@ -121,6 +127,12 @@ async fn each_person_lands_on_my_work_and_sees_only_what_is_theirs() {
             .body
             .contains(&format!("href=\"/rounds/{round_id}#reports\""))
     );
+    assert!(
+        review
+            .body
+            .contains(r#"role="region" aria-labelledby="rounds-cap""#)
+    );
+    assert!(review.body.contains(r#"<caption id="rounds-cap">"#));
     assert!(
         !review.body.contains("/admin/import"),
         "reviewers do not import"

@@ -15,11 +15,12 @@
 
 use super::NATION;
 use super::store::{self, AreaRow};
-use super::views::{AdoptionForm, acted, area_page, load, visible};
+use super::views::{acted, area_page, load, visible};
 use crate::forms::{Feedback, FieldErrors};
 use crate::i18n::Tr;
 use crate::policy::{Action, Area};
 use crate::report::Narrative;
+use crate::report::adoption::{self, AdoptionForm, Table};
 use crate::report::render::Format;
 use crate::rollup::AREA_SLOTS;
 use crate::web::auth::{CsrfToken, CurrentUser};
@@ -213,23 +214,15 @@ async fn download(
 ) -> Result<Response, AppError> {
     let r = visible(&state, user.as_ref(), &id).await?;
     if format == "decision" {
-        let kept: Option<(Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT decision_path, decision_file_name, decision_media_type FROM area_reports \
-             WHERE id = $1",
-        )
-        .bind(r.id)
-        .fetch_optional(&state.db.pool)
-        .await
-        .map_err(crate::plan::store::StoreError::from)?;
-        let Some((Some(path), Some(name), media)) = kept else {
+        let kept =
+            adoption::decision_file(&state.db, &state.config.data_dir, Table::Area, r.id).await?;
+        let Some((media, name, bytes)) = kept else {
             return Err(AppError::not_found(
                 "Към доклада няма приложен файл на решение.",
             ));
         };
-        let bytes = std::fs::read(state.config.data_dir.join(path))
-            .map_err(|e| AppError::Internal(format!("decision file: {e}")))?;
         return Ok(crate::web::download::file(
-            media.as_deref().unwrap_or("application/octet-stream"),
+            &media,
             &name,
             crate::web::download::Disposition::Attachment,
             bytes,

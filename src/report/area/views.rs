@@ -10,6 +10,7 @@ use crate::dates::display_day;
 use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::policy::{Action, Area};
+use crate::report::adoption::{self, AdoptionForm, Table};
 use crate::report::blocks::Block;
 use crate::report::store::ReportState;
 use crate::rollup::AREA_SLOTS;
@@ -61,16 +62,6 @@ pub struct Field {
     pub name: String,
     pub label: String,
     pub value: String,
-}
-
-/// The adoption form as typed (shown again when refused).
-#[derive(Debug, Clone, Default)]
-pub struct AdoptionForm {
-    pub decision_number: String,
-    pub protocol_number: String,
-    pub date: String,
-    pub url: String,
-    pub confirm: bool,
 }
 
 /// A unit the approval waits for, or one marked as not reporting.
@@ -240,7 +231,10 @@ pub async fn area_page(
     } else {
         None
     };
-    let kept = r.state().is_adopted() && !super::adoption::files(&state.db, r.id).await?.is_empty();
+    let kept = r.state().is_adopted()
+        && !adoption::files(&state.db, Table::Area, r.id)
+            .await?
+            .is_empty();
     Ok(AreaPage {
         tr,
         csrf,

@@ -3,6 +3,7 @@
 
 use super::load;
 use crate::policy::Action;
+use crate::report::adoption::{self, Table};
 use crate::report::render::Format;
 use crate::report::store::{self, ReportState};
 use crate::web::auth::CurrentUser;
@@ -29,18 +30,16 @@ pub(super) async fn download(
         });
     }
     if what == "decision" {
-        let (Some(path), Some(name)) = (&r.decision_path, &r.decision_file_name) else {
+        let kept =
+            adoption::decision_file(&state.db, &state.config.data_dir, Table::Annual, r.id).await?;
+        let Some((media, name, bytes)) = kept else {
             return Err(AppError::not_found(
                 "Към доклада няма приложен файл на решение.",
             ));
         };
-        let bytes = std::fs::read(state.config.data_dir.join(path))
-            .map_err(|e| AppError::Internal(format!("decision file: {e}")))?;
         return Ok(download::file(
-            r.decision_media_type
-                .as_deref()
-                .unwrap_or("application/octet-stream"),
-            name,
+            &media,
+            &name,
             Disposition::Attachment,
             bytes,
         ));

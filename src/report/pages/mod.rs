@@ -17,10 +17,10 @@ mod downloads;
 mod public;
 mod workspace;
 
+use super::adoption::{self, Table};
 use super::store::{self, ReportError, ReportRow, ReportState};
 use crate::dates::display_bg;
 use crate::db::Db;
-use crate::files::accept;
 use crate::web::{AppError, AppState, parse_id};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -29,9 +29,6 @@ use public::{create, plan_reports, public_report};
 use workspace::{
     approve, correct, publish, publish_page, save_narrative, send_back, submit, withdraw, workspace,
 };
-
-/// Largest upload of the adoption form (the council decision file and the other fields).
-const ADOPTION_UPLOAD_LIMIT: usize = accept::MAX_EVIDENCE_BYTES + 64 * 1024;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -45,7 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{rid}/return", post(send_back))
         .route(
             "/reports/{rid}/adopt",
-            post(adopt::adopt).layer(DefaultBodyLimit::max(ADOPTION_UPLOAD_LIMIT)),
+            post(adopt::adopt).layer(DefaultBodyLimit::max(adoption::UPLOAD_LIMIT)),
         )
         .route("/reports/{rid}/publish", get(publish_page).post(publish))
         .route("/reports/{rid}/correct", post(correct))
@@ -142,7 +139,7 @@ impl AdoptionView {
 }
 
 pub(super) async fn file_views(state: &AppState, r: &ReportRow) -> Result<Vec<FileView>, AppError> {
-    let mut files = store::files(&state.db, r.id).await?;
+    let mut files = adoption::files(&state.db, Table::Annual, r.id).await?;
     // The PDF first: it is what councils and readers usually open.
     files.sort_by_key(|f| ["pdf", "docx", "html"].iter().position(|x| *x == f.format));
     Ok(files

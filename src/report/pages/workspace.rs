@@ -8,6 +8,7 @@ use crate::forms::{Feedback, FieldErrors};
 use crate::i18n::Tr;
 use crate::policy::Action;
 use crate::report::Narrative;
+use crate::report::adoption::AdoptionForm;
 use crate::report::store::{self, MAX_NARRATIVE_CHARS, ReportError, ReportRow, ReportState};
 use crate::snapshot::store as snapshots;
 use crate::web::auth::{CsrfToken, CurrentUser};
@@ -70,20 +71,6 @@ impl WorkspacePage {
     fn error(&self, field: &str) -> Option<&str> {
         self.feedback.error(field)
     }
-}
-
-#[derive(Debug, Clone, Default)]
-pub(super) struct AdoptionForm {
-    pub(super) decision_number: String,
-    pub(super) protocol_number: String,
-    pub(super) date: String,
-    pub(super) url: String,
-    /// The person ticked "the date is right" after it was questioned.
-    pub(super) date_confirmed: bool,
-    /// The date is before the approval or in the future: asked to confirm it.
-    pub(super) date_questioned: bool,
-    /// The person ticked that an adopted version cannot change.
-    pub(super) confirm: bool,
 }
 
 /// A logged-in visitor of the workspace: the state, their language, form token and account.

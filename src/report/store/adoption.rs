@@ -1,15 +1,12 @@
-//! The council's adoption of an approved version: the three documents rendered once and kept
-//! with the decision file under `data_dir`, the version fixed for good.
+//! The council's adoption of an approved version of a municipality's report: its document
+//! built with the decision in its state line and kept by `report::adoption`.
 
 use super::workflow::wrong_state;
-use super::{CouncilAdoption, ReportError, ReportRow, ReportState, document, workflow};
-use crate::audit::{Actor, Event};
-use crate::dates::now_rfc3339;
+use super::{ReportError, ReportRow, ReportState, document};
+use crate::audit::Actor;
 use crate::db::Db;
-use crate::files;
-use crate::files::accept;
-use crate::report::render::{Format, render_off_thread};
-use std::collections::BTreeMap;
+use crate::report::adoption::{self, CouncilAdoption, Of};
+use crate::report::render::render_off_thread;
 use std::path::Path;
 
 /// Records the council's adoption of an approved version: renders the three documents once,
@@ -30,87 +27,12 @@ pub async fn adopt(
     adopted.protocol_number = Some(adoption.protocol_number.clone());
     adopted.decision_date = Some(adoption.date.clone());
     let report = document(db, &adopted).await?;
-    let mut rendered = Vec::new();
-    // Written under temporary names, made permanent once the adoption has committed.
-    let mut staged = Vec::new();
-    for format in [Format::Html, Format::Docx, Format::Pdf] {
-        let bytes = render_off_thread(report.clone(), format).await?;
-        let file = files::stage(data_dir, "reports", &bytes)?;
-        rendered.push((format, bytes.len(), file.sha256.clone(), file.path.clone()));
-        staged.push(file);
-    }
-    let decision = match &adoption.file {
-        Some((name, bytes)) => {
-            let media = accept::check_file(name, bytes).map_err(workflow)?;
-            let file = files::stage(data_dir, "decisions", bytes)?;
-            let d = (
-                accept::clean_file_name(name),
-                media,
-                bytes.len(),
-                file.sha256.clone(),
-                file.path.clone(),
-            );
-            staged.push(file);
-            Some(d)
-        }
-        None => None,
+    let of = Of::Annual {
+        id: row.id,
+        municipality: row.municipality_id,
     };
-    let now = now_rfc3339();
-    let mut tx = db.pool.begin().await?;
-    let done = sqlx::query(
-        "UPDATE annual_reports SET state = 'adopted', decision_number = $1, \
-         protocol_number = $2, decision_date = $3, decision_url = $4, decision_file_name = $5, \
-         decision_media_type = $6, decision_size = $7, decision_sha256 = $8, \
-         decision_path = $9, adopted_at = $10, adopted_by = $11, updated_at = $10 \
-         WHERE id = $12 AND state = 'approved'",
-    )
-    .bind(&adoption.decision_number)
-    .bind(&adoption.protocol_number)
-    .bind(&adoption.date)
-    .bind(adoption.url.as_deref())
-    .bind(decision.as_ref().map(|d| d.0.clone()))
-    .bind(decision.as_ref().map(|d| d.1))
-    .bind(decision.as_ref().map(|d| d.2 as i64))
-    .bind(decision.as_ref().map(|d| d.3.clone()))
-    .bind(decision.as_ref().map(|d| d.4.clone()))
-    .bind(&now)
-    .bind(&actor.label)
-    .bind(row.id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Err(workflow(
-            "Докладът току-що е променен от друг потребител. Презаредете страницата.",
-        ));
-    }
-    for (format, size, sha, path) in &rendered {
-        sqlx::query(
-            "INSERT INTO annual_report_files (report_id, format, media_type, size, sha256, path) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(row.id)
-        .bind(format.extension())
-        .bind(format.media_type())
-        .bind(*size as i64)
-        .bind(sha)
-        .bind(path)
-        .execute(&mut *tx)
-        .await?;
-    }
-    Event::new(actor.clone(), "report.adopt", "annual_report", row.id)
-        .municipality(row.municipality_id)
-        .before(&serde_json::json!({"state": row.state}))
-        .after(&serde_json::json!({
-            "state": "adopted",
-            "adoption": adoption,
-            "decision_sha256": decision.as_ref().map(|d| d.3.clone()),
-            "files": rendered.iter().map(|(f, _, sha, _)| (f.extension(), sha.clone())).collect::<BTreeMap<_, _>>(),
-        }))
-        .record(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    for file in staged {
-        file.keep()?;
-    }
-    Ok(())
+    adoption::adopt(db, data_dir, of, &row.state, adoption, actor, |format| {
+        render_off_thread(report.clone(), format)
+    })
+    .await
 }

@@ -1,10 +1,11 @@
 //! The document of a version: built from its frozen inputs once approved, else from the round
 //! as it is now; its bytes in a format (the adopted file as kept, else rendered now).
 
-use super::{Frozen, ReportError, ReportRow, files, versions, workflow};
+use super::{Frozen, ReportError, ReportRow, versions, workflow};
 use crate::db::Db;
 use crate::plan::act::ActKind;
 use crate::plan::store::{self as plans, StoreError};
+use crate::report::adoption::{Table, kept_document};
 use crate::report::amendments::PlanAmendment;
 use crate::report::render::{Format, render, render_off_thread};
 use crate::report::{Narrative, Report};
@@ -120,12 +121,9 @@ pub async fn document_bytes(
     format: Format,
 ) -> Result<Vec<u8>, ReportError> {
     if row.state().is_adopted()
-        && let Some(f) = files(db, row.id)
-            .await?
-            .into_iter()
-            .find(|f| f.format == format.extension())
+        && let Some(bytes) = kept_document(db, data_dir, Table::Annual, row.id, format).await?
     {
-        return Ok(std::fs::read(data_dir.join(&f.path))?);
+        return Ok(bytes);
     }
     Ok(render_off_thread(document(db, row).await?, format).await?)
 }

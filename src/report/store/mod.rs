@@ -122,20 +122,6 @@ impl Frozen {
     }
 }
 
-/// How the council adopted a version (validated by the page or the caller).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CouncilAdoption {
-    pub decision_number: String,
-    pub protocol_number: String,
-    /// ISO date.
-    pub date: String,
-    /// The decision as a file (name, bytes) ...
-    #[serde(skip)]
-    pub file: Option<(String, Vec<u8>)>,
-    /// ... or where the council published it.
-    pub url: Option<String>,
-}
-
 /// A stored document of an adopted version.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ReportFile {
@@ -299,16 +285,6 @@ pub async fn versions(db: &Db, plan_id: i64, year: i32) -> Result<Vec<ReportRow>
         .bind(i64::from(year))
         .fetch_all(&db.pool)
         .await?)
-}
-
-pub async fn files(db: &Db, report_id: i64) -> Result<Vec<ReportFile>, ReportError> {
-    Ok(sqlx::query_as(
-        "SELECT format, media_type, size, sha256, path FROM annual_report_files \
-         WHERE report_id = $1 ORDER BY format",
-    )
-    .bind(report_id)
-    .fetch_all(&db.pool)
-    .await?)
 }
 
 /// The published version of a plan's report for a year that the public sees: the newest
