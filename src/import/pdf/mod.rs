@@ -18,6 +18,7 @@ mod grid;
 mod layout;
 pub mod layout_text;
 mod lines;
+mod unruled;
 mod words;
 
 use super::ImportError;
