@@ -319,7 +319,7 @@ fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_a
         ("chromium-a4-portrait", 8, true),
         ("chromium-letter-landscape-unruled", 7, true),
         // An A5 page: each table runs over pages, its header row repeated on each.
-        ("chromium-a5-repeated-header", 0, true),
+        ("chromium-a5-repeated-header", 3, true),
     ] {
         let name = format!("varied.{layout}.pdf");
         let got = pdf_plan(&name);

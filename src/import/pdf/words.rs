@@ -103,6 +103,10 @@ fn kind(a: &str, b: &str) -> Option<Kind> {
     if matches!(cb, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']') && ca.is_alphanumeric() {
         return Some(Kind::Punctuation);
     }
+    // A closing quote standing alone (Bulgarian quotes open with „ and close with “).
+    if matches!(b, "“" | "”" | "»") && (ca.is_alphanumeric() || ca == '.') {
+        return Some(Kind::Punctuation);
+    }
     if cb.is_lowercase() && ca.is_alphabetic() {
         return Some(Kind::Letters);
     }
@@ -128,7 +132,7 @@ impl Vocabulary {
     /// The vocabulary of the laid-out text: `blocks` are the lines of each cell and of each
     /// run of text, top to bottom. A word is written whole where something bounds it on both
     /// sides: a word before it on its line (or the start of the block, or a line before ending
-    /// in a space) and a word after it (or a space written after it).
+    /// in a space) and a word after it (or a space written after it, or the end of the block).
     pub(super) fn of<'a>(
         pages: &[Page],
         blocks: impl Iterator<Item = &'a [TextLine]> + Clone,
@@ -145,10 +149,11 @@ impl Vocabulary {
         for block in blocks {
             for (i, l) in block.iter().enumerate() {
                 let opened = i == 0 || (spaces_kept && block[i - 1].trailing_space);
+                let closed = spaces_kept && l.trailing_space;
                 let n = l.words.len();
                 for (k, w) in l.words.iter().enumerate() {
                     let starts = k > 0 || opened;
-                    let ends = k + 1 < n || (spaces_kept && l.trailing_space);
+                    let ends = k + 1 < n || closed;
                     if starts && ends {
                         let b = bare(&w.text);
                         if !b.is_empty() {
