@@ -492,6 +492,7 @@ fn runs_items(top: f64, lines: Vec<TextLine>, char_grid: bool) -> Vec<(f64, Item
             Piece::Table(mut t) => {
                 if !char_grid {
                     unruled::mark_row_bottoms(&mut t);
+                    unruled::wrap_at_text(&mut t);
                 }
                 (t.top, Item::Table(t, false))
             }

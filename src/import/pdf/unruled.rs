@@ -23,6 +23,26 @@ pub(super) fn mark_row_bottoms(t: &mut PageTable) {
     }
 }
 
+/// Each column's text is wrapped where the furthest of its lines reaches, not at the next
+/// column's start: between them stand both cells' padding, and a word that would have fitted
+/// only there was wrapped to the next line.
+pub(super) fn wrap_at_text(t: &mut PageTable) {
+    let cols = t.rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    for c in 0..cols {
+        let reach = t
+            .rows
+            .iter()
+            .filter_map(|r| r.cells.get(c))
+            .flat_map(|cell| cell.lines.iter().map(|l| l.x1))
+            .fold(f64::NEG_INFINITY, f64::max);
+        for cell in t.rows.iter_mut().filter_map(|r| r.cells.get_mut(c)) {
+            if reach > cell.left && reach < cell.right {
+                cell.right = reach;
+            }
+        }
+    }
+}
+
 /// The column starts of an unruled table part (its last boundary is where its text ends, not
 /// a column's).
 fn starts(t: &PageTable) -> &[f64] {
