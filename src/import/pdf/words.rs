@@ -149,7 +149,13 @@ impl Vocabulary {
         for block in blocks {
             for (i, l) in block.iter().enumerate() {
                 let opened = i == 0 || (spaces_kept && block[i - 1].trailing_space);
-                let closed = spaces_kept && l.trailing_space;
+                // Where the writer keeps no space at the end of a wrapped line, the end of the
+                // block bounds its last word (a writer that keeps them shows it by the space).
+                let closed = if spaces_kept {
+                    l.trailing_space
+                } else {
+                    i + 1 == block.len()
+                };
                 let n = l.words.len();
                 for (k, w) in l.words.iter().enumerate() {
                     let starts = k > 0 || opened;
@@ -318,6 +324,23 @@ mod tests {
             .map(|(i, t)| line(500.0 - 14.0 * i as f64, 0.0, t, true))
             .collect();
         Vocabulary::of(&[], std::iter::once(lines.as_slice()))
+    }
+
+    #[test]
+    fn without_kept_spaces_the_last_word_of_a_cell_is_written_whole() {
+        // A writer that keeps no space at the end of wrapped lines: the end of the cell
+        // bounds "лекари", the end of the wrapped line does not bound "кампании".
+        let cell = [
+            line(500.0, 0.0, "Имунизационни кампании", false),
+            line(486.0, 0.0, "с личните лекари", false),
+        ];
+        let words = Vocabulary::of(&[], std::iter::once(cell.as_slice()));
+        assert!(!words.spaces_kept);
+        assert!(words.known("лекари"));
+        assert!(!words.known("кампании"));
+        let p = line(100.0, 0.0, "Общопрактикуващи", false);
+        let next = line(86.0, 0.0, "лекари здравни", false);
+        assert!(!words.broken(&p, &next, None, "Общопрактикуващи", (0.0, 100.0), p.x1));
     }
 
     #[test]
