@@ -316,8 +316,12 @@ fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_a
     for (layout, least, header) in [
         ("writer-a4-landscape-serif", 10, false),
         ("writer-letter-portrait-narrow", 10, false),
+        // Made after the rules for the two above, to check they are general.
+        ("writer-a4-landscape-sans-small", 10, false),
         ("chromium-a4-portrait", 8, true),
         ("chromium-letter-landscape-unruled", 9, true),
+        // Unruled cells centred vertically by another generator than LibreOffice.
+        ("chromium-a4-landscape-unruled-centred", 9, true),
         // An A5 page: each table runs over pages, its header row repeated on each.
         ("chromium-a5-repeated-header", 3, true),
     ] {
