@@ -117,7 +117,7 @@ pub(crate) fn onto_line_grid(mut lines: Vec<TextLine>) -> Vec<TextLine> {
             continue;
         };
         let size = base.size.min(line.size);
-        let overlaps = on[grid..].iter().any(|above| {
+        let overlaps = on[grid..].iter().take(64).any(|above| {
             line.words.iter().any(|w| {
                 above
                     .words
@@ -125,7 +125,9 @@ pub(crate) fn onto_line_grid(mut lines: Vec<TextLine>) -> Vec<TextLine> {
                     .any(|a| w.x0 < a.x1 + 0.1 * size && a.x0 < w.x1 + 0.1 * size)
             })
         });
-        if base.y > line.y && base.y - line.y < 0.8 * size && !overlaps {
+        // A baseline holds the lines of a table's columns: a few dozen at most (bounded, so
+        // a page of scattered glyphs costs no more than its lines).
+        if base.y > line.y && base.y - line.y < 0.8 * size && !overlaps && i - grid < 64 {
             line.y = base.y;
         } else {
             grid = i;
