@@ -93,10 +93,18 @@ LAYOUTS = [
      [5, 30, 17, 10, 9, 15, 14], True, True),
     ("writer-letter-portrait-narrow", "writer", "Letter portrait", "Liberation Sans", 9,
      [6, 22, 16, 11, 11, 18, 16], True, False),
+    # Another font, size and column widths in LibreOffice (which lays HTML on its own A4
+    # landscape page, whatever @page says, and centres the cells vertically); made after the
+    # layout rules for the other LibreOffice layouts, to check they are general.
+    ("writer-a4-landscape-sans-small", "writer", "A5 landscape", "Liberation Sans", 8,
+     [6, 26, 17, 11, 11, 15, 14], True, True),
     ("chromium-a4-portrait", "chromium", "A4 portrait", "Liberation Serif", 9,
      [5, 27, 18, 10, 10, 16, 14], True, True),
     ("chromium-letter-landscape-unruled", "chromium", "Letter landscape", "DejaVu Sans", 8,
      [5, 31, 16, 10, 9, 16, 13], False, False),
+    # Unruled cells centred vertically, as LibreOffice lays them, by another generator.
+    ("chromium-a4-landscape-unruled-centred", "chromium", "A4 landscape", "DejaVu Serif", 9,
+     [6, 28, 18, 11, 10, 14, 13], False, True),
     # A small page in a large font: each table runs over pages, its header row repeated on
     # each and rows broken across them.
     ("chromium-a5-repeated-header", "chromium", "A5 portrait", "Liberation Sans", 9,
@@ -107,6 +115,7 @@ LAYOUTS = [
 # CSS a layout adds: words broken inside narrow cells, as Word and LibreOffice break them.
 EXTRA_CSS = {
     "chromium-a5-repeated-header": "td, th { overflow-wrap: anywhere; }",
+    "chromium-a4-landscape-unruled-centred": "td, th { vertical-align: middle; }",
 }
 
 

@@ -10,6 +10,8 @@ use std::collections::HashMap;
 const MERGE: f64 = 2.5;
 /// A ruling crosses another when it reaches it within this distance.
 const TOUCH: f64 = 2.5;
+/// Column rulings running this far past the last row's border bound a row left open.
+const OPEN: f64 = 4.0;
 
 /// A horizontal or vertical ruling: `at` is its y (horizontal) or x (vertical), from..to its
 /// extent along the other axis.
@@ -170,12 +172,31 @@ pub(super) fn grids(page: &Page) -> Vec<Grid> {
             let xs = clusters(v.iter().map(|r| r.at).collect());
             let mut ys = clusters(h.iter().map(|r| r.at).collect());
             ys.reverse();
+            open_ends(&mut ys, &v);
             (xs.len() >= 2 && ys.len() >= 2).then_some(Grid { xs, ys, h, v })
         })
         .flat_map(split_grid)
         .collect();
     out.sort_by(|a, b| b.top().total_cmp(&a.top()));
     out
+}
+
+/// A row cut by a page break is often drawn without its border at the cut: the column
+/// rulings run on past the last horizontal ruling (or start above the first). The table's
+/// rows then end (or start) where its column rulings do.
+fn open_ends(ys: &mut Vec<f64>, v: &[Rule]) {
+    let low = v.iter().map(|r| r.from).fold(f64::INFINITY, f64::min);
+    let high = v.iter().map(|r| r.to).fold(f64::NEG_INFINITY, f64::max);
+    if let Some(last) = ys.last()
+        && last - low > OPEN
+    {
+        ys.push(low);
+    }
+    if let Some(first) = ys.first()
+        && high - first > OPEN
+    {
+        ys.insert(0, high);
+    }
 }
 
 /// Tables drawn one right under the other share their borders: a band whose column

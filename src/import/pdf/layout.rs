@@ -5,7 +5,8 @@
 
 use super::aligned::{self, Piece};
 use super::grid::{Grid, PageCell, PageRow, PageTable, grids, page_table};
-use super::lines::{TextLine, Vocabulary, reflow, text_lines};
+use super::lines::{TextLine, Vocabulary, onto_line_grid, reflow, text_lines};
+use super::unruled;
 use super::{Glyph, Page};
 use crate::import::document::{Block, Cell, Document, Location, Row, Table};
 use std::collections::HashMap;
@@ -13,7 +14,8 @@ use std::collections::HashMap;
 /// One thing on a page in reading order.
 enum Item {
     Lines(Vec<TextLine>),
-    Table(PageTable),
+    /// A table part, and whether it is drawn with rulings.
+    Table(PageTable, bool),
 }
 
 /// Text that repeats at the top or bottom of pages (running headers and footers) or is a page
@@ -52,7 +54,10 @@ pub fn layout_char_grid(pages: &[Page]) -> Document {
 
 fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     let furniture = running_furniture(pages);
-    let laid: Vec<Vec<Item>> = pages.iter().map(|p| page_items(p, &furniture)).collect();
+    let laid: Vec<Vec<Item>> = pages
+        .iter()
+        .map(|p| page_items(p, &furniture, char_grid))
+        .collect();
     // The lowest any page's content reaches (the bottom margin): a row the page break cut ends
     // there.
     let floor = laid
@@ -60,12 +65,12 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
         .flatten()
         .map(|item| match item {
             Item::Lines(l) => l.iter().map(|l| l.y).fold(f64::INFINITY, f64::min),
-            Item::Table(t) => t.bottom,
+            Item::Table(t, _) => t.bottom,
         })
         .fold(f64::INFINITY, f64::min);
     let blocks = laid.iter().flatten().flat_map(|item| match item {
         Item::Lines(l) => vec![l.as_slice()],
-        Item::Table(t) => t
+        Item::Table(t, _) => t
             .rows
             .iter()
             .flat_map(|r| r.cells.iter().map(|c| c.lines.as_slice()))
@@ -80,7 +85,7 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
         .flatten()
         .filter_map(|i| match i {
             Item::Lines(l) => Some(l.iter().map(|l| l.x0).fold(f64::INFINITY, f64::min)),
-            Item::Table(_) => None,
+            Item::Table(..) => None,
         })
         .fold(f64::INFINITY, f64::min);
     let text_right = laid
@@ -88,13 +93,13 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
         .flatten()
         .filter_map(|i| match i {
             Item::Lines(l) => Some(l.iter().map(|l| l.x1).fold(0.0, f64::max)),
-            Item::Table(_) => None,
+            Item::Table(..) => None,
         })
         .fold(0.0, f64::max);
     let mut blocks: Vec<Block> = Vec::new();
     let mut tables = 0usize;
     // The table part last seen, if it ended its page (it may continue on the next).
-    let mut open: Option<(PageTable, usize)> = None;
+    let mut open: Option<(PageTable, usize, bool)> = None;
     // The paragraph that ended its page with a full line (it may continue on the next page).
     let mut open_paragraph: Option<usize> = None;
     for (page, items) in pages.iter().zip(laid) {
@@ -103,7 +108,7 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
         for (k, item) in items.into_iter().enumerate() {
             match item {
                 Item::Lines(lines) => {
-                    if let Some((t, n)) = open.take() {
+                    if let Some((t, n, _)) = open.take() {
                         blocks.push(Block::Table(to_table(t, n, &words)));
                     }
                     let mut texts = reflow(&lines, (text_left, text_right), false, &words);
@@ -133,31 +138,35 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
                         });
                     }
                 }
-                Item::Table(mut t) => {
+                Item::Table(mut t, ruled) => {
                     open_paragraph = None;
                     // The table goes on from the page before when it starts the page with
                     // the same columns (a part whose cells merge some of them is laid on the
-                    // other's columns).
+                    // other's columns; an unruled part with fewer columns has its words laid
+                    // into the other's).
                     let continues = first_item
-                        && open.as_mut().is_some_and(|(prev, _)| {
+                        && open.as_mut().is_some_and(|(prev, _, prev_ruled)| {
+                            if !ruled && !*prev_ruled && !char_grid {
+                                return unruled::same_columns(prev, &mut t);
+                            }
                             same_columns(&prev.xs, &t.xs)
                                 || (prev.xs.len() < t.xs.len() && regrid(prev, &t.xs))
                                 || (t.xs.len() < prev.xs.len() && regrid(&mut t, &prev.xs))
                         });
-                    if continues && let Some((mut prev, n)) = open.take() {
+                    if continues && let Some((mut prev, n, prev_ruled)) = open.take() {
                         drop_repeated_header(&prev, &mut t, &words);
-                        join_split_row(&mut prev, &mut t, floor);
+                        join_split_row(&mut prev, &mut t, floor, !ruled);
                         prev.rows.append(&mut t.rows);
                         prev.bottom = t.bottom;
-                        open = Some((prev, n));
+                        open = Some((prev, n, prev_ruled && ruled));
                     } else {
-                        if let Some((t, n)) = open.take() {
+                        if let Some((t, n, _)) = open.take() {
                             blocks.push(Block::Table(to_table(t, n, &words)));
                         }
                         tables += 1;
-                        open = Some((t, tables));
+                        open = Some((t, tables, ruled));
                     }
-                    if let Some((t, _)) = &mut open {
+                    if let Some((t, _, _)) = &mut open {
                         t.top = t.top.max(0.0);
                     }
                 }
@@ -165,7 +174,7 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
             first_item = false;
         }
     }
-    if let Some((t, n)) = open.take() {
+    if let Some((t, n, _)) = open.take() {
         blocks.push(Block::Table(to_table(t, n, &words)));
     }
     Document { blocks }
@@ -231,7 +240,10 @@ fn drop_repeated_header(prev: &PageTable, next: &mut PageTable, words: &Vocabula
 /// the row there), or stopped a few lines above it (lines kept together moved to the next page)
 /// and goes on in the middle of a sentence or with the next number of the cell's list; and
 /// at least one column ran to the bottom. Its lines are appended to that row's cells.
-fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64) {
+///
+/// A table without rulings shows no cell running to the row's bottom, only the lowest line of
+/// the row: there a column must also go on in the middle of a sentence (`unruled`).
+fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64, unruled: bool) {
     let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
         return;
     };
@@ -267,6 +279,7 @@ fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64) {
         .any(|i| full(&last.cells[*i]) && mid_sentence(&last.cells[*i], &first.cells[*i]));
     let continues = |a: &PageCell, b: &PageCell| full(a) || (near(a) && (broken || goes_on(a, b)));
     if filled.is_empty()
+        || (unruled && !broken)
         || !filled.iter().any(|i| full(&last.cells[*i]))
         || !filled
             .iter()
@@ -405,7 +418,7 @@ fn running_furniture(pages: &[Page]) -> Vec<String> {
 /// The page's text outside tables and its tables, top to bottom. Lines of text are grouped
 /// into runs between tables; ruled tables come from the rulings, and a run of lines whose
 /// words line up in columns (no rulings) is read as a table too.
-fn page_items(page: &Page, furniture: &[String]) -> Vec<Item> {
+fn page_items(page: &Page, furniture: &[String], char_grid: bool) -> Vec<Item> {
     let grids = grids(page);
     let mut inside: Vec<Vec<&Glyph>> = vec![Vec::new(); grids.len()];
     let mut outside: Vec<&Glyph> = Vec::new();
@@ -432,10 +445,11 @@ fn page_items(page: &Page, furniture: &[String]) -> Vec<Item> {
         k += 1;
         !drop[k - 1]
     });
+    let lines = onto_line_grid(lines);
     let mut items: Vec<(f64, Item)> = grids
         .iter()
         .zip(&inside)
-        .map(|(g, gl)| (g.top(), Item::Table(page_table(g, gl))))
+        .map(|(g, gl)| (g.top(), Item::Table(page_table(g, gl), true)))
         .collect();
     // Lines between tables form runs.
     let mut run: Vec<TextLine> = Vec::new();
@@ -446,7 +460,7 @@ fn page_items(page: &Page, furniture: &[String]) -> Vec<Item> {
             .last()
             .is_some_and(|p: &TextLine| tops.iter().any(|t| *t < p.y && *t > line.y));
         if boundary {
-            items.extend(runs_items(run_top, std::mem::take(&mut run)));
+            items.extend(runs_items(run_top, std::mem::take(&mut run), char_grid));
         }
         if run.is_empty() {
             run_top = line.y + line.size;
@@ -454,14 +468,15 @@ fn page_items(page: &Page, furniture: &[String]) -> Vec<Item> {
         run.push(line);
     }
     if !run.is_empty() {
-        items.extend(runs_items(run_top, run));
+        items.extend(runs_items(run_top, run, char_grid));
     }
     items.sort_by(|a, b| b.0.total_cmp(&a.0));
     items.into_iter().map(|(_, item)| item).collect()
 }
 
-/// A run of lines as text and the tables its words line up in, each at its top.
-fn runs_items(top: f64, lines: Vec<TextLine>) -> Vec<(f64, Item)> {
+/// A run of lines as text and the tables its words line up in, each at its top. Read from a
+/// PDF's glyphs, where each row of such a table ends is known (on a character grid it is not).
+fn runs_items(top: f64, lines: Vec<TextLine>, char_grid: bool) -> Vec<(f64, Item)> {
     aligned::split_run(lines)
         .into_iter()
         .enumerate()
@@ -474,7 +489,13 @@ fn runs_items(top: f64, lines: Vec<TextLine>) -> Vec<(f64, Item)> {
                 },
                 Item::Lines(l),
             ),
-            Piece::Table(t) => (t.top, Item::Table(t)),
+            Piece::Table(mut t) => {
+                if !char_grid {
+                    unruled::mark_row_bottoms(&mut t);
+                    unruled::wrap_at_text(&mut t);
+                }
+                (t.top, Item::Table(t, false))
+            }
         })
         .collect()
 }

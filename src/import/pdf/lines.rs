@@ -100,6 +100,42 @@ pub(crate) fn text_lines(glyphs: &[&Glyph]) -> Vec<TextLine> {
     out
 }
 
+/// Lines of text set between the lines of the text beside them, closer than a line's height
+/// and not overlapping them, put on the baseline of the line above: the cells of a table drawn
+/// without rulings are often centred vertically (or aligned to their bottom), so a short cell's
+/// lines stand half a line off those of the long cell beside it. On the long cell's baselines,
+/// the table's lines are one line's distance apart within a row and further apart between
+/// rows, as when its cells are aligned to their top. Lines stay apart and in order, top to
+/// bottom (each keeps what ends it).
+pub(crate) fn onto_line_grid(mut lines: Vec<TextLine>) -> Vec<TextLine> {
+    // The first line on the baseline being filled.
+    let mut grid = 0usize;
+    for i in 1..lines.len() {
+        let (on, line) = lines.split_at_mut(i);
+        let line = &mut line[0];
+        let Some(base) = on.get(grid) else {
+            continue;
+        };
+        let size = base.size.min(line.size);
+        let overlaps = on[grid..].iter().take(64).any(|above| {
+            line.words.iter().any(|w| {
+                above
+                    .words
+                    .iter()
+                    .any(|a| w.x0 < a.x1 + 0.1 * size && a.x0 < w.x1 + 0.1 * size)
+            })
+        });
+        // A baseline holds the lines of a table's columns: a few dozen at most (bounded, so
+        // a page of scattered glyphs costs no more than its lines).
+        if base.y > line.y && base.y - line.y < 0.8 * size && !overlaps && i - grid < 64 {
+            line.y = base.y;
+        } else {
+            grid = i;
+        }
+    }
+    lines
+}
+
 /// Whether a line opens a new item: "1.", "1)", "а)", "-", "•", "–".
 fn starts_item(text: &str) -> bool {
     let first = text.split_whitespace().next().unwrap_or("");
@@ -249,4 +285,53 @@ pub(super) fn median(v: &[f64]) -> Option<f64> {
     }
     s.sort_by(f64::total_cmp);
     Some(s[s.len() / 2])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of one word per `(x, text)`, 6 units a letter.
+    fn line(y: f64, words: &[(f64, &str)]) -> TextLine {
+        let words: Vec<Word> = words
+            .iter()
+            .map(|(x, t)| Word {
+                x0: *x,
+                x1: x + 6.0 * t.chars().count() as f64,
+                first: 6.0,
+                text: (*t).to_string(),
+            })
+            .collect();
+        TextLine {
+            x0: words[0].x0,
+            x1: words.iter().map(|w| w.x1).fold(0.0, f64::max),
+            y,
+            size: 10.0,
+            words,
+            trailing_space: false,
+        }
+    }
+
+    #[test]
+    fn a_centred_cells_line_half_a_line_off_its_neighbours_is_put_on_their_baseline() {
+        // A two-line cell beside a one-line cell centred on it, then the next row.
+        let lines = vec![
+            line(500.0, &[(100.0, "Записване")]),
+            line(494.0, &[(0.0, "1.1."), (300.0, "Община")]),
+            line(488.0, &[(100.0, "задържане")]),
+            line(460.0, &[(0.0, "1.2."), (100.0, "Занимания")]),
+        ];
+        let ys: Vec<f64> = onto_line_grid(lines).iter().map(|l| l.y).collect();
+        assert_eq!(ys, vec![500.0, 500.0, 488.0, 460.0]);
+    }
+
+    #[test]
+    fn a_line_close_under_text_it_overlaps_keeps_its_place() {
+        let lines = vec![
+            line(500.0, &[(0.0, "Заглавие")]),
+            line(494.0, &[(10.0, "индекс")]),
+        ];
+        let ys: Vec<f64> = onto_line_grid(lines).iter().map(|l| l.y).collect();
+        assert_eq!(ys, vec![500.0, 494.0]);
+    }
 }

@@ -20,6 +20,7 @@ mod layout;
 pub mod layout_text;
 mod lines;
 mod pieces;
+mod unruled;
 mod words;
 
 use super::ImportError;

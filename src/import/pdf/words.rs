@@ -103,6 +103,10 @@ fn kind(a: &str, b: &str) -> Option<Kind> {
     if matches!(cb, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']') && ca.is_alphanumeric() {
         return Some(Kind::Punctuation);
     }
+    // A closing quote standing alone (Bulgarian quotes open with „ and close with “).
+    if matches!(b, "“" | "”" | "»") && (ca.is_alphanumeric() || ca == '.') {
+        return Some(Kind::Punctuation);
+    }
     if cb.is_lowercase() && ca.is_alphabetic() {
         return Some(Kind::Letters);
     }
@@ -128,7 +132,7 @@ impl Vocabulary {
     /// The vocabulary of the laid-out text: `blocks` are the lines of each cell and of each
     /// run of text, top to bottom. A word is written whole where something bounds it on both
     /// sides: a word before it on its line (or the start of the block, or a line before ending
-    /// in a space) and a word after it (or a space written after it).
+    /// in a space) and a word after it (or a space written after it, or the end of the block).
     pub(super) fn of<'a>(
         pages: &[Page],
         blocks: impl Iterator<Item = &'a [TextLine]> + Clone,
@@ -145,10 +149,17 @@ impl Vocabulary {
         for block in blocks {
             for (i, l) in block.iter().enumerate() {
                 let opened = i == 0 || (spaces_kept && block[i - 1].trailing_space);
+                // Where the writer keeps no space at the end of a wrapped line, the end of the
+                // block bounds its last word (a writer that keeps them shows it by the space).
+                let closed = if spaces_kept {
+                    l.trailing_space
+                } else {
+                    i + 1 == block.len()
+                };
                 let n = l.words.len();
                 for (k, w) in l.words.iter().enumerate() {
                     let starts = k > 0 || opened;
-                    let ends = k + 1 < n || (spaces_kept && l.trailing_space);
+                    let ends = k + 1 < n || closed;
                     if starts && ends {
                         let b = bare(&w.text);
                         if !b.is_empty() {
@@ -313,6 +324,23 @@ mod tests {
             .map(|(i, t)| line(500.0 - 14.0 * i as f64, 0.0, t, true))
             .collect();
         Vocabulary::of(&[], std::iter::once(lines.as_slice()))
+    }
+
+    #[test]
+    fn without_kept_spaces_the_last_word_of_a_cell_is_written_whole() {
+        // A writer that keeps no space at the end of wrapped lines: the end of the cell
+        // bounds "лекари", the end of the wrapped line does not bound "кампании".
+        let cell = [
+            line(500.0, 0.0, "Имунизационни кампании", false),
+            line(486.0, 0.0, "с личните лекари", false),
+        ];
+        let words = Vocabulary::of(&[], std::iter::once(cell.as_slice()));
+        assert!(!words.spaces_kept);
+        assert!(words.known("лекари"));
+        assert!(!words.known("кампании"));
+        let p = line(100.0, 0.0, "Общопрактикуващи", false);
+        let next = line(86.0, 0.0, "лекари здравни", false);
+        assert!(!words.broken(&p, &next, None, "Общопрактикуващи", (0.0, 100.0), p.x1));
     }
 
     #[test]
