@@ -522,4 +522,23 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn a_long_coded_table_over_many_pages_is_read_row_by_row() {
+        let mut text = String::from("№      Мярка                   Отговорни      Срок\n\n");
+        for n in 1..=3_000 {
+            if n % 50 == 0 {
+                text.push_str("\u{c}№      Мярка                   Отговорни      Срок\n");
+            }
+            text.push_str(&format!(
+                "{}.{}.   Мярка номер {n:<11} Община         2024 г.\n       с ред {n}\n",
+                n / 100 + 1,
+                n % 100
+            ));
+        }
+        let t = tables(&read(&text));
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].len(), 3_001);
+        assert_eq!(t[0][2_990][1], "Мярка номер 2990 с ред 2990");
+    }
 }

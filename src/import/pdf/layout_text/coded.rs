@@ -449,7 +449,7 @@ fn rows(lines: &[GridLine], header: &[usize], parts: &[Part]) -> Option<Vec<Vec<
         };
         for (i, (k, p)) in b.iter().enumerate() {
             let bounds = &parts[*p].bounds;
-            if starts.contains(&i) || body_rows == 0 {
+            if starts.binary_search(&i).is_ok() || body_rows == 0 {
                 rows.push(empty_row(bounds));
                 body_rows += 1;
             }
