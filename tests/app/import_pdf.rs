@@ -350,7 +350,7 @@ fn the_pdftotext_layout_text_of_another_plan_imports_with_the_texts_header_and_m
     let exact = plan_json(expected.clone());
     for (layout, least) in [
         ("writer-a4-landscape-serif", 9),
-        ("writer-letter-portrait-narrow", 8),
+        ("writer-letter-portrait-narrow", 9),
         ("chromium-a4-portrait", 10),
         ("chromium-letter-landscape-unruled", 10),
         ("chromium-a5-repeated-header", 0),

@@ -504,12 +504,13 @@ mod tests {
     }
 
     #[test]
-    fn a_word_pushed_right_by_a_long_one_stays_in_its_column() {
+    fn a_dash_or_a_one_letter_word_pushed_right_stays_in_its_column() {
         let text = "\
 №      Мярка                   Отговорни      Срок
 
 1.1.   Записване на децата     Община         2024 г.
 1.2.   Занимания по математика Община, РУО Сливен – 2025 г.
+1.3.   Занимания по математика в Община         2026 г.
 ";
         let t = tables(&read(text));
         assert_eq!(
@@ -520,6 +521,10 @@ mod tests {
                 "Община, РУО Сливен –",
                 "2025 г."
             ]
+        );
+        assert_eq!(
+            t[0][3],
+            vec!["1.3.", "Занимания по математика в", "Община", "2026 г."]
         );
     }
 

@@ -329,6 +329,11 @@ fn moved<'a>(bounds: &[usize], words: impl Iterator<Item = &'a GridWord> + Clone
     out
 }
 
+fn is_letter(text: &str) -> bool {
+    let mut chars = text.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_lowercase())
+}
+
 fn is_dash(text: &str) -> bool {
     matches!(text, "-" | "–" | "—")
 }
@@ -338,8 +343,11 @@ fn split(words: &[GridWord], bounds: &[usize]) -> Vec<Vec<GridWord>> {
     let mut out = vec![Vec::new(); bounds.len()];
     let mut col = 0;
     for (j, w) in words.iter().enumerate() {
-        // A dash one space after a word belongs with it, wherever poppler put it.
-        let tied = j > 0 && is_dash(&w.text) && w.start <= words[j - 1].end + 1;
+        // A dash, or a one-letter word (a preposition, a conjunction), one space after a word
+        // belongs with it, wherever poppler put it: a cell's text does not start with either
+        // packed against the column before.
+        let tied =
+            j > 0 && (is_dash(&w.text) || is_letter(&w.text)) && w.start <= words[j - 1].end + 1;
         while !tied && col + 1 < bounds.len() && w.start >= bounds[col + 1] {
             col += 1;
         }
