@@ -109,6 +109,9 @@ LAYOUTS = [
     # each and rows broken across them.
     ("chromium-a5-repeated-header", "chromium", "A5 portrait", "Liberation Sans", 9,
      [7, 23, 17, 12, 12, 14, 15], True, True),
+    # Cells centred vertically: each code stands in the middle of its row.
+    ("chromium-letter-portrait-centred", "chromium", "Letter portrait", "DejaVu Serif", 8,
+     [6, 28, 17, 11, 10, 15, 13], True, False),
 ]
 
 
@@ -116,6 +119,7 @@ LAYOUTS = [
 EXTRA_CSS = {
     "chromium-a5-repeated-header": "td, th { overflow-wrap: anywhere; }",
     "chromium-a4-landscape-unruled-centred": "td, th { vertical-align: middle; }",
+    "chromium-letter-portrait-centred": "td { vertical-align: middle; }",
 }
 
 

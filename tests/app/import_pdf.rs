@@ -234,13 +234,15 @@ fn old_word_odt_and_rtf_are_read_through_libreoffice_with_the_docx_header() {
 }
 
 /// The text `pdftotext -layout` takes from the landscape PDFs (scripts/make-pdf-fixtures.py
-/// text): its columns are read from the alignment of its words. A table packed tightly in its
-/// page shifts words in the text (poppler moves a word right when the one before it runs long),
-/// so not every measure comes out as in the DOCX: the header does, and most measures (the counts
-/// are printed; docs/import.md has the latest).
+/// text): its columns are read from the alignment of its words. The seeds' tables have no
+/// column of codes (Пловдив numbers its goals inside their text, Казанлък writes a code in
+/// the measure's own column) and their cells are centred, so they are read by the PDF layout
+/// analysis; poppler shifts a word right when the cell before it runs long, so not every
+/// measure comes out as in the DOCX: the header does, about as many measures as the text, and
+/// at least this many exactly (a ratchet; docs/import.md has the latest).
 #[test]
 fn text_taken_with_pdftotext_layout_imports_with_the_texts_header_and_most_measures() {
-    for seed in SEEDS {
+    for (seed, least) in [("plovdiv-2022-2024", 0), ("kazanlak-2021-2023", 0)] {
         let expected = text_plan(seed);
         let name = format!("{seed}.pdftotext-layout.txt");
         let out = import_bytes(&name, &fixture(&name), &ImportOptions::default())
@@ -255,16 +257,17 @@ fn text_taken_with_pdftotext_layout_imports_with_the_texts_header_and_most_measu
         assert_eq!(got.period, expected.period, "{name}");
         assert_eq!(got.adoption, expected.adoption, "{name}");
         let (have, want) = (got.measures().count(), expected.measures().count());
-        let same = measures(&got)
-            .iter()
-            .filter(|m| measures(&expected).contains(m))
-            .count();
+        let same = exact_measures(&got, &expected);
         eprintln!("{name}: {have} measures, {same} of the text's {want} exactly");
         assert!(
             got.priorities.len() + 1 >= expected.priorities.len(),
             "{name}: priorities"
         );
         assert!(have * 100 >= want * 60, "{name}: {have} measures of {want}");
+        assert!(
+            same >= least,
+            "{name}: {same} measures exactly, was {least}"
+        );
     }
 }
 
@@ -342,19 +345,22 @@ fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_a
     }
 }
 
-/// `pdftotext -layout` of each layout of the made-up plan: read on a character grid (lines of
-/// a cell joined, rows set close together told apart by their first line). The unruled table
-/// imports exactly as the text; the others at least as today (a ratchet, as above).
+/// `pdftotext -layout` of each layout of the made-up plan: read on a character grid (columns
+/// from the header's words, rows cut by the code column, a header repeated after a page break
+/// dropped and a row the break cut joined). The Chromium A4 and unruled tables import exactly
+/// as the text; the others at least as today (a ratchet, as above).
 #[test]
 fn the_pdftotext_layout_text_of_another_plan_imports_with_the_texts_header_and_measures() {
     let expected = varied_text_plan();
     let exact = plan_json(expected.clone());
     for (layout, least) in [
-        ("writer-a4-landscape-serif", 4),
-        ("writer-letter-portrait-narrow", 5),
-        ("chromium-a4-portrait", 0),
+        ("writer-a4-landscape-serif", 9),
+        ("writer-letter-portrait-narrow", 9),
+        ("chromium-a4-portrait", 10),
         ("chromium-letter-landscape-unruled", 10),
         ("chromium-a5-repeated-header", 0),
+        // Cells centred vertically: the codes stand in the middle of their rows.
+        ("chromium-letter-portrait-centred", 10),
     ] {
         let name = format!("varied.{layout}.layout.txt");
         let out = import_bytes(&name, &fixture(&name), &ImportOptions::default())
