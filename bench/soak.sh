@@ -45,7 +45,13 @@ csrf=$(curl -s -b "$jar" "$base/account" | grep -o 'name="csrf_token" value="[0-
 plans=$(curl -s "$base/api/v1/plans" | grep -o '"id":[0-9]*' | grep -o '[0-9]*' | sort -u | tr '\n' ' ')
 report=""
 for p in $plans; do
-    report=$(curl -s -b "$jar" "$base/plans/$p/reports" | grep -o '"/reports/[0-9]*"' | head -n1 | grep -o '[0-9]*' || true)
+    # A report whose workspace still takes a narrative (a draft), not a published one.
+    for r in $(curl -s -b "$jar" "$base/plans/$p/reports" | grep -o '"/reports/[0-9]*"' | grep -o '[0-9]*' || true); do
+        if curl -s -b "$jar" "$base/reports/$r" | grep -q "action=\"/reports/$r/narrative\""; then
+            report=$r
+            break
+        fi
+    done
     [ -n "$report" ] && break
 done
 
