@@ -325,6 +325,7 @@ fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_a
         ("chromium-letter-landscape-unruled", 9, true),
         // Unruled cells centred vertically by another generator than LibreOffice.
         ("chromium-a4-landscape-unruled-centred", 9, true),
+        ("chromium-letter-portrait-centred", 8, true),
         // An A5 page: each table runs over pages, its header row repeated on each.
         ("chromium-a5-repeated-header", 3, true),
     ] {
