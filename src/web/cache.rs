@@ -89,6 +89,12 @@ impl ResponseCache {
         entries.get(key).filter(|e| e.version == version).cloned()
     }
 
+    /// The answer kept for `key` in whatever version: when the page made again after a write is
+    /// byte for byte the same (a write elsewhere), its compressed bytes are taken over.
+    fn kept(&self, key: &str) -> Option<Arc<Entry>> {
+        self.entries.read().ok()?.get(key).cloned()
+    }
+
     fn render_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
         let Ok(mut renders) = self.renders.lock() else {
             return Arc::default();
@@ -324,15 +330,22 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         )
             .into_response();
     };
-    let built = tokio::task::spawn_blocking(move || compressed(bytes)).await;
-    let Ok((identity, gzip, brotli)) = built else {
-        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    let tag = etag(&bytes);
+    let (identity, gzip, brotli) = match cache.kept(&key).filter(|e| e.etag == tag) {
+        Some(same) => (bytes, same.gzip.clone(), same.brotli.clone()),
+        None => {
+            let built = tokio::task::spawn_blocking(move || compressed(bytes)).await;
+            let Ok(built) = built else {
+                return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            };
+            built
+        }
     };
     let mut headers = parts.headers;
     headers.remove(header::CONTENT_LENGTH);
     let entry = Entry {
         version,
-        etag: etag(&identity),
+        etag: tag,
         headers,
         identity,
         gzip,
