@@ -404,8 +404,14 @@ fn run_target(
         .ok()
         .and_then(|s| s.parse().ok())
         .map(Duration::from_secs);
+    // FUZZ_CURRENT=FILE writes each input there before it runs: what was running when the
+    // process was killed (out of memory, a time limit) stays behind.
+    let current = std::env::var("FUZZ_CURRENT").ok();
     while t.ran < count && cap.is_none_or(|c| started.elapsed() < c) {
         let (input, run) = one(rng);
+        if let Some(path) = &current {
+            let _ = std::fs::write(path, &input);
+        }
         let at = Instant::now();
         match catch_unwind(AssertUnwindSafe(run)) {
             Ok(true) => t.ok += 1,

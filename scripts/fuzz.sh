@@ -4,6 +4,7 @@
 # targets: hostile bytes zip html csv text pdf import json template report-html report-docx report-pdf.
 # FUZZ_SEED=... repeats a run; FUZZ_SECONDS=... caps each target's time (the counts say what ran); FUZZ_PROFILE=release builds optimised (slower to build, faster to run).
 # Inputs that panic are saved under target/fuzz/crashes/; the exit status is 1 when any did.
+# FUZZ_CURRENT=FILE keeps the input running when the process is killed (run under `ulimit -v`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000}"
