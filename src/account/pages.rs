@@ -156,7 +156,10 @@ async fn login(
         SESSION_HOURS * 3600,
         secure_cookies(&state),
     );
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+    // A session: nothing public changed.
+    Ok(crate::web::cache::unpublished(
+        ([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response(),
+    ))
 }
 
 async fn logout(
@@ -172,7 +175,9 @@ async fn logout(
         tx.commit().await?;
     }
     let cookie = cookie_header(SESSION_COOKIE, "", 0, secure_cookies(&state));
-    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+    Ok(crate::web::cache::unpublished(
+        ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response(),
+    ))
 }
 
 #[derive(Template)]

@@ -162,7 +162,14 @@ async fn save(
     match result {
         Ok(_) => {
             let done = if submit { "submitted" } else { "saved" };
-            Ok(Redirect::to(&format!("{}/updates/{}?done={done}", ctx.base, u.id)).into_response())
+            let answer =
+                Redirect::to(&format!("{}/updates/{}?done={done}", ctx.base, u.id)).into_response();
+            // Saved, not submitted: the update's state and what public pages count stay.
+            Ok(if submit {
+                answer
+            } else {
+                crate::web::cache::unpublished(answer)
+            })
         }
         Err(outcome) => {
             let mut errors = FieldErrors::default();

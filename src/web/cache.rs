@@ -5,12 +5,18 @@
 //! the database or the handler; `If-None-Match` gets 304.
 //!
 //! What is kept is valid for one *data version*: a counter bumped
-//! - after every request that may write (POST/PUT/PATCH/DELETE) on this instance;
+//! - after every request that may write (POST/PUT/PATCH/DELETE) on this instance, unless it
+//!   was refused (4xx: nothing stored) or its handler marked it [`Unpublished`] (a draft's text,
+//!   a session: nothing public changed);
 //! - on PostgreSQL, when another instance announces a write (`NOTIFY planmon_changed`, sent by
 //!   [`changed`] and received by [`watch`]'s `LISTEN`; if the listening connection is lost the
 //!   cache is bypassed until it is back);
 //! - on SQLite, when `PRAGMA data_version` of a watching connection moves (a write by another
 //!   process, such as `planmon import`), polled every [`SQLITE_POLL`].
+//!
+//! After a write, the first request for a page makes it again while the others are answered
+//! with the page kept before the write (stale while revalidating), so a burst of writes never
+//! makes readers queue behind the rendering.
 //!
 //! The cache is off unless [`ResponseCache::enabled`] (the server turns it on with [`watch`]);
 //! tests that write to the database behind the router's back keep it off.
@@ -289,7 +295,13 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     );
     if writes {
         let response = next.run(req).await;
-        changed(&state).await;
+        // A refused write (4xx) stored nothing, and a write marked [`Unpublished`] touched only
+        // what no public answer shows: what is kept stays valid.
+        let public = !response.status().is_client_error()
+            && response.extensions().get::<Unpublished>().is_none();
+        if public {
+            changed(&state).await;
+        }
         return response;
     }
     let key = match key_of(&req) {
@@ -300,9 +312,19 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     if let Some(entry) = cache.get(&key) {
         return answer(&entry, &request_headers);
     }
-    // After a write every client misses at once: one renders and compresses, the rest wait.
+    // After a write every client misses at once: one renders and compresses; the rest get the
+    // answer kept before the write while it does (stale while revalidating), or wait for it
+    // when nothing was kept.
     let lock = cache.render_lock(&key);
-    let _rendering = lock.lock().await;
+    let _rendering = match lock.clone().try_lock_owned() {
+        Ok(guard) => guard,
+        Err(_) => {
+            if let Some(stale) = cache.kept(&key) {
+                return answer(&stale, &request_headers);
+            }
+            lock.clone().lock_owned().await
+        }
+    };
     if let Some(entry) = cache.get(&key) {
         return answer(&entry, &request_headers);
     }
@@ -411,6 +433,17 @@ fn answer(entry: &Entry, request: &HeaderMap) -> Response {
     if !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
+    response
+}
+
+/// Response extension of a write that changed nothing a public answer shows (a draft's text, a
+/// session, an account's tokens): the cache keeps what it has. Set with [`unpublished`].
+#[derive(Debug, Clone, Copy)]
+pub struct Unpublished;
+
+/// Marks `response` as the answer of a write no public page shows.
+pub fn unpublished(mut response: Response) -> Response {
+    response.extensions_mut().insert(Unpublished);
     response
 }
 

@@ -143,6 +143,64 @@ async fn a_write_through_the_server_is_seen_at_once() {
 }
 
 #[tokio::test]
+async fn a_saved_draft_or_a_refused_form_keeps_the_public_answers() {
+    let app = cached_app().await;
+    let admin = app.admin_session().await;
+    let plan = sample_plan();
+    let plan_id = app.create_plan(&plan).await;
+    planmon::snapshot::store::save_snapshot(
+        &app.db.pool,
+        &planmon::snapshot::sample::sample_round(plan_id, 1, &plan, 2024),
+    )
+    .await
+    .expect("closed round");
+    let started = app
+        .post_form(
+            &format!("/plans/{plan_id}/reports"),
+            &admin,
+            &[("year", "2024")],
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let report = started.location();
+    let before = app.get("/").await;
+    // Changed behind the server's back: seen only once a public write is made through it.
+    let mut other = sample_plan();
+    other.municipality = "Тестово".into();
+    app.create_plan(&other).await;
+    let saved = app
+        .post_form(
+            &format!("{report}/narrative"),
+            &admin,
+            &[("introduction", "Чернова на въведението.")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let refused = app
+        .post_form(
+            &format!("/plans/{plan_id}/reports"),
+            &admin,
+            &[("year", "две хиляди")],
+        )
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    assert_eq!(
+        app.get("/").await.body,
+        before.body,
+        "nothing public changed"
+    );
+    let approved = app
+        .post_form(&format!("{report}/submit"), &admin, &[])
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.body);
+    assert_ne!(
+        app.get("/").await.body,
+        before.body,
+        "a workflow step counts"
+    );
+}
+
+#[tokio::test]
 async fn personal_and_private_answers_are_never_shared() {
     let app = cached_app().await;
     let a = app.anonymous().await;

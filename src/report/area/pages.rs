@@ -27,7 +27,7 @@ use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::response::{Html, Redirect, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -126,7 +126,7 @@ async fn narrative(
     user: CurrentUser,
     Path(id): Path<String>,
     Form(form): Form<HashMap<String, String>>,
-) -> Result<Redirect, AppError> {
+) -> Result<Response, AppError> {
     let r = acted(&state, &user, &id, Action::ManageAreaReports).await?;
     let mut errors = FieldErrors::default();
     let mut n = Narrative::default();
@@ -156,7 +156,8 @@ async fn narrative(
         return Err(invalid(errors));
     }
     store::save_narrative(&state.db, &r, &n, &user.actor()).await?;
-    Ok(back(r.id))
+    // A draft's text: no public page shows it until the report is approved.
+    Ok(crate::web::cache::unpublished(back(r.id).into_response()))
 }
 
 fn invalid(errors: FieldErrors) -> AppError {

@@ -341,7 +341,10 @@ pub(super) async fn save_narrative(
         return refused(&v, r, retry, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let result = store::save_narrative(&v.state.db, &r, &narrative, &v.actor()).await;
-    step(&v, r, "saved", result).await
+    // A draft's text: no public page shows it until the report is published.
+    step(&v, r, "saved", result)
+        .await
+        .map(crate::web::cache::unpublished)
 }
 
 pub(super) async fn submit(v: Visit, Path(rid): Path<String>) -> Result<Response, AppError> {

@@ -106,7 +106,13 @@ pub struct Layout<'m> {
     header: String,
     /// Page numbers of the table of contents' entries, from an earlier pass.
     contents_pages: Vec<usize>,
+    /// More than [`MAX_PAGES`] were needed: the last page was reused, the layout is not whole.
+    pub overflow: bool,
 }
+
+/// Pages a document may have: memory stays bounded whatever text the report holds (a report of
+/// a large plan has a few hundred).
+pub const MAX_PAGES: usize = 5000;
 
 impl<'m> Layout<'m> {
     pub fn run(
@@ -123,6 +129,7 @@ impl<'m> Layout<'m> {
             y: TOP,
             header,
             contents_pages,
+            overflow: false,
         };
         l.new_page();
         let contents = crate::report::blocks::contents(blocks);
@@ -148,7 +155,14 @@ impl<'m> Layout<'m> {
     }
 
     fn new_page(&mut self) {
-        self.pages.push(Vec::new());
+        if self.pages.len() >= MAX_PAGES {
+            self.overflow = true;
+            if let Some(last) = self.pages.last_mut() {
+                last.clear();
+            }
+        } else {
+            self.pages.push(Vec::new());
+        }
         self.y = TOP;
         let n = self.pages.len();
         if n > 1 {

@@ -31,6 +31,8 @@ pub enum PdfError {
     Fonts,
     #[error("не мога да създам PDF: {0}")]
     Render(String),
+    #[error("документът е по-дълъг от {} страници", layout::MAX_PAGES)]
+    TooLong,
 }
 
 /// The document's language, for the catalog and the structure tree.
@@ -48,6 +50,9 @@ pub fn render_document(r: &Printed) -> Result<Vec<u8>, PdfError> {
     let header = r.header.clone();
     // Twice: the first pass finds the pages the table of contents points to.
     let first = Layout::run(&m, blocks, header.clone(), Vec::new());
+    if first.overflow {
+        return Err(PdfError::TooLong);
+    }
     let pages = first.headings.iter().map(|h| h.page + 1).collect();
     let layout = Layout::run(&m, blocks, header, pages);
     match write(r, &layout, true) {

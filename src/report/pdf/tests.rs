@@ -85,6 +85,37 @@ fn a_long_table_repeats_its_header_on_every_page_and_never_ends_a_page_with_it()
 }
 
 #[test]
+fn a_header_taller_than_a_page_is_set_once_over_pages_and_the_table_ends() {
+    // The fuzzer's out-of-memory input: eight narrow columns whose headers hold hundreds of
+    // words made a header taller than a page, and every new page repeated it with no room
+    // left for a row, adding pages until memory ran out.
+    let m = text::Metrics::new().expect("fonts");
+    let long = "здравно образователни кампании ".repeat(120);
+    let table = DataTable {
+        caption: "Таблица с дълги заглавия".into(),
+        headers: (0..8).map(|i| format!("{i} {long}")).collect(),
+        rows: (0..40)
+            .map(|i| (0..9).map(|c| format!("Ред {i} клетка {c}")).collect())
+            .collect(),
+    };
+    let blocks = vec![Block::Table(table)];
+    let l = Layout::run(&m, &blocks, "Община · 2024 г.".into(), Vec::new());
+    assert!(l.pages.len() < 40, "{} pages", l.pages.len());
+    let all: String = l
+        .pages
+        .iter()
+        .flatten()
+        .map(|p| texts(&p.ops))
+        .collect::<Vec<_>>()
+        .join(" ");
+    for i in 0..40 {
+        assert!(all.contains(&format!("Ред {i} ")), "row {i} is laid out");
+    }
+    // Set once: the header's first cell starts once, on the first page.
+    assert_eq!(all.matches("0 здравно").count(), 1);
+}
+
+#[test]
 fn a_caption_stays_on_the_page_of_its_chart() {
     let m = text::Metrics::new().expect("fonts");
     let r = report();

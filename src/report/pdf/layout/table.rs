@@ -75,7 +75,11 @@ impl Layout<'_> {
         let first = body.first().map_or(0.0, |r| {
             height(r).min(BOTTOM - TOP - caption_h - height(&header))
         });
-        self.ensure(caption_h + height(&header) + first);
+        // A header taller than a third of the page (many narrow columns of long text) is set
+        // once, continued over pages like a body row, and not repeated: repeating it would
+        // leave no room for the rows.
+        let repeat = height(&header) <= (BOTTOM - TOP) / 3.0;
+        self.ensure((caption_h + height(&header) + first).min(BOTTOM - TOP));
         let table = self.group(Tag::Table, None);
         let cap = self.group(Tag::Caption, Some(table));
         self.lines(&caption, LEFT, WIDTH, 9.0, Align::Left, cap);
@@ -84,7 +88,12 @@ impl Layout<'_> {
         let cells: Vec<usize> = (0..cols)
             .map(|_| self.group(Tag::TH(TableHeaderScope::Column), Some(tr)))
             .collect();
-        self.row(&header, &widths, Some(&cells), true);
+        let repeated: &[Cell] = if repeat { &header } else { &[] };
+        if repeat {
+            self.row(&header, &widths, Some(&cells), true);
+        } else {
+            self.split_row(&header, &widths, &cells, repeated, true);
+        }
         for r in &body {
             let tr = self.group(Tag::TR, Some(table));
             let cells: Vec<usize> = (0..cols)
@@ -97,20 +106,37 @@ impl Layout<'_> {
                 })
                 .collect();
             let h = height(r);
-            if self.y + h > BOTTOM && h <= BOTTOM - TOP - height(&header) {
-                self.new_page();
-                self.row(&header, &widths, None, true);
+            if self.y + h > BOTTOM && h <= BOTTOM - TOP - height(repeated) {
+                self.continued(repeated, &widths);
             }
-            self.split_row(r, &widths, &cells, &header);
+            self.split_row(r, &widths, &cells, repeated, false);
         }
         self.y += 8.0;
     }
 
-    /// A body row, continued on the next page (under the repeated header) when it is taller
-    /// than what is left.
-    fn split_row(&mut self, cells: &[Cell], widths: &[f32], groups: &[usize], header: &[Cell]) {
+    /// A new page for a table that goes on, with its header repeated (none when `header` is
+    /// empty).
+    fn continued(&mut self, header: &[Cell], widths: &[f32]) {
+        self.new_page();
+        if !header.is_empty() {
+            self.row(header, widths, None, true);
+        }
+    }
+
+    /// A row (`head`: the header row set once), continued on the next page (under the
+    /// repeated header) when it is taller than what is left. Every pass places at least one
+    /// line on a fresh page, so a row always ends.
+    fn split_row(
+        &mut self,
+        cells: &[Cell],
+        widths: &[f32],
+        groups: &[usize],
+        header: &[Cell],
+        head: bool,
+    ) {
         let lh = TABLE * LEADING;
         let mut from = vec![0usize; cells.len()];
+        let mut fresh = false;
         loop {
             let left = cells
                 .iter()
@@ -119,10 +145,13 @@ impl Layout<'_> {
                 .max()
                 .unwrap_or(0);
             let fit = ((BOTTOM - self.y - 2.0 * PAD) / lh).floor().max(0.0) as usize;
-            let take = left.min(fit).max(usize::from(left == 0));
+            let mut take = left.min(fit).max(usize::from(left == 0));
+            if take == 0 && fresh {
+                take = 1;
+            }
             if take == 0 {
-                self.new_page();
-                self.row(header, widths, None, true);
+                self.continued(header, widths);
+                fresh = true;
                 continue;
             }
             let part: Vec<Cell> = cells
@@ -132,15 +161,15 @@ impl Layout<'_> {
                     lines: c.lines.iter().skip(*f).take(take).cloned().collect(),
                 })
                 .collect();
-            self.row_with(&part, widths, Some(groups), false, take);
+            self.row_with(&part, widths, Some(groups), head, take);
             for f in &mut from {
                 *f += take;
             }
             if take >= left {
                 return;
             }
-            self.new_page();
-            self.row(header, widths, None, true);
+            self.continued(header, widths);
+            fresh = true;
         }
     }
 
