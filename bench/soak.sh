@@ -44,24 +44,40 @@ curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "csrf_token=$csrf" \
 csrf=$(curl -s -b "$jar" "$base/account" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -n1 | grep -o '[0-9a-f]\{64\}')
 plans=$(curl -s "$base/api/v1/plans" | grep -o '"id":[0-9]*' | grep -o '[0-9]*' | sort -u | tr '\n' ' ')
 report=""
-for p in $plans; do
-    # A report whose workspace still takes a narrative (a draft), not a published one.
-    for r in $(curl -s -b "$jar" "$base/plans/$p/reports" | grep -o '"/reports/[0-9]*"' | grep -o '[0-9]*' || true); do
-        if curl -s -b "$jar" "$base/reports/$r" | grep -q "action=\"/reports/$r/narrative\""; then
-            report=$r
-            break
-        fi
+# The demo may still be making its reports when the server first answers: look for a while.
+for _ in $(seq 1 30); do
+    for p in $plans; do
+        # A report whose workspace still takes a narrative (a draft), not a published one.
+        for r in $(curl -s -b "$jar" "$base/plans/$p/reports" | grep -o '"/reports/[0-9]*"' | grep -o '[0-9]*' || true); do
+            if curl -s -b "$jar" "$base/reports/$r" | grep -q "action=\"/reports/$r/narrative\""; then
+                report=$r
+                break
+            fi
+        done
+        [ -n "$report" ] && break
     done
     [ -n "$report" ] && break
+    sleep 1
 done
 
-# Staff saves in a loop: the narrative of a draft report (or, without one, the account page).
+# Staff saves in a loop: the narrative of a draft report (or, without one, the account page),
+# which no public page shows; every SOAK_PUBLIC_EVERY-th (default 10) is a write the cache
+# treats as public (an account made active again), so every kept public answer is made anew
+# while the readers go on.
+public_every="${SOAK_PUBLIC_EVERY:-10}"
+account=$(curl -s -b "$jar" "$base/admin/users" | grep -o 'href="/admin/users/[0-9]*"' | head -n1 | grep -o '/admin/users/[0-9]*' || true)
+[ -z "$account" ] || account="$account/active"
 : >"$work/saves"
+: >"$work/public"
 (
     n=0
     while true; do
         n=$((n + 1))
-        if [ -n "$report" ]; then
+        if [ -n "$account" ] && [ $((n % public_every)) -eq 0 ]; then
+            code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf_token=$csrf" \
+                --data-urlencode "active=1" "$base$account")
+            echo "$code" >>"$work/public"
+        elif [ -n "$report" ]; then
             code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' --data-urlencode "csrf_token=$csrf" \
                 --data-urlencode "introduction=Бележка от проверката за издръжливост № $n." "$base/reports/$report/narrative")
         else
@@ -92,7 +108,7 @@ request = function()
   return wrk.format("GET", paths[(i % #paths) + 1], {["Accept-Encoding"] = "gzip, deflate, br"})
 end
 LUA
-echo "== soak: $conns connections, ${secs}s, $(echo $plans | wc -w) plans, report ${report:-none}; database ${url%%:*}"
+echo "== soak: $conns connections, ${secs}s, $(echo $plans | wc -w) plans, report ${report:-none}, public write ${account:-none} every $public_every; database ${url%%:*}"
 wrk -t2 -c"$conns" -d"${secs}s" --latency -s "$work/paths.lua" "$base" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket errors|requests in"
 kill "$saver" 2>/dev/null || true
 end_rss=$(rss)
@@ -100,5 +116,8 @@ peak=$(sort -n "$work/rss" | tail -n1)
 saves=$(wc -l <"$work/saves")
 bad=$(grep -cvE '^(200|303)$' "$work/saves" || true)
 echo "staff saves: $saves, failed: $bad"
+public=$(wc -l <"$work/public")
+bad_public=$(grep -cvE '^(200|303)$' "$work/public" || true)
+echo "public writes (every kept answer made anew): $public, failed: $bad_public"
 echo "RSS: start $((start_rss / 1024)) MB, peak $((peak / 1024)) MB, end $((end_rss / 1024)) MB"
 echo "RSS each minute (MB): $(awk 'NR % 60 == 1 {printf "%d ", $1 / 1024}' "$work/rss")"
