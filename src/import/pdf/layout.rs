@@ -297,8 +297,10 @@ fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64, unrule
         let base = a.lines.last().map(|l| l.y).unwrap_or(0.0);
         let top = b.lines.first().map(|l| l.y).unwrap_or(0.0);
         let step = a.lines.last().map(|l| l.size * 1.15).unwrap_or(12.0);
-        for mut l in b.lines {
+        let cut = !a.lines.is_empty();
+        for (k, mut l) in b.lines.into_iter().enumerate() {
             l.y = base - step - (top - l.y);
+            l.after_break = cut && k == 0;
             a.lines.push(l);
         }
     }

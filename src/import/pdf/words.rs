@@ -125,6 +125,15 @@ fn kind(a: &str, b: &str) -> Option<Kind> {
     {
         return Some(Kind::Digits);
     }
+    // A range of numbers whose dash did not fit after the first ("2022" + "-2024", or the
+    // dash alone on its line before the second number).
+    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(rest) = b.strip_prefix(['-', '–'])
+        && number(a.rsplit(['-', '–']).next().unwrap_or(a))
+        && (rest.is_empty() || number(rest))
+    {
+        return Some(Kind::Digits);
+    }
     None
 }
 
@@ -243,6 +252,18 @@ impl Vocabulary {
         let Some(kind) = kind(a, &b.text) else {
             return false;
         };
+        // A dash alone on its line glues to the number before only where the writer shows it
+        // was not followed by a space ("2022-2024", not "2021 - 2023"): a writer that keeps
+        // the space a line was wrapped at wrote none after it, and the number goes on on the
+        // next line of the same page (a cell cut by a page break shows no space either).
+        if matches!(b.text.as_str(), "-" | "–")
+            && !(next.words.len() == 1
+                && self.spaces_kept
+                && !next.trailing_space
+                && after.is_some_and(|n| !n.after_break))
+        {
+            return false;
+        }
         let avail = filled_to - left;
         let whole = (p.x1 - p.x0) + (b.x1 - b.x0);
         if whole <= avail - 0.5 || end + b.first <= filled_to - 0.5 {
@@ -314,6 +335,7 @@ mod tests {
             size: 12.0,
             words,
             trailing_space,
+            after_break: false,
         }
     }
 
@@ -369,6 +391,22 @@ mod tests {
         let p = line(100.0, 0.0, "отговорни", false);
         let next = line(86.0, 0.0, "те институции", true);
         assert!(words.broken(&p, &next, None, "отговорни", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_range_whose_dash_stands_alone_is_one_word_unless_a_space_followed_the_dash() {
+        let words = vocabulary(&["срок на изпълнение"]);
+        let cell = |dash_spaced: bool| {
+            let lines = [
+                line(500.0, 0.0, "2022", false),
+                line(486.0, 0.0, "-", dash_spaced),
+                line(472.0, 0.0, "2024", true),
+                line(458.0, 0.0, "г.", false),
+            ];
+            crate::import::pdf::lines::reflow(&lines, (0.0, 24.0), true, &words)
+        };
+        assert_eq!(cell(false), ["2022-2024 г."]);
+        assert_eq!(cell(true), ["2022 - 2024 г."]);
     }
 
     #[test]
