@@ -78,6 +78,15 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     });
     let mut words = Vocabulary::of(pages, blocks);
     words.char_grid = char_grid;
+    // The cells laid out once, so the words they show broken for sure are learnt.
+    for item in laid.iter().flatten() {
+        if let Item::Table(t, _) = item {
+            for cell in t.rows.iter().flat_map(|r| &r.cells) {
+                cell.texts(&words);
+            }
+        }
+    }
+    words.learn();
     // Paragraphs are wrapped between the leftmost start and the rightmost end of the lines
     // of text outside tables.
     let text_left = laid

@@ -3,7 +3,7 @@
 //! narrow cells joined where the document's own text shows it).
 
 use super::Glyph;
-pub(crate) use super::words::Vocabulary;
+pub(crate) use super::vocabulary::Vocabulary;
 
 /// A line of text as laid out: its words with their extents.
 #[derive(Debug, Clone)]

@@ -20,7 +20,9 @@ mod layout;
 pub mod layout_text;
 mod lines;
 mod pieces;
+mod spelling;
 mod unruled;
+mod vocabulary;
 mod words;
 
 use super::ImportError;
