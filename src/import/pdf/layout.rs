@@ -371,7 +371,7 @@ fn next_number(a: &PageCell, b: &PageCell) -> bool {
 }
 
 fn to_table(t: PageTable, number: usize, words: &Vocabulary) -> Table {
-    let rows = t
+    let mut rows: Vec<Row> = t
         .rows
         .into_iter()
         .enumerate()
@@ -393,6 +393,7 @@ fn to_table(t: PageTable, number: usize, words: &Vocabulary) -> Table {
         })
         .filter(|r| r.cells.iter().any(|c| !c.is_empty() || c.merged_from_above))
         .collect();
+    super::continued::join_continued_rows(&mut rows);
     Table {
         rows,
         at: Location {

@@ -14,6 +14,7 @@
 
 mod aligned;
 mod content;
+mod continued;
 mod font;
 mod grid;
 mod layout;
