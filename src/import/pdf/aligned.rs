@@ -289,6 +289,7 @@ fn table(lines: Vec<TextLine>, cols: &[f64]) -> PageTable {
                 y: line.y,
                 size: line.size,
                 trailing_space: line.trailing_space,
+                after_break: false,
                 words,
             });
         }
@@ -353,6 +354,7 @@ mod tests {
             size: 10.0,
             words,
             trailing_space: false,
+            after_break: false,
         }
     }
 

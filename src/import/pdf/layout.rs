@@ -78,6 +78,15 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     });
     let mut words = Vocabulary::of(pages, blocks);
     words.char_grid = char_grid;
+    // The cells laid out once, so the words they show broken for sure are learnt.
+    for item in laid.iter().flatten() {
+        if let Item::Table(t, _) = item {
+            for cell in t.rows.iter().flat_map(|r| &r.cells) {
+                cell.texts(&words);
+            }
+        }
+    }
+    words.learn();
     // Paragraphs are wrapped between the leftmost start and the rightmost end of the lines
     // of text outside tables.
     let text_left = laid
@@ -297,8 +306,10 @@ fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64, unrule
         let base = a.lines.last().map(|l| l.y).unwrap_or(0.0);
         let top = b.lines.first().map(|l| l.y).unwrap_or(0.0);
         let step = a.lines.last().map(|l| l.size * 1.15).unwrap_or(12.0);
-        for mut l in b.lines {
+        let cut = !a.lines.is_empty();
+        for (k, mut l) in b.lines.into_iter().enumerate() {
             l.y = base - step - (top - l.y);
+            l.after_break = cut && k == 0;
             a.lines.push(l);
         }
     }
@@ -360,7 +371,7 @@ fn next_number(a: &PageCell, b: &PageCell) -> bool {
 }
 
 fn to_table(t: PageTable, number: usize, words: &Vocabulary) -> Table {
-    let rows = t
+    let mut rows: Vec<Row> = t
         .rows
         .into_iter()
         .enumerate()
@@ -382,6 +393,7 @@ fn to_table(t: PageTable, number: usize, words: &Vocabulary) -> Table {
         })
         .filter(|r| r.cells.iter().any(|c| !c.is_empty() || c.merged_from_above))
         .collect();
+    super::continued::join_continued_rows(&mut rows);
     Table {
         rows,
         at: Location {

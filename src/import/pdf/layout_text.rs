@@ -278,6 +278,7 @@ fn text_line(k: usize, words: &[GridWord]) -> TextLine {
         size: SIZE,
         words,
         trailing_space: false,
+        after_break: false,
     }
 }
 

@@ -3,7 +3,7 @@
 //! narrow cells joined where the document's own text shows it).
 
 use super::Glyph;
-pub(crate) use super::words::Vocabulary;
+pub(crate) use super::vocabulary::Vocabulary;
 
 /// A line of text as laid out: its words with their extents.
 #[derive(Debug, Clone)]
@@ -17,6 +17,9 @@ pub(crate) struct TextLine {
     /// A space is written after the last word (some writers keep the space a line was
     /// wrapped at; a line broken inside a word or after a hyphen has none).
     pub trailing_space: bool,
+    /// The first line of a cell's part on the page after a page break cut the cell: whether
+    /// the line before it was wrapped or ended its paragraph cannot be told from its end.
+    pub after_break: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +98,7 @@ pub(crate) fn text_lines(glyphs: &[&Glyph]) -> Vec<TextLine> {
             size,
             words,
             trailing_space,
+            after_break: false,
         });
     }
     out
@@ -309,6 +313,7 @@ mod tests {
             size: 10.0,
             words,
             trailing_space: false,
+            after_break: false,
         }
     }
 

@@ -14,13 +14,16 @@
 
 mod aligned;
 mod content;
+mod continued;
 mod font;
 mod grid;
 mod layout;
 pub mod layout_text;
 mod lines;
 mod pieces;
+mod spelling;
 mod unruled;
+mod vocabulary;
 mod words;
 
 use super::ImportError;

@@ -135,6 +135,7 @@ fn relay(t: &mut PageTable, like: &PageTable, tol: f64) -> bool {
                         y: line.y,
                         size: line.size,
                         trailing_space: c == last_col && line.trailing_space,
+                        after_break: false,
                         words,
                     });
                 }

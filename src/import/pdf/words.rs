@@ -2,86 +2,10 @@
 //! space: by the room the line leaves (a writer breaks a word only when it does not fit on a
 //! line of its own, and then fills the line to the last letter that fits), by the space a
 //! writer keeps at the end of a wrapped line, and by the words the document writes whole
-//! elsewhere.
+//! elsewhere ([`super::vocabulary`]).
 
-use super::Page;
 use super::lines::TextLine;
-use std::collections::HashMap;
-
-/// The longest ending whose use in longer words is counted.
-const ENDING: usize = 4;
-
-/// The words written whole somewhere in the document, lowercase, and how the writer ends
-/// wrapped lines.
-#[derive(Debug, Default)]
-pub(crate) struct Vocabulary {
-    /// Each word written whole, with how often.
-    words: HashMap<String, u32>,
-    /// How often the words written whole end with each ending of up to [`ENDING`] letters
-    /// (words at least two letters longer than it).
-    endings: HashMap<String, u32>,
-    /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`])
-    /// when the space fits on the line: a line that had room for it and has none was broken
-    /// inside a word or after a hyphen.
-    pub(super) spaces_kept: bool,
-    /// A space's width per font size.
-    space: f64,
-    /// The pages are text on a character grid (`pdftotext -layout`), not a PDF's glyphs.
-    pub(super) char_grid: bool,
-}
-
-pub(super) fn bare(word: &str) -> String {
-    word.trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase()
-}
-
-/// Words of the headers and status cells of measure tables (the column names and status words
-/// the recogniser reads, whole): a header cell is often the only place they are written, and
-/// narrow header cells break them.
-const TABLE_WORDS: &[&str] = &[
-    "мерки",
-    "мярка",
-    "мярката",
-    "дейности",
-    "дейност",
-    "цели",
-    "цел",
-    "задачи",
-    "статус",
-    "състояние",
-    "срок",
-    "срокове",
-    "период",
-    "времеви",
-    "година",
-    "отговорна",
-    "отговорни",
-    "институция",
-    "институции",
-    "изпълнител",
-    "изпълнители",
-    "партньори",
-    "източник",
-    "източници",
-    "финансиране",
-    "средства",
-    "бюджет",
-    "индикатори",
-    "индикатор",
-    "показатели",
-    "стойност",
-    "текуща",
-    "целева",
-    "базова",
-    "изходна",
-    "натрупване",
-    "текущ",
-    "предстои",
-    "изпълнява",
-    "изпълнена",
-    "частично",
-    "постоянен",
-];
+use super::vocabulary::{Vocabulary, bare};
 
 /// How a piece at the end of a line and the one starting the next may be one word.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,100 +49,19 @@ fn kind(a: &str, b: &str) -> Option<Kind> {
     {
         return Some(Kind::Digits);
     }
+    // A range of numbers whose dash did not fit after the first ("2022" + "-2024", or the
+    // dash alone on its line before the second number).
+    let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    if let Some(rest) = b.strip_prefix(['-', '–'])
+        && number(a.rsplit(['-', '–']).next().unwrap_or(a))
+        && (rest.is_empty() || number(rest))
+    {
+        return Some(Kind::Digits);
+    }
     None
 }
 
 impl Vocabulary {
-    /// The vocabulary of the laid-out text: `blocks` are the lines of each cell and of each
-    /// run of text, top to bottom. A word is written whole where something bounds it on both
-    /// sides: a word before it on its line (or the start of the block, or a line before ending
-    /// in a space) and a word after it (or a space written after it, or the end of the block).
-    pub(super) fn of<'a>(
-        pages: &[Page],
-        blocks: impl Iterator<Item = &'a [TextLine]> + Clone,
-    ) -> Vocabulary {
-        let (mut lines, mut spaced) = (0usize, 0usize);
-        for block in blocks.clone() {
-            for l in block {
-                lines += 1;
-                spaced += usize::from(l.trailing_space);
-            }
-        }
-        let spaces_kept = spaced * 10 >= lines.max(1);
-        let mut words: HashMap<String, u32> = HashMap::new();
-        for block in blocks {
-            for (i, l) in block.iter().enumerate() {
-                let opened = i == 0 || (spaces_kept && block[i - 1].trailing_space);
-                // Where the writer keeps no space at the end of a wrapped line, the end of the
-                // block bounds its last word (a writer that keeps them shows it by the space).
-                let closed = if spaces_kept {
-                    l.trailing_space
-                } else {
-                    i + 1 == block.len()
-                };
-                let n = l.words.len();
-                for (k, w) in l.words.iter().enumerate() {
-                    let starts = k > 0 || opened;
-                    let ends = k + 1 < n || closed;
-                    if starts && ends {
-                        let b = bare(&w.text);
-                        if !b.is_empty() {
-                            *words.entry(b).or_default() += 1;
-                        }
-                    }
-                }
-            }
-        }
-        let widths: Vec<f64> = pages
-            .iter()
-            .flat_map(|p| &p.glyphs)
-            .filter(|g| g.text == " " && g.size > 0.0 && g.x1 > g.x0)
-            .take(10_000)
-            .map(|g| (g.x1 - g.x0) / g.size)
-            .collect();
-        let space = super::lines::median(&widths)
-            .unwrap_or(0.25)
-            .clamp(0.1, 0.6);
-        for w in TABLE_WORDS {
-            words.entry((*w).to_string()).or_insert(1);
-        }
-        let mut endings: HashMap<String, u32> = HashMap::new();
-        for (w, n) in &words {
-            let chars: Vec<char> = w.chars().collect();
-            for k in 1..=ENDING.min(chars.len().saturating_sub(2)) {
-                let end: String = chars[chars.len() - k..].iter().collect();
-                *endings.entry(end).or_default() += n;
-            }
-        }
-        Vocabulary {
-            words,
-            endings,
-            spaces_kept,
-            space,
-            char_grid: false,
-        }
-    }
-
-    /// Whether a space after a line ending at `end` (in a font of `size`) fits before
-    /// `filled_to`, clearly.
-    pub(super) fn space_fits(&self, end: f64, size: f64, filled_to: f64) -> bool {
-        end + self.space * size <= filled_to - 0.5
-    }
-
-    fn known(&self, word: &str) -> bool {
-        self.words.contains_key(&bare(word))
-    }
-
-    /// How often `word` is written whole.
-    fn whole(&self, word: &str) -> u32 {
-        self.words.get(&bare(word)).copied().unwrap_or(0)
-    }
-
-    /// How often words written whole end with `piece` (0 for a piece longer than [`ENDING`]).
-    fn ending(&self, piece: &str) -> u32 {
-        self.endings.get(&bare(piece)).copied().unwrap_or(0)
-    }
-
     /// Whether line `next` continues a word that line `p` (of a cell or column from `left` to
     /// `filled_to`, `end` being where `p` ends as if left aligned) broke at its edge: `p` is
     /// one piece that fills the line to the last letter that fits; the piece and the next
@@ -243,6 +86,18 @@ impl Vocabulary {
         let Some(kind) = kind(a, &b.text) else {
             return false;
         };
+        // A dash alone on its line glues to the number before only where the writer shows it
+        // was not followed by a space ("2022-2024", not "2021 - 2023"): a writer that keeps
+        // the space a line was wrapped at wrote none after it, and the number goes on on the
+        // next line of the same page (a cell cut by a page break shows no space either).
+        if matches!(b.text.as_str(), "-" | "–")
+            && !(next.words.len() == 1
+                && self.spaces_kept
+                && !next.trailing_space
+                && after.is_some_and(|n| !n.after_break))
+        {
+            return false;
+        }
         let avail = filled_to - left;
         let whole = (p.x1 - p.x0) + (b.x1 - b.x0);
         if whole <= avail - 0.5 || end + b.first <= filled_to - 0.5 {
@@ -251,6 +106,12 @@ impl Vocabulary {
         // A left-aligned line with room for a space that has none was not wrapped at a space.
         let aligned_left = p.x0 - left <= 1.0;
         if self.spaces_kept && aligned_left && self.space_fits(end, p.size, filled_to) {
+            // The whole word, when the piece after the break ends on its line.
+            let b_ends = next.words.len() > 1 || after.is_none() || next.trailing_space;
+            if kind == Kind::Letters && b_ends {
+                let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+                self.saw_broken(&format!("{a}{}", b.text));
+            }
             return true;
         }
         // The piece on the next line may be broken again ("институц" + "ии").
@@ -263,7 +124,32 @@ impl Vocabulary {
                 .unwrap_or_else(|| b.text.clone()),
             _ => b.text.clone(),
         };
-        matches!(kind, Kind::Digits | Kind::Punctuation) || self.joins(a, &b.text, &b_whole)
+        match kind {
+            Kind::Digits | Kind::Punctuation => true,
+            Kind::Letters => self.reads_as_one(a, &b.text, &b_whole),
+            Kind::Capitals => self.joins(a, &b.text, &b_whole),
+        }
+    }
+
+    /// Whether the letters `a` and `b` read as one word: the whole is written elsewhere; or,
+    /// weighed together, the way the document spells its words (does `a` end as they end, `b`
+    /// start as they start, `ab` run as they run), how often `a` is written whole against how
+    /// often it begins longer words, and how often `b` (`b_whole` when broken again) is written
+    /// whole against how often words end with it.
+    fn reads_as_one(&self, a: &str, b: &str, b_whole: &str) -> bool {
+        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+        if self.known(&format!("{a}{b}")) {
+            return true;
+        }
+        let (a, b) = (bare(a), bare(b));
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        let ratio = |x: u32, y: u32| (f64::from(x) + 1.0) / (f64::from(y) + 1.0);
+        let begins = self.beginning(&a);
+        let a_begins = ratio(begins, self.whole(&a)).ln();
+        let b_ends = ratio(self.ending(b_whole), self.whole(b_whole)).ln();
+        self.one_word(&a, &b) + a_begins + b_ends > 0.0
     }
 
     /// Whether `a` and `b` read as one word: the whole is written elsewhere; or `b` is no word
@@ -314,6 +200,7 @@ mod tests {
             size: 12.0,
             words,
             trailing_space,
+            after_break: false,
         }
     }
 
@@ -369,6 +256,65 @@ mod tests {
         let p = line(100.0, 0.0, "отговорни", false);
         let next = line(86.0, 0.0, "те институции", true);
         assert!(words.broken(&p, &next, None, "отговорни", (0.0, 55.0), p.x1));
+    }
+
+    /// The document's words for the spelling tests: adjectives ending in "-ална" and "-ни",
+    /// plurals in "-ори", and the common short words.
+    fn spelled() -> Vocabulary {
+        vocabulary(&[
+            "социална национална регионална специална професионална нормална",
+            "медиатори директори оператори сектори проведени обучени",
+            "на и за на и за на и за на и за на и за на и за на и за",
+            "проведени обучения проведени кампании обучени медиатори",
+        ])
+    }
+
+    #[test]
+    fn a_piece_ending_inside_the_documents_words_joins_a_common_word_after_it() {
+        // "на" is written whole far more often than as an ending, but "гимназиал" ends the
+        // way no word of the document ends and "-ална" is how its words go on.
+        let words = spelled();
+        let p = line(100.0, 0.0, "гимназиал", false);
+        let next = line(86.0, 0.0, "на подготовка", true);
+        assert!(words.broken(&p, &next, None, "гимназиал", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_word_the_document_writes_whole_before_a_word_it_never_shows_stays_apart() {
+        // "занимания" is never written whole, but "проведени" is a word of the document and
+        // ends as its words end.
+        let words = spelled();
+        let p = line(100.0, 0.0, "проведени", false);
+        let next = line(86.0, 0.0, "занимания с", true);
+        assert!(!words.broken(&p, &next, None, "проведени", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_word_shown_broken_for_sure_is_learnt_as_a_word_of_the_document() {
+        let mut words = spelled();
+        assert!(!words.known("републикански"));
+        // The writer keeps wrap spaces and "Републик" leaves room for one: broken for sure.
+        let p = line(100.0, 0.0, "Републик", false);
+        let next = line(86.0, 0.0, "ански бюджет", true);
+        assert!(words.broken(&p, &next, None, "Републик", (0.0, 53.0), p.x1));
+        words.learn();
+        assert!(words.known("републикански"));
+    }
+
+    #[test]
+    fn a_range_whose_dash_stands_alone_is_one_word_unless_a_space_followed_the_dash() {
+        let words = vocabulary(&["срок на изпълнение"]);
+        let cell = |dash_spaced: bool| {
+            let lines = [
+                line(500.0, 0.0, "2022", false),
+                line(486.0, 0.0, "-", dash_spaced),
+                line(472.0, 0.0, "2024", true),
+                line(458.0, 0.0, "г.", false),
+            ];
+            crate::import::pdf::lines::reflow(&lines, (0.0, 24.0), true, &words)
+        };
+        assert_eq!(cell(false), ["2022-2024 г."]);
+        assert_eq!(cell(true), ["2022 - 2024 г."]);
     }
 
     #[test]

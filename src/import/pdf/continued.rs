@@ -1,0 +1,90 @@
+//! Rows of a table that only go on from the row above, drawn as rows of their own where two
+//! tables follow each other with nothing between (a document split at the page breaks of
+//! another and printed again): joined to the row above, as a row continued over a page break.
+
+use crate::import::document::Row;
+
+/// Rows that only go on from the row above: the first column empty, and every filled cell
+/// going on in the middle of a sentence (in lower case) from a filled cell above. Tables that
+/// follow each other with nothing between are drawn as one (a document split at the page
+/// breaks of another and printed again), and the row continued across such a break is then a
+/// row of its own: its text is joined to the row above, as a row continued over a page break.
+pub(super) fn join_continued_rows(rows: &mut Vec<Row>) {
+    let mut r = 1;
+    while r < rows.len() {
+        let (a, b) = (&rows[r - 1], &rows[r]);
+        let first_empty = b
+            .cells
+            .first()
+            .is_some_and(|c| c.is_empty() && !c.merged_from_above);
+        let filled: Vec<usize> = (0..b.cells.len())
+            .filter(|i| !b.cells[*i].is_empty())
+            .collect();
+        let goes_on = !filled.is_empty()
+            && a.cells.len() == b.cells.len()
+            && filled.iter().all(|i| {
+                !a.cells[*i].is_empty()
+                    && b.cells[*i]
+                        .lines
+                        .first()
+                        .and_then(|l| l.chars().next())
+                        .is_some_and(char::is_lowercase)
+            });
+        if !(first_empty && goes_on) {
+            r += 1;
+            continue;
+        }
+        let b = rows.remove(r);
+        for (x, y) in rows[r - 1].cells.iter_mut().zip(b.cells) {
+            let mut more = y.lines.into_iter();
+            if let (Some(last), Some(first)) = (x.lines.last_mut(), more.next()) {
+                last.push(' ');
+                last.push_str(&first);
+            }
+            x.lines.extend(more);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::document::{Cell, Location};
+
+    fn row(cells: &[&[&str]]) -> Row {
+        Row {
+            cells: cells
+                .iter()
+                .map(|lines| Cell {
+                    lines: lines.iter().map(|l| (*l).to_string()).collect(),
+                    col_span: 1,
+                    merged_from_above: false,
+                })
+                .collect(),
+            at: Location::default(),
+        }
+    }
+
+    #[test]
+    fn a_row_without_a_code_going_on_in_lower_case_is_joined_to_the_row_above() {
+        let mut rows = vec![
+            row(&[&["3.1."], &["Вътрешен ремонт"], &["Общински бюджет,"]]),
+            row(&[&[], &[], &["средства от ЕС"]]),
+            row(&[&["3.2."], &["Ремонт на площадки"], &["Общински бюджет"]]),
+        ];
+        join_continued_rows(&mut rows);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].cells[2].lines, ["Общински бюджет, средства от ЕС"]);
+    }
+
+    #[test]
+    fn a_row_of_its_own_starting_with_a_capital_or_a_code_stays() {
+        let mut rows = vec![
+            row(&[&["1."], &["Подкрепа на проекти"], &["Община"]]),
+            row(&[&[], &["и на програми за хигиена"], &["Община"]]),
+            row(&[&["2."], &["занимания"], &["читалища"]]),
+        ];
+        join_continued_rows(&mut rows);
+        assert_eq!(rows.len(), 3);
+    }
+}

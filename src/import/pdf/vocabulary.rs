@@ -1,0 +1,257 @@
+//! The document's own words, for telling words broken at the edge of a narrow cell
+//! ([`super::words`]): the words it writes whole (bounded on both sides by something no
+//! broken word shows), their endings and beginnings, how they are spelled
+//! ([`super::spelling`]), and how the writer ends wrapped lines.
+
+use super::Page;
+use super::lines::TextLine;
+use super::spelling::Spelling;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// The longest ending whose use in longer words is counted.
+pub(super) const ENDING: usize = 4;
+
+/// The words written whole somewhere in the document, lowercase, and how the writer ends
+/// wrapped lines.
+#[derive(Debug, Default)]
+pub(crate) struct Vocabulary {
+    /// Each word written whole, with how often.
+    words: HashMap<String, u32>,
+    /// How often the words written whole end with each ending of up to [`ENDING`] letters
+    /// (words at least two letters longer than it).
+    endings: HashMap<String, u32>,
+    /// How often the words written whole start with each piece shorter than them.
+    beginnings: HashMap<String, u32>,
+    /// How the words written whole are spelled.
+    spelling: Spelling,
+    /// Words seen broken for sure while the cells were laid out (see [`Vocabulary::learn`]).
+    seen_broken: RefCell<HashMap<String, u32>>,
+    /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`])
+    /// when the space fits on the line: a line that had room for it and has none was broken
+    /// inside a word or after a hyphen.
+    pub(super) spaces_kept: bool,
+    /// A space's width per font size.
+    space: f64,
+    /// The pages are text on a character grid (`pdftotext -layout`), not a PDF's glyphs.
+    pub(super) char_grid: bool,
+}
+
+pub(super) fn bare(word: &str) -> String {
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
+
+/// Whether a word ends with punctuation after which no writer breaks a word.
+fn ends_word(word: &str) -> bool {
+    word.ends_with(['.', ',', ';', ':', '!', '?', ')', '“', '”', '»', '"'])
+}
+
+/// Whether a word starts a word for sure: a capital followed by lower case, a digit, or an
+/// opening mark (the rest of a broken word is in lower case, or capitals after capitals).
+fn starts_word(word: &str) -> bool {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(c) if c.is_uppercase() => chars.any(char::is_lowercase),
+        Some(c) => matches!(c, '(' | '„' | '"' | '«' | '“'),
+        None => false,
+    }
+}
+
+/// Words of the headers and status cells of measure tables (the column names and status words
+/// the recogniser reads, whole): a header cell is often the only place they are written, and
+/// narrow header cells break them.
+const TABLE_WORDS: &[&str] = &[
+    "мерки",
+    "мярка",
+    "мярката",
+    "дейности",
+    "дейност",
+    "цели",
+    "цел",
+    "задачи",
+    "статус",
+    "състояние",
+    "срок",
+    "срокове",
+    "период",
+    "времеви",
+    "година",
+    "отговорна",
+    "отговорни",
+    "институция",
+    "институции",
+    "изпълнител",
+    "изпълнители",
+    "партньори",
+    "източник",
+    "източници",
+    "финансиране",
+    "средства",
+    "бюджет",
+    "индикатори",
+    "индикатор",
+    "показатели",
+    "стойност",
+    "текуща",
+    "целева",
+    "базова",
+    "изходна",
+    "натрупване",
+    "текущ",
+    "предстои",
+    "изпълнява",
+    "изпълнена",
+    "частично",
+    "постоянен",
+];
+
+impl Vocabulary {
+    /// The vocabulary of the laid-out text: `blocks` are the lines of each cell and of each
+    /// run of text, top to bottom. A word is written whole where something bounds it on both
+    /// sides: a word before it on its line (or the start of the block, or a line before ending
+    /// in a space) and a word after it (or a space written after it, or the end of the block).
+    pub(super) fn of<'a>(
+        pages: &[Page],
+        blocks: impl Iterator<Item = &'a [TextLine]> + Clone,
+    ) -> Vocabulary {
+        let (mut lines, mut spaced) = (0usize, 0usize);
+        for block in blocks.clone() {
+            for l in block {
+                lines += 1;
+                spaced += usize::from(l.trailing_space);
+            }
+        }
+        let spaces_kept = spaced * 10 >= lines.max(1);
+        let mut words: HashMap<String, u32> = HashMap::new();
+        for block in blocks {
+            for (i, l) in block.iter().enumerate() {
+                let prev = i.checked_sub(1).and_then(|k| block.get(k));
+                let next = block.get(i + 1);
+                // A line starts a word when the line before ended with a space the writer
+                // keeps, or with punctuation after which no word is broken.
+                let opened = prev.is_none_or(|p| {
+                    (spaces_kept && p.trailing_space)
+                        || p.words.last().is_some_and(|w| ends_word(&w.text))
+                });
+                // A line ends a word when it ends its block, shows the space a line was
+                // wrapped at, ends with punctuation, or the next line opens a new word (a
+                // capital after a word in lower case, a digit, an opening mark).
+                let closed = next.is_none_or(|n| {
+                    (spaces_kept && l.trailing_space)
+                        || l.words.last().is_some_and(|w| ends_word(&w.text))
+                        || n.words.first().is_some_and(|w| starts_word(&w.text))
+                            && l.words
+                                .last()
+                                .is_some_and(|w| w.text.chars().any(char::is_lowercase))
+                });
+                let n = l.words.len();
+                for (k, w) in l.words.iter().enumerate() {
+                    let starts = k > 0 || opened || starts_word(&w.text);
+                    let ends = k + 1 < n || closed;
+                    if starts && ends {
+                        let b = bare(&w.text);
+                        if !b.is_empty() {
+                            *words.entry(b).or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
+        let widths: Vec<f64> = pages
+            .iter()
+            .flat_map(|p| &p.glyphs)
+            .filter(|g| g.text == " " && g.size > 0.0 && g.x1 > g.x0)
+            .take(10_000)
+            .map(|g| (g.x1 - g.x0) / g.size)
+            .collect();
+        let space = super::lines::median(&widths)
+            .unwrap_or(0.25)
+            .clamp(0.1, 0.6);
+        for w in TABLE_WORDS {
+            words.entry((*w).to_string()).or_insert(1);
+        }
+        let mut vocabulary = Vocabulary {
+            words,
+            spaces_kept,
+            space,
+            ..Vocabulary::default()
+        };
+        vocabulary.derive();
+        vocabulary
+    }
+
+    /// The endings, beginnings and spelling of the words.
+    fn derive(&mut self) {
+        let mut endings: HashMap<String, u32> = HashMap::new();
+        let mut beginnings: HashMap<String, u32> = HashMap::new();
+        for (w, n) in &self.words {
+            let chars: Vec<char> = w.chars().collect();
+            for k in 1..=ENDING.min(chars.len().saturating_sub(2)) {
+                let end: String = chars[chars.len() - k..].iter().collect();
+                *endings.entry(end).or_default() += n;
+            }
+            for k in 1..chars.len() {
+                let start: String = chars[..k].iter().collect();
+                *beginnings.entry(start).or_default() += n;
+            }
+        }
+        self.endings = endings;
+        self.beginnings = beginnings;
+        self.spelling = Spelling::of(self.words.keys().map(String::as_str));
+    }
+
+    /// Records a word the page shows broken for sure (see [`Vocabulary::learn`]).
+    pub(super) fn saw_broken(&self, word: &str) {
+        let word = bare(word);
+        if !word.is_empty() {
+            *self.seen_broken.borrow_mut().entry(word).or_default() += 1;
+        }
+    }
+
+    /// Takes in the words recorded by [`Vocabulary::saw_broken`] while the cells were laid out
+    /// once: a word the page shows broken where the geometry leaves no doubt (a line with room
+    /// for the space the writer keeps ends without it) is a word the document writes, though
+    /// narrow cells may never show it whole.
+    pub(super) fn learn(&mut self) {
+        let seen = std::mem::take(&mut *self.seen_broken.borrow_mut());
+        if seen.is_empty() {
+            return;
+        }
+        for (w, n) in seen {
+            *self.words.entry(w).or_default() += n;
+        }
+        self.derive();
+    }
+
+    /// Whether a space after a line ending at `end` (in a font of `size`) fits before
+    /// `filled_to`, clearly.
+    pub(super) fn space_fits(&self, end: f64, size: f64, filled_to: f64) -> bool {
+        end + self.space * size <= filled_to - 0.5
+    }
+
+    pub(super) fn known(&self, word: &str) -> bool {
+        self.words.contains_key(&bare(word))
+    }
+
+    /// How often `word` is written whole.
+    pub(super) fn whole(&self, word: &str) -> u32 {
+        self.words.get(&bare(word)).copied().unwrap_or(0)
+    }
+
+    /// How often words written whole end with `piece` (0 for a piece longer than [`ENDING`]).
+    pub(super) fn ending(&self, piece: &str) -> u32 {
+        self.endings.get(&bare(piece)).copied().unwrap_or(0)
+    }
+
+    /// How often words written whole begin with `piece` (lowercase) and go on.
+    pub(super) fn beginning(&self, piece: &str) -> u32 {
+        self.beginnings.get(piece).copied().unwrap_or(0)
+    }
+
+    /// How much better `a` and `b` (lowercase) read as one word than as two, by the spelling
+    /// of the words written whole (log odds).
+    pub(super) fn one_word(&self, a: &str, b: &str) -> f64 {
+        self.spelling.one_word(a, b)
+    }
+}
