@@ -86,7 +86,8 @@ fn a_long_table_repeats_its_header_on_every_page_and_never_ends_a_page_with_it()
 
 #[test]
 fn a_header_taller_than_a_page_is_set_once_over_pages_and_the_table_ends() {
-    // The fuzzer's out-of-memory input: eight narrow columns whose headers hold hundreds of
+    // The fuzzer's out-of-memory input (tests/fixtures/fuzz/report-pdf-out-of-memory.debug.txt,
+    // the Report it built): eight narrow columns whose headers hold hundreds of
     // words made a header taller than a page, and every new page repeated it with no room
     // left for a row, adding pages until memory ran out.
     let m = text::Metrics::new().expect("fonts");
