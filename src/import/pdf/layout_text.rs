@@ -9,6 +9,7 @@
 //! (one glyph per character, a character's width and a line's height apart) and read by the
 //! same layout analysis as a PDF: columns from alignment, rows from the gaps between lines.
 
+mod body_columns;
 mod coded;
 
 use super::grid::PageCell;
@@ -526,6 +527,31 @@ mod tests {
         assert_eq!(
             t[0][3],
             vec!["1.3.", "Занимания по математика в", "Община", "2026 г."]
+        );
+    }
+
+    #[test]
+    fn codes_written_before_the_first_columns_text_are_a_column_of_their_own() {
+        let text = "\
+Мерки                   Отговорни      Срок
+
+1.1. Записване на децата     Община         2024 г.
+     в детските градини      Сливен
+1.2. Занимания по            Училища        2025 г.
+     български език
+";
+        assert_eq!(
+            tables(&read(text))[0],
+            vec![
+                vec!["", "Мерки", "Отговорни", "Срок"],
+                vec![
+                    "1.1.",
+                    "Записване на децата в детските градини",
+                    "Община Сливен",
+                    "2024 г."
+                ],
+                vec!["1.2.", "Занимания по български език", "Училища", "2025 г."],
+            ]
         );
     }
 

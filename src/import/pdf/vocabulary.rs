@@ -7,7 +7,7 @@ use super::Page;
 use super::lines::TextLine;
 use super::spelling::Spelling;
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The longest ending whose use in longer words is counted.
 pub(super) const ENDING: usize = 4;
@@ -25,6 +25,8 @@ pub(crate) struct Vocabulary {
     beginnings: HashMap<String, u32>,
     /// How the words written whole are spelled.
     spelling: Spelling,
+    /// Two words written one after the other on a line, somewhere in the document.
+    pairs: HashSet<(String, String)>,
     /// Words seen broken for sure while the cells were laid out (see [`Vocabulary::learn`]).
     seen_broken: RefCell<HashMap<String, u32>>,
     /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`])
@@ -124,6 +126,7 @@ impl Vocabulary {
         }
         let spaces_kept = spaced * 10 >= lines.max(1);
         let mut words: HashMap<String, u32> = HashMap::new();
+        let mut pairs: HashSet<(String, String)> = HashSet::new();
         for block in blocks {
             for (i, l) in block.iter().enumerate() {
                 let prev = i.checked_sub(1).and_then(|k| block.get(k));
@@ -145,6 +148,12 @@ impl Vocabulary {
                                 .last()
                                 .is_some_and(|w| w.text.chars().any(char::is_lowercase))
                 });
+                for w in l.words.windows(2) {
+                    let (a, b) = (bare(&w[0].text), bare(&w[1].text));
+                    if !a.is_empty() && !b.is_empty() {
+                        pairs.insert((a, b));
+                    }
+                }
                 let n = l.words.len();
                 for (k, w) in l.words.iter().enumerate() {
                     let starts = k > 0 || opened || starts_word(&w.text);
@@ -173,6 +182,7 @@ impl Vocabulary {
         }
         let mut vocabulary = Vocabulary {
             words,
+            pairs,
             spaces_kept,
             space,
             ..Vocabulary::default()
@@ -232,6 +242,11 @@ impl Vocabulary {
 
     pub(super) fn known(&self, word: &str) -> bool {
         self.words.contains_key(&bare(word))
+    }
+
+    /// Whether the document writes `a` and then `b` as two words on one line.
+    pub(super) fn pair(&self, a: &str, b: &str) -> bool {
+        self.pairs.contains(&(bare(a), bare(b)))
     }
 
     /// How often `word` is written whole.

@@ -141,6 +141,10 @@ impl Vocabulary {
         if self.known(&format!("{a}{b}")) {
             return true;
         }
+        // The document writes them one after the other elsewhere, as two words.
+        if self.pair(a, b) {
+            return false;
+        }
         let (a, b) = (bare(a), bare(b));
         if a.is_empty() || b.is_empty() {
             return false;
@@ -287,6 +291,34 @@ mod tests {
         let p = line(100.0, 0.0, "проведени", false);
         let next = line(86.0, 0.0, "занимания с", true);
         assert!(!words.broken(&p, &next, None, "проведени", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn two_words_the_document_writes_one_after_the_other_stay_apart_at_a_full_line() {
+        // The spelling reads "назначаване" + "на" as one word ending in "-на"; a line of the
+        // document goes on from a word broken before it with "назначаване на", as two words
+        // ("назначаване" itself is not shown whole there).
+        let p = line(100.0, 0.0, "назначаване", false);
+        let next = line(86.0, 0.0, "на медиатори", true);
+        let cell = (0.0, 67.0);
+        assert!(spelled().broken(&p, &next, None, "назначаване", cell, p.x1));
+        let lines: Vec<TextLine> = [
+            "социална национална регионална специална професионална нормална",
+            "медиатори директори оператори сектори проведени обучени",
+            "на и за на и за на и за на и за на и за на и за на и за",
+            "проведени обучения проведени кампании обучени медиатори",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| line(500.0 - 14.0 * i as f64, 0.0, t, true))
+        .collect();
+        let cell_text = [
+            line(300.0, 0.0, "чрез пере", false),
+            line(286.0, 0.0, "назначаване на медиатори", true),
+        ];
+        let words = Vocabulary::of(&[], [lines.as_slice(), cell_text.as_slice()].into_iter());
+        assert!(!words.known("назначаване"));
+        assert!(!words.broken(&p, &next, None, "назначаване", cell, p.x1));
     }
 
     #[test]

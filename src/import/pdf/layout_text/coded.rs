@@ -14,11 +14,11 @@
 //! cut). A header repeated after a page break is dropped, and the columns are taken again
 //! from it: the next page may stand a few characters aside.
 
-use super::{GridLine, GridWord};
+use super::{GridLine, GridWord, body_columns};
 use std::ops::Range;
 
 /// How far above its first code a table's header may start, in lines.
-const MAX_ABOVE: usize = 14;
+const MAX_ABOVE: usize = 24;
 /// How far left of a header cell's text the body of its column may start, in characters.
 const DRIFT: usize = 6;
 
@@ -138,7 +138,6 @@ fn table_at(lines: &[GridLine], floor: usize, c: usize) -> Option<CodedTable> {
         (&above[..], c)
     };
     let header: Vec<usize> = header.iter().flat_map(Clone::clone).collect();
-    let cells = header_cells(lines, &header)?;
     // The body: down to a line of running text.
     let mut to = c;
     while to < lines.len() && !is_paragraph(&lines[to], code_x) {
@@ -147,10 +146,33 @@ fn table_at(lines: &[GridLine], floor: usize, c: usize) -> Option<CodedTable> {
     while to > c && lines[to - 1].is_blank() {
         to -= 1;
     }
+    let cells = columns(lines, &header, row_start..to)?;
+    // The header's first name stands over the codes and the text after them: it names the text.
+    let named_over_codes = cells.get(1).is_some_and(|c| c.0 == c.1);
     let parts = parts(lines, &header, row_start..to, cells)?;
     let from = header.first().copied().unwrap_or(row_start);
-    let rows = rows(lines, &header, &parts)?;
+    let mut rows = rows(lines, &header, &parts)?;
+    if named_over_codes && let [code, text, ..] = &mut rows[0][..] {
+        text.lines = std::mem::take(&mut code.lines);
+    }
     Some(CodedTable { from, to, rows })
+}
+
+/// The header's cells with the columns the body shows and the header does not
+/// ([`body_columns`]): names packed one space apart, codes before the first column's text.
+fn columns(lines: &[GridLine], header: &[usize], body: Range<usize>) -> Option<Cells> {
+    let body: Vec<usize> = body.collect();
+    let mut cells = header_cells(lines, header)?;
+    let next = cells.get(1).map_or(usize::MAX, |c| c.0);
+    if let Some(x) = body_columns::after_codes(lines, &body, next)
+        && let Some(first) = cells.first_mut()
+        && x > first.0
+        && x <= first.1 + 1
+    {
+        first.1 = first.1.min(x - 1);
+        cells.insert(1, (x, x));
+    }
+    Some(cells)
 }
 
 /// Where a header's cells stand: the pieces of its fullest line, with the pieces of its other
@@ -213,7 +235,7 @@ fn parts(
     lines: &[GridLine],
     header: &[usize],
     range: Range<usize>,
-    cells: Vec<(usize, usize)>,
+    cells: Cells,
 ) -> Option<Vec<Part>> {
     let texts: Vec<String> = header
         .iter()
@@ -240,7 +262,7 @@ fn parts(
     let mut k = range.start;
     while k < range.end {
         if let Some((found, next)) = repeated(k) {
-            if let Some(cells) = header_cells(lines, &found) {
+            if let Some(cells) = columns(lines, &found, range.clone()) {
                 out.push((cells, Vec::new()));
             }
             k = next;
