@@ -144,6 +144,18 @@ fn hostile_pdfs_are_refused_saying_why_without_a_panic() {
     }
 }
 
+/// A word of half a million letters (a 1 KB file) is read as text like any other; what is kept
+/// of the document's words stays linear in its length.
+#[test]
+fn a_pdf_word_of_half_a_million_letters_is_read_without_exhausting_memory() {
+    let bytes = files::pdf_long_word(500_000);
+    assert!(bytes.len() < 4096, "{} bytes", bytes.len());
+    match read_any("long-word.pdf", &bytes) {
+        Ok(_) | Err(ImportError::Invalid { .. } | ImportError::OverBudget { .. }) => {}
+        Err(other) => panic!("a long word: {other}"),
+    }
+}
+
 #[test]
 fn a_spreadsheet_whose_cell_references_overflow_is_refused_as_corrupt_not_a_panic() {
     let e = read_any("r.xlsx", &files::cell_reference_overflow()).expect_err("refused");

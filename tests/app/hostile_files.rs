@@ -291,6 +291,16 @@ pub fn pdf_many_words(n: usize) -> Vec<u8> {
     pdf_page(flate_stream(ops))
 }
 
+/// A page holding one "word" of `n` letters in one text operation: a file of a few hundred
+/// bytes whose prefixes, kept for telling broken words, grew with the square of its length
+/// (40,000 letters took 800 MB).
+pub fn pdf_long_word(n: usize) -> Vec<u8> {
+    let mut op = b"BT /F1 1 Tf 10 700 Td (".to_vec();
+    op.extend(std::iter::repeat_n(b'a', n));
+    op.extend_from_slice(b") Tj ET\n");
+    pdf_page(flate_stream([op]))
+}
+
 /// An object of arrays nested `depth` deep (a recursive parser's stack).
 pub fn pdf_nested_arrays(depth: usize) -> Vec<u8> {
     let mut page =
@@ -377,6 +387,10 @@ pub fn all() -> Vec<Hostile> {
         Hostile {
             name: "million-words.pdf",
             bytes: pdf_many_words(1_000_000),
+        },
+        Hostile {
+            name: "long-word.pdf",
+            bytes: pdf_long_word(500_000),
         },
         Hostile {
             name: "nested-arrays.pdf",

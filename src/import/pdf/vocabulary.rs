@@ -12,6 +12,11 @@ use std::collections::{HashMap, HashSet};
 /// The longest ending whose use in longer words is counted.
 pub(super) const ENDING: usize = 4;
 
+/// Longer "words" (a run of letters no language writes, as a hostile file may hold) give no
+/// beginnings and no spelling: their prefixes alone would take memory growing with the square
+/// of their length.
+const LONGEST: usize = 48;
+
 /// The words written whole somewhere in the document, lowercase, and how the writer ends
 /// wrapped lines.
 #[derive(Debug, Default)]
@@ -196,7 +201,10 @@ impl Vocabulary {
         let mut endings: HashMap<String, u32> = HashMap::new();
         let mut beginnings: HashMap<String, u32> = HashMap::new();
         for (w, n) in &self.words {
-            let chars: Vec<char> = w.chars().collect();
+            let chars: Vec<char> = w.chars().take(LONGEST + 1).collect();
+            if chars.len() > LONGEST {
+                continue;
+            }
             for k in 1..=ENDING.min(chars.len().saturating_sub(2)) {
                 let end: String = chars[chars.len() - k..].iter().collect();
                 *endings.entry(end).or_default() += n;
@@ -208,7 +216,12 @@ impl Vocabulary {
         }
         self.endings = endings;
         self.beginnings = beginnings;
-        self.spelling = Spelling::of(self.words.keys().map(String::as_str));
+        self.spelling = Spelling::of(
+            self.words
+                .keys()
+                .filter(|w| w.chars().nth(LONGEST).is_none())
+                .map(String::as_str),
+        );
     }
 
     /// Records a word the page shows broken for sure (see [`Vocabulary::learn`]).
