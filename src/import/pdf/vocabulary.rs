@@ -32,6 +32,9 @@ pub(crate) struct Vocabulary {
     spelling: Spelling,
     /// Two words written one after the other on a line, somewhere in the document.
     pairs: HashSet<(String, String)>,
+    /// Slashes written between two words on a line without a space, and with one beside them
+    /// (see [`Vocabulary::slashes_glued`]).
+    slashes: (u32, u32),
     /// Words seen broken for sure while the cells were laid out (see [`Vocabulary::learn`]).
     seen_broken: RefCell<HashMap<String, u32>>,
     /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`])
@@ -52,6 +55,24 @@ pub(super) fn bare(word: &str) -> String {
 /// Whether a word ends with punctuation after which no writer breaks a word.
 fn ends_word(word: &str) -> bool {
     word.ends_with(['.', ',', ';', ':', '!', '?', ')', '“', '”', '»', '"'])
+}
+
+/// How many slashes stand between two letters or digits inside a word ("регистри/портали").
+fn slashes_inside(word: &str) -> u32 {
+    let chars: Vec<char> = word.chars().collect();
+    let inside = chars
+        .windows(3)
+        .filter(|w| w[1] == '/' && w[0].is_alphanumeric() && w[2].is_alphanumeric())
+        .count();
+    u32::try_from(inside).unwrap_or(u32::MAX)
+}
+
+/// Whether a slash between the words `a` and `b` has the space between them beside it
+/// ("държавни/ общински", "a /b").
+fn slash_beside_space(a: &str, b: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    (a.ends_with('/') && word(a.chars().rev().nth(1)) && word(b.chars().next()))
+        || (b.starts_with('/') && word(b.chars().nth(1)) && word(a.chars().last()))
 }
 
 /// Whether a word starts a word for sure: a capital followed by lower case, a digit, or an
@@ -132,6 +153,7 @@ impl Vocabulary {
         let spaces_kept = spaced * 10 >= lines.max(1);
         let mut words: HashMap<String, u32> = HashMap::new();
         let mut pairs: HashSet<(String, String)> = HashSet::new();
+        let mut slashes = (0u32, 0u32);
         for block in blocks {
             for (i, l) in block.iter().enumerate() {
                 let prev = i.checked_sub(1).and_then(|k| block.get(k));
@@ -153,7 +175,11 @@ impl Vocabulary {
                                 .last()
                                 .is_some_and(|w| w.text.chars().any(char::is_lowercase))
                 });
+                for w in &l.words {
+                    slashes.0 += slashes_inside(&w.text);
+                }
                 for w in l.words.windows(2) {
+                    slashes.1 += u32::from(slash_beside_space(&w[0].text, &w[1].text));
                     let (a, b) = (bare(&w[0].text), bare(&w[1].text));
                     if !a.is_empty() && !b.is_empty() {
                         pairs.insert((a, b));
@@ -188,6 +214,7 @@ impl Vocabulary {
         let mut vocabulary = Vocabulary {
             words,
             pairs,
+            slashes,
             spaces_kept,
             space,
             ..Vocabulary::default()
@@ -251,6 +278,14 @@ impl Vocabulary {
     /// `filled_to`, clearly.
     pub(super) fn space_fits(&self, end: f64, size: f64, filled_to: f64) -> bool {
         end + self.space * size <= filled_to - 0.5
+    }
+
+    /// Whether the document writes a slash between two words without a space, by far more
+    /// often than with one beside it: then a line full to its edge that breaks at a slash
+    /// glued to a word breaks inside one such word (the page cannot show which).
+    pub(super) fn slashes_glued(&self) -> bool {
+        let (glued, spaced) = self.slashes;
+        glued >= 3 && glued >= spaced.saturating_mul(4)
     }
 
     pub(super) fn known(&self, word: &str) -> bool {

@@ -18,6 +18,9 @@ enum Kind {
     Digits,
     /// Punctuation that never starts a word ("Казанлък" + ",").
     Punctuation,
+    /// A slash, which joins two words without spaces ("регистри/" + "портали"); one standing
+    /// alone on either side may have had a space beside it ("a / b").
+    Slash { glued: bool },
 }
 
 fn kind(a: &str, b: &str) -> Option<Kind> {
@@ -27,9 +30,21 @@ fn kind(a: &str, b: &str) -> Option<Kind> {
     if matches!(cb, ',' | '.' | ';' | ':' | '!' | '?' | ')' | ']') && ca.is_alphanumeric() {
         return Some(Kind::Punctuation);
     }
-    // A closing quote standing alone (Bulgarian quotes open with „ and close with “).
-    if matches!(b, "“" | "”" | "»") && (ca.is_alphanumeric() || ca == '.') {
+    // A closing quote standing alone or followed only by punctuation ("“."; Bulgarian quotes
+    // open with „ and close with “).
+    let closing = b
+        .strip_prefix(['“', '”', '»'])
+        .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_punctuation()));
+    if closing && (ca.is_alphanumeric() || ca == '.') {
         return Some(Kind::Punctuation);
+    }
+    let word_before = a.chars().rev().nth(1).is_some_and(char::is_alphanumeric);
+    let word_after = b.chars().nth(1).is_some_and(char::is_alphanumeric);
+    if ca == '/' && cb.is_alphanumeric() {
+        return Some(Kind::Slash { glued: word_before });
+    }
+    if cb == '/' && ca.is_alphanumeric() {
+        return Some(Kind::Slash { glued: word_after });
     }
     if cb.is_lowercase() && ca.is_alphabetic() {
         return Some(Kind::Letters);
@@ -126,6 +141,9 @@ impl Vocabulary {
         };
         match kind {
             Kind::Digits | Kind::Punctuation => true,
+            // A slash glued to a word on a full line: as the document writes its slashes,
+            // unless it writes these two words apart elsewhere.
+            Kind::Slash { glued } => glued && self.slashes_glued() && !self.pair(a, &b.text),
             Kind::Letters => self.reads_as_one(a, &b.text, &b_whole),
             Kind::Capitals => self.joins(a, &b.text, &b_whole),
         }
@@ -357,5 +375,29 @@ mod tests {
         assert!(words.broken(&p, &next, None, "2021-202", (0.0, 20.0), p.x1));
         let wide = (0.0, 60.0);
         assert!(!words.broken(&p, &next, None, "2021-202", wide, p.x1));
+    }
+
+    #[test]
+    fn a_full_line_ending_in_a_slash_glued_to_a_word_joins_as_the_document_writes_slashes() {
+        let glued =
+            vocabulary(&["брой деца/ученици и родители/настойници в училища/детски градини"]);
+        let spaced = vocabulary(&["брой деца/ ученици и родители/ настойници в училища/ градини"]);
+        // "родители/" fills the cell: no room for a space, so only the document can tell.
+        let p = line(100.0, 0.0, "родители/", false);
+        let next = line(86.0, 0.0, "учители в", true);
+        let cell = (0.0, 55.0);
+        assert!(glued.broken(&p, &next, None, "родители/", cell, p.x1));
+        assert!(!spaced.broken(&p, &next, None, "родители/", cell, p.x1));
+        // A slash standing alone may have had a space after it.
+        let alone = line(100.0, 0.0, "/", false);
+        assert!(!glued.broken(&alone, &next, None, "деца /", (0.0, 7.0), alone.x1));
+    }
+
+    #[test]
+    fn a_closing_quote_followed_by_a_full_stop_goes_on_the_word_before() {
+        let words = vocabulary(&["срок на изпълнение"]);
+        let p = line(100.0, 0.0, "включване", false);
+        let next = line(86.0, 0.0, "“.", true);
+        assert!(words.broken(&p, &next, None, "включване", (0.0, 55.0), p.x1));
     }
 }
