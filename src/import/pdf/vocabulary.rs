@@ -176,10 +176,12 @@ impl Vocabulary {
                                 .is_some_and(|w| w.text.chars().any(char::is_lowercase))
                 });
                 for w in &l.words {
-                    slashes.0 += slashes_inside(&w.text);
+                    slashes.0 = slashes.0.saturating_add(slashes_inside(&w.text));
                 }
                 for w in l.words.windows(2) {
-                    slashes.1 += u32::from(slash_beside_space(&w[0].text, &w[1].text));
+                    slashes.1 = slashes
+                        .1
+                        .saturating_add(u32::from(slash_beside_space(&w[0].text, &w[1].text)));
                     let (a, b) = (bare(&w[0].text), bare(&w[1].text));
                     if !a.is_empty() && !b.is_empty() {
                         pairs.insert((a, b));
