@@ -343,7 +343,7 @@ mod tests {
             ]),
             Tr::default(),
         )
-        .unwrap();
+        .expect("a valid update parses");
         assert_eq!(input.status, Some(ReportedStatus::InProgress));
         assert_eq!(input.values.len(), 4);
         assert_eq!(input.values[0].value, Value::Number { value: 1234.5 });

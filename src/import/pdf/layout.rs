@@ -27,7 +27,8 @@ fn furniture_key(text: &str) -> String {
         .collect()
 }
 
-fn is_page_number(text: &str) -> bool {
+/// A line that is only a page number ("7", "- 7 -", "стр. 7", "Page 7 of 60").
+pub(super) fn is_page_number(text: &str) -> bool {
     let t = text
         .trim()
         .trim_matches(|c: char| c == '-' || c == '–' || c == ' ' || c == '|');
@@ -36,9 +37,11 @@ fn is_page_number(text: &str) -> bool {
     }
     let lower = t.to_lowercase();
     let words: Vec<&str> = lower.split_whitespace().collect();
-    matches!(words.as_slice(), ["стр." | "страница" | "page", n] if n.chars().all(|c| c.is_ascii_digit()))
+    let number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+    matches!(words.as_slice(), ["стр." | "страница" | "page", n] if number(n))
         || matches!(words.as_slice(), ["стр." | "страница" | "page", n, "от" | "of", m]
-            if n.chars().all(|c| c.is_ascii_digit()) && m.chars().all(|c| c.is_ascii_digit()))
+            if number(n) && number(m))
+        || matches!(words.as_slice(), [n, "/", m] if number(n) && number(m))
 }
 
 /// Lays the pages out as one document.

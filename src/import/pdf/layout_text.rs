@@ -180,22 +180,6 @@ pub fn read_layout_text(text: &str, budget: &mut ReadBudget) -> Result<Document,
     Ok(doc)
 }
 
-fn is_page_number(text: &str) -> bool {
-    let t = text
-        .trim()
-        .trim_matches(|c: char| c == '-' || c == '–' || c == ' ' || c == '|');
-    if !t.is_empty() && t.chars().all(|c| c.is_ascii_digit()) && t.len() <= 4 {
-        return true;
-    }
-    let lower = t.to_lowercase();
-    let words: Vec<&str> = lower.split_whitespace().collect();
-    let number = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
-    matches!(words.as_slice(), ["стр." | "страница" | "page", n] if number(n))
-        || matches!(words.as_slice(), ["стр." | "страница" | "page", n, "от" | "of", m]
-            if number(n) && number(m))
-        || matches!(words.as_slice(), [n, "/", m] if number(n) && number(m))
-}
-
 /// The letters of a line, to know it again on another page.
 fn letters(text: &str) -> String {
     text.chars()
@@ -249,7 +233,9 @@ fn without_furniture(lines: &[GridLine]) -> Vec<GridLine> {
     for p in &by_page {
         for k in edges(p) {
             let text = lines[k].text();
-            if is_page_number(&text) || (lines[k].pieces().len() <= 2 && running(&letters(&text))) {
+            if super::layout::is_page_number(&text)
+                || (lines[k].pieces().len() <= 2 && running(&letters(&text)))
+            {
                 drop[k] = true;
             }
         }
