@@ -10,40 +10,46 @@ use crate::import::document::Row;
 /// breaks of another and printed again), and the row continued across such a break is then a
 /// row of its own: its text is joined to the row above, as a row continued over a page break.
 pub(super) fn join_continued_rows(rows: &mut Vec<Row>) {
-    let mut r = 1;
-    while r < rows.len() {
-        let (a, b) = (&rows[r - 1], &rows[r]);
-        let first_empty = b
-            .cells
-            .first()
-            .is_some_and(|c| c.is_empty() && !c.merged_from_above);
-        let filled: Vec<usize> = (0..b.cells.len())
-            .filter(|i| !b.cells[*i].is_empty())
-            .collect();
-        let goes_on = !filled.is_empty()
-            && a.cells.len() == b.cells.len()
-            && filled.iter().all(|i| {
-                !a.cells[*i].is_empty()
-                    && b.cells[*i]
-                        .lines
-                        .first()
-                        .and_then(|l| l.chars().next())
-                        .is_some_and(char::is_lowercase)
-            });
-        if !(first_empty && goes_on) {
-            r += 1;
-            continue;
-        }
-        let b = rows.remove(r);
-        for (x, y) in rows[r - 1].cells.iter_mut().zip(b.cells) {
-            let mut more = y.lines.into_iter();
-            if let (Some(last), Some(first)) = (x.lines.last_mut(), more.next()) {
-                last.push(' ');
-                last.push_str(&first);
+    // One pass into a new list (removing rows in place would be quadratic in a long table).
+    let mut out: Vec<Row> = Vec::with_capacity(rows.len());
+    for b in rows.drain(..) {
+        match out.last_mut() {
+            Some(a) if goes_on(a, &b) => {
+                for (x, y) in a.cells.iter_mut().zip(b.cells) {
+                    let mut more = y.lines.into_iter();
+                    if let (Some(last), Some(first)) = (x.lines.last_mut(), more.next()) {
+                        last.push(' ');
+                        last.push_str(&first);
+                    }
+                    x.lines.extend(more);
+                }
             }
-            x.lines.extend(more);
+            _ => out.push(b),
         }
     }
+    *rows = out;
+}
+
+/// Whether `b` only goes on from `a` (see [`join_continued_rows`]).
+fn goes_on(a: &Row, b: &Row) -> bool {
+    let first_empty = b
+        .cells
+        .first()
+        .is_some_and(|c| c.is_empty() && !c.merged_from_above);
+    let filled: Vec<usize> = (0..b.cells.len())
+        .filter(|i| !b.cells[*i].is_empty())
+        .collect();
+    first_empty
+        && !filled.is_empty()
+        && a.cells.len() == b.cells.len()
+        && filled.iter().all(|i| {
+            !a.cells[*i].is_empty()
+                && b.cells[*i]
+                    .lines
+                    .first()
+                    .and_then(|l| l.chars().next())
+                    .is_some_and(char::is_lowercase)
+        })
 }
 
 #[cfg(test)]
