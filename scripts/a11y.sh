@@ -14,5 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/demo-server.sh
 source scripts/demo-server.sh
+browser_packages
 demo_server "${1:-target/debug/planmon}" "${A11Y_PORT:-18099}"
 PLANMON_BASE="$base" PLANMON_LOGINS="$logins" node tests/a11y/axe.mjs

@@ -1,11 +1,10 @@
-# The demo server for the browser checks, sourced by scripts/a11y.sh and scripts/walk.sh (not
-# run by itself):
+# The demo server for the checks that run against a live server, sourced by scripts/a11y.sh,
+# scripts/walk.sh and scripts/schemathesis.sh (not run by itself):
 #
 #   demo_server BINARY PORT
 #
-# builds BINARY if missing (cargo build --bin planmon), installs the npm packages of tests/a11y
-# if missing, starts `BINARY serve --demo` on a temporary database at 127.0.0.1:PORT and waits
-# until it listens (its output shown and the script ended if it stops first). It then sets
+# builds BINARY if missing (cargo build --bin planmon), starts `BINARY serve --demo` on a
+# temporary database at 127.0.0.1:PORT and waits until it listens (its output shown and the script ended if it stops first). It then sets
 # `base` (the server's address), `work` (the temporary folder) and `logins` (the demo accounts,
 # one "email password role" line each, as the server printed them); the server is stopped and
 # the folder removed when the script exits.
@@ -13,9 +12,6 @@
 demo_server() {
     local bin="$1" port="$2"
     [ -x "$bin" ] || cargo build --bin planmon
-    if [ ! -d tests/a11y/node_modules ]; then
-        (cd tests/a11y && npm ci --no-audit --no-fund --silent)
-    fi
     work="$(mktemp -d)"
     base="http://127.0.0.1:$port"
     logins="$work/logins.txt"
@@ -35,4 +31,12 @@ demo_server_stop() {
     [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
     [ -n "${work:-}" ] && rm -rf "$work"
     return 0
+}
+
+# The npm packages of tests/a11y (axe-core, puppeteer-core), installed if missing: for the
+# browser checks.
+browser_packages() {
+    if [ ! -d tests/a11y/node_modules ]; then
+        (cd tests/a11y && npm ci --no-audit --no-fund --silent)
+    fi
 }

@@ -13,30 +13,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${1:-target/debug/planmon}"
-[ -x "$bin" ] || cargo build --bin planmon
 version="4.32.5"
 venv="${SCHEMATHESIS_VENV:-target/schemathesis-venv}"
 if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$version"; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$version"
 fi
-work="$(mktemp -d)"
-port="${SCHEMATHESIS_PORT:-18097}"
-cleanup() {
-    [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-PLANMON_LOG=warn "$bin" --data-dir "$work" serve --demo --addr "127.0.0.1:$port" >"$work/out.txt" 2>&1 &
-server=$!
-for _ in $(seq 1 120); do
-    grep -q "http://127.0.0.1:$port" "$work/out.txt" 2>/dev/null && break
-    kill -0 "$server" 2>/dev/null || { cat "$work/out.txt"; exit 1; }
-    sleep 0.5
-done
+# shellcheck source=scripts/demo-server.sh
+source scripts/demo-server.sh
+demo_server "$bin" "${SCHEMATHESIS_PORT:-18097}"
 token="$(grep -oE '^API ключ .*: [0-9a-f]{64}$' "$work/out.txt" | grep -oE '[0-9a-f]{64}$' || true)"
 [ -n "$token" ] || { echo "the demo server printed no API token"; cat "$work/out.txt"; exit 1; }
-base="http://127.0.0.1:$port"
 # Real identifiers for the round endpoints (else every write is a 404): the first demo round and
 # the first update its token sees.
 curl -fsS -H "Authorization: Bearer $token" "$base/api/v1/rounds/1" -o "$work/round.json"

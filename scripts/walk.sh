@@ -14,5 +14,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/demo-server.sh
 source scripts/demo-server.sh
+browser_packages
 demo_server "${1:-target/debug/planmon}" "${WALK_PORT:-18098}"
 PLANMON_BASE="$base" PLANMON_LOGINS="$logins" timeout 170 node tests/a11y/walk.mjs
