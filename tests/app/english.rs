@@ -304,14 +304,25 @@ async fn the_round_form_refuses_in_english_on_english_pages() {
     }
 }
 
-/// A refused evidence file is said in the page's language (`files::accept` through `Tr::say`).
-#[tokio::test]
-async fn a_refused_evidence_file_is_said_in_english_on_english_pages() {
+/// An open round with one update, and the administrator's session with English pages.
+async fn update_in_english() -> (
+    TestApp,
+    i64,
+    planmon::monitoring::store::UpdateRow,
+    crate::helpers::Session,
+) {
     let app = TestApp::spawn().await;
     let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
     let (_, u) = crate::helpers::issue_link(&app, round_id).await;
     let mut admin = app.admin_session().await;
     admin.cookie = format!("{}; lang=en", admin.cookie);
+    (app, round_id, u, admin)
+}
+
+/// A refused evidence file is said in the page's language (`files::accept` through `Tr::say`).
+#[tokio::test]
+async fn a_refused_evidence_file_is_said_in_english_on_english_pages() {
+    let (app, round_id, u, admin) = update_in_english().await;
     let path = format!("/rounds/{round_id}/updates/{}/evidence", u.id);
     let r = crate::helpers::post_multipart(
         &app,
@@ -338,11 +349,7 @@ async fn a_refused_evidence_file_is_said_in_english_on_english_pages() {
 /// The update form's refusals (`monitoring::input`) are said in the page's language.
 #[tokio::test]
 async fn the_update_form_refuses_in_english_on_english_pages() {
-    let app = TestApp::spawn().await;
-    let (_, round_id) = crate::helpers::open_round_by_form(&app).await;
-    let (_, u) = crate::helpers::issue_link(&app, round_id).await;
-    let mut admin = app.admin_session().await;
-    admin.cookie = format!("{}; lang=en", admin.cookie);
+    let (app, round_id, u, admin) = update_in_english().await;
     let path = format!("/rounds/{round_id}/updates/{}", u.id);
     let r = app
         .post_form(

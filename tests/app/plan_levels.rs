@@ -287,9 +287,8 @@ async fn a_confirmed_link_shows_on_the_measure_page_and_indicators_map_to_the_na
     );
 }
 
-/// The national plan, named as the parent of plan `id`, with each of `id`'s indicators
-/// mapped to the first national indicator offered: the national plan's id.
-async fn map_to_national(app: &TestApp, id: i64) -> i64 {
+/// A national plan, made and named as the parent of plan `id`: its id.
+async fn national_parent(app: &TestApp, id: i64) -> i64 {
     let mut tx = app.db.pool.begin().await.expect("tx");
     let nation = planmon::levels::store::create_level_plan(
         &mut tx,
@@ -304,6 +303,13 @@ async fn map_to_national(app: &TestApp, id: i64) -> i64 {
         .await
         .expect("parents");
     tx.commit().await.expect("commit");
+    nation
+}
+
+/// The national plan, named as the parent of plan `id`, with each of `id`'s indicators
+/// mapped to the first national indicator offered: the national plan's id.
+async fn map_to_national(app: &TestApp, id: i64) -> i64 {
+    let nation = national_parent(app, id).await;
     let plan = app.state.plan(id).await.expect("load").expect("plan");
     let national = app.state.plan(nation).await.expect("load").expect("plan");
     let chosen: Vec<planmon::levels::mapping::Chosen> =
@@ -352,20 +358,7 @@ async fn the_roll_up_api_gives_the_mapped_national_indicators_and_the_money_plan
 async fn the_roll_up_adds_mapped_indicators_up_by_the_national_indicator() {
     let app = TestApp::spawn().await;
     let id = crate::helpers::plan_of(&app, "SML16", Some(2024)).await;
-    let mut tx = app.db.pool.begin().await.expect("tx");
-    let nation = planmon::levels::store::create_level_plan(
-        &mut tx,
-        None,
-        &national_plan(&Spec::default()),
-        None,
-        &Actor::system(),
-    )
-    .await
-    .expect("national plan");
-    planmon::levels::store::set_parents(&mut tx, id, None, Some(nation), false, &Actor::system())
-        .await
-        .expect("parents");
-    tx.commit().await.expect("commit");
+    let nation = national_parent(&app, id).await;
     let before = planmon::rollup::store::rollup(&app.db, &app.state.rollups, 2024)
         .await
         .expect("roll-up");
