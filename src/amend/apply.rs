@@ -324,54 +324,23 @@ fn code_order(code: &str) -> Vec<u64> {
 mod tests {
     use super::*;
     use crate::amend::decision::read;
-    use crate::plan::{Objective, Priority, YearRange};
 
-    fn m(key: &str, code: Option<&str>, text: &str) -> Measure {
-        Measure {
-            key: key.into(),
-            code: code.map(Into::into),
-            tasks: vec![],
-            activities: vec![text.into()],
-            institutions: vec![],
-            period: None,
-            status: None,
-            amounts: vec![],
-            funding_sources: vec![],
-            indicators: vec![],
-        }
-    }
+    use crate::plan::testing::{measure as m, objective};
 
     fn plan() -> Plan {
-        let mut p = Plan::new(
-            "Община",
-            "План",
-            YearRange {
-                from: 2022,
-                to: 2024,
-            },
-        );
-        p.priorities.push(Priority {
-            number: Some(1),
-            title: "Образование".into(),
-            national_area: None,
-            operational_objective: None,
-            objectives: vec![
-                Objective {
-                    code: Some("1".into()),
-                    title: "Цел 1".into(),
-                    measures: vec![
-                        m("m1", Some("1.1."), "Курсове"),
-                        m("m2", Some("1.2."), "Лагер"),
-                    ],
-                },
-                Objective {
-                    code: Some("2".into()),
-                    title: "Цел 2".into(),
-                    measures: vec![m("m3", None, "Медиатори"), m("m4", None, "Стипендии")],
-                },
-            ],
-        });
-        p
+        crate::plan::testing::plan(vec![
+            objective(
+                "1",
+                vec![
+                    m("m1", Some("1.1."), "Курсове"),
+                    m("m2", Some("1.2."), "Лагер"),
+                ],
+            ),
+            objective(
+                "2",
+                vec![m("m3", None, "Медиатори"), m("m4", None, "Стипендии")],
+            ),
+        ])
     }
 
     fn all(r: &[Proposed]) -> Vec<usize> {

@@ -314,30 +314,16 @@ pub fn empty_measure(key: String) -> Measure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::YearRange;
+    use crate::plan::testing::objective;
 
     fn plan() -> Plan {
-        let mut p = Plan::new(
-            "Община",
-            "План",
-            YearRange {
-                from: 2022,
-                to: 2024,
-            },
-        );
-        let o = |code: &str, keys: &[&str]| Objective {
-            code: Some(code.into()),
-            title: format!("Цел {code}"),
-            measures: keys.iter().map(|k| empty_measure((*k).into())).collect(),
+        let o = |code: &str, keys: &[&str]| {
+            objective(
+                code,
+                keys.iter().map(|k| empty_measure((*k).into())).collect(),
+            )
         };
-        p.priorities.push(Priority {
-            number: Some(1),
-            title: "Образование".into(),
-            national_area: None,
-            operational_objective: None,
-            objectives: vec![o("1", &["m1", "m2"]), o("2", &["m3"])],
-        });
-        p
+        crate::plan::testing::plan(vec![o("1", &["m1", "m2"]), o("2", &["m3"])])
     }
 
     fn keys(p: &Plan) -> Vec<Vec<&str>> {

@@ -263,38 +263,12 @@ pub fn put_measure(plan: &mut Plan, measure: Measure, at: (usize, usize)) {
 mod tests {
     use super::*;
     use crate::amend::draft::empty_measure;
-    use crate::plan::{Objective, Priority, YearRange};
+    use crate::plan::testing::objective;
 
     fn plan() -> Plan {
-        let mut p = Plan::new(
-            "Община",
-            "План",
-            YearRange {
-                from: 2022,
-                to: 2024,
-            },
-        );
         let mut m = empty_measure("m1".into());
         m.code = Some("1.1".into());
-        p.priorities.push(Priority {
-            number: Some(1),
-            title: "Образование".into(),
-            national_area: None,
-            operational_objective: None,
-            objectives: vec![
-                Objective {
-                    code: Some("1".into()),
-                    title: "Цел 1".into(),
-                    measures: vec![m],
-                },
-                Objective {
-                    code: Some("2".into()),
-                    title: "Цел 2".into(),
-                    measures: vec![],
-                },
-            ],
-        });
-        p
+        crate::plan::testing::plan(vec![objective("1", vec![m]), objective("2", vec![])])
     }
 
     fn form(pairs: &[(&str, &str)]) -> Vec<(String, String)> {

@@ -1,7 +1,7 @@
 //! Tests of the differences between versions: moves, re-wordings, renamed parts.
 
 use super::*;
-use crate::plan::{Amount, Objective, Priority, YearRange};
+use crate::plan::Amount;
 
 fn measure(key: &str, code: &str, text: &str, lev: i64) -> Measure {
     let mut m = empty_like_key();
@@ -34,29 +34,12 @@ fn empty_like_key() -> Measure {
 }
 
 fn plan(objectives: Vec<(&str, Vec<Measure>)>) -> Plan {
-    let mut p = Plan::new(
-        "Община",
-        "План",
-        YearRange {
-            from: 2022,
-            to: 2024,
-        },
-    );
-    p.priorities.push(Priority {
-        number: Some(1),
-        title: "Образование".into(),
-        national_area: None,
-        operational_objective: None,
-        objectives: objectives
+    crate::plan::testing::plan(
+        objectives
             .into_iter()
-            .map(|(code, measures)| Objective {
-                code: Some(code.into()),
-                title: format!("Цел {code}"),
-                measures,
-            })
+            .map(|(code, measures)| crate::plan::testing::objective(code, measures))
             .collect(),
-    });
-    p
+    )
 }
 
 #[test]

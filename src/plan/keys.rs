@@ -154,44 +154,13 @@ fn carry_indicator_keys(old: Option<&Measure>, m: &mut Measure, source: KeySourc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Objective, Priority, YearRange};
 
     fn m(key: &str, code: &str, text: &str) -> Measure {
-        Measure {
-            key: key.into(),
-            code: Some(code.into()),
-            tasks: vec![],
-            activities: vec![text.into()],
-            institutions: vec![],
-            period: None,
-            status: None,
-            amounts: vec![],
-            funding_sources: vec![],
-            indicators: vec![],
-        }
+        crate::plan::testing::measure(key, Some(code), text)
     }
 
     fn plan(measures: Vec<Measure>) -> Plan {
-        let mut p = Plan::new(
-            "Община",
-            "План",
-            YearRange {
-                from: 2022,
-                to: 2024,
-            },
-        );
-        p.priorities.push(Priority {
-            number: Some(1),
-            title: "Образование".into(),
-            national_area: None,
-            operational_objective: None,
-            objectives: vec![Objective {
-                code: None,
-                title: "Цел".into(),
-                measures,
-            }],
-        });
-        p
+        crate::plan::testing::plan(vec![crate::plan::testing::objective("1", measures)])
     }
 
     fn keys(p: &Plan) -> Vec<&str> {

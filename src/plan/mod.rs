@@ -10,6 +10,8 @@ pub mod measure_history;
 pub mod pages;
 pub mod rules;
 pub mod store;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod views;
 
 use crate::money::{Currency, Money, decimal_minor};

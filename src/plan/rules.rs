@@ -139,7 +139,7 @@ pub fn source_totals(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Amount, Objective, YearRange};
+    use crate::plan::Amount;
 
     fn amount(units: i64, qualifier: Option<&str>) -> Amount {
         Amount {
@@ -167,26 +167,7 @@ mod tests {
     }
 
     fn plan(measures: Vec<Measure>) -> Plan {
-        let mut p = Plan::new(
-            "Община",
-            "План",
-            YearRange {
-                from: 2022,
-                to: 2024,
-            },
-        );
-        p.priorities.push(Priority {
-            number: Some(1),
-            title: "Образование".into(),
-            national_area: None,
-            operational_objective: None,
-            objectives: vec![Objective {
-                code: None,
-                title: "Цел".into(),
-                measures,
-            }],
-        });
-        p
+        crate::plan::testing::plan(vec![crate::plan::testing::objective("1", measures)])
     }
 
     #[test]
