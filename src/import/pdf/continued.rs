@@ -46,7 +46,12 @@ fn goes_on(a: &Row, b: &Row) -> bool {
     let filled: Vec<usize> = (0..b.cells.len())
         .filter(|i| !b.cells[*i].is_empty())
         .collect();
-    let starts = |i: usize| b.cells[i].lines.iter().find_map(|l| l.trim().chars().next());
+    let starts = |i: usize| {
+        b.cells[i]
+            .lines
+            .iter()
+            .find_map(|l| l.trim().chars().next())
+    };
     let above = |i: usize| {
         a.cells[i]
             .lines

@@ -77,7 +77,9 @@ mod tests {
     #[test]
     fn a_text_ending_with_a_preposition_goes_on_and_one_ending_with_a_noun_does_not() {
         assert!(ends_unfinished("жертви на трафик на хора в услугите към"));
-        assert!(ends_unfinished("Ефективно прилагане на Национален механизъм за"));
+        assert!(ends_unfinished(
+            "Ефективно прилагане на Национален механизъм за"
+        ));
         assert!(!ends_unfinished("жертви на трафик на хора."));
         assert!(!ends_unfinished("Община Казанлък"));
         assert!(!ends_unfinished("услугите към."));
