@@ -5,8 +5,9 @@
 use super::function_words;
 use crate::import::document::Row;
 
-/// Rows that only go on from the row above: the first column empty, and every filled cell
-/// going on in the middle of a sentence (in lower case) from a filled cell above. Tables that
+/// Rows that only go on from the row above: the first column empty, the row's text going on in
+/// the middle of a sentence (in lower case) and every other filled cell going on from a filled
+/// cell above (see [`goes_on`]). Tables that
 /// follow each other with nothing between are drawn as one (a document split at the page
 /// breaks of another and printed again), and the row continued across such a break is then a
 /// row of its own: its text is joined to the row above, as a row continued over a page break.
