@@ -16,6 +16,7 @@ mod aligned;
 mod content;
 mod continued;
 mod font;
+mod function_words;
 mod grid;
 mod layout;
 pub mod layout_text;

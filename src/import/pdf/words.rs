@@ -4,6 +4,7 @@
 //! writer keeps at the end of a wrapped line, and by the words the document writes whole
 //! elsewhere ([`super::vocabulary`]).
 
+use super::function_words;
 use super::lines::TextLine;
 use super::vocabulary::{Vocabulary, bare};
 
@@ -76,6 +77,47 @@ fn kind(a: &str, b: &str) -> Option<Kind> {
     None
 }
 
+/// What the piece after a break shows when it is spelled as a preposition or a conjunction
+/// ([`function_words`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Standing {
+    /// Punctuation follows it ("туберкуло" + "за;"): it cannot be one, and ends the word broken
+    /// before it.
+    Punctuated,
+    /// It ends the text of the cell: no sentence ends with a preposition or conjunction, but
+    /// the text may go on in a row of its own that continues this one
+    /// ([`super::continued`]), so only the spelling decides, not how often it is a word.
+    EndsText,
+    /// More text follows it, as it follows a preposition or conjunction.
+    GoesOn,
+}
+
+/// How the first word `b` of line `next` (`after` the line after it) stands, when it is spelled
+/// as a preposition or a conjunction. A one-letter piece before a full stop may be an
+/// abbreviation ("с." for a village), so only longer pieces count punctuation.
+fn function_word_piece(
+    b: &super::lines::Word,
+    next: &TextLine,
+    after: Option<&TextLine>,
+) -> Option<Standing> {
+    let letters = b.text.trim_end_matches([',', '.', ';', ':', '!', '?']);
+    if letters.is_empty()
+        || !letters.chars().all(char::is_alphabetic)
+        || !function_words::is_function_word(letters)
+    {
+        return None;
+    }
+    let punctuated = letters.len() < b.text.len() && letters.chars().count() >= 2;
+    let alone = next.words.len() == 1;
+    if punctuated {
+        return Some(Standing::Punctuated);
+    }
+    if alone && after.is_none() {
+        return Some(Standing::EndsText);
+    }
+    Some(Standing::GoesOn)
+}
+
 impl Vocabulary {
     /// Whether line `next` continues a word that line `p` (of a cell or column from `left` to
     /// `filled_to`, `end` being where `p` ends as if left aligned) broke at its edge: `p` is
@@ -144,9 +186,53 @@ impl Vocabulary {
             // A slash glued to a word on a full line: as the document writes its slashes,
             // unless it writes these two words apart elsewhere.
             Kind::Slash { glued } => glued && self.slashes_glued() && !self.pair(a, &b.text),
-            Kind::Letters => self.reads_as_one(a, &b.text, &b_whole),
+            Kind::Letters => self.letters_join(a, b, next, after, &b_whole),
             Kind::Capitals => self.joins(a, &b.text, &b_whole),
         }
+    }
+
+    /// Whether the letters `a` and `b` (the first word of line `next`) are one word. A piece
+    /// after the break spelled as a preposition or a conjunction ([`function_words`]) is
+    /// weighed by how it stands: followed by punctuation it is no such word and ends the word
+    /// before ("туберкуло" + "за;"); after a word the document writes whole it is the word it
+    /// is spelled as ("медиатори" + "и родители"), when the document commonly writes it as a
+    /// word (at least a tenth as often as its words end with it: "и", not "но") and never
+    /// writes the whole; ending the cell's text, only the spelling decides.
+    fn letters_join(
+        &self,
+        a: &str,
+        b: &super::lines::Word,
+        next: &TextLine,
+        after: Option<&TextLine>,
+        b_whole: &str,
+    ) -> bool {
+        let a_word = a.rsplit(['/', '-']).next().unwrap_or(a);
+        let apart = || {
+            let common = u64::from(self.whole(&b.text)) * 10 >= u64::from(self.ending(&b.text));
+            common && self.known(a_word) && !self.known(&format!("{a_word}{}", b.text))
+        };
+        match function_word_piece(b, next, after) {
+            Some(Standing::Punctuated) => true,
+            Some(_) if apart() => false,
+            Some(Standing::EndsText) => self.spelled_as_one(a, &b.text),
+            _ => self.reads_as_one(a, &b.text, b_whole),
+        }
+    }
+
+    /// Whether the letters `a` and `b` read as one word by the way the document spells its
+    /// words and how often `a` begins longer words, leaving out how often `b` is written as a
+    /// word (for a piece that cannot be the word it is spelled as).
+    fn spelled_as_one(&self, a: &str, b: &str) -> bool {
+        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+        if self.known(&format!("{a}{b}")) {
+            return true;
+        }
+        let (a, b) = (bare(a), bare(b));
+        if a.is_empty() || b.is_empty() {
+            return false;
+        }
+        let ratio = |x: u32, y: u32| (f64::from(x) + 1.0) / (f64::from(y) + 1.0);
+        self.one_word(&a, &b) + ratio(self.beginning(&a), self.whole(&a)).ln() > 0.0
     }
 
     /// Whether the letters `a` and `b` read as one word: the whole is written elsewhere; or,
@@ -399,5 +485,35 @@ mod tests {
         let p = line(100.0, 0.0, "включване", false);
         let next = line(86.0, 0.0, "“.", true);
         assert!(words.broken(&p, &next, None, "включване", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_conjunction_after_a_word_the_document_writes_whole_stays_a_word() {
+        // "медиатори" is written whole; "медиатории" never: "и" going on is the conjunction.
+        let words = spelled();
+        let p = line(100.0, 0.0, "медиатори", false);
+        let next = line(86.0, 0.0, "и родители", true);
+        assert!(!words.broken(&p, &next, None, "медиатори", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_preposition_followed_by_punctuation_ends_the_word_broken_before_it() {
+        // "за" is a common word of the document, but no preposition stands before a semicolon.
+        let words = spelled();
+        let p = line(100.0, 0.0, "туберкуло", false);
+        let next = line(86.0, 0.0, "за; ваксини", true);
+        assert!(words.broken(&p, &next, None, "туберкуло", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn a_preposition_ending_a_cell_joins_only_where_the_spelling_reads_one_word() {
+        // The row may go on in a row of its own ("механизъм за" + "насочване"), so the end
+        // of the cell alone does not join; the spelling does ("гимназиал" + "на").
+        let words = spelled();
+        let next = line(86.0, 0.0, "на", true);
+        let p = line(100.0, 0.0, "гимназиал", false);
+        assert!(words.broken(&p, &next, None, "гимназиал", (0.0, 55.0), p.x1));
+        let p = line(100.0, 0.0, "медиатори", false);
+        assert!(!words.broken(&p, &next, None, "медиатори", (0.0, 55.0), p.x1));
     }
 }
