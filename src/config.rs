@@ -37,6 +37,8 @@ pub struct Config {
     /// The mail server e-mail is sent through (`[smtp]`); without a host nothing is sent and
     /// administrators read the messages on `/admin/outbox`.
     pub smtp: SmtpConfig,
+    /// Text recognition of scanned PDFs (`[ocr]`, `PLANMON_OCR=1`), off by default.
+    pub ocr: crate::import::pdf::ocr::Ocr,
 }
 
 /// How e-mail leaves (`[smtp]`, `PLANMON_SMTP_*`).
@@ -168,6 +170,7 @@ impl Default for Config {
             open_data: OpenData::default(),
             limits: ReadLimits::DEFAULT,
             smtp: SmtpConfig::default(),
+            ocr: crate::import::pdf::ocr::Ocr::OFF,
         }
     }
 }
@@ -263,6 +266,15 @@ impl Config {
                         value: value.clone(),
                     })?
                 }
+                _ if name.starts_with("PLANMON_OCR") => {
+                    config
+                        .ocr
+                        .set_env(&name, &value)
+                        .map_err(|()| ConfigError::Env {
+                            name: name.clone(),
+                            value: value.clone(),
+                        })?;
+                }
                 _ => {
                     if let Some(limit) = name.strip_prefix("PLANMON_LIMIT_") {
                         let parsed = value.parse::<u64>().ok().filter(|v| *v > 0);
@@ -298,6 +310,7 @@ impl Config {
     pub fn read_limits(&self) -> ReadLimits {
         ReadLimits {
             file_bytes: self.max_upload_bytes as u64,
+            ocr: self.ocr,
             ..self.limits
         }
     }
