@@ -57,8 +57,27 @@ pub fn parse_pgm(bytes: &[u8]) -> Option<Gray> {
     })
 }
 
-/// Darker than this is ink.
-const DARK: u8 = 140;
+/// Ink is this much darker than the paper (the page's median grey): a thin ruling scanned or
+/// rendered at 300 dpi is a light grey line, not a black one.
+const INK_BELOW_PAPER: i32 = 55;
+
+/// The grey below which a pixel is ink on this page.
+fn ink_level(image: &Gray) -> u8 {
+    let mut histogram = [0usize; 256];
+    for p in &image.pixels {
+        histogram[usize::from(*p)] += 1;
+    }
+    let half = image.pixels.len() / 2;
+    let mut seen = 0usize;
+    let median = histogram
+        .iter()
+        .position(|n| {
+            seen += n;
+            seen > half
+        })
+        .unwrap_or(255);
+    u8::try_from((median as i32 - INK_BELOW_PAPER).clamp(60, 200)).unwrap_or(200)
+}
 /// Most rulings on one page; more is a picture.
 pub const MAX_RULINGS: usize = 4_000;
 
@@ -141,7 +160,8 @@ fn bands(
 /// high (y upwards). None when the page has too many dark runs to be rulings.
 pub fn rulings(image: &Gray, pixel: f64, height: f64) -> Vec<Segment> {
     let (w, h) = (image.width, image.height);
-    let at = |x: usize, y: usize| image.pixels.get(y * w + x).is_some_and(|p| *p < DARK);
+    let dark = ink_level(image);
+    let at = |x: usize, y: usize| image.pixels.get(y * w + x).is_some_and(|p| *p < dark);
     // A ruling is longer than a letter is tall or a dash is wide: 18 units (a quarter inch).
     let min_len = (18.0 / pixel).ceil().max(1.0) as usize;
     // ... and thinner than 3 units.
@@ -235,6 +255,19 @@ mod tests {
         assert!((top - 69.0).abs() < 1e-9, "{top}");
         assert!(horizontal.iter().all(|s| s.x0 == 10.0 && s.x1 == 90.0));
         assert!(vertical.iter().any(|s| (s.x0 - 50.5).abs() < 1e-9));
+    }
+
+    #[test]
+    fn a_light_grey_ruling_on_white_paper_is_ink_and_on_grey_paper_the_paper_is_not() {
+        let mut g = table();
+        for p in &mut g.pixels {
+            *p = if *p == 0 { 150 } else { 255 };
+        }
+        assert_eq!(rulings(&g, 1.0, 80.0).len(), 5);
+        for p in &mut g.pixels {
+            *p = if *p == 150 { 40 } else { 190 };
+        }
+        assert_eq!(rulings(&g, 1.0, 80.0).len(), 5);
     }
 
     #[test]
