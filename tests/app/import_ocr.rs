@@ -5,7 +5,7 @@
 //! tesseract missing it is refused saying so. Tests that need tesseract and pdftoppm skip with
 //! a printed reason where they are not installed (CI installs them).
 
-use crate::helpers::{TestApp, upload};
+use crate::helpers::{TestApp, get_admin, upload};
 use planmon::import::budget::ReadLimits;
 use planmon::import::load::import_bytes;
 use planmon::import::pdf::ocr::{Ocr, PDFTOPPM, TESSERACT};
@@ -160,7 +160,7 @@ fn blank_scan() -> Vec<u8> {
     )
 }
 
-/// The first three pages of a seed plan, scanned at 200 dpi.
+/// The seed plan whose first pages are scanned.
 const SEED: &str = "plovdiv-2022-2024.a4-landscape.pdf";
 
 #[test]
@@ -178,8 +178,9 @@ fn a_scanned_plan_is_read_by_ocr_with_its_header_and_measures_and_a_warning_to_c
     let plan = out.plan.expect("a plan from the scan");
     let measures = plan.measures().count();
     eprintln!("measures from the scan: {measures}");
-    // A ratchet: OCR is not exact, but this many measures come out of these pages.
-    assert!(measures >= 5, "{measures} measures");
+    // A ratchet: OCR is not exact, but this many measures come out of these pages (12 with
+    // tesseract 5.3 of Debian 12, as CI installs it).
+    assert!(measures >= 12, "{measures} measures");
     let first = &out.warnings[0];
     assert_eq!(first.kind, WarningKind::Ocr);
     assert!(first.message.contains("OCR"), "{}", first.message);
@@ -248,6 +249,7 @@ async fn the_review_of_a_scan_read_by_ocr_says_its_text_must_be_checked() {
     let app = TestApp::spawn_with(|c| c.ocr.enabled = true).await;
     let bytes = scan(&render(SEED, 2, 150), 150);
     let review = upload(&app, "сканиран.pdf", &bytes).await;
+    let review = app.request(get_admin(&review)).await.body;
     assert!(
         review.contains("разпознат от сканирано изображение (OCR)"),
         "{review}"

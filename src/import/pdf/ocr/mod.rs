@@ -58,31 +58,30 @@ impl Ocr {
         seconds: 600,
     };
 
-    /// Takes a `PLANMON_OCR…` variable; `Err(())` for a bad value, `Ok(false)` for another
-    /// name.
-    pub fn set_env(&mut self, name: &str, value: &str) -> Result<bool, ()> {
-        let number = || {
-            value
-                .trim()
-                .parse::<u32>()
-                .ok()
-                .filter(|v| *v > 0)
-                .ok_or(())
-        };
-        match name {
+    /// Takes a `PLANMON_OCR…` variable; false for a bad value or an unknown name.
+    pub fn set_env(&mut self, name: &str, value: &str) -> bool {
+        let number = || value.trim().parse::<u32>().ok().filter(|v| *v > 0);
+        let slot = match name {
             "PLANMON_OCR" => {
                 self.enabled = match value.trim().to_lowercase().as_str() {
                     "1" | "true" | "yes" | "on" => true,
                     "0" | "false" | "no" | "off" | "" => false,
-                    _ => return Err(()),
-                }
+                    _ => return false,
+                };
+                return true;
             }
-            "PLANMON_OCR_PAGES" => self.pages = number()?,
-            "PLANMON_OCR_SECONDS" => self.seconds = number()?,
-            "PLANMON_OCR_DPI" => self.dpi = number()?.clamp(72, 600),
-            _ => return Ok(false),
+            "PLANMON_OCR_PAGES" => &mut self.pages,
+            "PLANMON_OCR_SECONDS" => &mut self.seconds,
+            "PLANMON_OCR_DPI" => &mut self.dpi,
+            _ => return false,
+        };
+        match number() {
+            Some(v) => {
+                *slot = v;
+                true
+            }
+            None => false,
         }
-        Ok(true)
     }
 }
 

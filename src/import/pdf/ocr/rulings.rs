@@ -179,7 +179,7 @@ pub fn rulings(image: &Gray, pixel: f64, height: f64) -> Vec<Segment> {
             });
         }
     }
-    if let Some(columns) = bands(w, h, |x, y| at(x, y), min_len, max_thick) {
+    if let Some(columns) = bands(w, h, at, min_len, max_thick) {
         for b in &columns {
             let x = mid(b) * pixel;
             out.push(Segment {
