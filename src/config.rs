@@ -37,6 +37,8 @@ pub struct Config {
     /// The mail server e-mail is sent through (`[smtp]`); without a host nothing is sent and
     /// administrators read the messages on `/admin/outbox`.
     pub smtp: SmtpConfig,
+    /// Text recognition of scanned PDFs (`[ocr]`, `PLANMON_OCR=1`), off by default.
+    pub ocr: crate::import::pdf::ocr::Ocr,
 }
 
 /// How e-mail leaves (`[smtp]`, `PLANMON_SMTP_*`).
@@ -168,6 +170,7 @@ impl Default for Config {
             open_data: OpenData::default(),
             limits: ReadLimits::DEFAULT,
             smtp: SmtpConfig::default(),
+            ocr: crate::import::pdf::ocr::Ocr::OFF,
         }
     }
 }
@@ -263,6 +266,14 @@ impl Config {
                         value: value.clone(),
                     })?
                 }
+                _ if name.starts_with("PLANMON_OCR") => {
+                    if !config.ocr.set_env(&name, &value) {
+                        return Err(ConfigError::Env {
+                            name: name.clone(),
+                            value: value.clone(),
+                        });
+                    }
+                }
                 _ => {
                     if let Some(limit) = name.strip_prefix("PLANMON_LIMIT_") {
                         let parsed = value.parse::<u64>().ok().filter(|v| *v > 0);
@@ -298,6 +309,7 @@ impl Config {
     pub fn read_limits(&self) -> ReadLimits {
         ReadLimits {
             file_bytes: self.max_upload_bytes as u64,
+            ocr: self.ocr,
             ..self.limits
         }
     }
@@ -537,6 +549,29 @@ mod tests {
         assert_eq!(limits.rows, 7);
         assert_eq!(limits.file_bytes, 1000);
         assert_eq!(limits.zip_entries, ReadLimits::DEFAULT.zip_entries);
+        assert!(!limits.ocr.enabled, "OCR is off by default");
+    }
+
+    #[test]
+    fn ocr_is_switched_on_by_the_file_or_the_environment_and_reaches_the_readers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("planmon.toml");
+        std::fs::write(
+            &file,
+            "[ocr]
+enabled = true
+pages = 20
+",
+        )
+        .expect("write");
+        let c = Config::load(Some(&file), env(&[("PLANMON_OCR_SECONDS", "90")])).expect("load");
+        let ocr = c.read_limits().ocr;
+        assert!(ocr.enabled);
+        assert_eq!((ocr.pages, ocr.seconds, ocr.dpi), (20, 90, 300));
+        let c = Config::load(None, env(&[("PLANMON_OCR", "1")])).expect("load");
+        assert!(c.read_limits().ocr.enabled);
+        assert!(Config::load(None, env(&[("PLANMON_OCR", "perhaps")])).is_err());
+        assert!(Config::load(None, env(&[("PLANMON_OCR_PAGES", "0")])).is_err());
     }
 
     #[test]

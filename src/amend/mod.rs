@@ -105,7 +105,11 @@ pub fn read_input_within(
             keys,
         });
     }
-    let (_, doc) = crate::import::read::read_document_within(file_name, bytes, &limits)?;
+    // The document as the importer read it (a scan is recognised once, not twice).
+    let doc = match out {
+        Ok(out) => out.document,
+        Err(_) => crate::import::read::read_document_within(file_name, bytes, &limits)?.1,
+    };
     let text = document_text(&doc);
     let reading = decision::read(&text);
     if reading.proposed.is_empty() && reading.not_understood.is_empty() {

@@ -40,6 +40,10 @@ pub struct ReadLimits {
     pub measures: u64,
     /// A saved import draft, as stored, in bytes.
     pub draft_bytes: u64,
+    /// Whether and how far a scanned PDF is read by OCR (set from the configuration's `[ocr]`,
+    /// not from `[limits]`).
+    #[serde(skip)]
+    pub ocr: super::pdf::ocr::Ocr,
 }
 
 impl ReadLimits {
@@ -53,6 +57,7 @@ impl ReadLimits {
         depth: 256,
         measures: 5_000,
         draft_bytes: 48 * 1024 * 1024,
+        ocr: super::pdf::ocr::Ocr::OFF,
     };
 }
 

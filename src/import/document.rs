@@ -71,6 +71,18 @@ impl Location {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Document {
     pub blocks: Vec<Block>,
+    /// What the reader says about the whole document (its text was recognised by OCR), given
+    /// to the import's warnings.
+    pub notes: Vec<super::ImportWarning>,
+}
+
+impl Document {
+    pub fn new(blocks: Vec<Block>) -> Document {
+        Document {
+            blocks,
+            notes: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

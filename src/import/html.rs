@@ -42,7 +42,7 @@ pub fn read_html(text: &str, budget: &mut ReadBudget) -> Result<Document, Import
         w.walk(child)?;
     }
     w.flush();
-    Ok(Document { blocks: w.blocks })
+    Ok(Document::new(w.blocks))
 }
 
 /// Elements that never hold others (void) or whose end the parser implies (a new `<p>`, `<li>`

@@ -40,8 +40,9 @@ pub fn import_bytes_with_progress(
 ) -> Result<ImportOutcome, ImportError> {
     let size = bytes.len() as u64;
     progress(Stage::Parsing, 0, size);
-    let (format, doc) = super::read::read_document_within(file_name, bytes, &options.limits)?;
+    let (format, mut doc) = super::read::read_document_within(file_name, bytes, &options.limits)?;
     progress(Stage::Parsing, size, size);
+    let notes = std::mem::take(&mut doc.notes);
     let mut out = match format {
         SourceFormat::Json => plan_json_outcome(file_name, bytes, doc, options)?,
         // planmon's own plan workbook (`opendata::plan_xlsx`) is read exactly, not recognised.
@@ -52,6 +53,7 @@ pub fn import_bytes_with_progress(
             progress(Stage::Recognising, done, all)
         }),
     };
+    out.warnings.splice(0..0, notes);
     if let Some(plan) = &out.plan {
         ReadBudget::new(file_name, options.limits).check_measures(plan.measures().count())?;
     }

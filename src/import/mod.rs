@@ -26,6 +26,7 @@ pub mod sheet;
 pub mod store;
 pub mod template;
 pub mod text;
+pub mod tool;
 pub mod upload;
 
 pub use read::read_document;
@@ -130,6 +131,8 @@ pub enum WarningKind {
     MissingMetadata,
     /// A row continued across a page break was joined to the row before it.
     JoinedRow,
+    /// The text was recognised from a scan (OCR) and must be checked.
+    Ocr,
     /// Anything else worth a look.
     Other,
 }

@@ -363,7 +363,7 @@ fn lines_document(text: &str, budget: &mut ReadBudget) -> Result<Document, Impor
             });
         }
     }
-    Ok(Document { blocks })
+    Ok(Document::new(blocks))
 }
 
 #[cfg(test)]

@@ -104,6 +104,7 @@ fn kind_code(kind: WarningKind) -> &'static str {
         WarningKind::NewName => "new_name",
         WarningKind::MissingMetadata => "missing_metadata",
         WarningKind::JoinedRow => "joined_row",
+        WarningKind::Ocr => "ocr",
         WarningKind::Other => "other",
     }
 }

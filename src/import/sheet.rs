@@ -98,7 +98,7 @@ pub fn read_xlsx(
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         blocks.extend(sheet_tables(&name, n + 1, &cells, &merges, budget)?);
     }
-    Ok(Document { blocks })
+    Ok(Document::new(blocks))
 }
 
 /// The cells present on an XLSX sheet, read one by one from its XML, each charged to the
@@ -163,7 +163,7 @@ pub fn read_ods(
         let _ =
             Ods::<Cursor<&[u8]>>::new(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
     }
-    Ok(Document { blocks })
+    Ok(Document::new(blocks))
 }
 
 fn data_text(d: &Data) -> String {
@@ -428,7 +428,7 @@ pub fn read_csv(file: &str, text: &str, budget: &mut ReadBudget) -> Result<Docum
             })
         })
         .collect();
-    Ok(Document { blocks })
+    Ok(Document::new(blocks))
 }
 
 #[cfg(test)]

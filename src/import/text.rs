@@ -91,7 +91,7 @@ fn parse_text(text: &str, budget: &mut ReadBudget) -> Result<Document, ImportErr
     if let Some(t) = table.take() {
         blocks.push(Block::Table(t));
     }
-    Ok(Document { blocks })
+    Ok(Document::new(blocks))
 }
 
 /// A Markdown table rule: every cell only dashes and colons, at least one with two dashes.

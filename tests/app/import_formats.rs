@@ -96,6 +96,7 @@ fn table_lines(doc: &Document) -> Vec<Vec<Vec<String>>> {
             .filter(|b| matches!(b, Block::Table(_)))
             .cloned()
             .collect(),
+        ..Document::default()
     };
     sheet_lines(&tables)
 }

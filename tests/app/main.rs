@@ -26,6 +26,7 @@ mod import_formats;
 mod import_fuzz;
 mod import_headers;
 mod import_names;
+mod import_ocr;
 mod import_pdf;
 mod import_seeds;
 mod import_template;

@@ -345,7 +345,7 @@ fn parse_document<B: BufRead>(
             _ => {}
         }
     }
-    Ok(Document { blocks })
+    Ok(Document::new(blocks))
 }
 
 /// Elements that matter as empty tags (or whose start tag carries all they say).

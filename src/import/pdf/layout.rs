@@ -189,7 +189,7 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
     if let Some((t, n, _)) = open.take() {
         blocks.push(Block::Table(to_table(t, n, &words)));
     }
-    Document { blocks }
+    Document::new(blocks)
 }
 
 /// Whether `next`, the first text of a page, continues the sentence `before` that ended the

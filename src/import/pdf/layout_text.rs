@@ -335,7 +335,7 @@ fn with_tables(lines: &[GridLine], tables: &[CodedTable]) -> Document {
             }
         }
     }
-    Document { blocks: out }
+    Document::new(out)
 }
 
 /// A code broken over the lines of its narrow cell ("1.1" and ".") is one word.

@@ -9,8 +9,8 @@
 //! before), the decompressed size of every stream (the unpacked limit), the text of the glyphs,
 //! the nesting of forms (the depth limit), the rows and cells laid out; and by [`PdfLimits`]:
 //! pages, content operators and glyphs; a content stream is decoded a piece at a time
-//! ([`pieces`]). A PDF with pages but no text layer (a scan) is refused with a
-//! message saying so.
+//! ([`pieces`]). A PDF with pages but no text layer (a scan) is read by OCR when the
+//! administrator has switched it on ([`ocr`]), and refused with a message saying so otherwise.
 
 mod aligned;
 mod content;
@@ -21,6 +21,7 @@ mod grid;
 mod layout;
 pub mod layout_text;
 mod lines;
+pub mod ocr;
 mod pieces;
 mod spelling;
 mod unruled;
@@ -93,9 +94,22 @@ pub fn read_pdf(
     bytes: &[u8],
     budget: &mut ReadBudget,
 ) -> Result<Document, ImportError> {
-    let pages = read_pages(file, bytes, &PdfLimits::default(), budget)?;
-    let doc = layout::layout(&pages);
+    let pages = read_all_pages(file, bytes, &PdfLimits::default(), budget)?;
+    if has_text(&pages) || !budget.limits().ocr.enabled || !is_scan(&pages) {
+        check_text(file, &pages)?;
+        let doc = layout::layout(&pages);
+        charge(&doc, budget)?;
+        return Ok(doc);
+    }
+    let pages = ocr::read_scan(file, bytes, &pages, budget)?;
+    let mut doc = layout::layout(&pages);
     charge(&doc, budget)?;
+    doc.notes.push(super::ImportWarning {
+        kind: super::WarningKind::Ocr,
+        at: "целият документ".into(),
+        measure_key: None,
+        message: ocr::CHECK_TEXT.into(),
+    });
     Ok(doc)
 }
 
@@ -115,8 +129,45 @@ fn charge(doc: &Document, budget: &mut ReadBudget) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Reads the pages' glyphs and rulings.
+/// Reads the pages' glyphs and rulings; a PDF without text is refused.
 pub fn read_pages(
+    file: &str,
+    bytes: &[u8],
+    limits: &PdfLimits,
+    budget: &mut ReadBudget,
+) -> Result<Vec<Page>, ImportError> {
+    let pages = read_all_pages(file, bytes, limits, budget)?;
+    check_text(file, &pages)?;
+    Ok(pages)
+}
+
+fn has_text(pages: &[Page]) -> bool {
+    pages
+        .iter()
+        .any(|p| p.glyphs.iter().any(|g| !g.text.trim().is_empty()))
+}
+
+fn is_scan(pages: &[Page]) -> bool {
+    pages.iter().any(|p| p.images > 0)
+}
+
+/// Refuses pages without text, saying whether they are a scan.
+fn check_text(file: &str, pages: &[Page]) -> Result<(), ImportError> {
+    if has_text(pages) {
+        return Ok(());
+    }
+    Err(ImportError::UnknownFormat {
+        file: file.to_string(),
+        detail: if is_scan(pages) {
+            ocr::SCANNED.into()
+        } else {
+            "PDF файлът няма текст".into()
+        },
+    })
+}
+
+/// Reads the pages' glyphs and rulings, with or without text.
+fn read_all_pages(
     file: &str,
     bytes: &[u8],
     limits: &PdfLimits,
@@ -174,22 +225,6 @@ pub fn read_pages(
             return Err(e);
         }
         pages.push(page.map_err(|detail| corrupt(format!("страница {}: {detail}", n + 1)))?);
-    }
-    let has_text = pages
-        .iter()
-        .any(|p| p.glyphs.iter().any(|g| !g.text.trim().is_empty()));
-    if !has_text {
-        let scanned = pages.iter().any(|p| p.images > 0);
-        return Err(ImportError::UnknownFormat {
-            file: file.to_string(),
-            detail: if scanned {
-                "PDF файлът съдържа само изображения (сканиран документ) и няма текстов слой: \
-                 разпознайте текста му (OCR) или качете документа като DOCX или текстов PDF"
-                    .into()
-            } else {
-                "PDF файлът няма текст".into()
-            },
-        });
     }
     Ok(pages)
 }

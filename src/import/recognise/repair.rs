@@ -180,8 +180,6 @@ impl Trace {
         self.row_end();
         self.blocks
             .retain(|b| !matches!(b, Block::Table(t) if t.rows.is_empty()));
-        Document {
-            blocks: self.blocks,
-        }
+        Document::new(self.blocks)
     }
 }

@@ -162,6 +162,7 @@ fn sheet(rows: &[&[&str]]) -> crate::import::document::Document {
             rows,
             at: Location::default(),
         })],
+        ..Document::default()
     }
 }
 
@@ -223,6 +224,7 @@ fn a_merged_header_cell_covers_the_columns_it_spans() {
                 at: Location::default(),
             }),
         ],
+        ..Document::default()
     };
     let out = recognise(&doc, SourceFormat::Docx, &ImportOptions::default());
     let m = &measures(&out)[0];

@@ -1,0 +1,266 @@
+//! Text recognition (OCR) of a scanned PDF, a PDF whose pages only paint images: off unless
+//! the administrator switches it on (`[ocr] enabled = true`, or `PLANMON_OCR=1`). Each page is
+//! rendered to a grey image by pdftoppm (poppler-utils) and read by tesseract with Bulgarian
+//! and English (`tsv`: words with their boxes); the words become the reader's glyphs
+//! ([`words`]) and the long dark lines of the image its rulings ([`rulings`]), so the layout
+//! analysis builds paragraphs and tables from them as from a text layer. The programs run
+//! through [`crate::import::tool`], one page at a time, bounded by [`Ocr`]: pages, resolution,
+//! the whole file's time.
+
+mod rulings;
+mod words;
+
+use super::Page;
+use crate::import::ImportError;
+use crate::import::budget::ReadBudget;
+use crate::import::tool::{RunError, Tool, WorkDir, run};
+use std::time::{Duration, Instant};
+
+pub const TESSERACT: Tool = Tool {
+    name: "tesseract",
+    program: "tesseract",
+    env: "PLANMON_TESSERACT",
+};
+
+pub const PDFTOPPM: Tool = Tool {
+    name: "pdftoppm",
+    program: "pdftoppm",
+    env: "PLANMON_PDFTOPPM",
+};
+
+/// The languages tesseract reads a page in.
+pub const LANGUAGES: &str = "bul+eng";
+
+/// The longest side of a page's image, in pixels (an A3 page at 300 dpi is 4,961): a page
+/// that claims to be larger is rendered at a lower resolution.
+const MAX_SIDE_PIXELS: f64 = 6_000.0;
+
+/// Whether and how far scanned PDFs are read by OCR (`[ocr]` in `planmon.toml`,
+/// `PLANMON_OCR`, `PLANMON_OCR_PAGES`, `PLANMON_OCR_SECONDS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Ocr {
+    /// Off by default: recognition is slow (seconds a page) and its text must be checked.
+    pub enabled: bool,
+    /// Pages of one scan read at most; a longer scan is refused.
+    pub pages: u32,
+    /// The resolution pages are rendered at, dots per inch.
+    pub dpi: u32,
+    /// The time one file's recognition may take, all pages together, in seconds.
+    pub seconds: u32,
+}
+
+impl Ocr {
+    pub const OFF: Ocr = Ocr {
+        enabled: false,
+        pages: 60,
+        dpi: 300,
+        seconds: 600,
+    };
+
+    /// Takes a `PLANMON_OCR…` variable; false for a bad value or an unknown name.
+    pub fn set_env(&mut self, name: &str, value: &str) -> bool {
+        let number = || value.trim().parse::<u32>().ok().filter(|v| *v > 0);
+        let slot = match name {
+            "PLANMON_OCR" => {
+                self.enabled = match value.trim().to_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => true,
+                    "0" | "false" | "no" | "off" | "" => false,
+                    _ => return false,
+                };
+                return true;
+            }
+            "PLANMON_OCR_PAGES" => &mut self.pages,
+            "PLANMON_OCR_SECONDS" => &mut self.seconds,
+            "PLANMON_OCR_DPI" => &mut self.dpi,
+            _ => return false,
+        };
+        match number() {
+            Some(v) => {
+                *slot = v;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Default for Ocr {
+    fn default() -> Ocr {
+        Ocr::OFF
+    }
+}
+
+/// Said of a scan when OCR is off.
+pub const SCANNED: &str = "PDF файлът съдържа само изображения (сканиран документ) и няма \
+    текстов слой: разпознайте текста му (OCR) или качете документа като DOCX или текстов PDF \
+    (администраторът може да включи разпознаването на текст в planmon: [ocr] enabled = true \
+    или PLANMON_OCR=1)";
+
+/// The warning every plan read by OCR carries.
+pub const CHECK_TEXT: &str = "Текстът е разпознат от сканирано изображение (OCR) и може да \
+    съдържа грешки: проверете имената, числата, сумите и сроковете спрямо оригинала.";
+
+/// Reads the pages of a scan (`pages`, as read without text) by OCR.
+pub fn read_scan(
+    file: &str,
+    bytes: &[u8],
+    pages: &[Page],
+    budget: &mut ReadBudget,
+) -> Result<Vec<Page>, ImportError> {
+    let ocr = budget.limits().ocr;
+    let missing = |tool: &Tool, package: &str| ImportError::UnknownFormat {
+        file: file.to_string(),
+        detail: format!(
+            "PDF файлът съдържа само изображения (сканиран документ); разпознаването на текст \
+             (OCR) е включено, но програмата {} не е инсталирана на сървъра (пакет {package}): \
+             инсталирайте я или качете документа като DOCX или текстов PDF",
+            tool.name
+        ),
+    };
+    let tesseract = TESSERACT
+        .find()
+        .ok_or_else(|| missing(&TESSERACT, "tesseract-ocr, tesseract-ocr-bul"))?;
+    let pdftoppm = PDFTOPPM
+        .find()
+        .ok_or_else(|| missing(&PDFTOPPM, "poppler-utils"))?;
+    let invalid = |at: String, detail: String| ImportError::Invalid {
+        file: file.to_string(),
+        at,
+        detail,
+    };
+    if pages.len() > ocr.pages as usize {
+        return Err(invalid(
+            "целият файл".into(),
+            format!(
+                "сканираният PDF има {} страници; разпознаването на текст (OCR) чете най-много {}",
+                pages.len(),
+                ocr.pages
+            ),
+        ));
+    }
+    let dir = WorkDir::create("ocr").map_err(|e| {
+        invalid(
+            "целият файл".into(),
+            format!("временната папка не може да бъде създадена ({e})"),
+        )
+    })?;
+    std::fs::write(dir.path().join("scan.pdf"), bytes).map_err(|e| {
+        invalid(
+            "целият файл".into(),
+            format!("файлът не може да бъде записан за разпознаване ({e})"),
+        )
+    })?;
+    let until = Instant::now() + Duration::from_secs(u64::from(ocr.seconds));
+    let mut out = Vec::with_capacity(pages.len());
+    for page in pages {
+        let at = format!("страница {}", page.number);
+        let tools = Tools {
+            pdftoppm: &pdftoppm,
+            tesseract: &tesseract,
+        };
+        let read = read_page(&tools, dir.path(), page, ocr, until)
+            .map_err(|detail| invalid(at.clone(), detail))?;
+        for g in &read.glyphs {
+            budget.charge_text(g.text.len())?;
+        }
+        out.push(read);
+    }
+    Ok(out)
+}
+
+struct Tools<'a> {
+    pdftoppm: &'a std::path::Path,
+    tesseract: &'a std::path::Path,
+}
+
+/// Renders one page, finds its rulings and reads its words.
+fn read_page(
+    tools: &Tools,
+    dir: &std::path::Path,
+    page: &Page,
+    ocr: Ocr,
+    until: Instant,
+) -> Result<Page, String> {
+    let side = page.width.max(page.height).max(1.0);
+    let dpi = f64::from(ocr.dpi.clamp(72, 600))
+        .min(MAX_SIDE_PIXELS * 72.0 / side)
+        .floor();
+    let n = page.number.to_string();
+    let dpi_text = format!("{dpi}");
+    let left = |what: &str| {
+        until
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                format!(
+                    "разпознаването на текста (OCR) не завърши за {} секунди ({what})",
+                    ocr.seconds
+                )
+            })
+    };
+    let said = |tool: &str, e: RunError| match e {
+        RunError::TimedOut(_) => format!(
+            "разпознаването на текста (OCR) не завърши за {} секунди ({tool})",
+            ocr.seconds
+        ),
+        e => format!("{tool}: {e}"),
+    };
+    run(
+        tools.pdftoppm,
+        [
+            "-r",
+            &dpi_text,
+            "-gray",
+            "-f",
+            &n,
+            "-l",
+            &n,
+            "-singlefile",
+            "scan.pdf",
+            "page",
+        ],
+        dir,
+        &[],
+        left("pdftoppm")?,
+    )
+    .map_err(|e| said("pdftoppm", e))?;
+    let pgm = std::fs::read(dir.join("page.pgm"))
+        .map_err(|e| format!("pdftoppm не записа изображението на страницата ({e})"))?;
+    let image = rulings::parse_pgm(&pgm).ok_or_else(|| {
+        "pdftoppm записа изображение, което не може да бъде прочетено".to_string()
+    })?;
+    drop(pgm);
+    let pixel = 72.0 / dpi;
+    let (width, height) = (image.width as f64 * pixel, image.height as f64 * pixel);
+    let segments = rulings::rulings(&image, pixel, height);
+    drop(image);
+    run(
+        tools.tesseract,
+        [
+            "page.pgm", "page", "--dpi", &dpi_text, "-l", LANGUAGES, "tsv",
+        ],
+        dir,
+        // One core per page: the server runs at most as many heavy tasks as it has cores.
+        &[("OMP_THREAD_LIMIT", "1")],
+        left("tesseract")?,
+    )
+    .map_err(|e| match e {
+        RunError::Failed(_) => format!(
+            "tesseract не можа да разпознае страницата (проверете, че езиковите данни \
+             {LANGUAGES} са инсталирани: пакет tesseract-ocr-bul)"
+        ),
+        e => said("tesseract", e),
+    })?;
+    let tsv = std::fs::read(dir.join("page.tsv"))
+        .map_err(|e| format!("tesseract не записа разпознатия текст ({e})"))?;
+    let glyphs = words::glyphs(&String::from_utf8_lossy(&tsv), pixel, height);
+    Ok(Page {
+        number: page.number,
+        width,
+        height,
+        glyphs,
+        segments,
+        images: page.images,
+    })
+}

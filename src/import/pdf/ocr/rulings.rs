@@ -1,0 +1,283 @@
+//! The ruling lines of a scanned page, found in its image: a scan's tables have their lines
+//! only as dark pixels. Long runs of dark pixels along a pixel row (or column) that continue
+//! on the rows next to it are one ruling, as thick as the rows it covers; a band thicker than
+//! a ruling is a filled area, not a line. The rulings become the reader's [`Segment`]s, so the
+//! ruled-table analysis reads a scanned table as it reads a drawn one. One pass over the
+//! pixels each way, and at most [`MAX_RULINGS`] rulings a page (a photograph is no table).
+
+use super::super::Segment;
+
+/// A grey image as `pdftoppm -gray` writes it (binary PGM, one byte a pixel).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gray {
+    pub width: usize,
+    pub height: usize,
+    pub pixels: Vec<u8>,
+}
+
+/// Reads a binary PGM ("P5", width, height, maximum value 255, then the pixels).
+pub fn parse_pgm(bytes: &[u8]) -> Option<Gray> {
+    let mut fields = Vec::new();
+    let mut at = 0usize;
+    while fields.len() < 4 {
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b'#') {
+            while at < bytes.len() && bytes[at] != b'\n' {
+                at += 1;
+            }
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if start == at {
+            return None;
+        }
+        fields.push(std::str::from_utf8(&bytes[start..at]).ok()?);
+    }
+    // One whitespace byte ends the header.
+    at += 1;
+    let (width, height) = (
+        fields[1].parse::<usize>().ok()?,
+        fields[2].parse::<usize>().ok()?,
+    );
+    if fields[0] != "P5" || fields[3] != "255" {
+        return None;
+    }
+    let pixels = bytes
+        .get(at..at.checked_add(width.checked_mul(height)?)?)?
+        .to_vec();
+    Some(Gray {
+        width,
+        height,
+        pixels,
+    })
+}
+
+/// Ink is this much darker than the paper (the page's median grey): a thin ruling scanned or
+/// rendered at 300 dpi is a light grey line, not a black one.
+const INK_BELOW_PAPER: i32 = 55;
+
+/// The grey below which a pixel is ink on this page.
+fn ink_level(image: &Gray) -> u8 {
+    let mut histogram = [0usize; 256];
+    for p in &image.pixels {
+        histogram[usize::from(*p)] += 1;
+    }
+    let half = image.pixels.len() / 2;
+    let mut seen = 0usize;
+    let median = histogram
+        .iter()
+        .position(|n| {
+            seen += n;
+            seen > half
+        })
+        .unwrap_or(255);
+    u8::try_from((median as i32 - INK_BELOW_PAPER).clamp(60, 200)).unwrap_or(200)
+}
+/// Most rulings on one page; more is a picture.
+pub const MAX_RULINGS: usize = 4_000;
+
+/// One run of ink along a pixel row or column, growing into a band over the next ones.
+#[derive(Debug, Clone, Copy)]
+struct Band {
+    from: usize,
+    to: usize,
+    first: usize,
+    last: usize,
+}
+
+/// Bands of ink at least `min_len` pixels long and at most `max_thick` thick, along the
+/// lines of an image `lines` × `len` read by `ink(line, i)`. A gap of a pixel or two in a run
+/// (a scan's noise) does not break it.
+fn bands(
+    lines: usize,
+    len: usize,
+    ink: impl Fn(usize, usize) -> bool,
+    min_len: usize,
+    max_thick: usize,
+) -> Option<Vec<Band>> {
+    let mut open: Vec<Band> = Vec::new();
+    let mut done: Vec<Band> = Vec::new();
+    for line in 0..lines {
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < len {
+            if !ink(line, i) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut end = i;
+            while i < len
+                && (ink(line, i) || (i + 2 < len && (ink(line, i + 1) || ink(line, i + 2))))
+            {
+                if ink(line, i) {
+                    end = i;
+                }
+                i += 1;
+            }
+            if end + 1 - start >= min_len {
+                runs.push((start, end));
+            }
+        }
+        let mut next = Vec::with_capacity(runs.len());
+        for (from, to) in runs {
+            let joined = open.iter().position(|b| from < b.to && b.from < to);
+            match joined {
+                Some(k) => {
+                    let b = open.swap_remove(k);
+                    next.push(Band {
+                        from: b.from.min(from),
+                        to: b.to.max(to),
+                        first: b.first,
+                        last: line,
+                    });
+                }
+                None => next.push(Band {
+                    from,
+                    to,
+                    first: line,
+                    last: line,
+                }),
+            }
+        }
+        done.append(&mut open);
+        open = next;
+        if done.len() + open.len() > MAX_RULINGS * 4 {
+            return None;
+        }
+    }
+    done.append(&mut open);
+    done.retain(|b| b.last - b.first < max_thick);
+    (done.len() <= MAX_RULINGS).then_some(done)
+}
+
+/// The rulings of a page image whose pixels are `pixel` PDF units, on a page `height` units
+/// high (y upwards). None when the page has too many dark runs to be rulings.
+pub fn rulings(image: &Gray, pixel: f64, height: f64) -> Vec<Segment> {
+    let (w, h) = (image.width, image.height);
+    let dark = ink_level(image);
+    let at = |x: usize, y: usize| image.pixels.get(y * w + x).is_some_and(|p| *p < dark);
+    // A ruling is longer than a letter is tall or a dash is wide: 18 units (a quarter inch).
+    let min_len = (18.0 / pixel).ceil().max(1.0) as usize;
+    // ... and thinner than 3 units.
+    let max_thick = (3.0 / pixel).ceil().max(1.0) as usize;
+    let mut out = Vec::new();
+    let mid = |b: &Band| (b.first + b.last) as f64 / 2.0 + 0.5;
+    if let Some(rows) = bands(h, w, |y, x| at(x, y), min_len, max_thick) {
+        for b in &rows {
+            let y = height - mid(b) * pixel;
+            out.push(Segment {
+                x0: b.from as f64 * pixel,
+                y0: y,
+                x1: (b.to + 1) as f64 * pixel,
+                y1: y,
+            });
+        }
+    }
+    if let Some(columns) = bands(w, h, at, min_len, max_thick) {
+        for b in &columns {
+            let x = mid(b) * pixel;
+            out.push(Segment {
+                x0: x,
+                y0: height - (b.to + 1) as f64 * pixel,
+                x1: x,
+                y1: height - b.from as f64 * pixel,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A white image with a 2-pixel frame of a table from (10, 10) to (89, 59) and a column
+    /// line at x = 50, and some short ink that is text.
+    fn table() -> Gray {
+        let (width, height) = (100, 80);
+        let mut pixels = vec![255u8; width * height];
+        let mut ink = |x: usize, y: usize| pixels[y * width + x] = 0;
+        for x in 10..90 {
+            for t in 0..2 {
+                ink(x, 10 + t);
+                ink(x, 58 + t);
+            }
+        }
+        for y in 10..60 {
+            for t in 0..2 {
+                ink(10 + t, y);
+                ink(88 + t, y);
+                ink(50, y);
+            }
+        }
+        for x in 20..25 {
+            ink(x, 30);
+        }
+        Gray {
+            width,
+            height,
+            pixels,
+        }
+    }
+
+    fn pgm(g: &Gray) -> Vec<u8> {
+        let mut out = format!("P5\n# made by a test\n{} {}\n255\n", g.width, g.height).into_bytes();
+        out.extend_from_slice(&g.pixels);
+        out
+    }
+
+    #[test]
+    fn a_binary_pgm_is_read_and_a_short_or_other_one_is_not() {
+        let g = table();
+        assert_eq!(parse_pgm(&pgm(&g)), Some(g.clone()));
+        let bytes = pgm(&g);
+        assert_eq!(parse_pgm(&bytes[..bytes.len() - 1]), None);
+        assert_eq!(parse_pgm(b"P6\n1 1\n255\n\0\0\0"), None);
+        assert_eq!(parse_pgm(b"P5\n99999999999 99999999999\n255\n"), None);
+        assert_eq!(parse_pgm(b""), None);
+    }
+
+    #[test]
+    fn the_frame_and_column_line_of_a_table_are_rulings_and_short_ink_is_not() {
+        // A pixel of one unit: rulings are 18 pixels or longer, thinner than 3.
+        let s = rulings(&table(), 1.0, 80.0);
+        let horizontal: Vec<_> = s.iter().filter(|s| s.y0 == s.y1).collect();
+        let vertical: Vec<_> = s.iter().filter(|s| s.x0 == s.x1).collect();
+        assert_eq!(horizontal.len(), 2, "{s:?}");
+        assert_eq!(vertical.len(), 3, "{s:?}");
+        let top = horizontal.iter().map(|s| s.y0).fold(0.0, f64::max);
+        assert!((top - 69.0).abs() < 1e-9, "{top}");
+        assert!(horizontal.iter().all(|s| s.x0 == 10.0 && s.x1 == 90.0));
+        assert!(vertical.iter().any(|s| (s.x0 - 50.5).abs() < 1e-9));
+    }
+
+    #[test]
+    fn a_light_grey_ruling_on_white_paper_is_ink_and_on_grey_paper_the_paper_is_not() {
+        let mut g = table();
+        for p in &mut g.pixels {
+            *p = if *p == 0 { 150 } else { 255 };
+        }
+        assert_eq!(rulings(&g, 1.0, 80.0).len(), 5);
+        for p in &mut g.pixels {
+            *p = if *p == 150 { 40 } else { 190 };
+        }
+        assert_eq!(rulings(&g, 1.0, 80.0).len(), 5);
+    }
+
+    #[test]
+    fn a_filled_area_is_no_ruling() {
+        let (width, height) = (60, 60);
+        let g = Gray {
+            width,
+            height,
+            pixels: vec![0u8; width * height],
+        };
+        assert!(rulings(&g, 1.0, 60.0).is_empty());
+    }
+}

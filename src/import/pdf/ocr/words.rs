@@ -1,0 +1,150 @@
+//! tesseract's word boxes (its `tsv` output: one row per page, block, paragraph, line and word,
+//! with the box in pixels from the top left and the word's confidence) turned into the PDF
+//! reader's own glyphs: one glyph per letter, the word's box shared evenly among its letters,
+//! in PDF units with y upwards, every word of a line on the line's baseline. The layout
+//! analysis then reads them as it reads a text layer.
+
+use super::super::Glyph;
+
+/// A word of a line as tesseract boxed it, in pixels from the top left.
+#[derive(Debug, Clone, PartialEq)]
+struct WordBox {
+    left: f64,
+    width: f64,
+    text: String,
+}
+
+/// A line of words and the line's box (top and height in pixels).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct LineBox {
+    top: f64,
+    height: f64,
+    words: Vec<WordBox>,
+}
+
+/// Words tesseract is this unsure of and that hold no letter or digit are specks and the
+/// edges of rulings, not text.
+const SPECK_CONFIDENCE: f64 = 30.0;
+
+/// The lines of a page from tesseract's TSV.
+fn lines(tsv: &str) -> Vec<LineBox> {
+    let mut out: Vec<LineBox> = Vec::new();
+    for row in tsv.lines().skip(1) {
+        let f: Vec<&str> = row.split('\t').collect();
+        if f.len() < 12 {
+            continue;
+        }
+        let num = |i: usize| f[i].trim().parse::<f64>().ok();
+        let (Some(level), Some(left), Some(top), Some(width), Some(height)) =
+            (num(0), num(6), num(7), num(8), num(9))
+        else {
+            continue;
+        };
+        if width <= 0.0 || height <= 0.0 {
+            continue;
+        }
+        if level == 4.0 {
+            out.push(LineBox {
+                top,
+                height,
+                words: Vec::new(),
+            });
+            continue;
+        }
+        if level != 5.0 {
+            continue;
+        }
+        let text = f[11..].join("\t").trim().to_string();
+        let confidence = num(10).unwrap_or(0.0);
+        let speck = confidence < SPECK_CONFIDENCE && !text.chars().any(char::is_alphanumeric);
+        // A ruling read as a bar is no text.
+        let bar = text.chars().all(|c| matches!(c, '|' | '¦' | '_'));
+        if text.is_empty() || speck || bar {
+            continue;
+        }
+        let word = WordBox { left, width, text };
+        match out.last_mut() {
+            Some(line) => line.words.push(word),
+            None => out.push(LineBox {
+                top,
+                height,
+                words: vec![word],
+            }),
+        }
+    }
+    out.retain(|l| !l.words.is_empty());
+    out
+}
+
+/// The glyphs of a page `height` PDF units high whose image was `pixel` PDF units a pixel.
+pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
+    let mut out = Vec::new();
+    for line in lines(tsv) {
+        let size = line.height * pixel;
+        // The line's box reaches from the tops of its capitals to the bottoms of its
+        // descenders; the baseline is about a fifth of the way up.
+        let y = height - (line.top + line.height) * pixel + 0.2 * size;
+        for word in line.words {
+            let letters: Vec<char> = word.text.chars().collect();
+            let each = word.width * pixel / letters.len().max(1) as f64;
+            let x = word.left * pixel;
+            for (i, c) in letters.into_iter().enumerate() {
+                out.push(Glyph {
+                    x0: x + i as f64 * each,
+                    x1: x + (i + 1) as f64 * each,
+                    y,
+                    size,
+                    text: c.to_string(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TSV: &str = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
+1\t1\t0\t0\t0\t0\t0\t0\t2479\t3508\t-1\t
+4\t1\t1\t1\t1\t0\t100\t400\t600\t50\t-1\t
+5\t1\t1\t1\t1\t1\t100\t410\t200\t40\t96.9\tОбщина
+5\t1\t1\t1\t1\t2\t330\t405\t120\t45\t95.1\tСливен
+5\t1\t1\t1\t1\t3\t500\t400\t10\t50\t12.0\t|
+5\t1\t1\t1\t1\t4\t520\t400\t10\t50\t10.0\t~.
+4\t1\t2\t1\t1\t0\t100\t500\t300\t50\t-1\t
+5\t1\t2\t1\t1\t1\t100\t500\t300\t50\t91.0\t2024-2026
+";
+
+    #[test]
+    fn every_letter_of_a_word_becomes_a_glyph_on_its_lines_baseline_in_pdf_units() {
+        // 300 dpi: a pixel is 0.24 of a PDF unit.
+        let g = glyphs(TSV, 0.24, 842.0);
+        let text: String = g.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "ОбщинаСливен2024-2026");
+        let first = &g[0];
+        assert!((first.x0 - 24.0).abs() < 1e-9, "{first:?}");
+        assert!((first.x1 - 32.0).abs() < 1e-9, "{first:?}");
+        assert!((first.size - 12.0).abs() < 1e-9);
+        // The line's bottom at pixel 450 is 108 units from the top; the baseline above it.
+        assert!((first.y - (842.0 - 108.0 + 2.4)).abs() < 1e-9, "{first:?}");
+        assert!(g[..12].iter().all(|x| x.y == first.y));
+        assert!(g[12].y < first.y, "the next line is lower");
+    }
+
+    #[test]
+    fn bars_and_unsure_specks_are_not_text_and_a_short_or_bad_row_is_skipped() {
+        let g = glyphs(TSV, 0.24, 842.0);
+        assert!(!g.iter().any(|g| g.text == "|" || g.text == "~"));
+        assert!(
+            glyphs(
+                "header\n5\t1\tx\n5\t1\t1\t1\t1\t1\ta\tb\tc\td\t9\tдума\n",
+                1.0,
+                100.0
+            )
+            .is_empty()
+        );
+        assert!(glyphs("", 1.0, 100.0).is_empty());
+    }
+}
