@@ -1,9 +1,10 @@
 //! Columns a coded table's header does not show but its body does: codes written at the left
 //! of the first column with the column's text after them ("1.2. Осигуряване …", the header's
-//! first name over both) are a column of their own.
+//! first name over both) are a column of their own; header names poppler packed one space
+//! apart are cut where the body's text opens a column under the second name.
 
-use super::GridLine;
 use super::coded::is_code;
+use super::{GridLine, GridWord};
 
 /// Where the text after the codes starts, when the codes stand at the left of the first
 /// column with its text after them: the column most code lines give their second word, left
@@ -22,4 +23,67 @@ pub(super) fn after_codes(lines: &[GridLine], body: &[usize], next: usize) -> Op
         .map(|c| (c[0], c.len()))
         .max_by_key(|(x, c)| (*c, std::cmp::Reverse(*x)))?;
     (count >= 2 && count * 2 > n).then_some(x)
+}
+
+/// How many of the body's lines are looked at for a column's evidence: enough for a table's
+/// first rows, and a bound on the work for each header.
+const EVIDENCE_LINES: usize = 200;
+
+/// How far right of a packed header name the body's text of its column may start, in
+/// characters (poppler moves words right, never left).
+const PACKED_DRIFT: usize = 6;
+
+/// Header names poppler packed one space apart ("Статус Срок") as the columns they are: a
+/// header cell is cut at a space between two of its words (`a` ending one space before `b`)
+/// when no header word runs across that space, the body's text opens (after two spaces or
+/// more, or at a line's start) at `b` or a few characters right of it on two lines at least,
+/// and more body lines open there than have a word running across the place.
+pub(super) fn packed_names(
+    lines: &[GridLine],
+    header: &[usize],
+    body: &[usize],
+    cells: &mut Vec<(usize, usize)>,
+) {
+    let body: Vec<&[GridWord]> = body
+        .iter()
+        .map(|k| lines[*k].words.as_slice())
+        .filter(|w| !w.is_empty())
+        .take(EVIDENCE_LINES)
+        .collect();
+    let head: Vec<&GridWord> = header.iter().flat_map(|k| &lines[*k].words).collect();
+    let mut cuts: Vec<(usize, usize)> = Vec::new();
+    for k in header {
+        for pair in lines[*k].words.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if a.end + 1 != b.start
+                || !cells.iter().any(|c| c.0 <= a.start && b.end <= c.1)
+                || head.iter().any(|w| w.start <= a.end && w.end > b.start)
+            {
+                continue;
+            }
+            let window = b.start..=b.start + PACKED_DRIFT;
+            let opened = body
+                .iter()
+                .filter(|l| {
+                    l.iter().enumerate().any(|(j, w)| {
+                        window.contains(&w.start) && (j == 0 || l[j - 1].end + 2 <= w.start)
+                    })
+                })
+                .count();
+            let across = body
+                .iter()
+                .filter(|l| l.iter().any(|w| w.start < b.start && w.end > b.start))
+                .count();
+            if opened >= 2 && opened > across {
+                cuts.push((a.end, b.start));
+            }
+        }
+    }
+    for (end, start) in cuts {
+        if let Some(i) = cells.iter().position(|c| c.0 < start && end < c.1) {
+            let c = cells[i];
+            cells[i] = (c.0, end);
+            cells.insert(i + 1, (start, c.1));
+        }
+    }
 }

@@ -163,6 +163,7 @@ fn table_at(lines: &[GridLine], floor: usize, c: usize) -> Option<CodedTable> {
 fn columns(lines: &[GridLine], header: &[usize], body: Range<usize>) -> Option<Cells> {
     let body: Vec<usize> = body.collect();
     let mut cells = header_cells(lines, header)?;
+    body_columns::packed_names(lines, header, &body, &mut cells);
     let next = cells.get(1).map_or(usize::MAX, |c| c.0);
     if let Some(x) = body_columns::after_codes(lines, &body, next)
         && let Some(first) = cells.first_mut()
