@@ -87,3 +87,43 @@ pub(super) fn packed_names(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::grid_lines;
+    use super::*;
+    use crate::import::budget::{ReadBudget, ReadLimits};
+
+    fn cells_of(text: &str, header: usize) -> Vec<(usize, usize)> {
+        let lines =
+            grid_lines(text, &mut ReadBudget::new("текст", ReadLimits::DEFAULT)).expect("reads");
+        let mut cells: Vec<(usize, usize)> = lines[header]
+            .pieces()
+            .iter()
+            .map(|p| (p.start, p.end))
+            .collect();
+        let body: Vec<usize> = (header + 1..lines.len()).collect();
+        packed_names(&lines, &[header], &body, &mut cells);
+        cells
+    }
+
+    #[test]
+    fn header_names_packed_one_space_apart_are_cut_where_the_body_shows_their_columns() {
+        let text = "\
+Мерки          Статус Срок     Отговорни
+1.1. Обхват      Текущ   2021 -   Община
+     на деца             2023 г.  Казанлък
+";
+        assert_eq!(cells_of(text, 0), vec![(0, 5), (15, 21), (22, 26), (31, 40)]);
+    }
+
+    #[test]
+    fn words_of_one_name_stay_one_column_when_the_body_runs_across_them() {
+        let text = "\
+Мерки          Отговорна институция
+1.1. Обхват    Община Казанлък и РУО
+     на деца   Регионално управление
+";
+        assert_eq!(cells_of(text, 0), vec![(0, 5), (15, 35)]);
+    }
+}

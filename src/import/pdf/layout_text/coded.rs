@@ -5,7 +5,10 @@
 //! several, gives a column, and the column's boundary is put at most a few characters left of
 //! the header's text, where the fewest words of the body run across it. Poppler moves a word
 //! right when the word before it runs long, so a word belongs to the column its start falls
-//! in, and a dash one space after the word before it stays with that word.
+//! in, and a dash one space after the word before it stays with that word; a cut falling
+//! inside a run of words packed one space apart is put off to where a cell looks to start
+//! ([`runs`]). Header names packed one space apart are cut where the body shows their columns
+//! ([`body_columns`]).
 //!
 //! The rows are cut by the code column: where codes stand on the first line of their rows, a
 //! row runs from its code to the next; where they stand in the middle of their rows (cells
@@ -428,7 +431,10 @@ fn rows(
             .collect()
     };
     let place = |row: &mut Vec<GridCell>, k: usize, bounds: &[usize]| {
-        for (c, words) in split(&lines[k].words, bounds, pairs).into_iter().enumerate() {
+        for (c, words) in split(&lines[k].words, bounds, pairs)
+            .into_iter()
+            .enumerate()
+        {
             if !words.is_empty()
                 && let Some(cell) = row.get_mut(c)
             {

@@ -79,12 +79,72 @@ pub(super) fn later_cut(
             continue;
         }
         let lower = x.text.chars().last().is_some_and(char::is_lowercase);
-        if y.start > x.end + 1
-            || (opens_cell(y) && lower)
-            || (together && pairs.seen(x, y) <= 1)
-        {
+        if y.start > x.end + 1 || (opens_cell(y) && lower) || (together && pairs.seen(x, y) <= 1) {
             return Some(c);
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Words packed one space apart from column `at`, or further where a word starts with
+    /// spaces.
+    fn words(text: &str, at: usize) -> Vec<GridWord> {
+        let mut out = Vec::new();
+        let mut col = at;
+        for w in text.split(' ') {
+            if w.is_empty() {
+                col += 1;
+                continue;
+            }
+            let end = col + w.chars().count();
+            out.push(GridWord {
+                start: col,
+                end,
+                text: w.to_string(),
+            });
+            col = end + 1;
+        }
+        out
+    }
+
+    fn no_tie(_: usize) -> bool {
+        false
+    }
+
+    #[test]
+    fn a_cut_inside_a_packed_run_is_put_off_to_the_word_opening_a_cell() {
+        let w = words("среда за Текущ 2021 –", 30);
+        let pairs = Pairs::of(std::iter::once(w.as_slice()));
+        assert_eq!(later_cut(&w, 1, None, &pairs, no_tie), Some(2));
+    }
+
+    #[test]
+    fn a_cut_before_a_word_opening_a_cell_stays() {
+        let w = words("Текущ 2021 – Детски", 40);
+        let pairs = Pairs::of(std::iter::once(w.as_slice()));
+        assert_eq!(later_cut(&w, 1, None, &pairs, no_tie), None);
+    }
+
+    #[test]
+    fn a_pair_the_document_writes_elsewhere_stays_together() {
+        let line = words("2023 г. градини", 47);
+        let elsewhere = words("2021 – 2023 г.", 0);
+        let pairs = Pairs::of([elsewhere.as_slice(), line.as_slice()].into_iter());
+        assert_eq!(later_cut(&line, 1, None, &pairs, no_tie), Some(2));
+        // Not past the column after next.
+        assert_eq!(later_cut(&line, 1, Some(54), &pairs, no_tie), None);
+    }
+
+    #[test]
+    fn a_long_line_of_packed_words_is_counted_within_bounds() {
+        let text = (0..300_000).map(|n| format!("д{n}")).collect::<Vec<_>>();
+        let w = words(&text.join(" "), 0);
+        let pairs = Pairs::of(std::iter::once(w.as_slice()));
+        assert!(pairs.0.len() <= MAX_PAIRS);
+        assert_eq!(later_cut(&w, 150_000, None, &pairs, no_tie), None);
+    }
 }
