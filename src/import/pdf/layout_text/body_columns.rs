@@ -28,6 +28,10 @@ pub(super) fn after_codes(lines: &[GridLine], body: &[usize], next: usize) -> Op
 /// How many of the body's lines are looked at for a column's evidence: enough for a table's
 /// first rows, and a bound on the work for each header.
 const EVIDENCE_LINES: usize = 200;
+/// A body line with more words than this is no table's line and gives no evidence.
+const MAX_LINE_WORDS: usize = 512;
+/// How many places between packed header names are weighed, a bound on hostile headers.
+const MAX_CANDIDATES: usize = 64;
 
 /// How far right of a packed header name the body's text of its column may start, in
 /// characters (poppler moves words right, never left).
@@ -44,39 +48,57 @@ pub(super) fn packed_names(
     body: &[usize],
     cells: &mut Vec<(usize, usize)>,
 ) {
-    let body: Vec<&[GridWord]> = body
+    let head: Vec<&GridWord> = header.iter().flat_map(|k| &lines[*k].words).collect();
+    let candidates: Vec<(usize, usize)> = header
+        .iter()
+        .flat_map(|k| lines[*k].words.windows(2))
+        .filter(|p| {
+            let (a, b) = (&p[0], &p[1]);
+            // The cell holding both (the cells are sorted and apart).
+            let i = cells.partition_point(|c| c.0 <= a.start);
+            a.end + 1 == b.start && i > 0 && b.end <= cells[i - 1].1
+        })
+        .map(|p| (p[0].end, p[1].start))
+        .take(MAX_CANDIDATES)
+        .filter(|(end, start)| !head.iter().any(|w| w.start <= *end && w.end > *start))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    // Each evidence line: where its text opens after a gap, and its words (left to right).
+    let body: Vec<(Vec<usize>, &[GridWord])> = body
         .iter()
         .map(|k| lines[*k].words.as_slice())
-        .filter(|w| !w.is_empty())
+        .filter(|w| !w.is_empty() && w.len() <= MAX_LINE_WORDS)
         .take(EVIDENCE_LINES)
+        .map(|l| {
+            let opens = (0..l.len())
+                .filter(|j| *j == 0 || l[j - 1].end + 2 <= l[*j].start)
+                .map(|j| l[j].start)
+                .collect();
+            (opens, l)
+        })
         .collect();
-    let head: Vec<&GridWord> = header.iter().flat_map(|k| &lines[*k].words).collect();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    for k in header {
-        for pair in lines[*k].words.windows(2) {
-            let (a, b) = (&pair[0], &pair[1]);
-            if a.end + 1 != b.start
-                || !cells.iter().any(|c| c.0 <= a.start && b.end <= c.1)
-                || head.iter().any(|w| w.start <= a.end && w.end > b.start)
-            {
-                continue;
-            }
-            let window = b.start..=b.start + PACKED_DRIFT;
-            let opened = body
-                .iter()
-                .filter(|l| {
-                    l.iter().enumerate().any(|(j, w)| {
-                        window.contains(&w.start) && (j == 0 || l[j - 1].end + 2 <= w.start)
-                    })
-                })
-                .count();
-            let across = body
-                .iter()
-                .filter(|l| l.iter().any(|w| w.start < b.start && w.end > b.start))
-                .count();
-            if opened >= 2 && opened > across {
-                cuts.push((a.end, b.start));
-            }
+    for (end, start) in candidates {
+        let window = start..=start + PACKED_DRIFT;
+        let opened = body
+            .iter()
+            .filter(|(opens, _)| {
+                let i = opens.partition_point(|x| *x < start);
+                opens.get(i).is_some_and(|x| window.contains(x))
+            })
+            .count();
+        // The word starting last before `start` is the only one that can run across it.
+        let across = body
+            .iter()
+            .filter(|(_, l)| {
+                let i = l.partition_point(|w| w.start < start);
+                i > 0 && l[i - 1].end > start
+            })
+            .count();
+        if opened >= 2 && opened > across {
+            cuts.push((end, start));
         }
     }
     for (end, start) in cuts {
@@ -125,5 +147,14 @@ mod tests {
      на деца   Регионално управление
 ";
         assert_eq!(cells_of(text, 0), vec![(0, 5), (15, 35)]);
+    }
+
+    #[test]
+    fn a_long_header_of_packed_words_over_long_lines_is_weighed_within_bounds() {
+        let header = vec!["дума"; 50_000].join(" ");
+        let line = vec!["ред"; 400].join("  ");
+        let text = format!("{header}\n{}", vec![line.as_str(); 1_000].join("\n"));
+        let cells = cells_of(&text, 0);
+        assert!(cells.len() <= 1 + MAX_CANDIDATES);
     }
 }
