@@ -79,8 +79,14 @@ fn main() -> Result<()> {
     for m in expected.measures() {
         total += 1;
         same_keyed += usize::from(keyed.contains(&serde_json::to_string(m).unwrap_or_default()));
-        if have.iter().any(|(j, _)| *j == json(m)) {
+        if let Some(g) = got.measures().find(|g| json(g) == json(m)) {
             same += 1;
+            if g.key != m.key {
+                println!(
+                    "same but its key: the text's {} the layout's {}",
+                    m.key, g.key
+                );
+            }
             continue;
         }
         let want = words(m);

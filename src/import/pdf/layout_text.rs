@@ -11,6 +11,7 @@
 
 mod body_columns;
 mod coded;
+mod runs;
 
 use super::grid::PageCell;
 use super::lines::{TextLine, Vocabulary, Word};

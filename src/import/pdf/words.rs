@@ -134,7 +134,7 @@ impl Vocabulary {
         (left, filled_to): (f64, f64),
         end: f64,
     ) -> bool {
-        if self.char_grid || p.words.len() != 1 || (self.spaces_kept && p.trailing_space) {
+        if p.words.len() != 1 || (self.spaces_kept && p.trailing_space) {
             return false;
         }
         let (Some(a), Some(b)) = (before.split_whitespace().last(), next.words.first()) else {
@@ -143,6 +143,9 @@ impl Vocabulary {
         let Some(kind) = kind(a, &b.text) else {
             return false;
         };
+        if self.char_grid {
+            return self.broken_on_grid(a, &b.text, kind);
+        }
         // A dash alone on its line glues to the number before only where the writer shows it
         // was not followed by a space ("2022-2024", not "2021 - 2023"): a writer that keeps
         // the space a line was wrapped at wrote none after it, and the number goes on on the
@@ -233,6 +236,17 @@ impl Vocabulary {
         }
         let ratio = |x: u32, y: u32| (f64::from(x) + 1.0) / (f64::from(y) + 1.0);
         self.one_word(&a, &b) + ratio(self.beginning(&a), self.whole(&a)).ln() > 0.0
+    }
+
+    /// On the character grid of `pdftotext -layout` text no space is kept and the cells'
+    /// widths are only roughly the page's, so only the document's own words join a word broken
+    /// at a line's end: a line of one word whose whole (`a` and `b` run together) the document
+    /// writes elsewhere, and never as these two words.
+    fn broken_on_grid(&self, a: &str, b: &str, kind: Kind) -> bool {
+        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+        matches!(kind, Kind::Letters | Kind::Capitals)
+            && self.known(&format!("{a}{b}"))
+            && !self.pair(a, b)
     }
 
     /// Whether the letters `a` and `b` read as one word: the whole is written elsewhere; or,

@@ -5,7 +5,10 @@
 //! several, gives a column, and the column's boundary is put at most a few characters left of
 //! the header's text, where the fewest words of the body run across it. Poppler moves a word
 //! right when the word before it runs long, so a word belongs to the column its start falls
-//! in, and a dash one space after the word before it stays with that word.
+//! in, and a dash one space after the word before it stays with that word; a cut falling
+//! inside a run of words packed one space apart is put off to where a cell looks to start
+//! ([`runs`]). Header names packed one space apart are cut where the body shows their columns
+//! ([`body_columns`]).
 //!
 //! The rows are cut by the code column: where codes stand on the first line of their rows, a
 //! row runs from its code to the next; where they stand in the middle of their rows (cells
@@ -14,7 +17,8 @@
 //! cut). A header repeated after a page break is dropped, and the columns are taken again
 //! from it: the next page may stand a few characters aside.
 
-use super::{GridLine, GridWord, body_columns};
+use super::{GridLine, GridWord, body_columns, runs};
+use runs::Pairs;
 use std::ops::Range;
 
 /// How far above its first code a table's header may start, in lines.
@@ -70,13 +74,14 @@ fn is_paragraph(l: &GridLine, code_x: usize) -> bool {
 /// The coded tables of the text's lines, top to bottom.
 pub(super) fn find_tables(lines: &[GridLine]) -> Vec<CodedTable> {
     let mut out = Vec::new();
+    let pairs = Pairs::of(lines.iter().map(|l| l.words.as_slice()));
     let (mut floor, mut i) = (0usize, 0usize);
     while i < lines.len() {
         if !starts_with_code(&lines[i]) {
             i += 1;
             continue;
         }
-        match table_at(lines, floor, i) {
+        match table_at(lines, floor, i, &pairs) {
             Some(t) => {
                 i = t.to.max(i + 1);
                 floor = i;
@@ -109,7 +114,7 @@ fn groups(lines: &[GridLine], range: Range<usize>) -> Vec<Range<usize>> {
 }
 
 /// The table whose first code stands on line `c`, with its header above (not above `floor`).
-fn table_at(lines: &[GridLine], floor: usize, c: usize) -> Option<CodedTable> {
+fn table_at(lines: &[GridLine], floor: usize, c: usize, pairs: &Pairs) -> Option<CodedTable> {
     let code_x = lines[c].words.first()?.start;
     // Up from the code: the header, and the top of the first row when its code is centred.
     let mut k = c;
@@ -151,7 +156,7 @@ fn table_at(lines: &[GridLine], floor: usize, c: usize) -> Option<CodedTable> {
     let named_over_codes = cells.get(1).is_some_and(|c| c.0 == c.1);
     let parts = parts(lines, &header, row_start..to, cells)?;
     let from = header.first().copied().unwrap_or(row_start);
-    let mut rows = rows(lines, &header, &parts)?;
+    let mut rows = rows(lines, &header, &parts, pairs)?;
     if named_over_codes && let [code, text, ..] = &mut rows[0][..] {
         text.lines = std::mem::take(&mut code.lines);
     }
@@ -163,6 +168,7 @@ fn table_at(lines: &[GridLine], floor: usize, c: usize) -> Option<CodedTable> {
 fn columns(lines: &[GridLine], header: &[usize], body: Range<usize>) -> Option<Cells> {
     let body: Vec<usize> = body.collect();
     let mut cells = header_cells(lines, header)?;
+    body_columns::packed_names(lines, header, &body, &mut cells);
     let next = cells.get(1).map_or(usize::MAX, |c| c.0);
     if let Some(x) = body_columns::after_codes(lines, &body, next)
         && let Some(first) = cells.first_mut()
@@ -361,17 +367,37 @@ fn is_dash(text: &str) -> bool {
 }
 
 /// The words of a line in the columns starting at `bounds`.
-fn split(words: &[GridWord], bounds: &[usize]) -> Vec<Vec<GridWord>> {
+fn split(words: &[GridWord], bounds: &[usize], pairs: &Pairs) -> Vec<Vec<GridWord>> {
     let mut out = vec![Vec::new(); bounds.len()];
     let mut col = 0;
+    // A dash, or a one-letter word (a preposition, a conjunction), one space after a word
+    // belongs with it, wherever poppler put it: a cell's text does not start with either
+    // packed against the column before.
+    let tied = |j: usize| {
+        let w: &GridWord = &words[j];
+        j > 0 && (is_dash(&w.text) || is_letter(&w.text)) && w.start <= words[j - 1].end + 1
+    };
+    // The word a cut at a packed space was put off to ([`runs::later_cut`]).
+    let mut wait: Option<usize> = None;
     for (j, w) in words.iter().enumerate() {
-        // A dash, or a one-letter word (a preposition, a conjunction), one space after a word
-        // belongs with it, wherever poppler put it: a cell's text does not start with either
-        // packed against the column before.
-        let tied =
-            j > 0 && (is_dash(&w.text) || is_letter(&w.text)) && w.start <= words[j - 1].end + 1;
-        while !tied && col + 1 < bounds.len() && w.start >= bounds[col + 1] {
-            col += 1;
+        if !tied(j) && col + 1 < bounds.len() && w.start >= bounds[col + 1] {
+            match wait {
+                Some(c) if j < c => {}
+                Some(_) => {
+                    wait = None;
+                    col += 1;
+                }
+                None if col == 0 => {}
+                None => {
+                    let limit = bounds.get(col + 2).copied();
+                    wait = runs::later_cut(words, j, limit, pairs, tied);
+                }
+            }
+            if wait.is_none() {
+                while col + 1 < bounds.len() && w.start >= bounds[col + 1] {
+                    col += 1;
+                }
+            }
         }
         out[col].push(w.clone());
     }
@@ -379,7 +405,12 @@ fn split(words: &[GridWord], bounds: &[usize]) -> Vec<Vec<GridWord>> {
 }
 
 /// The header row and a row per code.
-fn rows(lines: &[GridLine], header: &[usize], parts: &[Part]) -> Option<Vec<Vec<GridCell>>> {
+fn rows(
+    lines: &[GridLine],
+    header: &[usize],
+    parts: &[Part],
+    pairs: &Pairs,
+) -> Option<Vec<Vec<GridCell>>> {
     let first = parts.first()?;
     let ncols = first.bounds.len();
     let right = parts
@@ -400,7 +431,10 @@ fn rows(lines: &[GridLine], header: &[usize], parts: &[Part]) -> Option<Vec<Vec<
             .collect()
     };
     let place = |row: &mut Vec<GridCell>, k: usize, bounds: &[usize]| {
-        for (c, words) in split(&lines[k].words, bounds).into_iter().enumerate() {
+        for (c, words) in split(&lines[k].words, bounds, pairs)
+            .into_iter()
+            .enumerate()
+        {
             if !words.is_empty()
                 && let Some(cell) = row.get_mut(c)
             {
@@ -414,7 +448,7 @@ fn rows(lines: &[GridLine], header: &[usize], parts: &[Part]) -> Option<Vec<Vec<
     }
     // A code line: its code alone in the first column.
     let coded = |k: usize, bounds: &[usize]| {
-        starts_with_code(&lines[k]) && split(&lines[k].words, bounds)[0].len() == 1
+        starts_with_code(&lines[k]) && split(&lines[k].words, bounds, pairs)[0].len() == 1
     };
     // Blocks of lines: between empty lines, page breaks and repeated headers; each with
     // whether it opens a page (it may go on with a row of the page before).
