@@ -4,10 +4,7 @@ use super::*;
 use crate::plan::Amount;
 
 fn measure(key: &str, code: &str, text: &str, lev: i64) -> Measure {
-    let mut m = empty_like_key();
-    m.key = key.into();
-    m.code = Some(code.into());
-    m.activities = vec![text.into()];
+    let mut m = crate::plan::testing::measure(key, Some(code), text);
     m.amounts = vec![Amount {
         minor: lev * 100,
         currency: Currency::Bgn,
@@ -16,21 +13,6 @@ fn measure(key: &str, code: &str, text: &str, lev: i64) -> Measure {
         text: None,
     }];
     m
-}
-
-fn empty_like_key() -> Measure {
-    Measure {
-        key: String::new(),
-        code: None,
-        tasks: vec![],
-        activities: vec![],
-        institutions: vec![],
-        period: None,
-        status: None,
-        amounts: vec![],
-        funding_sources: vec![],
-        indicators: vec![],
-    }
 }
 
 fn plan(objectives: Vec<(&str, Vec<Measure>)>) -> Plan {
