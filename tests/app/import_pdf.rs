@@ -67,10 +67,10 @@ fn measures(plan: &Plan) -> Vec<String> {
 #[test]
 fn every_pdf_layout_of_the_seeds_gives_the_texts_header_and_nearly_all_its_measures() {
     for (seed, layout, least) in [
-        ("plovdiv-2022-2024", "a4-portrait", 50),
-        ("plovdiv-2022-2024", "letter-equal", 46),
+        ("plovdiv-2022-2024", "a4-portrait", 51),
+        ("plovdiv-2022-2024", "letter-equal", 47),
         ("kazanlak-2021-2023", "a4-portrait", 90),
-        ("kazanlak-2021-2023", "letter-equal", 85),
+        ("kazanlak-2021-2023", "letter-equal", 87),
     ] {
         let expected = text_plan(seed);
         let want = measures(&expected);
@@ -352,7 +352,7 @@ fn another_plan_printed_to_pdf_by_two_generators_imports_with_the_texts_header_a
         ("chromium-a4-landscape-unruled-centred", 10, true),
         ("chromium-letter-portrait-centred", 10, true),
         // An A5 page: each table runs over pages, its header row repeated on each.
-        ("chromium-a5-repeated-header", 5, true),
+        ("chromium-a5-repeated-header", 10, true),
     ] {
         let name = format!("varied.{layout}.pdf");
         let got = pdf_plan(&name);

@@ -20,6 +20,7 @@ mod function_words;
 mod grid;
 mod layout;
 pub mod layout_text;
+mod lexicon;
 mod lines;
 pub mod ocr;
 mod pieces;

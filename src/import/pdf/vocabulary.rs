@@ -4,6 +4,7 @@
 //! ([`super::spelling`]), and how the writer ends wrapped lines.
 
 use super::Page;
+use super::lexicon::Lexicon;
 use super::lines::TextLine;
 use super::spelling::Spelling;
 use std::cell::RefCell;
@@ -45,6 +46,8 @@ pub(crate) struct Vocabulary {
     space: f64,
     /// The pages are text on a character grid (`pdftotext -layout`), not a PDF's glyphs.
     pub(super) char_grid: bool,
+    /// The language's word list, when one is installed ([`super::lexicon`]).
+    pub(super) lexicon: Option<&'static Lexicon>,
 }
 
 pub(super) fn bare(word: &str) -> String {
@@ -219,6 +222,7 @@ impl Vocabulary {
             slashes,
             spaces_kept,
             space,
+            lexicon: super::lexicon::language(),
             ..Vocabulary::default()
         };
         vocabulary.derive();

@@ -214,7 +214,21 @@ impl Vocabulary {
             let common = u64::from(self.whole(&b.text)) * 10 >= u64::from(self.ending(&b.text));
             common && self.known(a_word) && !self.known(&format!("{a_word}{}", b.text))
         };
-        match function_word_piece(b, next, after) {
+        let standing = function_word_piece(b, next, after);
+        if standing == Some(Standing::Punctuated) {
+            return true;
+        }
+        // Where the document is silent (it writes neither the whole nor the two words one
+        // after the other), the language's word list speaks ([`super::lexicon`]).
+        let (a_bare, b_bare) = (bare(a_word), bare(&b.text));
+        let silent = !self.known(&format!("{a_bare}{b_bare}")) && !self.pair(a_word, &b.text);
+        if let Some(list) = self.lexicon.filter(|_| silent)
+            && let Some(one) =
+                list.reads(&a_bare, &b_bare, function_words::is_function_word(&b_bare))
+        {
+            return one;
+        }
+        match standing {
             Some(Standing::Punctuated) => true,
             Some(_) if apart() => false,
             Some(Standing::EndsText) => self.spelled_as_one(a, &b.text),
@@ -332,7 +346,10 @@ mod tests {
             .enumerate()
             .map(|(i, t)| line(500.0 - 14.0 * i as f64, 0.0, t, true))
             .collect();
-        Vocabulary::of(&[], std::iter::once(lines.as_slice()))
+        let mut words = Vocabulary::of(&[], std::iter::once(lines.as_slice()));
+        // The document's own words alone, whatever list the machine has.
+        words.lexicon = None;
+        words
     }
 
     #[test]
@@ -529,5 +546,22 @@ mod tests {
         assert!(words.broken(&p, &next, None, "гимназиал", (0.0, 55.0), p.x1));
         let p = line(100.0, 0.0, "медиатори", false);
         assert!(!words.broken(&p, &next, None, "медиатори", (0.0, 55.0), p.x1));
+    }
+
+    #[test]
+    fn where_the_document_is_silent_the_language_word_list_joins_or_keeps_apart() {
+        // A full line and pieces the document never writes: its spelling alone decides
+        // without a list; the list joins a whole it holds and keeps apart two of its words
+        // whose whole it lacks.
+        let list =
+            crate::import::pdf::lexicon::Lexicon::of("регистър\nи\nпредприема\nпредприемачество\n");
+        let mut words = spelled();
+        words.lexicon = Some(Box::leak(Box::new(list)));
+        let p = line(100.0, 0.0, "предприема", false);
+        let next = line(86.0, 0.0, "чество в", true);
+        assert!(words.broken(&p, &next, None, "предприема", (0.0, 61.0), p.x1));
+        let p = line(100.0, 0.0, "регистър", false);
+        let next = line(86.0, 0.0, "и данни", true);
+        assert!(!words.broken(&p, &next, None, "регистър", (0.0, 49.0), p.x1));
     }
 }
