@@ -118,6 +118,17 @@ fn function_word_piece(
     Some(Standing::GoesOn)
 }
 
+/// The piece of `a` after its last slash or hyphen, the one a line break may have cut
+/// ("преподаване/провеж" + "дане").
+fn last_part(a: &str) -> &str {
+    a.rsplit(['/', '-']).next().unwrap_or(a)
+}
+
+/// `(x + 1) / (y + 1)`: how much more often one count than another, never dividing by zero.
+fn ratio(x: u32, y: u32) -> f64 {
+    (f64::from(x) + 1.0) / (f64::from(y) + 1.0)
+}
+
 impl Vocabulary {
     /// Whether line `next` continues a word that line `p` (of a cell or column from `left` to
     /// `filled_to`, `end` being where `p` ends as if left aligned) broke at its edge: `p` is
@@ -169,8 +180,7 @@ impl Vocabulary {
             // The whole word, when the piece after the break ends on its line.
             let b_ends = next.words.len() > 1 || after.is_none() || next.trailing_space;
             if kind == Kind::Letters && b_ends {
-                let a = a.rsplit(['/', '-']).next().unwrap_or(a);
-                self.saw_broken(&format!("{a}{}", b.text));
+                self.saw_broken(&format!("{}{}", last_part(a), b.text));
             }
             return true;
         }
@@ -209,7 +219,7 @@ impl Vocabulary {
         after: Option<&TextLine>,
         b_whole: &str,
     ) -> bool {
-        let a_word = a.rsplit(['/', '-']).next().unwrap_or(a);
+        let a_word = last_part(a);
         let apart = || {
             let common = u64::from(self.whole(&b.text)) * 10 >= u64::from(self.ending(&b.text));
             common && self.known(a_word) && !self.known(&format!("{a_word}{}", b.text))
@@ -229,7 +239,6 @@ impl Vocabulary {
             return one;
         }
         match standing {
-            Some(Standing::Punctuated) => true,
             Some(_) if apart() => false,
             Some(Standing::EndsText) => self.spelled_as_one(a, &b.text),
             _ => self.reads_as_one(a, &b.text, b_whole),
@@ -240,16 +249,20 @@ impl Vocabulary {
     /// words and how often `a` begins longer words, leaving out how often `b` is written as a
     /// word (for a piece that cannot be the word it is spelled as).
     fn spelled_as_one(&self, a: &str, b: &str) -> bool {
-        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
-        if self.known(&format!("{a}{b}")) {
-            return true;
-        }
+        let a = last_part(a);
+        self.known(&format!("{a}{b}")) || self.spelling(a, b).is_some_and(|w| w > 0.0)
+    }
+
+    /// The weight of `a` and `b` being one word by the way the document spells its words (does
+    /// `a` end as they end, `b` start as they start, `ab` run as they run) and by how often `a`
+    /// is written whole against how often it begins longer words; none when either piece has
+    /// no letters.
+    fn spelling(&self, a: &str, b: &str) -> Option<f64> {
         let (a, b) = (bare(a), bare(b));
         if a.is_empty() || b.is_empty() {
-            return false;
+            return None;
         }
-        let ratio = |x: u32, y: u32| (f64::from(x) + 1.0) / (f64::from(y) + 1.0);
-        self.one_word(&a, &b) + ratio(self.beginning(&a), self.whole(&a)).ln() > 0.0
+        Some(self.one_word(&a, &b) + ratio(self.beginning(&a), self.whole(&a)).ln())
     }
 
     /// On the character grid of `pdftotext -layout` text no space is kept and the cells'
@@ -257,7 +270,7 @@ impl Vocabulary {
     /// at a line's end: a line of one word whose whole (`a` and `b` run together) the document
     /// writes elsewhere, and never as these two words.
     fn broken_on_grid(&self, a: &str, b: &str, kind: Kind) -> bool {
-        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+        let a = last_part(a);
         matches!(kind, Kind::Letters | Kind::Capitals)
             && self.known(&format!("{a}{b}"))
             && !self.pair(a, b)
@@ -269,7 +282,7 @@ impl Vocabulary {
     /// often it begins longer words, and how often `b` (`b_whole` when broken again) is written
     /// whole against how often words end with it.
     fn reads_as_one(&self, a: &str, b: &str, b_whole: &str) -> bool {
-        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+        let a = last_part(a);
         if self.known(&format!("{a}{b}")) {
             return true;
         }
@@ -277,15 +290,8 @@ impl Vocabulary {
         if self.pair(a, b) {
             return false;
         }
-        let (a, b) = (bare(a), bare(b));
-        if a.is_empty() || b.is_empty() {
-            return false;
-        }
-        let ratio = |x: u32, y: u32| (f64::from(x) + 1.0) / (f64::from(y) + 1.0);
-        let begins = self.beginning(&a);
-        let a_begins = ratio(begins, self.whole(&a)).ln();
         let b_ends = ratio(self.ending(b_whole), self.whole(b_whole)).ln();
-        self.one_word(&a, &b) + a_begins + b_ends > 0.0
+        self.spelling(a, b).is_some_and(|w| w + b_ends > 0.0)
     }
 
     /// Whether `a` and `b` read as one word: the whole is written elsewhere; or `b` is no word
@@ -293,8 +299,7 @@ impl Vocabulary {
     /// `b` is written more often as the ending of longer words than as a word ("те", "ия"), by
     /// far when `a` is a word too.
     fn joins(&self, a: &str, b: &str, b_whole: &str) -> bool {
-        // "преподаване/провеж" + "дане": the piece after a slash or hyphen.
-        let a = a.rsplit(['/', '-']).next().unwrap_or(a);
+        let a = last_part(a);
         if self.known(&format!("{a}{b}")) {
             return true;
         }
