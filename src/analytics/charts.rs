@@ -258,24 +258,71 @@ pub fn status_chart(tr: Tr, id: &str, plan: &Plan, a: &Analysis) -> Chart {
 
 /// Money planned for the plan period against money spent in the year, per priority area.
 pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
-    let (legend, top) = legend(vec![
-        (PLANNED_COLOR, tr.t("progress.planned").to_string()),
-        (SPENT_COLOR, tr.t("progress.spent").to_string()),
-    ]);
-    let max = a
+    let lines = a
         .money
         .priorities
         .iter()
-        .map(|r| r.planned.minor.max(r.spent.minor))
+        .map(|r| MoneyLine {
+            name: r.name.clone(),
+            planned: r.planned,
+            spent: r.spent,
+            leva: [
+                r.planned.convert(Currency::Bgn),
+                r.spent.convert(Currency::Bgn),
+            ],
+            euro: [r.planned_eur(), r.spent_eur()],
+        })
+        .collect();
+    let words = MoneyWords {
+        title: tr.t("progress.chart_money"),
+        planned: tr.t("progress.planned"),
+    };
+    let total = [a.money.total.planned, a.money.total.spent];
+    money_bars(tr, id, words, lines, total)
+}
+
+/// One pair of bars of a money chart: what was planned for a group and what was spent.
+pub struct MoneyLine {
+    pub name: String,
+    /// Planned and spent as the bars show them.
+    pub planned: crate::money::Money,
+    pub spent: crate::money::Money,
+    /// Planned and spent in leva and in euro, for the data table.
+    pub leva: [crate::money::Money; 2],
+    pub euro: [crate::money::Money; 2],
+}
+
+/// What a money chart calls itself and its money planned.
+pub struct MoneyWords<'a> {
+    pub title: &'a str,
+    pub planned: &'a str,
+}
+
+/// A money chart: a pair of bars a line (planned, spent), on one scale, with the data table in
+/// both currencies; `total` (planned, spent) is said in the description.
+pub fn money_bars(
+    tr: Tr,
+    id: &str,
+    words: MoneyWords<'_>,
+    lines: Vec<MoneyLine>,
+    total: [crate::money::Money; 2],
+) -> Chart {
+    let (legend, top) = legend(vec![
+        (PLANNED_COLOR, words.planned.to_string()),
+        (SPENT_COLOR, tr.t("progress.spent").to_string()),
+    ]);
+    let max = lines
+        .iter()
+        .map(|l| l.planned.minor.max(l.spent.minor))
         .max()
         .unwrap_or(0)
         .max(1) as f64;
     let mut rows = Vec::new();
     let mut table_rows = Vec::new();
-    for (i, r) in a.money.priorities.iter().enumerate() {
+    for (i, l) in lines.into_iter().enumerate() {
         let y0 = top + 8.0 + i as f64 * (ROW + 12.0);
-        let bar = |y: f64, minor: i64, color: &'static str, what: &str| {
-            let width = r1(BAR_MAX * minor.max(0) as f64 / max);
+        let bar = |y: f64, m: crate::money::Money, color: &'static str, what: &str| {
+            let width = r1(BAR_MAX * m.minor.max(0) as f64 / max);
             Bar {
                 y,
                 height: 14.0,
@@ -283,54 +330,42 @@ pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
                     x: BAR_X,
                     width,
                     color,
-                    title: format!(
-                        "{what}: {}",
-                        tr.money(crate::money::Money::new(minor, Currency::Bgn))
-                    ),
+                    title: format!("{what}: {}", tr.money(m)),
                 }],
-                value: tr.money(crate::money::Money::new(minor, Currency::Bgn)),
+                value: tr.money(m),
                 value_x: r1(BAR_X + width + 6.0),
                 track: false,
             }
         };
         rows.push(Row {
-            label: cut(&r.name, 95),
+            label: cut(&l.name, 95),
             label_y: y0 + 14.0,
             wrapped: Vec::new(),
             bars: vec![
-                bar(
-                    y0 + 20.0,
-                    r.planned.minor,
-                    PLANNED_COLOR,
-                    tr.t("progress.planned"),
-                ),
-                bar(
-                    y0 + 38.0,
-                    r.spent.minor,
-                    SPENT_COLOR,
-                    tr.t("progress.spent"),
-                ),
+                bar(y0 + 20.0, l.planned, PLANNED_COLOR, words.planned),
+                bar(y0 + 38.0, l.spent, SPENT_COLOR, tr.t("progress.spent")),
             ],
             marker_x: None,
         });
+        let share = (l.planned.minor > 0).then(|| l.spent.minor as f64 / l.planned.minor as f64);
         table_rows.push(vec![
-            r.name.clone(),
-            tr.money(r.planned),
-            tr.money(r.planned_eur()),
-            tr.money(r.spent),
-            tr.money(r.spent_eur()),
-            r.spent_share().map_or_else(|| "—".into(), percent),
+            l.name,
+            tr.money(l.leva[0]),
+            tr.money(l.euro[0]),
+            tr.money(l.leva[1]),
+            tr.money(l.euro[1]),
+            share.map_or_else(|| "—".into(), percent),
         ]);
     }
     Chart {
         id: id.to_string(),
-        title: tr.t("progress.chart_money").to_string(),
+        title: words.title.to_string(),
         desc: format!(
             "{} {}, {} {}",
-            tr.t("progress.planned"),
-            tr.money(a.money.total.planned),
+            words.planned,
+            tr.money(total[0]),
             tr.t("progress.spent"),
-            tr.money(a.money.total.spent)
+            tr.money(total[1])
         ),
         width: WIDTH,
         track: BAR_MAX,
@@ -338,11 +373,11 @@ pub fn money_chart(tr: Tr, id: &str, a: &Analysis) -> Chart {
         legend,
         rows,
         table: DataTable {
-            caption: tr.t("progress.chart_money").to_string(),
+            caption: words.title.to_string(),
             headers: vec![
                 tr.t("plan.priority").to_string(),
-                format!("{} ({})", tr.t("progress.planned"), tr.t("plan.bgn")),
-                format!("{} ({})", tr.t("progress.planned"), tr.t("plan.eur")),
+                format!("{} ({})", words.planned, tr.t("plan.bgn")),
+                format!("{} ({})", words.planned, tr.t("plan.eur")),
                 format!("{} ({})", tr.t("progress.spent"), tr.t("plan.bgn")),
                 format!("{} ({})", tr.t("progress.spent"), tr.t("plan.eur")),
                 tr.t("progress.spent_share").to_string(),

@@ -6,11 +6,11 @@
 
 use super::{AreaInputs, slot_title_in};
 use crate::analytics::charts::{
-    BAR_MAX, BAR_X, Bar, Chart, DataTable, PLANNED_COLOR, ROW, Row, SPENT_COLOR, STATUS_ORDER,
-    Segment, WIDTH, legend, percent, r1, status_color, status_label,
+    BAR_MAX, BAR_X, Bar, Chart, DataTable, MoneyLine, MoneyWords, ROW, Row, STATUS_ORDER, Segment,
+    WIDTH, legend, money_bars, percent, r1, status_color, status_label,
 };
 use crate::i18n::Tr;
-use crate::money::{Currency, Money};
+use crate::money::Currency;
 use crate::rollup::{AREA_SLOTS, StatusCounts};
 use crate::snapshot::ReportedStatus;
 
@@ -132,100 +132,32 @@ pub fn currency_of(year: i32) -> Currency {
 /// (the other at the fixed rate in the data table).
 pub fn money(inputs: &AreaInputs, tr: Tr) -> Chart {
     let cur = currency_of(inputs.year);
-    let (legend, top) = legend(vec![
-        (PLANNED_COLOR, tr.t("areport.planned_year").to_string()),
-        (SPENT_COLOR, tr.t("progress.spent").to_string()),
-    ]);
-    let groups = groups(inputs, tr);
-    let max = groups
-        .iter()
-        .map(|(_, f)| {
-            f.money
-                .planned
-                .in_currency(cur)
-                .minor
-                .max(f.money.spent.in_currency(cur).minor)
-        })
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64;
-    let mut rows = Vec::new();
-    let mut table_rows = Vec::new();
-    for (i, (title, f)) in groups.into_iter().enumerate() {
-        let y0 = top + 8.0 + i as f64 * (ROW + 12.0);
-        let planned = f.money.planned.in_currency(cur);
-        let spent = f.money.spent.in_currency(cur);
-        let bar = |y: f64, m: Money, color: &'static str, what: &str| {
-            let width = r1(BAR_MAX * m.minor.max(0) as f64 / max);
-            Bar {
-                y,
-                height: 14.0,
-                segments: vec![Segment {
-                    x: BAR_X,
-                    width,
-                    color,
-                    title: format!("{what}: {}", tr.money(m)),
-                }],
-                value: tr.money(m),
-                value_x: r1(BAR_X + width + 6.0),
-                track: false,
+    let lines = groups(inputs, tr)
+        .into_iter()
+        .map(|(name, f)| {
+            let (planned, spent) = (&f.money.planned, &f.money.spent);
+            MoneyLine {
+                name,
+                planned: planned.in_currency(cur),
+                spent: spent.in_currency(cur),
+                leva: [
+                    planned.in_currency(Currency::Bgn),
+                    spent.in_currency(Currency::Bgn),
+                ],
+                euro: [
+                    planned.in_currency(Currency::Eur),
+                    spent.in_currency(Currency::Eur),
+                ],
             }
-        };
-        rows.push(Row {
-            label: title.clone(),
-            label_y: y0 + 14.0,
-            wrapped: Vec::new(),
-            bars: vec![
-                bar(
-                    y0 + 20.0,
-                    planned,
-                    PLANNED_COLOR,
-                    tr.t("areport.planned_year"),
-                ),
-                bar(y0 + 38.0, spent, SPENT_COLOR, tr.t("progress.spent")),
-            ],
-            marker_x: None,
-        });
-        table_rows.push(vec![
-            title,
-            tr.money(f.money.planned.in_currency(Currency::Bgn)),
-            tr.money(f.money.planned.in_currency(Currency::Eur)),
-            tr.money(f.money.spent.in_currency(Currency::Bgn)),
-            tr.money(f.money.spent.in_currency(Currency::Eur)),
-            (planned.minor > 0)
-                .then(|| spent.minor as f64 / planned.minor as f64)
-                .map_or_else(|| "—".into(), percent),
-        ]);
-    }
+        })
+        .collect();
+    let words = MoneyWords {
+        title: tr.t("areport.chart_money"),
+        planned: tr.t("areport.planned_year"),
+    };
     let all = &inputs.totals.all.money;
-    Chart {
-        id: "area-money".into(),
-        title: tr.t("areport.chart_money").to_string(),
-        desc: format!(
-            "{} {}, {} {}",
-            tr.t("areport.planned_year"),
-            tr.money(all.planned.in_currency(cur)),
-            tr.t("progress.spent"),
-            tr.money(all.spent.in_currency(cur))
-        ),
-        width: WIDTH,
-        track: BAR_MAX,
-        height: top + 8.0 + rows.len() as f64 * (ROW + 12.0),
-        legend,
-        rows,
-        table: DataTable {
-            caption: tr.t("areport.chart_money").to_string(),
-            headers: vec![
-                tr.t("plan.priority").to_string(),
-                format!("{} ({})", tr.t("areport.planned_year"), tr.t("plan.bgn")),
-                format!("{} ({})", tr.t("areport.planned_year"), tr.t("plan.eur")),
-                format!("{} ({})", tr.t("progress.spent"), tr.t("plan.bgn")),
-                format!("{} ({})", tr.t("progress.spent"), tr.t("plan.eur")),
-                tr.t("progress.spent_share").to_string(),
-            ],
-            rows: table_rows,
-        },
-    }
+    let total = [all.planned.in_currency(cur), all.spent.in_currency(cur)];
+    money_bars(tr, "area-money", words, lines, total)
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ use crate::overview::{self, Standing};
 use crate::plan::store::StoreError;
 use crate::report::Narrative;
 use crate::report::blocks::Document;
-use crate::report::store::{Change, Moved, ReportError, ReportState, move_version};
+use crate::report::store::{Change, ReportError, ReportState, Version, may_correct, transition};
+pub use crate::report::store::{publish, save_narrative};
 use crate::rollup::store::RollupCache;
 use std::collections::HashMap;
 
@@ -351,67 +352,44 @@ pub async fn create(db: &Db, area: &str, year: i32, actor: &Actor) -> Result<i64
     Ok(id)
 }
 
-/// Moves a district or national report's version by `c` (the municipal reports' mover,
-/// [`crate::report::store::move_version`]) when its state allows it.
-async fn transition(
-    db: &Db,
-    row: &AreaRow,
-    actor: &Actor,
-    c: Change<'_>,
-) -> Result<(), ReportError> {
-    if !c.from.contains(&row.state()) {
-        return Err(wrong_state(row));
+impl Version for AreaRow {
+    const TABLE: &'static str = "area_reports";
+    const ENTITY: &'static str = "area_report";
+    const ACTIONS: &'static str = "area_report";
+
+    fn id(&self) -> i64 {
+        self.id
     }
-    let mut conn = db.pool.acquire().await?;
-    let owner = owner_row(&mut conn, &row.area).await?;
-    drop(conn);
-    let moved = Moved {
-        table: "area_reports",
-        entity: "area_report",
-        id: row.id,
-        state: &row.state,
-        municipality: owner,
-    };
-    move_version(db, moved, actor, c).await
-}
 
-fn wrong_state(row: &AreaRow) -> ReportError {
-    workflow(match row.state() {
-        ReportState::Draft | ReportState::Submitted => {
-            "Докладът е проект: това действие още не е възможно."
-        }
-        ReportState::Approved => {
-            "Докладът е одобрен: текстът му не се променя; предстои приемането му."
-        }
-        ReportState::Adopted | ReportState::Published => {
-            "Докладът е приет и не се променя. За поправка създайте нова версия."
-        }
-    })
-}
+    fn stored_state(&self) -> &str {
+        &self.state
+    }
 
-/// Saves the narrative of a draft.
-pub async fn save_narrative(
-    db: &Db,
-    row: &AreaRow,
-    narrative: &Narrative,
-    actor: &Actor,
-) -> Result<(), ReportError> {
-    let text = serde_json::to_string(narrative)
-        .map_err(|e| StoreError::Corrupt(format!("разказ на доклада: {e}")))?;
-    transition(
-        db,
-        row,
-        actor,
-        Change {
-            from: &[ReportState::Draft],
-            set: "state = 'draft', narrative = $1",
-            binds: vec![Some(text)],
-            action: "area_report.narrative",
-            after: serde_json::to_value(narrative).unwrap_or_default(),
-            ..Change::default()
-        },
-    )
-    .await
+    fn wrong_state(&self) -> ReportError {
+        workflow(match self.state() {
+            ReportState::Draft | ReportState::Submitted => {
+                "Докладът е проект: това действие още не е възможно."
+            }
+            ReportState::Approved => {
+                "Докладът е одобрен: текстът му не се променя; предстои приемането му."
+            }
+            ReportState::Adopted | ReportState::Published => {
+                "Докладът е приет и не се променя. За поправка създайте нова версия."
+            }
+        })
+    }
+
+    async fn owner(&self, db: &Db) -> Result<Option<i64>, ReportError> {
+        let mut conn = db.pool.acquire().await?;
+        Ok(owner_row(&mut conn, &self.area).await?)
+    }
+
+    async fn newest(&self, db: &Db) -> Result<Option<i64>, ReportError> {
+        Ok(versions(db, &self.area, self.year())
+            .await?
+            .first()
+            .map(|r| r.id))
+    }
 }
 
 /// Approves a draft and freezes its inputs. A district's report waits for every municipality
@@ -423,7 +401,7 @@ pub async fn approve(
     actor: &Actor,
 ) -> Result<(), ReportError> {
     if row.state() != ReportState::Draft {
-        return Err(wrong_state(row));
+        return Err(row.wrong_state());
     }
     let inputs = current_inputs(db, cache, &row.area, row.year())
         .await?
@@ -451,7 +429,7 @@ pub async fn approve(
             from: &[ReportState::Draft],
             set: "state = 'approved', frozen = $1, approved_at = $2, approved_by = $3",
             binds: vec![Some(frozen), Some(now_rfc3339()), Some(actor.label.clone())],
-            action: "area_report.approve",
+            step: "approve",
             after: serde_json::json!({"state": "approved"}),
             ..Change::default()
         },
@@ -469,26 +447,8 @@ pub async fn send_back(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), Repo
             from: &[ReportState::Approved],
             set: "state = 'draft', frozen = NULL, approved_at = NULL, approved_by = NULL",
             binds: vec![],
-            action: "area_report.return",
+            step: "return",
             after: serde_json::json!({"state": "draft"}),
-            ..Change::default()
-        },
-    )
-    .await
-}
-
-/// Puts an adopted version on the public portal.
-pub async fn publish(db: &Db, row: &AreaRow, actor: &Actor) -> Result<(), ReportError> {
-    transition(
-        db,
-        row,
-        actor,
-        Change {
-            from: &[ReportState::Adopted],
-            set: "state = 'published', published_at = $1, published_by = $2",
-            binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
-            action: "area_report.publish",
-            after: serde_json::json!({"state": "published"}),
             ..Change::default()
         },
     )
@@ -502,20 +462,7 @@ pub async fn correct(
     reason: &str,
     actor: &Actor,
 ) -> Result<i64, ReportError> {
-    if !row.state().is_adopted() {
-        return Err(workflow(
-            "Поправка се прави само на приет доклад; проектът се редактира направо.",
-        ));
-    }
-    if reason.trim().is_empty() {
-        return Err(workflow("Напишете какво се поправя."));
-    }
-    let all = versions(db, &row.area, row.year()).await?;
-    if all.first().is_some_and(|newest| newest.id != row.id) {
-        return Err(workflow(
-            "Вече има по-нова версия на доклада: поправката се прави на нея.",
-        ));
-    }
+    may_correct(db, row, reason).await?;
     let now = now_rfc3339();
     let mut tx = db.pool.begin().await?;
     let id: i64 = sqlx::query_scalar(

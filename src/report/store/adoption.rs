@@ -1,7 +1,7 @@
 //! The council's adoption of an approved version of a municipality's report: its document
 //! built with the decision in its state line and kept by `report::adoption`.
 
-use super::workflow::wrong_state;
+use super::workflow::Version;
 use super::{ReportError, ReportRow, ReportState, document};
 use crate::audit::Actor;
 use crate::db::Db;
@@ -19,7 +19,7 @@ pub async fn adopt(
     actor: &Actor,
 ) -> Result<(), ReportError> {
     if row.state() != ReportState::Approved {
-        return Err(wrong_state(row));
+        return Err(row.wrong_state());
     }
     let mut adopted = row.clone();
     adopted.state = ReportState::Adopted.code().into();

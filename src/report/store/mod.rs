@@ -23,7 +23,8 @@ mod workflow;
 
 pub use adoption::adopt;
 pub use documents::{current_inputs, document, document_bytes, report_bytes, unsaved_document};
-pub(in crate::report) use workflow::{Change, Moved, move_version};
+pub use workflow::Version;
+pub(in crate::report) use workflow::{Change, may_correct, transition};
 pub use workflow::{
     MAX_NARRATIVE_CHARS, approve, correct, create, publish, save_narrative, send_back, submit,
     withdraw,

@@ -46,46 +46,110 @@ pub async fn create(db: &Db, plan_id: i64, year: i32, actor: &Actor) -> Result<i
     Ok(id)
 }
 
+/// A version of a report as the one workflow moves it: a municipal report's ([`ReportRow`]) or
+/// a district's or the nation's ([`crate::report::area::store::AreaRow`]).
+pub trait Version: Sync {
+    /// The table of its versions.
+    const TABLE: &'static str;
+    /// What its audit events name it.
+    const ENTITY: &'static str;
+    /// What its audit events' actions start with ("report.submit").
+    const ACTIONS: &'static str;
+    fn id(&self) -> i64;
+    /// Its state as stored.
+    fn stored_state(&self) -> &str;
+    fn state(&self) -> ReportState {
+        ReportState::parse(self.stored_state()).unwrap_or(ReportState::Draft)
+    }
+    /// Why a step its state does not allow is refused.
+    fn wrong_state(&self) -> ReportError;
+    /// The row of `municipalities` whose staff may read its audit events (the municipality,
+    /// the district, the nation).
+    fn owner(&self, db: &Db) -> impl Future<Output = Result<Option<i64>, ReportError>> + Send;
+    /// The e-mail its publication causes.
+    fn published_notice(&self) -> Option<Notice> {
+        None
+    }
+    /// The newest version of its report for its year.
+    fn newest(&self, db: &Db) -> impl Future<Output = Result<Option<i64>, ReportError>> + Send;
+}
+
+impl Version for ReportRow {
+    const TABLE: &'static str = "annual_reports";
+    const ENTITY: &'static str = "annual_report";
+    const ACTIONS: &'static str = "report";
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    fn stored_state(&self) -> &str {
+        &self.state
+    }
+
+    fn wrong_state(&self) -> ReportError {
+        workflow(match self.state() {
+            ReportState::Draft => "Докладът е проект: това действие още не е възможно.",
+            ReportState::Submitted => {
+                "Докладът е внесен за одобрение: за промени първо го върнете за редакция."
+            }
+            ReportState::Approved => {
+                "Докладът е одобрен: текстът му не се променя; предстои приемането му от Общинския съвет."
+            }
+            ReportState::Adopted | ReportState::Published => {
+                "Докладът е приет от Общинския съвет и не се променя. За поправка създайте нова версия."
+            }
+        })
+    }
+
+    async fn owner(&self, _db: &Db) -> Result<Option<i64>, ReportError> {
+        Ok(Some(self.municipality_id))
+    }
+
+    fn published_notice(&self) -> Option<Notice> {
+        Some(Notice::ReportPublished { report: self.id })
+    }
+
+    async fn newest(&self, db: &Db) -> Result<Option<i64>, ReportError> {
+        Ok(versions(db, self.plan_id, self.year())
+            .await?
+            .first()
+            .map(|r| r.id))
+    }
+}
+
 /// A step of a version's workflow: from one of `from` by the SQL assignments `set` (an
 /// assignment list starting with the state; `$1`… bound to `binds`), recorded in the audit log
-/// as `action` with `after`, causing the e-mail `notice` if any. Shared by the municipal
-/// reports and the district and national ones ([`crate::report::area`]).
+/// as the action `step` (after the version's [`Version::ACTIONS`]) with `after`, causing the
+/// e-mail `notice` if any.
 #[derive(Default)]
 pub(in crate::report) struct Change<'a> {
     pub from: &'a [ReportState],
     pub set: &'a str,
     pub binds: Vec<Option<String>>,
-    pub action: &'a str,
+    pub step: &'a str,
     pub after: serde_json::Value,
     /// The e-mail the step causes, queued in its transaction.
     pub notice: Option<Notice>,
 }
 
-/// The version a [`Change`] moves: its row in `table`, audited as `entity`.
-pub(in crate::report) struct Moved<'a> {
-    pub table: &'static str,
-    pub entity: &'static str,
-    pub id: i64,
-    /// Its state as stored (recorded as the audit event's before).
-    pub state: &'a str,
-    /// The municipality whose staff may read the audit event, if any.
-    pub municipality: Option<i64>,
-}
-
-/// Applies `c` to `moved`, checking in SQL that nobody moved it meanwhile (the caller has
-/// checked that its state is one of `c.from`); the audit event and the e-mail in the same
-/// transaction.
-pub(in crate::report) async fn move_version(
+/// Moves `row` by `c` when its state is one of `c.from`, checking in SQL that nobody moved it
+/// meanwhile; the audit event and the e-mail in the same transaction.
+pub(in crate::report) async fn transition<V: Version>(
     db: &Db,
-    moved: Moved<'_>,
+    row: &V,
     actor: &Actor,
     c: Change<'_>,
 ) -> Result<(), ReportError> {
+    if !c.from.contains(&row.state()) {
+        return Err(row.wrong_state());
+    }
+    let owner = row.owner(db).await?;
     let Change {
         from,
         set,
         binds,
-        action,
+        step,
         after,
         notice,
     } = c;
@@ -97,7 +161,7 @@ pub(in crate::report) async fn move_version(
     let n = binds.len();
     let sql = format!(
         "UPDATE {} SET {set}, updated_at = ${} WHERE id = ${} AND state IN ({states})",
-        moved.table,
+        V::TABLE,
         n + 1,
         n + 2
     );
@@ -108,7 +172,7 @@ pub(in crate::report) async fn move_version(
     }
     let done = q
         .bind(now_rfc3339())
-        .bind(moved.id)
+        .bind(row.id())
         .execute(&mut *tx)
         .await?;
     if done.rows_affected() != 1 {
@@ -116,9 +180,10 @@ pub(in crate::report) async fn move_version(
             "Докладът току-що е променен от друг потребител. Презаредете страницата.",
         ));
     }
-    Event::new(actor.clone(), action, moved.entity, moved.id)
-        .municipality(moved.municipality)
-        .before(&serde_json::json!({"state": moved.state}))
+    let action = format!("{}.{step}", V::ACTIONS);
+    Event::new(actor.clone(), &action, V::ENTITY, row.id())
+        .municipality(owner)
+        .before(&serde_json::json!({"state": row.stored_state()}))
         .after(&after)
         .record(&mut *tx)
         .await?;
@@ -129,48 +194,13 @@ pub(in crate::report) async fn move_version(
     Ok(())
 }
 
-/// Moves a municipal report's version by `c` ([`move_version`]) when its state allows it.
-async fn transition(
-    db: &Db,
-    row: &ReportRow,
-    actor: &Actor,
-    c: Change<'_>,
-) -> Result<(), ReportError> {
-    if !c.from.contains(&row.state()) {
-        return Err(wrong_state(row));
-    }
-    let moved = Moved {
-        table: "annual_reports",
-        entity: "annual_report",
-        id: row.id,
-        state: &row.state,
-        municipality: Some(row.municipality_id),
-    };
-    move_version(db, moved, actor, c).await
-}
-
-pub(super) fn wrong_state(row: &ReportRow) -> ReportError {
-    workflow(match row.state() {
-        ReportState::Draft => "Докладът е проект: това действие още не е възможно.",
-        ReportState::Submitted => {
-            "Докладът е внесен за одобрение: за промени първо го върнете за редакция."
-        }
-        ReportState::Approved => {
-            "Докладът е одобрен: текстът му не се променя; предстои приемането му от Общинския съвет."
-        }
-        ReportState::Adopted | ReportState::Published => {
-            "Докладът е приет от Общинския съвет и не се променя. За поправка създайте нова версия."
-        }
-    })
-}
-
 /// Longest narrative part accepted (characters).
 pub const MAX_NARRATIVE_CHARS: usize = 50_000;
 
 /// Saves the narrative of a draft.
-pub async fn save_narrative(
+pub async fn save_narrative<V: Version>(
     db: &Db,
-    row: &ReportRow,
+    row: &V,
     narrative: &Narrative,
     actor: &Actor,
 ) -> Result<(), ReportError> {
@@ -184,7 +214,7 @@ pub async fn save_narrative(
             from: &[ReportState::Draft],
             set: "state = 'draft', narrative = $1",
             binds: vec![Some(text)],
-            action: "report.narrative",
+            step: "narrative",
             after: serde_json::to_value(narrative).unwrap_or_default(),
             notice: None,
         },
@@ -203,7 +233,7 @@ pub async fn submit(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), Repor
             set: "state = 'submitted', submitted_at = $1, submitted_by = $2, \
                   review_note = ''",
             binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
-            action: "report.submit",
+            step: "submit",
             after: serde_json::json!({"state": "submitted"}),
             notice: Some(Notice::ReportWaiting { report: row.id }),
         },
@@ -221,7 +251,7 @@ pub async fn withdraw(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), Rep
             from: &[ReportState::Submitted],
             set: "state = 'draft', submitted_at = NULL, submitted_by = NULL",
             binds: vec![],
-            action: "report.withdraw",
+            step: "withdraw",
             after: serde_json::json!({"state": "draft"}),
             notice: None,
         },
@@ -237,7 +267,7 @@ pub async fn approve(
     actor: &Actor,
 ) -> Result<(), ReportError> {
     if row.state() != ReportState::Submitted {
-        return Err(wrong_state(row));
+        return Err(row.wrong_state());
     }
     let inputs = current_inputs(db, row.plan_id, row.year())
         .await?
@@ -258,7 +288,7 @@ pub async fn approve(
                 Some(actor.label.clone()),
                 Some(note.trim().to_string()),
             ],
-            action: "report.approve",
+            step: "approve",
             after: serde_json::json!({"state": "approved", "note": note.trim()}),
             notice: None,
         },
@@ -286,7 +316,7 @@ pub async fn send_back(
             set: "state = 'draft', frozen = NULL, approved_at = NULL, approved_by = NULL, \
                   submitted_at = NULL, submitted_by = NULL, review_note = $1",
             binds: vec![Some(note.trim().to_string())],
-            action: "report.return",
+            step: "return",
             after: serde_json::json!({"state": "draft", "note": note.trim()}),
             notice: None,
         },
@@ -295,7 +325,7 @@ pub async fn send_back(
 }
 
 /// Puts an adopted version on the public portal.
-pub async fn publish(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), ReportError> {
+pub async fn publish<V: Version>(db: &Db, row: &V, actor: &Actor) -> Result<(), ReportError> {
     transition(
         db,
         row,
@@ -304,12 +334,39 @@ pub async fn publish(db: &Db, row: &ReportRow, actor: &Actor) -> Result<(), Repo
             from: &[ReportState::Adopted],
             set: "state = 'published', published_at = $1, published_by = $2",
             binds: vec![Some(now_rfc3339()), Some(actor.label.clone())],
-            action: "report.publish",
+            step: "publish",
             after: serde_json::json!({"state": "published"}),
-            notice: Some(Notice::ReportPublished { report: row.id }),
+            notice: row.published_notice(),
         },
     )
     .await
+}
+
+/// Refuses a correction of `row` for `reason` unless it is the newest version of its report
+/// and adopted, and the reason is given.
+pub(in crate::report) async fn may_correct<V: Version>(
+    db: &Db,
+    row: &V,
+    reason: &str,
+) -> Result<(), ReportError> {
+    if !row.state().is_adopted() {
+        return Err(workflow(
+            "Поправка се прави само на приет доклад; проектът се редактира направо.",
+        ));
+    }
+    if reason.trim().is_empty() {
+        return Err(workflow("Напишете какво се поправя."));
+    }
+    if row
+        .newest(db)
+        .await?
+        .is_some_and(|newest| newest != row.id())
+    {
+        return Err(workflow(
+            "Вече има по-нова версия на доклада: поправката се прави на нея.",
+        ));
+    }
+    Ok(())
 }
 
 /// Starts a correction of an adopted version: a new draft version with the same narrative that
@@ -320,20 +377,7 @@ pub async fn correct(
     reason: &str,
     actor: &Actor,
 ) -> Result<i64, ReportError> {
-    if !row.state().is_adopted() {
-        return Err(workflow(
-            "Поправка се прави само на приет доклад; проектът се редактира направо.",
-        ));
-    }
-    if reason.trim().is_empty() {
-        return Err(workflow("Напишете какво се поправя."));
-    }
-    let all = versions(db, row.plan_id, row.year()).await?;
-    if all.first().is_some_and(|newest| newest.id != row.id) {
-        return Err(workflow(
-            "Вече има по-нова версия на доклада: поправката се прави на нея.",
-        ));
-    }
+    may_correct(db, row, reason).await?;
     let now = now_rfc3339();
     let mut tx = db.pool.begin().await?;
     let id: i64 = sqlx::query_scalar(

@@ -4,6 +4,7 @@
 //! (`api`), uploads, forms, fixtures, accessibility basics and the CLI (`shared`).
 
 mod api;
+mod postgres;
 mod requests;
 mod rounds;
 mod shared;
@@ -25,7 +26,6 @@ use planmon::plan::Plan;
 use planmon::plan::format::parse_plan_json;
 use planmon::server::router;
 use planmon::web::AppState;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use tower::ServiceExt;
 
 pub struct TestApp {
@@ -85,37 +85,6 @@ pub struct Session {
     pub csrf: String,
 }
 
-static COUNTER: AtomicUsize = AtomicUsize::new(0);
-
-fn unique_name() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    format!(
-        "planmon_test_{}_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::SeqCst),
-        nanos
-    )
-}
-
-/// `postgres://u@h:5432/test` -> (`postgres://u@h:5432/NAME`, the admin URL as given).
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let prefix = match base.rfind('/') {
-        Some(i) if i > "postgres://".len() => &base[..i],
-        _ => base,
-    };
-    match query {
-        Some(q) => format!("{prefix}/{name}?{q}"),
-        None => format!("{prefix}/{name}"),
-    }
-}
-
 impl TestApp {
     pub async fn spawn() -> TestApp {
         TestApp::spawn_with(|_| {}).await
@@ -141,16 +110,8 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("tempdir");
         let (database_url, pg_drop) = match std::env::var("TEST_DATABASE_URL") {
             Ok(admin) if postgres && !admin.is_empty() => {
-                let name = unique_name();
-                let admin_db = Db::connect(&admin)
-                    .await
-                    .expect("connect TEST_DATABASE_URL");
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                    .execute(&admin_db.pool)
-                    .await
-                    .expect("create test database");
-                admin_db.close().await;
-                (with_database(&admin, &name), Some((admin, name)))
+                let (url, name) = postgres::create(&admin, restore.is_some()).await;
+                (url, Some((admin, name)))
             }
             _ => (
                 format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
@@ -400,27 +361,7 @@ impl Drop for TestApp {
         let Some((admin, name)) = self.pg_drop.take() else {
             return;
         };
-        // Drop runs inside the test's runtime, which this thread blocks: clean up from a thread
-        // with its own runtime, and let FORCE end the test's own connections.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async move {
-                if let Ok(db) = Db::connect(&admin).await {
-                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    )))
-                    .execute(&db.pool)
-                    .await;
-                    db.close().await;
-                }
-            });
-        })
-        .join();
+        postgres::drop_database(admin, name);
     }
 }
 
