@@ -9,7 +9,7 @@
 // Environment: PLANMON_BASE (the server, e.g. http://127.0.0.1:8099), PLANMON_LOGINS (a file of
 // "email password role" lines, as `serve --demo` prints them), CHROMIUM (default
 // /usr/bin/chromium), A11Y_PER_SHAPE (pages per shape, default 2), A11Y_MAX_PAGES (per visitor,
-// default 300).
+// default 300), A11Y_JOBS (visitors crawling at once, default 2).
 import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -190,13 +190,23 @@ const visitors = [
     { name: `${login.role} (en, 390 px)`, lang: 'en', width: 390, login, start: staffStart },
   ]),
 ].filter((v) => !ENGLISH_ONLY || v.lang === 'en');
+// Visitors crawl side by side, A11Y_JOBS at a time (default 2: the server and the browser
+// take turns on the machine's cores), each in its own browser context.
+const JOBS = Math.max(1, Number(process.env.A11Y_JOBS || 2));
 let pages = 0;
-for (const visitor of visitors) {
-  const before = failures.length;
-  const n = await crawl(browser, visitor, visitor.start, failures);
-  pages += n;
-  console.log(`${visitor.name}: ${n} pages, ${failures.length - before} problems`);
+let next = 0;
+async function worker() {
+  while (next < visitors.length) {
+    const visitor = visitors[next];
+    next += 1;
+    const own = [];
+    const n = await crawl(browser, visitor, visitor.start, own);
+    pages += n;
+    failures.push(...own);
+    console.log(`${visitor.name}: ${n} pages, ${own.length} problems`);
+  }
 }
+await Promise.all(Array.from({ length: JOBS }, worker));
 await browser.close();
 if (englishLeft.length > 0) {
   const texts = new Map();
