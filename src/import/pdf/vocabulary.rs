@@ -46,8 +46,9 @@ pub(crate) struct Vocabulary {
     space: f64,
     /// The pages are text on a character grid (`pdftotext -layout`), not a PDF's glyphs.
     pub(super) char_grid: bool,
-    /// The language's word list, when one is installed ([`super::lexicon`]).
-    pub(super) lexicon: Option<&'static Lexicon>,
+    /// The language's word list, when one is installed ([`super::lexicon`]): asked for only
+    /// when a decision needs it, so a document that never does is read without loading it.
+    pub(super) lexicon: Option<fn() -> Option<&'static Lexicon>>,
 }
 
 pub(super) fn bare(word: &str) -> String {
@@ -222,7 +223,7 @@ impl Vocabulary {
             slashes,
             spaces_kept,
             space,
-            lexicon: super::lexicon::language(),
+            lexicon: Some(super::lexicon::language),
             ..Vocabulary::default()
         };
         vocabulary.derive();

@@ -232,7 +232,8 @@ impl Vocabulary {
         // after the other), the language's word list speaks ([`super::lexicon`]).
         let (a_bare, b_bare) = (bare(a_word), bare(&b.text));
         let silent = !self.known(&format!("{a_bare}{b_bare}")) && !self.pair(a_word, &b.text);
-        if let Some(list) = self.lexicon.filter(|_| silent)
+        if silent
+            && let Some(list) = self.lexicon.and_then(|list| list())
             && let Some(one) =
                 list.reads(&a_bare, &b_bare, function_words::is_function_word(&b_bare))
         {
@@ -558,10 +559,17 @@ mod tests {
         // A full line and pieces the document never writes: its spelling alone decides
         // without a list; the list joins a whole it holds and keeps apart two of its words
         // whose whole it lacks.
-        let list =
-            crate::import::pdf::lexicon::Lexicon::of("регистър\nи\nпредприема\nпредприемачество\n");
+        fn list() -> Option<&'static crate::import::pdf::lexicon::Lexicon> {
+            static LIST: std::sync::OnceLock<crate::import::pdf::lexicon::Lexicon> =
+                std::sync::OnceLock::new();
+            Some(LIST.get_or_init(|| {
+                crate::import::pdf::lexicon::Lexicon::of(
+                    "регистър\nи\nпредприема\nпредприемачество\n",
+                )
+            }))
+        }
         let mut words = spelled();
-        words.lexicon = Some(Box::leak(Box::new(list)));
+        words.lexicon = Some(list);
         let p = line(100.0, 0.0, "предприема", false);
         let next = line(86.0, 0.0, "чество в", true);
         assert!(words.broken(&p, &next, None, "предприема", (0.0, 61.0), p.x1));
