@@ -94,9 +94,26 @@ fn main() -> Result<()> {
             .iter()
             .min_by_key(|(_, w)| minus(&want, w).len() + minus(w, &want).len());
         println!("--- {}", m.headline().chars().take(70).collect::<String>());
-        if let Some((_, w)) = closest {
-            println!("  text only:   {:?}", minus(&want, w));
-            println!("  layout only: {:?}", minus(w, &want));
+        if let Some((j, w)) = closest {
+            let (only_text, only_layout) = (minus(&want, w), minus(w, &want));
+            if only_text.is_empty() && only_layout.is_empty() {
+                // The same words: show where the two measures part (order, fields, spaces).
+                let (a, b) = (json(m), j.clone());
+                let at = a
+                    .char_indices()
+                    .zip(b.chars())
+                    .find(|((_, x), y)| x != y)
+                    .map_or(a.len().min(b.len()), |((i, _), _)| i);
+                let around = |s: &str| {
+                    let from = s.floor_char_boundary(at.saturating_sub(60));
+                    let to = s.floor_char_boundary((at + 60).min(s.len()));
+                    s[from..to].to_string()
+                };
+                println!("  the same words; the text:   …{}…", around(&a));
+                println!("                  the layout: …{}…", around(&b));
+            }
+            println!("  text only:   {only_text:?}");
+            println!("  layout only: {only_layout:?}");
         }
     }
     if args.iter().any(|a| a == "--all") {

@@ -140,6 +140,10 @@ pub(crate) fn onto_line_grid(mut lines: Vec<TextLine>) -> Vec<TextLine> {
     lines
 }
 
+/// What no line may start with, even after a space (Unicode line breaking, LB13: closing
+/// punctuation, exclamation and infix separators; LB22: an ellipsis).
+const NEVER_OPENS_A_LINE: [char; 11] = ['.', ',', ';', ':', '!', '?', ')', ']', '}', '/', '…'];
+
 /// Whether a line opens a new item: "1.", "1)", "а)", "-", "•", "–".
 fn starts_item(text: &str) -> bool {
     let first = text.split_whitespace().next().unwrap_or("");
@@ -219,8 +223,17 @@ pub(crate) fn reflow(
                 // On a character grid (`pdftotext -layout` text) widths are only approximate:
                 // whether a word would have fitted cannot be told, so lines join unless
                 // something else shows a new paragraph.
+                // No line starts with closing punctuation or a separator, even after a space
+                // (Unicode line breaking, LB13): "бизнес ." moves to the next line whole.
+                let unbreakable = line
+                    .words
+                    .iter()
+                    .skip(1)
+                    .take_while(|w| w.text.starts_with(NEVER_OPENS_A_LINE))
+                    .last()
+                    .map_or(first.x1, |w| w.x1);
                 let would_fit =
-                    !words.char_grid && end(p) + space + (first.x1 - first.x0) <= right - 1.0;
+                    !words.char_grid && end(p) + space + (unbreakable - first.x0) <= right - 1.0;
                 let gap = p.y - line.y;
                 let paragraph_gap = paragraph_gap(p, line);
                 // A line in a clearly larger or smaller font (a heading, the title) is a

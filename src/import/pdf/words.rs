@@ -491,6 +491,22 @@ mod tests {
     }
 
     #[test]
+    fn a_word_wrapped_with_the_full_stop_after_its_space_goes_on_the_line_before() {
+        // "бизнес" alone would have fitted after "собствен", "бизнес ." would not: the
+        // writer may not break before the stop, so the line was wrapped, not a paragraph.
+        let words = vocabulary(&["собствен бизнес и работа"]);
+        let cell = |right: f64| {
+            let lines = [
+                line(500.0, 0.0, "собствен", false),
+                line(486.0, 0.0, "бизнес .", false),
+            ];
+            crate::import::pdf::lines::reflow(&lines, (0.0, right), true, &words)
+        };
+        assert_eq!(cell(90.0), ["собствен бизнес ."]);
+        assert_eq!(cell(200.0), ["собствен", "бизнес ."]);
+    }
+
+    #[test]
     fn a_number_broken_in_a_narrow_cell_is_joined_and_a_new_paragraph_is_not() {
         let words = vocabulary(&["срок на изпълнение"]);
         let p = line(100.0, 0.0, "202", false);
