@@ -44,6 +44,10 @@ fn kind(a: &str, b: &str) -> Option<Kind> {
     if ca == '/' && cb.is_alphanumeric() {
         return Some(Kind::Slash { glued: word_before });
     }
+    // A slash alone after a word opened by one closes it, as a bracket would ("/ЦОИДУЕМ" + "/").
+    if b == "/" && a.starts_with('/') && ca.is_alphanumeric() {
+        return Some(Kind::Punctuation);
+    }
     if cb == '/' && ca.is_alphanumeric() {
         return Some(Kind::Slash { glued: word_after });
     }
@@ -145,7 +149,7 @@ impl Vocabulary {
         (left, filled_to): (f64, f64),
         end: f64,
     ) -> bool {
-        if p.words.len() != 1 || (self.spaces_kept && p.trailing_space) {
+        if self.spaces_kept && p.trailing_space {
             return false;
         }
         let (Some(a), Some(b)) = (before.split_whitespace().last(), next.words.first()) else {
@@ -154,6 +158,21 @@ impl Vocabulary {
         let Some(kind) = kind(a, &b.text) else {
             return false;
         };
+        // A slash ending a left-aligned line with room for a space after it, from a writer
+        // that keeps such spaces, had none: the writer broke after the slash, as it may
+        // inside a word ("… /" + "ЦОИДУЕМ/"), whether or not the next piece would have fitted.
+        if matches!(kind, Kind::Slash { .. })
+            && a.ends_with('/')
+            && self.spaces_kept
+            && !self.char_grid
+            && p.x0 - left <= 1.0
+            && self.space_fits(end, p.size, filled_to)
+        {
+            return true;
+        }
+        if p.words.len() != 1 {
+            return false;
+        }
         if self.char_grid {
             return self.broken_on_grid(a, &b.text, kind);
         }
@@ -488,6 +507,24 @@ mod tests {
         };
         assert_eq!(cell(false), ["2022-2024 г."]);
         assert_eq!(cell(true), ["2022 - 2024 г."]);
+    }
+
+    #[test]
+    fn a_word_between_slashes_broken_after_its_slashes_in_a_narrow_cell_is_one_word() {
+        let mut words = vocabulary(&["от ЕС/държавата и общината/ЦОП по проекти/програми"]);
+        words.spaces_kept = true;
+        let cell = |first_spaced: bool| {
+            let lines = [
+                line(500.0, 0.0, "ЕС /", first_spaced),
+                line(486.0, 0.0, "ЦОИДУЕМ", false),
+                line(472.0, 0.0, "/ ЦОП", false),
+            ];
+            crate::import::pdf::lines::reflow(&lines, (0.0, 46.0), true, &words)
+        };
+        assert_eq!(cell(false), ["ЕС /ЦОИДУЕМ/ ЦОП"]);
+        // A space after the first slash: two words; the line above the closing slash had room
+        // for a space and has none, so the slash is glued to it.
+        assert_eq!(cell(true), ["ЕС / ЦОИДУЕМ/ ЦОП"]);
     }
 
     #[test]
