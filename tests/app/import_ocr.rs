@@ -414,8 +414,7 @@ fn a_scan_of_a_table_whose_columns_are_aligned_without_rulings_is_read_by_ocr() 
     if !ocr_installed("unruled") {
         return;
     }
-    let name = "varied.chromium-a4-landscape-unruled-centred.pdf";
-    let bytes = scan(&[render_page(name, 1, 200)], 200);
+    let bytes = scan(&[render_page(UNRULED, 1, 200)], 200);
     let started = std::time::Instant::now();
     let out = import_bytes("без-линии.pdf", &bytes, &ocr_on()).expect("read");
     eprintln!("unruled scan, 1 page: {:?}", started.elapsed());
@@ -423,14 +422,29 @@ fn a_scan_of_a_table_whose_columns_are_aligned_without_rulings_is_read_by_ocr() 
     let period = out.recognised.period.expect("the period is read");
     assert_eq!((period.from, period.to), (2024, 2026));
     let plan = out.plan.expect("a plan from the scan");
-    let measures = plan.measures().count();
-    eprintln!("measures from the unruled scan: {measures}");
-    // A ratchet: the page holds this many measures of the text's 10.
-    assert!(measures >= UNRULED_MEASURES, "{measures} measures");
+    let count =
+        |f: &dyn Fn(&planmon::plan::Measure) -> bool| plan.measures().filter(|m| f(m)).count();
+    let (measures, coded, dated, funded) = (
+        count(&|_| true),
+        count(&|m| m.code.is_some()),
+        count(&|m| m.period.as_ref().is_some_and(|p| p.from.is_some())),
+        count(&|m| !m.amounts.is_empty()),
+    );
+    eprintln!(
+        "unruled scan: {measures} measures, {coded} with codes, {dated} with periods, {funded} with amounts"
+    );
+    // A ratchet: the page holds 7 measures, each with its code and period, 5 with amounts
+    // (8 measures come out today with tesseract 5.3: one row is read as two).
+    assert!(measures >= 7, "{measures} measures");
+    assert!(coded >= UNRULED_CODED, "{coded} codes");
+    assert!(dated >= UNRULED_DATED, "{dated} periods");
+    assert!(funded >= 5, "{funded} amounts");
 }
 
-/// How many measures the scan of the unruled page gives today (a ratchet).
-const UNRULED_MEASURES: usize = 7;
+/// How many measures of the unruled page have their code and their period today (a ratchet;
+/// the page has 7).
+const UNRULED_CODED: usize = 7;
+const UNRULED_DATED: usize = 7;
 
 #[test]
 fn a_crooked_scan_is_straightened_and_read_as_a_straight_one() {

@@ -2,7 +2,8 @@
 //! only as dark pixels. Long runs of dark pixels along a pixel row (or column) that continue
 //! on the rows next to it are one ruling, as thick as the rows it covers; a band thicker than
 //! a ruling is a filled area, not a line. The rulings become the reader's [`Segment`]s, so the
-//! ruled-table analysis reads a scanned table as it reads a drawn one. One pass over the
+//! ruled-table analysis reads a scanned table as it reads a drawn one; the long ones are then
+//! erased from the image, so tesseract does not read them as letters. One pass over the
 //! pixels each way, and at most [`MAX_RULINGS`] rulings a page (a photograph is no table).
 
 use super::super::Segment;
