@@ -27,8 +27,8 @@ struct LineBox {
 const SPECK_CONFIDENCE: f64 = 30.0;
 
 /// How tesseract (with Bulgarian and English) reads the sign "№" standing alone: as a Latin N
-/// and a small letter or sign.
-const NUMERO_AS_READ: [&str; 6] = ["Ne", "Nе", "No", "Nо", "N°", "Nº"];
+/// and a small letter or sign, or as "Хо" (seen with tesseract 5.3 on the test scans).
+const NUMERO_AS_READ: [&str; 8] = ["Ne", "Nе", "Neo", "No", "Nо", "N°", "Nº", "Хо"];
 
 /// A word as the document wrote it, where tesseract is known to read it otherwise.
 fn read_as(text: String) -> String {
