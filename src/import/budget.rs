@@ -110,6 +110,10 @@ pub enum Limit {
     Depth,
     Measures,
     DraftBytes,
+    /// Scanned pages of one PDF read by OCR (`[ocr] pages`).
+    OcrPages,
+    /// The time one file's OCR may take (`[ocr] seconds`).
+    OcrSeconds,
 }
 
 impl Limit {
@@ -129,6 +133,14 @@ impl Limit {
             Limit::Depth => format!("до {} нива на влагане", n(limits.depth)),
             Limit::Measures => format!("до {} мерки в един план", n(limits.measures)),
             Limit::DraftBytes => format!("чернова до {}", mb(limits.draft_bytes)),
+            Limit::OcrPages => format!(
+                "разпознаване на текст (OCR) на до {} сканирани страници",
+                n(u64::from(limits.ocr.pages))
+            ),
+            Limit::OcrSeconds => format!(
+                "разпознаване на текст (OCR) до {} секунди на файл",
+                n(u64::from(limits.ocr.seconds))
+            ),
         }
     }
 }

@@ -9,8 +9,10 @@
 //! before), the decompressed size of every stream (the unpacked limit), the text of the glyphs,
 //! the nesting of forms (the depth limit), the rows and cells laid out; and by [`PdfLimits`]:
 //! pages, content operators and glyphs; a content stream is decoded a piece at a time
-//! ([`pieces`]). A PDF with pages but no text layer (a scan) is read by OCR when the
-//! administrator has switched it on ([`ocr`]), and refused with a message saying so otherwise.
+//! ([`pieces`]). Pages with no text layer that paint an image (scanned pages, the whole
+//! file or some pages among typed ones) are read by OCR when the administrator has switched it
+//! on ([`ocr`]), in their place among the text pages; otherwise the text pages are read with a
+//! warning naming the pages left unread, and a file of scanned pages only is refused.
 
 mod aligned;
 mod content;
@@ -100,29 +102,71 @@ pub struct Page {
     pub images: usize,
 }
 
-/// Reads a PDF into the neutral document.
+/// Reads a PDF into the neutral document. Its scanned pages (no text, an image painted) are
+/// read by OCR when it is on, in their place among the text pages; when it is off a PDF with
+/// text pages is read from them with a warning naming the pages left unread, and a PDF of
+/// scanned pages only is refused.
 pub fn read_pdf(
     file: &str,
     bytes: &[u8],
     budget: &mut ReadBudget,
 ) -> Result<Document, ImportError> {
-    let pages = read_all_pages(file, bytes, &PdfLimits::default(), budget)?;
-    if has_text(&pages) || !budget.limits().ocr.enabled || !is_scan(&pages) {
+    let mut pages = read_all_pages(file, bytes, &PdfLimits::default(), budget)?;
+    let scanned: Vec<usize> = (0..pages.len())
+        .filter(|i| is_scanned(&pages[*i]))
+        .collect();
+    if scanned.is_empty() || !budget.limits().ocr.enabled {
         check_text(file, &pages)?;
-        let doc = layout::layout(&pages);
+        let mut doc = layout::layout(&pages);
         charge(&doc, budget)?;
+        if !scanned.is_empty() {
+            doc.notes.push(super::ImportWarning {
+                kind: super::WarningKind::Ocr,
+                at: page_list(&pages, &scanned),
+                measure_key: None,
+                message: ocr::not_read(&page_numbers(&pages, &scanned)),
+            });
+        }
         return Ok(doc);
     }
-    let pages = ocr::read_scan(file, bytes, &pages, budget)?;
+    let to_read: Vec<&Page> = scanned.iter().map(|i| &pages[*i]).collect();
+    let read = ocr::read_scan(file, bytes, &to_read, budget)?;
+    let (at, message) = if has_text(&pages) {
+        (
+            page_list(&pages, &scanned),
+            ocr::pages_read(&page_numbers(&pages, &scanned)),
+        )
+    } else {
+        ("целият документ".to_string(), ocr::CHECK_TEXT.to_string())
+    };
+    for (i, page) in scanned.iter().zip(read) {
+        pages[*i] = page;
+    }
     let mut doc = layout::layout(&pages);
     charge(&doc, budget)?;
     doc.notes.push(super::ImportWarning {
         kind: super::WarningKind::Ocr,
-        at: "целият документ".into(),
+        at,
         measure_key: None,
-        message: ocr::CHECK_TEXT.into(),
+        message,
     });
     Ok(doc)
+}
+
+/// The numbers of the pages at `indices`.
+fn page_numbers(pages: &[Page], indices: &[usize]) -> Vec<usize> {
+    indices.iter().map(|i| pages[*i].number).collect()
+}
+
+/// "страница 2" or "страници 2, 5 и 7".
+fn page_list(pages: &[Page], indices: &[usize]) -> String {
+    let numbers = page_numbers(pages, indices);
+    let word = if numbers.len() == 1 {
+        "страница"
+    } else {
+        "страници"
+    };
+    format!("{word} {}", ocr::join_numbers(&numbers))
 }
 
 /// The rows and cells laid out (their text was charged glyph by glyph).
@@ -161,6 +205,11 @@ fn has_text(pages: &[Page]) -> bool {
 
 fn is_scan(pages: &[Page]) -> bool {
     pages.iter().any(|p| p.images > 0)
+}
+
+/// A page without text that paints an image: a scanned page.
+fn is_scanned(page: &Page) -> bool {
+    page.images > 0 && !page.glyphs.iter().any(|g| !g.text.trim().is_empty())
 }
 
 /// Refuses pages without text, saying whether they are a scan.

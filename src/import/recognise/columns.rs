@@ -31,8 +31,31 @@ pub enum Col {
     Other,
 }
 
-/// The column a header cell names, by the usual words and their variants.
+/// The column a header cell names, by the usual words and their variants; also when its
+/// Cyrillic letters were written (or recognised from a scan, OCR) as the Latin letters that
+/// look the same ("Cpok" for "Срок").
 pub fn classify(header: &str) -> Option<Col> {
+    classify_as_written(header).or_else(|| {
+        let cyrillic = latin_look_alikes_as_cyrillic(header);
+        (cyrillic != header)
+            .then(|| classify_as_written(&cyrillic))
+            .flatten()
+    })
+}
+
+/// Latin letters that look like Cyrillic ones, as the Cyrillic ones.
+fn latin_look_alikes_as_cyrillic(text: &str) -> String {
+    const LATIN: &str = "ABCEHKMOPTXYacekmnopruxy";
+    const CYRILLIC: &str = "АВСЕНКМОРТХУасекмпоргиху";
+    text.chars()
+        .map(|c| match LATIN.chars().position(|l| l == c) {
+            Some(i) => CYRILLIC.chars().nth(i).unwrap_or(c),
+            None => c,
+        })
+        .collect()
+}
+
+fn classify_as_written(header: &str) -> Option<Col> {
     // Long text is no column name: tell it before lowercasing it (every cell is asked).
     let t = header.trim();
     if t.is_empty() || t.len() > 4 * 120 || t.chars().count() > 120 {
@@ -322,6 +345,10 @@ mod tests {
     #[test]
     fn header_names_and_their_variants_are_recognised() {
         assert_eq!(classify("Времени период"), Some(Col::Period));
+        assert_eq!(classify("Cpok"), Some(Col::Period));
+        assert_eq!(classify("Cpeдcтвa"), Some(Col::Amount));
+        assert_eq!(classify("no"), Some(Col::Code));
+        assert_eq!(classify("Period"), None);
         assert_eq!(classify("Отговор на институция"), Some(Col::Institution));
         assert_eq!(
             classify("Източник на финансиране (преки бюджетни разходи, друго – млн. евро)"),

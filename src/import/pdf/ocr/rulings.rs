@@ -2,7 +2,8 @@
 //! only as dark pixels. Long runs of dark pixels along a pixel row (or column) that continue
 //! on the rows next to it are one ruling, as thick as the rows it covers; a band thicker than
 //! a ruling is a filled area, not a line. The rulings become the reader's [`Segment`]s, so the
-//! ruled-table analysis reads a scanned table as it reads a drawn one. One pass over the
+//! ruled-table analysis reads a scanned table as it reads a drawn one; the long ones are then
+//! erased from the image, so tesseract does not read them as letters. One pass over the
 //! pixels each way, and at most [`MAX_RULINGS`] rulings a page (a photograph is no table).
 
 use super::super::Segment;
@@ -57,12 +58,23 @@ pub fn parse_pgm(bytes: &[u8]) -> Option<Gray> {
     })
 }
 
+impl Gray {
+    /// The image as a binary PGM, for the programs that read it.
+    pub fn write_pgm(&self, path: &std::path::Path) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        write!(file, "P5\n{} {}\n255\n", self.width, self.height)?;
+        file.write_all(&self.pixels)?;
+        file.flush()
+    }
+}
+
 /// Ink is this much darker than the paper (the page's median grey): a thin ruling scanned or
 /// rendered at 300 dpi is a light grey line, not a black one.
 const INK_BELOW_PAPER: i32 = 55;
 
-/// The grey below which a pixel is ink on this page.
-fn ink_level(image: &Gray) -> u8 {
+/// The paper's grey: the page's median grey (most of a page is paper).
+pub fn paper_level(image: &Gray) -> u8 {
     let mut histogram = [0usize; 256];
     for p in &image.pixels {
         histogram[usize::from(*p)] += 1;
@@ -76,8 +88,15 @@ fn ink_level(image: &Gray) -> u8 {
             seen > half
         })
         .unwrap_or(255);
-    u8::try_from((median as i32 - INK_BELOW_PAPER).clamp(60, 200)).unwrap_or(200)
+    u8::try_from(median).unwrap_or(255)
 }
+
+/// The grey below which a pixel is ink on this page.
+pub fn ink_level(image: &Gray) -> u8 {
+    let median = i32::from(paper_level(image));
+    u8::try_from((median - INK_BELOW_PAPER).clamp(60, 200)).unwrap_or(200)
+}
+
 /// Most rulings on one page; more is a picture.
 pub const MAX_RULINGS: usize = 4_000;
 
@@ -156,39 +175,76 @@ fn bands(
     (done.len() <= MAX_RULINGS).then_some(done)
 }
 
-/// The rulings of a page image whose pixels are `pixel` PDF units, on a page `height` units
-/// high (y upwards). None when the page has too many dark runs to be rulings.
-pub fn rulings(image: &Gray, pixel: f64, height: f64) -> Vec<Segment> {
+/// The shortest ruling erased before tesseract reads the page, in PDF units (half an inch).
+const ERASED_UNITS: f64 = 36.0;
+
+/// The ink bands of a page image that are rulings: along the pixel rows and down the columns.
+fn ruling_bands(image: &Gray, pixel: f64) -> (Vec<Band>, Vec<Band>) {
     let (w, h) = (image.width, image.height);
     let dark = ink_level(image);
-    let at = |x: usize, y: usize| image.pixels.get(y * w + x).is_some_and(|p| *p < dark);
+    let at = |x: usize, y: usize| x < w && y < h && image.pixels[y * w + x] < dark;
     // A ruling is longer than a letter is tall or a dash is wide: 18 units (a quarter inch).
     let min_len = (18.0 / pixel).ceil().max(1.0) as usize;
     // ... and thinner than 3 units.
     let max_thick = (3.0 / pixel).ceil().max(1.0) as usize;
-    let mut out = Vec::new();
-    let mid = |b: &Band| (b.first + b.last) as f64 / 2.0 + 0.5;
-    if let Some(rows) = bands(h, w, |y, x| at(x, y), min_len, max_thick) {
-        for b in &rows {
-            let y = height - mid(b) * pixel;
-            out.push(Segment {
-                x0: b.from as f64 * pixel,
-                y0: y,
-                x1: (b.to + 1) as f64 * pixel,
-                y1: y,
-            });
+    let rows = bands(h, w, |y, x| at(x, y), min_len, max_thick);
+    let columns = bands(w, h, at, min_len, max_thick);
+    (rows.unwrap_or_default(), columns.unwrap_or_default())
+}
+
+/// The rulings of a page image whose pixels are `pixel` PDF units, on a page `height` units
+/// high (y upwards); none along a direction that has too many dark runs to be rulings. (The
+/// reader takes them with [`take_rulings`].)
+#[cfg(test)]
+pub fn rulings(image: &Gray, pixel: f64, height: f64) -> Vec<Segment> {
+    let (rows, columns) = ruling_bands(image, pixel);
+    segments(&rows, &columns, pixel, height)
+}
+
+/// The rulings of a page image, as [`rulings`], then erased from it (painted the paper's grey,
+/// with a pixel of their blurred edge either side): tesseract reads a ruling beside a word as
+/// letters ("|", "ооо"). Only the rulings at least [`ERASED_UNITS`] long are erased: a shorter
+/// one may be the tops or feet of a word's letters run together, which tesseract needs.
+pub fn take_rulings(image: &mut Gray, pixel: f64, height: f64) -> Vec<Segment> {
+    let (rows, columns) = ruling_bands(image, pixel);
+    let (w, h) = (image.width, image.height);
+    let paper = paper_level(image);
+    let long = |b: &&Band| (b.to + 1 - b.from) as f64 * pixel >= ERASED_UNITS;
+    for b in rows.iter().filter(long) {
+        for y in b.first.saturating_sub(1)..(b.last + 2).min(h) {
+            image.pixels[y * w + b.from..=y * w + b.to.min(w - 1)].fill(paper);
         }
     }
-    if let Some(columns) = bands(w, h, at, min_len, max_thick) {
-        for b in &columns {
-            let x = mid(b) * pixel;
-            out.push(Segment {
-                x0: x,
-                y0: height - (b.to + 1) as f64 * pixel,
-                x1: x,
-                y1: height - b.from as f64 * pixel,
-            });
+    for b in columns.iter().filter(long) {
+        for y in b.from..=b.to.min(h.saturating_sub(1)) {
+            let row = y * w;
+            image.pixels[row + b.first.saturating_sub(1)..row + (b.last + 2).min(w)].fill(paper);
         }
+    }
+    segments(&rows, &columns, pixel, height)
+}
+
+/// The bands as segments in PDF units (y upwards).
+fn segments(rows: &[Band], columns: &[Band], pixel: f64, height: f64) -> Vec<Segment> {
+    let mid = |b: &Band| (b.first + b.last) as f64 / 2.0 + 0.5;
+    let mut out = Vec::with_capacity(rows.len() + columns.len());
+    for b in rows {
+        let y = height - mid(b) * pixel;
+        out.push(Segment {
+            x0: b.from as f64 * pixel,
+            y0: y,
+            x1: (b.to + 1) as f64 * pixel,
+            y1: y,
+        });
+    }
+    for b in columns {
+        let x = mid(b) * pixel;
+        out.push(Segment {
+            x0: x,
+            y0: height - (b.to + 1) as f64 * pixel,
+            x1: x,
+            y1: height - b.from as f64 * pixel,
+        });
     }
     out
 }
@@ -233,7 +289,7 @@ mod tests {
     }
 
     #[test]
-    fn a_binary_pgm_is_read_and_a_short_or_other_one_is_not() {
+    fn a_binary_pgm_is_read_and_written_and_a_short_or_other_one_is_not() {
         let g = table();
         assert_eq!(parse_pgm(&pgm(&g)), Some(g.clone()));
         let bytes = pgm(&g);
@@ -241,6 +297,10 @@ mod tests {
         assert_eq!(parse_pgm(b"P6\n1 1\n255\n\0\0\0"), None);
         assert_eq!(parse_pgm(b"P5\n99999999999 99999999999\n255\n"), None);
         assert_eq!(parse_pgm(b""), None);
+        let dir = crate::import::tool::WorkDir::create("test").expect("dir");
+        let path = dir.path().join("page.pgm");
+        g.write_pgm(&path).expect("written");
+        assert_eq!(parse_pgm(&std::fs::read(&path).expect("read")), Some(g));
     }
 
     #[test]
@@ -268,6 +328,15 @@ mod tests {
             *p = if *p == 150 { 40 } else { 190 };
         }
         assert_eq!(rulings(&g, 1.0, 80.0).len(), 5);
+    }
+
+    #[test]
+    fn rulings_taken_from_an_image_are_erased_and_the_text_between_them_is_kept() {
+        let mut g = table();
+        let found = take_rulings(&mut g, 1.0, 80.0);
+        assert_eq!(found, rulings(&table(), 1.0, 80.0));
+        let ink: Vec<usize> = (0..g.pixels.len()).filter(|i| g.pixels[*i] < 128).collect();
+        assert_eq!(ink, (20..25).map(|x| 30 * 100 + x).collect::<Vec<_>>());
     }
 
     #[test]

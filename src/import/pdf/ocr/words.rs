@@ -26,6 +26,22 @@ struct LineBox {
 /// edges of rulings, not text.
 const SPECK_CONFIDENCE: f64 = 30.0;
 
+/// How tesseract (with Bulgarian and English) reads the sign "№" standing alone: as a Latin N
+/// and a small letter or sign, or as "Хо" (seen with tesseract 5.3 on the test scans).
+const NUMERO_AS_READ: [&str; 8] = ["Ne", "Nе", "Neo", "No", "Nо", "N°", "Nº", "Хо"];
+
+/// A word as the document wrote it, where tesseract is known to read it otherwise.
+fn read_as(text: String) -> String {
+    if NUMERO_AS_READ.contains(&text.as_str()) {
+        "№".to_string()
+    } else {
+        text
+    }
+}
+
+/// A space between words, as a share of their line's height.
+const SPACE_OF_HEIGHT: f64 = 0.25;
+
 /// The lines of a page from tesseract's TSV.
 fn lines(tsv: &str) -> Vec<LineBox> {
     let mut out: Vec<LineBox> = Vec::new();
@@ -62,6 +78,7 @@ fn lines(tsv: &str) -> Vec<LineBox> {
         if text.is_empty() || speck || bar {
             continue;
         }
+        let text = read_as(text);
         let word = WordBox { left, width, text };
         match out.last_mut() {
             Some(line) => line.words.push(word),
@@ -84,9 +101,25 @@ pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
         // The line's box reaches from the tops of its capitals to the bottoms of its
         // descenders; the baseline is about a fifth of the way up.
         let y = height - (line.top + line.height) * pixel + 0.2 * size;
-        for word in line.words {
+        // tesseract sometimes boxes a word over the words after it ("2024" over "2024 – 2026
+        // г."): a word ends a space before the next one starts, or its letters would be
+        // shuffled among the next word's.
+        let space = SPACE_OF_HEIGHT * line.height;
+        let ends: Vec<f64> = (0..line.words.len())
+            .map(|i| {
+                let w = &line.words[i];
+                let end = w.left + w.width;
+                match line.words.get(i + 1) {
+                    Some(next) if next.left > w.left && next.left - space < end => {
+                        (next.left - space).max(w.left + 1.0)
+                    }
+                    _ => end,
+                }
+            })
+            .collect();
+        for (word, end) in line.words.into_iter().zip(ends) {
             let letters: Vec<char> = word.text.chars().collect();
-            let each = word.width * pixel / letters.len().max(1) as f64;
+            let each = (end - word.left) * pixel / letters.len().max(1) as f64;
             let x = word.left * pixel;
             for (i, c) in letters.into_iter().enumerate() {
                 out.push(Glyph {
@@ -131,6 +164,38 @@ mod tests {
         assert!((first.y - (842.0 - 108.0 + 2.4)).abs() < 1e-9, "{first:?}");
         assert!(g[..12].iter().all(|x| x.y == first.y));
         assert!(g[12].y < first.y, "the next line is lower");
+    }
+
+    #[test]
+    fn a_word_boxed_over_the_next_ones_ends_a_space_before_the_next_starts() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext
+4\t1\t1\t1\t1\t0\t100\t100\t240\t40\t-1\t
+5\t1\t1\t1\t1\t1\t100\t100\t200\t25\t91.5\t2024
+5\t1\t1\t1\t1\t2\t194\t100\t18\t40\t89.9\t–
+5\t1\t1\t1\t1\t3\t225\t100\t71\t25\t6.5\t2026
+";
+        let g = glyphs(tsv, 1.0, 500.0);
+        let text: String = g.iter().map(|g| g.text.as_str()).collect();
+        assert_eq!(text, "2024–2026");
+        // "2024" ends 10 pixels (a quarter of the line's height) before the dash.
+        assert!((g[3].x1 - 184.0).abs() < 1e-9, "{:?}", g[3]);
+        let mut sorted = g.clone();
+        sorted.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        assert_eq!(sorted, g, "in order along the line");
+    }
+
+    #[test]
+    fn the_numero_sign_read_as_a_latin_n_and_a_letter_is_the_sign_again() {
+        let tsv = "level
+5\t1\t1\t1\t1\t1\t100\t100\t40\t25\t79.0\tNe
+5\t1\t1\t1\t1\t2\t150\t100\t60\t25\t95.0\t1187
+5\t1\t1\t1\t1\t3\t250\t100\t60\t25\t95.0\tNeon
+";
+        let text: String = glyphs(tsv, 1.0, 500.0)
+            .iter()
+            .map(|g| g.text.as_str())
+            .collect();
+        assert_eq!(text, "№1187Neon");
     }
 
     #[test]
