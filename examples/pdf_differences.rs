@@ -75,7 +75,7 @@ fn main() -> Result<()> {
         .measures()
         .map(|m| serde_json::to_string(m).unwrap_or_default())
         .collect();
-    let (mut same, mut total, mut same_keyed) = (0, 0, 0);
+    let (mut same, mut total, mut same_keyed, mut differing) = (0, 0, 0, 0);
     for m in expected.measures() {
         total += 1;
         same_keyed += usize::from(keyed.contains(&serde_json::to_string(m).unwrap_or_default()));
@@ -95,8 +95,10 @@ fn main() -> Result<()> {
             .min_by_key(|(_, w)| minus(&want, w).len() + minus(w, &want).len());
         println!("--- {}", m.headline().chars().take(70).collect::<String>());
         if let Some((_, w)) = closest {
-            println!("  text only:   {:?}", minus(&want, w));
-            println!("  layout only: {:?}", minus(w, &want));
+            let (only_text, only_layout) = (minus(&want, w), minus(w, &want));
+            differing += only_text.len() + only_layout.len();
+            println!("  text only:   {only_text:?}");
+            println!("  layout only: {only_layout:?}");
         }
     }
     if args.iter().any(|a| a == "--all") {
@@ -113,7 +115,8 @@ fn main() -> Result<()> {
         }
     }
     println!(
-        "{same} of {total} exactly ({same_keyed} with their keys); the layout gives {}",
+        "{same} of {total} exactly ({same_keyed} with their keys); the layout gives {}; \
+         {differing} words differ from the closest measures",
         have.len()
     );
     Ok(())

@@ -11,6 +11,7 @@
 
 mod body_columns;
 mod coded;
+mod row_edges;
 mod runs;
 
 use super::grid::PageCell;
