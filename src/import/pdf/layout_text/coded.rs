@@ -234,6 +234,8 @@ type Cells = Vec<(usize, usize)>;
 struct Part {
     lines: Vec<usize>,
     bounds: Vec<usize>,
+    /// The edges of the header's page, another guess at a page without the header.
+    header_bounds: Vec<usize>,
 }
 
 /// The body `range` cut where the header is repeated, each stretch with its columns.
@@ -290,9 +292,10 @@ fn parts(
                 None => bounds(&cells, words),
                 Some(b) => moved(b, words.flatten()),
             };
-            first.get_or_insert_with(|| b.clone());
+            let header_bounds = first.get_or_insert_with(|| b.clone()).clone();
             parts.push(Part {
                 bounds: b,
+                header_bounds,
                 lines: chunk.to_vec(),
             });
         }
@@ -447,6 +450,10 @@ fn rows(
     for k in header {
         place(&mut head, *k, &first.bounds);
     }
+    let place_body = |row: &mut Vec<GridCell>, k: usize, bounds: &[usize]| {
+        place(row, k, bounds);
+        body_columns::uncoded_text_on(row, k, bounds[0]);
+    };
     // A code line: its code alone in the first column.
     let coded = |k: usize, bounds: &[usize]| {
         starts_with_code(&lines[k]) && split(&lines[k].words, bounds, pairs)[0].len() == 1
@@ -531,10 +538,11 @@ fn rows(
                 .iter()
                 .map(|(k, _)| lines[*k].words.as_slice())
                 .collect();
-            let bounds = row_edges::row_bounds(&parts[stretch[0].1].bounds, &words);
+            let part = &parts[stretch[0].1];
+            let bounds = row_edges::fitted(&[&part.bounds, &part.header_bounds], &words);
             let row = row.get_or_insert_with(|| empty_row(&bounds));
             for (k, _) in stretch {
-                place(row, *k, &bounds);
+                place_body(row, *k, &bounds);
             }
         }
         rows.extend(row);

@@ -23,9 +23,14 @@ const FALL: usize = 6;
 /// How far an edge the row shows no opening for moves with the matched edge before it.
 const DRIFT_CARRY: isize = 4;
 
-/// The row's column edges (`page[0]` stays the first), given the page's edges `page` and the
-/// row's lines. The page's edges unchanged when the row is too large to weigh.
-pub(super) fn row_bounds(page: &[usize], lines: &[&[GridWord]]) -> Vec<usize> {
+/// The row's column edges (the first stays) fitted to whichever of several guesses at the page's edges (the
+/// same columns, as the header's page and as this page's own words place them) the row's
+/// openings match best: more edges matched, then the steadier drift. The first guess
+/// unchanged when the row is too large to weigh.
+pub(super) fn fitted(guesses: &[&[usize]], lines: &[&[GridWord]]) -> Vec<usize> {
+    let Some(first) = guesses.first() else {
+        return Vec::new();
+    };
     let words = lines.iter().map(|l| l.len()).sum::<usize>();
     let width = lines
         .iter()
@@ -33,11 +38,18 @@ pub(super) fn row_bounds(page: &[usize], lines: &[&[GridWord]]) -> Vec<usize> {
         .map(|w| w.end)
         .max()
         .unwrap_or(0);
-    if page.len() < 2 || lines.len() > MAX_LINES || words > MAX_WORDS || width > MAX_WIDTH {
-        return page.to_vec();
+    if first.len() < 2 || lines.len() > MAX_LINES || words > MAX_WORDS || width > MAX_WIDTH {
+        return first.to_vec();
     }
     let openings = openings(lines, width);
-    let matched = matched(&page[1..], &openings);
+    let Some((page, (matched, _, _))) = guesses
+        .iter()
+        .filter(|g| g.len() == first.len())
+        .map(|g| (*g, matched(&g[1..], &openings)))
+        .max_by_key(|(_, (_, n, cost))| (*n, std::cmp::Reverse(*cost)))
+    else {
+        return first.to_vec();
+    };
     let mut out = vec![page[0]];
     // The drift of the nearest matched edge to the left.
     let mut drift: isize = 0;
@@ -95,7 +107,7 @@ type Step = (usize, usize, Option<(usize, usize)>);
 /// the page's edge the row's stands) grows most steadily from left to right. Poppler pushes a
 /// word right by the text before it on its line, so the drift grows along a row; a drift
 /// falling back is weighed [`FALL`] times a drift growing.
-fn matched(edges: &[usize], openings: &[usize]) -> Vec<Option<usize>> {
+fn matched(edges: &[usize], openings: &[usize]) -> (Vec<Option<usize>>, usize, usize) {
     let drift = |i: usize, j: usize| -> Option<isize> {
         let (e, o) = (edges[i], openings[j]);
         (o + LEFT >= e && o <= e + RIGHT).then(|| o as isize - e as isize)
@@ -132,18 +144,19 @@ fn matched(edges: &[usize], openings: &[usize]) -> Vec<Option<usize>> {
         }
     }
     let mut out = vec![None; n];
-    let mut at = best
+    let last = best
         .iter()
         .enumerate()
         .flat_map(|(i, row)| row.iter().enumerate().map(move |(j, c)| (i, j, *c)))
         .filter_map(|(i, j, c)| c.map(|(k, cost, _)| (k, std::cmp::Reverse(cost), i, j)))
-        .max()
-        .map(|(_, _, i, j)| (i, j));
+        .max();
+    let mut at = last.map(|(_, _, i, j)| (i, j));
     while let Some((i, j)) = at {
         out[i] = Some(openings[j]);
         at = best[i][j].and_then(|(_, _, before)| before);
     }
-    out
+    let (n, cost) = last.map_or((0, 0), |(n, c, _, _)| (n, c.0));
+    (out, n, cost)
 }
 
 #[cfg(test)]
@@ -156,7 +169,7 @@ mod tests {
         let lines =
             grid_lines(text, &mut ReadBudget::new("текст", ReadLimits::DEFAULT)).expect("reads");
         let words: Vec<&[GridWord]> = lines.iter().map(|l| l.words.as_slice()).collect();
-        row_bounds(page, &words)
+        fitted(&[page], &words)
     }
 
     #[test]
@@ -188,6 +201,21 @@ mod tests {
     fn a_row_with_no_opening_near_an_edge_keeps_the_pages_edge() {
         let text = "Мярка за деца Текущ 2024 г.\n";
         assert_eq!(edges(text, &[0, 14, 20]), vec![0, 14, 20]);
+    }
+
+    #[test]
+    fn a_row_takes_the_guess_at_the_pages_edges_it_matches_best() {
+        let text = "\
+Записване на децата       Текущ     Община
+";
+        let lines =
+            grid_lines(text, &mut ReadBudget::new("текст", ReadLimits::DEFAULT)).expect("reads");
+        let words = [lines[0].words.as_slice()];
+        // The page's own guess matches no opening; the header page's matches both.
+        assert_eq!(
+            fitted(&[&[0, 40, 60], &[0, 24, 34]], &words),
+            vec![0, 26, 36]
+        );
     }
 
     #[test]
