@@ -88,11 +88,17 @@ pub(super) fn later_cut(
 
 /// Where a run of packed words goes on past a cut that found no later place: a word in lower
 /// case packed one space after the word before goes on with its sentence, and so does the
-/// rest of the run (up to the next gap of two spaces or more).
+/// rest of the run (up to the next gap of two spaces or more). Not an abbreviation of one or
+/// two letters ("г.", "лв."): those follow a number or a name of the next cell as often.
 pub(super) fn run_on(words: &[GridWord], j: usize) -> Option<usize> {
     let (a, b) = (words.get(j.checked_sub(1)?)?, words.get(j)?);
     let lower = b.text.chars().next().is_some_and(char::is_lowercase);
-    if !lower || b.start > a.end + 1 || a.text.ends_with(['.', ';', ':']) {
+    let letters = b.text.chars().filter(|c| c.is_alphabetic()).count();
+    if !lower
+        || (letters < 3 && b.text.ends_with('.'))
+        || b.start > a.end + 1
+        || a.text.ends_with(['.', ';', ':'])
+    {
         return None;
     }
     Some(
@@ -165,6 +171,9 @@ mod tests {
         let w = words("обучение. среда Текущ", 0);
         assert_eq!(run_on(&w, 1), None);
         assert_eq!(run_on(&w, 2), None);
+        // An abbreviation may belong to the next cell's number.
+        let w = words("Сливен г.", 0);
+        assert_eq!(run_on(&w, 1), None);
     }
 
     #[test]
