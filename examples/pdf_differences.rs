@@ -1,7 +1,8 @@
 //! Prints how a plan imported from one file (a PDF layout) differs from the plan imported from
 //! another (its text): for each of the text's measures that the layout does not give exactly,
 //! the words only the text has and the words only the layout has, beside the layout's closest
-//! measure. For looking at what the PDF reader still gets wrong.
+//! measure, and at the end how many such words differ in all. For looking at what the PDF
+//! reader still gets wrong.
 //!
 //! Usage: cargo run --example pdf_differences -- EXPECTED_FILE GOT_FILE [--all]
 
