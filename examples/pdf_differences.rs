@@ -4,7 +4,8 @@
 //! measure, and at the end how many such words differ in all. For looking at what the PDF
 //! reader still gets wrong.
 //!
-//! Usage: cargo run --example pdf_differences -- EXPECTED_FILE GOT_FILE [--all]
+//! Usage: cargo run --example pdf_differences -- EXPECTED_FILE GOT_FILE [--all] [--list]
+//! (`--all`: the layout's measures the text lacks too; `--list`: both lists side by side)
 
 use anyhow::{Context, Result, bail};
 use planmon::import::ImportOptions;
@@ -100,6 +101,28 @@ fn main() -> Result<()> {
             differing += only_text.len() + only_layout.len();
             println!("  text only:   {only_text:?}");
             println!("  layout only: {only_layout:?}");
+        }
+    }
+    if args.iter().any(|a| a == "--list") {
+        // Both plans' measures side by side, to see where one has a measure too many.
+        let head = |m: Option<&Measure>| {
+            m.map(|m| {
+                format!(
+                    "{} {}",
+                    m.key,
+                    m.headline().chars().take(40).collect::<String>()
+                )
+            })
+            .unwrap_or_default()
+        };
+        let (a, b): (Vec<&Measure>, Vec<&Measure>) =
+            (expected.measures().collect(), got.measures().collect());
+        for i in 0..a.len().max(b.len()) {
+            println!(
+                "{:<48} | {}",
+                head(a.get(i).copied()),
+                head(b.get(i).copied())
+            );
         }
     }
     if args.iter().any(|a| a == "--all") {

@@ -10,7 +10,7 @@ use crate::import::pdf::lines::{TextLine, Word};
 /// A gap this wide between two header words (in characters) parts two names.
 const APART: f64 = 3.0;
 /// How far left of its name a column's text may start, in characters.
-const DRIFT: f64 = 6.0;
+const DRIFT: f64 = 8.0;
 /// At most this many columns are added to one table, a bound on the work.
 const MAX_ADDED: usize = 8;
 
