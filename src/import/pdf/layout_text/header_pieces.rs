@@ -13,6 +13,11 @@ const APART: f64 = 3.0;
 const DRIFT: f64 = 8.0;
 /// At most this many columns are added to one table, a bound on the work.
 const MAX_ADDED: usize = 8;
+/// How many of a column's body lines, and of their openings, are weighed for a cut.
+const EVIDENCE_LINES: usize = 200;
+const MAX_OPENINGS: usize = 64;
+/// A line with more words than this is no table's line and gives no evidence.
+const MAX_LINE_WORDS: usize = 512;
 
 /// Cuts each header cell whose names stand far apart on one line into the columns they name.
 pub(in crate::import::pdf) fn split_by_header(t: &mut PageTable) {
@@ -45,7 +50,11 @@ fn next_cut(t: &PageTable) -> Option<(usize, f64)> {
             continue;
         };
         let body = t.rows.iter().skip(1).flat_map(|r| r.cells.get(c));
-        let lines: Vec<&TextLine> = body.flat_map(|cell| &cell.lines).collect();
+        let lines: Vec<&TextLine> = body
+            .flat_map(|cell| &cell.lines)
+            .filter(|l| l.words.len() <= MAX_LINE_WORDS)
+            .take(EVIDENCE_LINES)
+            .collect();
         let lo = (name - DRIFT * CHAR).max(cell.left + CHAR);
         let across = |p: f64| {
             lines
@@ -56,7 +65,7 @@ fn next_cut(t: &PageTable) -> Option<(usize, f64)> {
         };
         // Where the body's text opens (at a cell line's start or after two spaces or more)
         // between `lo` and the name, with the fewest words across; the leftmost of equals.
-        let best = lines
+        let mut opens: Vec<f64> = lines
             .iter()
             .flat_map(|l| {
                 l.words
@@ -66,6 +75,12 @@ fn next_cut(t: &PageTable) -> Option<(usize, f64)> {
                     .map(|(_, w)| w.x0)
             })
             .filter(|p| *p >= lo && *p <= name)
+            .collect();
+        opens.sort_by(f64::total_cmp);
+        opens.dedup();
+        let best = opens
+            .into_iter()
+            .take(MAX_OPENINGS)
             .min_by(|a, b| across(*a).cmp(&across(*b)).then(a.total_cmp(b)));
         if let Some(best) = best {
             return Some((c, best));
@@ -130,6 +145,16 @@ mod tests {
                 _ => None,
             })
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_long_table_under_a_header_of_names_far_apart_is_read_within_bounds() {
+        let mut text = String::from("Цели           Задачи           Дейности\n\n");
+        for n in 0..3_000 {
+            text.push_str(&format!("Цел {n:<10} Задача {n:<9} Дейност {n}\n"));
+        }
+        let t = first_table(&text);
+        assert_eq!(t[0], vec!["Цели", "Задачи", "Дейности"]);
     }
 
     #[test]

@@ -13,11 +13,12 @@ use super::GridWord;
 const LEFT: usize = 2;
 /// How far right of the page's edge a row's edge may stand, in characters.
 const RIGHT: usize = 16;
-/// Bounds on the work for one row: its lines, its words, its width, its openings.
+/// Bounds on the work for one row: its lines, its words, its width, its openings, its edges.
 const MAX_LINES: usize = 200;
 const MAX_WORDS: usize = 4_000;
 const MAX_WIDTH: usize = 4_096;
 const MAX_OPENINGS: usize = 64;
+const MAX_EDGES: usize = 32;
 /// How much more a drift falling back from one edge to the next weighs than one growing.
 const FALL: usize = 6;
 /// How far an edge the row shows no opening for moves with the matched edge before it.
@@ -38,7 +39,12 @@ pub(super) fn fitted(guesses: &[&[usize]], lines: &[&[GridWord]]) -> Vec<usize> 
         .map(|w| w.end)
         .max()
         .unwrap_or(0);
-    if first.len() < 2 || lines.len() > MAX_LINES || words > MAX_WORDS || width > MAX_WIDTH {
+    if first.len() < 2
+        || first.len() > MAX_EDGES
+        || lines.len() > MAX_LINES
+        || words > MAX_WORDS
+        || width > MAX_WIDTH
+    {
         return first.to_vec();
     }
     let openings = openings(lines, width);
