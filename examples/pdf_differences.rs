@@ -1,9 +1,11 @@
 //! Prints how a plan imported from one file (a PDF layout) differs from the plan imported from
 //! another (its text): for each of the text's measures that the layout does not give exactly,
 //! the words only the text has and the words only the layout has, beside the layout's closest
-//! measure. For looking at what the PDF reader still gets wrong.
+//! measure, and at the end how many such words differ in all. For looking at what the PDF
+//! reader still gets wrong.
 //!
-//! Usage: cargo run --example pdf_differences -- EXPECTED_FILE GOT_FILE [--all]
+//! Usage: cargo run --example pdf_differences -- EXPECTED_FILE GOT_FILE [--all] [--list]
+//! (`--all`: the layout's measures the text lacks too; `--list`: both lists side by side)
 
 use anyhow::{Context, Result, bail};
 use planmon::import::ImportOptions;
@@ -75,7 +77,7 @@ fn main() -> Result<()> {
         .measures()
         .map(|m| serde_json::to_string(m).unwrap_or_default())
         .collect();
-    let (mut same, mut total, mut same_keyed) = (0, 0, 0);
+    let (mut same, mut total, mut same_keyed, mut differing) = (0, 0, 0, 0);
     for m in expected.measures() {
         total += 1;
         same_keyed += usize::from(keyed.contains(&serde_json::to_string(m).unwrap_or_default()));
@@ -112,8 +114,31 @@ fn main() -> Result<()> {
                 println!("  the same words; the text:   …{}…", around(&a));
                 println!("                  the layout: …{}…", around(&b));
             }
+            differing += only_text.len() + only_layout.len();
             println!("  text only:   {only_text:?}");
             println!("  layout only: {only_layout:?}");
+        }
+    }
+    if args.iter().any(|a| a == "--list") {
+        // Both plans' measures side by side, to see where one has a measure too many.
+        let head = |m: Option<&Measure>| {
+            m.map(|m| {
+                format!(
+                    "{} {}",
+                    m.key,
+                    m.headline().chars().take(40).collect::<String>()
+                )
+            })
+            .unwrap_or_default()
+        };
+        let (a, b): (Vec<&Measure>, Vec<&Measure>) =
+            (expected.measures().collect(), got.measures().collect());
+        for i in 0..a.len().max(b.len()) {
+            println!(
+                "{:<48} | {}",
+                head(a.get(i).copied()),
+                head(b.get(i).copied())
+            );
         }
     }
     if args.iter().any(|a| a == "--all") {
@@ -130,7 +155,8 @@ fn main() -> Result<()> {
         }
     }
     println!(
-        "{same} of {total} exactly ({same_keyed} with their keys); the layout gives {}",
+        "{same} of {total} exactly ({same_keyed} with their keys); the layout gives {}; \
+         {differing} words differ from the closest measures",
         have.len()
     );
     Ok(())

@@ -505,7 +505,9 @@ fn runs_items(top: f64, lines: Vec<TextLine>, char_grid: bool) -> Vec<(f64, Item
                 Item::Lines(l),
             ),
             Piece::Table(mut t) => {
-                if !char_grid {
+                if char_grid {
+                    super::layout_text::header_pieces::split_by_header(&mut t);
+                } else {
                     unruled::mark_row_bottoms(&mut t);
                     unruled::wrap_at_text(&mut t);
                 }

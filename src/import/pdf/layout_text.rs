@@ -11,6 +11,8 @@
 
 mod body_columns;
 mod coded;
+pub(super) mod header_pieces;
+mod row_edges;
 mod runs;
 
 use super::grid::PageCell;

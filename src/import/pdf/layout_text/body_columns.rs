@@ -3,7 +3,7 @@
 //! first name over both) are a column of their own; header names poppler packed one space
 //! apart are cut where the body's text opens a column under the second name.
 
-use super::coded::is_code;
+use super::coded::{GridCell, is_code};
 use super::{GridLine, GridWord};
 
 /// Where the text after the codes starts, when the codes stand at the left of the first
@@ -110,6 +110,33 @@ pub(super) fn packed_names(
     }
 }
 
+/// Line `k`'s text in the code column of a row whose code stands there, when it is no code
+/// and stands right of the column's left edge (`left`), goes on with the text after the code:
+/// a row cut by a page break stands a few characters left on the next page.
+pub(super) fn uncoded_text_on(row: &mut [GridCell], k: usize, left: usize) {
+    if let [code, text, ..] = row
+        && code.lines.len() > 1
+        && code.lines[0].1.first().is_some_and(|w| is_code(&w.text))
+        && let Some((j, words)) = code.lines.last()
+        && *j == k
+        && words
+            .first()
+            .is_some_and(|w| !is_code(&w.text) && w.start > left)
+        && let Some((_, mut moved)) = code.lines.pop()
+    {
+        match text.lines.iter_mut().find(|(j, _)| *j == k) {
+            Some((_, words)) => {
+                moved.append(words);
+                *words = moved;
+            }
+            None => {
+                let at = text.lines.partition_point(|(j, _)| *j < k);
+                text.lines.insert(at, (k, moved));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::grid_lines;
@@ -139,6 +166,50 @@ mod tests {
         assert_eq!(
             cells_of(text, 0),
             vec![(0, 5), (15, 21), (22, 26), (31, 40)]
+        );
+    }
+
+    #[test]
+    fn text_in_the_code_column_of_a_coded_row_goes_on_with_the_text_after_the_code() {
+        let text = "\
+1.3. Осигуряване на
+     обучение
+   по езика.
+   2.
+";
+        let lines =
+            grid_lines(text, &mut ReadBudget::new("текст", ReadLimits::DEFAULT)).expect("reads");
+        let cell = |left, right| GridCell {
+            left,
+            right,
+            lines: Vec::new(),
+        };
+        let mut row = vec![cell(0, 5), cell(5, 30)];
+        for (k, l) in lines.iter().enumerate() {
+            let (code, text): (Vec<GridWord>, Vec<GridWord>) =
+                l.words.iter().cloned().partition(|w| w.start < 5);
+            for (c, words) in [(0, code), (1, text)] {
+                if !words.is_empty() {
+                    row[c].lines.push((k, words));
+                }
+            }
+            uncoded_text_on(&mut row, k, 0);
+        }
+        let texts = |c: &GridCell| -> Vec<String> {
+            c.lines
+                .iter()
+                .map(|(_, w)| {
+                    w.iter()
+                        .map(|w| w.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .collect()
+        };
+        assert_eq!(texts(&row[0]), vec!["1.3.", "2."]);
+        assert_eq!(
+            texts(&row[1]),
+            vec!["Осигуряване на", "обучение", "по езика."]
         );
     }
 

@@ -17,7 +17,7 @@
 //! cut). A header repeated after a page break is dropped, and the columns are taken again
 //! from it: the next page may stand a few characters aside.
 
-use super::{GridLine, GridWord, body_columns, runs};
+use super::{GridLine, GridWord, body_columns, row_edges, runs};
 use runs::Pairs;
 use std::ops::Range;
 
@@ -234,6 +234,8 @@ type Cells = Vec<(usize, usize)>;
 struct Part {
     lines: Vec<usize>,
     bounds: Vec<usize>,
+    /// The edges of the header's page, another guess at a page without the header.
+    header_bounds: Vec<usize>,
 }
 
 /// The body `range` cut where the header is repeated, each stretch with its columns.
@@ -290,9 +292,10 @@ fn parts(
                 None => bounds(&cells, words),
                 Some(b) => moved(b, words.flatten()),
             };
-            first.get_or_insert_with(|| b.clone());
+            let header_bounds = first.get_or_insert_with(|| b.clone()).clone();
             parts.push(Part {
                 bounds: b,
+                header_bounds,
                 lines: chunk.to_vec(),
             });
         }
@@ -390,7 +393,8 @@ fn split(words: &[GridWord], bounds: &[usize], pairs: &Pairs) -> Vec<Vec<GridWor
                 None if col == 0 => {}
                 None => {
                     let limit = bounds.get(col + 2).copied();
-                    wait = runs::later_cut(words, j, limit, pairs, tied);
+                    wait = runs::later_cut(words, j, limit, pairs, tied)
+                        .or_else(|| runs::run_on(words, j));
                 }
             }
             if wait.is_none() {
@@ -446,6 +450,10 @@ fn rows(
     for k in header {
         place(&mut head, *k, &first.bounds);
     }
+    let place_body = |row: &mut Vec<GridCell>, k: usize, bounds: &[usize]| {
+        place(row, k, bounds);
+        body_columns::uncoded_text_on(row, k, bounds[0]);
+    };
     // A code line: its code alone in the first column.
     let coded = |k: usize, bounds: &[usize]| {
         starts_with_code(&lines[k]) && split(&lines[k].words, bounds, pairs)[0].len() == 1
@@ -496,8 +504,8 @@ fn rows(
         }
     }
     let top = on_top >= centred;
-    let mut rows: Vec<Vec<GridCell>> = vec![head];
-    let mut body_rows = 0usize;
+    // The body's rows as their lines `(line, part)`.
+    let mut body: Vec<Vec<(usize, usize)>> = Vec::new();
     for (_, b) in &blocks {
         let codes = codes_of(b);
         // Where each of the block's rows starts (the lines before the first go on with the row
@@ -511,16 +519,33 @@ fn rows(
                 .chain(codes.windows(2).map(|w| (w[0] + w[1]).div_ceil(2)))
                 .collect()
         };
-        for (i, (k, p)) in b.iter().enumerate() {
-            let bounds = &parts[*p].bounds;
-            if starts.binary_search(&i).is_ok() || body_rows == 0 {
-                rows.push(empty_row(bounds));
-                body_rows += 1;
+        for (i, line) in b.iter().enumerate() {
+            if starts.binary_search(&i).is_ok() || body.is_empty() {
+                body.push(Vec::new());
             }
-            if let Some(row) = rows.last_mut() {
-                place(row, *k, bounds);
+            if let Some(row) = body.last_mut() {
+                row.push(*line);
             }
         }
+    }
+    let body_rows = body.len();
+    let mut rows: Vec<Vec<GridCell>> = vec![head];
+    for row_lines in &body {
+        // Each stretch of the row under one part split on the row's own edges.
+        let mut row: Option<Vec<GridCell>> = None;
+        for stretch in row_lines.chunk_by(|a, b| a.1 == b.1) {
+            let words: Vec<&[GridWord]> = stretch
+                .iter()
+                .map(|(k, _)| lines[*k].words.as_slice())
+                .collect();
+            let part = &parts[stretch[0].1];
+            let bounds = row_edges::fitted(&[&part.bounds, &part.header_bounds], &words);
+            let row = row.get_or_insert_with(|| empty_row(&bounds));
+            for (k, _) in stretch {
+                place_body(row, *k, &bounds);
+            }
+        }
+        rows.extend(row);
     }
     let coded_rows = rows
         .iter()

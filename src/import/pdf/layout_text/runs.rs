@@ -86,6 +86,28 @@ pub(super) fn later_cut(
     None
 }
 
+/// Where a run of packed words goes on past a cut that found no later place: a word in lower
+/// case packed one space after the word before goes on with its sentence, and so does the
+/// rest of the run (up to the next gap of two spaces or more). Not an abbreviation of one or
+/// two letters ("г.", "лв."): those follow a number or a name of the next cell as often.
+pub(super) fn run_on(words: &[GridWord], j: usize) -> Option<usize> {
+    let (a, b) = (words.get(j.checked_sub(1)?)?, words.get(j)?);
+    let lower = b.text.chars().next().is_some_and(char::is_lowercase);
+    let letters = b.text.chars().filter(|c| c.is_alphabetic()).count();
+    if !lower
+        || (letters < 3 && b.text.ends_with('.'))
+        || b.start > a.end + 1
+        || a.text.ends_with(['.', ';', ':'])
+    {
+        return None;
+    }
+    Some(
+        (j + 1..words.len())
+            .find(|c| words[*c].start > words[c - 1].end + 1)
+            .unwrap_or(words.len()),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -137,6 +159,21 @@ mod tests {
         assert_eq!(later_cut(&line, 1, None, &pairs, no_tie), Some(2));
         // Not past the column after next.
         assert_eq!(later_cut(&line, 1, Some(54), &pairs, no_tie), None);
+    }
+
+    #[test]
+    fn a_word_in_lower_case_packed_after_the_word_before_goes_on_with_its_run() {
+        let w = words("Брой деца и ученици в  Неприложимо", 90);
+        // "ученици" and "деца" go on to the two spaces before "Неприложимо".
+        assert_eq!(run_on(&w, 3), Some(5));
+        assert_eq!(run_on(&w, 1), Some(5));
+        // A sentence's end ends the run; a capital opens a cell.
+        let w = words("обучение. среда Текущ", 0);
+        assert_eq!(run_on(&w, 1), None);
+        assert_eq!(run_on(&w, 2), None);
+        // An abbreviation may belong to the next cell's number.
+        let w = words("Сливен г.", 0);
+        assert_eq!(run_on(&w, 1), None);
     }
 
     #[test]
