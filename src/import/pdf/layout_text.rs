@@ -388,11 +388,11 @@ mod tests {
     use super::*;
     use crate::import::budget::ReadLimits;
 
-    fn read(text: &str) -> Document {
+    pub(super) fn read(text: &str) -> Document {
         read_layout_text(text, &mut ReadBudget::new("текст", ReadLimits::DEFAULT)).expect("reads")
     }
 
-    fn tables(doc: &Document) -> Vec<Vec<Vec<String>>> {
+    pub(super) fn tables(doc: &Document) -> Vec<Vec<Vec<String>>> {
         doc.blocks
             .iter()
             .filter_map(|b| match b {

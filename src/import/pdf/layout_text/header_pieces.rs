@@ -126,25 +126,10 @@ fn cut(t: &mut PageTable, c: usize, x: f64) {
 
 #[cfg(test)]
 mod tests {
-    use crate::import::budget::{ReadBudget, ReadLimits};
-    use crate::import::document::Block;
-    use crate::import::pdf::layout_text::read_layout_text;
+    use crate::import::pdf::layout_text::tests::{read, tables};
 
     fn first_table(text: &str) -> Vec<Vec<String>> {
-        let doc = read_layout_text(text, &mut ReadBudget::new("текст", ReadLimits::DEFAULT))
-            .expect("reads");
-        doc.blocks
-            .iter()
-            .find_map(|b| match b {
-                Block::Table(t) => Some(
-                    t.rows
-                        .iter()
-                        .map(|r| r.cells.iter().map(|c| c.lines.join(" ")).collect())
-                        .collect(),
-                ),
-                _ => None,
-            })
-            .unwrap_or_default()
+        tables(&read(text)).into_iter().next().unwrap_or_default()
     }
 
     #[test]
