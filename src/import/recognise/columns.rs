@@ -36,6 +36,11 @@ pub enum Col {
 /// look the same ("Cpok" for "Срок").
 pub fn classify(header: &str) -> Option<Col> {
     classify_as_written(header).or_else(|| {
+        // Every cell is asked: only a short one with Latin letters is written again.
+        let t = header.trim();
+        if t.len() > 4 * 120 || !t.chars().any(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
         let cyrillic = latin_look_alikes_as_cyrillic(header);
         (cyrillic != header)
             .then(|| classify_as_written(&cyrillic))
