@@ -1,0 +1,291 @@
+//! Tests of the words broken at the edge of a cell ([`super`]).
+
+use super::*;
+use crate::import::pdf::lines::Word;
+
+/// A line of words 6 units a letter and a 3-unit space, starting at `x`.
+fn line(y: f64, x: f64, text: &str, trailing_space: bool) -> TextLine {
+    let mut words = Vec::new();
+    let mut at = x;
+    for w in text.split(' ') {
+        let width = 6.0 * w.chars().count() as f64;
+        words.push(Word {
+            x0: at,
+            x1: at + width,
+            first: 6.0,
+            text: w.to_string(),
+        });
+        at += width + 3.0;
+    }
+    TextLine {
+        x0: x,
+        x1: words.last().map_or(x, |w| w.x1),
+        y,
+        size: 12.0,
+        words,
+        trailing_space,
+        after_break: false,
+    }
+}
+
+fn vocabulary(text: &[&str]) -> Vocabulary {
+    let lines: Vec<TextLine> = text
+        .iter()
+        .enumerate()
+        .map(|(i, t)| line(500.0 - 14.0 * i as f64, 0.0, t, true))
+        .collect();
+    let mut words = Vocabulary::of(&[], std::iter::once(lines.as_slice()));
+    // The document's own words alone, whatever list the machine has.
+    words.lexicon = None;
+    words
+}
+
+#[test]
+fn without_kept_spaces_the_last_word_of_a_cell_is_written_whole() {
+    // A writer that keeps no space at the end of wrapped lines: the end of the cell
+    // bounds "лекари", the end of the wrapped line does not bound "кампании".
+    let cell = [
+        line(500.0, 0.0, "Имунизационни кампании", false),
+        line(486.0, 0.0, "с личните лекари", false),
+    ];
+    let words = Vocabulary::of(&[], std::iter::once(cell.as_slice()));
+    assert!(!words.spaces_kept);
+    assert!(words.known("лекари"));
+    assert!(!words.known("кампании"));
+    let p = line(100.0, 0.0, "Общопрактикуващи", false);
+    let next = line(86.0, 0.0, "лекари здравни", false);
+    assert!(!words.broken(&p, &next, None, "Общопрактикуващи", (0.0, 100.0), p.x1));
+}
+
+#[test]
+fn a_line_with_room_for_the_space_a_writer_keeps_ends_inside_a_word() {
+    let words = vocabulary(&["планът се изпълнява от общината и партньорите"]);
+    // "задължите" ends at 54 of a 58-wide cell: a space (3) would have fitted.
+    let p = line(100.0, 0.0, "задължите", false);
+    let next = line(86.0, 0.0, "лна възраст", true);
+    assert!(words.broken(&p, &next, None, "задължите", (0.0, 58.0), p.x1));
+}
+
+#[test]
+fn a_full_line_before_a_word_the_document_writes_whole_is_two_words() {
+    let words = vocabulary(&["по механизма за обхват на децата за всички"]);
+    // "механизма" fills the cell: no room for a space, so only the words can tell.
+    let p = line(100.0, 0.0, "механизма", false);
+    let next = line(86.0, 0.0, "за обхват", true);
+    assert!(!words.broken(&p, &next, None, "механизма", (0.0, 55.0), p.x1));
+}
+
+#[test]
+fn a_piece_written_more_often_as_an_ending_than_as_a_word_is_joined() {
+    let words =
+        vocabulary(&["учениците родителите дейностите институциите те партньорите от общината"]);
+    let p = line(100.0, 0.0, "отговорни", false);
+    let next = line(86.0, 0.0, "те институции", true);
+    assert!(words.broken(&p, &next, None, "отговорни", (0.0, 55.0), p.x1));
+}
+
+/// The document's words for the spelling tests: adjectives ending in "-ална" and "-ни",
+/// plurals in "-ори", and the common short words.
+fn spelled() -> Vocabulary {
+    vocabulary(&[
+        "социална национална регионална специална професионална нормална",
+        "медиатори директори оператори сектори проведени обучени",
+        "на и за на и за на и за на и за на и за на и за на и за",
+        "проведени обучения проведени кампании обучени медиатори",
+    ])
+}
+
+#[test]
+fn a_piece_ending_inside_the_documents_words_joins_a_common_word_after_it() {
+    // "на" is written whole far more often than as an ending, but "гимназиал" ends the
+    // way no word of the document ends and "-ална" is how its words go on.
+    let words = spelled();
+    let p = line(100.0, 0.0, "гимназиал", false);
+    let next = line(86.0, 0.0, "на подготовка", true);
+    assert!(words.broken(&p, &next, None, "гимназиал", (0.0, 55.0), p.x1));
+}
+
+#[test]
+fn a_word_the_document_writes_whole_before_a_word_it_never_shows_stays_apart() {
+    // "занимания" is never written whole, but "проведени" is a word of the document and
+    // ends as its words end.
+    let words = spelled();
+    let p = line(100.0, 0.0, "проведени", false);
+    let next = line(86.0, 0.0, "занимания с", true);
+    assert!(!words.broken(&p, &next, None, "проведени", (0.0, 55.0), p.x1));
+}
+
+#[test]
+fn two_words_the_document_writes_one_after_the_other_stay_apart_at_a_full_line() {
+    // The spelling reads "назначаване" + "на" as one word ending in "-на"; a line of the
+    // document goes on from a word broken before it with "назначаване на", as two words
+    // ("назначаване" itself is not shown whole there).
+    let p = line(100.0, 0.0, "назначаване", false);
+    let next = line(86.0, 0.0, "на медиатори", true);
+    let cell = (0.0, 67.0);
+    assert!(spelled().broken(&p, &next, None, "назначаване", cell, p.x1));
+    let lines: Vec<TextLine> = [
+        "социална национална регионална специална професионална нормална",
+        "медиатори директори оператори сектори проведени обучени",
+        "на и за на и за на и за на и за на и за на и за на и за",
+        "проведени обучения проведени кампании обучени медиатори",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, t)| line(500.0 - 14.0 * i as f64, 0.0, t, true))
+    .collect();
+    let cell_text = [
+        line(300.0, 0.0, "чрез пере", false),
+        line(286.0, 0.0, "назначаване на медиатори", true),
+    ];
+    let words = Vocabulary::of(&[], [lines.as_slice(), cell_text.as_slice()].into_iter());
+    assert!(!words.known("назначаване"));
+    assert!(!words.broken(&p, &next, None, "назначаване", cell, p.x1));
+}
+
+#[test]
+fn a_word_shown_broken_for_sure_is_learnt_as_a_word_of_the_document() {
+    let mut words = spelled();
+    assert!(!words.known("републикански"));
+    // The writer keeps wrap spaces and "Републик" leaves room for one: broken for sure.
+    let p = line(100.0, 0.0, "Републик", false);
+    let next = line(86.0, 0.0, "ански бюджет", true);
+    assert!(words.broken(&p, &next, None, "Републик", (0.0, 53.0), p.x1));
+    words.learn();
+    assert!(words.known("републикански"));
+}
+
+#[test]
+fn a_range_whose_dash_stands_alone_is_one_word_unless_a_space_followed_the_dash() {
+    let words = vocabulary(&["срок на изпълнение"]);
+    let cell = |dash_spaced: bool| {
+        let lines = [
+            line(500.0, 0.0, "2022", false),
+            line(486.0, 0.0, "-", dash_spaced),
+            line(472.0, 0.0, "2024", true),
+            line(458.0, 0.0, "г.", false),
+        ];
+        crate::import::pdf::lines::reflow(&lines, (0.0, 24.0), true, &words)
+    };
+    assert_eq!(cell(false), ["2022-2024 г."]);
+    assert_eq!(cell(true), ["2022 - 2024 г."]);
+}
+
+#[test]
+fn a_word_between_slashes_broken_after_its_slashes_in_a_narrow_cell_is_one_word() {
+    let mut words = vocabulary(&["от ЕС/държавата и общината/ЦОП по проекти/програми"]);
+    words.spaces_kept = true;
+    let cell = |first_spaced: bool| {
+        let lines = [
+            line(500.0, 0.0, "ЕС /", first_spaced),
+            line(486.0, 0.0, "ЦОИДУЕМ", false),
+            line(472.0, 0.0, "/ ЦОП", false),
+        ];
+        crate::import::pdf::lines::reflow(&lines, (0.0, 46.0), true, &words)
+    };
+    assert_eq!(cell(false), ["ЕС /ЦОИДУЕМ/ ЦОП"]);
+    // A space after the first slash: two words; the line above the closing slash had room
+    // for a space and has none, so the slash is glued to it.
+    assert_eq!(cell(true), ["ЕС / ЦОИДУЕМ/ ЦОП"]);
+}
+
+#[test]
+fn a_word_wrapped_with_the_full_stop_after_its_space_goes_on_the_line_before() {
+    // "бизнес" alone would have fitted after "собствен", "бизнес ." would not: the
+    // writer may not break before the stop, so the line was wrapped, not a paragraph.
+    let words = vocabulary(&["собствен бизнес и работа"]);
+    let cell = |right: f64| {
+        let lines = [
+            line(500.0, 0.0, "собствен", false),
+            line(486.0, 0.0, "бизнес .", false),
+        ];
+        crate::import::pdf::lines::reflow(&lines, (0.0, right), true, &words)
+    };
+    assert_eq!(cell(90.0), ["собствен бизнес ."]);
+    assert_eq!(cell(200.0), ["собствен", "бизнес ."]);
+}
+
+#[test]
+fn a_number_broken_in_a_narrow_cell_is_joined_and_a_new_paragraph_is_not() {
+    let words = vocabulary(&["срок на изпълнение"]);
+    let p = line(100.0, 0.0, "202", false);
+    let next = line(86.0, 0.0, "3 г.", true);
+    assert!(words.broken(&p, &next, None, "2021-202", (0.0, 20.0), p.x1));
+    let wide = (0.0, 60.0);
+    assert!(!words.broken(&p, &next, None, "2021-202", wide, p.x1));
+}
+
+#[test]
+fn a_full_line_ending_in_a_slash_glued_to_a_word_joins_as_the_document_writes_slashes() {
+    let glued = vocabulary(&["брой деца/ученици и родители/настойници в училища/детски градини"]);
+    let spaced = vocabulary(&["брой деца/ ученици и родители/ настойници в училища/ градини"]);
+    // "родители/" fills the cell: no room for a space, so only the document can tell.
+    let p = line(100.0, 0.0, "родители/", false);
+    let next = line(86.0, 0.0, "учители в", true);
+    let cell = (0.0, 55.0);
+    assert!(glued.broken(&p, &next, None, "родители/", cell, p.x1));
+    assert!(!spaced.broken(&p, &next, None, "родители/", cell, p.x1));
+    // A slash standing alone may have had a space after it.
+    let alone = line(100.0, 0.0, "/", false);
+    assert!(!glued.broken(&alone, &next, None, "деца /", (0.0, 7.0), alone.x1));
+}
+
+#[test]
+fn a_closing_quote_followed_by_a_full_stop_goes_on_the_word_before() {
+    let words = vocabulary(&["срок на изпълнение"]);
+    let p = line(100.0, 0.0, "включване", false);
+    let next = line(86.0, 0.0, "“.", true);
+    assert!(words.broken(&p, &next, None, "включване", (0.0, 55.0), p.x1));
+}
+
+#[test]
+fn a_conjunction_after_a_word_the_document_writes_whole_stays_a_word() {
+    // "медиатори" is written whole; "медиатории" never: "и" going on is the conjunction.
+    let words = spelled();
+    let p = line(100.0, 0.0, "медиатори", false);
+    let next = line(86.0, 0.0, "и родители", true);
+    assert!(!words.broken(&p, &next, None, "медиатори", (0.0, 55.0), p.x1));
+}
+
+#[test]
+fn a_preposition_followed_by_punctuation_ends_the_word_broken_before_it() {
+    // "за" is a common word of the document, but no preposition stands before a semicolon.
+    let words = spelled();
+    let p = line(100.0, 0.0, "туберкуло", false);
+    let next = line(86.0, 0.0, "за; ваксини", true);
+    assert!(words.broken(&p, &next, None, "туберкуло", (0.0, 55.0), p.x1));
+}
+
+#[test]
+fn a_preposition_ending_a_cell_joins_only_where_the_spelling_reads_one_word() {
+    // The row may go on in a row of its own ("механизъм за" + "насочване"), so the end
+    // of the cell alone does not join; the spelling does ("гимназиал" + "на").
+    let words = spelled();
+    let next = line(86.0, 0.0, "на", true);
+    let p = line(100.0, 0.0, "гимназиал", false);
+    assert!(words.broken(&p, &next, None, "гимназиал", (0.0, 55.0), p.x1));
+    let p = line(100.0, 0.0, "медиатори", false);
+    assert!(!words.broken(&p, &next, None, "медиатори", (0.0, 55.0), p.x1));
+}
+
+#[test]
+fn where_the_document_is_silent_the_language_word_list_joins_or_keeps_apart() {
+    // A full line and pieces the document never writes: its spelling alone decides
+    // without a list; the list joins a whole it holds and keeps apart two of its words
+    // whose whole it lacks.
+    fn list() -> Option<&'static crate::import::pdf::lexicon::Lexicon> {
+        static LIST: std::sync::OnceLock<crate::import::pdf::lexicon::Lexicon> =
+            std::sync::OnceLock::new();
+        Some(LIST.get_or_init(|| {
+            crate::import::pdf::lexicon::Lexicon::of("регистър\nи\nпредприема\nпредприемачество\n")
+        }))
+    }
+    let mut words = spelled();
+    words.lexicon = Some(list);
+    let p = line(100.0, 0.0, "предприема", false);
+    let next = line(86.0, 0.0, "чество в", true);
+    assert!(words.broken(&p, &next, None, "предприема", (0.0, 61.0), p.x1));
+    let p = line(100.0, 0.0, "регистър", false);
+    let next = line(86.0, 0.0, "и данни", true);
+    assert!(!words.broken(&p, &next, None, "регистър", (0.0, 49.0), p.x1));
+}
