@@ -26,7 +26,6 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
 
 pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
-    crate::import::pdf::warm_up();
     let db = open_database(&config).await?;
     if demo {
         let ids = crate::demo::load(&db).await?;

@@ -37,17 +37,6 @@ use super::document::Document;
 use content::Reader;
 use std::collections::HashMap;
 
-/// Loads the language's word list ([`lexicon`]) on a thread of its own, so the first PDF import
-/// of a server does not wait for it (up to a second); a later import finds it loaded.
-pub fn warm_up() {
-    let started = std::thread::Builder::new()
-        .name("word-list".into())
-        .spawn(|| lexicon::language().is_some());
-    if let Err(e) = started {
-        tracing::warn!(error = %e, "the word list is loaded on the first PDF import");
-    }
-}
-
 /// What only a PDF has to bound, beside the reader's budget.
 #[derive(Debug, Clone, Copy)]
 pub struct PdfLimits {
