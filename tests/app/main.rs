@@ -29,6 +29,7 @@ mod import_names;
 mod import_ocr;
 mod import_pdf;
 mod import_seeds;
+mod import_shapes;
 mod import_template;
 mod import_web;
 mod imports_api;

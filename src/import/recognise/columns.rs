@@ -27,6 +27,11 @@ pub enum Col {
     Priority,
     /// The currency of the amounts beside it ("BGN", "EUR"; planmon's template).
     Currency,
+    /// The unit of the indicators beside it ("Мерна единица": брой, %, км).
+    Unit,
+    /// The expected result ("Очакван резултат"): the indicators' target beside an indicator
+    /// column, the indicators themselves without one (see [`settle`]).
+    Result,
     /// A column planmon does not know; its text goes to the unplaced list.
     Other,
 }
@@ -70,7 +75,11 @@ fn classify_as_written(header: &str) -> Option<Col> {
     let has = |w: &str| t.contains(w);
     let starts = |w: &str| t.starts_with(w);
     Some(
-        if t == "№" || starts("№ ") || t == "no" || t == "код" || starts("номер") {
+        if t == "№"
+            || starts("№ ")
+            || matches!(t.as_str(), "no" | "no." | "#" | "код")
+            || starts("номер")
+        {
             Col::Code
         } else if matches!(
             t.as_str(),
@@ -79,7 +88,10 @@ fn classify_as_written(header: &str) -> Option<Col> {
             Col::Priority
         } else if t == "валута" {
             Col::Currency
-        } else if has("целева") || has("целеви стойност") || has("цел за 20")
+        } else if has("целева")
+            || has("целеви стойност")
+            || has("цел за 20")
+            || has("очаквана стойност")
         {
             Col::Target
         } else if has("текуща") || has("базова") || has("изходна") || has("начална стойност")
@@ -87,35 +99,109 @@ fn classify_as_written(header: &str) -> Option<Col> {
             Col::Current
         } else if has("индикатор") || has("показател") {
             Col::Indicator
-        } else if starts("цел") {
+        } else if has("очакван") || starts("резултат") {
+            Col::Result
+        } else if starts("мерна единица") || starts("единица") || t == "м. ед." || t == "м.ед."
+        {
+            Col::Unit
+        } else if starts("цел")
+            || (has("цел")
+                && [
+                    "оперативн",
+                    "стратегическ",
+                    "специфичн",
+                    "главн",
+                    "обща",
+                    "общи",
+                ]
+                .iter()
+                .any(|w| starts(w)))
+        {
             Col::Objective
         } else if starts("задач") {
             Col::Task
         } else if starts("дейност")
             || starts("мерк")
             || starts("мярк")
-            || starts("описание на мярк")
+            || starts("описание")
+            || (starts("наименование") && (has("мярк") || has("дейност")))
         {
             Col::Activity
         } else if starts("статус") || starts("състояние") {
             Col::Status
-        } else if starts("срок") || has("период") || starts("времев") || starts("година")
+        } else if starts("срок")
+            || has("период")
+            || starts("времев")
+            || starts("година")
+            || starts("продължителност")
         {
             Col::Period
-        } else if has("отговор") || has("институц") || has("изпълнител") || starts("партньор")
+        } else if has("отговор")
+            || has("институц")
+            || has("изпълнител")
+            || starts("партньор")
+            || starts("водещ")
         {
             Col::Institution
         } else if has("източник") {
             Col::Source
-        } else if starts("средства") || starts("сума") || starts("стойност") || starts("бюджет")
+        } else if starts("средства")
+            || starts("сума")
+            || starts("стойност")
+            || starts("бюджет")
+            || starts("размер")
+            || starts("прогнозн")
+            || starts("разходи")
+            || (starts("необходим") && (has("средства") || has("финанс")))
         {
             Col::Amount
-        } else if starts("финансиране") {
+        } else if starts("финансиране") || starts("финансов") {
             Col::Financing
         } else {
             return None;
         },
     )
+}
+
+/// The currency money columns' header names give their numbers ("Бюджет (лв.)", "Сума в
+/// евро"); none when it also names a multiple ("хил. лв."), which bare numbers then lack.
+pub fn currency_named(headers: &[&str]) -> Option<crate::money::Currency> {
+    use crate::money::Currency;
+    let mut found = None;
+    for h in headers {
+        let t = h.to_lowercase();
+        if ["хил", "млн", "мил"].iter().any(|w| t.contains(w)) {
+            return None;
+        }
+        let here = if t.contains("лв") || t.contains("лева") || t.contains("bgn") {
+            Some(Currency::Bgn)
+        } else if t.contains("евро") || t.contains("eur") || t.contains('€') {
+            Some(Currency::Eur)
+        } else {
+            None
+        };
+        match (found, here) {
+            (Some(a), Some(b)) if a != b => return None,
+            (None, Some(b)) => found = Some(b),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The expected result's column as what it is beside the others: the target of the
+/// indicators beside an indicator column without targets, the indicators without an indicator
+/// column, and otherwise a column planmon does not know.
+pub fn settle(kinds: &mut [Col]) {
+    let has = |c: Col| kinds.contains(&c);
+    let result = match (has(Col::Indicator), has(Col::Target)) {
+        (true, false) => Col::Target,
+        (false, _) => Col::Indicator,
+        (true, true) => Col::Other,
+    };
+    for k in kinds.iter_mut().filter(|k| **k == Col::Result) {
+        *k = result;
+    }
 }
 
 /// Status words plans use in a status column.
@@ -141,11 +227,22 @@ pub fn is_status(text: &str) -> bool {
     .any(|s| t.starts_with(s))
 }
 
-/// "2022-2024 г.", "2023", "2021 –": short text that is only years.
+/// "2022-2024 г.", "2023", "2021 –": short text that is only years; or a period without
+/// years that plans write in their period column ("ежегодно", "всяка учебна година").
 pub fn is_period(text: &str) -> bool {
     let t = text.trim();
     if t.is_empty() || t.len() > 4 * 40 || t.chars().count() > 40 {
         return false;
+    }
+    let lower = t.to_lowercase();
+    let lower = lower.trim_end_matches(['.', ',', ';']);
+    if matches!(
+        lower,
+        "ежегодно" | "целогодишно" | "периодично" | "постоянно" | "всяка година"
+    ) || lower.starts_with("всяка учебна година")
+        || lower.starts_with("през цялата година")
+    {
+        return true;
     }
     let has_year = t
         .split(|c: char| !c.is_ascii_digit())

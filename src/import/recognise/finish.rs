@@ -81,6 +81,17 @@ impl Builder {
                 ),
             );
         }
+        // A heading naming an area that opened no measures, where another priority of the
+        // same area holds them (a list of the areas before the table), is not a priority.
+        let has_measures =
+            |p: &crate::plan::Priority| p.objectives.iter().any(|o| !o.measures.is_empty());
+        let filled: Vec<NationalArea> = plan_priorities
+            .iter()
+            .filter(|p| has_measures(p))
+            .filter_map(|p| p.national_area)
+            .collect();
+        plan_priorities
+            .retain(|p| has_measures(p) || p.national_area.is_none_or(|a| !filled.contains(&a)));
         let period = recognised
             .period
             .or_else(|| ctx.years())

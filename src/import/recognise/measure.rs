@@ -148,13 +148,15 @@ impl Finisher {
             }
         }
         let mut bare = 0usize;
+        let mut words_in_amounts = Vec::new();
         for line in raw.lines(Col::Amount) {
             let t = line.trim();
             if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '–' | '—' | '.')) {
                 continue;
             }
             let found = amount::amounts_with_unit(t);
-            if !found.is_empty() {
+            let words = raw.sources_in_amounts && has_words_beside(t, &found);
+            if !found.is_empty() && !words {
                 for f in found {
                     let mut a = f.amount;
                     a.text = Some(t.to_string());
@@ -179,6 +181,11 @@ impl Finisher {
                     format!("сумата „{t}“ е без валута: приета е в лева"),
                 );
                 amounts.push(a);
+            } else if raw.sources_in_amounts || self.known.lookup(t).is_some() {
+                // Words in the money column of a table without a column of sources ("В
+                // рамките на бюджета", "20 000 лв., НП"), or a source's known name ("Не са
+                // необходими" is "Без финансиране"): read as financing, money and source.
+                words_in_amounts.push(t.to_string());
             } else {
                 self.unplace(&at, t);
             }
@@ -188,6 +195,7 @@ impl Finisher {
             .lines(Col::Source)
             .into_iter()
             .chain(raw.lines(Col::Financing))
+            .chain(words_in_amounts)
         {
             let found = amount::amounts_with_unit(&line);
             let mut rest = String::new();
@@ -201,8 +209,10 @@ impl Finisher {
             }
             rest.push_str(&line[pos..]);
             let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+            // What separated the money from its source ("20 000 лв., НП", "5 000 лв. – ПВУ").
+            let rest = rest.trim_matches([',', ';', ':', '-', '–', '—', ' ']);
             if !rest.is_empty() {
-                source_lines.push(rest);
+                source_lines.push(rest.to_string());
             }
         }
         let institutions = self.names(&raw.lines(Col::Institution), &at, "институцията");
@@ -224,17 +234,49 @@ impl Finisher {
                 target_year: None,
             })
             .collect();
+        // Without a column of targets, "Брой деца – 150" states its target after a dash.
+        if target.is_empty() {
+            for ind in &mut indicators {
+                if let Some((name, value)) = split::stated_target(&ind.name) {
+                    ind.target = Some(value.to_string());
+                    ind.name = name.to_string();
+                }
+            }
+        }
         self.pair(&mut indicators, current, &at, true);
         self.pair(&mut indicators, target, &at, false);
+        // Units paired with the indicators by position; units left over join the last one's.
+        let units = split::value_items(&raw.lines(Col::Unit));
+        let n = indicators.len();
+        for (i, u) in units.into_iter().enumerate() {
+            match indicators.get_mut(i.min(n.saturating_sub(1))) {
+                Some(ind) => {
+                    let joined = format!("{} {u}", ind.unit.take().unwrap_or_default());
+                    ind.unit = Some(joined.trim().to_string());
+                }
+                None => self.unplace(&at, &u),
+            }
+        }
         for line in raw.lines(Col::Other) {
             self.unplace(&at, &line);
         }
         self.ordinal += 1;
+        let mut code = joined(Col::Code);
+        let mut activity_lines = raw.lines(Col::Activity);
+        // Without a code column, a code of two levels or more opening the activity ("1.2.
+        // Обучение …") is the measure's code.
+        if code.is_none()
+            && let Some(first) = activity_lines.first_mut()
+            && let Some((c, rest)) = split::leading_code(first)
+        {
+            code = Some(c.to_string());
+            *first = rest.to_string();
+        }
         Measure {
             key: String::new(),
-            code: joined(Col::Code),
+            code,
             tasks: split::list_items(&raw.lines(Col::Task)),
-            activities: split::list_items(&raw.lines(Col::Activity)),
+            activities: split::list_items(&activity_lines),
             institutions,
             period,
             status: joined(Col::Status),
@@ -273,4 +315,25 @@ impl Finisher {
             });
         }
     }
+}
+
+/// Whether a money cell names a source beside its amounts ("20 000 лв., Национална
+/// програма", "5 000 лв. – ПВУ"): a word in capitals or capitalised besides the amounts.
+/// Lowercase words ("годишно", "на училище", "на стойност") stay the amount's own text.
+fn has_words_beside(text: &str, found: &[amount::Found]) -> bool {
+    let mut pos = 0;
+    let mut rest = String::new();
+    for f in found {
+        rest.push_str(&text[pos..f.start]);
+        rest.push(' ');
+        pos = f.end;
+    }
+    rest.push_str(&text[pos..]);
+    rest.split_whitespace()
+        .filter_map(|w| {
+            w.trim_start_matches(['(', '„', '"', '–', '-'])
+                .chars()
+                .next()
+        })
+        .any(char::is_uppercase)
 }

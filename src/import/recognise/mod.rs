@@ -22,6 +22,7 @@ use super::{ImportOptions, ImportOutcome, ImportWarning, Recognised, SourceForma
 use crate::plan::Unplaced;
 use columns::Col;
 use headings::{furniture_key, numbered_title, objective_heading, priority_heading};
+
 use std::collections::HashSet;
 
 /// Reads a plan out of a document.
@@ -164,6 +165,8 @@ fn grid_row(row: &Row) -> std::borrow::Cow<'_, Row> {
 pub(crate) struct RawMeasure {
     pub cols: Vec<(Col, Vec<String>)>,
     pub at: Location,
+    /// The table has no column of sources: words in its money column name them.
+    pub sources_in_amounts: bool,
 }
 
 impl RawMeasure {
@@ -223,6 +226,8 @@ struct TableCtx {
     rows_since_header: usize,
     /// The header may be shifted one cell left (no cell over the code column).
     maybe_shifted: bool,
+    /// The currency the money columns' header names ("Средства (лв.)"), for bare numbers.
+    currency: Option<crate::money::Currency>,
 }
 
 #[derive(Debug, Default)]
@@ -251,6 +256,9 @@ struct Builder {
     sheet: bool,
     /// The last row was a sheet's running text after a blank row.
     text_run: bool,
+    /// A national area's name standing as a heading before the first table: the priority
+    /// the table opens, unless running text comes first.
+    pending_priority: Option<(Option<u32>, String)>,
 }
 
 impl Builder {
@@ -355,20 +363,40 @@ impl Builder {
         });
     }
 
+    /// Opens a priority named by a heading. A heading between tables ends the table before
+    /// it (the next names its columns again); a row of a table naming a priority does not.
+    fn open_priority(&mut self, number: Option<u32>, title: String, in_table: bool) {
+        self.started = true;
+        self.pending_priority = None;
+        if !in_table {
+            self.ctx = None;
+        }
+        self.objective_open = false;
+        self.priorities.push(RawPriority {
+            number,
+            title,
+            ..RawPriority::default()
+        });
+    }
+
     fn text(&mut self, text: &str, at: &Location) {
         let key = furniture_key(text);
         if let Some((number, title)) = priority_heading(text) {
-            self.started = true;
-            self.ctx = None;
-            self.objective_open = false;
-            self.priorities.push(RawPriority {
-                number,
-                title,
-                ..RawPriority::default()
-            });
+            // Only a national area's name, before any table: the heading of the priority the
+            // next table holds, or of a section of the plan's analysis, which text follows.
+            if !self.started && !headings::names_a_priority(text) {
+                self.header_texts.push((text.to_string(), at.clone()));
+                self.seen.insert(key);
+                self.pending_priority = Some((number, title));
+                return;
+            }
+            self.open_priority(number, title, false);
             return;
         }
         if !self.started {
+            if objective_heading(text).is_none() {
+                self.pending_priority = None;
+            }
             self.header_texts.push((text.to_string(), at.clone()));
             self.seen.insert(key);
             return;

@@ -27,6 +27,13 @@ impl Builder {
         self.text_run = false;
         if filled == [0] {
             let text = &texts[0];
+            if self.started
+                && let Some((number, title)) = priority_heading(text)
+            {
+                self.text_run = text_run;
+                self.open_priority(number, title, true);
+                return;
+            }
             if !self.started
                 || priority_heading(text).is_some()
                 || self.seen.contains(&furniture_key(text))
@@ -52,8 +59,11 @@ impl Builder {
             vec![None; texts.len()]
         };
         let named = classified.iter().filter(|c| c.is_some()).count();
+        // A row of one cell naming an objective ("Цел 1.1. …") under the header is no name.
+        let heading = filled.len() == 1 && objective_heading(&texts[filled[0]]).is_some();
         if let Some(ctx) = &mut self.ctx
             && ctx.rows_since_header == 0
+            && !heading
             && filled.iter().all(|i| classified[*i].is_some())
         {
             for i in &filled {
@@ -63,6 +73,10 @@ impl Builder {
                     ctx.kinds[*i] = c;
                 }
             }
+            columns::settle(&mut ctx.kinds);
+            ctx.currency = ctx
+                .currency
+                .or_else(|| columns::currency_named(&kinds_texts(&classified, &texts)));
             if let Some(t) = &mut self.trace {
                 t.header_row(false);
             }
@@ -70,17 +84,22 @@ impl Builder {
         }
         if named >= 3 && named * 2 >= filled.len() && !data_like {
             let mut kinds: Vec<Col> = classified.iter().map(|c| c.unwrap_or(Col::Other)).collect();
+            columns::settle(&mut kinds);
             if texts[0].is_empty() {
                 kinds[0] = Col::Code;
             }
             let maybe_shifted = kinds[0] != Col::Code && texts.last().is_some_and(String::is_empty);
             self.ctx = Some(TableCtx {
+                currency: columns::currency_named(&kinds_texts(&classified, &texts)),
                 kinds,
                 rows_since_header: 0,
                 maybe_shifted,
             });
             if let Some(t) = &mut self.trace {
                 t.header_row(true);
+            }
+            if let Some((number, title)) = self.pending_priority.take() {
+                self.open_priority(number, title, true);
             }
             self.started = true;
             self.tables_found = true;
@@ -367,7 +386,15 @@ impl Builder {
             .join(" ");
         if !objective_text.is_empty() {
             let (code, title) = numbered_title(&objective_text);
-            self.open_objective(code, title);
+            // One objective per row of a one-row-per-measure table: the same text goes on.
+            let same = self
+                .priority()
+                .objectives
+                .last()
+                .is_some_and(|o| o.code == code && o.title == title && !o.measures.is_empty());
+            if !same {
+                self.open_objective(code, title);
+            }
             if let Some(t) = &mut self.trace
                 && let Some(i) = aligned.cells.iter().position(|c| c.0 == Col::Objective)
             {
@@ -386,7 +413,7 @@ impl Builder {
         if let Some(t) = &mut self.trace {
             t.measure(&aligned.cells);
         }
-        let m = RawMeasure {
+        let mut m = RawMeasure {
             cols: aligned
                 .cells
                 .into_iter()
@@ -394,13 +421,35 @@ impl Builder {
                 .map(|(c, l, _)| (c, l))
                 .collect(),
             at: row.at.clone(),
+            sources_in_amounts: self.ctx.as_ref().is_some_and(|c| {
+                !c.kinds
+                    .iter()
+                    .any(|k| matches!(k, Col::Source | Col::Financing))
+            }),
         };
+        // The money column's header names the currency of its bare numbers ("Бюджет (лв.)").
+        if let Some(currency) = self.ctx.as_ref().and_then(|c| c.currency)
+            && !m.cols.iter().any(|c| c.0 == Col::Currency)
+        {
+            m.cols
+                .push((Col::Currency, vec![currency.code().to_string()]));
+        }
         let p = self.priorities.len() - 1;
         let pr = &mut self.priorities[p];
         let o = pr.objectives.len() - 1;
         pr.objectives[o].measures.push(m);
         self.last = Some((p, o, pr.objectives[o].measures.len() - 1));
     }
+}
+
+/// The header names of the money columns (amounts or financing).
+fn kinds_texts<'a>(classified: &[Option<Col>], texts: &'a [String]) -> Vec<&'a str> {
+    classified
+        .iter()
+        .zip(texts)
+        .filter(|(c, _)| matches!(c, Some(Col::Amount | Col::Financing)))
+        .map(|(_, t)| t.as_str())
+        .collect()
 }
 
 /// (column, lines, 1-based source cell or 0 when the cell is missing).

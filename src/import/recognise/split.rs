@@ -427,9 +427,70 @@ pub fn clean_name(s: &str) -> String {
     s.trim().trim_end_matches([',', ';']).trim().to_string()
 }
 
+/// "1.2. Обучение …" → ("1.2.", "Обучение …"): a code of two or more numbers joined by
+/// dots opening a text, followed by a space and more text.
+pub fn leading_code(text: &str) -> Option<(&str, &str)> {
+    let (head, rest) = text.trim_start().split_once(' ')?;
+    let parts: Vec<&str> = head.trim_end_matches('.').split('.').collect();
+    let numbers = parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 3 && p.chars().all(|c| c.is_ascii_digit()));
+    let rest = rest.trim_start();
+    (numbers && !rest.is_empty()).then_some((head, rest))
+}
+
+/// "Брой деца – 150", "Обхват: 95%", "Асфалтирани улици – 2 км" → (name, target): a value
+/// after a dash or colon ending the indicator, a number with at most a unit word after it.
+/// A range of years ("ПРЧР 2021-2027 г.") is no target: the text before the dash ends in a
+/// letter or a bracket.
+pub fn stated_target(text: &str) -> Option<(&str, &str)> {
+    let t = text.trim_end_matches(['.', ';', ' ']);
+    let cut = t.rfind(['–', '—', '-', ':'])?;
+    let (name, value) = (
+        t[..cut].trim_end(),
+        t[cut..].trim_start_matches(['–', '—', '-', ':']).trim(),
+    );
+    if !name.ends_with(|c: char| c.is_alphabetic() || c == ')') || name.chars().count() < 3 {
+        return None;
+    }
+    let mut words = value.split_whitespace();
+    let number = words.next()?;
+    let digits = number.trim_end_matches('%');
+    if digits.is_empty()
+        || !digits
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+        || !digits.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let unit = words.next();
+    if words.next().is_some()
+        || unit.is_some_and(|u| u.chars().count() > 8 || u.chars().any(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    Some((name, value))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_after_a_dash_ending_an_indicator_is_its_target_but_a_range_of_years_is_not() {
+        assert_eq!(stated_target("Брой деца – 150"), Some(("Брой деца", "150")));
+        assert_eq!(stated_target("Обхват: 95%"), Some(("Обхват", "95%")));
+        assert_eq!(
+            stated_target("Асфалтирани улици – 2 км"),
+            Some(("Асфалтирани улици", "2 км"))
+        );
+        assert_eq!(stated_target("Операции по ПРЧР 2021-2027 г."), None);
+        assert_eq!(stated_target("Брой деца-участници"), None);
+        assert_eq!(stated_target("Брой кампании – по една годишно"), None);
+        assert_eq!(stated_target("Изпълнени мерки - 3 от 5 до края"), None);
+    }
 
     fn l(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| (*x).to_string()).collect()

@@ -1,0 +1,165 @@
+//! Plans laid out in the other ways municipalities write them (tests/fixtures/import/shapes/,
+//! made up for these tests, not copies of any plan): one table with the priorities as rows,
+//! a financing header over two columns, an objective column and "Приоритетна област" headings,
+//! one row per measure with the area in a column, areas as numbered or Roman headings, an
+//! analysis with the areas' names before the table, a list of the areas before it. Each
+//! imports with its header, its priorities in their national areas and every measure; the
+//! summaries of what was read are snapshots.
+
+use crate::helpers::fixture;
+use planmon::import::ImportOptions;
+use planmon::import::load::import_bytes;
+use planmon::plan::Plan;
+
+fn plan(name: &str) -> Plan {
+    let path = format!("shapes/{name}");
+    let out = import_bytes(name, &fixture(&path), &ImportOptions::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    out.plan.unwrap_or_else(|| panic!("{name}: no plan"))
+}
+
+/// What a coordinator checks on the review page, one line a part.
+fn summary(plan: &Plan) -> String {
+    let mut out = format!(
+        "{} | {}-{} | {}\n",
+        plan.municipality,
+        plan.period.from,
+        plan.period.to,
+        plan.adoption
+            .as_ref()
+            .map(|a| format!("решение № {}", a.decision_number.as_deref().unwrap_or("?")))
+            .unwrap_or_default()
+    );
+    for p in &plan.priorities {
+        let area = p.national_area.map_or("?", |a| a.code());
+        out.push_str(&format!("P {:?} {} [{area}]\n", p.number, p.title));
+        for o in &p.objectives {
+            out.push_str(&format!("  O {:?} {}\n", o.code, o.title));
+            for m in &o.measures {
+                let amounts: Vec<String> = m
+                    .amounts
+                    .iter()
+                    .map(|a| format!("{} {}", a.minor, a.currency.code()))
+                    .collect();
+                let indicators: Vec<String> = m
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{} [{}] {}→{}",
+                            i.name,
+                            i.unit.as_deref().unwrap_or(""),
+                            i.baseline.as_deref().unwrap_or(""),
+                            i.target.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "    M {:?} {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?}\n",
+                    m.code,
+                    m.activities,
+                    m.institutions,
+                    m.period.as_ref().map(|p| (&p.text, p.from, p.to)),
+                    m.status,
+                    amounts,
+                    m.funding_sources,
+                    indicators
+                ));
+            }
+        }
+    }
+    for u in &plan.unplaced {
+        out.push_str(&format!("unplaced: {}\n", u.text));
+    }
+    out
+}
+
+#[test]
+fn every_common_table_shape_imports_with_its_priorities_in_their_areas_and_all_measures() {
+    for (name, municipality, areas, measures) in [
+        (
+            "flat-table-priority-rows",
+            "Сливен",
+            "education health employment housing rule_of_law culture",
+            8,
+        ),
+        (
+            "grouped-financing-header",
+            "Карлово",
+            "education health housing",
+            4,
+        ),
+        (
+            "objective-column-area-headings",
+            "Лом",
+            "education health employment",
+            4,
+        ),
+        (
+            "one-row-per-measure",
+            "Кърджали",
+            "education health housing",
+            4,
+        ),
+        (
+            "numbered-area-headings",
+            "Велинград",
+            "education health housing employment rule_of_law culture",
+            5,
+        ),
+        ("analysis-before-table", "Дупница", "education health", 2),
+        (
+            "area-list-before-table",
+            "Ракитово",
+            "education health culture",
+            3,
+        ),
+    ] {
+        let file = format!("{name}.html");
+        let got = plan(&file);
+        assert_eq!(got.municipality, municipality, "{file}");
+        let have: Vec<&str> = got
+            .priorities
+            .iter()
+            .map(|p| p.national_area.map_or("?", |a| a.code()))
+            .collect();
+        assert_eq!(have.join(" "), areas, "{file}");
+        assert_eq!(got.measures().count(), measures, "{file}");
+        assert!(got.unplaced.is_empty(), "{file}: {:?}", got.unplaced);
+        insta::assert_snapshot!(format!("shape_{name}"), summary(&got));
+    }
+}
+
+#[test]
+fn a_shape_saved_as_docx_imports_as_the_same_plan_as_its_html() {
+    for name in [
+        "flat-table-priority-rows",
+        "grouped-financing-header",
+        "numbered-area-headings",
+    ] {
+        let html = summary(&plan(&format!("{name}.html")));
+        let docx = summary(&plan(&format!("{name}.docx")));
+        assert_eq!(docx, html, "{name}");
+    }
+}
+
+#[test]
+fn bare_numbers_under_a_money_header_naming_leva_are_leva_without_a_warning() {
+    let name = "flat-table-priority-rows.html";
+    let out = import_bytes(
+        name,
+        &fixture(&format!("shapes/{name}")),
+        &ImportOptions::default(),
+    )
+    .expect("imports");
+    assert!(
+        !out.warnings
+            .iter()
+            .any(|w| w.kind == planmon::import::WarningKind::UnitMissing),
+        "{:?}",
+        out.warnings
+    );
+    let plan = out.plan.expect("plan");
+    let first = plan.measures().next().expect("a measure");
+    assert_eq!(first.amounts[0].minor, 4_000_000);
+}
