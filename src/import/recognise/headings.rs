@@ -21,7 +21,7 @@ pub(super) fn furniture_key(text: &str) -> String {
 }
 
 /// "Приоритет №1 Образование", "1. ПРИОРИТЕТ „ОБРАЗОВАНИЕ“" → (number, title).
-pub(super) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
+pub(crate) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
     if text.chars().count() > 200 {
         return None;
     }
@@ -49,7 +49,7 @@ pub(super) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
 }
 
 /// "Цел 1. …", "Цел 6: : …", "Цел: …" → (code, title).
-pub(super) fn objective_heading(text: &str) -> Option<(Option<String>, String)> {
+pub(crate) fn objective_heading(text: &str) -> Option<(Option<String>, String)> {
     let rest = text
         .strip_prefix("Цел")
         .or_else(|| text.strip_prefix("ЦЕЛ"))?;
