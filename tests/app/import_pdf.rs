@@ -384,7 +384,7 @@ fn the_pdftotext_layout_text_of_another_plan_imports_with_the_texts_header_and_m
         ("writer-letter-portrait-narrow", 9),
         ("chromium-a4-portrait", 10),
         ("chromium-letter-landscape-unruled", 10),
-        ("chromium-a5-repeated-header", 0),
+        ("chromium-a5-repeated-header", 3),
         // Cells centred vertically: the codes stand in the middle of their rows.
         ("chromium-letter-portrait-centred", 10),
     ] {
