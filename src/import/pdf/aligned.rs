@@ -157,6 +157,10 @@ fn tables_in(
     let Some(cols) = columns(&lines[from..to]) else {
         return Vec::new();
     };
+    let right = lines[from..to]
+        .iter()
+        .map(|l| l.x1)
+        .fold(f64::NEG_INFINITY, f64::max);
     let mut out = Vec::new();
     let mut start = from;
     // The left edge of the last heading cut at, while the lines after it go on with it.
@@ -168,14 +172,17 @@ fn tables_in(
                 && k > from
                 && lines[k - 1].y - lines[k].y <= 1.6 * lines[k].size
         });
-        let spanning =
-            k < to && !multi[k] && (spans(&lines[k], &cols) || names_a_part(&lines[k], &cols));
+        let spanning = k < to
+            && !multi[k]
+            && (spans(&lines[k], &cols, right) || names_a_part(&lines[k], &cols));
         heading = if k < to && (spanning || goes_on) {
             Some(heading.filter(|_| goes_on).unwrap_or(lines[k].x0))
         } else {
             None
         };
-        let cut = k == to || heading.is_some() || (!multi[k] && crosses(&lines[k], &cols));
+        let cut = k == to
+            || heading.is_some()
+            || (!multi[k] && crosses(&lines[k], &cols) && at_left(&lines[k], &cols));
         if !cut {
             continue;
         }
@@ -196,15 +203,17 @@ fn tables_in(
 }
 
 /// Whether a line of one piece of text runs from the table's first column across the starts of
-/// three columns or more (all of a narrower table's): a heading over the table's width (a
-/// priority, a goal), not a cell's line, which stays within its column.
-fn spans(l: &TextLine, cols: &[f64]) -> bool {
+/// three columns or more (all of a narrower table's), or of two over half the table's width
+/// (up to `right`): a heading over the table (a priority, a goal, the plan's title repeated),
+/// not a cell's line, which stays within its column.
+fn spans(l: &TextLine, cols: &[f64], right: f64) -> bool {
     let tol = 0.6 * l.size;
     let Some(first) = cols.first() else {
         return false;
     };
     let over = cols.iter().skip(1).filter(|c| l.x1 > **c + tol).count();
-    l.x0 <= first + tol && over >= 3.min(cols.len() - 1) && over >= 1
+    let wide = over >= 2 && (l.x1 - first) * 2.0 >= right - first;
+    l.x0 <= first + tol && over >= 1 && (over >= 3.min(cols.len() - 1) || wide)
 }
 
 /// Whether a line of one piece of text at the table's left edge names a priority or a goal
@@ -216,6 +225,13 @@ fn names_a_part(l: &TextLine, cols: &[f64]) -> bool {
     }
     let text = l.text();
     priority_heading(&text).is_some() || objective_heading(&text).is_some()
+}
+
+/// Whether a line starts at the table's left edge, where a heading starts (a line that
+/// starts further right is a cell's, whatever it runs across: poppler packs neighbouring
+/// cells' lines one space apart).
+fn at_left(l: &TextLine, cols: &[f64]) -> bool {
+    cols.first().is_some_and(|x| l.x0 <= x + 0.6 * l.size)
 }
 
 /// Whether a word of the line runs across a column start.
