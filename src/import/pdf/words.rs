@@ -286,9 +286,10 @@ impl Vocabulary {
     }
 
     /// On the character grid of `pdftotext -layout` text no space is kept and the cells'
-    /// widths are only roughly the page's, so only the document's own words join a word broken
-    /// at a line's end: a line of one word whose whole (`a` and `b` run together) the document
-    /// writes elsewhere, and never as these two words.
+    /// widths are only roughly the page's, so only words join a word broken at a line's end: a
+    /// line of one word whose whole (`a` and `b` run together) the document writes elsewhere,
+    /// and never as these two words, or, where the document writes neither, the language's word
+    /// list holds and not both pieces; punctuation opening the next line always joins.
     fn broken_on_grid(&self, a: &str, b: &str, kind: Kind) -> bool {
         let a = last_part(a);
         // Punctuation never starts a word: it closes the one before ("„Образование" + "“").
