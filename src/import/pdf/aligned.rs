@@ -157,10 +157,32 @@ fn tables_in(
     let Some(cols) = columns(&lines[from..to]) else {
         return Vec::new();
     };
+    let right = lines[from..to]
+        .iter()
+        .map(|l| l.x1)
+        .fold(f64::NEG_INFINITY, f64::max);
     let mut out = Vec::new();
     let mut start = from;
+    // The left edge of the last heading cut at, while the lines after it go on with it.
+    let mut heading: Option<f64> = None;
     for k in from..=to {
-        let cut = k == to || (!multi[k] && crosses(&lines[k], &cols));
+        let goes_on = heading.is_some_and(|x| {
+            !multi[k]
+                && (lines[k].x0 - x).abs() <= 0.6 * lines[k].size
+                && k > from
+                && lines[k - 1].y - lines[k].y <= 1.6 * lines[k].size
+        });
+        let spanning = k < to
+            && !multi[k]
+            && (spans(&lines[k], &cols, right) || names_a_part(&lines[k], &cols));
+        heading = if k < to && (spanning || goes_on) {
+            Some(heading.filter(|_| goes_on).unwrap_or(lines[k].x0))
+        } else {
+            None
+        };
+        let cut = k == to
+            || heading.is_some()
+            || (!multi[k] && crosses(&lines[k], &cols) && at_left(&lines[k], &cols));
         if !cut {
             continue;
         }
@@ -178,6 +200,39 @@ fn tables_in(
         start = k + 1;
     }
     out
+}
+
+/// Whether a line of one piece of text runs from the table's first column across the starts of
+/// three columns or more (all of a narrower table's), or of two over half the table's width
+/// (up to `right`): a heading over the table (a priority, a goal, the plan's title repeated),
+/// not a cell's line, which stays within its column.
+fn spans(l: &TextLine, cols: &[f64], right: f64) -> bool {
+    let tol = 0.6 * l.size;
+    let Some(first) = cols.first() else {
+        return false;
+    };
+    let over = cols.iter().skip(1).filter(|c| l.x1 > **c + tol).count();
+    let wide = over >= 2 && (l.x1 - first) * 2.0 >= right - first;
+    l.x0 <= first + tol && over >= 1 && (over >= 3.min(cols.len() - 1) || wide)
+}
+
+/// Whether a line of one piece of text at the table's left edge names a priority or a goal
+/// ("Приоритет №3 Заетост", "Цел 4. …"): a heading between the table's rows.
+fn names_a_part(l: &TextLine, cols: &[f64]) -> bool {
+    use crate::import::recognise::headings::{names_a_priority, objective_heading};
+    if cols.first().is_none_or(|x| l.x0 > x + 0.6 * l.size) {
+        return false;
+    }
+    // Not an area's name alone ("Образование"): the first cell of a row may be one.
+    let text = l.text();
+    names_a_priority(&text) || objective_heading(&text).is_some()
+}
+
+/// Whether a line starts at the table's left edge, where a heading starts (a line that
+/// starts further right is a cell's, whatever it runs across: poppler packs neighbouring
+/// cells' lines one space apart).
+fn at_left(l: &TextLine, cols: &[f64]) -> bool {
+    cols.first().is_some_and(|x| l.x0 <= x + 0.6 * l.size)
 }
 
 /// Whether a word of the line runs across a column start.
@@ -423,6 +478,37 @@ mod tests {
                 vec!["Образование", "Обучение на деца от разстояние", "2022 г."],
                 vec!["Здраве", "Ваксинации за всички деца", "2023 г."],
             ]
+        );
+    }
+
+    #[test]
+    fn a_goal_or_a_line_over_the_tables_width_between_rows_is_a_heading_not_a_row() {
+        let text = "\
+Мерки              Срок       Институция    Индикатори
+
+Обучение на деца   2022 г.    Община        Брой деца
+за работа          2023 г.    РУО           обучени
+
+Цел 2. Здраве
+и профилактика
+
+Ваксинации за      2023 г.    РЗИ           Брой
+всички деца                                 ваксинирани
+Мерки за подкрепа на семействата в кварталите на града
+Кампании за        2024 г.    Община        Брой
+родители                                    кампании
+";
+        let pieces = split_run(lines(text));
+        let kinds: Vec<String> = pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lines(l) => format!("lines {}", l.len()),
+                Piece::Table(t) => format!("table {}", t.rows.len()),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            vec!["table 2", "lines 2", "table 1", "lines 1", "table 1"]
         );
     }
 

@@ -286,14 +286,30 @@ impl Vocabulary {
     }
 
     /// On the character grid of `pdftotext -layout` text no space is kept and the cells'
-    /// widths are only roughly the page's, so only the document's own words join a word broken
-    /// at a line's end: a line of one word whose whole (`a` and `b` run together) the document
-    /// writes elsewhere, and never as these two words.
+    /// widths are only roughly the page's, so only words join a word broken at a line's end: a
+    /// line of one word whose whole (`a` and `b` run together) the document writes elsewhere,
+    /// and never as these two words, or, where the document writes neither, the language's word
+    /// list holds and not both pieces; punctuation opening the next line always joins.
     fn broken_on_grid(&self, a: &str, b: &str, kind: Kind) -> bool {
         let a = last_part(a);
-        matches!(kind, Kind::Letters | Kind::Capitals)
-            && self.known(&format!("{a}{b}"))
-            && !self.pair(a, b)
+        // Punctuation never starts a word: it closes the one before ("„Образование" + "“").
+        if kind == Kind::Punctuation {
+            return true;
+        }
+        if !matches!(kind, Kind::Letters | Kind::Capitals) || self.pair(a, b) {
+            return false;
+        }
+        if self.known(&format!("{a}{b}")) {
+            return true;
+        }
+        // Where the document is silent, the language's word list: one word when it holds the
+        // whole and not both pieces ("допълнителн" + "и"; "записан" + "и" stays apart).
+        let (a_bare, b_bare) = (bare(a), bare(b));
+        kind == Kind::Letters
+            && self.lexicon.and_then(|list| list()).is_some_and(|list| {
+                list.reads(&a_bare, &b_bare, function_words::is_function_word(&b_bare))
+                    == Some(true)
+            })
     }
 
     /// Whether the letters `a` and `b` read as one word: the whole is written elsewhere; or,

@@ -289,3 +289,29 @@ fn where_the_document_is_silent_the_language_word_list_joins_or_keeps_apart() {
     let next = line(86.0, 0.0, "и данни", true);
     assert!(!words.broken(&p, &next, None, "регистър", (0.0, 49.0), p.x1));
 }
+
+#[test]
+fn on_the_character_grid_the_word_list_joins_a_whole_the_document_never_writes() {
+    fn list() -> Option<&'static crate::import::pdf::lexicon::Lexicon> {
+        static LIST: std::sync::OnceLock<crate::import::pdf::lexicon::Lexicon> =
+            std::sync::OnceLock::new();
+        Some(LIST.get_or_init(|| {
+            crate::import::pdf::lexicon::Lexicon::of("допълнителни\nи\nзаписани\nзаписан\n")
+        }))
+    }
+    let mut words = vocabulary(&["занимания по език", "в училищата"]);
+    words.char_grid = true;
+    let joined = |words: &Vocabulary, a: &str, b: &str| {
+        let p = line(100.0, 0.0, a, false);
+        let next = line(86.0, 0.0, b, false);
+        words.broken(&p, &next, None, a, (0.0, 80.0), p.x1)
+    };
+    // Without a list, only the document's own words join.
+    assert!(!joined(&words, "Допълнителн", "и занимания"));
+    words.lexicon = Some(list);
+    assert!(joined(&words, "Допълнителн", "и занимания"));
+    // Both pieces are words of the list: they stay apart.
+    assert!(!joined(&words, "записан", "и деца"));
+    // Punctuation opening a line closes the word before it.
+    assert!(joined(&words, "„Образование", "“ и"));
+}

@@ -24,7 +24,7 @@ pub(super) fn furniture_key(text: &str) -> String {
 /// Здравеопазване", "ІІ. ЖИЛИЩНИ УСЛОВИЯ", "3. Заетост" → (number, title). A heading that is
 /// only one of the national areas' names counts when it is numbered, written in capitals or
 /// is the name itself: a numbered line of a list is not read as a priority for a word of it.
-pub(super) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
+pub(crate) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
     if text.chars().count() > 200 {
         return None;
     }
@@ -51,7 +51,7 @@ pub(super) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
 
 /// Whether a priority heading says it is one ("Приоритет 2", "Приоритетна област"), not
 /// only a national area's name.
-pub(super) fn names_a_priority(text: &str) -> bool {
+pub(crate) fn names_a_priority(text: &str) -> bool {
     let (_, rest) = leading_number(text.trim());
     after_priority_word(&rest.to_lowercase()).is_some()
 }
@@ -159,7 +159,7 @@ fn roman_value(roman: &str) -> Option<u32> {
 }
 
 /// "Цел 1. …", "Цел 6: : …", "Цел: …" → (code, title).
-pub(super) fn objective_heading(text: &str) -> Option<(Option<String>, String)> {
+pub(crate) fn objective_heading(text: &str) -> Option<(Option<String>, String)> {
     let rest = text
         .strip_prefix("Цел")
         .or_else(|| text.strip_prefix("ЦЕЛ"))?;

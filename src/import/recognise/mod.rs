@@ -10,7 +10,7 @@ pub mod amount;
 pub mod columns;
 mod finish;
 pub mod header;
-mod headings;
+pub(crate) mod headings;
 mod identity;
 mod measure;
 mod repair;
