@@ -2,7 +2,8 @@
 //! made up for these tests, not copies of any plan): one table with the priorities as rows,
 //! a financing header over two columns, an objective column and "Приоритетна област" headings,
 //! one row per measure with the area in a column, areas as numbered or Roman headings, an
-//! analysis with the areas' names before the table, a list of the areas before it. Each
+//! analysis with the areas' names before the table, a list of the areas before it, a measure
+//! column beside an activities column and a group's name over the indicators' columns. Each
 //! imports with its header, its priorities in their national areas and every measure; the
 //! summaries of what was read are snapshots.
 
@@ -55,8 +56,9 @@ fn summary(plan: &Plan) -> String {
                     })
                     .collect();
                 out.push_str(&format!(
-                    "    M {:?} {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?}\n",
+                    "    M {:?} {:?} {:?} | {:?} | {:?} | {:?} | {:?} | {:?} | {:?}\n",
                     m.code,
+                    m.tasks,
                     m.activities,
                     m.institutions,
                     m.period.as_ref().map(|p| (&p.text, p.from, p.to)),
@@ -113,6 +115,12 @@ fn every_common_table_shape_imports_with_its_priorities_in_their_areas_and_all_m
             "Ракитово",
             "education health culture",
             3,
+        ),
+        (
+            "measure-and-activity-columns-grouped-indicators",
+            "Твърдица",
+            "education",
+            2,
         ),
     ] {
         let file = format!("{name}.html");

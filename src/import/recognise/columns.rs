@@ -29,6 +29,9 @@ pub enum Col {
     Currency,
     /// The unit of the indicators beside it ("Мерна единица": брой, %, км).
     Unit,
+    /// The measure ("Мярка", "Мерки"): its activities, or its tasks beside a column of
+    /// activities (see [`settle`]).
+    Measure,
     /// The expected result ("Очакван резултат"): the indicators' target beside an indicator
     /// column, the indicators themselves without one (see [`settle`]).
     Result,
@@ -120,9 +123,9 @@ fn classify_as_written(header: &str) -> Option<Col> {
             Col::Objective
         } else if starts("задач") {
             Col::Task
+        } else if starts("мерк") || starts("мярк") {
+            Col::Measure
         } else if starts("дейност")
-            || starts("мерк")
-            || starts("мярк")
             || starts("описание")
             || (starts("наименование") && (has("мярк") || has("дейност")))
         {
@@ -189,9 +192,10 @@ pub fn currency_named(headers: &[&str]) -> Option<crate::money::Currency> {
     found
 }
 
-/// The expected result's column as what it is beside the others: the target of the
-/// indicators beside an indicator column without targets, the indicators without an indicator
-/// column, and otherwise a column planmon does not know.
+/// The columns named by what they are beside the others: the expected result is the target
+/// of the indicators beside an indicator column without targets, the indicators without an
+/// indicator column, and otherwise a column planmon does not know; the measure is its tasks
+/// beside a column of activities, else its activities.
 pub fn settle(kinds: &mut [Col]) {
     let has = |c: Col| kinds.contains(&c);
     let result = match (has(Col::Indicator), has(Col::Target)) {
@@ -199,8 +203,17 @@ pub fn settle(kinds: &mut [Col]) {
         (false, _) => Col::Indicator,
         (true, true) => Col::Other,
     };
-    for k in kinds.iter_mut().filter(|k| **k == Col::Result) {
-        *k = result;
+    let measure = if has(Col::Activity) {
+        Col::Task
+    } else {
+        Col::Activity
+    };
+    for k in kinds.iter_mut() {
+        match k {
+            Col::Result => *k = result,
+            Col::Measure => *k = measure,
+            _ => {}
+        }
     }
 }
 
@@ -462,7 +475,7 @@ mod tests {
         );
         assert_eq!(classify("Текуща стойност За 2019 г."), Some(Col::Current));
         assert_eq!(classify("Цели"), Some(Col::Objective));
-        assert_eq!(classify("Мерки"), Some(Col::Activity));
+        assert_eq!(classify("Мерки"), Some(Col::Measure));
         assert_eq!(classify("Статус на мярката"), Some(Col::Status));
         assert_eq!(classify("Финансиране"), Some(Col::Financing));
         assert_eq!(classify("Средства"), Some(Col::Amount));

@@ -61,10 +61,17 @@ impl Builder {
         let named = classified.iter().filter(|c| c.is_some()).count();
         // A row of one cell naming an objective ("Цел 1.1. …") under the header is no name.
         let heading = filled.len() == 1 && objective_heading(&texts[filled[0]]).is_some();
+        // Under a group's name ("Индикатори" over "Наименование | Базова | Целева") a cell may
+        // name no column: it keeps the group's, when most of the row's short cells are names.
+        let short_names = filled
+            .iter()
+            .filter(|i| classified[**i].is_some() && texts[**i].split_whitespace().count() <= 5)
+            .count();
+        let names_under_groups = !data_like && short_names >= 2 && short_names * 2 >= filled.len();
         if let Some(ctx) = &mut self.ctx
             && ctx.rows_since_header == 0
             && !heading
-            && filled.iter().all(|i| classified[*i].is_some())
+            && (filled.iter().all(|i| classified[*i].is_some()) || names_under_groups)
         {
             for i in &filled {
                 if let Some(c) = classified[*i]
