@@ -9,6 +9,7 @@
 //! resolution, the whole file's time (the pages and the time refuse as the reader's budget,
 //! [`Limit::OcrPages`], [`Limit::OcrSeconds`]).
 
+mod misreads;
 mod rulings;
 mod skew;
 mod words;

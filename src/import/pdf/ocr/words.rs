@@ -5,14 +5,7 @@
 //! analysis then reads them as it reads a text layer.
 
 use super::super::Glyph;
-
-/// A word of a line as tesseract boxed it, in pixels from the top left.
-#[derive(Debug, Clone, PartialEq)]
-struct WordBox {
-    left: f64,
-    width: f64,
-    text: String,
-}
+use super::misreads::{WordBox, mend};
 
 /// A line of words and the line's box (top and height in pixels).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -25,19 +18,6 @@ struct LineBox {
 /// Words tesseract is this unsure of and that hold no letter or digit are specks and the
 /// edges of rulings, not text.
 const SPECK_CONFIDENCE: f64 = 30.0;
-
-/// How tesseract (with Bulgarian and English) reads the sign "№" standing alone: as a Latin N
-/// and a small letter or sign, or as "Хо" (seen with tesseract 5.3 on the test scans).
-const NUMERO_AS_READ: [&str; 8] = ["Ne", "Nе", "Neo", "No", "Nо", "N°", "Nº", "Хо"];
-
-/// A word as the document wrote it, where tesseract is known to read it otherwise.
-fn read_as(text: String) -> String {
-    if NUMERO_AS_READ.contains(&text.as_str()) {
-        "№".to_string()
-    } else {
-        text
-    }
-}
 
 /// A space between words, as a share of their line's height.
 const SPACE_OF_HEIGHT: f64 = 0.25;
@@ -78,8 +58,12 @@ fn lines(tsv: &str) -> Vec<LineBox> {
         if text.is_empty() || speck || bar {
             continue;
         }
-        let text = read_as(text);
-        let word = WordBox { left, width, text };
+        let word = WordBox {
+            left,
+            width,
+            height,
+            text,
+        };
         match out.last_mut() {
             Some(line) => line.words.push(word),
             None => out.push(LineBox {
@@ -90,6 +74,9 @@ fn lines(tsv: &str) -> Vec<LineBox> {
         }
     }
     out.retain(|l| !l.words.is_empty());
+    for line in &mut out {
+        mend(&mut line.words);
+    }
     out
 }
 
