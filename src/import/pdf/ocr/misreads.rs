@@ -8,11 +8,14 @@
 //!   (half a capital's height or more; a hyphen is about a third) makes it the dash "–";
 //! - the sign "№" read as a Latin N and a small letter or sign.
 
+use super::baseline::{Shape, shape};
+
 /// A word of a line as tesseract boxed it, in pixels from the top left.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct WordBox {
     pub left: f64,
     pub width: f64,
+    pub top: f64,
     pub height: f64,
     pub text: String,
 }
@@ -115,20 +118,12 @@ fn glued_year_sign(text: &str) -> Option<String> {
 /// hyphen's ink is a third of it or a little more, an en dash's a half or more).
 const DASH_OF_CAPITAL: f64 = 0.47;
 
-/// The height of the line's capitals and digits: the median height of its words that hold a
-/// capital or a digit and nothing that reaches below the baseline or above the capitals.
+/// The height of the line's capitals and digits: the median height of its words that reach
+/// the capitals' height and not below the baseline.
 fn capital_height(words: &[WordBox]) -> Option<f64> {
     let mut heights: Vec<f64> = words
         .iter()
-        .filter(|w| {
-            w.text
-                .chars()
-                .any(|c| c.is_ascii_digit() || c.is_uppercase())
-                && !w
-                    .text
-                    .chars()
-                    .any(|c| "рруфдцщДЦЩgjpqyQJ,;()[]{}/|@$§йЙ\"'„“”«»".contains(c))
-        })
+        .filter(|w| shape(&w.text) == Shape::Capitals)
         .map(|w| w.height)
         .collect();
     heights.sort_by(f64::total_cmp);
@@ -174,6 +169,7 @@ mod tests {
                 let w = WordBox {
                     left,
                     width: *width,
+                    top: 0.0,
                     height: if *text == "-" { 3.0 } else { 30.0 },
                     text: (*text).to_string(),
                 };

@@ -1,10 +1,11 @@
 //! tesseract's word boxes (its `tsv` output: one row per page, block, paragraph, line and word,
 //! with the box in pixels from the top left and the word's confidence) turned into the PDF
 //! reader's own glyphs: one glyph per letter, the word's box shared evenly among its letters,
-//! in PDF units with y upwards, every word of a line on the line's baseline. The layout
-//! analysis then reads them as it reads a text layer.
+//! in PDF units with y upwards, every word of a line on the line's baseline (misreads set right
+//! first, [`super::misreads`]). The layout analysis then reads them as it reads a text layer.
 
 use super::super::Glyph;
+use super::baseline::{Boxed, measure};
 use super::misreads::{WordBox, mend};
 
 /// A line of words and the line's box (top and height in pixels).
@@ -19,8 +20,8 @@ struct LineBox {
 /// edges of rulings, not text.
 const SPECK_CONFIDENCE: f64 = 30.0;
 
-/// A space between words, as a share of their line's height.
-const SPACE_OF_HEIGHT: f64 = 0.25;
+/// A space between words, as a share of their font size.
+const SPACE_OF_SIZE: f64 = 0.25;
 
 /// The lines of a page from tesseract's TSV.
 fn lines(tsv: &str) -> Vec<LineBox> {
@@ -61,6 +62,7 @@ fn lines(tsv: &str) -> Vec<LineBox> {
         let word = WordBox {
             left,
             width,
+            top,
             height,
             text,
         };
@@ -80,18 +82,43 @@ fn lines(tsv: &str) -> Vec<LineBox> {
     out
 }
 
+/// A word's box on the page, in PDF units with y upwards.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextBox {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
 /// The glyphs of a page `height` PDF units high whose image was `pixel` PDF units a pixel.
+#[cfg(test)]
 pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
+    read(tsv, pixel, height).0
+}
+
+/// The glyphs of a page `height` PDF units high whose image was `pixel` PDF units a pixel, and
+/// the boxes of its words. The words of a line stand on its baseline, in its size ([`baseline`]).
+pub fn read(tsv: &str, pixel: f64, height: f64) -> (Vec<Glyph>, Vec<TextBox>) {
+    let lines = lines(tsv);
+    let boxed: Vec<Boxed> = lines
+        .iter()
+        .map(|l| Boxed {
+            words: &l.words,
+            top: l.top,
+            height: l.height,
+        })
+        .collect();
+    let measured = measure(&boxed);
+    drop(boxed);
     let mut out = Vec::new();
-    for line in lines(tsv) {
-        let size = line.height * pixel;
-        // The line's box reaches from the tops of its capitals to the bottoms of its
-        // descenders; the baseline is about a fifth of the way up.
-        let y = height - (line.top + line.height) * pixel + 0.2 * size;
+    let mut boxes = Vec::new();
+    for (line, (size, baseline)) in lines.into_iter().zip(measured) {
+        let y = height - baseline * pixel;
         // tesseract sometimes boxes a word over the words after it ("2024" over "2024 – 2026
         // г."): a word ends a space before the next one starts, or its letters would be
         // shuffled among the next word's.
-        let space = SPACE_OF_HEIGHT * line.height;
+        let space = SPACE_OF_SIZE * size;
         let ends: Vec<f64> = (0..line.words.len())
             .map(|i| {
                 let w = &line.words[i];
@@ -105,6 +132,12 @@ pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
             })
             .collect();
         for (word, end) in line.words.into_iter().zip(ends) {
+            boxes.push(TextBox {
+                x0: word.left * pixel,
+                y0: height - (word.top + word.height) * pixel,
+                x1: (word.left + word.width) * pixel,
+                y1: height - word.top * pixel,
+            });
             let letters: Vec<char> = word.text.chars().collect();
             let each = (end - word.left) * pixel / letters.len().max(1) as f64;
             let x = word.left * pixel;
@@ -113,13 +146,13 @@ pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
                     x0: x + i as f64 * each,
                     x1: x + (i + 1) as f64 * each,
                     y,
-                    size,
+                    size: size * pixel,
                     text: c.to_string(),
                 });
             }
         }
     }
-    out
+    (out, boxes)
 }
 
 #[cfg(test)]
@@ -146,9 +179,12 @@ mod tests {
         let first = &g[0];
         assert!((first.x0 - 24.0).abs() < 1e-9, "{first:?}");
         assert!((first.x1 - 32.0).abs() < 1e-9, "{first:?}");
-        assert!((first.size - 12.0).abs() < 1e-9);
-        // The line's bottom at pixel 450 is 108 units from the top; the baseline above it.
-        assert!((first.y - (842.0 - 108.0 + 2.4)).abs() < 1e-9, "{first:?}");
+        // The size is measured on the capitals (45 pixels high here, 50 on the next line: one
+        // size for both, the median of the two).
+        assert!((first.size - 50.0 / 0.7 * 0.24).abs() < 1e-9, "{first:?}");
+        assert_eq!(g[12].size, first.size);
+        // The words stand on pixel row 450, 108 units from the top.
+        assert!((first.y - (842.0 - 108.0)).abs() < 1e-9, "{first:?}");
         assert!(g[..12].iter().all(|x| x.y == first.y));
         assert!(g[12].y < first.y, "the next line is lower");
     }
@@ -164,8 +200,12 @@ mod tests {
         let g = glyphs(tsv, 1.0, 500.0);
         let text: String = g.iter().map(|g| g.text.as_str()).collect();
         assert_eq!(text, "2024–2026");
-        // "2024" ends 10 pixels (a quarter of the line's height) before the dash.
-        assert!((g[3].x1 - 184.0).abs() < 1e-9, "{:?}", g[3]);
+        // "2024" ends a space (a quarter of the size: digits 25 pixels high) before the dash.
+        assert!(
+            (g[3].x1 - (194.0 - 0.25 * 25.0 / 0.7)).abs() < 1e-9,
+            "{:?}",
+            g[3]
+        );
         let mut sorted = g.clone();
         sorted.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         assert_eq!(sorted, g, "in order along the line");
