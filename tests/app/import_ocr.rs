@@ -333,3 +333,34 @@ async fn the_review_of_a_scan_read_by_ocr_says_its_text_must_be_checked() {
         "{review}"
     );
 }
+
+/// The review page's warnings about the whole document: its heading to the end of their list.
+fn document_warnings(page: &str) -> &str {
+    let start = page
+        .find("<h2>Предупреждения за документа</h2>")
+        .expect("the review lists the document's warnings");
+    let end = page[start..]
+        .find("</ul>")
+        .map_or(page.len(), |e| start + e + "</ul>".len());
+    &page[start..end]
+}
+
+#[tokio::test]
+async fn the_review_of_a_pdf_with_a_scanned_page_read_with_ocr_off_names_the_page_not_read_first() {
+    let app = TestApp::spawn_with(|c| c.ocr.enabled = false).await;
+    let blank = Image {
+        width: 8,
+        height: 8,
+        pixels: vec![0xf0; 64],
+    };
+    let bytes = with_scanned_page(UNRULED, 2, &blank);
+    let review = upload(&app, "смесен.pdf", &bytes).await;
+    let page = app.request(get_admin(&review)).await.body;
+    let warnings = document_warnings(&page);
+    let first = warnings
+        .split("<li")
+        .nth(1)
+        .expect("a warning about the document");
+    assert!(first.contains("Страница 2 няма текстов слой"), "{warnings}");
+    insta::assert_snapshot!("import_review_mixed_pdf_ocr_off", warnings);
+}
