@@ -288,17 +288,13 @@ fn a_crooked_scan_is_straightened_and_read_as_a_straight_one() {
     eprintln!("measures from the crooked scan: {measures}");
     // A ratchet, as for the straight scan.
     assert!(measures >= CROOKED_MEASURES, "{measures} measures");
-    let exact = exact_measures(&plan, &text_plan(SEED), "crooked scan");
-    assert!(
-        exact >= CROOKED_EXACT,
-        "{exact} measures exactly as the text's"
-    );
+    // None is exactly the text's yet (their activities are lost: the column is not told
+    // apart on the straightened pages): printed, for whoever improves it, not ratcheted.
+    exact_measures(&plan, &text_plan(SEED), "crooked scan");
 }
 
-/// How many measures the two crooked pages give today, and how many exactly as the text's
-/// (ratchets).
+/// How many measures the two crooked pages give today (a ratchet).
 const CROOKED_MEASURES: usize = 8;
-const CROOKED_EXACT: usize = 0;
 
 #[test]
 fn with_ocr_on_but_tesseract_missing_a_scan_is_refused_saying_so() {

@@ -106,7 +106,7 @@ fn year_sign(text: &str) -> Option<String> {
 
 /// A word of digits followed by "r." ("2024r.", "2022-2024r."): the sign read as "г.".
 fn glued_year_sign(text: &str) -> Option<String> {
-    let at = text.find(|c: char| c == 'r')?;
+    let at = text.find('r')?;
     let (number, sign) = text.split_at(at);
     if !ends_in_digit(number) || number.chars().any(char::is_alphabetic) {
         return None;
