@@ -67,7 +67,23 @@ fn lines(tsv: &str) -> Vec<LineBox> {
             text,
         };
         match out.last_mut() {
-            Some(line) => line.words.push(word),
+            Some(line) => {
+                // tesseract boxes some words taller than their line ("2024" over the line
+                // above and below it): a word is no taller than its line.
+                let (top, bottom) = (
+                    word.top.max(line.top),
+                    (word.top + word.height).min(line.top + line.height),
+                );
+                line.words.push(if bottom > top {
+                    WordBox {
+                        top,
+                        height: bottom - top,
+                        ..word
+                    }
+                } else {
+                    word
+                })
+            }
             None => out.push(LineBox {
                 top,
                 height,
@@ -209,6 +225,20 @@ mod tests {
         let mut sorted = g.clone();
         sorted.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         assert_eq!(sorted, g, "in order along the line");
+    }
+
+    #[test]
+    fn a_word_boxed_taller_than_its_line_is_measured_within_it() {
+        let tsv = "level
+4\t1\t1\t1\t1\t0\t100\t100\t300\t25\t-1\t
+5\t1\t1\t1\t1\t1\t100\t95\t60\t42\t91.5\t2024
+5\t1\t1\t1\t1\t2\t170\t100\t30\t25\t95.0\tг.
+";
+        let g = glyphs(tsv, 1.0, 500.0);
+        // The digits as high as the line, 25 pixels: the size is theirs over 0.7, the
+        // baseline the line's bottom.
+        assert!((g[0].size - 25.0 / 0.7).abs() < 1e-9, "{:?}", g[0]);
+        assert!((g[0].y - 375.0).abs() < 1e-9, "{:?}", g[0]);
     }
 
     #[test]
