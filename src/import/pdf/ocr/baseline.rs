@@ -84,6 +84,12 @@ fn heights(words: &[WordBox], s: Shape) -> Vec<f64> {
         .collect()
 }
 
+/// The page's capitals' and small letters' heights: the medians over its words of each shape.
+pub(super) fn page_heights(lines: &[Boxed]) -> (Option<f64>, Option<f64>) {
+    let all = |s: Shape| -> Vec<f64> { lines.iter().flat_map(|l| heights(l.words, s)).collect() };
+    (median(all(Shape::Capitals)), median(all(Shape::Small)))
+}
+
 /// A line as tesseract boxed it: its words and its box's top and height, in pixels.
 pub(super) struct Boxed<'a> {
     pub words: &'a [WordBox],
@@ -99,8 +105,7 @@ pub(super) struct Boxed<'a> {
 /// small and descending letters, else a descender's depth above the line's bottom. Lines of
 /// nearly one size are then given one size ([`regular`]).
 pub(super) fn measure(lines: &[Boxed]) -> Vec<(f64, f64)> {
-    let all = |s: Shape| -> Vec<f64> { lines.iter().flat_map(|l| heights(l.words, s)).collect() };
-    let (page_capital, page_small) = (median(all(Shape::Capitals)), median(all(Shape::Small)));
+    let (page_capital, page_small) = page_heights(lines);
     let small_of_capital = match (page_capital, page_small) {
         (Some(c), Some(s)) if c > 0.0 && s < c => s / c,
         _ => SMALL_OF_CAPITAL,

@@ -6,7 +6,9 @@
 //! - "r." right after a number ("2024 r.", "2024r."): the abbreviation "г." (година);
 //! - a dash standing alone after a word read as a hyphen: its box as wide as an en dash's
 //!   (half a capital's height or more; a hyphen is about a third) makes it the dash "–";
-//! - the sign "№" read as a Latin N and a small letter or sign.
+//! - the sign "№" read as a Latin N and a small letter or sign;
+//! - a word of small letters shaped as their capitals ("нпо") boxed as tall as the page's
+//!   capitals: the capitals ("НПО").
 
 use super::baseline::{Shape, shape};
 
@@ -130,6 +132,24 @@ fn capital_height(words: &[WordBox]) -> Option<f64> {
     heights.get(heights.len() / 2).copied()
 }
 
+/// The Cyrillic letters whose capital is the small letter made taller ("н" and "Н").
+const SAME_SHAPE: &str = "вгжзиклмнопстхчшъья";
+
+/// A word of small letters that have their capitals' shape, boxed as tall as the page's
+/// capitals (`capital` pixels, where its small letters are `small`, clearly lower), is a word
+/// of capitals read as small letters ("нпо" for "НПО").
+pub(super) fn small_capitals(words: &mut [WordBox], capital: f64, small: f64) {
+    if small > 0.85 * capital {
+        return;
+    }
+    for w in words {
+        let same = !w.text.is_empty() && w.text.chars().all(|c| SAME_SHAPE.contains(c));
+        if same && w.height >= 0.9 * capital && w.height <= 1.15 * capital {
+            w.text = w.text.to_uppercase();
+        }
+    }
+}
+
 /// The words of a line set right (see the module's description).
 pub(super) fn mend(words: &mut [WordBox]) {
     let capitals = capital_height(words);
@@ -251,6 +271,26 @@ mod tests {
             mended(&[("община", 90.0), ("-", 16.0), ("сливен", 90.0)]),
             "община - сливен"
         );
+    }
+
+    #[test]
+    fn small_letters_boxed_as_tall_as_capitals_are_capitals_where_they_have_one_shape() {
+        let mut words = line(&[("нпо", 40.0), ("мон", 40.0), ("от", 40.0), ("нпо", 40.0)]);
+        // Capitals 30 pixels high, small letters 22: the words boxed 30 high are capitals, the
+        // ones boxed 22 small letters.
+        words[2].height = 22.0;
+        words[3].height = 22.0;
+        small_capitals(&mut words, 30.0, 22.0);
+        let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(text, vec!["НПО", "МОН", "от", "нпо"]);
+        // "е" and "а" have capitals of their own shape: read as they are.
+        let mut words = line(&[("зае", 40.0)]);
+        small_capitals(&mut words, 30.0, 22.0);
+        assert_eq!(words[0].text, "зае");
+        // On a page whose small letters are as tall as its capitals nothing can be told.
+        let mut words = line(&[("нпо", 40.0)]);
+        small_capitals(&mut words, 30.0, 28.0);
+        assert_eq!(words[0].text, "нпо");
     }
 
     #[test]

@@ -5,8 +5,8 @@
 //! first, [`super::misreads`]). The layout analysis then reads them as it reads a text layer.
 
 use super::super::Glyph;
-use super::baseline::{Boxed, measure};
-use super::misreads::{WordBox, mend};
+use super::baseline::{Boxed, measure, page_heights};
+use super::misreads::{WordBox, mend, small_capitals};
 
 /// A line of words and the line's box (top and height in pixels).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -113,20 +113,28 @@ pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
     read(tsv, pixel, height).0
 }
 
-/// The glyphs of a page `height` PDF units high whose image was `pixel` PDF units a pixel, and
-/// the boxes of its words. The words of a line stand on its baseline, in its size ([`baseline`]).
-pub fn read(tsv: &str, pixel: f64, height: f64) -> (Vec<Glyph>, Vec<TextBox>) {
-    let lines = lines(tsv);
-    let boxed: Vec<Boxed> = lines
+/// The lines as the measuring of baselines takes them.
+fn boxed(lines: &[LineBox]) -> Vec<Boxed<'_>> {
+    lines
         .iter()
         .map(|l| Boxed {
             words: &l.words,
             top: l.top,
             height: l.height,
         })
-        .collect();
-    let measured = measure(&boxed);
-    drop(boxed);
+        .collect()
+}
+
+/// The glyphs of a page `height` PDF units high whose image was `pixel` PDF units a pixel, and
+/// the boxes of its words. The words of a line stand on its baseline, in its size ([`baseline`]).
+pub fn read(tsv: &str, pixel: f64, height: f64) -> (Vec<Glyph>, Vec<TextBox>) {
+    let mut lines = lines(tsv);
+    if let (Some(capital), Some(small)) = page_heights(&boxed(&lines)) {
+        for line in &mut lines {
+            small_capitals(&mut line.words, capital, small);
+        }
+    }
+    let measured = measure(&boxed(&lines));
     let mut out = Vec::new();
     let mut boxes = Vec::new();
     for (line, (size, baseline)) in lines.into_iter().zip(measured) {
