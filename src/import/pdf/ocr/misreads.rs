@@ -137,13 +137,14 @@ const SAME_SHAPE: &str = "вгжзиклмнопстхчшъья";
 
 /// A word of small letters that have their capitals' shape, boxed as tall as the page's
 /// capitals (`capital` pixels, where its small letters are `small`, clearly lower), is a word
-/// of capitals read as small letters ("нпо" for "НПО").
+/// of capitals read as small letters ("нпо" for "НПО"). Words of one or two letters are left:
+/// tesseract boxes some short words as tall as their line ("г." after a year).
 pub(super) fn small_capitals(words: &mut [WordBox], capital: f64, small: f64) {
     if small > 0.85 * capital {
         return;
     }
     for w in words {
-        let same = !w.text.is_empty() && w.text.chars().all(|c| SAME_SHAPE.contains(c));
+        let same = w.text.chars().count() >= 3 && w.text.chars().all(|c| SAME_SHAPE.contains(c));
         if same && w.height >= 0.9 * capital && w.height <= 1.15 * capital {
             w.text = w.text.to_uppercase();
         }
@@ -283,6 +284,10 @@ mod tests {
         small_capitals(&mut words, 30.0, 22.0);
         let text: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
         assert_eq!(text, vec!["НПО", "МОН", "от", "нпо"]);
+        // A short word may be boxed as tall as its line: left.
+        let mut words = line(&[("от", 40.0)]);
+        small_capitals(&mut words, 30.0, 22.0);
+        assert_eq!(words[0].text, "от");
         // "е" and "а" have capitals of their own shape: read as they are.
         let mut words = line(&[("зае", 40.0)]);
         small_capitals(&mut words, 30.0, 22.0);
