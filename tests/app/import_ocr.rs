@@ -6,11 +6,15 @@
 //! a printed reason where they are not installed (CI installs them).
 
 use crate::helpers::{TestApp, get_admin, upload};
+use exact::{exact_measures, text_plan};
 use planmon::import::budget::{Limit, ReadLimits};
 use planmon::import::load::import_bytes;
 use planmon::import::pdf::ocr::{Ocr, PDFTOPPM, TESSERACT};
 use planmon::import::{ImportError, ImportOptions, WarningKind};
-use std::io::Write;
+use scan::{Image, blank_scan, crooked, render, render_page, scan, with_scanned_page};
+
+mod exact;
+mod scan;
 
 /// Whether the OCR programs are here; says why a test is skipped when not.
 fn ocr_installed(test: &str) -> bool {
@@ -38,205 +42,6 @@ fn ocr_on() -> ImportOptions {
     }
 }
 
-/// A grey image: width, height, one byte a pixel.
-struct Image {
-    width: usize,
-    height: usize,
-    pixels: Vec<u8>,
-}
-
-/// Reads the binary PGM pdftoppm writes ("P5 width height 255" then the pixels).
-fn pgm(bytes: &[u8]) -> Image {
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..at]).to_string());
-        at += 1;
-    }
-    assert_eq!(fields[0], "P5");
-    let (width, height) = (
-        fields[1].parse().expect("width"),
-        fields[2].parse().expect("height"),
-    );
-    Image {
-        width,
-        height,
-        pixels: bytes[at..at + width * height].to_vec(),
-    }
-}
-
-/// The first `pages` pages of a fixture PDF rendered at `dpi` with pdftoppm.
-fn render(name: &str, pages: usize, dpi: u32) -> Vec<Image> {
-    (1..=pages).map(|n| render_page(name, n, dpi)).collect()
-}
-
-/// The image turned by `degrees` about its centre (positive: its lines fall to the right), on
-/// white, as a page fed into the scanner askew (each pixel the scanner's average of the page
-/// under it: bilinear).
-fn crooked(image: &Image, degrees: f64) -> Image {
-    let (w, h) = (image.width as f64, image.height as f64);
-    let (sin, cos) = degrees.to_radians().sin_cos();
-    let at = |x: f64, y: f64| -> f64 {
-        if x < 0.0 || y < 0.0 || x >= w || y >= h {
-            255.0
-        } else {
-            f64::from(image.pixels[y as usize * image.width + x as usize])
-        }
-    };
-    let mut pixels = Vec::with_capacity(image.pixels.len());
-    for y in 0..image.height {
-        for x in 0..image.width {
-            let (dx, dy) = (x as f64 - w / 2.0, y as f64 - h / 2.0);
-            let sx = w / 2.0 + dx * cos + dy * sin;
-            let sy = h / 2.0 - dx * sin + dy * cos;
-            let (x0, y0) = (sx.floor(), sy.floor());
-            let (fx, fy) = (sx - x0, sy - y0);
-            let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1.0, y0) * fx;
-            let bottom = at(x0, y0 + 1.0) * (1.0 - fx) + at(x0 + 1.0, y0 + 1.0) * fx;
-            pixels.push((top * (1.0 - fy) + bottom * fy).round() as u8);
-        }
-    }
-    Image {
-        width: image.width,
-        height: image.height,
-        pixels,
-    }
-}
-
-/// The image's XObject and a content stream painting it over a page `size` PDF units large:
-/// the content's id and the page's resources.
-fn paint(
-    doc: &mut lopdf::Document,
-    image: &Image,
-    size: (f64, f64),
-) -> (lopdf::ObjectId, lopdf::Dictionary) {
-    use lopdf::content::{Content, Operation};
-    use lopdf::{Object, Stream, dictionary};
-    let (w, h) = size;
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-    z.write_all(&image.pixels).expect("compress");
-    let image_id = doc.add_object(Stream::new(
-        dictionary! {
-            "Type" => "XObject", "Subtype" => "Image",
-            "Width" => image.width as i64, "Height" => image.height as i64,
-            "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8,
-            "Filter" => "FlateDecode",
-        },
-        z.finish().expect("compressed"),
-    ));
-    let content = Content {
-        operations: vec![
-            Operation::new("q", vec![]),
-            Operation::new(
-                "cm",
-                vec![w.into(), 0.into(), 0.into(), h.into(), 0.into(), 0.into()],
-            ),
-            Operation::new("Do", vec![Object::Name(b"Im1".to_vec())]),
-            Operation::new("Q", vec![]),
-        ],
-    };
-    let content_id = doc.add_object(Stream::new(
-        dictionary! {},
-        content.encode().expect("content"),
-    ));
-    (
-        content_id,
-        dictionary! { "XObject" => dictionary! { "Im1" => image_id } },
-    )
-}
-
-/// A PDF whose pages only paint the images (at `dpi`), as a scanner writes one.
-fn scan(images: &[Image], dpi: u32) -> Vec<u8> {
-    use lopdf::{Document, Object, dictionary};
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let mut kids = Vec::new();
-    for image in images {
-        let (w, h) = (
-            image.width as f64 * 72.0 / f64::from(dpi),
-            image.height as f64 * 72.0 / f64::from(dpi),
-        );
-        let (content_id, resources) = paint(&mut doc, image, (w, h));
-        kids.push(Object::from(doc.add_object(dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "Contents" => content_id,
-            "Resources" => resources,
-            "MediaBox" => vec![0.into(), 0.into(), w.into(), h.into()],
-        })));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog_id);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save");
-    out
-}
-
-/// A fixture PDF with its page `number` replaced by a scan of it (`image`, to be stretched over
-/// the page), as a PDF put together from a typed and a scanned document.
-fn with_scanned_page(name: &str, number: u32, image: &Image) -> Vec<u8> {
-    let source = format!(
-        "{}/tests/fixtures/import/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let mut doc = lopdf::Document::load(&source).expect("the fixture loads");
-    let id = doc.get_pages()[&number];
-    let size = {
-        let page = doc.get_dictionary(id).expect("page");
-        let media = page
-            .get(b"MediaBox")
-            .and_then(lopdf::Object::as_array)
-            .expect("the page has its MediaBox");
-        let at = |i: usize| media[i].as_float().expect("number") as f64;
-        (at(2) - at(0), at(3) - at(1))
-    };
-    let (content_id, resources) = paint(&mut doc, image, size);
-    let page = doc.get_dictionary_mut(id).expect("page");
-    page.set("Contents", content_id);
-    page.set("Resources", resources);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save");
-    out
-}
-
-/// Page `n` of a fixture PDF rendered at `dpi`.
-fn render_page(name: &str, n: usize, dpi: u32) -> Image {
-    let dir = tempfile::tempdir().expect("dir");
-    let source = format!(
-        "{}/tests/fixtures/import/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-r", &dpi.to_string(), "-gray", "-f", &n.to_string()])
-        .args(["-l", &n.to_string(), "-singlefile", &source])
-        .arg(dir.path().join("page"))
-        .status()
-        .expect("pdftoppm runs");
-    assert!(out.success(), "pdftoppm renders page {n} of {name}");
-    pgm(&std::fs::read(dir.path().join("page.pgm")).expect("page image"))
-}
-
-/// A one-page scan of a blank grey page (no program needed to make it).
-fn blank_scan() -> Vec<u8> {
-    scan(
-        &[Image {
-            width: 8,
-            height: 8,
-            pixels: vec![0xf0; 64],
-        }],
-        1,
-    )
-}
-
 /// The seed plan whose first pages are scanned.
 const SEED: &str = "plovdiv-2022-2024.a4-landscape.pdf";
 
@@ -258,10 +63,18 @@ fn a_scanned_plan_is_read_by_ocr_with_its_header_and_measures_and_a_warning_to_c
     // A ratchet: OCR is not exact, but this many measures come out of these pages (12 with
     // tesseract 5.3 of Debian 12, as CI installs it).
     assert!(measures >= 12, "{measures} measures");
+    let exact = exact_measures(&plan, &text_plan(SEED), "scanned plan");
+    assert!(
+        exact >= SCANNED_EXACT,
+        "{exact} measures exactly as the text's"
+    );
     let first = &out.warnings[0];
     assert_eq!(first.kind, WarningKind::Ocr);
     assert!(first.message.contains("OCR"), "{}", first.message);
 }
+
+/// How many measures of the three scanned pages come out exactly as the text's (a ratchet).
+const SCANNED_EXACT: usize = 1;
 
 #[test]
 fn a_scan_is_refused_with_ocr_off_saying_the_administrator_can_switch_it_on() {
@@ -406,7 +219,15 @@ fn with_ocr_on_the_scanned_page_of_a_pdf_is_read_in_its_place_among_the_text_pag
     // page began.
     assert_eq!(plan.measures().count(), 10, "{codes:?}");
     assert_eq!(codes.len(), 10, "{codes:?}");
+    let exact = exact_measures(&plan, &text_plan(UNRULED), "mixed PDF");
+    assert!(
+        exact >= MIXED_EXACT,
+        "{exact} measures exactly as the text's"
+    );
 }
+
+/// How many measures of the mixed PDF come out exactly as the text's (a ratchet).
+const MIXED_EXACT: usize = 10;
 
 #[test]
 fn a_scan_of_a_table_whose_columns_are_aligned_without_rulings_is_read_by_ocr() {
@@ -438,7 +259,15 @@ fn a_scan_of_a_table_whose_columns_are_aligned_without_rulings_is_read_by_ocr() 
     assert!(coded >= 8, "{coded} codes");
     assert!(dated >= 8, "{dated} periods");
     assert!(funded >= 6, "{funded} amounts");
+    let exact = exact_measures(&plan, &text_plan(UNRULED), "unruled scan");
+    assert!(
+        exact >= UNRULED_EXACT,
+        "{exact} measures exactly as the text's"
+    );
 }
+
+/// How many measures of the unruled scan come out exactly as the text's (a ratchet).
+const UNRULED_EXACT: usize = 6;
 
 #[test]
 fn a_crooked_scan_is_straightened_and_read_as_a_straight_one() {
@@ -454,10 +283,14 @@ fn a_crooked_scan_is_straightened_and_read_as_a_straight_one() {
     let out = import_bytes("накриво.pdf", &bytes, &ocr_on()).expect("read");
     eprintln!("crooked scan, 2 pages: {:?}", started.elapsed());
     assert_eq!(out.recognised.municipality.as_deref(), Some("Пловдив"));
-    let measures = out.plan.expect("a plan").measures().count();
+    let plan = out.plan.expect("a plan");
+    let measures = plan.measures().count();
     eprintln!("measures from the crooked scan: {measures}");
     // A ratchet, as for the straight scan.
     assert!(measures >= CROOKED_MEASURES, "{measures} measures");
+    // None is exactly the text's yet (their activities are lost: the column is not told
+    // apart on the straightened pages): printed, for whoever improves it, not ratcheted.
+    exact_measures(&plan, &text_plan(SEED), "crooked scan");
 }
 
 /// How many measures the two crooked pages give today (a ratchet).
@@ -495,4 +328,35 @@ async fn the_review_of_a_scan_read_by_ocr_says_its_text_must_be_checked() {
         review.contains("разпознат от сканирано изображение (OCR)"),
         "{review}"
     );
+}
+
+/// The review page's warnings about the whole document: its heading to the end of their list.
+fn document_warnings(page: &str) -> &str {
+    let start = page
+        .find("<h2>Предупреждения за документа</h2>")
+        .expect("the review lists the document's warnings");
+    let end = page[start..]
+        .find("</ul>")
+        .map_or(page.len(), |e| start + e + "</ul>".len());
+    &page[start..end]
+}
+
+#[tokio::test]
+async fn the_review_of_a_pdf_with_a_scanned_page_read_with_ocr_off_names_the_page_not_read_first() {
+    let app = TestApp::spawn_with(|c| c.ocr.enabled = false).await;
+    let blank = Image {
+        width: 8,
+        height: 8,
+        pixels: vec![0xf0; 64],
+    };
+    let bytes = with_scanned_page(UNRULED, 2, &blank);
+    let review = upload(&app, "смесен.pdf", &bytes).await;
+    let page = app.request(get_admin(&review)).await.body;
+    let warnings = document_warnings(&page);
+    let first = warnings
+        .split("<li")
+        .nth(1)
+        .expect("a warning about the document");
+    assert!(first.contains("Страница 2 няма текстов слой"), "{warnings}");
+    insta::assert_snapshot!("import_review_mixed_pdf_ocr_off", warnings);
 }

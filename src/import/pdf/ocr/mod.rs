@@ -9,6 +9,8 @@
 //! resolution, the whole file's time (the pages and the time refuse as the reader's budget,
 //! [`Limit::OcrPages`], [`Limit::OcrSeconds`]).
 
+mod baseline;
+mod misreads;
 mod rulings;
 mod skew;
 mod words;
@@ -311,7 +313,8 @@ fn read_page(
     })?;
     let tsv = std::fs::read(dir.join("page.tsv"))
         .map_err(|e| format!("tesseract не записа разпознатия текст ({e})"))?;
-    let glyphs = words::glyphs(&String::from_utf8_lossy(&tsv), pixel, height);
+    let (glyphs, boxes) = words::read(&String::from_utf8_lossy(&tsv), pixel, height);
+    let segments = rulings::off_text(segments, &boxes);
     Ok(Page {
         number: page.number,
         width,

@@ -7,6 +7,7 @@
 //! pixels each way, and at most [`MAX_RULINGS`] rulings a page (a photograph is no table).
 
 use super::super::Segment;
+use super::words::TextBox;
 
 /// A grey image as `pdftoppm -gray` writes it (binary PGM, one byte a pixel).
 #[derive(Debug, Clone, PartialEq)]
@@ -224,6 +225,38 @@ pub fn take_rulings(image: &mut Gray, pixel: f64, height: f64) -> Vec<Segment> {
     segments(&rows, &columns, pixel, height)
 }
 
+/// The rulings that do not run through words: the feet of a line of serif letters (or their
+/// tops) run together into a dark band as long as a ruling, through the middle of the words'
+/// boxes, where no ruling of a table goes. A ruling goes through text when at least half its
+/// length lies inside words' boxes (not on their edges).
+pub fn off_text(segments: Vec<Segment>, words: &[TextBox]) -> Vec<Segment> {
+    segments
+        .into_iter()
+        .filter(|s| !through_text(s, words))
+        .collect()
+}
+
+fn through_text(s: &Segment, words: &[TextBox]) -> bool {
+    let inside = |v: f64, from: f64, to: f64| from < v && v < to;
+    let overlap = |a0: f64, a1: f64, b0: f64, b1: f64| (a1.min(b1) - a0.max(b0)).max(0.0);
+    let (x0, x1) = (s.x0.min(s.x1), s.x0.max(s.x1));
+    let (y0, y1) = (s.y0.min(s.y1), s.y0.max(s.y1));
+    let along = x1 - x0 >= y1 - y0;
+    let covered: f64 = words
+        .iter()
+        .map(|w| {
+            if along && inside(y0, w.y0, w.y1) {
+                overlap(x0, x1, w.x0, w.x1)
+            } else if !along && inside(x0, w.x0, w.x1) {
+                overlap(y0, y1, w.y0, w.y1)
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    covered >= 0.5 * (x1 - x0).max(y1 - y0)
+}
+
 /// The bands as segments in PDF units (y upwards).
 fn segments(rows: &[Band], columns: &[Band], pixel: f64, height: f64) -> Vec<Segment> {
     let mid = |b: &Band| (b.first + b.last) as f64 / 2.0 + 0.5;
@@ -337,6 +370,39 @@ mod tests {
         assert_eq!(found, rulings(&table(), 1.0, 80.0));
         let ink: Vec<usize> = (0..g.pixels.len()).filter(|i| g.pixels[*i] < 128).collect();
         assert_eq!(ink, (20..25).map(|x| 30 * 100 + x).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_ruling_through_the_middle_of_words_is_the_letters_feet_and_one_under_them_is_kept() {
+        let word = |x0: f64, x1: f64| TextBox {
+            x0,
+            y0: 100.0,
+            x1,
+            y1: 110.0,
+        };
+        let words = [word(10.0, 40.0), word(45.0, 80.0)];
+        let along = |y: f64| Segment {
+            x0: 12.0,
+            y0: y,
+            x1: 78.0,
+            y1: y,
+        };
+        let down = Segment {
+            x0: 20.0,
+            y0: 90.0,
+            x1: 20.0,
+            y1: 140.0,
+        };
+        let kept = off_text(vec![along(100.5), along(98.0), along(111.0), down], &words);
+        assert_eq!(kept, vec![along(98.0), along(111.0), down]);
+        // A column line through a word from top to bottom is no ruling either.
+        let through = Segment {
+            x0: 20.0,
+            y0: 101.0,
+            x1: 20.0,
+            y1: 109.0,
+        };
+        assert!(off_text(vec![through], &words).is_empty());
     }
 
     #[test]

@@ -1,18 +1,12 @@
 //! tesseract's word boxes (its `tsv` output: one row per page, block, paragraph, line and word,
 //! with the box in pixels from the top left and the word's confidence) turned into the PDF
 //! reader's own glyphs: one glyph per letter, the word's box shared evenly among its letters,
-//! in PDF units with y upwards, every word of a line on the line's baseline. The layout
-//! analysis then reads them as it reads a text layer.
+//! in PDF units with y upwards, every word of a line on the line's baseline (misreads set right
+//! first, [`super::misreads`]). The layout analysis then reads them as it reads a text layer.
 
 use super::super::Glyph;
-
-/// A word of a line as tesseract boxed it, in pixels from the top left.
-#[derive(Debug, Clone, PartialEq)]
-struct WordBox {
-    left: f64,
-    width: f64,
-    text: String,
-}
+use super::baseline::{Boxed, measure, page_heights};
+use super::misreads::{WordBox, mend, small_capitals};
 
 /// A line of words and the line's box (top and height in pixels).
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -26,21 +20,8 @@ struct LineBox {
 /// edges of rulings, not text.
 const SPECK_CONFIDENCE: f64 = 30.0;
 
-/// How tesseract (with Bulgarian and English) reads the sign "№" standing alone: as a Latin N
-/// and a small letter or sign, or as "Хо" (seen with tesseract 5.3 on the test scans).
-const NUMERO_AS_READ: [&str; 8] = ["Ne", "Nе", "Neo", "No", "Nо", "N°", "Nº", "Хо"];
-
-/// A word as the document wrote it, where tesseract is known to read it otherwise.
-fn read_as(text: String) -> String {
-    if NUMERO_AS_READ.contains(&text.as_str()) {
-        "№".to_string()
-    } else {
-        text
-    }
-}
-
-/// A space between words, as a share of their line's height.
-const SPACE_OF_HEIGHT: f64 = 0.25;
+/// A space between words, as a share of their font size.
+const SPACE_OF_SIZE: f64 = 0.25;
 
 /// The lines of a page from tesseract's TSV.
 fn lines(tsv: &str) -> Vec<LineBox> {
@@ -78,10 +59,31 @@ fn lines(tsv: &str) -> Vec<LineBox> {
         if text.is_empty() || speck || bar {
             continue;
         }
-        let text = read_as(text);
-        let word = WordBox { left, width, text };
+        let word = WordBox {
+            left,
+            width,
+            top,
+            height,
+            text,
+        };
         match out.last_mut() {
-            Some(line) => line.words.push(word),
+            Some(line) => {
+                // tesseract boxes some words taller than their line ("2024" over the line
+                // above and below it): a word is no taller than its line.
+                let (top, bottom) = (
+                    word.top.max(line.top),
+                    (word.top + word.height).min(line.top + line.height),
+                );
+                line.words.push(if bottom > top {
+                    WordBox {
+                        top,
+                        height: bottom - top,
+                        ..word
+                    }
+                } else {
+                    word
+                })
+            }
             None => out.push(LineBox {
                 top,
                 height,
@@ -90,21 +92,57 @@ fn lines(tsv: &str) -> Vec<LineBox> {
         }
     }
     out.retain(|l| !l.words.is_empty());
+    for line in &mut out {
+        mend(&mut line.words);
+    }
     out
 }
 
+/// A word's box on the page, in PDF units with y upwards.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TextBox {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
 /// The glyphs of a page `height` PDF units high whose image was `pixel` PDF units a pixel.
+#[cfg(test)]
 pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
+    read(tsv, pixel, height).0
+}
+
+/// The lines as the measuring of baselines takes them.
+fn boxed(lines: &[LineBox]) -> Vec<Boxed<'_>> {
+    lines
+        .iter()
+        .map(|l| Boxed {
+            words: &l.words,
+            top: l.top,
+            height: l.height,
+        })
+        .collect()
+}
+
+/// The glyphs of a page `height` PDF units high whose image was `pixel` PDF units a pixel, and
+/// the boxes of its words. The words of a line stand on its baseline, in its size ([`baseline`]).
+pub fn read(tsv: &str, pixel: f64, height: f64) -> (Vec<Glyph>, Vec<TextBox>) {
+    let mut lines = lines(tsv);
+    if let (Some(capital), Some(small)) = page_heights(&boxed(&lines)) {
+        for line in &mut lines {
+            small_capitals(&mut line.words, capital, small);
+        }
+    }
+    let measured = measure(&boxed(&lines));
     let mut out = Vec::new();
-    for line in lines(tsv) {
-        let size = line.height * pixel;
-        // The line's box reaches from the tops of its capitals to the bottoms of its
-        // descenders; the baseline is about a fifth of the way up.
-        let y = height - (line.top + line.height) * pixel + 0.2 * size;
+    let mut boxes = Vec::new();
+    for (line, (size, baseline)) in lines.into_iter().zip(measured) {
+        let y = height - baseline * pixel;
         // tesseract sometimes boxes a word over the words after it ("2024" over "2024 – 2026
         // г."): a word ends a space before the next one starts, or its letters would be
         // shuffled among the next word's.
-        let space = SPACE_OF_HEIGHT * line.height;
+        let space = SPACE_OF_SIZE * size;
         let ends: Vec<f64> = (0..line.words.len())
             .map(|i| {
                 let w = &line.words[i];
@@ -118,6 +156,12 @@ pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
             })
             .collect();
         for (word, end) in line.words.into_iter().zip(ends) {
+            boxes.push(TextBox {
+                x0: word.left * pixel,
+                y0: height - (word.top + word.height) * pixel,
+                x1: (word.left + word.width) * pixel,
+                y1: height - word.top * pixel,
+            });
             let letters: Vec<char> = word.text.chars().collect();
             let each = (end - word.left) * pixel / letters.len().max(1) as f64;
             let x = word.left * pixel;
@@ -126,13 +170,13 @@ pub fn glyphs(tsv: &str, pixel: f64, height: f64) -> Vec<Glyph> {
                     x0: x + i as f64 * each,
                     x1: x + (i + 1) as f64 * each,
                     y,
-                    size,
+                    size: size * pixel,
                     text: c.to_string(),
                 });
             }
         }
     }
-    out
+    (out, boxes)
 }
 
 #[cfg(test)]
@@ -159,9 +203,12 @@ mod tests {
         let first = &g[0];
         assert!((first.x0 - 24.0).abs() < 1e-9, "{first:?}");
         assert!((first.x1 - 32.0).abs() < 1e-9, "{first:?}");
-        assert!((first.size - 12.0).abs() < 1e-9);
-        // The line's bottom at pixel 450 is 108 units from the top; the baseline above it.
-        assert!((first.y - (842.0 - 108.0 + 2.4)).abs() < 1e-9, "{first:?}");
+        // The size is measured on the capitals (45 pixels high here, 50 on the next line: one
+        // size for both, the median of the two).
+        assert!((first.size - 50.0 / 0.7 * 0.24).abs() < 1e-9, "{first:?}");
+        assert_eq!(g[12].size, first.size);
+        // The words stand on pixel row 450, 108 units from the top.
+        assert!((first.y - (842.0 - 108.0)).abs() < 1e-9, "{first:?}");
         assert!(g[..12].iter().all(|x| x.y == first.y));
         assert!(g[12].y < first.y, "the next line is lower");
     }
@@ -177,11 +224,29 @@ mod tests {
         let g = glyphs(tsv, 1.0, 500.0);
         let text: String = g.iter().map(|g| g.text.as_str()).collect();
         assert_eq!(text, "2024–2026");
-        // "2024" ends 10 pixels (a quarter of the line's height) before the dash.
-        assert!((g[3].x1 - 184.0).abs() < 1e-9, "{:?}", g[3]);
+        // "2024" ends a space (a quarter of the size: digits 25 pixels high) before the dash.
+        assert!(
+            (g[3].x1 - (194.0 - 0.25 * 25.0 / 0.7)).abs() < 1e-9,
+            "{:?}",
+            g[3]
+        );
         let mut sorted = g.clone();
         sorted.sort_by(|a, b| a.x0.total_cmp(&b.x0));
         assert_eq!(sorted, g, "in order along the line");
+    }
+
+    #[test]
+    fn a_word_boxed_taller_than_its_line_is_measured_within_it() {
+        let tsv = "level
+4\t1\t1\t1\t1\t0\t100\t100\t300\t25\t-1\t
+5\t1\t1\t1\t1\t1\t100\t95\t60\t42\t91.5\t2024
+5\t1\t1\t1\t1\t2\t170\t100\t30\t25\t95.0\tг.
+";
+        let g = glyphs(tsv, 1.0, 500.0);
+        // The digits as high as the line, 25 pixels: the size is theirs over 0.7, the
+        // baseline the line's bottom.
+        assert!((g[0].size - 25.0 / 0.7).abs() < 1e-9, "{:?}", g[0]);
+        assert!((g[0].y - 375.0).abs() < 1e-9, "{:?}", g[0]);
     }
 
     #[test]
