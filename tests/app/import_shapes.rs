@@ -3,7 +3,8 @@
 //! a financing header over two columns, an objective column and "Приоритетна област" headings,
 //! one row per measure with the area in a column, areas as numbered or Roman headings, an
 //! analysis with the areas' names before the table, a list of the areas before it, a measure
-//! column beside an activities column and a group's name over the indicators' columns. Each
+//! column beside an activities column and a group's name over the indicators' columns,
+//! operational and specific objectives as rows of the table. Each
 //! imports with its header, its priorities in their national areas and every measure; the
 //! summaries of what was read are snapshots.
 
@@ -121,6 +122,12 @@ fn every_common_table_shape_imports_with_its_priorities_in_their_areas_and_all_m
             "Твърдица",
             "education",
             2,
+        ),
+        (
+            "objective-rows-in-the-table",
+            "Костинброд",
+            "education health",
+            3,
         ),
     ] {
         let file = format!("{name}.html");

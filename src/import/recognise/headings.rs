@@ -158,11 +158,44 @@ fn roman_value(roman: &str) -> Option<u32> {
     (1..=20).contains(&total).then_some(total)
 }
 
-/// "Цел 1. …", "Цел 6: : …", "Цел: …" → (code, title).
+/// The words that qualify an objective in a heading ("Специфична цел 1.1: …").
+const OBJECTIVE_KINDS: [&str; 6] = [
+    "стратегическа",
+    "специфична",
+    "оперативна",
+    "главна",
+    "обща",
+    "конкретна",
+];
+
+/// "Оперативна цел: …", the priority's operational objective, in any case.
+pub(super) fn is_operational_objective(text: &str) -> bool {
+    text.trim_start()
+        .to_lowercase()
+        .strip_prefix("оперативна цел")
+        .is_some_and(|rest| !rest.starts_with(char::is_alphabetic))
+}
+
+/// "Цел 1. …", "Цел 6: : …", "Цел: …", "Специфична цел 1.1: …" → (code, title).
 pub(crate) fn objective_heading(text: &str) -> Option<(Option<String>, String)> {
+    let text = text.trim_start();
+    let lower = text.to_lowercase();
+    let text = match OBJECTIVE_KINDS.iter().find(|k| {
+        lower
+            .strip_prefix(*k)
+            .is_some_and(|rest| rest.trim_start().starts_with("цел"))
+    }) {
+        Some(k) => text
+            .char_indices()
+            .nth(k.chars().count())
+            .map_or("", |(i, _)| &text[i..])
+            .trim_start(),
+        None => text,
+    };
     let rest = text
         .strip_prefix("Цел")
-        .or_else(|| text.strip_prefix("ЦЕЛ"))?;
+        .or_else(|| text.strip_prefix("ЦЕЛ"))
+        .or_else(|| text.strip_prefix("цел"))?;
     let next = rest.chars().next()?;
     if next.is_alphabetic() {
         return None;
@@ -251,6 +284,21 @@ mod tests {
         assert_eq!(priority_heading("Здравни медиатори в общината"), None);
         assert!(!names_a_priority("2. Здравеопазване"));
         assert!(names_a_priority("Приоритетна област 2: Здравеопазване"));
+    }
+
+    #[test]
+    fn an_objective_may_be_qualified_as_specific_or_strategic() {
+        assert_eq!(
+            objective_heading("Специфична цел 1.2: Намаляване на отпадането"),
+            Some((Some("1.2".into()), "Намаляване на отпадането".into()))
+        );
+        assert_eq!(
+            objective_heading("СТРАТЕГИЧЕСКА ЦЕЛ 2. Заетост"),
+            Some((Some("2".into()), "Заетост".into()))
+        );
+        assert_eq!(objective_heading("Специфична целева група"), None);
+        assert!(is_operational_objective("Оперативна цел 1: Достъп"));
+        assert!(!is_operational_objective("Оперативната целесъобразност"));
     }
 
     #[test]

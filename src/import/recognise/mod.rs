@@ -403,8 +403,11 @@ impl Builder {
         }
         let lower = text.to_lowercase();
         if let Some(rest) = lower.strip_prefix("оперативна цел") {
+            // "Оперативна цел 1: …": the number is the heading's, not the objective's text.
             let body = text[text.len() - rest.len()..]
                 .trim_start_matches([':', ' ', '*'])
+                .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                .trim_start_matches([':', ' ', '*', '-', '–'])
                 .trim()
                 .to_string();
             self.priority().operational_objective = Some(body);

@@ -2,7 +2,7 @@
 //! by merged cells put back), continues the measure before it across a page break, or opens
 //! a measure of its own.
 
-use super::headings::{furniture_key, numbered_title, objective_heading, priority_heading};
+use super::headings::{self, furniture_key, numbered_title, objective_heading, priority_heading};
 use super::{Builder, RawMeasure, TableCtx, amount, columns, split};
 use crate::import::document::Row;
 use crate::import::{ImportWarning, WarningKind};
@@ -36,6 +36,7 @@ impl Builder {
             }
             if !self.started
                 || priority_heading(text).is_some()
+                || headings::is_operational_objective(text)
                 || self.seen.contains(&furniture_key(text))
                 || text_run
             {
@@ -61,6 +62,7 @@ impl Builder {
         let named = classified.iter().filter(|c| c.is_some()).count();
         // A row of one cell naming an objective ("Цел 1.1. …") under the header is no name.
         let heading = filled.len() == 1 && objective_heading(&texts[filled[0]]).is_some();
+        // (An operational objective's row was read as text above.)
         // Under a group's name ("Индикатори" over "Наименование | Базова | Целева") a cell may
         // name no column: it keeps the group's, when most of the row's short cells are names.
         let short_names = filled
