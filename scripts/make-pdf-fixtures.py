@@ -15,6 +15,7 @@ by LibreOffice, the way a municipality saves its plan from Word:
 
 Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui and poppler-utils)
      python3 scripts/make-pdf-fixtures.py text   (only the pdftotext fixtures, from the PDFs)
+     python3 scripts/make-pdf-fixtures.py shapes (the shapes' DOCX and PDFs, from their HTML)
 The outputs are committed, so the tests need neither.
 """
 
@@ -127,9 +128,35 @@ def pdftotext():
             )
 
 
+# The other table shapes (tests/fixtures/import/shapes/): their HTML saved as DOCX, and the
+# DOCX on A4 pages with the columns fitted to the text width, printed to PDF.
+SHAPES = ["flat-table-priority-rows", "grouped-financing-header", "numbered-area-headings"]
+SHAPE_LAYOUTS = [("a4-landscape", 16838, 11906, True), ("a4-portrait", 11906, 16838, False)]
+
+
+def shapes():
+    out = os.path.join(OUT, "shapes")
+    tmp = tempfile.mkdtemp()
+    try:
+        for shape in SHAPES:
+            convert(os.path.join(out, f"{shape}.html"), "docx:MS Word 2007 XML", tmp)
+            shutil.copy(os.path.join(tmp, f"{shape}.docx"), out)
+            for name, w, h, landscape in SHAPE_LAYOUTS:
+                docx = os.path.join(tmp, f"{shape}.{name}.docx")
+                src = os.path.join(out, f"{shape}.docx")
+                write_docx(src, docx, lambda x: relayout(x, w, h, landscape, "fit"))
+                convert(docx, "pdf", tmp)
+                shutil.copy(os.path.join(tmp, f"{shape}.{name}.pdf"), out)
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main():
     if sys.argv[1:] == ["text"]:
         pdftotext()
+        return
+    if sys.argv[1:] == ["shapes"]:
+        shapes()
         return
     tmp = tempfile.mkdtemp()
     try:

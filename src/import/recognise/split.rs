@@ -316,7 +316,7 @@ fn emit(out: &mut Vec<String>, current: &mut Vec<String>, join: bool) {
 /// between names that the extraction flattened; never on " и " or "/".
 pub fn name_items(lines: &[String], known: &AliasIndex) -> Vec<String> {
     let mut out = Vec::new();
-    for line in lines {
+    for line in &dashed_lines_joined(lines) {
         for part in line.split([',', ';']) {
             let words: Vec<&str> = part.split_whitespace().collect();
             let keys = Keys::of(&words);
@@ -337,6 +337,29 @@ pub fn name_items(lines: &[String], known: &AliasIndex) -> Vec<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty() && s != "-" && s != "–")
         .collect()
+}
+
+/// A line opened by a dash goes on from the line before ("РУО" + "– Пловдив", a line wrapped
+/// before the dash of "РУО – Пловдив"), unless that line ends its name with a comma or a
+/// semicolon, or opens with a dash itself (a list of names, each after a dash).
+fn dashed_lines_joined(lines: &[String]) -> Vec<String> {
+    let dashed = |l: &str| l.trim_start().starts_with(['–', '-', '—']);
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for line in lines {
+        match out.last_mut() {
+            Some(prev)
+                if dashed(line)
+                    && !dashed(prev)
+                    && !prev.trim_end().ends_with([',', ';'])
+                    && !prev.trim().is_empty() =>
+            {
+                prev.push(' ');
+                prev.push_str(line.trim());
+            }
+            _ => out.push(line.clone()),
+        }
+    }
+    out
 }
 
 /// The registry key of each word, so the key of a run of words is the join of theirs (the key
