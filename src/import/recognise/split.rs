@@ -502,6 +502,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_name_wrapped_before_its_dash_is_one_name_but_a_list_after_dashes_is_not() {
+        let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            dashed_lines_joined(&lines(&["Училищата, РУО", "– Пловдив"])),
+            lines(&["Училищата, РУО – Пловдив"])
+        );
+        assert_eq!(
+            dashed_lines_joined(&lines(&["– Община", "– РУО"])),
+            lines(&["– Община", "– РУО"])
+        );
+        assert_eq!(
+            dashed_lines_joined(&lines(&["Община,", "- НПО"])),
+            lines(&["Община,", "- НПО"])
+        );
+    }
+
+    #[test]
     fn a_value_after_a_dash_ending_an_indicator_is_its_target_but_a_range_of_years_is_not() {
         assert_eq!(stated_target("Брой деца – 150"), Some(("Брой деца", "150")));
         assert_eq!(stated_target("Обхват: 95%"), Some(("Обхват", "95%")));
