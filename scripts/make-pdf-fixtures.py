@@ -131,6 +131,7 @@ def pdftotext():
 # The other table shapes (tests/fixtures/import/shapes/): their HTML saved as DOCX, and the
 # DOCX on A4 pages with the columns fitted to the text width, printed to PDF.
 SHAPES = ["flat-table-priority-rows", "grouped-financing-header", "numbered-area-headings"]
+DOCX_ONLY = "labelled-paragraphs-without-a-table"
 SHAPE_LAYOUTS = [("a4-landscape", 16838, 11906, True), ("a4-portrait", 11906, 16838, False)]
 
 
@@ -138,6 +139,8 @@ def shapes():
     out = os.path.join(OUT, "shapes")
     tmp = tempfile.mkdtemp()
     try:
+        convert(os.path.join(out, f"{DOCX_ONLY}.html"), "docx:MS Word 2007 XML", tmp)
+        shutil.copy(os.path.join(tmp, f"{DOCX_ONLY}.docx"), out)
         for shape in SHAPES:
             convert(os.path.join(out, f"{shape}.html"), "docx:MS Word 2007 XML", tmp)
             shutil.copy(os.path.join(tmp, f"{shape}.docx"), out)

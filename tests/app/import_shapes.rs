@@ -4,7 +4,8 @@
 //! one row per measure with the area in a column, areas as numbered or Roman headings, an
 //! analysis with the areas' names before the table, a list of the areas before it, a measure
 //! column beside an activities column and a group's name over the indicators' columns,
-//! operational and specific objectives as rows of the table. Each
+//! operational and specific objectives as rows of the table, measures written as labelled
+//! paragraphs without a table ("Мярка 1.1: …", "Срок: …"). Each
 //! imports with its header, its priorities in their national areas and every measure; the
 //! summaries of what was read are snapshots.
 
@@ -129,6 +130,12 @@ fn every_common_table_shape_imports_with_its_priorities_in_their_areas_and_all_m
             "education health",
             3,
         ),
+        (
+            "labelled-paragraphs-without-a-table",
+            "Елин Пелин",
+            "education health",
+            3,
+        ),
     ] {
         let file = format!("{name}.html");
         let got = plan(&file);
@@ -151,6 +158,7 @@ fn a_shape_saved_as_docx_imports_as_the_same_plan_as_its_html() {
         "flat-table-priority-rows",
         "grouped-financing-header",
         "numbered-area-headings",
+        "labelled-paragraphs-without-a-table",
     ] {
         let html = summary(&plan(&format!("{name}.html")));
         let docx = summary(&plan(&format!("{name}.docx")));

@@ -12,6 +12,7 @@ mod finish;
 pub mod header;
 pub(crate) mod headings;
 mod identity;
+mod labelled;
 mod measure;
 mod repair;
 mod rows;
@@ -41,7 +42,7 @@ pub fn recognise_with_progress(
         sheet: is_sheet(format),
         ..Builder::default()
     };
-    read_blocks(doc, b, progress).finish(doc.clone(), format, options)
+    read_blocks(&labelled::as_tables(doc), b, progress).finish(doc.clone(), format, options)
 }
 
 /// [`recognise_with_progress`] of a document the caller no longer needs: the outcome keeps it
@@ -56,7 +57,8 @@ pub fn recognise_document(
         sheet: is_sheet(format),
         ..Builder::default()
     };
-    read_blocks(&doc, b, progress).finish(doc, format, options)
+    let b = read_blocks(&labelled::as_tables(&doc), b, progress);
+    b.finish(doc, format, options)
 }
 
 /// Spreadsheets have no paragraphs: their running text is in one-cell rows.
@@ -71,7 +73,7 @@ fn is_sheet(format: SourceFormat) -> bool {
 /// one row per measure, each cell in its header's column (see [`repair`]).
 pub fn repaired(doc: &Document, format: SourceFormat) -> Document {
     let b = read_blocks(
-        doc,
+        &labelled::as_tables(doc),
         Builder {
             sheet: is_sheet(format),
             trace: Some(repair::Trace::default()),
