@@ -5,7 +5,7 @@
 //! analysis with the areas' names before the table, a list of the areas before it, a measure
 //! column beside an activities column and a group's name over the indicators' columns,
 //! operational and specific objectives as rows of the table, measures written as labelled
-//! paragraphs without a table ("Мярка 1.1: …", "Срок: …"). Each
+//! paragraphs without a table ("Мярка 1.1: …", "Срок: …"), money in a column a year. Each
 //! imports with its header, its priorities in their national areas and every measure; the
 //! summaries of what was read are snapshots.
 
@@ -42,7 +42,14 @@ fn summary(plan: &Plan) -> String {
                 let amounts: Vec<String> = m
                     .amounts
                     .iter()
-                    .map(|a| format!("{} {}", a.minor, a.currency.code()))
+                    .map(|a| match a.text.as_deref() {
+                        Some(t)
+                            if t.starts_with(|c: char| c.is_ascii_digit()) && t.contains(": ") =>
+                        {
+                            format!("{} {} ({t})", a.minor, a.currency.code())
+                        }
+                        _ => format!("{} {}", a.minor, a.currency.code()),
+                    })
                     .collect();
                 let indicators: Vec<String> = m
                     .indicators
@@ -136,6 +143,7 @@ fn every_common_table_shape_imports_with_its_priorities_in_their_areas_and_all_m
             "education health",
             3,
         ),
+        ("money-by-year", "Пещера", "education", 2),
     ] {
         let file = format!("{name}.html");
         let got = plan(&file);

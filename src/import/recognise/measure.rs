@@ -150,7 +150,17 @@ impl Finisher {
         let mut bare = 0usize;
         let mut words_in_amounts = Vec::new();
         for line in raw.lines(Col::Amount) {
-            let t = line.trim();
+            // A year's column: "2025: 1 000" is the amount for 2025, kept as written.
+            let (year, t) = match line.split_once(": ") {
+                Some((y, rest)) if y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()) => {
+                    (Some(y), rest.trim())
+                }
+                _ => (None, line.trim()),
+            };
+            let written = |t: &str| match year {
+                Some(y) => format!("{y}: {t}"),
+                None => t.to_string(),
+            };
             if t.is_empty() || t.chars().all(|c| matches!(c, '-' | '–' | '—' | '.')) {
                 continue;
             }
@@ -159,11 +169,11 @@ impl Finisher {
             if !found.is_empty() && !words {
                 for f in found {
                     let mut a = f.amount;
-                    a.text = Some(t.to_string());
+                    a.text = Some(written(t));
                     amounts.push(a);
                 }
             } else if let Some(mut a) = amount::bare_amount(t) {
-                a.text = Some(t.to_string());
+                a.text = Some(written(t));
                 let unit = match currencies.as_slice() {
                     [one] => *one,
                     many => many.get(bare).copied().flatten(),

@@ -230,6 +230,8 @@ struct TableCtx {
     maybe_shifted: bool,
     /// The currency the money columns' header names ("Средства (лв.)"), for bare numbers.
     currency: Option<crate::money::Currency>,
+    /// Money columns split by year under a money header ("2025 | 2026"): column and year.
+    years: Vec<(usize, i32)>,
 }
 
 #[derive(Debug, Default)]

@@ -63,6 +63,18 @@ impl Builder {
         // A row of one cell naming an objective ("Цел 1.1. …") under the header is no name.
         let heading = filled.len() == 1 && objective_heading(&texts[filled[0]]).is_some();
         // (An operational objective's row was read as text above.)
+        // Years under a money header ("Средства по години" over "2025 | 2026"): a money
+        // column a year.
+        if let Some(ctx) = &mut self.ctx
+            && ctx.rows_since_header == 0
+            && let Some(years) = money_years(&ctx.kinds, &texts, &filled)
+        {
+            for (i, year) in years {
+                ctx.kinds[i] = Col::Amount;
+                ctx.years.push((i, year));
+            }
+            return;
+        }
         // Under a group's name ("Индикатори" over "Наименование | Базова | Целева") a cell may
         // name no column: it keeps the group's, when most of the row's short cells are names.
         let short_names = filled
@@ -99,6 +111,7 @@ impl Builder {
             }
             let maybe_shifted = kinds[0] != Col::Code && texts.last().is_some_and(String::is_empty);
             self.ctx = Some(TableCtx {
+                years: Vec::new(),
                 currency: columns::currency_named(&kinds_texts(&classified, &texts)),
                 kinds,
                 rows_since_header: 0,
@@ -419,6 +432,16 @@ impl Builder {
                 "клетките на реда са разместени (слети клетки) и са върнати в колоните им",
             ));
         }
+        // A money column of a year says which year its amounts are for ("2025: 1 000").
+        if let Some(ctx) = &self.ctx {
+            for (i, year) in &ctx.years {
+                if let Some(cell) = aligned.cells.get_mut(*i) {
+                    for line in &mut cell.1 {
+                        *line = format!("{year}: {line}");
+                    }
+                }
+            }
+        }
         if let Some(t) = &mut self.trace {
             t.measure(&aligned.cells);
         }
@@ -449,6 +472,30 @@ impl Builder {
         pr.objectives[o].measures.push(m);
         self.last = Some((p, o, pr.objectives[o].measures.len() - 1));
     }
+}
+
+/// The years a row under the header names, when each stands over a money column or the
+/// empty columns a money header spans: (column, year).
+fn money_years(kinds: &[Col], texts: &[String], filled: &[usize]) -> Option<Vec<(usize, i32)>> {
+    let mut out = Vec::new();
+    let mut money = false;
+    for i in filled {
+        let year: i32 = texts[*i]
+            .trim()
+            .trim_end_matches(['г', '.', ' '])
+            .parse()
+            .ok()?;
+        if !(1990..=2100).contains(&year) {
+            return None;
+        }
+        match kinds.get(*i)? {
+            Col::Amount | Col::Financing => money = true,
+            Col::Other => {}
+            _ => return None,
+        }
+        out.push((*i, year));
+    }
+    (money && out.len() >= 2).then_some(out)
 }
 
 /// The header names of the money columns (amounts or financing).
