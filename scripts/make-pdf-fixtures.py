@@ -13,8 +13,18 @@ by LibreOffice, the way a municipality saves its plan from Word:
   SEED.pdftotext-layout.txt `pdftotext -layout` of the same
   SEED.odt, SEED.rtf, SEED.doc  the DOCX saved as OpenDocument text, RTF and Word 97-2003
 
-Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui and poppler-utils)
-     python3 scripts/make-pdf-fixtures.py text   (only the pdftotext fixtures, from the PDFs)
+and each seed HTML fixture (SEED.html, the tables as the DOCX has them, no style of its own) is
+printed by another generator, headless Chromium, on a page set by CSS @page (margins 2 cm top
+and bottom, 1.5 cm at the sides; the browser's default font, ruled tables as wide as their
+text needs, rows broken across pages; untagged, so the file stays small):
+
+  SEED.chromium-a4-landscape.pdf  A4 landscape
+  SEED.chromium-a4-portrait.pdf   A4 portrait
+
+Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui, chromium and
+     poppler-utils)
+     python3 scripts/make-pdf-fixtures.py text      (only the pdftotext fixtures, from the PDFs)
+     python3 scripts/make-pdf-fixtures.py chromium  (only the Chromium PDFs)
 The outputs are committed, so the tests need neither.
 """
 
@@ -38,6 +48,12 @@ LAYOUTS = [
     ("letter-equal", 12240, 15840, False, "equal"),
 ]
 MARGINS = 1134 + 567
+
+# (name, CSS @page size) of the Chromium prints of the HTML fixtures.
+CHROMIUM_LAYOUTS = [
+    ("chromium-a4-landscape", "A4 landscape"),
+    ("chromium-a4-portrait", "A4 portrait"),
+]
 
 
 def relayout(xml, width, height, landscape, widths):
@@ -127,9 +143,34 @@ def pdftotext():
             )
 
 
+def chromium():
+    tmp = tempfile.mkdtemp()
+    try:
+        for seed in SEEDS:
+            with open(os.path.join(OUT, f"{seed}.html"), encoding="utf-8") as f:
+                page = f.read()
+            for name, size in CHROMIUM_LAYOUTS:
+                css = f"<style>@page {{ size: {size}; margin: 2cm 1.5cm; }}</style>"
+                src = os.path.join(tmp, f"{seed}.{name}.html")
+                with open(src, "w", encoding="utf-8") as f:
+                    f.write(page.replace("<head>", "<head>" + css, 1))
+                subprocess.run(
+                    ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                     "--no-pdf-header-footer", "--disable-pdf-tagging",
+                     "--print-to-pdf=" + os.path.join(OUT, f"{seed}.{name}.pdf"),
+                     "file://" + src],
+                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main():
     if sys.argv[1:] == ["text"]:
         pdftotext()
+        return
+    if sys.argv[1:] == ["chromium"]:
+        chromium()
         return
     tmp = tempfile.mkdtemp()
     try:
@@ -146,6 +187,7 @@ def main():
         pdftotext()
     finally:
         shutil.rmtree(tmp)
+    chromium()
 
 
 if __name__ == "__main__":
