@@ -19,7 +19,9 @@ and bottom, 1.5 cm at the sides; the browser's default font, ruled tables as wid
 text needs, rows broken across pages; untagged, so the file stays small):
 
   SEED.chromium-a4-landscape.pdf  A4 landscape
-  SEED.chromium-a4-portrait.pdf   A4 portrait
+  SEED.chromium-a4-portrait.pdf   A4 portrait, long words broken inside narrow cells
+                                  (overflow-wrap: anywhere) so the tables fit the page's
+                                  width: without it Chromium cuts off what runs past the edge
 
 Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui, chromium and
      poppler-utils)
@@ -49,10 +51,10 @@ LAYOUTS = [
 ]
 MARGINS = 1134 + 567
 
-# (name, CSS @page size) of the Chromium prints of the HTML fixtures.
+# (name, CSS @page size, more CSS) of the Chromium prints of the HTML fixtures.
 CHROMIUM_LAYOUTS = [
-    ("chromium-a4-landscape", "A4 landscape"),
-    ("chromium-a4-portrait", "A4 portrait"),
+    ("chromium-a4-landscape", "A4 landscape", ""),
+    ("chromium-a4-portrait", "A4 portrait", "td, th { overflow-wrap: anywhere; }"),
 ]
 
 
@@ -149,8 +151,8 @@ def chromium():
         for seed in SEEDS:
             with open(os.path.join(OUT, f"{seed}.html"), encoding="utf-8") as f:
                 page = f.read()
-            for name, size in CHROMIUM_LAYOUTS:
-                css = f"<style>@page {{ size: {size}; margin: 2cm 1.5cm; }}</style>"
+            for name, size, extra in CHROMIUM_LAYOUTS:
+                css = f"<style>@page {{ size: {size}; margin: 2cm 1.5cm; }} {extra}</style>"
                 src = os.path.join(tmp, f"{seed}.{name}.html")
                 with open(src, "w", encoding="utf-8") as f:
                     f.write(page.replace("<head>", "<head>" + css, 1))

@@ -189,9 +189,12 @@ pub(super) fn grids(page: &Page) -> Vec<Grid> {
             g.1.push(v[i - h.len()]);
         }
     }
-    let mut out: Vec<Grid> = groups
+    let (mut tables, loose): (Vec<_>, Vec<_>) = groups
         .into_values()
-        .filter(|(h, v)| h.len() >= 2 && v.len() >= 2)
+        .partition(|(h, v)| h.len() >= 2 && v.len() >= 2);
+    adopt_loose(&mut tables, loose.into_iter().filter(|(h, _)| h.is_empty()));
+    let mut out: Vec<Grid> = tables
+        .into_iter()
         .filter_map(|(h, v)| {
             let xs = clusters(v.iter().map(|r| r.at).collect());
             let mut ys = clusters(h.iter().map(|r| r.at).collect());
@@ -203,6 +206,47 @@ pub(super) fn grids(page: &Page) -> Vec<Grid> {
         .collect();
     out.sort_by(|a, b| b.top().total_cmp(&a.top()));
     out
+}
+
+/// The column rulings of a cell too narrow for its top and bottom to be drawn as lines (an
+/// empty column squeezed to its padding, in a table whose cells are drawn apart) touch no row
+/// ruling: each joins the table it stands inside, when it runs from one row boundary (or the
+/// table's open top or bottom) to another.
+fn adopt_loose(
+    tables: &mut [(Vec<Rule>, Vec<Rule>)],
+    loose: impl Iterator<Item = (Vec<Rule>, Vec<Rule>)>,
+) {
+    let extents: Vec<(f64, f64, f64, f64)> = tables
+        .iter()
+        .map(|(_, v)| {
+            v.iter().fold(
+                (
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                ),
+                |(x0, x1, y0, y1), r| (x0.min(r.at), x1.max(r.at), y0.min(r.from), y1.max(r.to)),
+            )
+        })
+        .collect();
+    for rule in loose.flat_map(|(_, v)| v) {
+        let Some(i) = extents.iter().position(|(x0, x1, y0, y1)| {
+            rule.at > *x0 && rule.at < *x1 && rule.from >= y0 - TOUCH && rule.to <= y1 + TOUCH
+        }) else {
+            continue;
+        };
+        let (h, v) = &mut tables[i];
+        let (_, _, y0, y1) = extents[i];
+        let bounded = |y: f64| {
+            (y - y0).abs() <= 2.0 * TOUCH
+                || (y - y1).abs() <= 2.0 * TOUCH
+                || h.iter().any(|r| (r.at - y).abs() <= 2.0 * TOUCH)
+        };
+        if bounded(rule.from) && bounded(rule.to) {
+            v.push(rule);
+        }
+    }
 }
 
 /// A row cut by a page break is often drawn without its border at the cut: the column
@@ -260,10 +304,23 @@ fn split_grid(g: Grid) -> Vec<Grid> {
         .filter_map(|w| {
             let open = (g.open.0 && w[0] == 0, g.open.1 && w[1] == nr);
             let ys: Vec<f64> = g.ys[w[0]..=w[1]].to_vec();
-            let xs: Vec<f64> = (0..=nc)
-                .filter(|c| (w[0]..w[1]).any(|r| edges[r][*c]))
-                .map(|c| g.xs[c])
-                .collect();
+            // The part's columns from its own rulings: the other part's lines, close to its
+            // own, would blur them.
+            let (top, bottom) = (ys[0], ys[ys.len() - 1]);
+            let own = clusters(
+                g.v.iter()
+                    .filter(|l| l.to.min(top) - l.from.max(bottom) > MERGE)
+                    .map(|l| l.at)
+                    .collect(),
+            );
+            let xs: Vec<f64> = if own.len() >= 2 {
+                own
+            } else {
+                (0..=nc)
+                    .filter(|c| (w[0]..w[1]).any(|r| edges[r][*c]))
+                    .map(|c| g.xs[c])
+                    .collect()
+            };
             (xs.len() >= 2).then(|| Grid {
                 xs,
                 ys,

@@ -170,6 +170,18 @@ impl Vocabulary {
         {
             return true;
         }
+        // A writer that keeps no space at the end of a wrapped line may break after a slash
+        // glued to a word when what follows it does not fit ("и/" + "или"): as the document
+        // writes its slashes, unless it writes these two words with a slash and a space.
+        if let Kind::Slash { glued: true } = kind
+            && a.ends_with('/')
+            && !p.trailing_space
+            && !self.char_grid
+            && end + (b.x1 - b.x0) > filled_to - 0.5
+        {
+            return self.known(&format!("{a}{}", b.text))
+                || (self.slashes_glued() && !self.slash_spaced(a, &b.text));
+        }
         if p.words.len() != 1 {
             return false;
         }
@@ -217,7 +229,9 @@ impl Vocabulary {
             Kind::Digits | Kind::Punctuation => true,
             // A slash glued to a word on a full line: as the document writes its slashes,
             // unless it writes these two words apart elsewhere.
-            Kind::Slash { glued } => glued && self.slashes_glued() && !self.pair(a, &b.text),
+            Kind::Slash { glued } => {
+                glued && self.slashes_glued() && !self.slash_spaced(a, &b.text)
+            }
             Kind::Letters => self.letters_join(a, b, next, after, &b_whole),
             Kind::Capitals => self.joins(a, &b.text, &b_whole),
         }
