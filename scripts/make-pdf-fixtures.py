@@ -19,7 +19,7 @@ and bottom, 1.5 cm at the sides; the browser's default font, ruled tables as wid
 text needs, rows broken across pages; untagged, so the file stays small):
 
   SEED.chromium-a4-landscape.pdf  A4 landscape
-  SEED.chromium-a4-portrait.pdf   A4 portrait, long words broken inside narrow cells
+  SEED.chromium-a4-portrait.pdf   A4 portrait in 10 pt, long words broken inside narrow cells
                                   (overflow-wrap: anywhere) so the tables fit the page's
                                   width: without it Chromium cuts off what runs past the edge
 
@@ -54,7 +54,8 @@ MARGINS = 1134 + 567
 # (name, CSS @page size, more CSS) of the Chromium prints of the HTML fixtures.
 CHROMIUM_LAYOUTS = [
     ("chromium-a4-landscape", "A4 landscape", ""),
-    ("chromium-a4-portrait", "A4 portrait", "td, th { overflow-wrap: anywhere; }"),
+    ("chromium-a4-portrait", "A4 portrait",
+     "body { font-size: 10pt; } td, th { overflow-wrap: anywhere; }"),
 ]
 
 

@@ -77,7 +77,7 @@ fn clusters(mut at: Vec<f64>) -> Vec<f64> {
                 _ => lines.push((*a, *a)),
             }
         }
-        if lines.len() >= 4 && lines.len() % 2 == 0 {
+        if lines.len() >= 4 && lines.len().is_multiple_of(2) {
             out.extend(lines.chunks(2).map(|pair| (pair[0].0 + pair[1].1) / 2.0));
         } else {
             out.push((chain[0] + chain[chain.len() - 1]) / 2.0);
@@ -532,4 +532,20 @@ fn order_cells(mut rows: Vec<PageRow>, regs: &[Region], g: &Grid) -> Vec<PageRow
         row.cells = paired.into_iter().map(|(_, c)| c).collect();
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clusters;
+
+    #[test]
+    fn a_double_border_is_one_boundary_and_two_pairs_close_together_are_two() {
+        // A border drawn as a thin rectangle (two edges), then another 2 units on.
+        assert_eq!(clusters(vec![10.0, 10.7, 12.1, 12.8]).len(), 1);
+        // Cells drawn apart with an empty column squeezed between them: a pair of lines at
+        // each of its two boundaries.
+        let xs = clusters(vec![10.0, 10.7, 12.1, 12.8, 14.2, 14.9, 16.3, 17.0]);
+        assert_eq!(xs.len(), 2);
+        assert!(xs[0] < 12.0 && xs[1] > 14.5);
+    }
 }

@@ -128,6 +128,16 @@ fn last_part(a: &str) -> &str {
     a.rsplit(['/', '-']).next().unwrap_or(a)
 }
 
+/// Whether `a` and `b` are a number written with its thousands apart ("20" + "000 лв."): one to
+/// three digits, then a group of three (the way amounts are written, a space between the
+/// groups), unless the document writes the whole number elsewhere.
+fn thousands(a: &str, b: &str) -> bool {
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit())
+    };
+    digits(a, 1..=3) && digits(b.trim_end_matches(['.', ',', ';']), 3..=3)
+}
+
 /// `(x + 1) / (y + 1)`: how much more often one count than another, never dividing by zero.
 fn ratio(x: u32, y: u32) -> f64 {
     (f64::from(x) + 1.0) / (f64::from(y) + 1.0)
@@ -226,7 +236,8 @@ impl Vocabulary {
             _ => b.text.clone(),
         };
         match kind {
-            Kind::Digits | Kind::Punctuation => true,
+            Kind::Digits => !thousands(a, &b.text) || self.known(&format!("{a}{}", b.text)),
+            Kind::Punctuation => true,
             // A slash glued to a word on a full line: as the document writes its slashes,
             // unless it writes these two words apart elsewhere.
             Kind::Slash { glued } => {

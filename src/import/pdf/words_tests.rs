@@ -289,3 +289,12 @@ fn where_the_document_is_silent_the_language_word_list_joins_or_keeps_apart() {
     let next = line(86.0, 0.0, "и данни", true);
     assert!(!words.broken(&p, &next, None, "регистър", (0.0, 49.0), p.x1));
 }
+
+#[test]
+fn a_number_wrapped_before_a_group_of_three_digits_keeps_its_thousands_apart() {
+    assert!(thousands("20", "000"));
+    assert!(thousands("200", "000."));
+    assert!(!thousands("202", "3"));
+    assert!(!thousands("2022", "000"));
+    assert!(!thousands("20", "00"));
+}
