@@ -183,13 +183,18 @@ impl Vocabulary {
         // A writer that keeps no space at the end of a wrapped line may break after a slash
         // glued to a word when what follows it does not fit ("и/" + "или"): as the document
         // writes its slashes, unless it writes these two words with a slash and a space.
-        if let Kind::Slash { glued: true } = kind
+        // A slash alone that opens a word closed by another slash goes on into it as well
+        // ("/" + "ЦОИДУЕМ/").
+        let opens = a == "/" && b.text.len() > 1 && b.text.ends_with('/');
+        if let Kind::Slash { glued } = kind
+            && (glued || opens)
             && a.ends_with('/')
             && !p.trailing_space
             && !self.char_grid
             && end + (b.x1 - b.x0) > filled_to - 0.5
         {
-            return self.known(&format!("{a}{}", b.text))
+            return opens
+                || self.known(&format!("{a}{}", b.text))
                 || (self.slashes_glued() && !self.slash_spaced(a, &b.text));
         }
         if p.words.len() != 1 {

@@ -298,3 +298,12 @@ fn a_number_wrapped_before_a_group_of_three_digits_keeps_its_thousands_apart() {
     assert!(!thousands("2022", "000"));
     assert!(!thousands("20", "00"));
 }
+
+#[test]
+fn a_slash_alone_at_a_full_lines_end_goes_on_into_the_word_it_opens() {
+    let words = Vocabulary::default();
+    // "Център /" fills the line; "ЦОИДУЕМ/" did not fit after it.
+    let p = line(100.0, 0.0, "Център /", false);
+    let next = line(86.0, 0.0, "ЦОИДУЕМ/ и", false);
+    assert!(words.broken(&p, &next, None, "Център /", (0.0, 60.0), p.x1));
+}
