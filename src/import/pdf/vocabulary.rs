@@ -310,6 +310,16 @@ impl Vocabulary {
         self.pairs.contains(&(bare(a), bare(b)))
     }
 
+    /// The width of a space in a font of `size`, as the document's spaces measure (a quarter
+    /// of the size when it has none).
+    pub(super) fn space_width(&self, size: f64) -> f64 {
+        if self.space > 0.0 {
+            self.space * size
+        } else {
+            0.25 * size
+        }
+    }
+
     /// Whether the document writes `a` and `b` with a slash and a space between them.
     pub(super) fn slash_spaced(&self, a: &str, b: &str) -> bool {
         self.spaced_slashes.contains(&(bare(a), bare(b)))
