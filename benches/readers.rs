@@ -1,7 +1,7 @@
 //! Each format on the seed fixtures (tests/fixtures/import/), time per file and MB/s: the reader
 //! alone (group SEED), and the whole import, reading and recognising (group SEED/import).
-//! PDFs: the whole import of each LibreOffice PDF layout (group SEED/pdf); the Kazanlak plan in
-//! Letter portrait with equal columns is 59 pages.
+//! PDFs: the whole import of each LibreOffice PDF layout and of the Chromium prints (group
+//! SEED/pdf); the Kazanlak plan in Letter portrait with equal columns is 59 pages.
 //! Run: cargo bench --bench readers
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -45,7 +45,13 @@ fn readers(c: &mut Criterion) {
         }
         group.finish();
         let mut group = c.benchmark_group(format!("{seed}/pdf"));
-        for layout in ["a4-landscape", "a4-portrait", "letter-equal"] {
+        for layout in [
+            "a4-landscape",
+            "a4-portrait",
+            "letter-equal",
+            "chromium-a4-landscape",
+            "chromium-a4-portrait",
+        ] {
             let name = format!("{seed}.{layout}.pdf");
             let bytes = fixture(&format!("tests/fixtures/import/{name}"));
             group.throughput(Throughput::Bytes(bytes.len() as u64));

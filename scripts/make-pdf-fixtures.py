@@ -13,9 +13,22 @@ by LibreOffice, the way a municipality saves its plan from Word:
   SEED.pdftotext-layout.txt `pdftotext -layout` of the same
   SEED.odt, SEED.rtf, SEED.doc  the DOCX saved as OpenDocument text, RTF and Word 97-2003
 
-Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui and poppler-utils)
-     python3 scripts/make-pdf-fixtures.py text   (only the pdftotext fixtures, from the PDFs)
-     python3 scripts/make-pdf-fixtures.py shapes (the shapes' DOCX and PDFs, from their HTML)
+and each seed HTML fixture (SEED.html, the tables as the DOCX has them, no style of its own) is
+printed by another generator, headless Chromium, on a page set by CSS @page (margins 2 cm top
+and bottom, 1.5 cm at the sides; the browser's default font, ruled tables as wide as their
+text needs, rows broken across pages; untagged, so the file stays small):
+
+  SEED.chromium-a4-landscape.pdf  A4 landscape
+  SEED.chromium-a4-portrait.pdf   A4 portrait in 10 pt, long words broken inside narrow cells
+                                  (overflow-wrap: anywhere) so the tables fit the page's
+                                  width: without it Chromium cuts off what runs past the edge
+
+Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui, chromium and
+     poppler-utils)
+     python3 scripts/make-pdf-fixtures.py text      (only the pdftotext fixtures, from the PDFs)
+     python3 scripts/make-pdf-fixtures.py chromium  (only the Chromium PDFs)
+     python3 scripts/make-pdf-fixtures.py shapes    (the other table shapes' DOCX and PDFs,
+                                                     from their HTML in shapes/)
 The outputs are committed, so the tests need neither.
 """
 
@@ -39,6 +52,13 @@ LAYOUTS = [
     ("letter-equal", 12240, 15840, False, "equal"),
 ]
 MARGINS = 1134 + 567
+
+# (name, CSS @page size, more CSS) of the Chromium prints of the HTML fixtures.
+CHROMIUM_LAYOUTS = [
+    ("chromium-a4-landscape", "A4 landscape", ""),
+    ("chromium-a4-portrait", "A4 portrait",
+     "body { font-size: 10pt; } td, th { overflow-wrap: anywhere; }"),
+]
 
 
 def relayout(xml, width, height, landscape, widths):
@@ -154,12 +174,37 @@ def shapes():
         shutil.rmtree(tmp)
 
 
+def chromium():
+    tmp = tempfile.mkdtemp()
+    try:
+        for seed in SEEDS:
+            with open(os.path.join(OUT, f"{seed}.html"), encoding="utf-8") as f:
+                page = f.read()
+            for name, size, extra in CHROMIUM_LAYOUTS:
+                css = f"<style>@page {{ size: {size}; margin: 2cm 1.5cm; }} {extra}</style>"
+                src = os.path.join(tmp, f"{seed}.{name}.html")
+                with open(src, "w", encoding="utf-8") as f:
+                    f.write(page.replace("<head>", "<head>" + css, 1))
+                subprocess.run(
+                    ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                     "--no-pdf-header-footer", "--disable-pdf-tagging",
+                     "--print-to-pdf=" + os.path.join(OUT, f"{seed}.{name}.pdf"),
+                     "file://" + src],
+                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+    finally:
+        shutil.rmtree(tmp)
+
+
 def main():
     if sys.argv[1:] == ["text"]:
         pdftotext()
         return
     if sys.argv[1:] == ["shapes"]:
         shapes()
+        return
+    if sys.argv[1:] == ["chromium"]:
+        chromium()
         return
     tmp = tempfile.mkdtemp()
     try:
@@ -176,6 +221,7 @@ def main():
         pdftotext()
     finally:
         shutil.rmtree(tmp)
+    chromium()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 //! PDF plans read directly: the seed DOCX fixtures converted to PDF by LibreOffice on other
-//! pages and column widths (scripts/make-pdf-fixtures.py) import as the text's plan; a scan
-//! without text and a damaged file give a clear error.
+//! pages and column widths, and the seed HTML fixtures printed by Chromium
+//! (scripts/make-pdf-fixtures.py) import as the text's plan or nearly; a scan without text and
+//! a damaged file give a clear error.
 
 use crate::helpers::{SEEDS, fixture, seed_text};
 use planmon::import::load::import_bytes;
@@ -71,6 +72,10 @@ fn every_pdf_layout_of_the_seeds_gives_the_texts_header_and_nearly_all_its_measu
         ("plovdiv-2022-2024", "letter-equal", 48),
         ("kazanlak-2021-2023", "a4-portrait", 90),
         ("kazanlak-2021-2023", "letter-equal", 87),
+        ("plovdiv-2022-2024", "chromium-a4-landscape", 50),
+        ("plovdiv-2022-2024", "chromium-a4-portrait", 36),
+        ("kazanlak-2021-2023", "chromium-a4-landscape", 87),
+        ("kazanlak-2021-2023", "chromium-a4-portrait", 64),
     ] {
         let expected = text_plan(seed);
         let want = measures(&expected);

@@ -374,6 +374,7 @@ fn table(lines: Vec<TextLine>, cols: &[f64]) -> PageTable {
         bottom,
         xs,
         rows,
+        open: (false, false),
     }
 }
 

@@ -49,20 +49,41 @@ fn rulings(page: &Page) -> (Vec<Rule>, Vec<Rule>) {
     (h, v)
 }
 
-/// Distinct positions, a cluster of close ones being one.
+/// The edges of one drawn line (a border painted as a thin filled rectangle) are closer than
+/// this.
+const STRIP: f64 = 1.0;
+
+/// Distinct positions, a cluster of close ones being one (a double border is one line). A
+/// table whose cells are drawn apart (HTML's separated borders: each cell its own frame, a
+/// little space between frames) shows a pair of lines at each boundary; an empty column
+/// squeezed to its padding sits between two such pairs, all close together: a cluster of four
+/// or more lines, an even number, is a pair of lines for each boundary.
 fn clusters(mut at: Vec<f64>) -> Vec<f64> {
     at.sort_by(f64::total_cmp);
-    let mut out: Vec<(f64, f64)> = Vec::new();
+    let mut chains: Vec<Vec<f64>> = Vec::new();
     for a in at {
-        match out.last_mut() {
-            Some((first, last)) if a - *last <= MERGE => {
-                *last = a;
-                let _ = first;
-            }
-            _ => out.push((a, a)),
+        match chains.last_mut() {
+            Some(chain) if chain.last().is_some_and(|last| a - last <= MERGE) => chain.push(a),
+            _ => chains.push(vec![a]),
         }
     }
-    out.into_iter().map(|(a, b)| (a + b) / 2.0).collect()
+    let mut out = Vec::new();
+    for chain in chains {
+        // The lines of the chain, each the edges of one drawn line joined.
+        let mut lines: Vec<(f64, f64)> = Vec::new();
+        for a in &chain {
+            match lines.last_mut() {
+                Some((_, last)) if a - *last <= STRIP => *last = *a,
+                _ => lines.push((*a, *a)),
+            }
+        }
+        if lines.len() >= 4 && lines.len().is_multiple_of(2) {
+            out.extend(lines.chunks(2).map(|pair| (pair[0].0 + pair[1].1) / 2.0));
+        } else {
+            out.push((chain[0] + chain[chain.len() - 1]) / 2.0);
+        }
+    }
+    out
 }
 
 /// A table found from rulings on one page.
@@ -74,6 +95,9 @@ pub(super) struct Grid {
     ys: Vec<f64>,
     h: Vec<Rule>,
     v: Vec<Rule>,
+    /// Drawn open at its top and at its bottom: the column rulings run past the first or
+    /// last row's border (a writer that draws no border where a page break cuts a row).
+    open: (bool, bool),
 }
 
 impl Grid {
@@ -165,15 +189,18 @@ pub(super) fn grids(page: &Page) -> Vec<Grid> {
             g.1.push(v[i - h.len()]);
         }
     }
-    let mut out: Vec<Grid> = groups
+    let (mut tables, loose): (Vec<_>, Vec<_>) = groups
         .into_values()
-        .filter(|(h, v)| h.len() >= 2 && v.len() >= 2)
+        .partition(|(h, v)| h.len() >= 2 && v.len() >= 2);
+    adopt_loose(&mut tables, loose.into_iter().filter(|(h, _)| h.is_empty()));
+    let mut out: Vec<Grid> = tables
+        .into_iter()
         .filter_map(|(h, v)| {
             let xs = clusters(v.iter().map(|r| r.at).collect());
             let mut ys = clusters(h.iter().map(|r| r.at).collect());
             ys.reverse();
-            open_ends(&mut ys, &v);
-            (xs.len() >= 2 && ys.len() >= 2).then_some(Grid { xs, ys, h, v })
+            let open = open_ends(&mut ys, &v);
+            (xs.len() >= 2 && ys.len() >= 2).then_some(Grid { xs, ys, h, v, open })
         })
         .flat_map(split_grid)
         .collect();
@@ -181,22 +208,68 @@ pub(super) fn grids(page: &Page) -> Vec<Grid> {
     out
 }
 
+/// The column rulings of a cell too narrow for its top and bottom to be drawn as lines (an
+/// empty column squeezed to its padding, in a table whose cells are drawn apart) touch no row
+/// ruling: each joins the table it stands inside, when it runs from one row boundary (or the
+/// table's open top or bottom) to another.
+fn adopt_loose(
+    tables: &mut [(Vec<Rule>, Vec<Rule>)],
+    loose: impl Iterator<Item = (Vec<Rule>, Vec<Rule>)>,
+) {
+    let extents: Vec<(f64, f64, f64, f64)> = tables
+        .iter()
+        .map(|(_, v)| {
+            v.iter().fold(
+                (
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                    f64::INFINITY,
+                    f64::NEG_INFINITY,
+                ),
+                |(x0, x1, y0, y1), r| (x0.min(r.at), x1.max(r.at), y0.min(r.from), y1.max(r.to)),
+            )
+        })
+        .collect();
+    for rule in loose.flat_map(|(_, v)| v) {
+        let Some(i) = extents.iter().position(|(x0, x1, y0, y1)| {
+            rule.at > *x0 && rule.at < *x1 && rule.from >= y0 - TOUCH && rule.to <= y1 + TOUCH
+        }) else {
+            continue;
+        };
+        let (h, v) = &mut tables[i];
+        let (_, _, y0, y1) = extents[i];
+        let bounded = |y: f64| {
+            (y - y0).abs() <= 2.0 * TOUCH
+                || (y - y1).abs() <= 2.0 * TOUCH
+                || h.iter().any(|r| (r.at - y).abs() <= 2.0 * TOUCH)
+        };
+        if bounded(rule.from) && bounded(rule.to) {
+            v.push(rule);
+        }
+    }
+}
+
 /// A row cut by a page break is often drawn without its border at the cut: the column
 /// rulings run on past the last horizontal ruling (or start above the first). The table's
-/// rows then end (or start) where its column rulings do.
-fn open_ends(ys: &mut Vec<f64>, v: &[Rule]) {
+/// rows then end (or start) where its column rulings do. Whether the top and the bottom were
+/// left open.
+fn open_ends(ys: &mut Vec<f64>, v: &[Rule]) -> (bool, bool) {
     let low = v.iter().map(|r| r.from).fold(f64::INFINITY, f64::min);
     let high = v.iter().map(|r| r.to).fold(f64::NEG_INFINITY, f64::max);
+    let mut open = (false, false);
     if let Some(last) = ys.last()
         && last - low > OPEN
     {
         ys.push(low);
+        open.1 = true;
     }
     if let Some(first) = ys.first()
         && high - first > OPEN
     {
         ys.insert(0, high);
+        open.0 = true;
     }
+    open
 }
 
 /// Tables drawn one right under the other share their borders: a band whose column
@@ -229,16 +302,31 @@ fn split_grid(g: Grid) -> Vec<Grid> {
     starts
         .windows(2)
         .filter_map(|w| {
+            let open = (g.open.0 && w[0] == 0, g.open.1 && w[1] == nr);
             let ys: Vec<f64> = g.ys[w[0]..=w[1]].to_vec();
-            let xs: Vec<f64> = (0..=nc)
-                .filter(|c| (w[0]..w[1]).any(|r| edges[r][*c]))
-                .map(|c| g.xs[c])
-                .collect();
+            // The part's columns from its own rulings: the other part's lines, close to its
+            // own, would blur them.
+            let (top, bottom) = (ys[0], ys[ys.len() - 1]);
+            let own = clusters(
+                g.v.iter()
+                    .filter(|l| l.to.min(top) - l.from.max(bottom) > MERGE)
+                    .map(|l| l.at)
+                    .collect(),
+            );
+            let xs: Vec<f64> = if own.len() >= 2 {
+                own
+            } else {
+                (0..=nc)
+                    .filter(|c| (w[0]..w[1]).any(|r| edges[r][*c]))
+                    .map(|c| g.xs[c])
+                    .collect()
+            };
             (xs.len() >= 2).then(|| Grid {
                 xs,
                 ys,
                 h: g.h.clone(),
                 v: g.v.clone(),
+                open,
             })
         })
         .collect()
@@ -293,6 +381,8 @@ pub(crate) struct PageTable {
     /// Column boundaries (for telling the same table on the next page).
     pub xs: Vec<f64>,
     pub rows: Vec<PageRow>,
+    /// Drawn open at its top and at its bottom (no border where a page break cut a row).
+    pub open: (bool, bool),
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +476,7 @@ pub(super) fn page_table(g: &Grid, glyphs: &[&Glyph]) -> PageTable {
         bottom: g.bottom(),
         xs: g.xs.clone(),
         rows: order_cells(rows, &regs, g),
+        open: g.open,
     }
 }
 
@@ -441,4 +532,20 @@ fn order_cells(mut rows: Vec<PageRow>, regs: &[Region], g: &Grid) -> Vec<PageRow
         row.cells = paired.into_iter().map(|(_, c)| c).collect();
     }
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clusters;
+
+    #[test]
+    fn a_double_border_is_one_boundary_and_two_pairs_close_together_are_two() {
+        // A border drawn as a thin rectangle (two edges), then another 2 units on.
+        assert_eq!(clusters(vec![10.0, 10.7, 12.1, 12.8]).len(), 1);
+        // Cells drawn apart with an empty column squeezed between them: a pair of lines at
+        // each of its two boundaries.
+        let xs = clusters(vec![10.0, 10.7, 12.1, 12.8, 14.2, 14.9, 16.3, 17.0]);
+        assert_eq!(xs.len(), 2);
+        assert!(xs[0] < 12.0 && xs[1] > 14.5);
+    }
 }

@@ -170,6 +170,7 @@ fn layout_pages(pages: &[Page], char_grid: bool) -> Document {
                         join_split_row(&mut prev, &mut t, floor, !ruled);
                         prev.rows.append(&mut t.rows);
                         prev.bottom = t.bottom;
+                        prev.open.1 = t.open.1;
                         open = Some((prev, n, prev_ruled && ruled));
                     } else {
                         if let Some((t, n, _)) = open.take() {
@@ -255,10 +256,17 @@ fn drop_repeated_header(prev: &PageTable, next: &mut PageTable, words: &Vocabula
 ///
 /// A table without rulings shows no cell running to the row's bottom, only the lowest line of
 /// the row: there a column must also go on in the middle of a sentence (`unruled`).
+///
+/// A row drawn open at the bottom of the page and open at the top of the next (a writer that
+/// draws no border where a page break cuts a row) is one row whatever its text shows.
 fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64, unruled: bool) {
     let (Some(last), Some(first)) = (prev.rows.last(), next.rows.first()) else {
         return;
     };
+    if prev.open.1 && next.open.0 && last.cells.len() == first.cells.len() {
+        append_row(prev, next);
+        return;
+    }
     // Only a row that ends at the page's bottom margin was cut by the page break.
     let size = last
         .cells
@@ -299,6 +307,11 @@ fn join_split_row(prev: &mut PageTable, next: &mut PageTable, floor: f64, unrule
     {
         return;
     }
+    append_row(prev, next);
+}
+
+/// The first row of `next` appended to the last row of `prev`, cell by cell.
+fn append_row(prev: &mut PageTable, next: &mut PageTable) {
     let first = next.rows.remove(0);
     let Some(last) = prev.rows.last_mut() else {
         return;

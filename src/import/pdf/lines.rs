@@ -219,7 +219,7 @@ pub(crate) fn reflow(
                 let Some(first) = line.words.first() else {
                     return false;
                 };
-                let space = 0.25 * p.size;
+                let space = words.space_width(p.size);
                 // On a character grid (`pdftotext -layout` text) widths are only approximate:
                 // whether a word would have fitted cannot be told, so lines join unless
                 // something else shows a new paragraph.

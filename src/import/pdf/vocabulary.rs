@@ -36,6 +36,8 @@ pub(crate) struct Vocabulary {
     /// Slashes written between two words on a line without a space, and with one beside them
     /// (see [`Vocabulary::slashes_glued`]).
     slashes: (u32, u32),
+    /// Two words written with a slash and a space between them ("държавни/ общински").
+    spaced_slashes: HashSet<(String, String)>,
     /// Words seen broken for sure while the cells were laid out (see [`Vocabulary::learn`]).
     seen_broken: RefCell<HashMap<String, u32>>,
     /// The writer keeps the space each line was wrapped at (see [`TextLine::trailing_space`])
@@ -158,6 +160,7 @@ impl Vocabulary {
         let mut words: HashMap<String, u32> = HashMap::new();
         let mut pairs: HashSet<(String, String)> = HashSet::new();
         let mut slashes = (0u32, 0u32);
+        let mut spaced_slashes: HashSet<(String, String)> = HashSet::new();
         for block in blocks {
             for (i, l) in block.iter().enumerate() {
                 let prev = i.checked_sub(1).and_then(|k| block.get(k));
@@ -183,10 +186,12 @@ impl Vocabulary {
                     slashes.0 = slashes.0.saturating_add(slashes_inside(&w.text));
                 }
                 for w in l.words.windows(2) {
-                    slashes.1 = slashes
-                        .1
-                        .saturating_add(u32::from(slash_beside_space(&w[0].text, &w[1].text)));
+                    let spaced = slash_beside_space(&w[0].text, &w[1].text);
+                    slashes.1 = slashes.1.saturating_add(u32::from(spaced));
                     let (a, b) = (bare(&w[0].text), bare(&w[1].text));
+                    if spaced {
+                        spaced_slashes.insert((a.clone(), b.clone()));
+                    }
                     if !a.is_empty() && !b.is_empty() {
                         pairs.insert((a, b));
                     }
@@ -221,6 +226,7 @@ impl Vocabulary {
             words,
             pairs,
             slashes,
+            spaced_slashes,
             spaces_kept,
             space,
             lexicon: Some(super::lexicon::language),
@@ -302,6 +308,21 @@ impl Vocabulary {
     /// Whether the document writes `a` and then `b` as two words on one line.
     pub(super) fn pair(&self, a: &str, b: &str) -> bool {
         self.pairs.contains(&(bare(a), bare(b)))
+    }
+
+    /// The width of a space in a font of `size`, as the document's spaces measure (a quarter
+    /// of the size when it has none).
+    pub(super) fn space_width(&self, size: f64) -> f64 {
+        if self.space > 0.0 {
+            self.space * size
+        } else {
+            0.25 * size
+        }
+    }
+
+    /// Whether the document writes `a` and `b` with a slash and a space between them.
+    pub(super) fn slash_spaced(&self, a: &str, b: &str) -> bool {
+        self.spaced_slashes.contains(&(bare(a), bare(b)))
     }
 
     /// How often `word` is written whole.

@@ -128,6 +128,16 @@ fn last_part(a: &str) -> &str {
     a.rsplit(['/', '-']).next().unwrap_or(a)
 }
 
+/// Whether `a` and `b` are a number written with its thousands apart ("20" + "000 лв."): one to
+/// three digits, then a group of three (the way amounts are written, a space between the
+/// groups), unless the document writes the whole number elsewhere.
+fn thousands(a: &str, b: &str) -> bool {
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.chars().all(|c| c.is_ascii_digit())
+    };
+    digits(a, 1..=3) && digits(b.trim_end_matches(['.', ',', ';']), 3..=3)
+}
+
 /// `(x + 1) / (y + 1)`: how much more often one count than another, never dividing by zero.
 fn ratio(x: u32, y: u32) -> f64 {
     (f64::from(x) + 1.0) / (f64::from(y) + 1.0)
@@ -169,6 +179,23 @@ impl Vocabulary {
             && self.space_fits(end, p.size, filled_to)
         {
             return true;
+        }
+        // A writer that keeps no space at the end of a wrapped line may break after a slash
+        // glued to a word when what follows it does not fit ("и/" + "или"): as the document
+        // writes its slashes, unless it writes these two words with a slash and a space.
+        // A slash alone that opens a word closed by another slash goes on into it as well
+        // ("/" + "ЦОИДУЕМ/").
+        let opens = a == "/" && b.text.len() > 1 && b.text.ends_with('/');
+        if let Kind::Slash { glued } = kind
+            && (glued || opens)
+            && a.ends_with('/')
+            && !p.trailing_space
+            && !self.char_grid
+            && end + (b.x1 - b.x0) > filled_to - 0.5
+        {
+            return opens
+                || self.known(&format!("{a}{}", b.text))
+                || (self.slashes_glued() && !self.slash_spaced(a, &b.text));
         }
         if p.words.len() != 1 {
             return false;
@@ -214,10 +241,13 @@ impl Vocabulary {
             _ => b.text.clone(),
         };
         match kind {
-            Kind::Digits | Kind::Punctuation => true,
+            Kind::Digits => !thousands(a, &b.text) || self.known(&format!("{a}{}", b.text)),
+            Kind::Punctuation => true,
             // A slash glued to a word on a full line: as the document writes its slashes,
             // unless it writes these two words apart elsewhere.
-            Kind::Slash { glued } => glued && self.slashes_glued() && !self.pair(a, &b.text),
+            Kind::Slash { glued } => {
+                glued && self.slashes_glued() && !self.slash_spaced(a, &b.text)
+            }
             Kind::Letters => self.letters_join(a, b, next, after, &b_whole),
             Kind::Capitals => self.joins(a, &b.text, &b_whole),
         }

@@ -315,3 +315,21 @@ fn on_the_character_grid_the_word_list_joins_a_whole_the_document_never_writes()
     // Punctuation opening a line closes the word before it.
     assert!(joined(&words, "„Образование", "“ и"));
 }
+
+#[test]
+fn a_number_wrapped_before_a_group_of_three_digits_keeps_its_thousands_apart() {
+    assert!(thousands("20", "000"));
+    assert!(thousands("200", "000."));
+    assert!(!thousands("202", "3"));
+    assert!(!thousands("2022", "000"));
+    assert!(!thousands("20", "00"));
+}
+
+#[test]
+fn a_slash_alone_at_a_full_lines_end_goes_on_into_the_word_it_opens() {
+    let words = Vocabulary::default();
+    // "Център /" fills the line; "ЦОИДУЕМ/" did not fit after it.
+    let p = line(100.0, 0.0, "Център /", false);
+    let next = line(86.0, 0.0, "ЦОИДУЕМ/ и", false);
+    assert!(words.broken(&p, &next, None, "Център /", (0.0, 60.0), p.x1));
+}
