@@ -263,6 +263,8 @@ struct Builder {
     /// A national area's name standing as a heading before the first table: the priority
     /// the table opens, unless running text comes first.
     pending_priority: Option<(Option<u32>, String)>,
+    /// Objectives named after that heading, before the table.
+    pending_objectives: Vec<(Option<String>, String)>,
 }
 
 impl Builder {
@@ -372,6 +374,7 @@ impl Builder {
     fn open_priority(&mut self, number: Option<u32>, title: String, in_table: bool) {
         self.started = true;
         self.pending_priority = None;
+        self.pending_objectives.clear();
         if !in_table {
             self.ctx = None;
         }
@@ -398,8 +401,15 @@ impl Builder {
             return;
         }
         if !self.started {
-            if objective_heading(text).is_none() {
-                self.pending_priority = None;
+            match objective_heading(text) {
+                Some(objective) if self.pending_priority.is_some() => {
+                    self.pending_objectives.push(objective)
+                }
+                Some(_) => {}
+                None => {
+                    self.pending_priority = None;
+                    self.pending_objectives.clear();
+                }
             }
             self.header_texts.push((text.to_string(), at.clone()));
             self.seen.insert(key);

@@ -121,7 +121,11 @@ impl Builder {
                 t.header_row(true);
             }
             if let Some((number, title)) = self.pending_priority.take() {
+                let objectives = std::mem::take(&mut self.pending_objectives);
                 self.open_priority(number, title, true);
+                for (code, title) in objectives {
+                    self.open_objective(code, title);
+                }
             }
             self.started = true;
             self.tables_found = true;

@@ -320,3 +320,18 @@ fn the_furniture_key_keeps_only_letters_lowercased_in_any_script() {
         assert_eq!(super::furniture_key(t), generic(t), "{t}");
     }
 }
+
+#[test]
+fn an_objective_named_between_an_areas_heading_and_its_table_is_the_tables_objective() {
+    let out = run(
+        "ПЛАН ЗА ДЕЙСТВИЕ\nна Община Тестово за периода 2024-2026 г.\n\n1. ОБРАЗОВАНИЕ\n\nЦел 1: Равен достъп до детска градина\n\nДейност\tОтговорна институция\tСрок\tИндикатор\nЛетни занимания\tОбщина Тестово\t2024 г.\tБрой деца\n",
+    );
+    let plan = out.plan.expect("plan");
+    assert_eq!(plan.priorities.len(), 1, "{:?}", plan.priorities);
+    let p = &plan.priorities[0];
+    assert_eq!(p.title, "ОБРАЗОВАНИЕ");
+    assert_eq!(p.objectives.len(), 1);
+    assert_eq!(p.objectives[0].code.as_deref(), Some("1"));
+    assert_eq!(p.objectives[0].title, "Равен достъп до детска градина");
+    assert_eq!(p.objectives[0].measures.len(), 1);
+}
