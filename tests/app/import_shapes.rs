@@ -5,7 +5,7 @@
 //! analysis with the areas' names before the table, a list of the areas before it, a measure
 //! column beside an activities column and a group's name over the indicators' columns,
 //! operational and specific objectives as rows of the table, measures written as labelled
-//! paragraphs without a table ("Мярка 1.1: …", "Срок: …"), money in a column a year. Each
+//! paragraphs without a table ("Мярка 1.1: …", "Срок: …"), money in a column a year, baseline and target written under each indicator in its cell. Each
 //! imports with its header, its priorities in their national areas and every measure; the
 //! summaries of what was read are snapshots.
 
@@ -144,6 +144,12 @@ fn every_common_table_shape_imports_with_its_priorities_in_their_areas_and_all_m
             3,
         ),
         ("money-by-year", "Пещера", "education", 2),
+        (
+            "indicator-values-in-the-indicators-cell",
+            "Бяла Слатина",
+            "education",
+            2,
+        ),
     ] {
         let file = format!("{name}.html");
         let got = plan(&file);

@@ -2,7 +2,7 @@
 
 use super::RawMeasure;
 use super::amount;
-use super::columns::Col;
+use super::columns::{self, Col};
 use super::split;
 use crate::import::document::Location;
 use crate::import::{ImportWarning, WarningKind};
@@ -227,9 +227,33 @@ impl Finisher {
         }
         let institutions = self.names(&raw.lines(Col::Institution), &at, "институцията");
         let funding_sources = self.names(&source_lines, &at, "източникът");
-        let names = split::indicator_items(&raw.lines(Col::Indicator));
-        let current = split::value_items(&raw.lines(Col::Current));
-        let target = split::value_items(&raw.lines(Col::Target));
+        // Values written in the indicator's own cell ("Базова стойност: 50", "Целева
+        // стойност: 80") are its baseline and target when the table has no column for them.
+        let mut indicator_lines = Vec::new();
+        let (mut inline_current, mut inline_target) = (Vec::new(), Vec::new());
+        for line in raw.lines(Col::Indicator) {
+            let labelled = line.split_once(':').and_then(|(label, value)| {
+                let value = value.trim();
+                let words = label.split_whitespace().count();
+                (words <= 3 && !value.is_empty())
+                    .then(|| columns::classify(label).map(|c| (c, value.to_string())))
+                    .flatten()
+            });
+            match labelled {
+                Some((Col::Current, v)) => inline_current.push(v),
+                Some((Col::Target, v)) => inline_target.push(v),
+                _ => indicator_lines.push(line),
+            }
+        }
+        let names = split::indicator_items(&indicator_lines);
+        let mut current = split::value_items(&raw.lines(Col::Current));
+        let mut target = split::value_items(&raw.lines(Col::Target));
+        if current.is_empty() {
+            current = inline_current;
+        }
+        if target.is_empty() {
+            target = inline_target;
+        }
         let mut indicators: Vec<Indicator> = names
             .into_iter()
             .map(|name| Indicator {
