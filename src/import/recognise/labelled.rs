@@ -45,6 +45,16 @@ fn labelled(text: &str) -> Option<(Col, &str, Option<&str>, &str)> {
 /// The document with its runs of labelled measures as tables; the document itself when it has
 /// none (most have tables).
 pub(super) fn as_tables(doc: &Document) -> Cow<'_, Document> {
+    // Most documents have no labelled measure at all: they are not copied.
+    let opens = |b: &Block| match b {
+        Block::Paragraph { text, .. } | Block::Heading { text, .. } => {
+            labelled(text).is_some_and(|(col, ..)| opens_record(col))
+        }
+        Block::Table(_) => false,
+    };
+    if !doc.blocks.iter().any(opens) {
+        return Cow::Borrowed(doc);
+    }
     let mut out: Vec<Block> = Vec::with_capacity(doc.blocks.len());
     let mut run = Run::default();
     let mut found = false;
