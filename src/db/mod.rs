@@ -52,9 +52,16 @@ impl Db {
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         install_default_drivers();
         let backend = backend_of(url).ok_or_else(|| DbError::UnsupportedUrl(url.to_string()))?;
-        if backend == Backend::Sqlite {
-            ensure_sqlite_dir(url)?;
-        }
+        // A SQLite file named without a mode is made when missing, as the default one is
+        // (`sqlite://data/planmon.db` on a new machine).
+        let url = match backend {
+            Backend::Sqlite => {
+                ensure_sqlite_dir(url)?;
+                sqlite_created_when_missing(url)
+            }
+            Backend::Postgres => url.to_string(),
+        };
+        let url = url.as_str();
         let shown = crate::config::redact_url(url);
         let options = AnyPoolOptions::new()
             .acquire_timeout(Duration::from_secs(5))
@@ -102,6 +109,19 @@ impl Db {
     }
 }
 
+/// The SQLite URL with `mode=rwc` (read, write, create) when it names no mode of its own.
+fn sqlite_created_when_missing(url: &str) -> String {
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let memory = path.ends_with(":memory:");
+    if memory || query.split('&').any(|p| p.starts_with("mode=")) {
+        return url.to_string();
+    }
+    match query {
+        "" => format!("{path}?mode=rwc"),
+        q => format!("{path}?{q}&mode=rwc"),
+    }
+}
+
 fn ensure_sqlite_dir(url: &str) -> Result<(), DbError> {
     let path = url
         .trim_start_matches("sqlite://")
@@ -121,4 +141,29 @@ fn ensure_sqlite_dir(url: &str) -> Result<(), DbError> {
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_created_when_missing;
+
+    #[test]
+    fn a_sqlite_file_named_without_a_mode_is_made_when_missing() {
+        assert_eq!(
+            sqlite_created_when_missing("sqlite://data/planmon.db"),
+            "sqlite://data/planmon.db?mode=rwc"
+        );
+        assert_eq!(
+            sqlite_created_when_missing("sqlite:///srv/pm.db?cache=shared"),
+            "sqlite:///srv/pm.db?cache=shared&mode=rwc"
+        );
+        assert_eq!(
+            sqlite_created_when_missing("sqlite://pm.db?mode=ro"),
+            "sqlite://pm.db?mode=ro"
+        );
+        assert_eq!(
+            sqlite_created_when_missing("sqlite::memory:"),
+            "sqlite::memory:"
+        );
+    }
 }
