@@ -8,9 +8,19 @@ use crate::territory::NameMatch;
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// "2022-2024", "2022 г. – 2024 г.", "2022/2023" (a slash as in a school year), and "2022 – 23
+/// г." (the second year's century left out; only before "г."/"год."/"година" or a bracket or the
+/// end, so that "2022 - 23 мерки" is no period).
 static YEARS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"((?:19|20)\d\d)\s*(?:г\.?)?\s*[-–—]\s*((?:19|20)\d\d)")
-        .unwrap_or_else(|e| panic!("years pattern: {e}"))
+    Regex::new(
+        r"((?:19|20)\d\d)\s*(?:г\.?)?\s*[-–—/]\s*((?:19|20)\d\d|\d\d(?:\s*(?:г\.|год\.?|година|\))|\s*$))",
+    )
+    .unwrap_or_else(|e| panic!("years pattern: {e}"))
+});
+/// "за 2023 г.", "за 2023 година": a plan of one year, read only from its title.
+static ONE_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bза\s+((?:19|20)\d\d)\s*(?:г\.|год\.?|година)(?:[^\d]*)$")
+        .unwrap_or_else(|e| panic!("one year pattern: {e}"))
 });
 /// "Община Тестово", "ОБЩИНА ТЕСТОВО": a capitalised name after the word.
 static AS_WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
@@ -18,18 +28,28 @@ static AS_WRITTEN: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| panic!("municipality pattern: {e}"))
 });
 /// "Решение № 123", "РЕШЕНИЕ №123", "решение No 45-7", "Решение № 45/28.04.2022" (the number
-/// ends at the slash).
+/// ends at the slash), "решение на ОбС-Свиленград № 456" (the body named before the number).
 static DECISION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)решение\s*(?:№|no\.?|n\.)\s*([\p{L}\d-]+)")
+    Regex::new(r"(?i)решение(?:\s+на\s+[^№\d\n;]{1,60}?)?\s*(?:№|no\.?|n\.)\s*([\p{L}\d-]+)")
         .unwrap_or_else(|e| panic!("decision pattern: {e}"))
 });
 static PROTOCOL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)протокол\s*(?:№|no\.?|n\.)?\s*(\d[\p{L}\d-]*)")
         .unwrap_or_else(|e| panic!("protocol pattern: {e}"))
 });
+/// "№ 512" opening a line of its own: the number under a decision page's heading "РЕШЕНИЕ".
+static NUMBER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:№|no\.?)\s*([\p{L}\d-]*\d[\p{L}\d-]*)")
+        .unwrap_or_else(|e| panic!("number line pattern: {e}"))
+});
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b(\d{1,2})\s*[./]\s*(\d{1,2})\s*[./]\s*((?:19|20)\d\d)")
         .unwrap_or_else(|e| panic!("date: {e}"))
+});
+/// "28.IV.2022" (the month in Roman numerals, Cyrillic І and Х read as I and X).
+static ROMAN_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(\d{1,2})\s*\.\s*([IVXІХ]{1,4})\s*\.\s*((?:19|20)\d\d)")
+        .unwrap_or_else(|e| panic!("roman date: {e}"))
 });
 static NAMED_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})\s+(януари|февруари|март|април|май|юни|юли|август|септември|октомври|ноември|декември)\s+((?:19|20)\d\d)")
@@ -64,9 +84,43 @@ static OTHER_BODY: LazyLock<Regex> = LazyLock::new(|| {
 /// The plan's period from a text such as a title: "… в периода 2022- 2024г.".
 pub fn period_in(text: &str) -> Option<YearRange> {
     let c = YEARS.captures(text)?;
-    let from: i32 = c.get(1)?.as_str().parse().ok()?;
-    let to: i32 = c.get(2)?.as_str().parse().ok()?;
+    years(c.get(1)?.as_str(), c.get(2)?.as_str())
+}
+
+/// A range of years from its two years as written ("2022", "23" → 2022-2023); none when the
+/// second is before the first or the range is longer than a plan's.
+fn years(first: &str, second: &str) -> Option<YearRange> {
+    let from: i32 = first.parse().ok()?;
+    let digits: String = second.chars().take_while(char::is_ascii_digit).collect();
+    let to: i32 = match digits.len() {
+        2 => from - from % 100 + digits.parse::<i32>().ok()?,
+        _ => digits.parse().ok()?,
+    };
     (from <= to && to - from <= 15).then_some(YearRange { from, to })
+}
+
+/// A plan of one year named in its title: "План за действие на Община X за 2023 г.".
+pub fn one_year_in_title(title: &str) -> Option<YearRange> {
+    let c = ONE_YEAR.captures(title)?;
+    let year: i32 = c.get(1)?.as_str().parse().ok()?;
+    Some(YearRange {
+        from: year,
+        to: year,
+    })
+}
+
+/// The number of a decision on a line of its own ("№ 512") under the heading "РЕШЕНИЕ".
+pub fn number_line(text: &str) -> Option<String> {
+    NUMBER_LINE
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().trim_end_matches('-').to_string())
+}
+
+/// Whether a text is the heading "РЕШЕНИЕ" alone (letter-spaced or not).
+pub fn is_decision_heading(text: &str) -> bool {
+    let letters: String = text.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.to_lowercase() == "решение"
 }
 
 /// Whether a text speaks of a national or district strategy rather than of the plan itself.
@@ -162,7 +216,11 @@ pub fn municipality_in(text: &str, district: Option<&str>) -> Option<String> {
         NameMatch::None => None,
     };
     for c in COUNCIL_OR_MUNICIPALITY.captures_iter(&text) {
-        let Some(after) = c.get(0).map(|m| &text[m.end()..]) else {
+        // "Община „Марица“", 'Общински съвет "Родопи"': the name in quotation marks.
+        let Some(after) = c
+            .get(0)
+            .map(|m| text[m.end()..].trim_start_matches(['„', '"', '“', '«', '\'']))
+        else {
             continue;
         };
         let words: Vec<&str> = after
@@ -242,11 +300,8 @@ pub fn plan_period_in(text: &str) -> Option<YearRange> {
         if strategy.is_some() && strategy > plan {
             continue;
         }
-        let (Ok(from), Ok(to)) = (a.as_str().parse::<i32>(), b.as_str().parse::<i32>()) else {
-            continue;
-        };
-        if from <= to && to - from <= 15 {
-            return Some(YearRange { from, to });
+        if let Some(range) = years(a.as_str(), b.as_str()) {
+            return Some(range);
         }
     }
     None
@@ -256,11 +311,26 @@ pub fn plan_period_in(text: &str) -> Option<YearRange> {
 /// nothing but the years ("2022 – 2024 г.").
 pub fn names_plan_period(text: &str) -> bool {
     let t = text.to_lowercase();
-    if t.contains("план") || t.contains("период") {
+    if [
+        "план",
+        "период",
+        "срок на действие",
+        "срок на изпълнение",
+        "обхват",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
+    {
         return true;
     }
     let words: String = t.chars().filter(|c| c.is_alphabetic()).collect::<String>();
-    matches!(words.as_str(), "" | "г" | "гг" | "година" | "години")
+    if matches!(words.as_str(), "" | "г" | "гг" | "година" | "години") {
+        return true;
+    }
+    // "Община Самоков, 2022-2024": the municipality and the years under a title.
+    t.starts_with("община ")
+        && t.split_whitespace().count() <= 6
+        && municipality_in(text, None).is_some()
 }
 
 /// A body a text names around a decision.
@@ -332,6 +402,12 @@ pub fn decision_clauses(text: &str) -> Vec<Clause> {
         let date = facts
             .date
             .or_else(|| text.get(since..start).and_then(date_in).filter(|_| k == 0));
+        // "Протокол № 5 от заседание …, Решение № 88": the protocol before the number.
+        let protocol = facts.protocol.or_else(|| {
+            text.get(since..start)
+                .and_then(|t| clause_facts(t).protocol)
+                .filter(|_| k == 0)
+        });
         out.push(Clause {
             number: DECISION
                 .captures(clause)
@@ -339,7 +415,7 @@ pub fn decision_clauses(text: &str) -> Vec<Clause> {
                 .and_then(|c| c.get(1))
                 .map(|m| m.as_str().trim_end_matches('-').to_string())
                 .filter(|n| n.chars().any(|c| c.is_ascii_digit())),
-            protocol: facts.protocol,
+            protocol,
             date,
             body: all_bodies
                 .iter()
@@ -389,17 +465,34 @@ pub fn date_in(text: &str) -> Option<String> {
         let y: i32 = c.get(3)?.as_str().parse().ok()?;
         Some((at, d, m, y))
     });
-    let (_, d, m, y) = match (numeric, named) {
-        (Some(a), Some(b)) => {
-            if a.0 <= b.0 {
-                a
-            } else {
-                b
-            }
-        }
-        (a, b) => a.or(b)?,
-    };
+    let roman = ROMAN_DATE.captures(text).and_then(|c| {
+        let at = c.get(0)?.start();
+        let d: u32 = c.get(1)?.as_str().parse().ok()?;
+        let m = roman_month(c.get(2)?.as_str())?;
+        let y: i32 = c.get(3)?.as_str().parse().ok()?;
+        Some((at, d, m, y))
+    });
+    let (_, d, m, y) = [numeric, named, roman]
+        .into_iter()
+        .flatten()
+        .min_by_key(|(at, ..)| *at)?;
     ((1..=31).contains(&d) && (1..=12).contains(&m)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// A month in Roman numerals ("IV" → 4).
+fn roman_month(numeral: &str) -> Option<u32> {
+    let latin: String = numeral
+        .chars()
+        .map(|c| match c {
+            'І' => 'I',
+            'Х' => 'X',
+            other => other,
+        })
+        .collect();
+    const ROMAN: [&str; 12] = [
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
+    ];
+    ROMAN.iter().position(|r| *r == latin).map(|i| i as u32 + 1)
 }
 
 const MONTHS: [&str; 12] = [
@@ -469,6 +562,44 @@ mod tests {
                 to: 2023
             })
         );
+    }
+
+    #[test]
+    fn two_digits_after_a_year_are_its_second_year_only_where_a_period_ends() {
+        let range = |from, to| Some(YearRange { from, to });
+        assert_eq!(
+            period_in("Община Павликени, 2022 – 23 г."),
+            range(2022, 2023)
+        );
+        assert_eq!(period_in("(2022-24)"), range(2022, 2024));
+        assert_eq!(period_in("учебната 2022/2023 година"), range(2022, 2023));
+        assert_eq!(period_in("от 2022 - 23 мерки"), None);
+        assert_eq!(period_in("2024 – 21 г."), None);
+    }
+
+    #[test]
+    fn a_plan_of_one_year_is_read_only_from_the_year_its_title_ends_with() {
+        let year = |y| Some(YearRange { from: y, to: y });
+        assert_eq!(
+            one_year_in_title("План за действие на Община X за 2023 г."),
+            year(2023)
+        );
+        assert_eq!(
+            one_year_in_title("План за действие за 2024 година"),
+            year(2024)
+        );
+        assert_eq!(
+            one_year_in_title("План за действие, приет през 2023 г."),
+            None
+        );
+        assert_eq!(one_year_in_title("План за 2023 г. и 2024 г."), None);
+    }
+
+    #[test]
+    fn a_date_is_read_with_its_month_in_roman_numerals() {
+        assert_eq!(date_in("от 28.IV.2022 г.").as_deref(), Some("2022-04-28"));
+        assert_eq!(date_in("от 3. ХІ. 2021").as_deref(), Some("2021-11-03"));
+        assert_eq!(date_in("от 3.XIII.2021"), None);
     }
 
     #[test]

@@ -36,7 +36,11 @@ pub(crate) fn identify(texts: &[(String, Location)]) -> Identity {
     let title = title(texts);
     let period = title
         .as_ref()
-        .and_then(|t| header::plan_period_in(&t.value).map(|p| found(p, &t.at)))
+        .and_then(|t| {
+            header::plan_period_in(&t.value)
+                .or_else(|| header::one_year_in_title(&t.value))
+                .map(|p| found(p, &t.at))
+        })
         .or_else(|| {
             texts
                 .iter()
@@ -119,7 +123,13 @@ fn title(texts: &[(String, Location)]) -> Option<Found<String>> {
 fn adoption(texts: &[(String, Location)]) -> Option<Found<Adoption>> {
     for (i, (text, at)) in texts.iter().enumerate() {
         for clause in header::decision_clauses(text) {
-            let Some(number) = clause.number.clone() else {
+            // A decision page: "РЕШЕНИЕ" as a heading, its number on the line below.
+            let below = || {
+                header::is_decision_heading(text)
+                    .then(|| texts.get(i + 1).and_then(|(t, _)| header::number_line(t)))
+                    .flatten()
+            };
+            let Some(number) = clause.number.clone().or_else(below) else {
                 continue;
             };
             let council = match clause.body {
