@@ -32,6 +32,7 @@ mod import_seeds;
 mod import_shapes;
 mod import_template;
 mod import_web;
+mod import_word;
 mod imports_api;
 mod mail;
 mod measure_history;

@@ -1,6 +1,7 @@
 //! DOCX reader: paragraphs (Heading styles become headings), tables with horizontal (gridSpan)
 //! and vertical (vMerge) merges, nested tables flattened into the cell's lines, numbered and
-//! bulleted paragraphs as lines with their simple numbering rendered, `<w:br/>` as line breaks.
+//! bulleted paragraphs as lines with the numbers Word draws for them, rows starting right of the
+//! others (`gridBefore`) kept under their columns, `<w:br/>` as line breaks.
 
 use super::ImportError;
 use super::budget::{ReadBudget, ReadFailure};
@@ -8,11 +9,12 @@ use super::document::{Block, Cell, Document, Location, Row, Table};
 use super::read::zip_entry;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Seek};
 
 mod numbering;
+mod styles;
 use numbering::Numbering;
+use styles::Styles;
 
 /// The largest styles or numbering part read whole (the document itself is streamed).
 const MAX_PART_BYTES: usize = 16 * 1024 * 1024;
@@ -26,8 +28,8 @@ pub fn read_docx<R: Read + Seek>(
 ) -> Result<Document, ImportError> {
     let has = |archive: &zip::ZipArchive<R>, name: &str| archive.index_for_name(name).is_some();
     let styles = match has(archive, "word/styles.xml") {
-        true => heading_styles(&part_text(file, archive, "word/styles.xml", budget)?),
-        false => HashMap::new(),
+        true => Styles::parse(&part_text(file, archive, "word/styles.xml", budget)?),
+        false => Styles::default(),
     };
     let numbering = match has(archive, "word/numbering.xml") {
         true => Numbering::parse(&part_text(file, archive, "word/numbering.xml", budget)?),
@@ -76,48 +78,6 @@ pub(super) fn attr(e: &BytesStart, name: &str) -> Option<String> {
         })
 }
 
-/// Paragraph style id → heading level, from `word/styles.xml`: styles with an outline level or
-/// named "heading N" / "Title".
-fn heading_styles(xml: &str) -> HashMap<String, u8> {
-    let mut out = HashMap::new();
-    let mut reader = Reader::from_str(xml);
-    let mut current: Option<String> = None;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(e.name().as_ref()) {
-                "style" => current = attr(&e, "styleId"),
-                "name" => {
-                    if let (Some(id), Some(name)) = (&current, attr(&e, "val")) {
-                        let name = name.to_lowercase();
-                        let level = if name == "title" {
-                            Some(1)
-                        } else {
-                            name.strip_prefix("heading ")
-                                .and_then(|n| n.trim().parse::<u8>().ok())
-                        };
-                        if let Some(l) = level.filter(|l| (1..=6).contains(l)) {
-                            out.insert(id.clone(), l);
-                        }
-                    }
-                }
-                "outlineLvl" => {
-                    if let (Some(id), Some(l)) = (&current, attr(&e, "val"))
-                        && let Ok(l) = l.parse::<u8>()
-                        && l < 6
-                    {
-                        out.entry(id.clone()).or_insert(l + 1);
-                    }
-                }
-                _ => {}
-            },
-            Ok(Event::End(e)) if local(e.name().as_ref()) == "style" => current = None,
-            Ok(Event::Eof) | Err(_) => break,
-            _ => {}
-        }
-    }
-    out
-}
-
 /// One paragraph being read: its lines (split at `<w:br/>`), style and numbering.
 #[derive(Default)]
 struct Para {
@@ -148,7 +108,12 @@ struct OpenTable {
     table: Table,
     row: Option<Row>,
     cell: Option<Cell>,
+    /// The empty cell the open row ends with (`w:gridAfter`), added when the row closes.
+    grid_after: Option<Cell>,
 }
+
+/// The most grid columns a Word table has.
+const MAX_GRID_COLUMNS: u32 = 63;
 
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -156,7 +121,7 @@ fn collapse(s: &str) -> String {
 
 fn parse_document<B: BufRead>(
     source: B,
-    styles: &HashMap<String, u8>,
+    styles: &Styles,
     mut numbering: Numbering,
     budget: &mut ReadBudget,
 ) -> Result<Document, ReadFailure> {
@@ -207,6 +172,7 @@ fn parse_document<B: BufRead>(
                             },
                             row: None,
                             cell: None,
+                            grid_after: None,
                         });
                     }
                     "tr" => {
@@ -232,14 +198,18 @@ fn parse_document<B: BufRead>(
                             });
                         }
                     }
-                    _ => empty_element(&e, paras.last_mut(), &mut tables),
+                    _ => {
+                        let added = empty_element(&e, paras.last_mut(), &mut tables);
+                        budget.charge_cells(added)?;
+                    }
                 }
             }
             Event::Empty(e) if skip_depth == 0 => {
                 if local(e.name().as_ref()) == "tc" {
                     budget.charge_cells(1)?;
                 }
-                empty_element(&e, paras.last_mut(), &mut tables);
+                let added = empty_element(&e, paras.last_mut(), &mut tables);
+                budget.charge_cells(added)?;
             }
             Event::Text(t) => {
                 if skip_depth == 0
@@ -314,8 +284,9 @@ fn parse_document<B: BufRead>(
                     }
                     "tr" => {
                         if let Some(t) = tables.last_mut()
-                            && let Some(row) = t.row.take()
+                            && let Some(mut row) = t.row.take()
                         {
+                            row.cells.extend(t.grid_after.take());
                             t.table.rows.push(row);
                         }
                     }
@@ -348,9 +319,35 @@ fn parse_document<B: BufRead>(
     Ok(Document::new(blocks))
 }
 
-/// Elements that matter as empty tags (or whose start tag carries all they say).
-fn empty_element(e: &BytesStart, mut para: Option<&mut Para>, tables: &mut [OpenTable]) {
+/// Elements that matter as empty tags (or whose start tag carries all they say). Returns the
+/// cells it added to the table (for the budget).
+fn empty_element(e: &BytesStart, mut para: Option<&mut Para>, tables: &mut [OpenTable]) -> u64 {
     match local(e.name().as_ref()) {
+        // Grid columns a row leaves empty before its first cell or after its last (a row that
+        // starts further right than the table's others): one empty cell spanning them, so that
+        // the row's cells stay under their columns.
+        name @ ("gridBefore" | "gridAfter") => {
+            let Some(t) = tables.last_mut().filter(|t| t.cell.is_none()) else {
+                return 0;
+            };
+            let span = attr(e, "val")
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|&n| n >= 1)
+                .map_or(0, |n| n.min(MAX_GRID_COLUMNS));
+            let Some(row) = t.row.as_mut().filter(|_| span > 0) else {
+                return 0;
+            };
+            let empty = Cell {
+                lines: Vec::new(),
+                col_span: span,
+                merged_from_above: false,
+            };
+            match name {
+                "gridBefore" => row.cells.insert(0, empty),
+                _ => t.grid_after = Some(empty),
+            }
+            return 1;
+        }
         "br" | "cr" => {
             // A page or column break inside a paragraph splits it like a line break.
             if let Some(p) = para.as_deref_mut() {
@@ -406,24 +403,34 @@ fn empty_element(e: &BytesStart, mut para: Option<&mut Para>, tables: &mut [Open
         }
         _ => {}
     }
+    0
 }
 
 fn finish_paragraph(
     p: Para,
-    styles: &HashMap<String, u8>,
+    styles: &Styles,
     numbering: &mut Numbering,
     tables: &mut [OpenTable],
     blocks: &mut Vec<Block>,
     paragraph_no: &mut usize,
 ) {
     let mut lines: Vec<String> = p.lines.iter().map(|l| collapse(l)).collect();
-    // numId 0 means "no numbering" in Word.
-    if let Some((num_id, level)) = p.num.as_ref().filter(|(id, _)| !id.is_empty() && id != "0")
-        && lines.iter().any(|l| !l.is_empty())
+    // The paragraph's own numbering, else its style's; numId 0 means "no numbering" in Word.
+    let num = p.num.clone().or_else(|| {
+        p.style
+            .as_ref()
+            .and_then(|s| styles.numbered.get(s).cloned())
+    });
+    // Word draws the number of an empty numbered paragraph too (a code column of "1.1.",
+    // "1.2." numbered by a list): it stands alone; a bullet alone says nothing.
+    if let Some((num_id, level)) = num.as_ref().filter(|(id, _)| !id.is_empty() && id != "0")
         && let Some(marker) = numbering.next_marker(num_id, *level)
-        && let Some(first) = lines.iter_mut().find(|l| !l.is_empty())
     {
-        *first = format!("{marker} {first}");
+        match lines.iter_mut().find(|l| !l.is_empty()) {
+            Some(first) => *first = format!("{marker} {first}"),
+            None if marker != "•" => lines = vec![marker],
+            None => {}
+        }
     }
     lines.retain(|l| !l.is_empty());
     // Inside a table the paragraph becomes lines of the outermost open cell.
@@ -436,11 +443,11 @@ fn finish_paragraph(
     }
     *paragraph_no += 1;
     let at = Location::line(*paragraph_no);
-    let level = p
-        .outline
-        .filter(|&l| l < 6)
-        .map(|l| l + 1)
-        .or_else(|| p.style.as_ref().and_then(|s| styles.get(s).copied()));
+    let level = p.outline.filter(|&l| l < 6).map(|l| l + 1).or_else(|| {
+        p.style
+            .as_ref()
+            .and_then(|s| styles.headings.get(s).copied())
+    });
     let text = lines.join("\n");
     match level {
         Some(level) => blocks.push(Block::Heading {
@@ -460,15 +467,14 @@ mod tests {
         let xml = format!(
             r#"<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}</w:body></w:document>"#
         );
-        let styles = HashMap::from([("Heading2".to_string(), 2u8)]);
+        let styles = Styles {
+            headings: std::collections::HashMap::from([("Heading2".to_string(), 2u8)]),
+            ..Styles::default()
+        };
         parse(&xml, &styles, Numbering::default()).expect("valid xml")
     }
 
-    fn parse(
-        xml: &str,
-        styles: &HashMap<String, u8>,
-        numbering: Numbering,
-    ) -> Result<Document, ReadFailure> {
+    fn parse(xml: &str, styles: &Styles, numbering: Numbering) -> Result<Document, ReadFailure> {
         let mut budget = ReadBudget::new("t.docx", crate::import::budget::ReadLimits::DEFAULT);
         parse_document(xml.as_bytes(), styles, numbering, &mut budget)
     }
@@ -551,7 +557,7 @@ mod tests {
             item(1, "Подточка"),
             item(0, "Второ")
         );
-        let d = parse(&xml, &HashMap::new(), numbering).expect("valid");
+        let d = parse(&xml, &Styles::default(), numbering).expect("valid");
         let texts: Vec<String> = d
             .blocks
             .iter()
@@ -567,12 +573,12 @@ mod tests {
     fn broken_xml_is_an_error_not_a_panic() {
         let r = parse(
             "<w:document><w:body><w:p>",
-            &HashMap::new(),
+            &Styles::default(),
             Numbering::default(),
         );
         // An unclosed document ends at EOF; a mismatched tag is an error.
         assert!(r.is_ok());
-        let r = parse("<a></b>", &HashMap::new(), Numbering::default());
+        let r = parse("<a></b>", &Styles::default(), Numbering::default());
         assert!(r.is_err());
     }
 }

@@ -6,15 +6,28 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::HashMap;
 
-/// Numbering definitions, enough to render simple list numbers ("1.", "а)", "•").
+/// Numbering definitions, enough to render list numbers ("1.", "2.3.", "а)", "•").
+///
+/// As in Word, the lists (`w:num`) that share a definition (`w:abstractNum`) share its
+/// counters: numbering goes on across them (a list continued in the next table) unless a
+/// list restarts a level (`w:lvlOverride/w:startOverride`). A level counts from its `w:start`.
 #[derive(Default)]
 pub(super) struct Numbering {
     /// numId → abstractNumId
     nums: HashMap<String, String>,
-    /// (abstractNumId, level) → (format, level text)
-    levels: HashMap<(String, u8), (String, String)>,
-    /// Running counters per (numId, level).
+    /// (abstractNumId, level) → (format, text, start)
+    levels: HashMap<(String, u8), Level>,
+    /// (numId, level) → the number the level restarts from when that list first uses it.
+    overrides: HashMap<(String, u8), u32>,
+    /// (abstractNumId, level) → the last number given.
     counters: HashMap<(String, u8), u32>,
+}
+
+#[derive(Clone, Default)]
+struct Level {
+    format: String,
+    text: String,
+    start: u32,
 }
 
 impl Numbering {
@@ -24,22 +37,38 @@ impl Numbering {
         let mut abs: Option<String> = None;
         let mut lvl: Option<u8> = None;
         let mut num: Option<String> = None;
-        let (mut fmt, mut text) = (String::new(), String::new());
+        let mut override_level: Option<u8> = None;
+        let mut level = Level::default();
         loop {
             match reader.read_event() {
                 Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match local(e.name().as_ref()) {
                     "abstractNum" => abs = attr(&e, "abstractNumId"),
                     "lvl" => {
                         lvl = attr(&e, "ilvl").and_then(|v| v.parse().ok());
-                        fmt.clear();
-                        text.clear();
+                        level = Level {
+                            start: 1,
+                            ..Level::default()
+                        };
                     }
-                    "numFmt" => fmt = attr(&e, "val").unwrap_or_default(),
-                    "lvlText" => text = attr(&e, "val").unwrap_or_default(),
+                    "numFmt" => level.format = attr(&e, "val").unwrap_or_default(),
+                    "lvlText" => level.text = attr(&e, "val").unwrap_or_default(),
+                    "start" => {
+                        level.start = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(1)
+                    }
                     "num" => num = attr(&e, "numId"),
                     "abstractNumId" => {
                         if let (Some(id), Some(a)) = (&num, attr(&e, "val")) {
                             n.nums.insert(id.clone(), a);
+                        }
+                    }
+                    "lvlOverride" => override_level = attr(&e, "ilvl").and_then(|v| v.parse().ok()),
+                    "startOverride" => {
+                        if let (Some(id), Some(l), Some(start)) = (
+                            &num,
+                            override_level,
+                            attr(&e, "val").and_then(|v| v.parse::<u32>().ok()),
+                        ) {
+                            n.overrides.insert((id.clone(), l), start);
                         }
                     }
                     _ => {}
@@ -47,12 +76,13 @@ impl Numbering {
                 Ok(Event::End(e)) => match local(e.name().as_ref()) {
                     "lvl" => {
                         if let (Some(a), Some(l)) = (&abs, lvl) {
-                            n.levels.insert((a.clone(), l), (fmt.clone(), text.clone()));
+                            n.levels.insert((a.clone(), l), std::mem::take(&mut level));
                         }
                         lvl = None;
                     }
                     "abstractNum" => abs = None,
                     "num" => num = None,
+                    "lvlOverride" => override_level = None,
                     _ => {}
                 },
                 Ok(Event::Eof) | Err(_) => break,
@@ -62,24 +92,33 @@ impl Numbering {
         n
     }
 
-    /// The marker of the next item of list `num_id` at `level`, or None when the numbering is
-    /// not simple enough to render.
+    fn start_of(&self, abs: &str, level: u8) -> u32 {
+        self.levels
+            .get(&(abs.to_string(), level))
+            .map_or(1, |v| v.start)
+    }
+
     pub(super) fn next_marker(&mut self, num_id: &str, level: u8) -> Option<String> {
         let abs = self.nums.get(num_id)?.clone();
+        let first = self.start_of(&abs, level);
+        // A list restarting the level: once, when it first numbers at that level.
+        if let Some(restart) = self.overrides.remove(&(num_id.to_string(), level)) {
+            self.counters
+                .insert((abs.clone(), level), restart.saturating_sub(1));
+        }
         let counter = self
             .counters
-            .entry((num_id.to_string(), level))
-            .or_insert(0);
-        *counter += 1;
+            .entry((abs.clone(), level))
+            .or_insert(first.saturating_sub(1));
+        *counter = counter.saturating_add(1);
         let value = *counter;
-        // A new item resets the deeper levels.
-        self.counters
-            .retain(|(id, l), _| id != num_id || *l <= level);
-        let (fmt, text) = self.levels.get(&(abs.clone(), level))?.clone();
-        if fmt == "bullet" {
+        // A new item restarts the levels below it.
+        self.counters.retain(|(id, l), _| *id != abs || *l <= level);
+        let Level { format, text, .. } = self.levels.get(&(abs.clone(), level))?.clone();
+        if format == "bullet" {
             return Some("•".to_string());
         }
-        if fmt == "none" || text.is_empty() {
+        if format == "none" || text.is_empty() {
             return None;
         }
         let mut out = String::new();
@@ -94,9 +133,10 @@ impl Numbering {
             let v = if l == level {
                 value
             } else {
-                *self.counters.get(&(num_id.to_string(), l)).unwrap_or(&1)
+                let above = self.counters.get(&(abs.clone(), l)).copied();
+                above.unwrap_or_else(|| self.start_of(&abs, l))
             };
-            let lfmt = &self.levels.get(&(abs.clone(), l))?.0;
+            let lfmt = &self.levels.get(&(abs.clone(), l))?.format;
             out.push_str(&format_number(lfmt, v)?);
         }
         Some(out)
@@ -150,4 +190,57 @@ fn roman(mut v: u32) -> Option<String> {
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A two-level definition "%1." / "%1.%2." starting at `start`, and the lists using it.
+    fn numbering(start: u32, nums: &str) -> Numbering {
+        Numbering::parse(&format!(
+            r#"<w:numbering xmlns:w="w"><w:abstractNum w:abstractNumId="1">
+              <w:lvl w:ilvl="0"><w:start w:val="{start}"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>
+              <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1.%2."/></w:lvl>
+              </w:abstractNum>{nums}</w:numbering>"#
+        ))
+    }
+
+    fn markers(n: &mut Numbering, items: &[(&str, u8)]) -> Vec<String> {
+        items
+            .iter()
+            .map(|(id, l)| n.next_marker(id, *l).unwrap_or_default())
+            .collect()
+    }
+
+    #[test]
+    fn a_level_counts_from_its_start_and_a_sublevel_carries_its_parent_number() {
+        let mut n = numbering(
+            3,
+            r#"<w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num>"#,
+        );
+        assert_eq!(
+            markers(&mut n, &[("5", 0), ("5", 1), ("5", 1), ("5", 0), ("5", 1)]),
+            ["3.", "3.1.", "3.2.", "4.", "4.1."]
+        );
+    }
+
+    #[test]
+    fn lists_of_one_definition_go_on_numbering_unless_one_restarts() {
+        let mut n = numbering(
+            1,
+            r#"<w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num>
+               <w:num w:numId="6"><w:abstractNumId w:val="1"/></w:num>
+               <w:num w:numId="7"><w:abstractNumId w:val="1"/><w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>"#,
+        );
+        // A list continued in the next table (another numId, same definition) goes on; one
+        // restarting its first level starts again.
+        assert_eq!(
+            markers(
+                &mut n,
+                &[("5", 0), ("5", 1), ("6", 1), ("6", 0), ("7", 0), ("7", 1)]
+            ),
+            ["1.", "1.1.", "1.2.", "2.", "1.", "1.1."]
+        );
+    }
 }
