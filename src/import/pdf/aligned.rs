@@ -154,9 +154,53 @@ fn tables_in(
     from: usize,
     to: usize,
 ) -> Vec<(usize, usize, Vec<f64>)> {
-    let Some(cols) = columns(&lines[from..to]) else {
-        return Vec::new();
-    };
+    match columns(&lines[from..to]) {
+        Some(cols) => cut_at_headings(lines, multi, from, to, cols),
+        None => apart(lines, multi, from, to),
+    }
+}
+
+/// A stretch whose lines show no columns together (the rows of one table, running text and a
+/// priority's heading with the next table's header at a page's foot) is cut at its lines that
+/// name a priority or a goal at its left edge, and each part between them that shows columns
+/// is read alone: the table under a heading at a page's foot is a table, not text.
+fn apart(
+    lines: &[TextLine],
+    multi: &[bool],
+    from: usize,
+    to: usize,
+) -> Vec<(usize, usize, Vec<f64>)> {
+    let left = lines[from..to]
+        .iter()
+        .map(|l| l.x0)
+        .fold(f64::INFINITY, f64::min);
+    let breaks = |k: usize| !multi[k] && names_a_part(&lines[k], &[left]);
+    let mut out = Vec::new();
+    let mut start = from;
+    for k in from..=to {
+        if k < to && !breaks(k) {
+            continue;
+        }
+        if (start..k).filter(|i| multi[*i]).count() >= 2
+            && k - start < to - from
+            && let Some(cols) = columns(&lines[start..k])
+        {
+            out.extend(cut_at_headings(lines, multi, start, k, cols));
+        }
+        start = k + 1;
+    }
+    out
+}
+
+/// The tables of a stretch with columns `cols`: the stretch cut at its headings and at the
+/// lines of running text at its left edge that run across its columns.
+fn cut_at_headings(
+    lines: &[TextLine],
+    multi: &[bool],
+    from: usize,
+    to: usize,
+    cols: Vec<f64>,
+) -> Vec<(usize, usize, Vec<f64>)> {
     let right = lines[from..to]
         .iter()
         .map(|l| l.x1)
@@ -510,6 +554,36 @@ mod tests {
         assert_eq!(
             kinds,
             vec!["table 2", "lines 2", "table 1", "lines 1", "table 1"]
+        );
+    }
+
+    #[test]
+    fn a_priority_and_its_tables_header_at_a_pages_foot_under_running_text_are_a_table() {
+        // The running text runs across both tables' columns, so the lines together show none.
+        let text = "\
+Цели         Дейности            Срок
+
+Образование  Обучение на деца     2022 г.
+             от разстояние
+  Текстът на плана продължава тук с дълъг ред, който минава през колоните.
+  Още един дълъг ред с обикновен текст, който също минава през колоните.
+  И трети дълъг ред с текст, който минава през колоните на таблицата.
+Приоритет 4 Жилищни условия
+Цели         Дейности            Срок
+
+Жилища       Ремонт на жилища     2024 г.
+             в кварталите
+";
+        let pieces = split_run(lines(text));
+        let Some(Piece::Table(t)) = pieces.last() else {
+            panic!("no table at the foot");
+        };
+        assert_eq!(
+            cells(t),
+            vec![
+                vec!["Цели", "Дейности", "Срок"],
+                vec!["Жилища", "Ремонт на жилища в кварталите", "2024 г."],
+            ]
         );
     }
 
