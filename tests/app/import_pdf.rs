@@ -278,6 +278,11 @@ fn text_taken_with_pdftotext_layout_imports_with_the_texts_header_and_most_measu
             got.priorities.len() + 1 >= expected.priorities.len(),
             "{name}: priorities"
         );
+        // A priority's heading and its table's header at a page's foot open its table.
+        for p in &got.priorities {
+            let n: usize = p.objectives.iter().map(|o| o.measures.len()).sum();
+            assert!(n > 0, "{name}: no measure under {}", p.title);
+        }
         assert!(have * 100 >= want * 60, "{name}: {have} measures of {want}");
         assert!(
             same >= least,
