@@ -74,10 +74,10 @@ fn lines_whose_words_line_up_in_columns_are_a_table_and_a_heading_ends_it() {
 Цели         Дейности            Срок
  
 Образование  Обучение на деца     2022 г.
-         от разстояние
+             от разстояние
  
 Здраве       Ваксинации за        2023 г.
-         всички деца
+             всички деца
 Приоритет 2 Заетост и други неща по плана
 ";
     let pieces = split_run(lines(text));
@@ -140,7 +140,7 @@ fn a_priority_and_its_tables_header_at_a_pages_foot_under_running_text_are_a_tab
 Цели         Дейности            Срок
 
 Образование  Обучение на деца     2022 г.
-         от разстояние
+             от разстояние
   Текстът на плана продължава тук с дълъг ред, който минава през колоните.
   Още един дълъг ред с обикновен текст, който също минава през колоните.
   И трети дълъг ред с текст, който минава през колоните на таблицата.
@@ -148,7 +148,7 @@ fn a_priority_and_its_tables_header_at_a_pages_foot_under_running_text_are_a_tab
 Цели         Дейности            Срок
 
 Жилища       Ремонт на жилища     2024 г.
-         в кварталите
+             в кварталите
 ";
     let pieces = split_run(lines(text));
     let Some(Piece::Table(t)) = pieces.last() else {
