@@ -25,6 +25,7 @@ mod import_access;
 mod import_formats;
 mod import_fuzz;
 mod import_headers;
+mod import_layout_text;
 mod import_names;
 mod import_ocr;
 mod import_pdf;

@@ -20,6 +20,10 @@ pub(super) enum Piece {
 const WIDE: f64 = 0.95;
 /// Lines without a wide gap that may stand between two lines with one in the same table.
 const MAX_PLAIN: usize = 8;
+/// How many lines of a header may run across a column's start its body shows.
+const MAX_HEADER_LINES: usize = 2;
+/// How many lines a header over a table's first row may have.
+const HEADER_DEPTH: usize = 5;
 
 fn wide(a: &Word, b: &Word, size: f64) -> bool {
     b.x0 - a.x1 >= WIDE * size
@@ -154,9 +158,53 @@ fn tables_in(
     from: usize,
     to: usize,
 ) -> Vec<(usize, usize, Vec<f64>)> {
-    let Some(cols) = columns(&lines[from..to]) else {
-        return Vec::new();
-    };
+    match columns(&lines[from..to]) {
+        Some(cols) => cut_at_headings(lines, multi, from, to, cols),
+        None => apart(lines, multi, from, to),
+    }
+}
+
+/// A stretch whose lines show no columns together (the rows of one table, running text and a
+/// priority's heading with the next table's header at a page's foot) is cut at its lines that
+/// name a priority or a goal at its left edge, and each part between them that shows columns
+/// is read alone: the table under a heading at a page's foot is a table, not text.
+fn apart(
+    lines: &[TextLine],
+    multi: &[bool],
+    from: usize,
+    to: usize,
+) -> Vec<(usize, usize, Vec<f64>)> {
+    let left = lines[from..to]
+        .iter()
+        .map(|l| l.x0)
+        .fold(f64::INFINITY, f64::min);
+    let breaks = |k: usize| !multi[k] && names_a_part(&lines[k], &[left]);
+    let mut out = Vec::new();
+    let mut start = from;
+    for k in from..=to {
+        if k < to && !breaks(k) {
+            continue;
+        }
+        if (start..k).filter(|i| multi[*i]).count() >= 2
+            && k - start < to - from
+            && let Some(cols) = columns(&lines[start..k])
+        {
+            out.extend(cut_at_headings(lines, multi, start, k, cols));
+        }
+        start = k + 1;
+    }
+    out
+}
+
+/// The tables of a stretch with columns `cols`: the stretch cut at its headings and at the
+/// lines of running text at its left edge that run across its columns.
+fn cut_at_headings(
+    lines: &[TextLine],
+    multi: &[bool],
+    from: usize,
+    to: usize,
+    cols: Vec<f64>,
+) -> Vec<(usize, usize, Vec<f64>)> {
     let right = lines[from..to]
         .iter()
         .map(|l| l.x1)
@@ -219,13 +267,18 @@ fn spans(l: &TextLine, cols: &[f64], right: f64) -> bool {
 /// Whether a line of one piece of text at the table's left edge names a priority or a goal
 /// ("Приоритет №3 Заетост", "Цел 4. …"): a heading between the table's rows.
 fn names_a_part(l: &TextLine, cols: &[f64]) -> bool {
-    use crate::import::recognise::headings::{names_a_priority, objective_heading};
+    use crate::import::recognise::headings::{
+        names_a_priority, objective_heading, priority_heading,
+    };
     if cols.first().is_none_or(|x| l.x0 > x + 0.6 * l.size) {
         return false;
     }
-    // Not an area's name alone ("Образование"): the first cell of a row may be one.
+    // Not an area's name alone ("Образование"): the first cell of a row may be one; an
+    // area's name numbered is a heading ("2. ЗДРАВЕОПАЗВАНЕ").
     let text = l.text();
-    names_a_priority(&text) || objective_heading(&text).is_some()
+    names_a_priority(&text)
+        || objective_heading(&text).is_some()
+        || priority_heading(&text).is_some_and(|(n, _)| n.is_some())
 }
 
 /// Whether a line starts at the table's left edge, where a heading starts (a line that
@@ -277,10 +330,21 @@ fn columns(lines: &[TextLine]) -> Option<Vec<f64>> {
             if (x - left).abs() <= tol {
                 return true;
             }
-            let across = lines
+            let crosses = |l: &TextLine| l.words.iter().any(|w| w.x0 < x - tol && w.x1 > x + tol);
+            // The lines above the first that starts text here, when it is among the stretch's
+            // first lines, may be the header, whose names stand packed one space apart
+            // ("№ Дейности"): a few of them do not count.
+            let first = lines
                 .iter()
-                .filter(|l| l.words.iter().any(|w| w.x0 < x - tol && w.x1 > x + tol))
-                .count();
+                .position(|l| piece_starts(l).any(|s| (s - x).abs() <= tol))
+                .unwrap_or(0);
+            let above = lines[..first].iter().filter(|l| crosses(l)).count();
+            let across = lines[first..].iter().filter(|l| crosses(l)).count();
+            let across = if above <= MAX_HEADER_LINES && first <= HEADER_DEPTH {
+                across
+            } else {
+                across + above
+            };
             *n >= least && across * 4 <= *n
         })
         .map(|(x, _)| x)
@@ -379,148 +443,5 @@ fn table(lines: Vec<TextLine>, cols: &[f64]) -> PageTable {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A line of words at character positions, as monospaced text lays them out.
-    fn line(y: f64, text: &str) -> TextLine {
-        let mut words = Vec::new();
-        let mut start = None;
-        let chars: Vec<char> = text.chars().collect();
-        for i in 0..=chars.len() {
-            let space = i == chars.len() || chars[i] == ' ';
-            match (start, space) {
-                (None, false) => start = Some(i),
-                (Some(s), true) => {
-                    words.push(Word {
-                        x0: s as f64 * 5.0,
-                        x1: i as f64 * 5.0,
-                        first: 5.0,
-                        text: chars[s..i].iter().collect(),
-                    });
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        TextLine {
-            x0: words.first().map_or(0.0, |w| w.x0),
-            x1: words.last().map_or(0.0, |w| w.x1),
-            y,
-            size: 10.0,
-            words,
-            trailing_space: false,
-            after_break: false,
-        }
-    }
-
-    fn lines(text: &str) -> Vec<TextLine> {
-        text.lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| line(1000.0 - 12.0 * i as f64, l))
-            .collect()
-    }
-
-    fn cells(t: &PageTable) -> Vec<Vec<String>> {
-        t.rows
-            .iter()
-            .map(|r| {
-                r.cells
-                    .iter()
-                    .map(|c| {
-                        c.lines
-                            .iter()
-                            .map(|l| {
-                                l.words
-                                    .iter()
-                                    .map(|w| w.text.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(" ")
-                            })
-                            .collect::<Vec<_>>()
-                            .join(" ")
-                    })
-                    .collect()
-            })
-            .collect()
-    }
-
-    #[test]
-    fn lines_whose_words_line_up_in_columns_are_a_table_and_a_heading_ends_it() {
-        let text = "\
-Въведение към плана, който се чете като обикновен текст.
-
-Цели         Дейности            Срок
- 
-Образование  Обучение на деца     2022 г.
-             от разстояние
- 
-Здраве       Ваксинации за        2023 г.
-             всички деца
-Приоритет 2 Заетост и други неща по плана
-";
-        let pieces = split_run(lines(text));
-        let kinds: Vec<&str> = pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lines(_) => "lines",
-                Piece::Table(_) => "table",
-            })
-            .collect();
-        assert_eq!(kinds, vec!["lines", "table", "lines"]);
-        let Piece::Table(t) = &pieces[1] else {
-            unreachable!()
-        };
-        assert_eq!(
-            cells(t),
-            vec![
-                vec!["Цели", "Дейности", "Срок"],
-                vec!["Образование", "Обучение на деца от разстояние", "2022 г."],
-                vec!["Здраве", "Ваксинации за всички деца", "2023 г."],
-            ]
-        );
-    }
-
-    #[test]
-    fn a_goal_or_a_line_over_the_tables_width_between_rows_is_a_heading_not_a_row() {
-        let text = "\
-Мерки              Срок       Институция    Индикатори
-
-Обучение на деца   2022 г.    Община        Брой деца
-за работа          2023 г.    РУО           обучени
-
-Цел 2. Здраве
-и профилактика
-
-Ваксинации за      2023 г.    РЗИ           Брой
-всички деца                                 ваксинирани
-Мерки за подкрепа на семействата в кварталите на града
-Кампании за        2024 г.    Община        Брой
-родители                                    кампании
-";
-        let pieces = split_run(lines(text));
-        let kinds: Vec<String> = pieces
-            .iter()
-            .map(|p| match p {
-                Piece::Lines(l) => format!("lines {}", l.len()),
-                Piece::Table(t) => format!("table {}", t.rows.len()),
-            })
-            .collect();
-        assert_eq!(
-            kinds,
-            vec!["table 2", "lines 2", "table 1", "lines 1", "table 1"]
-        );
-    }
-
-    #[test]
-    fn a_paragraph_is_not_a_table() {
-        let text = "\
-Общината изпълнява плана в сътрудничество с институциите,
-неправителствените организации и представителите на общността,
-като отчита напредъка всяка година пред общинския съвет.
-";
-        let pieces = split_run(lines(text));
-        assert!(matches!(pieces.as_slice(), [Piece::Lines(l)] if l.len() == 3));
-    }
-}
+#[path = "aligned_tests.rs"]
+mod tests;

@@ -465,6 +465,33 @@ mod tests {
     }
 
     #[test]
+    fn a_numbered_area_heading_between_coded_tables_is_no_row_of_them() {
+        let text = "\
+№      Мярка                   Отговорни      Срок
+
+1.1.   Записване на децата     Община         2024 г.
+1.2.   Занимания по езика      Училища        2025 г.
+
+2. ЗДРАВЕОПАЗВАНЕ
+
+№      Мярка                   Отговорни      Срок
+
+2.1.   Ваксинации              РЗИ            2024 г.
+2.2.   Беседи                  Медиатори      2025 г.
+";
+        let doc = read(text);
+        let t = tables(&doc);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(
+            t[0][2],
+            vec!["1.2.", "Занимания по езика", "Училища", "2025 г."]
+        );
+        assert_eq!(t[1][1], vec!["2.1.", "Ваксинации", "РЗИ", "2024 г."]);
+        assert!(doc.blocks.iter().any(|b| matches!(b,
+            Block::Paragraph { text, .. } | Block::Heading { text, .. } if text == "2. ЗДРАВЕОПАЗВАНЕ")));
+    }
+
+    #[test]
     fn codes_in_the_middle_of_their_rows_take_the_block_of_lines_around_them() {
         let text = "\
 Приоритет 1. Образование

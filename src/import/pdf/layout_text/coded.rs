@@ -55,17 +55,25 @@ pub(super) fn is_code(text: &str) -> bool {
 }
 
 fn starts_with_code(l: &GridLine) -> bool {
-    l.words.first().is_some_and(|w| is_code(&w.text))
+    l.words.first().is_some_and(|w| is_code(&w.text)) && !is_heading(l)
 }
 
-/// A line of running text: one piece of text starting where the code column does.
+/// A priority's heading numbered as a row would be ("2. ЗДРАВЕОПАЗВАНЕ", "3. ПРИОРИТЕТ
+/// „ЗАЕТОСТ“"): one piece of text, no row of a table.
+fn is_heading(l: &GridLine) -> bool {
+    l.pieces().len() == 1
+        && crate::import::recognise::headings::priority_heading(&l.text()).is_some()
+}
+
+/// A line of running text: one piece of text starting where the code column does, or a
+/// priority's heading.
 fn is_paragraph(l: &GridLine, code_x: usize) -> bool {
     let Some(first) = l.words.first() else {
         return false;
     };
     l.pieces().len() == 1
         && first.start <= code_x + 1
-        && !is_code(&first.text)
+        && (!is_code(&first.text) || is_heading(l))
         && l.words
             .iter()
             .any(|w| w.text.chars().any(char::is_alphabetic))

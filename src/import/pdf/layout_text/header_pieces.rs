@@ -19,13 +19,66 @@ const MAX_OPENINGS: usize = 64;
 /// A line with more words than this is no table's line and gives no evidence.
 const MAX_LINE_WORDS: usize = 512;
 
-/// Cuts each header cell whose names stand far apart on one line into the columns they name.
+/// Cuts each header cell whose names stand far apart on one line into the columns they name,
+/// after moving each header word into the column it overlaps most.
 pub(in crate::import::pdf) fn split_by_header(t: &mut PageTable) {
+    header_words_by_overlap(t);
     for _ in 0..MAX_ADDED {
         let Some((c, x)) = next_cut(t) else {
             return;
         };
         cut(t, c, x);
+    }
+}
+
+/// Header names poppler packed one space apart ("№ Дейности") stand across a column's start
+/// the body shows: the words at the end of a header cell's line that lie more in the next
+/// column than in their own go to the next column.
+fn header_words_by_overlap(t: &mut PageTable) {
+    let xs = t.xs.clone();
+    let Some(header) = t.rows.first_mut() else {
+        return;
+    };
+    if header.cells.iter().any(|c| c.span != 1) || header.cells.len() + 1 != xs.len() {
+        return;
+    }
+    for c in 0..header.cells.len().saturating_sub(1) {
+        let (edge, end) = (xs[c + 1], xs[c + 2]);
+        let overlap = |w: &Word, a: f64, b: f64| (w.x1.min(b) - w.x0.max(a)).max(0.0);
+        let mut moved: Vec<TextLine> = Vec::new();
+        for line in &mut header.cells[c].lines {
+            let keep = line
+                .words
+                .iter()
+                .position(|w| overlap(w, edge, end) > overlap(w, xs[c], edge))
+                .unwrap_or(line.words.len());
+            if keep == 0 || keep == line.words.len() {
+                continue;
+            }
+            let words = line.words.split_off(keep);
+            line.x1 = line.words.last().map_or(line.x0, |w| w.x1);
+            moved.push(TextLine {
+                x0: words.first().map_or(edge, |w| w.x0),
+                x1: words.last().map_or(edge, |w| w.x1),
+                words,
+                ..line.clone()
+            });
+        }
+        let next = &mut header.cells[c + 1];
+        for m in moved {
+            match next.lines.iter_mut().find(|l| (l.y - m.y).abs() < 0.5) {
+                Some(l) => {
+                    let mut words = m.words;
+                    words.append(&mut l.words);
+                    l.x0 = words.first().map_or(l.x0, |w| w.x0);
+                    l.words = words;
+                }
+                None => {
+                    let at = next.lines.partition_point(|l| l.y > m.y);
+                    next.lines.insert(at, m);
+                }
+            }
+        }
     }
 }
 
@@ -140,6 +193,32 @@ mod tests {
         }
         let t = first_table(&text);
         assert_eq!(t[0], vec!["Цели", "Задачи", "Дейности"]);
+    }
+
+    #[test]
+    fn header_names_packed_one_space_apart_go_to_the_columns_their_body_shows() {
+        let text = "\
+№ Дейности                  Срок       Институции
+
+    Кампания за записване
+1                           2024 г.    Община
+    в детска градина
+
+2   Ремонт на ДГ „Зора“     2025 г.    Община
+";
+        assert_eq!(
+            first_table(text),
+            vec![
+                vec!["№", "Дейности", "Срок", "Институции"],
+                vec![
+                    "1",
+                    "Кампания за записване в детска градина",
+                    "2024 г.",
+                    "Община"
+                ],
+                vec!["2", "Ремонт на ДГ „Зора“", "2025 г.", "Община"],
+            ]
+        );
     }
 
     #[test]
