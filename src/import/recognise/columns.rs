@@ -287,7 +287,7 @@ fn is_money(text: &str) -> bool {
     t == "-" || !amount::amounts_with_unit(t).is_empty() || amount::bare_amount(t).is_some()
 }
 
-fn is_indicator_like(text: &str) -> bool {
+pub(super) fn is_indicator_like(text: &str) -> bool {
     let w = text.split_whitespace().next().unwrap_or("");
     let w = split::word_marker(w, true).map_or(w, |(_, rest)| rest);
     let w = if w.is_empty() {
