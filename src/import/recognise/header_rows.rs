@@ -14,6 +14,11 @@ const ROWS_LOOKED_AT: usize = 40;
 impl Builder {
     /// Reads the row as a header row when it is one; whether it was.
     pub(super) fn header_row(&mut self, texts: &[String], filled: &[usize]) -> bool {
+        // The columns' numbers under the header ("1 | 2 | 3 | …"), as official tables number
+        // them, are no measure.
+        if column_numbers(texts, filled) {
+            return true;
+        }
         // Years standing beside column names ("Мярка | Отговорник | 2024 | 2025 |
         // Индикатор") name money columns, one a year.
         let years = header_years(texts, filled);
@@ -143,7 +148,10 @@ impl Builder {
         // Rows of one or two cells are headings, notes or parts of a row.
         let data: Vec<&Vec<String>> = rows
             .iter()
-            .filter(|r| r.iter().filter(|t| !t.is_empty()).count() >= 3)
+            .filter(|r| {
+                let filled: Vec<usize> = (0..r.len()).filter(|i| !r[*i].is_empty()).collect();
+                filled.len() >= 3 && !column_numbers(r, &filled)
+            })
             .collect();
         let width = data.iter().map(|r| r.len()).max().unwrap_or(0);
         if data.is_empty() {
@@ -195,6 +203,16 @@ fn names_columns(texts: &[String]) -> bool {
         .filter(|i| is_year(i) || columns::classify(&texts[**i]).is_some())
         .count();
     named >= 3 && named * 2 >= filled.len()
+}
+
+/// A row numbering the columns, "1 | 2 | 3 | 4" (or "1. | 2. | …"), each filled cell the
+/// next number from 1, three or more.
+fn column_numbers(texts: &[String], filled: &[usize]) -> bool {
+    filled.len() >= 3
+        && filled
+            .iter()
+            .enumerate()
+            .all(|(k, i)| texts[*i].trim().trim_end_matches('.').parse::<usize>() == Ok(k + 1))
 }
 
 /// A year standing alone as a column's name: "2025", "2025 г.", "2025 година".
@@ -285,6 +303,14 @@ mod tests {
         let filled: Vec<usize> = (0..r.len()).collect();
         assert_eq!(header_years(&r, &filled), [(2, 2024), (3, 2025), (4, 2026)]);
         assert!(names_columns(&r));
+    }
+
+    #[test]
+    fn a_row_numbering_the_columns_is_told_from_a_measure() {
+        let r = row(&["1", "2", "3", "4.", "5"]);
+        assert!(column_numbers(&r, &[0, 1, 2, 3, 4]));
+        let r = row(&["1", "Летни училища", "3", "2024", "5"]);
+        assert!(!column_numbers(&r, &[0, 1, 2, 3, 4]));
     }
 
     #[test]

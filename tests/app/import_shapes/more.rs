@@ -5,7 +5,9 @@
 //! rows, product and result indicators beside partners, roles written beside institutions,
 //! money written in words, activities numbered "1.1.1." in one cell, columns in another order,
 //! a notes column, Roman numerals after the priority word (Cyrillic І, Ѵ), codes written with
-//! a word ("Мярка 1.1") and periods with dates, and a workbook with a sheet per area.
+//! a word ("Мярка 1.1") and periods with dates, a row of the columns' numbers under the
+//! header, a table without a header holding statuses and values, and a workbook with a sheet
+//! per area.
 
 use super::{plan, summary};
 use crate::helpers::fixture;
@@ -107,6 +109,18 @@ fn more_shapes_import_with_their_priorities_in_their_areas_every_measure_and_not
             3,
         ),
         (
+            "column-numbers-under-the-header.html",
+            "Белово",
+            "education employment",
+            2,
+        ),
+        (
+            "headerless-table-with-status-and-values.html",
+            "Брацигово",
+            "education",
+            2,
+        ),
+        (
             "one-sheet-per-priority-area.xlsx",
             "Павликени",
             "education health housing",
@@ -191,6 +205,23 @@ fn a_table_without_a_header_row_takes_its_columns_from_the_cells() {
         m.indicators[0].name,
         "Брой ученици с допълнителни занимания"
     );
+}
+
+#[test]
+fn a_headerless_tables_bare_numbers_right_of_its_indicators_are_their_values() {
+    let got = plan("headerless-table-with-status-and-values.html");
+    let all = measures(&got);
+    assert_eq!(all[0].code.as_deref(), Some("1.1."));
+    assert_eq!(all[0].status.as_deref(), Some("Предстои"));
+    assert_eq!(targets(all[0]), [("Брой ученици", Some("20"), Some("45"))]);
+    assert_eq!(all[1].funding_sources, ["Без финансиране"]);
+}
+
+#[test]
+fn a_row_numbering_the_columns_under_the_header_is_no_measure() {
+    let got = plan("column-numbers-under-the-header.html");
+    let codes: Vec<Option<&str>> = got.measures().map(|m| m.code.as_deref()).collect();
+    assert_eq!(codes, [Some("1.1."), Some("2.1.")]);
 }
 
 #[test]
