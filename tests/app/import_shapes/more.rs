@@ -6,8 +6,8 @@
 //! money written in words, activities numbered "1.1.1." in one cell, columns in another order,
 //! a notes column, Roman numerals after the priority word (Cyrillic І, Ѵ), codes written with
 //! a word ("Мярка 1.1") and periods with dates, a row of the columns' numbers under the
-//! header, a table without a header holding statuses and values, and a workbook with a sheet
-//! per area.
+//! header, a table without a header holding statuses and values, a target group column,
+//! and a workbook with a sheet per area.
 
 use super::{plan, summary};
 use crate::helpers::fixture;
@@ -368,6 +368,16 @@ fn a_notes_column_is_kept_beside_its_row_and_the_rest_is_read() {
     assert!(notes[0].0.contains("ред 2"), "{notes:?}");
     assert_eq!(notes[1].1, "Всяка година на 8 април");
     insta::assert_snapshot!("shape_status-and-notes-columns", summary(&got));
+}
+
+#[test]
+fn a_target_group_column_is_no_target_value() {
+    let got = plan("target-group-column.html");
+    let m = measures(&got)[0];
+    assert_eq!(targets(m), [("Брой деца", None, Some("30"))]);
+    // Whom the measure reaches has no place in the plan: listed with its row, not lost.
+    let texts: Vec<&str> = got.unplaced.iter().map(|u| u.text.as_str()).collect();
+    assert_eq!(texts, ["Деца от 5 до 7 години"]);
 }
 
 #[test]
