@@ -7,7 +7,9 @@
 //! operational and specific objectives as rows of the table, measures written as labelled
 //! paragraphs without a table ("Мярка 1.1: …", "Срок: …"), money in a column a year, baseline and target written under each indicator in its cell. Each
 //! imports with its header, its priorities in their national areas and every measure; the
-//! summaries of what was read are snapshots.
+//! summaries of what was read are snapshots. More shapes are in `import_shapes/more.rs`.
+
+mod more;
 
 use crate::helpers::fixture;
 use planmon::import::ImportOptions;

@@ -91,6 +91,10 @@ fn classify_as_written(header: &str) -> Option<Col> {
             Col::Priority
         } else if t == "валута" {
             Col::Currency
+        } else if has("груп") && (has("целев") || has("целеви")) {
+            // The target group ("Целева група") is whom the measure reaches, not a target
+            // value; the plan has no place for it.
+            return None;
         } else if has("целева")
             || has("целеви стойност")
             || has("цел за 20")
@@ -287,7 +291,7 @@ fn is_money(text: &str) -> bool {
     t == "-" || !amount::amounts_with_unit(t).is_empty() || amount::bare_amount(t).is_some()
 }
 
-fn is_indicator_like(text: &str) -> bool {
+pub(super) fn is_indicator_like(text: &str) -> bool {
     let w = text.split_whitespace().next().unwrap_or("");
     let w = split::word_marker(w, true).map_or(w, |(_, rest)| rest);
     let w = if w.is_empty() {
@@ -480,6 +484,8 @@ mod tests {
         assert_eq!(classify("Финансиране"), Some(Col::Financing));
         assert_eq!(classify("Средства"), Some(Col::Amount));
         assert_eq!(classify("Повишаване на обхвата"), None);
+        assert_eq!(classify("Целева група"), None);
+        assert_eq!(classify("Целеви групи"), None);
     }
 
     #[test]

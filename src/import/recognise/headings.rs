@@ -37,7 +37,12 @@ pub(crate) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
     let tail = &rest[rest.len() - after.len()..];
     let tail = tail.trim_start_matches([' ', '№', ':', '-', '–']);
     let num: String = tail.chars().take_while(char::is_ascii_digit).collect();
-    let title = tail[num.len()..]
+    // "Приоритет ІІ: …", "Приоритетна област IV – …": the number in Roman numerals.
+    let (number, after_number) = match roman_prefix(tail) {
+        Some((n, len)) if num.is_empty() => (Some(n), &tail[len..]),
+        _ => (num.parse().ok(), &tail[num.len()..]),
+    };
+    let title = after_number
         .trim_start_matches(['.', ':', ' ', '-', '–', ')'])
         .trim()
         .trim_matches(QUOTES_AND_STOPS)
@@ -46,7 +51,24 @@ pub(crate) fn priority_heading(text: &str) -> Option<(Option<u32>, String)> {
     if title.is_empty() {
         return None;
     }
-    Some((lead.or_else(|| num.parse().ok()), title))
+    Some((lead.or(number), title))
+}
+
+/// Roman numerals opening a text and standing apart from the word after them ("ІV: …",
+/// not "Хасково"): their value and length in bytes.
+fn roman_prefix(text: &str) -> Option<(u32, usize)> {
+    let roman: String = text.chars().take_while(|c| is_roman(*c)).collect();
+    let rest = &text[roman.len()..];
+    if roman.is_empty() || rest.starts_with(char::is_alphanumeric) {
+        return None;
+    }
+    Some((roman_value(&roman)?, roman.len()))
+}
+
+/// The letters Roman numerals are written with up to 20, Latin or the Cyrillic that look the
+/// same (І, Х, and Ѵ for V).
+fn is_roman(c: char) -> bool {
+    matches!(c, 'I' | 'V' | 'X' | 'І' | 'Х' | 'Ѵ')
 }
 
 /// Whether a priority heading says it is one ("Приоритет 2", "Приоритетна област"), not
@@ -124,10 +146,7 @@ fn leading_number(text: &str) -> (Option<u32>, &str) {
             );
         }
     }
-    let roman: String = text
-        .chars()
-        .take_while(|c| matches!(c, 'I' | 'V' | 'X' | 'І' | 'Х'))
-        .collect();
+    let roman: String = text.chars().take_while(|c| is_roman(*c)).collect();
     let rest = &text[roman.len()..];
     if !roman.is_empty()
         && rest.starts_with(['.', ')'])
@@ -142,7 +161,7 @@ fn leading_number(text: &str) -> (Option<u32>, &str) {
 fn roman_value(roman: &str) -> Option<u32> {
     let value = |c: char| match c {
         'I' | 'І' => 1,
-        'V' => 5,
+        'V' | 'Ѵ' => 5,
         _ => 10,
     };
     let vals: Vec<i32> = roman.chars().map(value).collect();
@@ -269,6 +288,24 @@ mod tests {
         assert_eq!(
             read("Приоритет №1 Образование"),
             Some((Some(1), "Образование".into()))
+        );
+    }
+
+    #[test]
+    fn a_priority_may_be_numbered_in_roman_numerals_after_its_word() {
+        let read = priority_heading;
+        assert_eq!(
+            read("ПРИОРИТЕТ ІІ: ЗДРАВЕОПАЗВАНЕ"),
+            Some((Some(2), "ЗДРАВЕОПАЗВАНЕ".into()))
+        );
+        assert_eq!(
+            read("Приоритетна област ІѴ – Жилищни условия"),
+            Some((Some(4), "Жилищни условия".into()))
+        );
+        assert_eq!(read("ѴІ. Култура"), Some((Some(6), "Култура".into())));
+        assert_eq!(
+            read("Приоритет Хасково: Образование"),
+            Some((None, "Хасково: Образование".into()))
         );
     }
 

@@ -3,7 +3,9 @@
 use super::RawMeasure;
 use super::amount;
 use super::columns::{self, Col};
+use super::roles;
 use super::split;
+use super::values;
 use crate::import::document::Location;
 use crate::import::{ImportWarning, WarningKind};
 use crate::money::Currency;
@@ -147,6 +149,11 @@ impl Finisher {
                 self.unplace(&at, &line);
             }
         }
+        let no_sources = raw
+            .lines(Col::Source)
+            .iter()
+            .chain(&raw.lines(Col::Financing))
+            .all(|l| l.chars().all(|c| matches!(c, '-' | '–' | '—' | ' ')));
         let mut bare = 0usize;
         let mut words_in_amounts = Vec::new();
         for line in raw.lines(Col::Amount) {
@@ -191,10 +198,17 @@ impl Finisher {
                     format!("сумата „{t}“ е без валута: приета е в лева"),
                 );
                 amounts.push(a);
-            } else if raw.sources_in_amounts || self.known.lookup(t).is_some() {
+            } else if raw.sources_in_amounts
+                || self.known.lookup(t).is_some()
+                || (no_sources && speaks_of_financing(t))
+            {
                 // Words in the money column of a table without a column of sources ("В
-                // рамките на бюджета", "20 000 лв., НП"), or a source's known name ("Не са
-                // необходими" is "Без финансиране"): read as financing, money and source.
+                // рамките на бюджета", "20 000 лв., НП"), a source's known name ("Не са
+                // необходими" is "Без финансиране"), or words about the financing of a
+                // measure whose sources are not stated ("по бюджета на общината", "не
+                // изисква средства"): read as financing, money and source. (Beside the
+                // sources they only say them again, "По проекти" beside "Проекти", and are
+                // kept apart as unplaced text.)
                 words_in_amounts.push(t.to_string());
             } else {
                 self.unplace(&at, t);
@@ -225,7 +239,13 @@ impl Finisher {
                 source_lines.push(rest.to_string());
             }
         }
-        let institutions = self.names(&raw.lines(Col::Institution), &at, "институцията");
+        // The lead and its partners, without the roles written beside their names.
+        let institution_lines: Vec<String> = raw
+            .lines(Col::Institution)
+            .iter()
+            .map(|l| roles::without_roles(l))
+            .collect();
+        let institutions = self.names(&institution_lines, &at, "институцията");
         let funding_sources = self.names(&source_lines, &at, "източникът");
         // Values written in the indicator's own cell ("Базова стойност: 50", "Целева
         // стойност: 80") are its baseline and target when the table has no column for them.
@@ -268,6 +288,17 @@ impl Finisher {
                 target_year: None,
             })
             .collect();
+        // Without columns of values, "Брой деца (базова 10, целева 20)" states them on the
+        // indicator's own line.
+        if current.is_empty() && target.is_empty() {
+            for ind in &mut indicators {
+                if let Some((name, baseline, target)) = values::stated_values(&ind.name) {
+                    ind.name = name;
+                    ind.baseline = baseline;
+                    ind.target = target;
+                }
+            }
+        }
         // Without a column of targets, "Брой деца – 150" states its target after a dash.
         if target.is_empty() {
             for ind in &mut indicators {
@@ -295,22 +326,29 @@ impl Finisher {
             self.unplace(&at, &line);
         }
         self.ordinal += 1;
-        let mut code = joined(Col::Code);
+        let mut code = joined(Col::Code).map(|c| code_without_label(&c));
         let mut activity_lines = raw.lines(Col::Activity);
         // Without a code column, a code of two levels or more opening the activity ("1.2.
         // Обучение …") is the measure's code.
-        if code.is_none()
-            && let Some(first) = activity_lines.first_mut()
-            && let Some((c, rest)) = split::leading_code(first)
-        {
-            code = Some(c.to_string());
-            *first = rest.to_string();
+        // Several activities numbered under the measure ("1.1.1. …", "1.1.2. …") keep their
+        // numbers, and the measure's code is what they share.
+        let mut activities = split::list_items(&activity_lines);
+        if code.is_none() {
+            if let Some(shared) = split::shared_code(&activities) {
+                code = Some(shared);
+            } else if let Some(first) = activity_lines.first_mut()
+                && let Some((c, rest)) = split::leading_code(first)
+            {
+                code = Some(c.to_string());
+                *first = rest.to_string();
+                activities = split::list_items(&activity_lines);
+            }
         }
         Measure {
             key: String::new(),
             code,
             tasks: split::list_items(&raw.lines(Col::Task)),
-            activities: split::list_items(&activity_lines),
+            activities,
             institutions,
             period,
             status: joined(Col::Status),
@@ -349,6 +387,36 @@ impl Finisher {
             });
         }
     }
+}
+
+/// The code in a code column without the word written before it ("Мярка 1.1", "М 1.2",
+/// "Дейност 2.1." → "1.1", "1.2", "2.1.").
+fn code_without_label(text: &str) -> String {
+    let t = text.trim();
+    let rest = t.trim_start_matches(|c: char| c.is_alphabetic() || matches!(c, '.' | '№' | ' '));
+    let label = &t[..t.len() - rest.len()];
+    if !label.is_empty() && label.chars().count() <= 10 && columns::is_code(rest) {
+        rest.to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Words about how a measure is financed, written in its money column instead of an amount:
+/// they name a budget, means, financing, a programme or a project.
+fn speaks_of_financing(text: &str) -> bool {
+    let t = text.to_lowercase();
+    [
+        "бюджет",
+        "средства",
+        "финанс",
+        "програм",
+        "проект",
+        "разход",
+        "безвъзмезд",
+    ]
+    .iter()
+    .any(|w| t.contains(w))
 }
 
 /// Whether a money cell names a source beside its amounts ("20 000 лв., Национална

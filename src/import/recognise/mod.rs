@@ -9,14 +9,18 @@
 pub mod amount;
 pub mod columns;
 mod finish;
+mod guess;
 pub mod header;
+mod header_rows;
 pub(crate) mod headings;
 mod identity;
 mod labelled;
 mod measure;
 mod repair;
+mod roles;
 mod rows;
 pub mod split;
+mod values;
 
 use super::document::{Block, Document, Location, Row};
 use super::{ImportOptions, ImportOutcome, ImportWarning, Recognised, SourceFormat, WarningKind};
@@ -120,11 +124,15 @@ fn read_blocks(doc: &Document, mut b: Builder, progress: &mut dyn FnMut(u64, u64
                 // A table on another sheet names its columns again.
                 if this != sheet {
                     b.ctx = None;
+                    b.last_table = None;
                     sheet = this;
+                    // A sheet named after a priority area ("Образование") holds its measures.
+                    b.sheet_priority = this.and_then(priority_heading);
                 }
                 if let Some(tr) = &mut b.trace {
                     tr.table_start(t);
                 }
+                b.table_start(t);
                 for (i, row) in t.rows.iter().enumerate() {
                     if let Some(tr) = &mut b.trace {
                         tr.row_start(row);
@@ -222,7 +230,7 @@ struct RawPriority {
 }
 
 /// The measure table being read: its columns from the header row.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct TableCtx {
     kinds: Vec<Col>,
     rows_since_header: usize,
@@ -241,6 +249,9 @@ struct Builder {
     started: bool,
     priorities: Vec<RawPriority>,
     ctx: Option<TableCtx>,
+    /// The columns of the last measure table a heading ended, for a table after the heading
+    /// that has no header row of its own.
+    last_table: Option<TableCtx>,
     /// An objective just opened by a heading, whose title may continue in the next row.
     objective_open: bool,
     /// (priority, objective, measure) of the last measure.
@@ -265,6 +276,8 @@ struct Builder {
     pending_priority: Option<(Option<u32>, String)>,
     /// Objectives named after that heading, before the table.
     pending_objectives: Vec<(Option<String>, String)>,
+    /// The priority area the sheet being read is named after, opened by its first table.
+    sheet_priority: Option<(Option<u32>, String)>,
 }
 
 impl Builder {
@@ -375,8 +388,8 @@ impl Builder {
         self.started = true;
         self.pending_priority = None;
         self.pending_objectives.clear();
-        if !in_table {
-            self.ctx = None;
+        if !in_table && let Some(ctx) = self.ctx.take() {
+            self.last_table = Some(ctx);
         }
         self.objective_open = false;
         self.priorities.push(RawPriority {

@@ -3,7 +3,7 @@
 //! a measure of its own.
 
 use super::headings::{self, furniture_key, numbered_title, objective_heading, priority_heading};
-use super::{Builder, RawMeasure, TableCtx, amount, columns, split};
+use super::{Builder, RawMeasure, amount, columns, split};
 use crate::import::document::Row;
 use crate::import::{ImportWarning, WarningKind};
 use columns::Col;
@@ -48,89 +48,7 @@ impl Builder {
         if first_in_block {
             self.last_alignment = None;
         }
-        // A header row, or the second row of a two-row header ("Средства | Източник").
-        let data_like = filled
-            .iter()
-            .any(|i| columns::is_code(&texts[*i]) || columns::is_period(&texts[*i]));
-        // Only a row right after a header row, or one that is not data, can name columns.
-        let may_name = !data_like || self.ctx.as_ref().is_some_and(|c| c.rows_since_header == 0);
-        let classified: Vec<Option<Col>> = if may_name {
-            texts.iter().map(|t| columns::classify(t)).collect()
-        } else {
-            vec![None; texts.len()]
-        };
-        let named = classified.iter().filter(|c| c.is_some()).count();
-        // A row of one cell naming an objective ("Цел 1.1. …") under the header is no name.
-        let heading = filled.len() == 1 && objective_heading(&texts[filled[0]]).is_some();
-        // (An operational objective's row was read as text above.)
-        // Years under a money header ("Средства по години" over "2025 | 2026"): a money
-        // column a year.
-        if let Some(ctx) = &mut self.ctx
-            && ctx.rows_since_header == 0
-            && let Some(years) = money_years(&ctx.kinds, &texts, &filled)
-        {
-            for (i, year) in years {
-                ctx.kinds[i] = Col::Amount;
-                ctx.years.push((i, year));
-            }
-            return;
-        }
-        // Under a group's name ("Индикатори" over "Наименование | Базова | Целева") a cell may
-        // name no column: it keeps the group's, when most of the row's short cells are names.
-        let short_names = filled
-            .iter()
-            .filter(|i| classified[**i].is_some() && texts[**i].split_whitespace().count() <= 5)
-            .count();
-        let names_under_groups = !data_like && short_names >= 2 && short_names * 2 >= filled.len();
-        if let Some(ctx) = &mut self.ctx
-            && ctx.rows_since_header == 0
-            && !heading
-            && (filled.iter().all(|i| classified[*i].is_some()) || names_under_groups)
-        {
-            for i in &filled {
-                if let Some(c) = classified[*i]
-                    && *i < ctx.kinds.len()
-                {
-                    ctx.kinds[*i] = c;
-                }
-            }
-            columns::settle(&mut ctx.kinds);
-            ctx.currency = ctx
-                .currency
-                .or_else(|| columns::currency_named(&kinds_texts(&classified, &texts)));
-            if let Some(t) = &mut self.trace {
-                t.header_row(false);
-            }
-            return;
-        }
-        if named >= 3 && named * 2 >= filled.len() && !data_like {
-            let mut kinds: Vec<Col> = classified.iter().map(|c| c.unwrap_or(Col::Other)).collect();
-            columns::settle(&mut kinds);
-            if texts[0].is_empty() {
-                kinds[0] = Col::Code;
-            }
-            let maybe_shifted = kinds[0] != Col::Code && texts.last().is_some_and(String::is_empty);
-            self.ctx = Some(TableCtx {
-                years: Vec::new(),
-                currency: columns::currency_named(&kinds_texts(&classified, &texts)),
-                kinds,
-                rows_since_header: 0,
-                maybe_shifted,
-            });
-            if let Some(t) = &mut self.trace {
-                t.header_row(true);
-            }
-            if let Some((number, title)) = self.pending_priority.take() {
-                let objectives = std::mem::take(&mut self.pending_objectives);
-                self.open_priority(number, title, true);
-                for (code, title) in objectives {
-                    self.open_objective(code, title);
-                }
-            }
-            self.started = true;
-            self.tables_found = true;
-            self.objective_open = false;
-            self.prev_numbers.clear();
+        if self.header_row(&texts, &filled) {
             return;
         }
         if filled.len() == 1 {
@@ -429,6 +347,26 @@ impl Builder {
         } else if self.priority().objectives.is_empty() {
             self.open_objective(None, String::new());
         }
+        // A cell merged down over this row ("rowspan") says the same for it: the measure's
+        // task, institutions, period, sources and status (never its money or indicators,
+        // which would be counted twice).
+        if let Some(prev) = self.last_measure().map(|m| m.clone()) {
+            for (col, lines, src) in &mut aligned.cells {
+                let merged = src
+                    .checked_sub(1)
+                    .and_then(|i| row.cells.get(i))
+                    .is_some_and(|c| c.merged_from_above);
+                if merged
+                    && lines.is_empty()
+                    && matches!(
+                        col,
+                        Col::Task | Col::Institution | Col::Period | Col::Source | Col::Status
+                    )
+                {
+                    *lines = prev.lines(*col);
+                }
+            }
+        }
         if aligned.shifted {
             self.warnings.push(ImportWarning::new(
                 WarningKind::ShiftedColumns,
@@ -476,40 +414,6 @@ impl Builder {
         pr.objectives[o].measures.push(m);
         self.last = Some((p, o, pr.objectives[o].measures.len() - 1));
     }
-}
-
-/// The years a row under the header names, when each stands over a money column or the
-/// empty columns a money header spans: (column, year).
-fn money_years(kinds: &[Col], texts: &[String], filled: &[usize]) -> Option<Vec<(usize, i32)>> {
-    let mut out = Vec::new();
-    let mut money = false;
-    for i in filled {
-        let year: i32 = texts[*i]
-            .trim()
-            .trim_end_matches(['г', '.', ' '])
-            .parse()
-            .ok()?;
-        if !(1990..=2100).contains(&year) {
-            return None;
-        }
-        match kinds.get(*i)? {
-            Col::Amount | Col::Financing => money = true,
-            Col::Other => {}
-            _ => return None,
-        }
-        out.push((*i, year));
-    }
-    (money && out.len() >= 2).then_some(out)
-}
-
-/// The header names of the money columns (amounts or financing).
-fn kinds_texts<'a>(classified: &[Option<Col>], texts: &'a [String]) -> Vec<&'a str> {
-    classified
-        .iter()
-        .zip(texts)
-        .filter(|(c, _)| matches!(c, Some(Col::Amount | Col::Financing)))
-        .map(|(_, t)| t.as_str())
-        .collect()
 }
 
 /// (column, lines, 1-based source cell or 0 when the cell is missing).

@@ -186,10 +186,21 @@ fn strip_bullet(word: &str) -> &str {
 pub fn list_items(lines: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     let mut last = None;
+    // The code opening the last item ("1.2.1."): the next one ("1.2.2.") opens another.
+    let mut last_code: Option<Vec<u32>> = None;
     for line in lines {
         for piece in numbered_pieces(line, &mut last) {
             let mut current: Vec<String> = Vec::new();
             for (wi, w) in piece.words.iter().enumerate() {
+                if let Some(parts) = code_parts(w) {
+                    let next = last_code.as_ref().is_some_and(|l| code_follows(l, &parts));
+                    if next {
+                        flush(&mut out, &mut current);
+                    }
+                    if next || current.is_empty() {
+                        last_code = Some(parts);
+                    }
+                }
                 let lone_dash = strip_bullet(w).is_empty();
                 if is_bullet(w) && (wi == 0 || !lone_dash) {
                     flush(&mut out, &mut current);
@@ -213,6 +224,54 @@ pub fn list_items(lines: &[String]) -> Vec<String> {
     out
 }
 
+/// The numbers of a code of two levels or more ("1.2.", "1.2.3"), each of one to three digits.
+pub fn code_parts(word: &str) -> Option<Vec<u32>> {
+    let parts: Vec<&str> = word.trim_end_matches('.').split('.').collect();
+    if parts.len() < 2
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || p.len() > 3 || !p.chars().all(|c| c.is_ascii_digit()))
+    {
+        return None;
+    }
+    parts.iter().map(|p| p.parse().ok()).collect()
+}
+
+/// "1.2.2." after "1.2.1.": the same parent, the next number.
+fn code_follows(last: &[u32], next: &[u32]) -> bool {
+    let n = last.len();
+    n == next.len() && last[..n - 1] == next[..n - 1] && next[n - 1] == last[n - 1] + 1
+}
+
+/// What the codes opening a measure's items share ("1.1.1.", "1.1.2." → "1.1."), when each
+/// item opens with a code and there are two or more.
+pub fn shared_code(items: &[String]) -> Option<String> {
+    if items.len() < 2 {
+        return None;
+    }
+    let codes: Vec<(Vec<u32>, bool)> = items
+        .iter()
+        .map(|i| {
+            let w = i.split_whitespace().next()?;
+            Some((code_parts(w)?, w.ends_with('.')))
+        })
+        .collect::<Option<_>>()?;
+    let first = &codes[0].0;
+    let mut shared = first.len() - 1;
+    for (c, _) in &codes[1..] {
+        shared = shared.min(first.iter().zip(c).take_while(|(a, b)| a == b).count());
+    }
+    if shared == 0 {
+        return None;
+    }
+    let text: Vec<String> = first[..shared].iter().map(u32::to_string).collect();
+    Some(format!(
+        "{}{}",
+        text.join("."),
+        if codes[0].1 { "." } else { "" }
+    ))
+}
+
 fn flush(out: &mut Vec<String>, current: &mut Vec<String>) {
     if !current.is_empty() {
         out.push(current.join(" "));
@@ -225,7 +284,9 @@ fn ends_sentence(word: &str) -> bool {
     let Some(stem) = word.strip_suffix('.') else {
         return false;
     };
-    if stem.is_empty() || stem.ends_with('.') {
+    // A code of two levels or more ("1.1.") opens an item; it ends none.
+    let code = stem.contains('.') && stem.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if stem.is_empty() || stem.ends_with('.') || code {
         return false;
     }
     let lower = stem.to_lowercase();

@@ -128,13 +128,29 @@ fn an_unknown_layout_is_read_by_its_column_names() {
 }
 
 #[test]
+fn words_about_financing_in_the_money_column_are_the_source_when_no_source_is_stated() {
+    let out = run(&doc(
+        "1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024 г.\tпо бюджета на общината\t-\tБрой\n\
+         1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024 г.\tпо проекти\tПроекти\tБрой\n",
+    ));
+    let all = measures(&out);
+    assert!(all[0].amounts.is_empty());
+    assert_eq!(all[0].funding_sources, vec!["по бюджета на общината"]);
+    // Beside a source they only say it again: kept apart, not added.
+    assert_eq!(all[1].funding_sources, vec!["Проекти"]);
+    let plan = out.plan.expect("plan");
+    let texts: Vec<&str> = plan.unplaced.iter().map(|u| u.text.as_str()).collect();
+    assert_eq!(texts, ["по проекти"]);
+}
+
+#[test]
 fn text_outside_the_plan_structure_is_kept_as_unplaced() {
     let out = run(&doc(
-        "1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024 г.\tПо проекти\tПроекти\tБрой\n\nЗабележка: планът е отворен документ.\n",
+        "1. Цел\tЗадача\tДейност\tОбщина Тестово\t2024 г.\tвиж приложение 3\tПроекти\tБрой\n\nЗабележка: планът е отворен документ.\n",
     ));
     let plan = out.plan.expect("plan");
     let texts: Vec<&str> = plan.unplaced.iter().map(|u| u.text.as_str()).collect();
-    assert!(texts.contains(&"По проекти"), "{texts:?}");
+    assert!(texts.contains(&"виж приложение 3"), "{texts:?}");
     assert!(texts.contains(&"Забележка: планът е отворен документ."));
     assert!(out.warnings.iter().any(|w| w.kind == WarningKind::Unplaced));
 }
