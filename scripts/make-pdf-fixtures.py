@@ -23,8 +23,21 @@ text needs, rows broken across pages; untagged, so the file stays small):
                                   (overflow-wrap: anywhere) so the tables fit the page's
                                   width: without it Chromium cuts off what runs past the edge
 
+and, so that the reader is not tuned to one font or one generator's layout:
+
+  SEED.dejavu-a4-landscape.pdf    the DOCX with its fonts set to DejaVu Sans (wider than the
+  SEED.dejavu-a4-portrait.pdf     Liberation Serif of the others), A4 landscape and portrait
+                                  (fit), exported as tagged PDF/A-2 (marked content, as Word's
+                                  "Save as PDF" writes by default)
+  SEED.weasyprint-a4-landscape.pdf  the HTML printed by a third generator, WeasyPrint (from
+  SEED.weasyprint-a4-portrait.pdf   PyPI), 9 pt DejaVu Sans, ruled collapsed borders
+  shapes/SHAPE.weasyprint.pdf     every table shape's HTML printed by WeasyPrint, A4 landscape
+
 Run: python3 scripts/make-pdf-fixtures.py   (needs libreoffice-writer-nogui, chromium and
      poppler-utils)
+     python3 scripts/make-pdf-fixtures.py fonts       (only the DejaVu tagged PDF/A ones)
+     python3 scripts/make-pdf-fixtures.py weasyprint  (only the WeasyPrint ones; needs
+                                                       `pip install weasyprint`)
      python3 scripts/make-pdf-fixtures.py text      (only the pdftotext fixtures, from the PDFs)
      python3 scripts/make-pdf-fixtures.py chromium  (only the Chromium PDFs)
      python3 scripts/make-pdf-fixtures.py shapes    (the other table shapes' DOCX and PDFs,
@@ -196,7 +209,69 @@ def chromium():
         shutil.rmtree(tmp)
 
 
+# The DOCX on other fonts, exported as tagged PDF/A-2 (LibreOffice's filter options as JSON).
+FONT_LAYOUTS = [("dejavu-a4-landscape", "a4-landscape"), ("dejavu-a4-portrait", "a4-portrait")]
+TAGGED_PDF_A = (
+    'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
+    '"SelectPdfVersion":{"type":"long","value":"2"}}'
+)
+
+
+def fonts():
+    tmp = tempfile.mkdtemp()
+    try:
+        for seed in SEEDS:
+            src = os.path.join(OUT, f"{seed}.docx")
+            for name, base in FONT_LAYOUTS:
+                _, w, h, landscape, widths = next(l for l in LAYOUTS if l[0] == base)
+                docx = os.path.join(tmp, f"{seed}.{name}.docx")
+                with zipfile.ZipFile(src) as zin, zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as zout:
+                    for item in zin.infolist():
+                        data = zin.read(item.filename)
+                        if item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                            text = data.decode("utf-8")
+                            if item.filename == "word/document.xml":
+                                text = relayout(text, w, h, landscape, widths)
+                            for family in ["Liberation Serif", "Liberation Sans"]:
+                                text = text.replace(family, "DejaVu Sans")
+                            data = text.encode("utf-8")
+                        zout.writestr(item, data)
+                convert(docx, TAGGED_PDF_A, tmp)
+                shutil.copy(os.path.join(tmp, f"{seed}.{name}.pdf"), OUT)
+    finally:
+        shutil.rmtree(tmp)
+
+
+WEASYPRINT_CSS = """@page {{ size: {size}; margin: 1.5cm }}
+body {{ font-family: 'DejaVu Sans', sans-serif; font-size: 9pt }}
+table {{ border-collapse: collapse; width: 100% }}
+td, th {{ border: 0.5pt solid black; padding: 2pt; vertical-align: top }}"""
+
+
+def weasyprint():
+    import weasyprint as wp
+
+    def write(src, dst, size):
+        css = wp.CSS(string=WEASYPRINT_CSS.format(size=size))
+        wp.HTML(src).write_pdf(dst, stylesheets=[css])
+
+    for seed in SEEDS:
+        for name, size in [("a4-landscape", "A4 landscape"), ("a4-portrait", "A4 portrait")]:
+            write(os.path.join(OUT, f"{seed}.html"), os.path.join(OUT, f"{seed}.weasyprint-{name}.pdf"), size)
+    shapes_dir = os.path.join(OUT, "shapes")
+    for html in sorted(os.listdir(shapes_dir)):
+        if html.endswith(".html"):
+            shape = html[: -len(".html")]
+            write(os.path.join(shapes_dir, html), os.path.join(shapes_dir, f"{shape}.weasyprint.pdf"), "A4 landscape")
+
+
 def main():
+    if sys.argv[1:] == ["fonts"]:
+        fonts()
+        return
+    if sys.argv[1:] == ["weasyprint"]:
+        weasyprint()
+        return
     if sys.argv[1:] == ["text"]:
         pdftotext()
         return

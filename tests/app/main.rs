@@ -29,6 +29,7 @@ mod import_layout_text;
 mod import_names;
 mod import_ocr;
 mod import_pdf;
+mod import_pdf_generators;
 mod import_seeds;
 mod import_shapes;
 mod import_template;
