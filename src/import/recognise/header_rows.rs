@@ -43,6 +43,26 @@ impl Builder {
         } else {
             vec![None; texts.len()]
         };
+        // A name going on in the second header row ("Индикато" over "ри": a cell merged down
+        // over both rows that a page break cut inside its word): the two read as one word.
+        let mut classified = classified;
+        if let Some(ctx) = self.ctx.as_ref().filter(|c| c.rows_since_header == 0) {
+            for i in filled {
+                let above = ctx.names.get(*i).map_or("", String::as_str);
+                let lower = texts[*i].trim();
+                // Only under a name that named no column, with one word in lower case.
+                let piece = !lower.contains(char::is_whitespace)
+                    && lower.chars().next().is_some_and(char::is_lowercase);
+                if classified[*i].is_some()
+                    || above.is_empty()
+                    || !piece
+                    || ctx.kinds.get(*i) != Some(&Col::Other)
+                {
+                    continue;
+                }
+                classified[*i] = columns::classify(&format!("{}{lower}", above.trim_end()));
+            }
+        }
         let named = classified.iter().filter(|c| c.is_some()).count();
         // A row of one cell naming an objective ("Цел 1.1. …") under the header is no name.
         let heading = filled.len() == 1 && objective_heading(&texts[filled[0]]).is_some();
@@ -98,6 +118,7 @@ impl Builder {
             self.ctx = Some(TableCtx {
                 currency: columns::currency_named(&kinds_texts(&classified, texts)),
                 years,
+                names: texts.to_vec(),
                 kinds,
                 rows_since_header: 0,
                 maybe_shifted,
@@ -178,6 +199,7 @@ impl Builder {
                     maybe_shifted: false,
                     currency: None,
                     years: Vec::new(),
+                    names: Vec::new(),
                 }
             }
         };

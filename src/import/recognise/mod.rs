@@ -240,6 +240,8 @@ struct TableCtx {
     currency: Option<crate::money::Currency>,
     /// Money columns split by year under a money header ("2025 | 2026"): column and year.
     years: Vec<(usize, i32)>,
+    /// The header row's texts, for a name that goes on in the row below it.
+    names: Vec<String>,
 }
 
 #[derive(Debug, Default)]
