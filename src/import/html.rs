@@ -14,6 +14,13 @@ use scraper::{ElementRef, Html, Node};
 const MAX_COLSPAN: u32 = 1000;
 const MAX_ROWSPAN: u32 = 10_000;
 
+/// The most attributes one element may have (Word writes a handful).
+const MAX_ATTRIBUTES: usize = 1000;
+
+/// Elements a page may have for each cell the budget allows: a Word page spends a few on every
+/// cell and paragraph (`<td><p><span>`); five million `<td>` held 700 MB.
+const ELEMENTS_PER_CELL: u64 = 4;
+
 /// Reads a page within `budget`: nesting is checked on the markup before the parser sees it
 /// (a parser's work grows with the depth of what is open) and on the tree after, so the walk
 /// below, which recurses, stays shallow.
@@ -109,9 +116,18 @@ fn is_raw_text(name: &[u8]) -> bool {
 }
 
 /// One linear pass over the tags: the elements open at once (an end tag closes back to its
-/// start) may not pass the depth limit. Comments and raw text are skipped as a browser would.
+/// start) may not pass the depth limit, nor the elements all together (four for each cell the
+/// budget allows) or the attributes of one ([`MAX_ATTRIBUTES`]). Comments and raw text are
+/// skipped as a browser would.
 fn check_markup_depth(text: &str, budget: &ReadBudget) -> Result<(), ImportError> {
     let b = text.as_bytes();
+    let mut elements = 0u64;
+    let max_elements = budget.limits().cells.saturating_mul(ELEMENTS_PER_CELL);
+    let invalid = |at: usize, detail: String| ImportError::Invalid {
+        file: budget.file().to_string(),
+        at: format!("байт {at}"),
+        detail,
+    };
     let mut open: Vec<Vec<u8>> = Vec::new();
     let mut i = 0;
     let find = |from: usize, needle: &[u8]| -> Option<usize> {
@@ -143,6 +159,28 @@ fn check_markup_depth(text: &str, budget: &ReadBudget) -> Result<(), ImportError
                 open.truncate(p);
             }
             continue;
+        }
+        // The parser checks each attribute against those before it (a tag of a million
+        // attributes kept it busy for minutes) and keeps every element (some 150 bytes each).
+        elements += 1;
+        if elements > max_elements {
+            return Err(invalid(
+                start,
+                format!(
+                    "страницата има повече от {} елемента",
+                    super::budget::group_thousands(max_elements)
+                ),
+            ));
+        }
+        let attributes = b[start + len..end]
+            .split(|c| c.is_ascii_whitespace())
+            .filter(|w| !w.is_empty())
+            .count();
+        if attributes > MAX_ATTRIBUTES {
+            return Err(invalid(
+                start,
+                format!("елемент има повече от {MAX_ATTRIBUTES} атрибута"),
+            ));
         }
         if is_raw_text(&name) {
             let mut closing = b"</".to_vec();

@@ -273,6 +273,7 @@ fn sheet_tables(
                 }
                 _ => "",
             };
+            let pushed = out.len();
             let step = match merge_at(&active, r, col) {
                 Merge::Covered => 1,
                 Merge::Start(w) => {
@@ -295,6 +296,9 @@ fn sheet_tables(
                     1
                 }
             };
+            if let Some(cell) = out.get(pushed) {
+                budget.charge_lines(cell.lines.len())?;
+            }
             // Cells under a merged region hold nothing of their own.
             while texts
                 .peek()
@@ -376,10 +380,33 @@ fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
+/// The most fields one record of `text` has (delimiters outside quotes, plus one).
+fn widest_record(text: &str, delimiter: u8) -> u64 {
+    let (mut widest, mut fields, mut quoted) = (0u64, 1u64, false);
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                widest = widest.max(fields);
+                fields = 1;
+            }
+            _ if b == delimiter && !quoted => fields += 1,
+            _ => {}
+        }
+    }
+    widest.max(fields)
+}
+
 pub fn read_csv(file: &str, text: &str, budget: &mut ReadBudget) -> Result<Document, ImportError> {
     let text = text.trim_start_matches('\u{feff}');
+    let delimiter = sniff_delimiter(text);
+    // The CSV reader holds a whole record before its fields can be charged: one of ten million
+    // fields took 300 MB.
+    if widest_record(text, delimiter) > budget.limits().cells {
+        return Err(budget.over(Limit::Cells));
+    }
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -400,6 +427,9 @@ pub fn read_csv(file: &str, text: &str, budget: &mut ReadBudget) -> Result<Docum
             budget.charge_cell(field.len())?;
         }
         let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
+        for cell in &cells {
+            budget.charge_lines(cell.lines.len())?;
+        }
         // A blank row ends a table, as in a sheet.
         if cells.iter().all(Cell::is_empty) {
             if !rows.is_empty() {

@@ -6,6 +6,10 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::HashMap;
 
+/// The longest level text (`%1.`, `%1.%2)`) read: Word allows far fewer characters; a marker
+/// is made of it for every numbered paragraph.
+const MAX_LEVEL_TEXT: usize = 32;
+
 /// Numbering definitions, enough to render simple list numbers ("1.", "а)", "•").
 #[derive(Default)]
 pub(super) struct Numbering {
@@ -13,8 +17,8 @@ pub(super) struct Numbering {
     nums: HashMap<String, String>,
     /// (abstractNumId, level) → (format, level text)
     levels: HashMap<(String, u8), (String, String)>,
-    /// Running counters per (numId, level).
-    counters: HashMap<(String, u8), u32>,
+    /// Running counters of each numId, by level (0: not counted yet).
+    counters: HashMap<String, Vec<u32>>,
 }
 
 impl Numbering {
@@ -35,7 +39,12 @@ impl Numbering {
                         text.clear();
                     }
                     "numFmt" => fmt = attr(&e, "val").unwrap_or_default(),
-                    "lvlText" => text = attr(&e, "val").unwrap_or_default(),
+                    // Word writes a few characters here; a longer text is no simple marker.
+                    "lvlText" => {
+                        text = attr(&e, "val")
+                            .filter(|t| t.chars().count() <= MAX_LEVEL_TEXT)
+                            .unwrap_or_default()
+                    }
                     "num" => num = attr(&e, "numId"),
                     "abstractNumId" => {
                         if let (Some(id), Some(a)) = (&num, attr(&e, "val")) {
@@ -66,15 +75,16 @@ impl Numbering {
     /// not simple enough to render.
     pub(super) fn next_marker(&mut self, num_id: &str, level: u8) -> Option<String> {
         let abs = self.nums.get(num_id)?.clone();
-        let counter = self
-            .counters
-            .entry((num_id.to_string(), level))
-            .or_insert(0);
-        *counter += 1;
-        let value = *counter;
+        let counters = self.counters.entry(num_id.to_string()).or_default();
+        let at = usize::from(level);
+        if counters.len() <= at {
+            counters.resize(at + 1, 0);
+        }
+        counters[at] = counters[at].saturating_add(1);
+        let value = counters[at];
         // A new item resets the deeper levels.
-        self.counters
-            .retain(|(id, l), _| id != num_id || *l <= level);
+        counters.truncate(at + 1);
+        let counters = counters.clone();
         let (fmt, text) = self.levels.get(&(abs.clone(), level))?.clone();
         if fmt == "bullet" {
             return Some("•".to_string());
@@ -94,7 +104,11 @@ impl Numbering {
             let v = if l == level {
                 value
             } else {
-                *self.counters.get(&(num_id.to_string(), l)).unwrap_or(&1)
+                counters
+                    .get(usize::from(l))
+                    .copied()
+                    .filter(|&v| v > 0)
+                    .unwrap_or(1)
             };
             let lfmt = &self.levels.get(&(abs.clone(), l))?.0;
             out.push_str(&format_number(lfmt, v)?);
