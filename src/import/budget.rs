@@ -101,7 +101,7 @@ impl Default for ReadLimits {
 /// What a line of text (of a cell or a paragraph) costs of the text limit beyond its characters:
 /// the memory of the string held for it, so that a cell of five million one-letter lines (10 MB
 /// of text, 400 MB held) is over the limit.
-pub const LINE_COST: usize = 32;
+pub const LINE_COST: usize = 16;
 
 /// Which limit a file went over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -273,8 +273,12 @@ fn sheet_tables(
                 }
                 _ => "",
             };
-            let pushed = out.len();
-            let step = match merge_at(&active, r, col) {
+            let merge = merge_at(&active, r, col);
+            if matches!(merge, Merge::Start(_) | Merge::None) {
+                // Charged before its lines are made (each is a string held).
+                budget.charge_lines(text.lines().count())?;
+            }
+            let step = match merge {
                 Merge::Covered => 1,
                 Merge::Start(w) => {
                     out.push(Cell {
@@ -296,9 +300,6 @@ fn sheet_tables(
                     1
                 }
             };
-            if let Some(cell) = out.get(pushed) {
-                budget.charge_lines(cell.lines.len())?;
-            }
             // Cells under a merged region hold nothing of their own.
             while texts
                 .peek()
@@ -354,7 +355,22 @@ fn sheet_tables(
 }
 
 /// The delimiter that splits the first records into the most, and the most even, fields.
+/// The first lines of `text` (up to 64 KB, ending with a whole line when there is one), where
+/// the delimiter is sniffed: the CSV reader holds a record whole, so only they are read (a first
+/// record of ten million fields took 300 MB).
+pub(crate) fn csv_sample(text: &str) -> &str {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(at) if end < text.len() => &text[..at + 1],
+        _ => &text[..end],
+    }
+}
+
 fn sniff_delimiter(text: &str) -> u8 {
+    let text = csv_sample(text);
     let mut best = (b';', 0usize);
     for d in [b';', b',', b'\t'] {
         let mut reader = csv::ReaderBuilder::new()
@@ -426,10 +442,10 @@ pub fn read_csv(file: &str, text: &str, budget: &mut ReadBudget) -> Result<Docum
         for field in record.iter() {
             budget.charge_cell(field.len())?;
         }
-        let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
-        for cell in &cells {
-            budget.charge_lines(cell.lines.len())?;
+        for field in record.iter() {
+            budget.charge_lines(field.lines().count())?;
         }
+        let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
         // A blank row ends a table, as in a sheet.
         if cells.iter().all(Cell::is_empty) {
             if !rows.is_empty() {
