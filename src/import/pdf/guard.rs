@@ -304,10 +304,12 @@ fn tokens(s: &[u8], max: usize) -> Option<Vec<Token>> {
                     out[o].extent = index - o + 1;
                 }
             }
-            Kind::R if index >= 2 => {
-                if kinds[index - 1] == Kind::Number && kinds[index - 2] == Kind::Number {
-                    out[index - 2].extent = 3;
-                }
+            Kind::R
+                if index >= 2
+                    && kinds[index - 1] == Kind::Number
+                    && kinds[index - 2] == Kind::Number =>
+            {
+                out[index - 2].extent = 3;
             }
             _ => {}
         }
