@@ -12,6 +12,8 @@
 
 #[path = "../tests/app/hostile_files.rs"]
 mod hostile_files;
+#[path = "../tests/app/hostile_more.rs"]
+mod hostile_more;
 
 use planmon::import::ImportOptions;
 use planmon::import::load::import_bytes;
@@ -481,14 +483,22 @@ fn main() {
         hostile_files::docx_table_bomb(1),
         hostile_files::ods_repeated_text(),
         hostile_files::ods_far_cells(),
+        hostile_files::docx_breaks(1),
+        hostile_files::docx_numbering_bomb(10),
+        hostile_files::docx_wide_spans(100),
+        hostile_files::xlsx_long_cell(1),
+        hostile_files::ods_cell_of_paragraphs(1000),
     ]);
     let mut htmls = of("html");
     htmls.extend([
         hostile_files::nested_tables_html(300),
         hostile_files::nested_divs_html(300),
+        hostile_files::html_many_attributes(300),
+        hostile_files::html_many_cells(300),
     ]);
     let mut csvs = of("csv");
     csvs.push(hostile_files::csv_rows(2000));
+    csvs.push(hostile_files::csv_wide_record(2000));
     let mut texts: Vec<Vec<u8>> = plans
         .iter()
         .filter_map(|p| std::fs::read(format!("{}/demo/{p}.txt", env!("CARGO_MANIFEST_DIR"))).ok())
@@ -507,6 +517,12 @@ fn main() {
         hostile_files::pdf_nested_arrays(300),
         hostile_files::pdf_page_tree_loop(),
         hostile_files::pdf_content_bomb(1),
+        hostile_files::pdf_to_unicode_wide_range(),
+        hostile_files::pdf_cid_widths_again(100),
+        hostile_files::pdf_form_painting_itself(1000),
+        hostile_files::pdf_array_of_zeros(1000),
+        hostile_files::pdf_xref_entries_at_one_array(100, 1000),
+        hostile_files::pdf_object_stream_at_one_array(100, 100),
     ]);
     let all: Vec<Vec<u8>> = [zips.clone(), htmls.clone(), csvs.clone(), texts.clone()].concat();
     const NAMES: [&str; 9] = [

@@ -98,6 +98,11 @@ impl Default for ReadLimits {
     }
 }
 
+/// What a line of text (of a cell or a paragraph) costs of the text limit beyond its characters:
+/// the memory of the string held for it, so that a cell of five million one-letter lines (10 MB
+/// of text, 400 MB held) is over the limit.
+pub const LINE_COST: usize = 16;
+
 /// Which limit a file went over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Limit {
@@ -146,7 +151,7 @@ impl Limit {
 }
 
 /// 250000 → "250 000", as Bulgarian writes numbers.
-fn group_thousands(v: u64) -> String {
+pub(crate) fn group_thousands(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
@@ -235,6 +240,11 @@ impl ReadBudget {
         self.check(self.rows, self.limits.rows, Limit::Rows)
     }
 
+    /// `n` lines of text, each costing [`LINE_COST`] beyond its characters.
+    pub fn charge_lines(&mut self, n: usize) -> Result<(), ImportError> {
+        self.charge_text(n.saturating_mul(LINE_COST))
+    }
+
     pub fn charge_text(&mut self, bytes: usize) -> Result<(), ImportError> {
         self.text_bytes = self.text_bytes.saturating_add(bytes as u64);
         self.check(self.text_bytes, self.limits.text_bytes, Limit::TextBytes)
@@ -262,6 +272,17 @@ impl ReadBudget {
     /// with an I/O error asks this to tell a budget refusal from a broken file).
     pub fn unpacked_over(&self) -> bool {
         self.unpacked.get() > self.limits.unpacked_bytes
+    }
+
+    /// Counts `n` bytes unpacked other than through [`ReadBudget::counted`] (a PDF's streams).
+    pub fn charge_unpacked(&self, n: usize) -> Result<(), ImportError> {
+        self.unpacked
+            .set(self.unpacked.get().saturating_add(n as u64));
+        self.check(
+            self.unpacked.get(),
+            self.limits.unpacked_bytes,
+            Limit::UnpackedBytes,
+        )
     }
 
     /// `inner` read through a counter of unpacked bytes: reading fails once all counted
@@ -305,11 +326,44 @@ impl ReadBudget {
             let Ok(entry) = archive.by_index(i) else {
                 continue;
             };
-            if io::copy(&mut self.counted(entry), &mut io::sink()).is_err() && self.unpacked_over()
-            {
+            let mut nodes = XmlNodes::default();
+            if io::copy(&mut self.counted(entry), &mut nodes).is_err() && self.unpacked_over() {
                 return Err(self.over(Limit::UnpackedBytes));
             }
+            // The library holds a text (or a tag) whole before anything of it is charged: one
+            // longer than all the text a file may have is refused here (a cell of 90 MB made
+            // calamine hold 400 MB).
+            if nodes.longest > self.limits.text_bytes {
+                return Err(self.over(Limit::TextBytes));
+            }
         }
+        Ok(())
+    }
+}
+
+/// Measures the longest stretch of an XML part between two `<` (a text or a tag), as the part
+/// is written to it.
+#[derive(Default)]
+struct XmlNodes {
+    run: u64,
+    longest: u64,
+}
+
+impl io::Write for XmlNodes {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut pieces = buf.split(|b| *b == b'<');
+        if let Some(first) = pieces.next() {
+            self.run += first.len() as u64;
+            self.longest = self.longest.max(self.run);
+        }
+        for piece in pieces {
+            self.run = piece.len() as u64;
+            self.longest = self.longest.max(self.run);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }

@@ -12,7 +12,6 @@ use crate::web::upload::Refused;
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::Router;
-use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -134,8 +133,14 @@ async fn upload(
     tr: Tr,
     csrf: CsrfToken,
     State(state): State<AppState>,
-    form: Result<Multipart, MultipartRejection>,
+    request: axum::extract::Request,
 ) -> Result<Response, AppError> {
+    // The route has no body limit of axum's (it would be the same for every server): the body
+    // is held to the configured upload size here, so that a form whose part never ends (its
+    // headers or the text before the first part, which the multipart reader holds whole)
+    // cannot grow without end.
+    let form =
+        crate::web::upload::limited_form(request, &state, state.config.max_upload_bytes).await;
     let Ok(form) = form else {
         let msg = "Изпратете файла чрез формата за качване.".to_string();
         return upload_page(

@@ -341,7 +341,7 @@ fn is_csv(text: &str) -> bool {
             .delimiter(d)
             .has_headers(false)
             .flexible(true)
-            .from_reader(text.as_bytes());
+            .from_reader(super::sheet::csv_sample(text).as_bytes());
         let counts: Vec<usize> = reader
             .records()
             .take(20)

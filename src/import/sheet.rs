@@ -273,7 +273,12 @@ fn sheet_tables(
                 }
                 _ => "",
             };
-            let step = match merge_at(&active, r, col) {
+            let merge = merge_at(&active, r, col);
+            if matches!(merge, Merge::Start(_) | Merge::None) {
+                // Charged before its lines are made (each is a string held).
+                budget.charge_lines(text.lines().count())?;
+            }
+            let step = match merge {
                 Merge::Covered => 1,
                 Merge::Start(w) => {
                     out.push(Cell {
@@ -350,7 +355,22 @@ fn sheet_tables(
 }
 
 /// The delimiter that splits the first records into the most, and the most even, fields.
+/// The first lines of `text` (up to 64 KB, ending with a whole line when there is one), where
+/// the delimiter is sniffed: the CSV reader holds a record whole, so only they are read (a first
+/// record of ten million fields took 300 MB).
+pub(crate) fn csv_sample(text: &str) -> &str {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    match text[..end].rfind('\n') {
+        Some(at) if end < text.len() => &text[..at + 1],
+        _ => &text[..end],
+    }
+}
+
 fn sniff_delimiter(text: &str) -> u8 {
+    let text = csv_sample(text);
     let mut best = (b';', 0usize);
     for d in [b';', b',', b'\t'] {
         let mut reader = csv::ReaderBuilder::new()
@@ -376,10 +396,33 @@ fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
+/// The most fields one record of `text` has (delimiters outside quotes, plus one).
+fn widest_record(text: &str, delimiter: u8) -> u64 {
+    let (mut widest, mut fields, mut quoted) = (0u64, 1u64, false);
+    for b in text.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                widest = widest.max(fields);
+                fields = 1;
+            }
+            _ if b == delimiter && !quoted => fields += 1,
+            _ => {}
+        }
+    }
+    widest.max(fields)
+}
+
 pub fn read_csv(file: &str, text: &str, budget: &mut ReadBudget) -> Result<Document, ImportError> {
     let text = text.trim_start_matches('\u{feff}');
+    let delimiter = sniff_delimiter(text);
+    // The CSV reader holds a whole record before its fields can be charged: one of ten million
+    // fields took 300 MB.
+    if widest_record(text, delimiter) > budget.limits().cells {
+        return Err(budget.over(Limit::Cells));
+    }
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -398,6 +441,9 @@ pub fn read_csv(file: &str, text: &str, budget: &mut ReadBudget) -> Result<Docum
         budget.charge_row()?;
         for field in record.iter() {
             budget.charge_cell(field.len())?;
+        }
+        for field in record.iter() {
+            budget.charge_lines(field.lines().count())?;
         }
         let cells: Vec<Cell> = record.iter().map(Cell::text).collect();
         // A blank row ends a table, as in a sheet.

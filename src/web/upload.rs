@@ -46,6 +46,27 @@ fn too_large(file: Option<String>, max: usize) -> Refused {
     )
 }
 
+/// What a part of a form costs of its limit beside its names and contents.
+const PART_COST: usize = 64;
+
+/// Room for a form's own bytes (part headers, boundaries, the text fields) beside its file.
+pub const FORM_OVERHEAD: usize = 1024 * 1024;
+
+/// The multipart form of `request`, its body held to `max` bytes of file and
+/// [`FORM_OVERHEAD`]: for a route without axum's body limit (`DefaultBodyLimit::disable()`),
+/// whose limit is the configured upload size. Past it reading the form fails (413).
+pub async fn limited_form<S: Send + Sync>(
+    request: axum::extract::Request,
+    state: &S,
+    max: usize,
+) -> Result<Multipart, axum::extract::multipart::MultipartRejection> {
+    use axum::extract::FromRequest;
+    let limit = max.saturating_add(FORM_OVERHEAD);
+    let request =
+        request.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+    Multipart::from_request(request, state).await
+}
+
 /// Reads a multipart form, refusing it (413) as soon as it passes `max` bytes of its fields'
 /// contents, or the route's body limit (`DefaultBodyLimit`) if that is smaller.
 pub async fn read(form: Multipart, max: usize) -> Result<Sent, Refused> {
@@ -82,6 +103,17 @@ async fn read_fields(mut form: Multipart, max: usize, drain: bool) -> (Sent, Opt
         };
         let name = field.name().unwrap_or_default().to_string();
         let file_name = field.file_name().map(str::to_string);
+        // A part's names count with its contents (a form of a million empty parts, or of one
+        // part named with megabytes, is as large as a file).
+        total = total
+            .saturating_add(name.len() + file_name.as_ref().map_or(0, String::len))
+            .saturating_add(PART_COST);
+        if total > max && refused.is_none() {
+            refused = Some(too_large(file_name.clone(), max));
+            if !drain {
+                return (sent, refused);
+            }
+        }
         let mut data = Vec::new();
         loop {
             match field.chunk().await {

@@ -5,6 +5,8 @@ use rust_xlsxwriter::Workbook;
 use std::io::Write;
 use zip::write::SimpleFileOptions;
 
+pub use crate::hostile_more::*;
+
 /// A hostile file: its name (the extension picks the reader) and bytes.
 pub struct Hostile {
     pub name: &'static str,
@@ -25,9 +27,9 @@ pub fn far_cells_xlsx(sheets: &[&str]) -> Vec<u8> {
     wb.save_to_buffer().expect("xlsx")
 }
 
-type Fill<'a> = Box<dyn Fn(&mut dyn Write) + 'a>;
+pub(crate) type Fill<'a> = Box<dyn Fn(&mut dyn Write) + 'a>;
 
-fn zip_of(entries: Vec<(&str, Fill<'_>)>) -> Vec<u8> {
+pub(crate) fn zip_of(entries: Vec<(&str, Fill<'_>)>) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default().compression_level(Some(9));
     for (name, fill) in entries {
@@ -37,7 +39,7 @@ fn zip_of(entries: Vec<(&str, Fill<'_>)>) -> Vec<u8> {
     w.finish().expect("zip").into_inner()
 }
 
-fn bytes(b: &'static [u8]) -> Fill<'static> {
+pub(crate) fn bytes(b: &'static [u8]) -> Fill<'static> {
     Box::new(move |w| w.write_all(b).expect("write"))
 }
 
@@ -51,7 +53,7 @@ fn xlsx_with(strings: Fill<'_>) -> Vec<u8> {
 }
 
 /// `n` times `piece`, written in chunks.
-fn repeat(out: &mut dyn Write, piece: &[u8], n: usize) {
+pub(crate) fn repeat(out: &mut dyn Write, piece: &[u8], n: usize) {
     let chunk: Vec<u8> = piece.repeat((1 << 16) / piece.len().max(1) + 1);
     let per_chunk = chunk.len() / piece.len();
     let mut left = n;
@@ -82,7 +84,7 @@ pub fn docx_table_bomb(mb: usize) -> Vec<u8> {
     ])
 }
 
-const XLSX_PARTS: [(&str, &[u8]); 4] = [
+pub(crate) const XLSX_PARTS: [(&str, &[u8]); 4] = [
     (
         "[Content_Types].xml",
         br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#,
@@ -243,7 +245,7 @@ pub fn pdf_of(objects: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// A stream object of `data` compressed with Flate.
-fn flate_stream(data: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
+pub(crate) fn flate_stream(data: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     for chunk in data {
         z.write_all(&chunk).expect("in memory");
@@ -260,7 +262,7 @@ fn flate_stream(data: impl IntoIterator<Item = Vec<u8>>) -> Vec<u8> {
 }
 
 /// A one-page PDF whose page content is `content` (compressed) with a Helvetica font.
-fn pdf_page(content: Vec<u8>) -> Vec<u8> {
+pub(crate) fn pdf_page(content: Vec<u8>) -> Vec<u8> {
     pdf_of(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
@@ -399,6 +401,66 @@ pub fn all() -> Vec<Hostile> {
         Hostile {
             name: "page-tree-loop.pdf",
             bytes: pdf_page_tree_loop(),
+        },
+        Hostile {
+            name: "to-unicode-wide-range.pdf",
+            bytes: pdf_to_unicode_wide_range(),
+        },
+        Hostile {
+            name: "to-unicode-1gib.pdf",
+            bytes: pdf_to_unicode_bomb(1024),
+        },
+        Hostile {
+            name: "cid-widths-again.pdf",
+            bytes: pdf_cid_widths_again(100_000),
+        },
+        Hostile {
+            name: "form-painting-itself.pdf",
+            bytes: pdf_form_painting_itself(500_000),
+        },
+        Hostile {
+            name: "array-of-zeros.pdf",
+            bytes: pdf_array_of_zeros(2_000_000),
+        },
+        Hostile {
+            name: "xref-at-one-array.pdf",
+            bytes: pdf_xref_entries_at_one_array(300_000, 500_000),
+        },
+        Hostile {
+            name: "object-stream-at-one-array.pdf",
+            bytes: pdf_object_stream_at_one_array(100_000, 10_000),
+        },
+        Hostile {
+            name: "breaks-90mb.docx",
+            bytes: docx_breaks(90),
+        },
+        Hostile {
+            name: "numbering-bomb.docx",
+            bytes: docx_numbering_bomb(100_000),
+        },
+        Hostile {
+            name: "wide-spans.docx",
+            bytes: docx_wide_spans(240_000),
+        },
+        Hostile {
+            name: "long-cell-90mb.xlsx",
+            bytes: xlsx_long_cell(90),
+        },
+        Hostile {
+            name: "cell-paragraphs.ods",
+            bytes: ods_cell_of_paragraphs(5_000_000),
+        },
+        Hostile {
+            name: "wide-record.csv",
+            bytes: csv_wide_record(10_000_000),
+        },
+        Hostile {
+            name: "many-attributes.html",
+            bytes: html_many_attributes(1_000_000),
+        },
+        Hostile {
+            name: "many-cells.html",
+            bytes: html_many_cells(5_000_000),
         },
     ]
 }

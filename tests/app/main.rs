@@ -21,6 +21,8 @@ mod evidence_form;
 mod helpers;
 mod hostile;
 mod hostile_files;
+mod hostile_more;
+mod hostile_readers;
 mod import_access;
 mod import_formats;
 mod import_fuzz;

@@ -19,6 +19,9 @@ use styles::Styles;
 /// The largest styles or numbering part read whole (the document itself is streamed).
 const MAX_PART_BYTES: usize = 16 * 1024 * 1024;
 
+/// The widest a cell may span: Word's grid has at most 63 columns; HTML allows 1,000.
+const MAX_GRID_SPAN: u32 = 1000;
+
 /// Reads `word/document.xml` as a stream through the budget's counter: its unpacked size is
 /// never trusted and never held whole.
 pub fn read_docx<R: Read + Seek>(
@@ -99,7 +102,11 @@ impl Para {
         if self.lines.is_empty() {
             self.lines.push(String::new());
         }
-        self.lines.push(String::new());
+        // Empty lines are dropped when the paragraph ends: breaks in a row make one (a
+        // paragraph of a million `<w:br/>` held a million empty lines).
+        if self.lines.last().is_some_and(|l| !l.is_empty()) {
+            self.lines.push(String::new());
+        }
     }
 }
 
@@ -276,13 +283,16 @@ fn parse_document<B: BufRead>(
                                 &mut tables,
                                 &mut blocks,
                                 &mut paragraph_no,
-                            );
+                            )
+                            .charge(budget)?;
                         }
                     }
                     "tc" => {
                         if let Some(t) = tables.last_mut()
                             && let (Some(row), Some(cell)) = (t.row.as_mut(), t.cell.take())
                         {
+                            // A wide cell costs its grid columns (laid out as cells later).
+                            budget.charge_cells(u64::from(cell.col_span) - 1)?;
                             row.cells.push(cell);
                         }
                     }
@@ -396,7 +406,8 @@ fn empty_element(e: &BytesStart, mut para: Option<&mut Para>, tables: &mut [Open
                 c.col_span = attr(e, "val")
                     .and_then(|v| v.parse().ok())
                     .filter(|&n| n >= 1)
-                    .unwrap_or(1);
+                    .unwrap_or(1)
+                    .min(MAX_GRID_SPAN);
             }
         }
         "vMerge" => {
@@ -410,6 +421,17 @@ fn empty_element(e: &BytesStart, mut para: Option<&mut Para>, tables: &mut [Open
     0
 }
 
+/// Text a paragraph added beyond what was charged as it was read (its list marker).
+#[must_use]
+struct Added(usize);
+
+impl Added {
+    fn charge(self, budget: &mut ReadBudget) -> Result<(), ReadFailure> {
+        budget.charge_text(self.0)?;
+        Ok(())
+    }
+}
+
 fn finish_paragraph(
     p: Para,
     styles: &Styles,
@@ -417,7 +439,8 @@ fn finish_paragraph(
     tables: &mut [OpenTable],
     blocks: &mut Vec<Block>,
     paragraph_no: &mut usize,
-) {
+) -> Added {
+    let mut added = 0;
     let mut lines: Vec<String> = p.lines.iter().map(|l| collapse(l)).collect();
     // The paragraph's own numbering, else its style's; numId 0 means "no numbering" in Word.
     let num = p.num.clone().or_else(|| {
@@ -430,6 +453,7 @@ fn finish_paragraph(
     if let Some((num_id, level)) = num.as_ref().filter(|(id, _)| !id.is_empty() && id != "0")
         && let Some(marker) = numbering.next_marker(num_id, *level)
     {
+        added = marker.len() + 1;
         match lines.iter_mut().find(|l| !l.is_empty()) {
             Some(first) => *first = format!("{marker} {first}"),
             None if marker != "•" => lines = vec![marker],
@@ -437,13 +461,14 @@ fn finish_paragraph(
         }
     }
     lines.retain(|l| !l.is_empty());
+    added += lines.len() * super::budget::LINE_COST;
     // Inside a table the paragraph becomes lines of the outermost open cell.
     if let Some(cell) = tables.iter_mut().find_map(|t| t.cell.as_mut()) {
         cell.lines.extend(lines);
-        return;
+        return Added(added);
     }
     if lines.is_empty() {
-        return;
+        return Added(added);
     }
     *paragraph_no += 1;
     let at = Location::line(*paragraph_no);
@@ -461,6 +486,7 @@ fn finish_paragraph(
         }),
         None => blocks.push(Block::Paragraph { text, at }),
     }
+    Added(added)
 }
 
 #[cfg(test)]

@@ -6,6 +6,10 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 use std::collections::HashMap;
 
+/// The longest level text (`%1.`, `%1.%2)`) read: Word allows far fewer characters; a marker
+/// is made of it for every numbered paragraph.
+const MAX_LEVEL_TEXT: usize = 32;
+
 /// Numbering definitions, enough to render list numbers ("1.", "2.3.", "а)", "•").
 ///
 /// As in Word, the lists (`w:num`) that share a definition (`w:abstractNum`) share its
@@ -19,8 +23,9 @@ pub(super) struct Numbering {
     levels: HashMap<(String, u8), Level>,
     /// (numId, level) → the number the level restarts from when that list first uses it.
     overrides: HashMap<(String, u8), u32>,
-    /// (abstractNumId, level) → the last number given.
-    counters: HashMap<(String, u8), u32>,
+    /// abstractNumId → the last number given at each level (0: not counted yet). A new item
+    /// cuts the levels below it off, so one item costs its own level, not every list's.
+    counters: HashMap<String, Vec<u32>>,
 }
 
 #[derive(Clone, Default)]
@@ -51,7 +56,12 @@ impl Numbering {
                         };
                     }
                     "numFmt" => level.format = attr(&e, "val").unwrap_or_default(),
-                    "lvlText" => level.text = attr(&e, "val").unwrap_or_default(),
+                    // Word writes a few characters here; a longer text is no simple marker.
+                    "lvlText" => {
+                        level.text = attr(&e, "val")
+                            .filter(|t| t.chars().count() <= MAX_LEVEL_TEXT)
+                            .unwrap_or_default()
+                    }
                     "start" => {
                         level.start = attr(&e, "val").and_then(|v| v.parse().ok()).unwrap_or(1)
                     }
@@ -101,19 +111,23 @@ impl Numbering {
     pub(super) fn next_marker(&mut self, num_id: &str, level: u8) -> Option<String> {
         let abs = self.nums.get(num_id)?.clone();
         let first = self.start_of(&abs, level);
-        // A list restarting the level: once, when it first numbers at that level.
-        if let Some(restart) = self.overrides.remove(&(num_id.to_string(), level)) {
-            self.counters
-                .insert((abs.clone(), level), restart.saturating_sub(1));
+        let restart = self.overrides.remove(&(num_id.to_string(), level));
+        let counters = self.counters.entry(abs.clone()).or_default();
+        let at = usize::from(level);
+        if counters.len() <= at {
+            counters.resize(at + 1, 0);
         }
-        let counter = self
-            .counters
-            .entry((abs.clone(), level))
-            .or_insert(first.saturating_sub(1));
-        *counter = counter.saturating_add(1);
-        let value = *counter;
+        // A list restarting the level: once, when it first numbers at that level.
+        if let Some(restart) = restart {
+            counters[at] = restart.saturating_sub(1);
+        } else if counters[at] == 0 {
+            counters[at] = first.saturating_sub(1);
+        }
+        counters[at] = counters[at].saturating_add(1);
+        let value = counters[at];
         // A new item restarts the levels below it.
-        self.counters.retain(|(id, l), _| *id != abs || *l <= level);
+        counters.truncate(at + 1);
+        let counters = counters.clone();
         let Level { format, text, .. } = self.levels.get(&(abs.clone(), level))?.clone();
         if format == "bullet" {
             return Some("•".to_string());
@@ -133,7 +147,7 @@ impl Numbering {
             let v = if l == level {
                 value
             } else {
-                let above = self.counters.get(&(abs.clone(), l)).copied();
+                let above = counters.get(usize::from(l)).copied().filter(|&v| v > 0);
                 above.unwrap_or_else(|| self.start_of(&abs, l))
             };
             let lfmt = &self.levels.get(&(abs.clone(), l))?.format;

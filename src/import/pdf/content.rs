@@ -8,6 +8,7 @@ use crate::import::ImportError;
 use crate::import::budget::ReadBudget;
 use lopdf::{Dictionary, Object, ObjectId};
 use std::collections::HashMap;
+use std::rc::Rc;
 
 pub(super) type Matrix = [f64; 6];
 pub(super) const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
@@ -48,6 +49,17 @@ pub(super) struct Reader<'a, 'b> {
     pub(super) glyphs: usize,
     /// Ruling segments kept so far in the whole file (at most [`SEGMENTS`]).
     pub(super) segments: usize,
+    /// Code entries of the ToUnicode maps read so far (at most
+    /// [`super::font::TO_UNICODE_CODES`]).
+    pub(super) to_unicode_codes: u64,
+    /// Forms unpacked so far, by their stream: a form painted again (or painting itself) is
+    /// unpacked, and charged to the budget, once.
+    pub(super) forms: HashMap<usize, Rc<Vec<u8>>>,
+    /// Bytes of content interpreted so far in the whole file, forms each time they are
+    /// painted (at most [`INTERPRETED`]).
+    pub(super) interpreted: usize,
+    /// Content operators interpreted so far in the whole file.
+    pub(super) operators: usize,
 }
 
 /// The most one content stream of a page may unpack to (a page of a plan has well under a
@@ -57,6 +69,15 @@ const PAGE_STREAM: usize = 16 << 20;
 /// The most ruling segments kept from a file (32 bytes each), and in one unpainted path.
 const SEGMENTS: usize = 1_000_000;
 const PATH_SEGMENTS: usize = 100_000;
+
+/// The most bytes of content the reader interprets for one file, forms counted each time they
+/// are painted: a form of a few MB painted on every page, or painting itself at every level of
+/// nesting, would otherwise be read again and again (a plan's pages have well under a MB each).
+pub(super) const INTERPRETED: usize = 128 << 20;
+
+/// The deepest forms may paint forms (each level holds a piece of its content decoded, some
+/// MB; real files nest a few levels).
+const FORM_DEPTH: usize = 24;
 
 #[derive(Clone)]
 struct State {
@@ -157,6 +178,9 @@ impl<'a> Reader<'a, '_> {
                 content.push(b'\n');
             }
         }
+        if !self.interpret(content.len(), number) {
+            return Err("съдържанието на страниците е твърде голямо".into());
+        }
         let resources = self.resources(page_dict);
         let mut ops = 0usize;
         let base: Matrix = [1.0, 0.0, 0.0, 1.0, -media[0], -media[1]];
@@ -232,6 +256,14 @@ impl<'a> Reader<'a, '_> {
         for op in super::pieces::Operations::new(content) {
             let op = op?;
             *ops += 1;
+            self.operators += 1;
+            if self.operators > self.limits.file_operators {
+                let detail = format!(
+                    "PDF файлът има повече от {} операции",
+                    crate::import::budget::group_thousands(self.limits.file_operators as u64)
+                );
+                return Err(self.refuse("целият файл".into(), detail));
+            }
             if *ops > self.limits.operators {
                 let at = format!("страница {}", page.number);
                 let detail = format!(
@@ -265,6 +297,9 @@ impl<'a> Reader<'a, '_> {
                         .first()
                         .and_then(|o| o.as_name().ok())
                         .and_then(|name| self.font_for(resources, name));
+                    if self.over.is_some() {
+                        return Err("шрифтовете на страницата са твърде големи".into());
+                    }
                 }
                 "Tc" => gs.char_spacing = n(0),
                 "Tw" => gs.word_spacing = n(0),
@@ -390,6 +425,11 @@ impl<'a> Reader<'a, '_> {
         match stream.dict.get(b"Subtype").and_then(Object::as_name) {
             Ok(b"Image") => page.images += 1,
             Ok(b"Form") => {
+                if depth + 1 > FORM_DEPTH {
+                    let detail =
+                        format!("формите на страницата са вложени повече от {FORM_DEPTH} нива");
+                    return Err(self.refuse(format!("страница {}", page.number), detail));
+                }
                 if let Err(e) = self.budget.check_depth(depth + 1) {
                     self.over = Some(e);
                     return Err("формите са вложени твърде дълбоко".into());
@@ -409,9 +449,10 @@ impl<'a> Reader<'a, '_> {
                     .ok()
                     .and_then(|r| self.dict(r))
                     .or(resources);
-                let data = stream
-                    .get_plain_content_with_limit(self.stream_bytes)
-                    .unwrap_or_else(|_| stream.content.clone());
+                let data = self.form_content(stream)?;
+                if !self.interpret(data.len(), page.number) {
+                    return Err("формите на страницата са твърде големи".into());
+                }
                 self.run(&data, inner, mul(&matrix, &gs.ctm), page, ops, depth + 1)?;
             }
             _ => {}
@@ -478,6 +519,62 @@ impl<'a> Reader<'a, '_> {
 }
 
 impl Reader<'_, '_> {
+    /// The unpacked content of a form, unpacked (within [`PAGE_STREAM`] and the budget) the
+    /// first time it is painted.
+    fn form_content(&mut self, stream: &lopdf::Stream) -> Result<Rc<Vec<u8>>, String> {
+        let key = stream as *const lopdf::Stream as usize;
+        if let Some(data) = self.forms.get(&key) {
+            return Ok(Rc::clone(data));
+        }
+        let data = match stream.get_plain_content_with_limit(self.stream_bytes.min(PAGE_STREAM)) {
+            Ok(data) => data,
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
+                let detail = format!(
+                    "форма на страницата се разопакова до повече от {} MB",
+                    PAGE_STREAM >> 20
+                );
+                return Err(self.refuse("форма".into(), detail));
+            }
+            // A filter lopdf does not know: the bytes as they are.
+            Err(_) => stream.content.clone(),
+        };
+        if !self.charge_unpacked(data.len()) {
+            return Err("съдържанието на формите е твърде голямо".into());
+        }
+        let data = Rc::new(data);
+        self.forms.insert(key, Rc::clone(&data));
+        Ok(data)
+    }
+
+    /// Charges `n` unpacked bytes to the budget; `false` (and `self.over` set) past its limit.
+    pub(super) fn charge_unpacked(&mut self, n: usize) -> bool {
+        match self.budget.charge_unpacked(n) {
+            Ok(()) => true,
+            Err(e) => {
+                self.over = Some(e);
+                false
+            }
+        }
+    }
+
+    /// Counts `n` bytes of content about to be interpreted on page `number`; `false` (and
+    /// `self.over` set) past [`INTERPRETED`].
+    fn interpret(&mut self, n: usize, number: usize) -> bool {
+        self.interpreted = self.interpreted.saturating_add(n);
+        if self.interpreted <= INTERPRETED {
+            return true;
+        }
+        let detail = format!(
+            "PDF файлът рисува повече от {} MB съдържание (форми, повтаряни на всяка страница \
+             или в себе си, се броят всеки път)",
+            INTERPRETED >> 20
+        );
+        self.refuse(format!("страница {number}"), detail);
+        false
+    }
+
     /// A limit of [`PdfLimits`] reached: the file is refused as too large (not as damaged),
     /// saying where and which limit.
     fn refuse(&mut self, at: String, detail: String) -> String {

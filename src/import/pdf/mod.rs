@@ -20,6 +20,7 @@ mod continued;
 mod font;
 mod function_words;
 mod grid;
+mod guard;
 mod layout;
 pub mod layout_text;
 mod lexicon;
@@ -43,6 +44,9 @@ pub struct PdfLimits {
     pub pages: usize,
     /// Content operators on one page (forms included).
     pub operators: usize,
+    /// Content operators of the whole file (a form of a million operators painted on every
+    /// page kept the reader busy for minutes).
+    pub file_operators: usize,
     /// Glyphs of text in the whole file (each is kept with its place until the layout is
     /// built: about 80 bytes; a dense page has 3,000-6,000).
     pub glyphs: usize,
@@ -53,6 +57,7 @@ impl Default for PdfLimits {
         PdfLimits {
             pages: 2_000,
             operators: 2_000_000,
+            file_operators: 5_000_000,
             glyphs: 750_000,
         }
     }
@@ -232,11 +237,21 @@ fn read_all_pages(
         max_decompressed_size: Some(stream_bytes),
         ..lopdf::LoadOptions::default()
     };
-    let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
-        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ImportError::Encrypted {
+    let doc = guard::load(bytes, options).map_err(|e| match e {
+        Ok(guard::Stopped::TooManyObjects) => ImportError::Invalid {
             file: file.to_string(),
+            at: "целият файл".into(),
+            detail: format!(
+                "PDF файлът има повече от {} обекта; най-много толкова се четат",
+                super::budget::group_thousands(guard::MAX_OBJECTS as u64)
+            ),
         },
-        e => corrupt(format!("PDF файлът не може да бъде прочетен ({e})")),
+        Err(lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword) => {
+            ImportError::Encrypted {
+                file: file.to_string(),
+            }
+        }
+        Err(e) => corrupt(format!("PDF файлът не може да бъде прочетен ({e})")),
     })?;
     if doc.is_encrypted() && doc.encryption_state.is_none() {
         return Err(ImportError::Encrypted {
@@ -267,6 +282,10 @@ fn read_all_pages(
         over: None,
         glyphs: 0,
         segments: 0,
+        to_unicode_codes: 0,
+        forms: HashMap::new(),
+        interpreted: 0,
+        operators: 0,
     };
     let mut pages = Vec::with_capacity(page_ids.len());
     for (n, (_, id)) in page_ids.iter().enumerate() {

@@ -50,7 +50,15 @@ impl Iterator for Operations<'_> {
             let (piece, rest) = self.rest.split_at(end);
             self.rest = rest;
             match Content::decode(piece) {
-                Ok(c) => self.current = c.operations.into_iter(),
+                // lopdf leaves room for four operands on every operation (480 bytes): what
+                // waits of a piece while a form is painted is held at every level of nesting.
+                Ok(c) => {
+                    let mut ops = c.operations;
+                    for op in &mut ops {
+                        op.operands.shrink_to_fit();
+                    }
+                    self.current = ops.into_iter();
+                }
                 Err(e) => {
                     self.rest = &[];
                     return Some(Err(format!("съдържанието на страницата е повредено ({e})")));
