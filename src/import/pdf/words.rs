@@ -342,6 +342,18 @@ impl Vocabulary {
         {
             return one;
         }
+        // A piece of three letters or more that is no word, of the document or of the list,
+        // but ends words the document writes whole ("чество": "качество") is a word's end.
+        if standing.is_none()
+            && !self.known(&b_bare)
+            && !self
+                .lexicon
+                .and_then(|list| list())
+                .is_some_and(|list| list.contains(&b_bare))
+            && self.ends_words(&b_bare)
+        {
+            return true;
+        }
         match standing {
             Some(_) if apart() => false,
             Some(Standing::EndsText) => self.spelled_as_one(a, &b.text),

@@ -389,3 +389,31 @@ fn a_line_opened_by_a_slash_goes_on_the_word_broken_before_it() {
     let next = line(86.0, 0.0, "/ МКБППМН", false);
     assert!(words.broken(&p, &next, &[], "Казанлък", (0.0, 50.0), p.x1));
 }
+
+#[test]
+fn a_piece_that_is_no_word_but_ends_words_the_document_writes_is_the_end_of_a_word() {
+    fn list() -> Option<&'static crate::import::pdf::lexicon::Lexicon> {
+        static LIST: std::sync::OnceLock<crate::import::pdf::lexicon::Lexicon> =
+            std::sync::OnceLock::new();
+        Some(LIST.get_or_init(|| {
+            crate::import::pdf::lexicon::Lexicon::of("предприема\nкачество\nсред\nи\n")
+        }))
+    }
+    // The list lacks the whole; "чество" is no word but ends "качество" and "сътрудничество".
+    // "предприема" is written whole often and begins no longer word: the spelling alone
+    // reads the two pieces as two words.
+    let mut words = vocabulary(&[
+        "качество и сътрудничество",
+        "предприема мерки сред",
+        "предприема предприема предприема предприема",
+    ]);
+    words.lexicon = Some(list);
+    let p = line(100.0, 0.0, "предприема", false);
+    let next = line(86.0, 0.0, "чество сред", true);
+    assert!(words.ends_words("чество"));
+    assert!(!words.ends_words("мерки"));
+    assert!(words.broken(&p, &next, &[], "предприема", (0.0, 61.0), p.x1));
+    // A piece that is a word of the list stays the word it is.
+    let next = line(86.0, 0.0, "сред младите", true);
+    assert!(!words.broken(&p, &next, &[], "предприема", (0.0, 61.0), p.x1));
+}
