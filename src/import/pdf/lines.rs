@@ -210,7 +210,14 @@ pub(crate) fn reflow(
             (Some(p), Some(before)) => {
                 p.y - line.y > 0.0
                     && !paragraph_gap(p, line)
-                    && words.broken(p, line, lines.get(i + 1), before, (left, filled_to), end(p))
+                    && words.broken(
+                        p,
+                        line,
+                        lines.get(i + 1..).unwrap_or(&[]),
+                        before,
+                        (left, filled_to),
+                        end(p),
+                    )
             }
             _ => false,
         };

@@ -27,6 +27,7 @@ mod lexicon;
 mod lines;
 pub mod ocr;
 mod pieces;
+mod runs;
 mod spelling;
 mod unruled;
 mod vocabulary;

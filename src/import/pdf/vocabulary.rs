@@ -330,6 +330,18 @@ impl Vocabulary {
         self.words.get(&bare(word)).copied().unwrap_or(0)
     }
 
+    /// Whether `piece` (lowercase letters, three or more) ends a word written whole at least two
+    /// letters longer than it.
+    pub(super) fn ends_words(&self, piece: &str) -> bool {
+        let n = piece.chars().count();
+        n >= 3
+            && piece.chars().all(char::is_alphabetic)
+            && self
+                .words
+                .keys()
+                .any(|w| w.ends_with(piece) && w.chars().count() >= n + 2)
+    }
+
     /// How often words written whole end with `piece` (0 for a piece longer than [`ENDING`]).
     pub(super) fn ending(&self, piece: &str) -> u32 {
         self.endings.get(&bare(piece)).copied().unwrap_or(0)

@@ -6,6 +6,7 @@
 
 use super::function_words;
 use super::lines::TextLine;
+use super::runs;
 use super::vocabulary::{Vocabulary, bare};
 
 /// How a piece at the end of a line and the one starting the next may be one word.
@@ -154,7 +155,7 @@ impl Vocabulary {
         &self,
         p: &TextLine,
         next: &TextLine,
-        after: Option<&TextLine>,
+        after: &[TextLine],
         before: &str,
         (left, filled_to): (f64, f64),
         end: f64,
@@ -211,7 +212,7 @@ impl Vocabulary {
             && !(next.words.len() == 1
                 && self.spaces_kept
                 && !next.trailing_space
-                && after.is_some_and(|n| !n.after_break))
+                && after.first().is_some_and(|n| !n.after_break))
         {
             return false;
         }
@@ -224,14 +225,14 @@ impl Vocabulary {
         let aligned_left = p.x0 - left <= 1.0;
         if self.spaces_kept && aligned_left && self.space_fits(end, p.size, filled_to) {
             // The whole word, when the piece after the break ends on its line.
-            let b_ends = next.words.len() > 1 || after.is_none() || next.trailing_space;
+            let b_ends = next.words.len() > 1 || after.is_empty() || next.trailing_space;
             if kind == Kind::Letters && b_ends {
                 self.saw_broken(&format!("{}{}", last_part(a), b.text));
             }
             return true;
         }
         // The piece on the next line may be broken again ("институц" + "ии").
-        let b_whole = match after {
+        let b_whole = match after.first() {
             Some(n) if next.words.len() == 1 && !self.known(&b.text) => n
                 .words
                 .first()
@@ -240,17 +241,70 @@ impl Vocabulary {
                 .unwrap_or_else(|| b.text.clone()),
             _ => b.text.clone(),
         };
+        // The pieces on the lines after, each alone on its line and filling it, may go on the
+        // same word: together they spell a word the document writes whole ("Тек" + "у" +
+        // "щ"), or the digits of a group of thousands ("15" + "00" + "0").
+        let run = runs::run(next, after, avail, self.spaces_kept);
+        if matches!(kind, Kind::Letters | Kind::Capitals)
+            && let Some(one) = self.run_reads(last_part(a), &run)
+        {
+            return one;
+        }
         match kind {
-            Kind::Digits => !thousands(a, &b.text) || self.known(&format!("{a}{}", b.text)),
+            Kind::Digits => {
+                // In a column one digit wide every number stands digit by digit: its groups
+                // cannot be told there, and a number is read whole (a year).
+                let group = if a.chars().count() > 1 || b.text.chars().count() > 1 {
+                    runs::digits(&run)
+                } else {
+                    b.text.clone()
+                };
+                !thousands(a, &group) || self.known(&format!("{a}{group}"))
+            }
             Kind::Punctuation => true,
-            // A slash glued to a word on a full line: as the document writes its slashes,
+            // No writer breaks a line before a slash, even at a space (Unicode line breaking,
+            // LB13): a line opened by one goes on the word before, broken where it ran out of
+            // room. A slash glued to a word on a full line: as the document writes its slashes,
             // unless it writes these two words apart elsewhere.
             Kind::Slash { glued } => {
-                glued && self.slashes_glued() && !self.slash_spaced(a, &b.text)
+                b.text.starts_with('/')
+                    || (glued && self.slashes_glued() && !self.slash_spaced(a, &b.text))
             }
-            Kind::Letters => self.letters_join(a, b, next, after, &b_whole),
+            Kind::Letters => self.letters_join(a, b, next, after.first(), &b_whole),
             Kind::Capitals => self.joins(a, &b.text, &b_whole),
         }
+    }
+
+    /// What the pieces of a run after a break spell ([`runs`]): one word with `a` when `a` and
+    /// two or more of them spell a word the document writes whole, or, where it writes none of
+    /// them, a word of the language's list; two when `a` is a word and two or more pieces
+    /// alone spell a word the document writes whole ("по" + "пр" + "ое" + "кт").
+    pub(super) fn run_reads(&self, a: &str, run: &[&str]) -> Option<bool> {
+        if run.len() < 2 {
+            return None;
+        }
+        let with_a = runs::spelled(a, run);
+        if with_a.iter().any(|w| self.known(w)) {
+            return Some(true);
+        }
+        let mut alone = run[0].to_string();
+        let b_word = run[1..].iter().any(|piece| {
+            alone.push_str(piece);
+            self.known(&alone)
+        });
+        let a_word = self.known(a)
+            || self
+                .lexicon
+                .and_then(|list| list())
+                .is_some_and(|list| list.contains(&bare(a)));
+        if a_word && b_word {
+            return Some(false);
+        }
+        let list = self.lexicon.and_then(|list| list())?;
+        with_a
+            .iter()
+            .any(|w| list.contains(&bare(w)))
+            .then_some(true)
     }
 
     /// Whether the letters `a` and `b` (the first word of line `next`) are one word. A piece
@@ -287,6 +341,18 @@ impl Vocabulary {
                 list.reads(&a_bare, &b_bare, function_words::is_function_word(&b_bare))
         {
             return one;
+        }
+        // A piece of three letters or more that is no word, of the document or of the list,
+        // but ends words the document writes whole ("чество": "качество") is a word's end.
+        if standing.is_none()
+            && !self.known(&b_bare)
+            && !self
+                .lexicon
+                .and_then(|list| list())
+                .is_some_and(|list| list.contains(&b_bare))
+            && self.ends_words(&b_bare)
+        {
+            return true;
         }
         match standing {
             Some(_) if apart() => false,

@@ -54,7 +54,7 @@ fn without_kept_spaces_the_last_word_of_a_cell_is_written_whole() {
     assert!(!words.known("кампании"));
     let p = line(100.0, 0.0, "Общопрактикуващи", false);
     let next = line(86.0, 0.0, "лекари здравни", false);
-    assert!(!words.broken(&p, &next, None, "Общопрактикуващи", (0.0, 100.0), p.x1));
+    assert!(!words.broken(&p, &next, &[], "Общопрактикуващи", (0.0, 100.0), p.x1));
 }
 
 #[test]
@@ -63,7 +63,7 @@ fn a_line_with_room_for_the_space_a_writer_keeps_ends_inside_a_word() {
     // "задължите" ends at 54 of a 58-wide cell: a space (3) would have fitted.
     let p = line(100.0, 0.0, "задължите", false);
     let next = line(86.0, 0.0, "лна възраст", true);
-    assert!(words.broken(&p, &next, None, "задължите", (0.0, 58.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "задължите", (0.0, 58.0), p.x1));
 }
 
 #[test]
@@ -72,7 +72,7 @@ fn a_full_line_before_a_word_the_document_writes_whole_is_two_words() {
     // "механизма" fills the cell: no room for a space, so only the words can tell.
     let p = line(100.0, 0.0, "механизма", false);
     let next = line(86.0, 0.0, "за обхват", true);
-    assert!(!words.broken(&p, &next, None, "механизма", (0.0, 55.0), p.x1));
+    assert!(!words.broken(&p, &next, &[], "механизма", (0.0, 55.0), p.x1));
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn a_piece_written_more_often_as_an_ending_than_as_a_word_is_joined() {
         vocabulary(&["учениците родителите дейностите институциите те партньорите от общината"]);
     let p = line(100.0, 0.0, "отговорни", false);
     let next = line(86.0, 0.0, "те институции", true);
-    assert!(words.broken(&p, &next, None, "отговорни", (0.0, 55.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "отговорни", (0.0, 55.0), p.x1));
 }
 
 /// The document's words for the spelling tests: adjectives ending in "-ална" and "-ни",
@@ -102,7 +102,7 @@ fn a_piece_ending_inside_the_documents_words_joins_a_common_word_after_it() {
     let words = spelled();
     let p = line(100.0, 0.0, "гимназиал", false);
     let next = line(86.0, 0.0, "на подготовка", true);
-    assert!(words.broken(&p, &next, None, "гимназиал", (0.0, 55.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "гимназиал", (0.0, 55.0), p.x1));
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn a_word_the_document_writes_whole_before_a_word_it_never_shows_stays_apart() {
     let words = spelled();
     let p = line(100.0, 0.0, "проведени", false);
     let next = line(86.0, 0.0, "занимания с", true);
-    assert!(!words.broken(&p, &next, None, "проведени", (0.0, 55.0), p.x1));
+    assert!(!words.broken(&p, &next, &[], "проведени", (0.0, 55.0), p.x1));
 }
 
 #[test]
@@ -123,7 +123,7 @@ fn two_words_the_document_writes_one_after_the_other_stay_apart_at_a_full_line()
     let p = line(100.0, 0.0, "назначаване", false);
     let next = line(86.0, 0.0, "на медиатори", true);
     let cell = (0.0, 67.0);
-    assert!(spelled().broken(&p, &next, None, "назначаване", cell, p.x1));
+    assert!(spelled().broken(&p, &next, &[], "назначаване", cell, p.x1));
     let lines: Vec<TextLine> = [
         "социална национална регионална специална професионална нормална",
         "медиатори директори оператори сектори проведени обучени",
@@ -140,7 +140,7 @@ fn two_words_the_document_writes_one_after_the_other_stay_apart_at_a_full_line()
     ];
     let words = Vocabulary::of(&[], [lines.as_slice(), cell_text.as_slice()].into_iter());
     assert!(!words.known("назначаване"));
-    assert!(!words.broken(&p, &next, None, "назначаване", cell, p.x1));
+    assert!(!words.broken(&p, &next, &[], "назначаване", cell, p.x1));
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn a_word_shown_broken_for_sure_is_learnt_as_a_word_of_the_document() {
     // The writer keeps wrap spaces and "Републик" leaves room for one: broken for sure.
     let p = line(100.0, 0.0, "Републик", false);
     let next = line(86.0, 0.0, "ански бюджет", true);
-    assert!(words.broken(&p, &next, None, "Републик", (0.0, 53.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "Републик", (0.0, 53.0), p.x1));
     words.learn();
     assert!(words.known("републикански"));
 }
@@ -210,9 +210,9 @@ fn a_number_broken_in_a_narrow_cell_is_joined_and_a_new_paragraph_is_not() {
     let words = vocabulary(&["срок на изпълнение"]);
     let p = line(100.0, 0.0, "202", false);
     let next = line(86.0, 0.0, "3 г.", true);
-    assert!(words.broken(&p, &next, None, "2021-202", (0.0, 20.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "2021-202", (0.0, 20.0), p.x1));
     let wide = (0.0, 60.0);
-    assert!(!words.broken(&p, &next, None, "2021-202", wide, p.x1));
+    assert!(!words.broken(&p, &next, &[], "2021-202", wide, p.x1));
 }
 
 #[test]
@@ -223,11 +223,11 @@ fn a_full_line_ending_in_a_slash_glued_to_a_word_joins_as_the_document_writes_sl
     let p = line(100.0, 0.0, "родители/", false);
     let next = line(86.0, 0.0, "учители в", true);
     let cell = (0.0, 55.0);
-    assert!(glued.broken(&p, &next, None, "родители/", cell, p.x1));
-    assert!(!spaced.broken(&p, &next, None, "родители/", cell, p.x1));
+    assert!(glued.broken(&p, &next, &[], "родители/", cell, p.x1));
+    assert!(!spaced.broken(&p, &next, &[], "родители/", cell, p.x1));
     // A slash standing alone may have had a space after it.
     let alone = line(100.0, 0.0, "/", false);
-    assert!(!glued.broken(&alone, &next, None, "деца /", (0.0, 7.0), alone.x1));
+    assert!(!glued.broken(&alone, &next, &[], "деца /", (0.0, 7.0), alone.x1));
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn a_closing_quote_followed_by_a_full_stop_goes_on_the_word_before() {
     let words = vocabulary(&["срок на изпълнение"]);
     let p = line(100.0, 0.0, "включване", false);
     let next = line(86.0, 0.0, "“.", true);
-    assert!(words.broken(&p, &next, None, "включване", (0.0, 55.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "включване", (0.0, 55.0), p.x1));
 }
 
 #[test]
@@ -244,7 +244,7 @@ fn a_conjunction_after_a_word_the_document_writes_whole_stays_a_word() {
     let words = spelled();
     let p = line(100.0, 0.0, "медиатори", false);
     let next = line(86.0, 0.0, "и родители", true);
-    assert!(!words.broken(&p, &next, None, "медиатори", (0.0, 55.0), p.x1));
+    assert!(!words.broken(&p, &next, &[], "медиатори", (0.0, 55.0), p.x1));
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn a_preposition_followed_by_punctuation_ends_the_word_broken_before_it() {
     let words = spelled();
     let p = line(100.0, 0.0, "туберкуло", false);
     let next = line(86.0, 0.0, "за; ваксини", true);
-    assert!(words.broken(&p, &next, None, "туберкуло", (0.0, 55.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "туберкуло", (0.0, 55.0), p.x1));
 }
 
 #[test]
@@ -263,9 +263,9 @@ fn a_preposition_ending_a_cell_joins_only_where_the_spelling_reads_one_word() {
     let words = spelled();
     let next = line(86.0, 0.0, "на", true);
     let p = line(100.0, 0.0, "гимназиал", false);
-    assert!(words.broken(&p, &next, None, "гимназиал", (0.0, 55.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "гимназиал", (0.0, 55.0), p.x1));
     let p = line(100.0, 0.0, "медиатори", false);
-    assert!(!words.broken(&p, &next, None, "медиатори", (0.0, 55.0), p.x1));
+    assert!(!words.broken(&p, &next, &[], "медиатори", (0.0, 55.0), p.x1));
 }
 
 #[test]
@@ -284,10 +284,10 @@ fn where_the_document_is_silent_the_language_word_list_joins_or_keeps_apart() {
     words.lexicon = Some(list);
     let p = line(100.0, 0.0, "предприема", false);
     let next = line(86.0, 0.0, "чество в", true);
-    assert!(words.broken(&p, &next, None, "предприема", (0.0, 61.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "предприема", (0.0, 61.0), p.x1));
     let p = line(100.0, 0.0, "регистър", false);
     let next = line(86.0, 0.0, "и данни", true);
-    assert!(!words.broken(&p, &next, None, "регистър", (0.0, 49.0), p.x1));
+    assert!(!words.broken(&p, &next, &[], "регистър", (0.0, 49.0), p.x1));
 }
 
 #[test]
@@ -304,7 +304,7 @@ fn on_the_character_grid_the_word_list_joins_a_whole_the_document_never_writes()
     let joined = |words: &Vocabulary, a: &str, b: &str| {
         let p = line(100.0, 0.0, a, false);
         let next = line(86.0, 0.0, b, false);
-        words.broken(&p, &next, None, a, (0.0, 80.0), p.x1)
+        words.broken(&p, &next, &[], a, (0.0, 80.0), p.x1)
     };
     // Without a list, only the document's own words join.
     assert!(!joined(&words, "Допълнителн", "и занимания"));
@@ -331,5 +331,89 @@ fn a_slash_alone_at_a_full_lines_end_goes_on_into_the_word_it_opens() {
     // "Център /" fills the line; "ЦОИДУЕМ/" did not fit after it.
     let p = line(100.0, 0.0, "Център /", false);
     let next = line(86.0, 0.0, "ЦОИДУЕМ/ и", false);
-    assert!(words.broken(&p, &next, None, "Център /", (0.0, 60.0), p.x1));
+    assert!(words.broken(&p, &next, &[], "Център /", (0.0, 60.0), p.x1));
+}
+
+/// A cell's lines of one piece each, top to bottom, laid out by [`reflow`].
+fn narrow(words: &Vocabulary, right: f64, pieces: &[&str]) -> Vec<String> {
+    let lines: Vec<TextLine> = pieces
+        .iter()
+        .enumerate()
+        .map(|(i, t)| line(500.0 - 12.0 * i as f64, 0.0, t, false))
+        .collect();
+    crate::import::pdf::lines::reflow(&lines, (0.0, right), true, words)
+}
+
+#[test]
+fn a_word_broken_on_every_line_of_a_narrow_cell_is_joined_when_its_pieces_spell_a_known_word() {
+    fn list() -> Option<&'static crate::import::pdf::lexicon::Lexicon> {
+        static LIST: std::sync::OnceLock<crate::import::pdf::lexicon::Lexicon> =
+            std::sync::OnceLock::new();
+        Some(LIST.get_or_init(|| crate::import::pdf::lexicon::Lexicon::of("тек\nу\nи\n")))
+    }
+    let mut words = vocabulary(&["срок и статус"]);
+    // A column one letter wide. "Тек" and "у" are words of the list and "теку" is none: the
+    // pair alone reads as two words; with the "щ" after them the pieces spell "текущ", a
+    // status the table writes.
+    words.lexicon = Some(list);
+    assert_eq!(narrow(&words, 6.4, &["Т", "е", "к", "у", "щ"]), ["Текущ"]);
+}
+
+#[test]
+fn pieces_that_spell_a_known_word_after_a_known_word_on_a_full_line_are_a_word_of_their_own() {
+    let words = vocabulary(&["средства по проекта", "финансиране по проект"]);
+    assert_eq!(words.run_reads("по", &["пр", "ое", "кт"]), Some(false));
+    assert_eq!(words.run_reads("про", &["е", "кт"]), Some(true));
+    assert_eq!(words.run_reads("по", &["пр"]), None);
+    assert_eq!(
+        narrow(&words, 12.4, &["по", "пр", "ое", "кт"]),
+        ["по проект"]
+    );
+}
+
+#[test]
+fn a_group_of_thousands_broken_in_a_narrow_cell_keeps_its_space_but_not_in_a_one_digit_column() {
+    let words = vocabulary(&["сума в лева"]);
+    assert_eq!(
+        narrow(&words, 12.4, &["15", "00", "0", "лв."]),
+        ["15 000 лв."]
+    );
+    assert_eq!(narrow(&words, 6.4, &["2", "0", "2", "3"]), ["2023"]);
+}
+
+#[test]
+fn a_line_opened_by_a_slash_goes_on_the_word_broken_before_it() {
+    let words = vocabulary(&["общината и училищата"]);
+    // No writer breaks before a slash at a space: the line before ran out of room.
+    let p = line(100.0, 0.0, "Казанлък", false);
+    let next = line(86.0, 0.0, "/ МКБППМН", false);
+    assert!(words.broken(&p, &next, &[], "Казанлък", (0.0, 50.0), p.x1));
+}
+
+#[test]
+fn a_piece_that_is_no_word_but_ends_words_the_document_writes_is_the_end_of_a_word() {
+    fn list() -> Option<&'static crate::import::pdf::lexicon::Lexicon> {
+        static LIST: std::sync::OnceLock<crate::import::pdf::lexicon::Lexicon> =
+            std::sync::OnceLock::new();
+        Some(LIST.get_or_init(|| {
+            crate::import::pdf::lexicon::Lexicon::of("предприема\nкачество\nсред\nи\n")
+        }))
+    }
+    // The list lacks the whole; "чество" is no word but ends "качество" and "сътрудничество".
+    // "предприема" is written whole often and begins no longer word: the spelling alone
+    // reads the two pieces as two words.
+    let mut words = vocabulary(&[
+        "качество и сътрудничество",
+        "предприема мерки сред",
+        "предприема предприема предприема предприема",
+    ]);
+    words.lexicon = Some(list);
+    let p = line(100.0, 0.0, "предприема", false);
+    let next = line(86.0, 0.0, "чество сред", true);
+    assert!(words.ends_words("чество"));
+    assert!(!words.ends_words("мерки"));
+    assert!(words.broken(&p, &next, &[], "предприема", (0.0, 61.0), p.x1));
+    // A piece that is a word of the list stays the word it is.
+    let next = line(86.0, 0.0, "сред младите", true);
+    assert!(!words.broken(&p, &next, &[], "предприема", (0.0, 61.0), p.x1));
 }
