@@ -55,7 +55,7 @@ fn a_plan_saved_as_pdf_in_landscape_imports_as_exactly_the_texts_plan() {
 }
 
 /// Measures as JSON, one string each, to count how many a PDF gives exactly as the text does.
-fn measures(plan: &Plan) -> Vec<String> {
+pub(crate) fn measures(plan: &Plan) -> Vec<String> {
     plan.measures()
         .map(|m| serde_json::to_string(m).expect("json"))
         .collect()
@@ -77,27 +77,33 @@ fn every_pdf_layout_of_the_seeds_gives_the_texts_header_and_nearly_all_its_measu
         ("kazanlak-2021-2023", "chromium-a4-landscape", 87),
         ("kazanlak-2021-2023", "chromium-a4-portrait", 82),
     ] {
-        let expected = text_plan(seed);
-        let want = measures(&expected);
-        let name = format!("{seed}.{layout}.pdf");
-        let got = pdf_plan(&name);
-        assert_eq!(got.municipality, expected.municipality, "{name}");
-        assert_eq!(got.period, expected.period, "{name}");
-        assert_eq!(got.adoption, expected.adoption, "{name}");
-        let have = measures(&got);
-        let same = have.iter().filter(|m| want.contains(m)).count();
-        eprintln!(
-            "{name}: {} measures, {same} of the text's {} exactly",
-            have.len(),
-            want.len()
-        );
-        assert!(
-            have.len().abs_diff(want.len()) * 20 <= want.len() && same >= least,
-            "{name}: {} measures, {same} of the text's {} exactly (was {least})",
-            have.len(),
-            want.len()
-        );
+        layout_ratchet(seed, layout, least);
     }
+}
+
+/// A PDF layout of a seed gives the text's header, about as many measures as the text (within
+/// a twentieth) and at least `least` of them exactly as the text.
+pub(crate) fn layout_ratchet(seed: &str, layout: &str, least: usize) {
+    let expected = text_plan(seed);
+    let want = measures(&expected);
+    let name = format!("{seed}.{layout}.pdf");
+    let got = pdf_plan(&name);
+    assert_eq!(got.municipality, expected.municipality, "{name}");
+    assert_eq!(got.period, expected.period, "{name}");
+    assert_eq!(got.adoption, expected.adoption, "{name}");
+    let have = measures(&got);
+    let same = have.iter().filter(|m| want.contains(m)).count();
+    eprintln!(
+        "{name}: {} measures, {same} of the text's {} exactly",
+        have.len(),
+        want.len()
+    );
+    assert!(
+        have.len().abs_diff(want.len()) * 20 <= want.len() && same >= least,
+        "{name}: {} measures, {same} of the text's {} exactly (was {least})",
+        have.len(),
+        want.len()
+    );
 }
 
 /// A one-page PDF whose page only paints an image, as a scanner writes it.
