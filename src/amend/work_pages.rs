@@ -16,11 +16,12 @@ use crate::plan::diff::ChangeCounts;
 use crate::plan::store::{self as plans, StoredPlan};
 use crate::web::auth::{CsrfToken, CurrentUser};
 use crate::web::upload::Refused;
+use crate::web::upload::UploadForm;
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::multipart::MultipartRejection;
-use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -120,7 +121,7 @@ async fn upload_decision(
     csrf: CsrfToken,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    form: Result<Multipart, MultipartRejection>,
+    form: Result<UploadForm, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let sp = amendable(&state, &user, &id).await?;
     let refuse = |status, msg: String| {
@@ -132,7 +133,7 @@ async fn upload_decision(
             Feedback::message(msg),
         )
     };
-    let Ok(form) = form else {
+    let Ok(UploadForm(form)) = form else {
         let m = tr.t("amend.err.send_form").to_string();
         return refuse(StatusCode::BAD_REQUEST, m).await;
     };
@@ -424,11 +425,11 @@ async fn save(
     csrf: CsrfToken,
     State(state): State<AppState>,
     Path((id, draft)): Path<(String, String)>,
-    form: Result<Multipart, MultipartRejection>,
+    form: Result<UploadForm, MultipartRejection>,
 ) -> Result<Response, AppError> {
     let sp = amendable(&state, &user, &id).await?;
     let mut row = draft_of(&state, sp.id, &draft).await?;
-    let form =
+    let UploadForm(form) =
         form.map_err(|_| AppError::BadRequest("Изпратете формата на изменението.".into()))?;
     let sent = crate::web::upload::read(form, state.config.max_upload_bytes).await?;
     let fields = &sent.fields;

@@ -8,10 +8,11 @@ use super::upload::Refusal;
 use crate::forms::Feedback;
 use crate::i18n::Tr;
 use crate::web::auth::CsrfToken;
-use crate::web::upload::Refused;
+use crate::web::upload::{Refused, UploadForm};
 use crate::web::{AppError, AppState, render};
 use askama::Template;
 use axum::Router;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -133,15 +134,9 @@ async fn upload(
     tr: Tr,
     csrf: CsrfToken,
     State(state): State<AppState>,
-    request: axum::extract::Request,
+    form: Result<UploadForm, MultipartRejection>,
 ) -> Result<Response, AppError> {
-    // The route has no body limit of axum's (it would be the same for every server): the body
-    // is held to the configured upload size here, so that a form whose part never ends (its
-    // headers or the text before the first part, which the multipart reader holds whole)
-    // cannot grow without end.
-    let form =
-        crate::web::upload::limited_form(request, &state, state.config.max_upload_bytes).await;
-    let Ok(form) = form else {
+    let Ok(UploadForm(form)) = form else {
         let msg = "Изпратете файла чрез формата за качване.".to_string();
         return upload_page(
             (&importer, tr, csrf),

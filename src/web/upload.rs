@@ -67,6 +67,26 @@ pub async fn limited_form<S: Send + Sync>(
     Multipart::from_request(request, state).await
 }
 
+/// The multipart form of a route that takes a file, held to the configured upload size
+/// ([`limited_form`]): the extractor of every such form route, whose route turns axum's own
+/// body limit off (`DefaultBodyLimit::disable()`), so that a form whose part never ends (its
+/// headers, or text before its first part, which the multipart reader holds whole) cannot grow
+/// without end.
+pub struct UploadForm(pub Multipart);
+
+impl axum::extract::FromRequest<super::AppState> for UploadForm {
+    type Rejection = axum::extract::multipart::MultipartRejection;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &super::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        limited_form(request, state, state.config.max_upload_bytes)
+            .await
+            .map(UploadForm)
+    }
+}
+
 /// Reads a multipart form, refusing it (413) as soon as it passes `max` bytes of its fields'
 /// contents, or the route's body limit (`DefaultBodyLimit`) if that is smaller.
 pub async fn read(form: Multipart, max: usize) -> Result<Sent, Refused> {

@@ -758,3 +758,30 @@ async fn the_decision_is_a_file_checked_by_its_content_or_its_public_address() {
             .contains("https://plovdiv.example/reshenia/118.pdf")
     );
 }
+
+#[tokio::test]
+async fn a_decision_form_whose_part_never_ends_is_refused_at_the_upload_size() {
+    let app = TestApp::spawn_with(|c| c.max_upload_bytes = 1 << 20).await;
+    let id = app.create_plan(&sample_plan()).await;
+    let s = app.admin_session().await;
+    // A part header without its end: the multipart reader would hold it whole.
+    let body = [
+        b"--B\r\nContent-Disposition: form-data; name=\"".as_slice(),
+        &vec![b'a'; 4 << 20],
+    ]
+    .concat();
+    let r = app
+        .request(
+            Request::post(format!("/plans/{id}/amend/decision?csrf_token={}", s.csrf))
+                .header(header::COOKIE, &s.cookie)
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=B")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM amendment_drafts").await,
+        0
+    );
+}
