@@ -261,7 +261,11 @@ pub(crate) fn reflow(
                 // A dash at the start of a line that the one before had no room for is a dash
                 // in the sentence, not a list item (followed by lower case or a number, or
                 // alone on its line in a narrow cell).
+                // After a line ending with a colon or a semicolon ("… модули:"), a line opened
+                // by a dash is the list's next item whatever follows it.
+                let opens_list = p.words.last().is_some_and(|w| w.text.ends_with([':', ';']));
                 let sentence_dash = matches!(first.text.as_str(), "-" | "–" | "—")
+                    && !opens_list
                     && end(p) + space + first.first > right - 1.0
                     && line.words.get(1).is_none_or(|w| {
                         w.text

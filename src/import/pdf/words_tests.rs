@@ -172,6 +172,22 @@ fn a_range_whose_dash_stands_alone_is_one_word_unless_a_space_followed_the_dash(
 }
 
 #[test]
+fn a_dash_opening_a_line_after_a_colon_is_the_next_list_item_not_a_dash_in_the_sentence() {
+    let words = vocabulary(&["програма със следните модули образование"]);
+    // The dash had no room at the end of the line before, and lower case follows it: in a
+    // sentence it would go on the line; after "модули:" it opens the list's item.
+    let cell = |first: &str| {
+        let lines = [
+            line(500.0, 0.0, first, true),
+            line(486.0, 0.0, "- образование", false),
+        ];
+        crate::import::pdf::lines::reflow(&lines, (0.0, 60.0), true, &words)
+    };
+    assert_eq!(cell("със модули:"), ["със модули:", "- образование"]);
+    assert_eq!(cell("от 2022 г."), ["от 2022 г. - образование"]);
+}
+
+#[test]
 fn a_word_between_slashes_broken_after_its_slashes_in_a_narrow_cell_is_one_word() {
     let mut words = vocabulary(&["от ЕС/държавата и общината/ЦОП по проекти/програми"]);
     words.spaces_kept = true;
