@@ -151,20 +151,6 @@ fn more_shapes_import_with_their_priorities_in_their_areas_every_measure_and_not
 }
 
 #[test]
-fn a_shape_saved_as_docx_by_word_imports_as_the_same_plan_as_its_html() {
-    for name in [
-        "table-continued-without-its-header",
-        "table-without-a-header-row",
-        "money-years-as-the-header",
-        "rowspan-objective-and-measure-cells",
-    ] {
-        let html = summary(&plan(&format!("{name}.html")));
-        let docx = summary(&plan(&format!("{name}.docx")));
-        assert_eq!(docx, html, "{name}");
-    }
-}
-
-#[test]
 fn a_table_word_split_goes_on_with_the_columns_of_its_first_part() {
     let got = plan("table-continued-without-its-header.html");
     let all = measures(&got);
